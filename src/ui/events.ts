@@ -1,0 +1,40 @@
+// Events that go up from the elements to the app shell: typed Event subclasses with a static name,
+// registered in HTMLElementEventMap so listeners get the subclass.
+import type { TrainConfig } from '../model/config';
+
+export type RunCommand = 'train' | 'stop' | 'continue' | 'export';
+
+/** A run button was pressed. */
+export class RunCommandEvent extends Event {
+  static readonly eventName = 'run-command' as const;
+  constructor(readonly command: RunCommand) {
+    super(RunCommandEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** The form changed: `patch` holds the fields that parsed; `errors` every field that does not, by name. */
+export class ConfigChangeEvent extends Event {
+  static readonly eventName = 'config-change' as const;
+  constructor(
+    readonly patch: Partial<TrainConfig>,
+    readonly errors: Readonly<Record<string, string>>,
+  ) {
+    super(ConfigChangeEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** A notice's close button was pressed. */
+export class NoticeDismissEvent extends Event {
+  static readonly eventName = 'notice-dismiss' as const;
+  constructor(readonly id: number) {
+    super(NoticeDismissEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    [RunCommandEvent.eventName]: RunCommandEvent;
+    [ConfigChangeEvent.eventName]: ConfigChangeEvent;
+    [NoticeDismissEvent.eventName]: NoticeDismissEvent;
+  }
+}

@@ -1,0 +1,173 @@
+// The app shell: title, adapter line, notices, and the lab's three areas (dataset, model + run buttons,
+// progress). It is the one element bound to the store; everything below gets properties.
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { configToSearch } from './url-config';
+import { ConfigChangeEvent, NoticeDismissEvent, RunCommandEvent } from './events';
+import type { LabSession } from './lab-session';
+import { sharedStyles } from './shared-styles';
+import { StoreController } from './store-controller';
+import { runActions, type LabState, type TrainingStore } from './training-store';
+import './dataset-card';
+import './model-form';
+import './notice-list';
+import './progress-board';
+import './run-controls';
+
+@customElement('lab-app')
+export class LabApp extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        max-width: 1440px;
+        margin: 0 auto;
+        padding: 14px 18px 28px;
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        justify-content: space-between;
+        gap: 4px 16px;
+        margin-bottom: 12px;
+      }
+      h1 {
+        margin: 0;
+        font-size: 20px;
+        font-weight: 700;
+        letter-spacing: -0.01em;
+      }
+      .adapter {
+        font-size: 12.5px;
+      }
+      .adapter.failed {
+        color: var(--lab-danger);
+      }
+      notice-list {
+        margin-bottom: 12px;
+      }
+      main {
+        display: grid;
+        grid-template-columns: minmax(340px, 440px) minmax(0, 1fr);
+        grid-template-areas: 'data run' 'model run';
+        grid-template-rows: auto 1fr;
+        gap: 14px;
+        align-items: start;
+      }
+      .data {
+        grid-area: data;
+      }
+      .model {
+        grid-area: model;
+      }
+      .run {
+        grid-area: run;
+      }
+      .area {
+        display: grid;
+        gap: 14px;
+        min-width: 0;
+      }
+      run-controls {
+        margin-top: 14px;
+      }
+      @media (max-width: 960px) {
+        main {
+          grid-template-columns: minmax(0, 1fr);
+          grid-template-areas: 'data' 'model' 'run';
+          grid-template-rows: none;
+        }
+      }
+    `,
+  ];
+
+  /** The lab's state; the shell re-renders when it changes. */
+  @property({ attribute: false }) store?: TrainingStore;
+  /** Where commands go (the engine worker's client). */
+  @property({ attribute: false }) session?: LabSession;
+
+  private controller?: StoreController;
+
+  constructor() {
+    super();
+    this.addEventListener(RunCommandEvent.eventName, this._onRunCommand);
+    this.addEventListener(ConfigChangeEvent.eventName, this._onConfigChange);
+    this.addEventListener(NoticeDismissEvent.eventName, this._onDismiss);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('store') && this.store && !this.controller) this.controller = new StoreController(this, this.store);
+  }
+
+  override render() {
+    const s = this.controller?.state;
+    if (!s) return html``;
+    const busy = s.status === 'training' || s.status === 'stopping';
+    return html`
+      <header>
+        <h1>Classifier Lab</h1>
+        ${this.adapterLine(s)}
+      </header>
+      <notice-list .notices=${s.notices}></notice-list>
+      <main>
+        <div class="area data">
+          <dataset-card .datasetState=${s.dataset}></dataset-card>
+        </div>
+        <div class="area model">
+          <section class="card" aria-labelledby="model-title">
+            <h2 id="model-title">Model</h2>
+            <model-form .config=${s.config} ?disabled=${busy}></model-form>
+            <run-controls .actions=${runActions(s)} ?exporting=${s.exporting}></run-controls>
+          </section>
+        </div>
+        <div class="area run">
+          <progress-board .records=${s.records} .count=${s.records.length} .progress=${s.progress} .status=${s.status} .message=${s.statusMessage}></progress-board>
+        </div>
+      </main>
+    `;
+  }
+
+  private adapterLine(s: LabState) {
+    const g = s.gpu;
+    const text = g.state === 'pending' ? 'Looking for a WebGPU adapter…' : g.state === 'ready' ? `GPU: ${g.info.adapter}` : 'No WebGPU adapter';
+    return html`<span class="adapter muted ${g.state}" data-testid="adapter" data-state=${g.state}>${text}</span>`;
+  }
+
+  private _onRunCommand = (e: RunCommandEvent): void => {
+    const session = this.session;
+    if (!session) return;
+    switch (e.command) {
+      case 'train':
+        void session.train(false);
+        break;
+      case 'continue':
+        void session.train(true);
+        break;
+      case 'stop':
+        void session.stop();
+        break;
+      case 'export':
+        void session.exportWeights();
+        break;
+      default:
+        e.command satisfies never;
+    }
+  };
+
+  private _onConfigChange = (e: ConfigChangeEvent): void => {
+    if (!this.store) return;
+    this.store.setConfig(e.patch, e.errors);
+    history.replaceState(null, '', configToSearch(this.store.state.config));
+  };
+
+  private _onDismiss = (e: NoticeDismissEvent): void => {
+    this.store?.dismiss(e.id);
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lab-app': LabApp;
+  }
+}

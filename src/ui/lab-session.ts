@@ -1,0 +1,81 @@
+// The page's side of a session with the engine: turns the shell's commands into worker calls and the
+// worker's events into store updates. Nothing here computes; the engine runs in the worker.
+import * as Comlink from 'comlink';
+import type { MetricRecord, Progress, RunStatus } from '../model/metrics';
+import type { EngineApi, EngineEvents } from '../worker/protocol';
+import { downloadBytes } from './download';
+import { errorMessage } from './format';
+import type { TrainingStore } from './training-store';
+
+export const BUILTIN_DATASET = 'fashion-mnist';
+
+export class LabSession {
+  constructor(
+    private readonly store: TrainingStore,
+    private readonly api: Comlink.Remote<EngineApi>,
+  ) {}
+
+  /** Acquires the GPU, then loads the built-in dataset (which the card shows even without a GPU). */
+  async start(): Promise<void> {
+    try {
+      this.store.setGpu({ state: 'ready', info: await this.api.init() });
+    } catch (e) {
+      const message = errorMessage(e);
+      this.store.setGpu({ state: 'failed', message });
+      this.store.notify('error', message);
+    }
+    this.store.setDataset({ state: 'loading', name: BUILTIN_DATASET });
+    try {
+      this.store.setDataset({ state: 'ready', summary: await this.api.loadBuiltin(BUILTIN_DATASET) });
+    } catch (e) {
+      const message = `The built-in dataset did not load: ${errorMessage(e)}`;
+      this.store.setDataset({ state: 'failed', message });
+      this.store.notify('error', message);
+    }
+  }
+
+  /** Train from scratch with the form's config, or continue the stopped run with its own config. */
+  async train(resume: boolean): Promise<void> {
+    const s = this.store.state;
+    const config = resume && s.runConfig ? s.runConfig : s.config;
+    this.store.beginRun(config, resume);
+    const events: EngineEvents = {
+      metric: (r: MetricRecord) => this.store.addRecord(r),
+      progress: (p: Progress) => this.store.setProgress(p),
+      status: (status: RunStatus, message?: string) => this.store.setStatus(status, message),
+    };
+    try {
+      await this.api.train(config, Comlink.proxy(events), resume);
+      // The engine reports its final status; a call that returned without one ended normally.
+      const after = this.store.state.status;
+      if (after === 'training') this.store.setStatus('done');
+      else if (after === 'stopping') this.store.setStatus('stopped');
+    } catch (e) {
+      const message = errorMessage(e);
+      this.store.setStatus('error', message);
+      this.store.notify('error', `Training failed: ${message}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.store.state.status !== 'training') return;
+    this.store.setStatus('stopping');
+    try {
+      await this.api.stop();
+    } catch (e) {
+      this.store.notify('error', `Stop failed: ${errorMessage(e)}`);
+    }
+  }
+
+  async exportWeights(): Promise<void> {
+    this.store.setExporting(true);
+    try {
+      const file = await this.api.exportWeights();
+      downloadBytes(file.bytes, file.filename);
+    } catch (e) {
+      this.store.notify('error', `Export failed: ${errorMessage(e)}`);
+    } finally {
+      this.store.setExporting(false);
+    }
+  }
+}

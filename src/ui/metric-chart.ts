@@ -1,0 +1,151 @@
+// One uPlot chart of one metric over epochs: columnar [x, train, val] arrays that grow as records arrive,
+// redrawn at most once per animation frame, sized by a ResizeObserver, destroyed on disconnect.
+import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+import uPlot from 'uplot';
+import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+import type { MetricKey, MetricRecord, MetricSplit } from '../model/metrics';
+import { formatMetric } from './format';
+import { sharedStyles } from './shared-styles';
+
+type Column = (number | null)[];
+
+@customElement('metric-chart')
+export class MetricChart extends LitElement {
+  static override styles = [
+    sharedStyles,
+    unsafeCSS(uplotCss),
+    css`
+      .plot {
+        min-height: 120px;
+      }
+      .uplot {
+        font-family: var(--lab-font);
+      }
+    `,
+  ];
+
+  /** The metric this chart plots. */
+  @property() key: MetricKey = 'loss';
+  /** The splits drawn, one series each (fixed once the chart is drawn). */
+  @property({ attribute: false }) splits: MetricSplit[] = ['train', 'val'];
+  /** The run's metric history, appended in place; a new array starts a new chart. */
+  @property({ attribute: false }) records: readonly MetricRecord[] = [];
+  /** How many records exist: a change tells the chart to append the new ones. */
+  @property({ type: Number }) count = 0;
+  /** Height of the plotting area in CSS pixels. */
+  @property({ type: Number }) height = 190;
+
+  @query('.plot') private plotEl!: HTMLDivElement;
+  private plot?: uPlot;
+  private columns: Column[] = [[]];
+  private source?: readonly MetricRecord[];
+  private consumed = 0;
+  private frame = 0;
+  private resizer?: ResizeObserver;
+
+  /** What uPlot holds now: [x, ...one column per split] (read by the end-to-end tests). */
+  get plotted(): Column[] {
+    return (this.plot?.data ?? []).map((c) => Array.from(c as ArrayLike<number | null>));
+  }
+
+  override render() {
+    return html`<div class="plot" role="img" aria-label=${`${this.key === 'acc' ? 'Accuracy' : 'Loss'} by epoch`}></div>`;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('records') && this.records !== this.source) {
+      this.source = this.records;
+      this.consumed = 0;
+      this.columns = [[], ...this.splits.map(() => [])];
+    }
+    for (; this.consumed < this.records.length; this.consumed++) {
+      const r = this.records[this.consumed];
+      const s = this.splits.indexOf(r.split);
+      if (r.key === this.key && s >= 0) this.insert(r.epoch, s + 1, r.value);
+    }
+  }
+
+  protected override firstUpdated(): void {
+    this.createPlot();
+  }
+
+  private createPlot(): void {
+    this.plot = new uPlot(this.options(Math.max(200, this.plotEl.clientWidth)), this.columns as uPlot.AlignedData, this.plotEl);
+    this.resizer = new ResizeObserver(([entry]) => {
+      const width = Math.floor(entry.contentRect.width);
+      if (this.plot && width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: this.height });
+    });
+    this.resizer.observe(this.plotEl);
+  }
+
+  protected override updated(): void {
+    if (this.plot && this.frame === 0) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.plot?.setData(this.columns as uPlot.AlignedData);
+      });
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.resizer?.disconnect();
+    this.plot?.destroy();
+    this.plot = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // A reconnected element builds a new plot from the columns it kept.
+    if (this.hasUpdated && !this.plot) this.createPlot();
+  }
+
+  /** Puts value at x in column `col`, keeping x sorted; a train and a val point at the same x share a row. */
+  private insert(x: number, col: number, value: number): void {
+    const xs = this.columns[0];
+    let i = xs.length;
+    while (i > 0 && (xs[i - 1] as number) > x) i--;
+    if (i > 0 && xs[i - 1] === x) {
+      this.columns[col][i - 1] = value;
+      return;
+    }
+    this.columns.forEach((c, k) => c.splice(i, 0, k === 0 ? x : k === col ? value : null));
+  }
+
+  private options(width: number): uPlot.Options {
+    const style = getComputedStyle(this);
+    const color = (split: MetricSplit) => style.getPropertyValue(split === 'train' ? '--lab-train' : '--lab-val').trim() || (split === 'train' ? '#4257d6' : '#e0702b');
+    const fmt = (v: number | null) => (v === null ? '—' : formatMetric(this.key, v));
+    return {
+      width,
+      height: this.height,
+      scales: { x: { time: false } },
+      legend: { live: true },
+      cursor: { drag: { x: false, y: false } },
+      axes: [
+        { label: 'epoch', size: 36, labelSize: 16 },
+        { size: 52, values: (_u, vals) => vals.map((v) => (this.key === 'acc' ? `${(v * 100).toFixed(0)}%` : String(+v.toFixed(3)))) },
+      ],
+      series: [
+        { label: 'epoch', value: (_u, v) => (v === null ? '—' : v.toFixed(2)) },
+        ...this.splits.map((split) => ({
+          label: split === 'train' ? 'train' : 'validation',
+          stroke: color(split),
+          width: 2,
+          spanGaps: true,
+          points: { show: split === 'val', size: 6, fill: color(split) },
+          value: (_u: uPlot, v: number | null) => fmt(v),
+        })),
+      ],
+    };
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'metric-chart': MetricChart;
+  }
+}

@@ -1,0 +1,147 @@
+// The model and its hyper-parameters. Shows the config it is given; each edit goes up as a
+// ConfigChangeEvent with the fields that parsed and every field that does not (shown inline).
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { TrainConfig } from '../model/config';
+import { ConfigChangeEvent } from './events';
+import { modelOption, modelOptions } from './model-options';
+import { sharedStyles } from './shared-styles';
+import { parseHidden } from './url-config';
+
+type Parse = (raw: string) => { patch: Partial<TrainConfig> } | { error: string };
+
+const int = (key: 'epochs' | 'batchSize' | 'seed', min: number): Parse => (raw) =>
+  /^\s*\d+\s*$/.test(raw) && Number(raw) >= min && Number(raw) <= 0xffffffff ? { patch: { [key]: Number(raw) } } : { error: `a whole number ≥ ${min}` };
+
+const parsers: Record<string, Parse> = {
+  epochs: int('epochs', 1),
+  batchSize: int('batchSize', 1),
+  seed: int('seed', 0),
+  lr: (raw) => (raw.trim() !== '' && Number(raw) > 0 && Number.isFinite(Number(raw)) ? { patch: { lr: Number(raw) } } : { error: 'a number > 0' }),
+  hidden: (raw) => {
+    const hidden = parseHidden(raw);
+    return hidden ? { patch: { hidden } } : { error: 'sizes like 256 or 256,128' };
+  },
+  limit: (raw) => {
+    if (raw.trim() === '') return { patch: { limit: undefined } };
+    return /^\s*\d+\s*$/.test(raw) && Number(raw) >= 1 ? { patch: { limit: Number(raw) } } : { error: 'empty (all) or a whole number ≥ 1' };
+  },
+};
+
+@customElement('model-form')
+export class ModelForm extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(110px, 1fr));
+        gap: 10px 12px;
+      }
+      .wide {
+        grid-column: 1 / -1;
+      }
+      label {
+        display: flex;
+        flex-direction: column;
+        gap: 3px;
+        font-size: 12.5px;
+        font-weight: 500;
+      }
+      .hint,
+      .error {
+        font-size: 11.5px;
+        font-weight: 400;
+      }
+      .error {
+        color: var(--lab-danger);
+      }
+      fieldset {
+        border: 0;
+        margin: 0;
+        padding: 0;
+        min-width: 0;
+      }
+    `,
+  ];
+
+  /** The config to show. */
+  @property({ attribute: false }) config!: TrainConfig;
+  /** Greys the form out while a run is going. */
+  @property({ type: Boolean }) disabled = false;
+
+  @state() private errors: Record<string, string> = {};
+
+  override render() {
+    const c = this.config;
+    const option = modelOption(c.model);
+    return html`
+      <fieldset ?disabled=${this.disabled}>
+        <div class="grid">
+          <label class="wide">
+            Model
+            <select data-testid="model-select" .value=${c.model} @change=${this._onModel}>
+              ${modelOptions.map((m) => html`<option value=${m.name} ?selected=${m.name === c.model}>${m.label}</option>`)}
+            </select>
+            <span class="hint muted">${option?.description}</span>
+          </label>
+          ${option?.uses.includes('hidden') ? this.field('hidden', 'Hidden sizes', c.hidden.join(','), 'text', 'wide') : nothing}
+          ${this.field('epochs', 'Epochs', String(c.epochs))}
+          ${this.field('batchSize', 'Batch size', String(c.batchSize))}
+          ${this.field('lr', 'Learning rate', String(c.lr))}
+          ${this.field('seed', 'Seed', String(c.seed))}
+          ${this.field('limit', 'Train examples', c.limit === undefined ? '' : String(c.limit), 'text', '', 'all')}
+        </div>
+      </fieldset>
+    `;
+  }
+
+  private field(name: string, label: string, value: string, type = 'text', cls = '', placeholder = '') {
+    const error = this.errors[name];
+    return html`
+      <label class=${cls}>
+        ${label}
+        <input
+          name=${name}
+          data-testid=${`field-${name}`}
+          type=${type}
+          inputmode=${name === 'hidden' ? 'text' : name === 'lr' ? 'decimal' : 'numeric'}
+          autocomplete="off"
+          spellcheck="false"
+          placeholder=${placeholder}
+          .value=${value}
+          aria-invalid=${error ? 'true' : 'false'}
+          aria-describedby=${error ? `${name}-error` : nothing}
+          @input=${this._onInput}
+        />
+        ${error ? html`<span class="error" id=${`${name}-error`}>Needs ${error}</span>` : nothing}
+      </label>
+    `;
+  }
+
+  private _onModel(e: Event): void {
+    const option = modelOption((e.target as HTMLSelectElement).value);
+    if (!option) return;
+    // A field the new model does not show cannot block training.
+    const errors = { ...this.errors };
+    if (!option.uses.includes('hidden')) delete errors.hidden;
+    this.errors = errors;
+    this.dispatchEvent(new ConfigChangeEvent({ ...option.preset, model: option.name }, errors));
+  }
+
+  private _onInput(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    const result = parsers[input.name](input.value);
+    const errors = { ...this.errors };
+    delete errors[input.name];
+    if ('error' in result) errors[input.name] = result.error;
+    this.errors = errors;
+    this.dispatchEvent(new ConfigChangeEvent('patch' in result ? result.patch : {}, errors));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'model-form': ModelForm;
+  }
+}

@@ -1,0 +1,76 @@
+// The run's outcome in one line: stopped (Continue resumes), done (final figures), diverged (the engine's
+// message, which names the step and suggests a lower learning rate), or an error.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { MetricRecord, RunStatus } from '../model/metrics';
+import { formatMetric } from './format';
+import { sharedStyles } from './shared-styles';
+
+@customElement('run-status')
+export class RunStatusLine extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .status {
+        padding: 7px 10px;
+        border-radius: 7px;
+        border-left: 4px solid var(--lab-muted);
+        background: var(--lab-bg);
+      }
+      .done {
+        border-color: var(--lab-ok);
+      }
+      .stopped,
+      .stopping {
+        border-color: var(--lab-warn);
+      }
+      .diverged,
+      .error {
+        border-color: var(--lab-danger);
+      }
+    `,
+  ];
+
+  @property() status: RunStatus = 'idle';
+  /** The engine's message for this status, if it sent one. */
+  @property() message?: string;
+  /** The metric history, for the final figures of a finished run. */
+  @property({ attribute: false }) records: readonly MetricRecord[] = [];
+
+  override render() {
+    const text = this.text();
+    if (!text) return nothing;
+    return html`<div class="status ${this.status}" data-testid="run-status" data-status=${this.status} role="status">${text}</div>`;
+  }
+
+  private text(): string | undefined {
+    const last = (key: 'loss' | 'acc') => [...this.records].reverse().find((r) => r.split === 'val' && r.key === key);
+    switch (this.status) {
+      case 'idle':
+      case 'training':
+        return undefined;
+      case 'stopping':
+        return 'Stopping after the current step…';
+      case 'stopped':
+        return this.message ?? 'Stopped. Continue resumes from here; Export saves the weights so far.';
+      case 'done': {
+        const acc = last('acc');
+        const loss = last('loss');
+        const figures = acc && loss ? ` Validation accuracy ${formatMetric('acc', acc.value)}, loss ${formatMetric('loss', loss.value)}.` : '';
+        return this.message ?? `Done.${figures}`;
+      }
+      case 'diverged':
+        return this.message ?? 'Training diverged (the loss is no longer finite). Try a lower learning rate.';
+      case 'error':
+        return `Training stopped on an error${this.message ? `: ${this.message}` : '.'}`;
+      default:
+        return this.status satisfies never;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'run-status': RunStatusLine;
+  }
+}

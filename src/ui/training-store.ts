@@ -1,0 +1,133 @@
+// The lab's state in one plain TypeScript store: GPU, dataset, hyper-parameters, run status, the metric
+// history and notices. Elements never own this state; they subscribe through StoreController.
+import type { TrainConfig } from '../model/config';
+import type { MetricRecord, Progress, RunStatus } from '../model/metrics';
+import type { DatasetSummary, GpuInfo } from '../worker/protocol';
+
+export type GpuState = { state: 'pending' } | { state: 'ready'; info: GpuInfo } | { state: 'failed'; message: string };
+export type DatasetState =
+  | { state: 'loading'; name: string }
+  | { state: 'ready'; summary: DatasetSummary }
+  | { state: 'failed'; message: string };
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'warning' | 'info';
+  message: string;
+}
+
+export interface LabState {
+  gpu: GpuState;
+  dataset: DatasetState;
+  /** What the form shows (and the URL carries). */
+  config: TrainConfig;
+  /** Form fields that do not parse, by name, with why. */
+  formErrors: Readonly<Record<string, string>>;
+  /** The config of the run that Continue resumes and Export saves. */
+  runConfig?: TrainConfig;
+  status: RunStatus;
+  /** Why the run ended (diverged, error) or what it reached (done), from the engine. */
+  statusMessage?: string;
+  /** Metric history of the current run, appended in place; `records.length` tells elements it grew. */
+  records: MetricRecord[];
+  progress?: Progress;
+  exporting: boolean;
+  notices: Notice[];
+}
+
+type Listener = (state: LabState) => void;
+
+export class TrainingStore {
+  private _state: LabState;
+  private readonly listeners = new Set<Listener>();
+  private nextNoticeId = 1;
+
+  constructor(config: TrainConfig) {
+    this._state = {
+      gpu: { state: 'pending' },
+      dataset: { state: 'loading', name: '' },
+      config,
+      formErrors: {},
+      status: 'idle',
+      records: [],
+      exporting: false,
+      notices: [],
+    };
+  }
+
+  get state(): LabState {
+    return this._state;
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<LabState>): void {
+    this._state = { ...this._state, ...patch };
+    for (const fn of this.listeners) fn(this._state);
+  }
+
+  setGpu(gpu: GpuState): void {
+    this.set({ gpu });
+  }
+
+  setDataset(dataset: DatasetState): void {
+    this.set({ dataset });
+  }
+
+  setConfig(patch: Partial<TrainConfig>, formErrors: Readonly<Record<string, string>>): void {
+    this.set({ config: { ...this._state.config, ...patch }, formErrors });
+  }
+
+  /** A fresh run clears the curves; a resumed one keeps them and appends. */
+  beginRun(config: TrainConfig, resume: boolean): void {
+    this.set({
+      runConfig: config,
+      status: 'training',
+      statusMessage: undefined,
+      ...(resume ? {} : { records: [], progress: undefined }),
+    });
+  }
+
+  addRecord(r: MetricRecord): void {
+    this._state.records.push(r);
+    this.set({});
+  }
+
+  setProgress(progress: Progress): void {
+    this.set({ progress });
+  }
+
+  setStatus(status: RunStatus, statusMessage?: string): void {
+    this.set({ status, statusMessage });
+  }
+
+  setExporting(exporting: boolean): void {
+    this.set({ exporting });
+  }
+
+  notify(kind: Notice['kind'], message: string): void {
+    if (this._state.notices.some((n) => n.message === message)) return;
+    this.set({ notices: [...this._state.notices, { id: this.nextNoticeId++, kind, message }] });
+  }
+
+  dismiss(id: number): void {
+    this.set({ notices: this._state.notices.filter((n) => n.id !== id) });
+  }
+}
+
+/** What the run buttons allow in a state. */
+export function runActions(s: LabState) {
+  const ready = s.gpu.state === 'ready' && s.dataset.state === 'ready';
+  const busy = s.status === 'training' || s.status === 'stopping';
+  const hasRun = s.runConfig !== undefined && (s.status === 'stopped' || s.status === 'done' || s.status === 'diverged');
+  return {
+    train: ready && !busy && Object.keys(s.formErrors).length === 0,
+    stop: s.status === 'training',
+    continue: ready && s.status === 'stopped',
+    export: hasRun && !s.exporting,
+  };
+}
+export type RunActions = ReturnType<typeof runActions>;
