@@ -1,0 +1,30 @@
+// What every kernel wrapper needs: the device, the pipeline cache, a dummy binding for unused slots,
+// and the matmul block choices (defaults, or pinned from an autotune recorded with the run).
+import { PipelineCache } from './pipelines';
+
+export class KernelContext {
+  readonly cache: PipelineCache;
+  /** 16 zero bytes bound where a kernel's layout has a slot the chosen variant does not read. */
+  readonly dummy: GPUBuffer;
+  /** Matmul block per "layout:rows:cols:inner" problem; missing entries use the heuristic. */
+  readonly blockChoices = new Map<string, string>();
+
+  constructor(readonly device: GPUDevice) {
+    this.cache = new PipelineCache(device);
+    this.dummy = device.createBuffer({ label: 'KernelContext.dummy', size: 16, usage: GPUBufferUsage.STORAGE });
+  }
+
+  bindGroup(label: string, layout: GPUBindGroupLayout, resources: (GPUBufferBinding | GPUBuffer | null)[]): GPUBindGroup {
+    const entries: GPUBindGroupEntry[] = [];
+    resources.forEach((r, binding) => {
+      if (r === null) return;
+      entries.push({ binding, resource: 'buffer' in r ? r : { buffer: r } });
+    });
+    return this.device.createBindGroup({ label, layout, entries });
+  }
+
+  /** Bind group for group 1 (the step uniform, dynamic offset). */
+  stepGroup(label: string, stepBuffer: GPUBuffer): GPUBindGroup {
+    return this.device.createBindGroup({ label, layout: this.cache.stepLayout, entries: [{ binding: 0, resource: { buffer: stepBuffer, size: 16 } }] });
+  }
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { compareArrays, randomArray, testGpu } from '../../tests/helpers/gpu';
+import { pad4, readFloats } from './buffers';
+import { KernelContext } from './context';
+import { encodeAll } from './dispatch';
+import { blocks, blockName, Matmul, type Block, type EpilogueName, type MatmulLayout } from './matmul';
+import { matmulNN, matmulNT, matmulTN } from '../reference/matmul';
+import { emptyBuffer, padRows, unpadRows, upload } from './test-util';
+
+// Forward tolerance (STYLE.md): f32 sums of ≤ 100 products of values in [-1, 1).
+const atol = 1e-5;
+const rtol = 1e-4;
+
+interface Case { layout: MatmulLayout; m: number; k: number; n: number; epilogue: EpilogueName }
+
+/** Runs one product on the GPU with padded operands; returns C unpadded next to the f64 reference. */
+async function run(c: Case, block: Block) {
+  const gpu = await testGpu();
+  const ctx = new KernelContext(gpu.device);
+  const mm = new Matmul(ctx);
+  const { layout, m, k, n } = c;
+  // Logical product: C (m, n) = reduce over k. Operand shapes per layout:
+  //   nn: A (m, k), B (k, n); tn: A (k, m), B (k, n); nt: A (m, k), B (n, k)
+  const a = randomArray(m * k, 11 + m);
+  const b = randomArray(k * n, 23 + n);
+  const bias = randomArray(n, 5);
+  let ref: Float64Array;
+  let aPad: Float32Array;
+  let bPad: Float32Array;
+  let inner: number;
+  if (layout === 'nn') {
+    ref = matmulNN(a, b, m, k, n);
+    aPad = padRows(a, m, k, pad4(k));
+    bPad = padRows(b, pad4(k), n, pad4(n)).fill(0);
+    bPad.set(padRows(b, k, n, pad4(n)));
+    inner = pad4(k);
+  } else if (layout === 'tn') {
+    ref = matmulTN(a, b, k, m, n);
+    aPad = padRows(a, k, m, pad4(m));
+    bPad = padRows(b, k, n, pad4(n));
+    inner = k;
+  } else {
+    ref = matmulNT(a, b, m, k, n);
+    aPad = padRows(a, m, k, pad4(k));
+    bPad = padRows(b, n, k, pad4(k));
+    inner = pad4(k);
+  }
+  const rows = layout === 'tn' ? pad4(m) : m;
+  const aux = c.epilogue === 'reluMask' ? randomArray(rows * pad4(n), 77) : padRows(bias, 1, n, pad4(n));
+  const out = emptyBuffer(gpu.device, rows * pad4(n));
+  const d = await mm.plan(
+    { layout, rows, cols: pad4(n), inner, epilogue: c.epilogue },
+    { a: { buffer: upload(gpu.device, aPad) }, b: { buffer: upload(gpu.device, bPad) }, c: { buffer: out }, aux: { buffer: upload(gpu.device, aux) } },
+    'test.matmul',
+    block,
+  );
+  gpu.device.pushErrorScope('validation');
+  const enc = gpu.device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  encodeAll(pass, [d], 0);
+  pass.end();
+  gpu.device.queue.submit([enc.finish()]);
+  const got = unpadRows(await readFloats(gpu.device, out, 0, rows * pad4(n)), m, n, pad4(n));
+  const err = await gpu.device.popErrorScope();
+  expect(err?.message).toBeUndefined();
+  // Epilogue on the reference.
+  const expected = Float64Array.from(ref, (v, i) => {
+    const j = i % n;
+    switch (c.epilogue) {
+      case 'bias': return v + bias[j];
+      case 'biasRelu': return Math.max(0, v + bias[j]);
+      case 'biasSigmoid': return 1 / (1 + Math.exp(-(v + bias[j])));
+      case 'reluMask': return aux[Math.floor(i / n) * pad4(n) + j] > 0 ? v : 0;
+      default: return v;
+    }
+  });
+  return compareArrays(got, expected, atol * Math.sqrt(k), rtol);
+}
+
+describe('matmul vs CPU reference', () => {
+  // Shapes off every block and workgroup multiple: 37 rows, 10 classes (one padded vec4), odd inner sizes.
+  const cases: Case[] = [
+    { layout: 'nn', m: 37, k: 30, n: 10, epilogue: 'bias' },
+    { layout: 'nn', m: 70, k: 64, n: 33, epilogue: 'biasRelu' },
+    { layout: 'nn', m: 5, k: 7, n: 3, epilogue: 'biasSigmoid' },
+    { layout: 'tn', m: 30, k: 37, n: 10, epilogue: 'none' },
+    { layout: 'tn', m: 66, k: 19, n: 41, epilogue: 'none' },
+    { layout: 'nt', m: 37, k: 10, n: 30, epilogue: 'reluMask' },
+    { layout: 'nt', m: 19, k: 33, n: 66, epilogue: 'none' },
+  ];
+  for (const c of cases) {
+    it(`${c.layout} ${c.m}×${c.k}×${c.n} ${c.epilogue}, every block`, async () => {
+      for (const block of blocks) {
+        const r = await run(c, block);
+        expect(r.ok, `block ${blockName(block)}: max |gpu − ref| = ${r.maxDiff} (first bad ${r.gpu} vs ${r.ref})`).toBe(true);
+      }
+    });
+  }
+
+});
