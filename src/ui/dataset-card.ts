@@ -45,9 +45,14 @@ export class DatasetCard extends LitElement {
       }
       .panes {
         display: grid;
-        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-        gap: 14px;
-        align-items: start;
+        grid-template-columns: minmax(0, 1fr);
+        gap: 12px;
+      }
+      @media (max-width: 960px) {
+        .panes {
+          grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+          align-items: start;
+        }
       }
       @media (max-width: 520px) {
         .panes,
@@ -89,8 +94,8 @@ export class DatasetCard extends LitElement {
         <div><dt>Classes</dt><dd data-testid="class-count">${s.classNames.length}</dd></div>
       </dl>
       <div class="panes">
-        <class-bars .names=${s.classNames} .train=${s.classCounts.train} .val=${s.classCounts.val}></class-bars>
         <sample-grid .samples=${s.samples} .classNames=${s.classNames}></sample-grid>
+        <class-bars .names=${s.classNames} .train=${s.classCounts.train} .val=${s.classCounts.val}></class-bars>
       </div>
       <p class="note muted" data-testid="split-note">${s.splitNote}</p>
     `;

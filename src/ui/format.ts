@@ -22,7 +22,7 @@ export function formatDuration(seconds: number): string {
 }
 
 export function formatShape(shape: readonly number[]): string {
-  return shape.join(' × ');
+  return shape.join('×');
 }
 
 /** The message of anything thrown (Comlink forwards Errors with their message). */

@@ -22,6 +22,15 @@ export class MetricChart extends LitElement {
       .uplot {
         font-family: var(--lab-font);
       }
+      .u-legend {
+        font-size: 12px;
+      }
+      .u-legend .u-series:first-child {
+        display: none;
+      }
+      .u-legend th {
+        font-weight: 500;
+      }
     `,
   ];
 

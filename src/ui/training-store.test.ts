@@ -1,0 +1,85 @@
+// The store's transitions and what the run buttons allow in each state.
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../model/config';
+import type { DatasetSummary } from '../worker/protocol';
+import { TrainingStore, runActions } from './training-store';
+
+const summary: DatasetSummary = {
+  name: 'fashion-mnist',
+  format: 'idx',
+  files: [],
+  shape: [1, 28, 28],
+  classNames: ['a', 'b'],
+  counts: { train: 2, val: 2 },
+  classCounts: { train: [1, 1], val: [1, 1] },
+  splitNote: '',
+};
+
+function readyStore(): TrainingStore {
+  const s = new TrainingStore({ ...defaultConfig });
+  s.setGpu({ state: 'ready', info: { adapter: 'test', maxBufferSize: 1, maxStorageBufferBindingSize: 1 } });
+  s.setDataset({ state: 'ready', summary });
+  return s;
+}
+
+describe('runActions', () => {
+  it('allows nothing before the GPU and the dataset are ready', () => {
+    const s = new TrainingStore({ ...defaultConfig });
+    expect(runActions(s.state)).toEqual({ train: false, stop: false, continue: false, export: false });
+    s.setGpu({ state: 'failed', message: 'no adapter' });
+    s.setDataset({ state: 'ready', summary });
+    expect(runActions(s.state).train).toBe(false);
+  });
+
+  it('follows a run: train → stop → continue → done → export', () => {
+    const s = readyStore();
+    expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: false, export: false });
+    s.beginRun(s.state.config, false);
+    expect(runActions(s.state)).toEqual({ train: false, stop: true, continue: false, export: false });
+    s.setStatus('stopping');
+    expect(runActions(s.state)).toEqual({ train: false, stop: false, continue: false, export: false });
+    s.setStatus('stopped');
+    expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: true, export: true });
+    s.setExporting(true);
+    expect(runActions(s.state).export).toBe(false);
+    s.setExporting(false);
+    s.setStatus('done');
+    expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: false, export: true });
+    s.setStatus('diverged', 'loss is NaN at epoch 1, step 3');
+    expect(runActions(s.state).export).toBe(true);
+  });
+
+  it('blocks Train while a form field does not parse', () => {
+    const s = readyStore();
+    s.setConfig({}, { lr: 'a number > 0' });
+    expect(runActions(s.state).train).toBe(false);
+    s.setConfig({ lr: 0.5 }, {});
+    expect(runActions(s.state).train).toBe(true);
+    expect(s.state.config.lr).toBe(0.5);
+  });
+});
+
+describe('TrainingStore', () => {
+  it('keeps the curves on resume and clears them on a fresh run', () => {
+    const s = readyStore();
+    const seen: number[] = [];
+    s.subscribe((st) => seen.push(st.records.length));
+    s.beginRun(s.state.config, false);
+    s.addRecord({ step: 1, epoch: 0.5, key: 'loss', split: 'train', value: 1 });
+    s.setStatus('stopped');
+    s.beginRun(s.state.config, true);
+    expect(s.state.records).toHaveLength(1);
+    s.beginRun(s.state.config, false);
+    expect(s.state.records).toHaveLength(0);
+    expect(seen).toContain(1);
+  });
+
+  it('shows each notice once and dismisses it by id', () => {
+    const s = new TrainingStore({ ...defaultConfig });
+    s.notify('error', 'No WebGPU adapter');
+    s.notify('error', 'No WebGPU adapter');
+    expect(s.state.notices).toHaveLength(1);
+    s.dismiss(s.state.notices[0].id);
+    expect(s.state.notices).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+// Opens the lab in headless Chromium on real WebGPU (SwiftShader here) and records every console error,
+// uncaught exception and CSP violation, so that each test can require a clean run.
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+/**
+ * Headless Chromium on this machine finds the SwiftShader WebGPU adapter with --enable-unsafe-webgpu
+ * alone (checked in a page and in a dedicated worker, Chromium 156); --enable-features=Vulkan,
+ * --use-angle=swiftshader and --use-webgpu-adapter=swiftshader change nothing here and are left out.
+ * The background-networking flags keep Chromium from dialling out on a machine without network.
+ */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: inject('chromiumPath'), headless: true, args: CHROMIUM_FLAGS });
+}
+
+export interface LabPage {
+  page: Page;
+  /** Console errors, page errors and CSP violations seen so far. */
+  problems: string[];
+}
+
+/** Opens the lab with a query string (`?model=softmax&epochs=2&limit=4096`) in a fresh context. */
+export async function openLab(browser: Browser, query: string): Promise<LabPage> {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url}:${m.location().lineNumber})`);
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
+    });
+  });
+  await page.goto(new URL(query, inject('baseUrl')).href);
+  await requireAdapter(page);
+  return { page, problems };
+}
+
+/** Fails (never skips) when the browser offers no WebGPU adapter. */
+async function requireAdapter(page: Page): Promise<void> {
+  const found = await page.evaluate(async () => {
+    if (!('gpu' in navigator)) return 'navigator.gpu is missing';
+    const adapter = await navigator.gpu.requestAdapter();
+    return adapter ? 'ok' : 'navigator.gpu.requestAdapter() returned null';
+  });
+  if (found !== 'ok') {
+    throw new Error(
+      `The browser tests need a WebGPU adapter in headless Chromium and found none: ${found}. ` +
+        `Chromium was started with ${CHROMIUM_FLAGS.join(' ')}; SwiftShader's Vulkan driver (libvulkan1 and ` +
+        `Chromium's vk_swiftshader_icd.json) provides one on machines without a GPU.`,
+    );
+  }
+}

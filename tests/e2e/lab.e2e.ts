@@ -1,0 +1,164 @@
+// The lab end to end in headless Chromium on real WebGPU, against the production build: the built-in
+// dataset loads, softmax trains and both charts draw, Stop/Continue resumes, Export gives a file that
+// parses, and nothing logs an error along the way.
+import { readFile } from 'node:fs/promises';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readSafetensors } from '../../src/io/safetensors';
+import { launchChromium, openLab, type LabPage } from './lab-page';
+
+type Column = (number | null)[];
+
+/** What the chart's uPlot instance holds: [x, ...one column per split]. */
+const plotted = (chart: Locator) => chart.evaluate((el) => (el as unknown as { plotted: Column[] }).plotted);
+const values = (col: Column | undefined) => (col ?? []).filter((v): v is number => v !== null);
+const status = (page: Page) => page.getByTestId('run-status').getAttribute('data-status');
+const epochShown = async (page: Page) => Number(await page.getByTestId('progress-epoch').getAttribute('data-epoch'));
+
+/** Waits until the run ends in one of `want` (or any other end state) and returns that state. */
+async function waitForStatus(page: Page, want: string[], timeout = 240_000): Promise<string> {
+  const ends = [...new Set([...want, 'done', 'stopped', 'diverged', 'error'])].map((w) => `[data-status=${w}]`).join(',');
+  await page.locator(`[data-testid=run-status]:is(${ends})`).waitFor({ timeout });
+  return (await status(page)) ?? '';
+}
+
+let browser: Browser;
+const opened: LabPage[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+afterEach(() => {
+  const problems = opened.flatMap((l) => l.problems.splice(0));
+  expect(problems, 'console errors, uncaught exceptions or CSP violations').toEqual([]);
+});
+
+async function open(query: string): Promise<Page> {
+  const lab = await openLab(browser, query);
+  opened.push(lab);
+  return lab.page;
+}
+
+describe('a softmax run on a 4,096-example subset', () => {
+  let page: Page;
+
+  it('loads the built-in Fashion-MNIST dataset with its counts, classes and samples', async () => {
+    page = await open('?model=softmax&epochs=2&limit=4096');
+    await expect.poll(() => page.getByTestId('adapter').getAttribute('data-state'), { timeout: 60_000 }).toBe('ready');
+    await page.getByTestId('dataset-name').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('count-train').textContent()).toBe('60,000');
+    expect(await page.getByTestId('count-val').textContent()).toBe('10,000');
+    expect(await page.getByTestId('class-count').textContent()).toBe('10');
+    expect(await page.getByTestId('feature-shape').textContent()).toBe('1×28×28');
+    expect(await page.getByTestId('class-row').count()).toBe(10);
+    expect(await page.getByTestId('class-row').first().textContent()).toMatch(/T-shirt\/top\s+6,000 \/ 1,000/);
+    // The sample grid is drawn: its canvas holds images, not a blank area.
+    const inked = await page.getByTestId('sample-grid').evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i] > 40) n++;
+      return { width: canvas.width, height: canvas.height, inked: n / (px.length / 4) };
+    });
+    expect(inked.width).toBeGreaterThan(28);
+    expect(inked.inked).toBeGreaterThan(0.1);
+    // The URL's settings reached the form.
+    expect(await page.getByTestId('model-select').inputValue()).toBe('softmax');
+    expect(await page.getByTestId('field-epochs').inputValue()).toBe('2');
+    expect(await page.getByTestId('field-limit').inputValue()).toBe('4096');
+    expect(await page.getByTestId('train-button').isEnabled()).toBe(true);
+    expect(await page.getByTestId('export-button').isEnabled()).toBe(false);
+  });
+
+  it('trains 2 epochs: both charts draw and the train loss falls', async () => {
+    await page.getByTestId('train-button').click();
+    expect(await waitForStatus(page, ['done', 'diverged', 'error', 'stopped'])).toBe('done');
+
+    const [x, train, val] = await plotted(page.getByTestId('chart-loss'));
+    const trainLoss = values(train);
+    const valLoss = values(val);
+    expect(trainLoss.length).toBeGreaterThanOrEqual(2);
+    expect(valLoss).toHaveLength(2);
+    expect(x.filter((_, i) => val[i] !== null)).toEqual([1, 2]);
+    // Train points sit at fractional epochs within (0, 2].
+    expect(x.filter((_, i) => train[i] !== null).every((e) => e !== null && e > 0 && e <= 2)).toBe(true);
+    expect(x.some((e, i) => train[i] !== null && e !== null && !Number.isInteger(e))).toBe(true);
+    expect(trainLoss.every(Number.isFinite)).toBe(true);
+    expect(trainLoss[trainLoss.length - 1]).toBeLessThan(trainLoss[0]);
+    expect(valLoss[1]).toBeLessThan(valLoss[0]);
+
+    const [accX, acc] = await plotted(page.getByTestId('chart-acc'));
+    expect(accX).toEqual([1, 2]);
+    expect(values(acc).every((a) => a > 0.1 && a <= 1)).toBe(true);
+
+    expect(await epochShown(page)).toBe(2);
+    expect(await page.getByTestId('export-button').isEnabled()).toBe(true);
+    expect(await page.getByTestId('continue-button').isEnabled()).toBe(false);
+  });
+
+  it('exports <dataset>-<model>.safetensors holding the dense layer (10, 784) and its bias', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-button').click()]);
+    expect(download.suggestedFilename()).toBe('fashion-mnist-softmax.safetensors');
+    const bytes = new Uint8Array(await readFile(await download.path()));
+    const file = readSafetensors(bytes, download.suggestedFilename());
+    expect([...file.tensors.keys()].sort()).toEqual(['layers.1.bias', 'layers.1.weight']);
+    const weight = file.tensors.get('layers.1.weight')!;
+    const bias = file.tensors.get('layers.1.bias')!;
+    expect(weight.dtype).toBe('F32');
+    expect(weight.shape).toEqual([10, 784]);
+    expect(bias.shape).toEqual([10]);
+    expect(Array.from(weight.data as Float32Array).every(Number.isFinite)).toBe(true);
+    // Trained, not the initial normal(0, 0.01) draw with zero biases.
+    expect(Array.from(bias.data as Float32Array).some((b) => b !== 0)).toBe(true);
+    expect(file.metadata.format).toBe('classifier-lab/1');
+    const manifest = JSON.parse(file.metadata.manifest);
+    expect(manifest.architecture.name).toBe('softmax');
+    expect(manifest.config.epochs).toBe(2);
+  });
+});
+
+describe('Stop then Continue', () => {
+  // Enough epochs that the run is still going when Stop lands after the first validation point.
+  const EPOCHS = 6;
+
+  it('resumes the stopped run: earlier points stay, more are added and the epoch counter goes on', async () => {
+    const page = await open(`?model=softmax&epochs=${EPOCHS}&limit=4096`);
+    const loss = page.getByTestId('chart-loss');
+    const acc = page.getByTestId('chart-acc');
+    await page.getByTestId('dataset-name').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('train-button').isEnabled(), { timeout: 60_000 }).toBe(true);
+
+    await page.getByTestId('train-button').click();
+    await expect.poll(async () => values((await plotted(acc))[1]).length, { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(1);
+    await page.getByTestId('stop-button').click();
+    expect(await waitForStatus(page, ['stopped'])).toBe('stopped');
+    expect(await page.getByTestId('continue-button').isEnabled()).toBe(true);
+    expect(await page.getByTestId('export-button').isEnabled()).toBe(true);
+
+    const before = await plotted(loss);
+    const epochBefore = await epochShown(page);
+    const valBefore = values(before[2]).length;
+    expect(valBefore).toBeGreaterThanOrEqual(1);
+    expect(valBefore).toBeLessThan(EPOCHS);
+
+    await page.getByTestId('continue-button').click();
+    expect(await waitForStatus(page, ['done'])).toBe('done');
+
+    const after = await plotted(loss);
+    // The curve before Stop is kept as it was; Continue only appended.
+    expect(after[0].slice(0, before[0].length)).toEqual(before[0]);
+    expect(after[1].slice(0, before[1].length - 1)).toEqual(before[1].slice(0, -1));
+    expect(after[0].length).toBeGreaterThan(before[0].length);
+    // Validation points at every epoch end, once each: the resumed run went on from where it stopped.
+    expect(after[0].filter((_, i) => after[2][i] !== null)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i + 1));
+    expect(values((await plotted(acc))[1])).toHaveLength(EPOCHS);
+    expect(await epochShown(page)).toBe(EPOCHS);
+    expect(EPOCHS).toBeGreaterThanOrEqual(epochBefore);
+    expect(values(after[1]).every(Number.isFinite)).toBe(true);
+  });
+});
