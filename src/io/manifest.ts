@@ -1,8 +1,10 @@
 // The manifest travels in a weights file's `__metadata__` as JSON: everything needed to rebuild the
-// model and to know how it was trained. `format` is fixed by DESIGN.md.
+// model and to know how it was trained. `format` is fixed by DESIGN.md. A file is user input, so
+// parseManifest checks every field the model is rebuilt from.
 
-import type { Architecture } from '../model/architecture';
-import type { TrainConfig } from '../model/config';
+import { featureSize } from '../data/dataset';
+import { layerShapes, type Architecture, type LayerType } from '../model/architecture';
+import { validateConfig, type TrainConfig } from '../model/config';
 import type { MetricRecord } from '../model/metrics';
 
 export const FORMAT = 'classifier-lab/1';
@@ -29,4 +31,157 @@ export interface Manifest {
   adapter?: string;
   kernels?: Record<string, string>;
   createdAt: string;
+}
+
+type FieldKind = 'count' | 'size' | 'probability' | 'positive' | 'fraction' | 'flag';
+
+/** The numeric fields of each layer type and what they may hold (a new layer type must be listed). */
+const LAYER_FIELDS: Record<LayerType, Record<string, FieldKind>> = {
+  flatten: {},
+  relu: {},
+  sigmoid: {},
+  dense: { in: 'size', out: 'size' },
+  dropout: { p: 'probability' },
+  conv2d: { in: 'size', out: 'size', kernel: 'size', stride: 'size', padding: 'count' },
+  maxpool2d: { kernel: 'size', stride: 'size' },
+  avgpool2d: { kernel: 'size', stride: 'size' },
+  batchnorm: { features: 'size', spatial: 'flag', eps: 'positive', momentum: 'fraction' },
+};
+
+const show = (v: unknown) => (v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v)).slice(0, 80));
+
+function check(ok: boolean, path: string, want: string, v: unknown): void {
+  if (!ok) throw new Error(`manifest.${path}: expected ${want}, found ${show(v)}`);
+}
+
+function record(v: unknown, path: string): Record<string, unknown> {
+  check(typeof v === 'object' && v !== null && !Array.isArray(v), path, 'an object', v);
+  return v as Record<string, unknown>;
+}
+
+function integer(v: unknown, path: string, min: number): number {
+  check(Number.isSafeInteger(v) && (v as number) >= min, path, `an integer ≥ ${min}`, v);
+  return v as number;
+}
+
+function finite(v: unknown, path: string): number {
+  check(typeof v === 'number' && Number.isFinite(v), path, 'a finite number', v);
+  return v as number;
+}
+
+function text(v: unknown, path: string): string {
+  check(typeof v === 'string', path, 'a string', v);
+  return v as string;
+}
+
+function field(kind: FieldKind, v: unknown, path: string): void {
+  if (kind === 'flag') return check(typeof v === 'boolean', path, 'true or false', v);
+  if (kind === 'count' || kind === 'size') return void integer(v, path, kind === 'size' ? 1 : 0);
+  const x = finite(v, path);
+  if (kind === 'probability') check(x >= 0 && x < 1, path, 'a probability in [0, 1)', v);
+  if (kind === 'positive') check(x > 0, path, 'a number > 0', v);
+  if (kind === 'fraction') check(x >= 0 && x <= 1, path, 'a number in [0, 1]', v);
+}
+
+function checkArchitecture(v: unknown): Architecture {
+  const a = record(v, 'architecture');
+  text(a.name, 'architecture.name');
+  check(Array.isArray(a.inputShape) && a.inputShape.length > 0, 'architecture.inputShape', 'a non-empty list', a.inputShape);
+  (a.inputShape as unknown[]).forEach((d, i) => integer(d, `architecture.inputShape[${i}]`, 1));
+  const classes = integer(a.numClasses, 'architecture.numClasses', 2);
+  check(Array.isArray(a.layers) && a.layers.length > 0, 'architecture.layers', 'a non-empty list', a.layers);
+  (a.layers as unknown[]).forEach((l, i) => {
+    const layer = record(l, `architecture.layers[${i}]`);
+    const fields = Object.hasOwn(LAYER_FIELDS, layer.type as string) ? LAYER_FIELDS[layer.type as LayerType] : undefined;
+    check(fields !== undefined, `architecture.layers[${i}].type`, `one of ${Object.keys(LAYER_FIELDS).join(', ')}`, layer.type);
+    for (const [k, kind] of Object.entries(fields!)) field(kind, layer[k], `architecture.layers[${i}].${k}`);
+  });
+  const init = record(a.init, 'architecture.init');
+  check(['normal', 'xavier-uniform', 'he'].includes(init.kind as string), 'architecture.init.kind', 'normal, xavier-uniform or he', init.kind);
+  check(finite(init.sigma, 'architecture.init.sigma') >= 0, 'architecture.init.sigma', 'a number ≥ 0', init.sigma);
+  const arch = a as unknown as Architecture;
+  let shapes: number[][];
+  try {
+    shapes = layerShapes(arch);
+  } catch (e) {
+    throw new Error(`manifest.architecture: ${(e as Error).message}`);
+  }
+  arch.layers.forEach((l, i) => {
+    if (l.type !== 'batchnorm') return;
+    const input = i === 0 ? arch.inputShape : shapes[i - 1];
+    const features = l.spatial ? (input.length === 3 ? input[0] : NaN) : input.length === 1 ? input[0] : NaN;
+    check(features === l.features, `architecture.layers[${i}].features`, `${l.spatial ? 'the channels of a C×H×W' : 'the size of a flat'} input (${input.join('×')})`, l.features);
+  });
+  const out = shapes[shapes.length - 1];
+  check(out.length === 1 && out[0] === classes, 'architecture.layers', `a last layer with ${classes} outputs (numClasses)`, out);
+  return arch;
+}
+
+function checkConfig(v: unknown): void {
+  const c = record(v, 'config');
+  for (const k of ['model', 'optimizer', 'schedule'] as const) text(c[k], `config.${k}`);
+  for (const k of ['epochs', 'batchSize', 'lr', 'seed', 'momentum', 'weightDecay', 'initSigma'] as const) finite(c[k], `config.${k}`);
+  if (c.limit !== undefined) finite(c.limit, 'config.limit');
+  check(Array.isArray(c.hidden), 'config.hidden', 'a list', c.hidden);
+  try {
+    validateConfig(c as unknown as TrainConfig);
+  } catch (e) {
+    throw new Error(`manifest.config: ${(e as Error).message}`);
+  }
+}
+
+function checkNormalization(v: unknown, features: number): void {
+  const n = record(v, 'normalization');
+  if (n.kind === 'scale') return void finite(n.scale, 'normalization.scale');
+  check(n.kind === 'standardize', 'normalization.kind', 'scale or standardize', n.kind);
+  for (const k of ['mean', 'std'] as const) {
+    const a = n[k];
+    check(Array.isArray(a) && a.length === features, `normalization.${k}`, `a list of ${features} numbers (one per input feature)`, a);
+    (a as unknown[]).forEach((x, i) => finite(x, `normalization.${k}[${i}]`));
+  }
+}
+
+function checkHistory(v: unknown): void {
+  check(Array.isArray(v), 'history', 'a list', v);
+  (v as unknown[]).forEach((r, i) => {
+    const rec = record(r, `history[${i}]`);
+    integer(rec.step, `history[${i}].step`, 0);
+    finite(rec.epoch, `history[${i}].epoch`);
+    check(rec.key === 'loss' || rec.key === 'acc', `history[${i}].key`, 'loss or acc', rec.key);
+    check(rec.split === 'train' || rec.split === 'val', `history[${i}].split`, 'train or val', rec.split);
+    // JSON has no NaN: JSON.stringify writes a diverged value as null, and it comes back as NaN.
+    if (rec.value === null) rec.value = NaN;
+    check(typeof rec.value === 'number', `history[${i}].value`, 'a number (or null for a non-finite one)', rec.value);
+  });
+}
+
+/**
+ * Parses the manifest JSON of a weights file and checks every field the model is rebuilt from; throws
+ * `manifest.<path>: expected …, found …`. Unknown extra fields are kept (later formats may add some).
+ */
+export function parseManifest(json: string): Manifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`manifest: not valid JSON (${(e as Error).message})`);
+  }
+  const m = record(value, '(root)');
+  check(m.format === FORMAT, 'format', `"${FORMAT}"`, m.format);
+  check(m.weightLayout === 'pytorch', 'weightLayout', '"pytorch"', m.weightLayout);
+  const arch = checkArchitecture(m.architecture);
+  check(Array.isArray(m.classNames) && m.classNames.length === arch.numClasses, 'classNames', `a list of ${arch.numClasses} names (numClasses)`, m.classNames);
+  (m.classNames as unknown[]).forEach((c, i) => text(c, `classNames[${i}]`));
+  checkConfig(m.config);
+  checkNormalization(m.normalization, featureSize(arch.inputShape));
+  const d = record(m.dataset, 'dataset');
+  text(d.name, 'dataset.name');
+  integer(d.train, 'dataset.train', 0);
+  integer(d.val, 'dataset.val', 0);
+  checkHistory(m.history);
+  integer(m.epochsDone, 'epochsDone', 0);
+  text(m.createdAt, 'createdAt');
+  if (m.adapter !== undefined) text(m.adapter, 'adapter');
+  if (m.kernels !== undefined) Object.entries(record(m.kernels, 'kernels')).forEach(([k, s]) => text(s, `kernels.${k}`));
+  return m as unknown as Manifest;
 }

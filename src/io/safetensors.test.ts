@@ -134,6 +134,9 @@ describe('readSafetensors', () => {
     expect(readSafetensors(craft('{"test":{"dtype":"I32","shape":[2,0],"data_offsets":[0, 0]}}')).tensors.get('test')!.data.length).toBe(0);
     expect(readSafetensors(craft('{}\r \t\n')).tensors.size).toBe(0);
     expect(readSafetensors(craft('{"__metadata__":null}')).metadata).toEqual({});
+    const proto = readSafetensors(craft('{"__metadata__":{"__proto__":"x"}}')).metadata;
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+    expect(Object.entries(proto)).toEqual([['__proto__', 'x']]);
   });
 
   it('accepts tensors listed in any order, and zero-sized tensors sharing an offset', () => {

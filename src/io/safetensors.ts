@@ -21,11 +21,11 @@ const DTYPE_RANK = new Map(Object.keys(DTYPE_BITS).map((d, i) => [d, i]));
  * Element storage per dtype. F16 and BF16 stay raw bits (Uint16Array), C64 is interleaved (re, im)
  * Float32Array, BOOL and the 4/6/8-bit floats are raw bytes (Uint8Array).
  */
-export type TensorData =
-  | Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array
-  | Int8Array | Uint8Array | BigInt64Array | BigUint64Array;
+export type TensorData<B extends ArrayBufferLike = ArrayBufferLike> =
+  | Float32Array<B> | Float64Array<B> | Int32Array<B> | Uint32Array<B> | Int16Array<B> | Uint16Array<B>
+  | Int8Array<B> | Uint8Array<B> | BigInt64Array<B> | BigUint64Array<B>;
 
-type ArrayCtor = { new (buffer: ArrayBuffer): TensorData; name: string };
+type ArrayCtor = { new (buffer: ArrayBuffer): TensorData<ArrayBuffer>; name: string };
 
 function arrayCtor(dtype: Dtype): ArrayCtor {
   switch (dtype) {
@@ -53,7 +53,8 @@ export interface TensorEntry {
 export interface SafetensorsTensor {
   dtype: Dtype;
   shape: number[];
-  data: TensorData;
+  /** A copy, backed by its own ArrayBuffer (ready for `GPUQueue.writeBuffer`). */
+  data: TensorData<ArrayBuffer>;
   /** File byte where the tensor's data begins (for messages about its values). */
   offset: number;
 }
@@ -201,7 +202,7 @@ export function readSafetensors(bytes: Uint8Array, fileName = 'safetensors file'
   }
 
   const entries = header as Record<string, unknown>;
-  const metadata: Record<string, string> = {};
+  const metadata: [string, string][] = [];
   const claims: Claim[] = [];
   for (const [name, info] of Object.entries(entries)) {
     const failKey = (detail: string, tensor?: string) => fail(keyByte(name), detail, tensor);
@@ -212,14 +213,14 @@ export function readSafetensors(bytes: Uint8Array, fileName = 'safetensors file'
       for (const [k, v] of Object.entries(info as object)) {
         if (typeof v !== 'string') failKey(`__metadata__ "${k}" must be a string, not ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
         if (LONE_SURROGATE.test(k) || LONE_SURROGATE.test(v)) failKey(`__metadata__ "${k}" holds an unpaired UTF-16 surrogate escape`);
-        metadata[k] = v;
+        metadata.push([k, v]);
       }
       continue;
     }
     const where = `tensor "${name}"`;
     if (typeof info !== 'object' || info === null || Array.isArray(info)) failKey(`${where}: its entry must be an object {dtype, shape, data_offsets}`, name);
     const o = info as Record<string, unknown>;
-    for (const k of INFO_KEYS) if (!(k in o)) failKey(`${where}: "${k}" is missing`, name);
+    for (const k of INFO_KEYS) if (!Object.hasOwn(o, k)) failKey(`${where}: "${k}" is missing`, name);
     for (const k of Object.keys(o)) if (!INFO_KEYS.includes(k)) failKey(`${where}: unknown field "${k}" (only dtype, shape, data_offsets)`, name);
     if (!isDtype(o.dtype)) failKey(`${where}: unknown dtype ${JSON.stringify(o.dtype)} (known: ${Object.keys(DTYPE_BITS).join(', ')})`, name);
     if (!Array.isArray(o.shape) || !o.shape.every(isCount)) failKey(`${where}: shape ${JSON.stringify(o.shape)} is not a list of non-negative integers`, name);
@@ -266,5 +267,6 @@ export function readSafetensors(bytes: Uint8Array, fileName = 'safetensors file'
     const copy = bytes.slice(dataStart + c.begin, dataStart + c.end);
     tensors.set(c.name, { dtype: c.dtype, shape: c.shape, data: new (arrayCtor(c.dtype))(copy.buffer), offset: dataStart + c.begin });
   }
-  return { tensors, metadata };
+  // fromEntries defines own properties, so even a "__proto__" key stays a plain entry.
+  return { tensors, metadata: Object.fromEntries(metadata) };
 }
