@@ -15,7 +15,7 @@ struct Params {
 
 override WorkgroupSize: u32 = 64;
 // 0: C = AB; 1: C = AB + bias; 2: C = relu(AB + bias); 3: C = AB ⊙ [aux > 0] (ReLU backward mask);
-// 4: C = sigmoid(AB + bias).
+// 4: C = sigmoid(AB + bias); 5: C = AB ⊙ aux ⊙ (1 − aux) (sigmoid backward, aux = the sigmoid's output).
 override Epilogue: u32 = 0;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -24,7 +24,7 @@ override Epilogue: u32 = 0;
 @group(0) @binding(2) var<storage, read> b: array<vec4f>;
 // c: (rows, cols4) vec4s
 @group(0) @binding(3) var<storage, read_write> c: array<vec4f>;
-// aux: the bias (cols4 vec4s) for epilogues 1, 2, 4; the forward activation, shaped as c, for 3
+// aux: the bias (cols4 vec4s) for epilogues 1, 2, 4; the forward activation, shaped as c, for 3 and 5
 @group(0) @binding(4) var<storage, read> aux: array<vec4f>;
 
 fn store(r: u32, col: u32, v: vec4f) {
@@ -35,6 +35,7 @@ fn store(r: u32, col: u32, v: vec4f) {
     case 2u: { c[i] = max(v + aux[col], vec4f(0.0)); }
     case 3u: { c[i] = select(vec4f(0.0), v, aux[i] > vec4f(0.0)); }
     case 4u: { c[i] = 1.0 / (1.0 + exp(-(v + aux[col]))); }
+    case 5u: { c[i] = v * aux[i] * (1.0 - aux[i]); }
     default: { c[i] = v; }
   }
 }

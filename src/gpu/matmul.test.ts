@@ -46,7 +46,8 @@ async function run(c: Case, block: Block) {
     inner = pad4(k);
   }
   const rows = layout === 'tn' ? pad4(m) : m;
-  const aux = c.epilogue === 'reluMask' ? randomArray(rows * pad4(n), 77) : padRows(bias, 1, n, pad4(n));
+  const masked = c.epilogue === 'reluMask' || c.epilogue === 'sigmoidGrad';
+  const aux = masked ? randomArray(rows * pad4(n), 77) : padRows(bias, 1, n, pad4(n));
   const out = emptyBuffer(gpu.device, rows * pad4(n));
   const d = await mm.plan(
     { layout, rows, cols: pad4(n), inner, epilogue: c.epilogue },
@@ -71,6 +72,10 @@ async function run(c: Case, block: Block) {
       case 'biasRelu': return Math.max(0, v + bias[j]);
       case 'biasSigmoid': return 1 / (1 + Math.exp(-(v + bias[j])));
       case 'reluMask': return aux[Math.floor(i / n) * pad4(n) + j] > 0 ? v : 0;
+      case 'sigmoidGrad': {
+        const y = aux[Math.floor(i / n) * pad4(n) + j];
+        return v * y * (1 - y);
+      }
       default: return v;
     }
   });
@@ -87,6 +92,7 @@ describe('matmul vs CPU reference', () => {
     { layout: 'tn', m: 66, k: 19, n: 41, epilogue: 'none' },
     { layout: 'nt', m: 37, k: 10, n: 30, epilogue: 'reluMask' },
     { layout: 'nt', m: 19, k: 33, n: 66, epilogue: 'none' },
+    { layout: 'nt', m: 21, k: 12, n: 14, epilogue: 'sigmoidGrad' },
   ];
   for (const c of cases) {
     it(`${c.layout} ${c.m}×${c.k}×${c.n} ${c.epilogue}, every block`, async () => {

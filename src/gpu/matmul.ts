@@ -8,7 +8,7 @@ export const MatmulBindings = { params: 0, a: 1, b: 2, c: 3, aux: 4 } as const;
 
 export type MatmulLayout = 'nn' | 'tn' | 'nt';
 
-export const Epilogue = { none: 0, bias: 1, biasRelu: 2, reluMask: 3, biasSigmoid: 4 } as const;
+export const Epilogue = { none: 0, bias: 1, biasRelu: 2, reluMask: 3, biasSigmoid: 4, sigmoidGrad: 5 } as const;
 export type EpilogueName = keyof typeof Epilogue;
 
 /** rows × vec4-columns per invocation; must be one of scripts/gen-matmul.mjs's blocks. */
@@ -30,7 +30,7 @@ export interface MatmulOperands {
   a: GPUBufferBinding;
   b: GPUBufferBinding;
   c: GPUBufferBinding;
-  /** Bias (epilogues bias*), or the forward activation (reluMask). */
+  /** Bias (epilogues bias*), or the forward activation (reluMask, sigmoidGrad). */
   aux?: GPUBufferBinding;
 }
 

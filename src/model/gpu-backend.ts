@@ -1,0 +1,213 @@
+// The model trained on WebGPU. Everything is built once: dataset on the GPU, the network, and the
+// dispatch lists of a training step (gather → forward → fused loss → backward → optimizer) and of a
+// validation batch (gather → forward → loss → accuracy). A range of steps is one compute pass and one
+// submit; its loss sums come back through a small ring of staging buffers without stalling the queue.
+import { Accuracy } from '../gpu/accuracy';
+import { createBuffer, readBuffer, storageUsage } from '../gpu/buffers';
+import type { KernelContext } from '../gpu/context';
+import { encodeAll, type Dispatch } from '../gpu/dispatch';
+import { Gather } from '../gpu/gather';
+import { Optim } from '../gpu/optim';
+import { partialCount, SoftmaxXent } from '../gpu/softmax-xent';
+import { StepUniform } from '../gpu/step-uniform';
+import type { Dataset } from '../data/dataset';
+import { layerShapes, type Architecture } from './architecture';
+import type { Backend, StepLosses, ValidationResult } from './backend';
+import { GpuNetwork } from './gpu-network';
+import { destroySplit, maxChunkBytes, uploadAffine, uploadSplit, type GpuSplit } from './gpu-dataset';
+import { fromArena, toArena } from './params';
+
+/** Ranges of steps the trainer may have in flight at once (the staging ring holds one more). */
+export const maxInFlight = 3;
+
+export interface GpuBackendOptions {
+  kc: KernelContext;
+  description: string;
+  arch: Architecture;
+  data: Dataset;
+  batchSize: number;
+  weightDecay: number;
+  /** Largest validation batch (default: as many as fit a 64 MiB activation budget, ≤ 4,096). */
+  valBatch?: number;
+  /** Largest data chunk in bytes (tests shrink it to exercise the split across buffers). */
+  maxChunkBytes?: number;
+}
+
+export class GpuBackend implements Backend {
+  readonly description: string;
+  private readonly device: GPUDevice;
+  private readonly buffers: GPUBuffer[] = [];
+  private readonly splits: GpuSplit[] = [];
+  private trainProgram: Dispatch[] = [];
+  private lastTrainProgram: Dispatch[] = [];
+  private valPrograms: Dispatch[][] = [];
+  private readonly ring: GPUBuffer[] = [];
+  private ringNext = 0;
+  private readonly stepsPerEpoch: number;
+  private readonly lastRows: number;
+  private readonly valBatches: number;
+  // Built in init():
+  private net!: GpuNetwork;
+  private order!: GPUBuffer;
+  private steps!: StepUniform;
+  private valSteps!: StepUniform;
+  private losses!: GPUBuffer;
+  private valLosses!: GPUBuffer;
+  private correct!: GPUBuffer;
+
+  private constructor(private readonly o: GpuBackendOptions, readonly valBatch: number) {
+    this.device = o.kc.device;
+    this.description = o.description;
+    const n = o.data.train.count;
+    this.stepsPerEpoch = Math.ceil(n / o.batchSize);
+    this.lastRows = n - (this.stepsPerEpoch - 1) * o.batchSize;
+    this.valBatches = Math.ceil(o.data.val.count / valBatch);
+  }
+
+  static async create(o: GpuBackendOptions): Promise<GpuBackend> {
+    const perExample = floatsPerExample(o.arch);
+    const byBudget = Math.floor((64 << 20) / (perExample * 4));
+    const valBatch = Math.max(1, Math.min(o.data.val.count, o.valBatch ?? Math.min(4096, Math.max(o.batchSize, byBudget))));
+    const b = new GpuBackend(o, valBatch);
+    await b.init();
+    return b;
+  }
+
+  private async buffer(label: string, bytes: number, usage = storageUsage()): Promise<GPUBuffer> {
+    const buf = await createBuffer(this.device, label, bytes, usage);
+    this.buffers.push(buf);
+    return buf;
+  }
+
+  private async init(): Promise<void> {
+    const { kc, data, arch, batchSize } = this.o;
+    const device = this.device;
+    const maxBytes = this.o.maxChunkBytes ?? maxChunkBytes(device);
+    const train = await uploadSplit(device, data.train, data.shape, 'data.train', maxBytes);
+    const val = await uploadSplit(device, data.val, data.shape, 'data.val', maxBytes);
+    this.splits.push(train, val);
+    const { scale, shift } = await uploadAffine(device, data.normalization, data.shape);
+    this.buffers.push(scale, shift);
+    this.order = await this.buffer('train.order', train.count * 4);
+    const identity = await this.buffer('val.order', val.count * 4);
+    device.queue.writeBuffer(identity, 0, Uint32Array.from({ length: val.count }, (_, i) => i));
+
+    this.net = await GpuNetwork.create(kc, arch, Math.max(batchSize, this.valBatch), true);
+    this.steps = new StepUniform(device, this.stepsPerEpoch, 'train.steps');
+    this.valSteps = new StepUniform(device, this.valBatches, 'val.steps');
+    for (let i = 0; i < this.valBatches; i++) this.valSteps.set(i, { step: 0, batchStart: i * this.valBatch, slot: i, lr: 0 });
+    this.valSteps.flush();
+    this.losses = await this.buffer('train.losses', this.stepsPerEpoch * 4);
+    this.valLosses = await this.buffer('val.losses', this.valBatches * 4);
+    this.correct = await this.buffer('val.correct', 4);
+    const partials = await this.buffer('loss.partials', partialCount(this.net.maxRows) * 4);
+    const ringBytes = Math.max(this.stepsPerEpoch, this.valBatches + 1) * 4;
+    for (let i = 0; i <= maxInFlight; i++) this.ring.push(await this.buffer(`staging.${i}`, ringBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
+
+    const gather = new Gather(kc);
+    const xent = new SoftmaxXent(kc);
+    const net = this.net;
+    const logits = { rows: 0, classes: arch.numClasses, stride: net.logits.stride };
+    const gatherOps = (split: GpuSplit, order: GPUBuffer, stepBuffer: GPUBuffer) => ({
+      chunks: split.chunks, order: { buffer: order }, scale: { buffer: scale }, shift: { buffer: shift }, labels: { buffer: split.labels },
+      x: { buffer: net.input.buffer }, y: { buffer: net.labels }, stepBuffer,
+    });
+    const optim = await new Optim(kc).plan({ count: net.layout.size, weightDecay: this.o.weightDecay }, { weights: { buffer: net.weights }, grads: { buffer: net.grads }, stepBuffer: this.steps.buffer }, 'optim');
+    const trainProgram = async (rows: number) => [
+      ...(await gather.plan({ rows, features: net.input.features, dtype: train.dtype }, gatherOps(train, this.order, this.steps.buffer), 'train.gather')),
+      ...(await net.forward(rows)),
+      ...(await xent.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, dLogits: { buffer: net.dLogits.buffer }, partials: { buffer: partials }, losses: { buffer: this.losses }, stepBuffer: this.steps.buffer }, 'train.loss')),
+      ...(await net.backward(rows)),
+      optim,
+    ];
+    const accuracy = new Accuracy(kc);
+    const valProgram = async (rows: number) => [
+      ...(await gather.plan({ rows, features: net.input.features, dtype: val.dtype }, gatherOps(val, identity, this.valSteps.buffer), 'val.gather')),
+      ...(await net.forward(rows)),
+      ...(await xent.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, partials: { buffer: partials }, losses: { buffer: this.valLosses }, stepBuffer: this.valSteps.buffer }, 'val.loss')),
+      await accuracy.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, correct: { buffer: this.correct } }, 'val.accuracy'),
+    ];
+    this.trainProgram = await trainProgram(batchSize);
+    this.lastTrainProgram = this.lastRows === batchSize ? this.trainProgram : await trainProgram(this.lastRows);
+    const full = await valProgram(this.valBatch);
+    const lastVal = val.count - (this.valBatches - 1) * this.valBatch;
+    this.valPrograms = Array.from({ length: this.valBatches }, () => full);
+    if (lastVal !== this.valBatch) this.valPrograms[this.valBatches - 1] = await valProgram(lastVal);
+  }
+
+  /** GPU dispatches of one full training step (for the performance figures). */
+  get dispatchesPerStep(): readonly Dispatch[] {
+    return this.trainProgram;
+  }
+
+  beginEpoch(order: Uint32Array, lrs: Float32Array, firstGlobalStep: number): void {
+    this.device.queue.writeBuffer(this.order, 0, order.buffer, order.byteOffset, order.byteLength);
+    for (let s = 0; s < this.stepsPerEpoch; s++) this.steps.set(s, { step: firstGlobalStep + s, batchStart: s * this.o.batchSize, slot: s, lr: lrs[s] });
+    this.steps.flush();
+  }
+
+  async trainSteps(from: number, to: number): Promise<StepLosses> {
+    const enc = this.device.createCommandEncoder({ label: `train.steps ${from}-${to}` });
+    const pass = enc.beginComputePass({ label: 'train' });
+    for (let s = from; s < to; s++) encodeAll(pass, s === this.stepsPerEpoch - 1 ? this.lastTrainProgram : this.trainProgram, StepUniform.offset(s));
+    pass.end();
+    const staging = this.nextStaging();
+    const bytes = (to - from) * 4;
+    enc.copyBufferToBuffer(this.losses, from * 4, staging, 0, bytes);
+    this.device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+    const sums = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+    staging.unmap();
+    const rows = Uint32Array.from({ length: to - from }, (_, i) => (from + i === this.stepsPerEpoch - 1 ? this.lastRows : this.o.batchSize));
+    return { sums, rows };
+  }
+
+  async validate(): Promise<ValidationResult> {
+    const enc = this.device.createCommandEncoder({ label: 'validate' });
+    enc.clearBuffer(this.correct);
+    const pass = enc.beginComputePass({ label: 'validate' });
+    this.valPrograms.forEach((program, i) => encodeAll(pass, program, StepUniform.offset(i)));
+    pass.end();
+    const staging = this.nextStaging();
+    const n = this.valBatches;
+    enc.copyBufferToBuffer(this.valLosses, 0, staging, 0, n * 4);
+    enc.copyBufferToBuffer(this.correct, 0, staging, n * 4, 4);
+    this.device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ, 0, (n + 1) * 4);
+    const range = staging.getMappedRange(0, (n + 1) * 4);
+    const sums = new Float32Array(range, 0, n);
+    let lossSum = 0;
+    for (let i = 0; i < n; i++) lossSum += sums[i];
+    const correct = new Uint32Array(range, n * 4, 1)[0];
+    staging.unmap();
+    return { lossSum, correct, count: this.o.data.val.count };
+  }
+
+  private nextStaging(): GPUBuffer {
+    const b = this.ring[this.ringNext];
+    this.ringNext = (this.ringNext + 1) % this.ring.length;
+    return b;
+  }
+
+  async readParams(): Promise<Map<string, Float32Array>> {
+    const arena = new Float32Array(await readBuffer(this.device, this.net.weights, 0, this.net.layout.size * 4));
+    return fromArena(this.net.layout, arena);
+  }
+
+  writeParams(params: Map<string, Float32Array>): void {
+    this.device.queue.writeBuffer(this.net.weights, 0, toArena(this.net.layout, params));
+    this.device.queue.writeBuffer(this.net.grads, 0, new Float32Array(this.net.layout.size));
+  }
+
+  destroy(): void {
+    this.net.destroy();
+    for (const s of this.splits) destroySplit(s);
+    for (const b of this.buffers) b.destroy();
+  }
+}
+
+/** Floats of activation and gradient memory one example needs, for sizing validation batches. */
+function floatsPerExample(arch: Architecture): number {
+  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  return layerShapes(arch).reduce((n, s) => n + 2 * (size(s) + 4), size(arch.inputShape) + 4);
+}

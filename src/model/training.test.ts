@@ -1,0 +1,113 @@
+// Whole-model checks on real WebGPU against the CPU reference: one step, bit-reproducibility, and
+// two-epoch curves, for each model of the zoo, on a slice of the built-in Fashion-MNIST.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testGpu } from '../../tests/helpers/gpu';
+import { loadBuiltin } from '../data/builtin';
+import { readFromDir } from '../data/builtin-node';
+import type { Dataset } from '../data/dataset';
+import { KernelContext } from '../gpu/context';
+import type { Backend } from './backend';
+import { defaultConfig, type TrainConfig } from './config';
+import { CpuBackend } from './cpu-backend';
+import { DataModule } from './data-module';
+import { GpuBackend } from './gpu-backend';
+import { initParams } from './params';
+import { Classifier } from './classifier';
+import { Trainer } from './trainer';
+import { buildArchitecture } from './zoo';
+import type { EpochSummary } from './metrics';
+
+let full: Dataset;
+beforeAll(async () => {
+  full = await loadBuiltin('fashion-mnist', readFromDir());
+});
+
+/** The first `train` training and `val` validation examples. */
+function slice(train: number, val: number): Dataset {
+  const d = 784;
+  return {
+    ...full,
+    train: { x: full.train.x.subarray(0, train * d), y: full.train.y.subarray(0, train), count: train },
+    val: { x: full.val.x.subarray(0, val * d), y: full.val.y.subarray(0, val), count: val },
+  };
+}
+
+async function backends(config: TrainConfig, data: Dataset, opts: { maxChunkBytes?: number } = {}) {
+  const gpu = await testGpu();
+  const arch = buildArchitecture(config, data.shape, data.classNames.length);
+  const params = initParams(arch, config.seed);
+  const kc = new KernelContext(gpu.device);
+  const g = await GpuBackend.create({ kc, description: 'test', arch, data, batchSize: config.batchSize, weightDecay: config.weightDecay, ...opts });
+  g.writeParams(params);
+  const c = new CpuBackend({ arch, data, batchSize: config.batchSize, weightDecay: config.weightDecay, params });
+  return { arch, gpu: g, cpu: c };
+}
+
+async function curve(backend: Backend, config: TrainConfig, data: Dataset): Promise<{ epochs: EpochSummary[]; points: number[] }> {
+  const arch = buildArchitecture(config, data.shape, data.classNames.length);
+  const model = new Classifier(arch, config, backend);
+  const points: number[] = [];
+  model.onPlot((r) => points.push(r.value));
+  const epochs: EpochSummary[] = [];
+  const trainer = new Trainer(config.epochs, { epoch: (e) => epochs.push(e) });
+  const dm = new DataModule(data, config.batchSize, config.seed);
+  expect(await trainer.fit(model, dm)).toBe('done');
+  return { epochs, points };
+}
+
+const models: TrainConfig[] = [
+  { ...defaultConfig, model: 'softmax' },
+  { ...defaultConfig, model: 'mlp', hidden: [64] },
+];
+
+describe.each(models)('$model on the GPU vs the CPU reference', (config) => {
+  it('one training step: loss and every updated parameter', async () => {
+    const data = slice(300, 100);
+    const { gpu, cpu } = await backends({ ...config, batchSize: 100 }, data);
+    const order = new DataModule(data, 100, 0).order(0);
+    const lrs = new Float32Array(3).fill(0.1);
+    gpu.beginEpoch(order, lrs, 0);
+    cpu.beginEpoch(order, lrs);
+    const [lg, lc] = [await gpu.trainSteps(0, 1), await cpu.trainSteps(0, 1)];
+    expect(Math.abs(lg.sums[0] - lc.sums[0])).toBeLessThanOrEqual(1e-5 * Math.abs(lc.sums[0]));
+    const [pg, pc] = [await gpu.readParams(), await cpu.readParams()];
+    for (const [name, ref] of pc) {
+      const got = pg.get(name)!;
+      let max = 0;
+      for (let i = 0; i < ref.length; i++) max = Math.max(max, Math.abs(got[i] - ref[i]));
+      // Parameters after one update: f32 forward/backward vs f64, lr 0.1 → differences ≪ 1e-6.
+      expect(max, name).toBeLessThanOrEqual(1e-6);
+    }
+    gpu.destroy();
+  });
+
+  it('the same seed gives bit-identical loss sequences twice', async () => {
+    const data = slice(600, 200);
+    const cfg = { ...config, epochs: 2, batchSize: 64 };
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const { gpu } = await backends(cfg, data);
+      runs.push((await curve(gpu, cfg, data)).points);
+      gpu.destroy();
+    }
+    expect(runs[1].length).toBeGreaterThan(10);
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
+  it('two epochs: train loss, validation loss and accuracy within 1e-3 of the CPU reference', async () => {
+    const data = slice(2048, 1000);
+    const cfg = { ...config, epochs: 2, batchSize: 256 };
+    // Data split over several GPU buffers (a 100 KiB chunk holds 130 images) on the GPU side.
+    const { gpu, cpu } = await backends(cfg, data, { maxChunkBytes: 100 * 1024 });
+    const g = await curve(gpu, cfg, data);
+    const c = await curve(cpu, cfg, data);
+    expect(g.epochs.length).toBe(2);
+    for (let e = 0; e < 2; e++) {
+      for (const key of ['train_loss', 'val_loss', 'val_acc'] as const) {
+        expect(Math.abs(g.epochs[e][key] - c.epochs[e][key]), `epoch ${e + 1} ${key}: ${g.epochs[e][key]} vs ${c.epochs[e][key]}`).toBeLessThanOrEqual(1e-3);
+      }
+    }
+    expect(g.epochs[1].train_loss).toBeLessThan(g.epochs[0].train_loss);
+    gpu.destroy();
+  });
+});
