@@ -4,6 +4,11 @@ import { checked } from './device';
 export const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 export const uniformUsage = () => GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
 
+/** A typed array as WebGPU's BufferSource type wants it (the lab never uses SharedArrayBuffer). */
+export function bufferSource(v: ArrayBufferView): ArrayBufferView<ArrayBuffer> {
+  return v as ArrayBufferView<ArrayBuffer>;
+}
+
 /** Rounds a float count up to a multiple of 4 (one vec4). */
 export const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
 

@@ -1,9 +1,9 @@
 // Upload/download helpers shared by the GPU tests (not used by the engine).
-import { storageUsage } from './buffers';
+import { bufferSource, storageUsage } from './buffers';
 
 export function upload(device: GPUDevice, data: Float32Array | Uint32Array, label = 'test.upload'): GPUBuffer {
   const buffer = device.createBuffer({ label, size: Math.max(16, Math.ceil(data.byteLength / 16) * 16), usage: storageUsage() });
-  device.queue.writeBuffer(buffer, 0, data);
+  device.queue.writeBuffer(buffer, 0, bufferSource(data));
   return buffer;
 }
 

@@ -18,8 +18,8 @@ export interface CpuBackendOptions {
 export class CpuBackend implements Backend {
   readonly description = 'cpu reference';
   private params: Map<string, Float32Array>;
-  private order = new Uint32Array(0);
-  private lrs = new Float32Array(0);
+  private order: Uint32Array = new Uint32Array(0);
+  private lrs: Float32Array = new Float32Array(0);
   private readonly scale: Float32Array;
   private readonly shift: Float32Array;
   private readonly features: number;

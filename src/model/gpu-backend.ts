@@ -3,7 +3,7 @@
 // validation batch (gather → forward → loss → accuracy). A range of steps is one compute pass and one
 // submit; its loss sums come back through a small ring of staging buffers without stalling the queue.
 import { Accuracy } from '../gpu/accuracy';
-import { createBuffer, readBuffer, storageUsage } from '../gpu/buffers';
+import { bufferSource, createBuffer, readBuffer, storageUsage } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/context';
 import { encodeAll, type Dispatch } from '../gpu/dispatch';
 import { Gather } from '../gpu/gather';
@@ -195,7 +195,7 @@ export class GpuBackend implements Backend {
   }
 
   writeParams(params: Map<string, Float32Array>): void {
-    this.device.queue.writeBuffer(this.net.weights, 0, toArena(this.net.layout, params));
+    this.device.queue.writeBuffer(this.net.weights, 0, bufferSource(toArena(this.net.layout, params)));
     this.device.queue.writeBuffer(this.net.grads, 0, new Float32Array(this.net.layout.size));
   }
 

@@ -1,6 +1,6 @@
 // A dataset split on the GPU: features uploaded once in their stored type, split across buffers when
 // they exceed what one storage binding may hold, plus the labels and the normalisation's scale/shift.
-import { createBuffer, pad4, storageUsage } from '../gpu/buffers';
+import { bufferSource, createBuffer, pad4, storageUsage } from '../gpu/buffers';
 import type { DataChunk } from '../gpu/gather';
 import { affineOf, featureSize, type Normalization, type Split } from '../data/dataset';
 
@@ -37,7 +37,7 @@ export async function uploadSplit(device: GPUDevice, split: Split, shape: number
     const buffer = await createBuffer(device, `${label}.x${chunks.length}`, size, storageUsage());
     // writeBuffer needs a multiple of 4 bytes: copy the ragged tail through a padded array.
     const whole = bytes.byteLength - (bytes.byteLength % 4);
-    if (whole > 0) device.queue.writeBuffer(buffer, 0, bytes, 0, whole);
+    if (whole > 0) device.queue.writeBuffer(buffer, 0, bufferSource(bytes), 0, whole);
     if (whole < bytes.byteLength) {
       const tail = new Uint8Array(4);
       tail.set(bytes.subarray(whole));

@@ -61,8 +61,8 @@ export class GpuNetwork {
     for (let i = 0; i < layers.length; i++) {
       const spec = layers[i];
       if (spec.type === 'flatten') {
-        act = { ...act, shape: shapes[i] };
-        if (grad) grad = { ...grad, shape: shapes[i] };
+        act = reshaped(act, shapes[i]);
+        if (grad !== null) grad = reshaped(grad, shapes[i]);
         continue;
       }
       if (spec.type !== 'dense') throw new Error(`layer ${i} (${spec.type}) has no GPU implementation yet`);
@@ -105,4 +105,8 @@ export class GpuNetwork {
   destroy(): void {
     for (const b of this.buffers) b.destroy();
   }
+}
+
+function reshaped(a: Act, shape: number[]): Act {
+  return { buffer: a.buffer, features: a.features, stride: a.stride, shape };
 }

@@ -2,7 +2,7 @@
 // the page passes an `EngineEvents` proxy to `train` and receives records as they are produced.
 
 import type { TrainConfig } from '../model/config';
-import type { MetricRecord, Progress, RunStatus } from '../model/metrics';
+import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
 
 export interface GpuInfo {
   /** Human-readable adapter description ("swiftshader (Google)"). */
@@ -43,6 +43,8 @@ export interface EngineEvents {
   metric(record: MetricRecord): void;
   progress(p: Progress): void;
   status(s: RunStatus, message?: string): void;
+  /** One summary per finished epoch (the CLI prints these). */
+  epoch?(e: EpochSummary): void;
 }
 
 export interface ExportedFile {
@@ -51,8 +53,11 @@ export interface ExportedFile {
 }
 
 export interface EngineApi {
-  /** Acquires the GPU; rejects with a message saying what is missing. */
-  init(): Promise<GpuInfo>;
+  /**
+   * Acquires the GPU; rejects with a message saying what is missing. `dataUrl` is where the built-in
+   * datasets are served (default: `data/` beside the page).
+   */
+  init(options?: { dataUrl?: string }): Promise<GpuInfo>;
   loadBuiltin(name: string): Promise<DatasetSummary>;
   loadFiles(files: File[], onProgress?: (p: LoadProgress) => void): Promise<DatasetSummary>;
   /** Trains from scratch (resume = false) or continues the stopped run (resume = true). */

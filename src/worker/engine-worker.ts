@@ -1,0 +1,19 @@
+// The dedicated worker the page talks to: the LabEngine on the browser's WebGPU, exposed with Comlink.
+// Built-in datasets are fetched from `data/` beside the page (public/data in development).
+import * as Comlink from 'comlink';
+import { acquireGpu } from '../gpu/device';
+import { LabEngine } from './lab-engine';
+
+const defaultDataUrl = import.meta.env.DEV ? new URL('/data/', self.location.origin).href : new URL('../data/', self.location.href).href;
+
+const engine = new LabEngine({
+  acquireGpu: () => acquireGpu((self.navigator as Navigator & { gpu?: GPU }).gpu),
+  readBuiltin: (dataUrl = defaultDataUrl) => async (relPath) => {
+    const url = new URL(relPath, dataUrl);
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url.pathname}: HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  },
+});
+
+Comlink.expose(engine);
