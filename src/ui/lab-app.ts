@@ -122,7 +122,13 @@ export class LabApp extends LitElement {
           </section>
         </div>
         <div class="area run">
-          <progress-board .records=${s.records} .count=${s.records.length} .progress=${s.progress} .status=${s.status} .message=${s.statusMessage}></progress-board>
+          <progress-board
+            .records=${s.records}
+            .count=${s.records.length}
+            .progress=${s.progress}
+            .status=${s.status} .message=${s.statusMessage}
+            .lastEpoch=${s.lastEpoch}
+          ></progress-board>
         </div>
       </main>
     `;
@@ -130,7 +136,7 @@ export class LabApp extends LitElement {
 
   private adapterLine(s: LabState) {
     const g = s.gpu;
-    const text = g.state === 'pending' ? 'Looking for a WebGPU adapter…' : g.state === 'ready' ? `GPU: ${g.info.adapter}` : 'No WebGPU adapter';
+    const text = g.state === 'pending' ? 'Looking for a WebGPU adapter…' : g.state === 'ready' ? `GPU: ${g.info.adapter}` : 'No WebGPU: training runs on the CPU (slow)';
     return html`<span class="adapter muted ${g.state}" data-testid="adapter" data-state=${g.state}>${text}</span>`;
   }
 

@@ -1,7 +1,7 @@
 // The page's side of a session with the engine: turns the shell's commands into worker calls and the
 // worker's events into store updates. Nothing here computes; the engine runs in the worker.
 import * as Comlink from 'comlink';
-import type { MetricRecord, Progress, RunStatus } from '../model/metrics';
+import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
 import type { EngineApi, EngineEvents } from '../worker/protocol';
 import { downloadBytes } from './download';
 import { errorMessage } from './format';
@@ -22,7 +22,7 @@ export class LabSession {
     } catch (e) {
       const message = errorMessage(e);
       this.store.setGpu({ state: 'failed', message });
-      this.store.notify('error', message);
+      this.store.notify('error', `${message} Training falls back to the CPU reference, which is much slower.`);
     }
     this.store.setDataset({ state: 'loading', name: BUILTIN_DATASET });
     try {
@@ -39,9 +39,11 @@ export class LabSession {
     const s = this.store.state;
     const config = resume && s.runConfig ? s.runConfig : s.config;
     this.store.beginRun(config, resume);
-    const events: EngineEvents = {
+    // Every method, optional ones included: through Comlink the worker cannot tell a missing one.
+    const events: Required<EngineEvents> = {
       metric: (r: MetricRecord) => this.store.addRecord(r),
       progress: (p: Progress) => this.store.setProgress(p),
+      epoch: (e: EpochSummary) => this.store.setLastEpoch(e),
       status: (status: RunStatus, message?: string) => this.store.setStatus(status, message),
     };
     try {

@@ -2,7 +2,7 @@
 // the run's outcome. Data comes down as properties; the charts append what is new.
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { MetricRecord, MetricSplit, Progress, RunStatus } from '../model/metrics';
+import type { EpochSummary, MetricRecord, MetricSplit, Progress, RunStatus } from '../model/metrics';
 import { sharedStyles } from './shared-styles';
 import './metric-chart';
 import './progress-line';
@@ -42,6 +42,7 @@ export class ProgressBoard extends LitElement {
   @property({ attribute: false }) progress?: Progress;
   @property() status: RunStatus = 'idle';
   @property() message?: string;
+  @property({ attribute: false }) lastEpoch?: EpochSummary;
 
   override render() {
     return html`
@@ -58,7 +59,7 @@ export class ProgressBoard extends LitElement {
           </figure>
         </div>
         <progress-line data-testid="progress-line" .progress=${this.progress} ?running=${this.status === 'training'}></progress-line>
-        <run-status .status=${this.status} .message=${this.message} .records=${this.records}></run-status>
+        <run-status .status=${this.status} .message=${this.message} .lastEpoch=${this.lastEpoch}></run-status>
       </section>
     `;
   }

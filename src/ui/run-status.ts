@@ -2,8 +2,8 @@
 // message, which names the step and suggests a lower learning rate), or an error.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { MetricRecord, RunStatus } from '../model/metrics';
-import { formatMetric } from './format';
+import type { EpochSummary, RunStatus } from '../model/metrics';
+import { formatDuration, formatMetric } from './format';
 import { sharedStyles } from './shared-styles';
 
 @customElement('run-status')
@@ -34,8 +34,8 @@ export class RunStatusLine extends LitElement {
   @property() status: RunStatus = 'idle';
   /** The engine's message for this status, if it sent one. */
   @property() message?: string;
-  /** The metric history, for the final figures of a finished run. */
-  @property({ attribute: false }) records: readonly MetricRecord[] = [];
+  /** The engine's summary of the last finished epoch, for the figures of a finished run. */
+  @property({ attribute: false }) lastEpoch?: EpochSummary;
 
   override render() {
     const text = this.text();
@@ -44,19 +44,20 @@ export class RunStatusLine extends LitElement {
   }
 
   private text(): string | undefined {
-    const last = (key: 'loss' | 'acc') => [...this.records].reverse().find((r) => r.split === 'val' && r.key === key);
     switch (this.status) {
       case 'idle':
-      case 'training':
         return undefined;
+      case 'training':
+        return this.message;
       case 'stopping':
         return 'Stopping after the current step…';
       case 'stopped':
         return this.message ?? 'Stopped. Continue resumes from here; Export saves the weights so far.';
       case 'done': {
-        const acc = last('acc');
-        const loss = last('loss');
-        const figures = acc && loss ? ` Validation accuracy ${formatMetric('acc', acc.value)}, loss ${formatMetric('loss', loss.value)}.` : '';
+        const e = this.lastEpoch;
+        const figures = e
+          ? ` After epoch ${e.epoch}: validation accuracy ${formatMetric('acc', e.val_acc)}, validation loss ${formatMetric('loss', e.val_loss)}, train loss ${formatMetric('loss', e.train_loss)} (epoch took ${formatDuration(e.seconds)}).`
+          : '';
         return this.message ?? `Done.${figures}`;
       }
       case 'diverged':

@@ -23,12 +23,21 @@ function readyStore(): TrainingStore {
 }
 
 describe('runActions', () => {
-  it('allows nothing before the GPU and the dataset are ready', () => {
+  it('allows nothing before the GPU answered and the dataset is loaded', () => {
     const s = new TrainingStore({ ...defaultConfig });
     expect(runActions(s.state)).toEqual({ train: false, stop: false, continue: false, export: false });
-    s.setGpu({ state: 'failed', message: 'no adapter' });
     s.setDataset({ state: 'ready', summary });
     expect(runActions(s.state).train).toBe(false);
+    s.setDataset({ state: 'failed', message: 'bad file' });
+    s.setGpu({ state: 'ready', info: { adapter: 'test', maxBufferSize: 1, maxStorageBufferBindingSize: 1 } });
+    expect(runActions(s.state).train).toBe(false);
+  });
+
+  it('allows Train without an adapter: the engine falls back to its CPU reference', () => {
+    const s = new TrainingStore({ ...defaultConfig });
+    s.setGpu({ state: 'failed', message: 'no adapter' });
+    s.setDataset({ state: 'ready', summary });
+    expect(runActions(s.state).train).toBe(true);
   });
 
   it('follows a run: train → stop → continue → done → export', () => {

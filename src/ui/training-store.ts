@@ -1,7 +1,7 @@
 // The lab's state in one plain TypeScript store: GPU, dataset, hyper-parameters, run status, the metric
 // history and notices. Elements never own this state; they subscribe through StoreController.
 import type { TrainConfig } from '../model/config';
-import type { MetricRecord, Progress, RunStatus } from '../model/metrics';
+import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
 import type { DatasetSummary, GpuInfo } from '../worker/protocol';
 
 export type GpuState = { state: 'pending' } | { state: 'ready'; info: GpuInfo } | { state: 'failed'; message: string };
@@ -31,6 +31,8 @@ export interface LabState {
   /** Metric history of the current run, appended in place; `records.length` tells elements it grew. */
   records: MetricRecord[];
   progress?: Progress;
+  /** The engine's summary of the last finished epoch. */
+  lastEpoch?: EpochSummary;
   exporting: boolean;
   notices: Notice[];
 }
@@ -87,7 +89,7 @@ export class TrainingStore {
       runConfig: config,
       status: 'training',
       statusMessage: undefined,
-      ...(resume ? {} : { records: [], progress: undefined }),
+      ...(resume ? {} : { records: [], progress: undefined, lastEpoch: undefined }),
     });
   }
 
@@ -98,6 +100,10 @@ export class TrainingStore {
 
   setProgress(progress: Progress): void {
     this.set({ progress });
+  }
+
+  setLastEpoch(lastEpoch: EpochSummary): void {
+    this.set({ lastEpoch });
   }
 
   setStatus(status: RunStatus, statusMessage?: string): void {
@@ -120,7 +126,8 @@ export class TrainingStore {
 
 /** What the run buttons allow in a state. */
 export function runActions(s: LabState) {
-  const ready = s.gpu.state === 'ready' && s.dataset.state === 'ready';
+  // Without a GPU the engine trains on its CPU reference, so a failed adapter does not block Train.
+  const ready = s.gpu.state !== 'pending' && s.dataset.state === 'ready';
   const busy = s.status === 'training' || s.status === 'stopping';
   const hasRun = s.runConfig !== undefined && (s.status === 'stopped' || s.status === 'done' || s.status === 'diverged');
   return {
