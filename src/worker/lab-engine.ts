@@ -151,11 +151,17 @@ export class LabEngine implements EngineApi {
     this.run?.trainer.stop();
   }
 
+  /** The current run's parameters in file layout. */
+  async readParams(): Promise<Map<string, Float32Array>> {
+    if (!this.run) throw new Error('No model yet: train one first');
+    return this.run.backend.readParams();
+  }
+
   async exportWeights(): Promise<ExportedFile> {
     const run = this.run;
     if (!run) throw new Error('Nothing to export yet: train a model first');
     const params = await run.backend.readParams();
-    return { filename: `${run.datasetName}-${run.config.model}.safetensors`, bytes: encodeWeights(this.manifest(run), params) };
+    return { filename: `${slug(run.datasetName)}-${run.config.model}.safetensors`, bytes: encodeWeights(this.manifest(run), params) };
   }
 
   private manifest(run: Run): Manifest {
@@ -180,4 +186,9 @@ export class LabEngine implements EngineApi {
     this.run?.backend.destroy();
     this.gpu?.device.destroy();
   }
+}
+
+/** A file-name-safe lower-case form of a dataset name ("Fashion-MNIST" → "fashion-mnist"). */
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'dataset';
 }
