@@ -86,7 +86,9 @@ export class DatasetCard extends LitElement {
     const s = d.summary;
     return html`
       <p class="title" data-testid="dataset-name">${s.name}</p>
-      <div class="source muted">${s.format}${s.files.length ? html` · ${s.files.join(', ')}` : ''}</div>
+      <div class="source muted" title=${s.files.join('\n')}>
+        ${s.format.toUpperCase()}${s.files.length ? ` · ${s.files.length === 1 ? s.files[0] : `${s.files.length} files`}` : ''}
+      </div>
       <dl>
         <div><dt>Train</dt><dd data-testid="count-train">${formatCount(s.counts.train)}</dd></div>
         <div><dt>Validation</dt><dd data-testid="count-val">${formatCount(s.counts.val)}</dd></div>

@@ -11,9 +11,10 @@ export function formatMetric(key: 'loss' | 'acc', v: number): string {
   return key === 'acc' ? `${(v * 100).toFixed(1)} %` : v.toFixed(4);
 }
 
-/** "45 s", "3 min 05 s", "1 h 02 min". */
+/** "0.4 s", "45 s", "3 min 05 s", "1 h 02 min". */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 9.95) return `${seconds.toFixed(1)} s`;
   const s = Math.round(seconds);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);

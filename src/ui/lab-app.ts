@@ -1,9 +1,10 @@
 // The app shell: title, adapter line, notices, and the lab's three areas (dataset, model + run buttons,
 // progress). It is the one element bound to the store; everything below gets properties.
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { configToSearch } from './url-config';
 import { ConfigChangeEvent, NoticeDismissEvent, RunCommandEvent } from './events';
+import { labAppStyles } from './lab-app-styles';
 import type { LabSession } from './lab-session';
 import { sharedStyles } from './shared-styles';
 import { StoreController } from './store-controller';
@@ -16,71 +17,7 @@ import './run-controls';
 
 @customElement('lab-app')
 export class LabApp extends LitElement {
-  static override styles = [
-    sharedStyles,
-    css`
-      :host {
-        max-width: 1440px;
-        margin: 0 auto;
-        padding: 14px 18px 28px;
-      }
-      header {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: baseline;
-        justify-content: space-between;
-        gap: 4px 16px;
-        margin-bottom: 12px;
-      }
-      h1 {
-        margin: 0;
-        font-size: 20px;
-        font-weight: 700;
-        letter-spacing: -0.01em;
-      }
-      .adapter {
-        font-size: 12.5px;
-      }
-      .adapter.failed {
-        color: var(--lab-danger);
-      }
-      notice-list {
-        margin-bottom: 12px;
-      }
-      main {
-        display: grid;
-        grid-template-columns: minmax(340px, 440px) minmax(0, 1fr);
-        grid-template-areas: 'data run' 'model run';
-        grid-template-rows: auto 1fr;
-        gap: 14px;
-        align-items: start;
-      }
-      .data {
-        grid-area: data;
-      }
-      .model {
-        grid-area: model;
-      }
-      .run {
-        grid-area: run;
-      }
-      .area {
-        display: grid;
-        gap: 14px;
-        min-width: 0;
-      }
-      run-controls {
-        margin-top: 14px;
-      }
-      @media (max-width: 960px) {
-        main {
-          grid-template-columns: minmax(0, 1fr);
-          grid-template-areas: 'data' 'model' 'run';
-          grid-template-rows: none;
-        }
-      }
-    `,
-  ];
+  static override styles = [sharedStyles, labAppStyles];
 
   /** The lab's state; the shell re-renders when it changes. */
   @property({ attribute: false }) store?: TrainingStore;
@@ -118,7 +55,7 @@ export class LabApp extends LitElement {
           <section class="card" aria-labelledby="model-title">
             <h2 id="model-title">Model</h2>
             <model-form .config=${s.config} ?disabled=${busy}></model-form>
-            <run-controls .actions=${runActions(s)} ?exporting=${s.exporting}></run-controls>
+            <run-controls .actions=${runActions(s)} ?exporting=${s.exporting} .note=${this.controlsNote(s)}></run-controls>
           </section>
         </div>
         <div class="area run">
@@ -132,6 +69,11 @@ export class LabApp extends LitElement {
         </div>
       </main>
     `;
+  }
+
+  private controlsNote(s: LabState): string {
+    const edited = s.runConfig && configToSearch(s.runConfig) !== configToSearch(s.config);
+    return s.status === 'stopped' && edited ? "Continue resumes with the run's own settings; Train starts over with these." : '';
   }
 
   private adapterLine(s: LabState) {

@@ -5,7 +5,7 @@ import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import type { MetricKey, MetricRecord, MetricSplit } from '../model/metrics';
-import { formatMetric } from './format';
+import { chartOptions } from './chart-options';
 import { sharedStyles } from './shared-styles';
 
 type Column = (number | null)[];
@@ -80,7 +80,7 @@ export class MetricChart extends LitElement {
   }
 
   private createPlot(): void {
-    this.plot = new uPlot(this.options(Math.max(200, this.plotEl.clientWidth)), this.columns as uPlot.AlignedData, this.plotEl);
+    this.plot = new uPlot(chartOptions(this, this.key, this.splits, Math.max(200, this.plotEl.clientWidth), this.height), this.columns as uPlot.AlignedData, this.plotEl);
     this.resizer = new ResizeObserver(([entry]) => {
       const width = Math.floor(entry.contentRect.width);
       if (this.plot && width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: this.height });
@@ -122,34 +122,6 @@ export class MetricChart extends LitElement {
       return;
     }
     this.columns.forEach((c, k) => c.splice(i, 0, k === 0 ? x : k === col ? value : null));
-  }
-
-  private options(width: number): uPlot.Options {
-    const style = getComputedStyle(this);
-    const color = (split: MetricSplit) => style.getPropertyValue(split === 'train' ? '--lab-train' : '--lab-val').trim() || (split === 'train' ? '#4257d6' : '#e0702b');
-    const fmt = (v: number | null) => (v === null ? '—' : formatMetric(this.key, v));
-    return {
-      width,
-      height: this.height,
-      scales: { x: { time: false } },
-      legend: { live: true },
-      cursor: { drag: { x: false, y: false } },
-      axes: [
-        { label: 'epoch', size: 36, labelSize: 16 },
-        { size: 52, values: (_u, vals) => vals.map((v) => (this.key === 'acc' ? `${(v * 100).toFixed(0)}%` : String(+v.toFixed(3)))) },
-      ],
-      series: [
-        { label: 'epoch', value: (_u, v) => (v === null ? '—' : v.toFixed(2)) },
-        ...this.splits.map((split) => ({
-          label: split === 'train' ? 'train' : 'validation',
-          stroke: color(split),
-          width: 2,
-          spanGaps: true,
-          points: { show: split === 'val', size: 6, fill: color(split) },
-          value: (_u: uPlot, v: number | null) => fmt(v),
-        })),
-      ],
-    };
   }
 }
 

@@ -47,7 +47,7 @@ export class ProgressLine extends LitElement {
     if (!p) return html`<div class="line muted">No run yet. Press Train to start.</div>`;
     const done = (p.epoch - 1 + p.step / Math.max(1, p.stepsPerEpoch)) / Math.max(1, p.epochs);
     return html`
-      <div class="line" role="status" aria-live="polite">
+      <div class="line">
         <span data-testid="progress-epoch" data-epoch=${p.epoch} data-step=${p.step}>Epoch <b>${p.epoch}</b>/${p.epochs}</span>
         <span>Step <b>${p.step}</b>/${p.stepsPerEpoch}</span>
         <span><b>${formatCount(p.examplesPerSecond)}</b> examples/s</span>

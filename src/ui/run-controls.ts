@@ -1,6 +1,6 @@
 // Train / Stop / Continue / Export, each enabled by what the run's status allows; presses go up as
 // RunCommandEvents.
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { RunCommandEvent, type RunCommand } from './events';
 import { sharedStyles } from './shared-styles';
@@ -19,6 +19,10 @@ export class RunControls extends LitElement {
       .spacer {
         flex: 1;
       }
+      .note {
+        margin: 8px 0 0;
+        font-size: 12px;
+      }
     `,
   ];
 
@@ -26,6 +30,8 @@ export class RunControls extends LitElement {
   @property({ attribute: false }) actions: RunActions = { train: false, stop: false, continue: false, export: false };
   /** Shows "Exporting…" on the export button while the file is made. */
   @property({ type: Boolean }) exporting = false;
+  /** A line under the buttons (e.g. that Continue keeps the run's own settings). */
+  @property() note = '';
 
   override render() {
     const a = this.actions;
@@ -37,6 +43,7 @@ export class RunControls extends LitElement {
         <span class="spacer"></span>
         ${this.button('export', this.exporting ? 'Exporting…' : 'Export', a.export)}
       </div>
+      ${this.note ? html`<p class="note muted">${this.note}</p>` : nothing}
     `;
   }
 

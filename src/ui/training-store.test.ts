@@ -56,6 +56,8 @@ describe('runActions', () => {
     expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: false, export: true });
     s.setStatus('diverged', 'loss is NaN at epoch 1, step 3');
     expect(runActions(s.state).export).toBe(true);
+    s.setStatus('error', 'The GPU device was lost');
+    expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: false, export: true });
   });
 
   it('blocks Train while a form field does not parse', () => {

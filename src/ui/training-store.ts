@@ -129,7 +129,8 @@ export function runActions(s: LabState) {
   // Without a GPU the engine trains on its CPU reference, so a failed adapter does not block Train.
   const ready = s.gpu.state !== 'pending' && s.dataset.state === 'ready';
   const busy = s.status === 'training' || s.status === 'stopping';
-  const hasRun = s.runConfig !== undefined && (s.status === 'stopped' || s.status === 'done' || s.status === 'diverged');
+  // After an error (a lost device) the engine still exports the last finished epoch, if there was a run.
+  const hasRun = s.runConfig !== undefined && (s.status === 'stopped' || s.status === 'done' || s.status === 'diverged' || s.status === 'error');
   return {
     train: ready && !busy && Object.keys(s.formErrors).length === 0,
     stop: s.status === 'training',

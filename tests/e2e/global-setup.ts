@@ -34,6 +34,8 @@ function buildIfStale(): void {
   const run = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
     cwd: root,
     encoding: 'utf8',
+    // vitest sets NODE_ENV=test, which would make Vite resolve Lit's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (run.status !== 0) throw new Error(`The e2e tests need the production build, and \`vite build\` failed:\n${run.stdout}\n${run.stderr}`);
 }
