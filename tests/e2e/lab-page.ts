@@ -18,8 +18,11 @@ export const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: inject('chromiumPath'), headless: true, args: CHROMIUM_FLAGS });
+/** Without --enable-unsafe-webgpu, headless Chromium on Linux offers navigator.gpu but no adapter. */
+export const NO_WEBGPU_FLAGS = CHROMIUM_FLAGS.filter((f) => f !== '--enable-unsafe-webgpu');
+
+export function launchChromium(args: string[] = CHROMIUM_FLAGS): Promise<Browser> {
+  return chromium.launch({ executablePath: inject('chromiumPath'), headless: true, args });
 }
 
 export interface LabPage {
@@ -28,8 +31,11 @@ export interface LabPage {
   problems: string[];
 }
 
-/** Opens the lab with a query string (`?model=softmax&epochs=2&limit=4096`) in a fresh context. */
-export async function openLab(browser: Browser, query: string): Promise<LabPage> {
+/**
+ * Opens the lab with a query string (`?model=softmax&epochs=2&limit=4096`) in a fresh context; fails
+ * when the browser has no WebGPU adapter unless `adapter` is false.
+ */
+export async function openLab(browser: Browser, query: string, adapter = true): Promise<LabPage> {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -44,7 +50,7 @@ export async function openLab(browser: Browser, query: string): Promise<LabPage>
     });
   });
   await page.goto(new URL(query, inject('baseUrl')).href);
-  await requireAdapter(page);
+  if (adapter) await requireAdapter(page);
   return { page, problems };
 }
 

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readSafetensors } from '../../src/io/safetensors';
-import { launchChromium, openLab, type LabPage } from './lab-page';
+import { NO_WEBGPU_FLAGS, launchChromium, openLab, type LabPage } from './lab-page';
 
 type Column = (number | null)[];
 
@@ -119,6 +119,12 @@ describe('a softmax run on a 4,096-example subset', () => {
     const manifest = JSON.parse(file.metadata.manifest);
     expect(manifest.architecture.name).toBe('softmax');
     expect(manifest.config.epochs).toBe(2);
+    expect(manifest.config.limit).toBe(4096);
+    expect(manifest.epochsDone).toBe(2);
+    // The file's metric history is the curve the page drew.
+    const drawn = await plotted(page.getByTestId('chart-acc'));
+    const saved = manifest.history.filter((r: { key: string; split: string }) => r.key === 'acc' && r.split === 'val');
+    expect(saved.map((r: { epoch: number; value: number }) => [r.epoch, r.value])).toEqual(drawn[0].map((x, i) => [x, drawn[1][i]]));
   });
 });
 
@@ -176,5 +182,29 @@ describe('Stop then Continue', () => {
     );
     expect(trainX.every((x, i) => i === 0 || x > trainX[i - 1])).toBe(true);
     expect(trainX.at(-1)).toBe(EPOCHS);
+  });
+});
+
+describe('without a WebGPU adapter', () => {
+  it('says what is missing, still loads the dataset and trains on the CPU reference', async () => {
+    const noGpu = await launchChromium(NO_WEBGPU_FLAGS);
+    try {
+      const lab = await openLab(noGpu, '?model=softmax&epochs=1&limit=1024&lr=abc', false);
+      opened.push(lab);
+      const page = lab.page;
+      await expect.poll(() => page.getByTestId('adapter').getAttribute('data-state'), { timeout: 60_000 }).toBe('failed');
+      const banner = page.getByTestId('banner');
+      await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toContain('No WebGPU adapter was found');
+      expect(await banner.textContent()).toContain('Ignored URL parameter lr="abc"');
+      expect(await page.getByTestId('field-lr').inputValue()).toBe('0.1');
+      await page.getByTestId('dataset-name').waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('count-train').textContent()).toBe('60,000');
+
+      await page.getByTestId('train-button').click();
+      expect(await waitForStatus(page, ['done'])).toBe('done');
+      expect(values((await plotted(page.getByTestId('chart-acc')))[1])).toHaveLength(1);
+    } finally {
+      await noGpu.close();
+    }
   });
 });
