@@ -31,6 +31,8 @@ export interface Dataset {
   normalization: Normalization;
   /** The detected format and the files it came from. */
   source: { format: string; files: string[] };
+  /** What the loader skipped or ignored (undecodable images, unused folders), for the card. */
+  warnings?: string[];
 }
 
 export function featureSize(shape: readonly number[]): number {

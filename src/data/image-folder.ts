@@ -1,0 +1,210 @@
+// An image-folder zip: <class>/<image> (optionally under train/ and val/ or test/ top folders, which
+// then define the split). Pass 1 reads only each image's header (size, grey or colour) and holds it to
+// the pixel budget; pass 2 decodes, resizes to one size with our own resize, and packs (C, H, W) bytes.
+// An image that fails to decode is skipped and counted, never fatal.
+
+import { assemble } from './assemble';
+import type { ByteBudget } from './budget';
+import type { Dataset, Split } from './dataset';
+import { DataError } from './errors';
+import { decodePixels, type ExternalDecoder } from './image-decode';
+import { imageKind, readImageHeader, type ImageHeader } from './image-header';
+import { resizeArea, rgbToGrey } from './resize';
+import { entryPrefix, extractEntry, type ZipEntry } from './zip';
+
+export const DEFAULT_MAX_IMAGE_PIXELS = 4096 * 4096;
+const SPLIT_DIRS: Record<string, 'train' | 'val' | 'test'> = { train: 'train', val: 'val', valid: 'val', validation: 'val', test: 'test' };
+
+export interface ImageFolderOptions {
+  imageSize?: number | [number, number];
+  channels?: 'grey' | 'rgb';
+  maxImagePixels?: number;
+  decodeImage?: ExternalDecoder;
+  seed?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Item {
+  entry: ZipEntry;
+  header: ImageHeader;
+  parts: string[];
+}
+
+/** True for the entries that are never data: folders, dotfiles, macOS resource forks. */
+function ignorable(e: ZipEntry): boolean {
+  return e.isDirectory || e.name.split('/').some((s) => s.startsWith('.') || s === '__MACOSX' || s === 'Thumbs.db');
+}
+
+export async function loadImageZip(bytes: Uint8Array, file: string, entries: ZipEntry[], budget: ByteBudget, o: ImageFolderOptions): Promise<Dataset> {
+  const maxPixels = o.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS;
+  const skipped: string[] = [];
+  const notImages: string[] = [];
+  const items: Item[] = [];
+  for (const e of entries.filter((x) => !ignorable(x)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const s = sniffEntry(bytes, e, file);
+    if (s.kind === 'other') notImages.push(e.name);
+    else if (s.kind === 'bad') skipped.push(`${e.name} (${s.why})`);
+    else if (s.header.width * s.header.height > maxPixels || s.header.width === 0 || s.header.height === 0) {
+      skipped.push(`${e.name} (${s.header.width}×${s.header.height} is outside the ${maxPixels.toLocaleString('en-US')}-pixel budget)`);
+    } else items.push({ entry: e, header: s.header, parts: e.name.split('/') });
+  }
+  const layout = classify(items, file, skipped);
+  const [h, w] = targetSize(layout.map((l) => l.item.header), o.imageSize, file);
+  const forcedGrey = o.channels === 'grey';
+  const allGreyHeaders = layout.every((l) => l.item.header.grey);
+  let channels: 1 | 3 = forcedGrey || (o.channels === undefined && allGreyHeaders) ? 1 : 3;
+  const size = channels * h * w;
+  budget.check(layout.length * size, file, `${layout.length} images of ${channels}×${h}×${w}`);
+  budget.take(layout.length * size, file, 'the decoded images');
+  let x = new Uint8Array(layout.length * size);
+  const keep: typeof layout = [];
+  let greyContent = true;
+  const totalBytes = layout.reduce((s, l) => s + l.item.entry.compressedSize, 0);
+  let doneBytes = 0;
+  for (const l of layout) {
+    const { entry, header } = l.item;
+    doneBytes += entry.compressedSize;
+    o.onProgress?.(doneBytes, totalBytes);
+    let chw: Uint8Array;
+    try {
+      const px = await decodePixels(extractEntry(bytes, entry, file, budget), header, o.decodeImage);
+      const resized = resizeArea(px.data, px.width, px.height, px.channels, w, h);
+      const hwc = channels === 1 ? (px.channels === 1 ? resized : rgbToGrey(resized)) : px.channels === 3 ? resized : triple(resized);
+      if (channels === 3 && greyContent && !isGreyRgb(hwc)) greyContent = false;
+      chw = toChw(hwc, h, w, channels);
+    } catch (err) {
+      if (err instanceof DataError && /cap on decompressed bytes/.test(err.message)) throw err;
+      skipped.push(`${entry.name} (${err instanceof DataError ? err.what : err instanceof Error ? err.message : String(err)})`);
+      continue;
+    }
+    x.set(chw, keep.length * size);
+    keep.push(l);
+  }
+  if (keep.length === 0) throw new DataError(`no image could be decoded (${skipped.length} skipped: ${skipped.slice(0, 3).join('; ')})`, { file });
+  x = x.slice(0, keep.length * size);
+  // Colour images whose pixels are all grey (R = G = B) become one channel unless RGB was asked for.
+  if (channels === 3 && greyContent && o.channels !== 'rgb') {
+    x = x.filter((_, i) => Math.floor(i / (h * w)) % 3 === 0);
+    channels = 1;
+  }
+  const classNames = [...new Set(keep.map((l) => l.className))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const classOf = new Map(classNames.map((c, i) => [c, i]));
+  const rowSize = channels * h * w;
+  const part = (want: (s: string) => boolean): Split => {
+    const idx = keep.map((l, i) => [l, i] as const).filter(([l]) => want(l.split));
+    const px = new Uint8Array(idx.length * rowSize);
+    idx.forEach(([, i], k) => px.set(x.subarray(i * rowSize, (i + 1) * rowSize), k * rowSize));
+    return { x: px, y: Uint32Array.from(idx, ([l]) => classOf.get(l.className)!), count: idx.length };
+  };
+  const hasVal = keep.some((l) => l.split === 'val');
+  const valDir = hasVal ? 'val' : 'test';
+  const presplit = keep.some((l) => l.split === 'train') && keep.some((l) => l.split === valDir);
+  const warnings = warningsOf(skipped, notImages, presplit && hasVal ? keep.filter((l) => l.split === 'test').length : 0);
+  return assemble({
+    name: file.replace(/\.zip$/i, ''),
+    format: 'image-zip',
+    files: [file],
+    shape: [channels, h, w],
+    classNames,
+    train: presplit ? part((s) => s === 'train') : part(() => true),
+    val: presplit ? part((s) => s === valDir) : undefined,
+    valSource: `the ${valDir}/ folder`,
+    seed: o.seed,
+    warnings,
+  });
+}
+
+type Sniffed = { kind: 'image'; header: ImageHeader } | { kind: 'other' } | { kind: 'bad'; why: string };
+
+/** The header from the entry's first bytes (more when a JPEG keeps its frame header further in). */
+function sniffEntry(bytes: Uint8Array, e: ZipEntry, file: string): Sniffed {
+  for (const want of [4096, 256 * 1024, Infinity]) {
+    let prefix: Uint8Array;
+    try {
+      prefix = entryPrefix(bytes, e, file, want);
+    } catch (err) {
+      return { kind: 'bad', why: err instanceof DataError ? err.what : String(err) };
+    }
+    if (!imageKind(prefix)) return { kind: 'other' };
+    const header = readImageHeader(prefix);
+    if (header) return { kind: 'image', header };
+    if (prefix.length < want) break;
+  }
+  return { kind: 'bad', why: 'no readable image header' };
+}
+
+interface Placed {
+  item: Item;
+  split: string;
+  className: string;
+}
+
+/** Strips the folders every image shares, then reads [split/]class/…/image. */
+function classify(items: Item[], file: string, skipped: string[]): Placed[] {
+  if (items.length === 0) throw new DataError('holds no PNG or JPEG images (expected <class>/<image>.png or .jpg)', { file });
+  let common = 0;
+  const minDepth = Math.min(...items.map((i) => i.parts.length));
+  while (common < minDepth - 2 && items.every((i) => i.parts[common] === items[0].parts[common])) common++;
+  const rel = items.map((i) => i.parts.slice(common));
+  const splitTop = rel.every((p) => p.length >= 3 && p[0].toLowerCase() in SPLIT_DIRS);
+  const placed: Placed[] = [];
+  items.forEach((item, k) => {
+    const p = rel[k];
+    const at = splitTop ? 1 : 0;
+    if (p.length - at < 2) {
+      skipped.push(`${item.entry.name} (not inside a class folder)`);
+      return;
+    }
+    placed.push({ item, split: splitTop ? SPLIT_DIRS[p[0].toLowerCase()] : 'all', className: p[at] });
+  });
+  if (placed.length === 0) throw new DataError('no image sits inside a class folder (expected <class>/<image>.png)', { file });
+  return placed;
+}
+
+/** The requested size, else the most common size in the archive (ties: the larger). */
+function targetSize(headers: ImageHeader[], wanted: ImageFolderOptions['imageSize'], file: string): [number, number] {
+  if (wanted !== undefined) {
+    const [h, w] = typeof wanted === 'number' ? [wanted, wanted] : wanted;
+    if (!(Number.isInteger(h) && Number.isInteger(w) && h > 0 && w > 0 && h <= 1024 && w <= 1024)) {
+      throw new DataError(`image size ${h}×${w} must be whole pixels between 1 and 1024`, { file });
+    }
+    return [h, w];
+  }
+  const counts = new Map<string, number>();
+  for (const hd of headers) counts.set(`${hd.height}x${hd.width}`, (counts.get(`${hd.height}x${hd.width}`) ?? 0) + 1);
+  const best = [...counts].sort((a, b) => b[1] - a[1] || area(b[0]) - area(a[0]))[0][0];
+  const [h, w] = best.split('x').map(Number);
+  return [Math.min(h, 1024), Math.min(w, 1024)];
+}
+
+function area(key: string): number {
+  const [h, w] = key.split('x').map(Number);
+  return h * w;
+}
+
+function triple(grey: Uint8Array): Uint8Array {
+  const out = new Uint8Array(grey.length * 3);
+  for (let i = 0; i < grey.length; i++) out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = grey[i];
+  return out;
+}
+
+function isGreyRgb(rgb: Uint8Array): boolean {
+  for (let i = 0; i < rgb.length; i += 3) if (rgb[i] !== rgb[i + 1] || rgb[i] !== rgb[i + 2]) return false;
+  return true;
+}
+
+function toChw(hwc: Uint8Array, h: number, w: number, c: number): Uint8Array {
+  if (c === 1) return hwc;
+  const out = new Uint8Array(hwc.length);
+  for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) out[k * h * w + p] = hwc[p * c + k];
+  return out;
+}
+
+function warningsOf(skipped: string[], notImages: string[], unusedTest: number): string[] {
+  const w: string[] = [];
+  const few = (xs: string[]) => xs.slice(0, 5).join('; ') + (xs.length > 5 ? `; and ${xs.length - 5} more` : '');
+  if (skipped.length) w.push(`${skipped.length} image${skipped.length === 1 ? ' was' : 's were'} skipped: ${few(skipped)}`);
+  if (notImages.length) w.push(`${notImages.length} file${notImages.length === 1 ? ' is not an image and was' : 's are not images and were'} ignored: ${few(notImages)}`);
+  if (unusedTest) w.push(`the test/ folder (${unusedTest} images) is not used: val/ is the validation split`);
+  return w;
+}

@@ -1,0 +1,145 @@
+// loadFiles end to end for IDX (plain and gzip, any dtype), .npy and .npz: sniffing by content, pairing
+// by item count, splits, conversions, and the refusals that span files (counts, formats, caps).
+import { describe, expect, it } from 'vitest';
+import { encodeIdx } from './idx';
+import { loadFiles, type InputFile } from './load-files';
+import { readZipDirectory } from './zip';
+import { enc, fixture, gzip, npy, zip } from './fixtures/make';
+
+const images = (n: number, seed = 0) => encodeIdx('u8', [n, 3, 2], Array.from({ length: n * 6 }, (_, i) => (i * 7 + seed) % 256));
+const labels = (n: number) => encodeIdx('u8', [n], Array.from({ length: n }, (_, i) => i % 3));
+const f = (name: string, bytes: Uint8Array): InputFile => ({ name, bytes });
+
+describe('loadFiles: IDX', () => {
+  it('pairs two image/label pairs by count (larger = train), in any order, names meaningless', async () => {
+    const ds = await loadFiles([f('q', labels(20)), f('p', images(20)), f('s', labels(30)), f('r', images(30, 1))]);
+    expect([ds.train.count, ds.val.count]).toEqual([30, 20]);
+    expect(ds.shape).toEqual([1, 3, 2]);
+    expect(ds.classNames).toEqual(['0', '1', '2']);
+    expect(ds.source.format).toBe('idx');
+    expect(ds.splitNote).toMatch(/Validation split from the data: p, paired by item count/);
+    expect(Array.from(ds.train.x.subarray(0, 3))).toEqual([1, 8, 15]);
+  });
+
+  it('reads .gz files, and splits one pair 90/10', async () => {
+    const ds = await loadFiles([f('train-images-idx3-ubyte.gz', gzip(images(50))), f('train-labels-idx1-ubyte.gz', gzip(labels(50)))]);
+    expect(ds.source.format).toBe('idx+gzip');
+    expect(ds.name).toBe('train-images-idx3-ubyte');
+    expect([ds.train.count, ds.val.count]).toEqual([45, 5]);
+    expect(ds.splitNote).toMatch(/stratified 90\/10/);
+  });
+
+  it('uses names only to break count ties', async () => {
+    const ds = await loadFiles([
+      f('t10k-images', images(12, 5)),
+      f('t10k-labels', encodeIdx('u8', [12], new Array(12).fill(0).map((_, i) => (i < 6 ? 0 : 1)))),
+      f('train-images', images(12)),
+      f('train-labels', labels(12)),
+    ]);
+    expect(ds.classNames).toEqual(['0', '1', '2']);
+    expect(ds.train.x[0]).toBe(0);
+    expect(Array.from(ds.val.y)).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('turns non-byte features (i16, f32, f64) into float32 standardised with train statistics', async () => {
+    for (const dtype of ['i16', 'f32', 'f64'] as const) {
+      const ds = await loadFiles([f('x', encodeIdx(dtype, [30, 2], Array.from({ length: 60 }, (_, i) => i - 20))), f('y', labels(30))]);
+      expect(ds.train.x).toBeInstanceOf(Float32Array);
+      expect(ds.normalization.kind).toBe('standardize');
+    }
+  });
+
+  it('refuses image and label counts that disagree', async () => {
+    await expect(loadFiles([f('imgs', images(10)), f('lbls', labels(9))])).rejects.toThrow(
+      /imgs: holds 10 examples but no labels array has that many items \(labels: lbls \(9 items\)\): counts disagree/,
+    );
+  });
+
+  it('refuses a header claiming more items than the bytes hold, inside gzip too', async () => {
+    const lie = images(10).slice();
+    new DataView(lie.buffer).setUint32(4, 1000, false);
+    await expect(loadFiles([f('x.gz', gzip(lie)), f('y', labels(10))])).rejects.toThrow(/x.gz, byte offset 4: header claims dimensions 1000×3×2/);
+  });
+
+  it('refuses labels out of range and three pairs', async () => {
+    const neg = encodeIdx('i8', [10], [0, 1, -1, 0, 1, 0, 1, 0, 1, 0]);
+    await expect(loadFiles([f('x', images(10)), f('y', neg)])).rejects.toThrow(/y, byte offset 10: label 2 is -1; labels must be integers/);
+    const frac = encodeIdx('f32', [10], [0, 1, 0.5, 0, 1, 0, 1, 0, 1, 0]);
+    await expect(loadFiles([f('x', images(10)), f('y', frac)])).rejects.toThrow(/label 2 is 0.5/);
+    const three = [10, 11, 12].flatMap((n) => [f(`x${n}`, images(n)), f(`y${n}`, labels(n))]);
+    await expect(loadFiles(three)).rejects.toThrow(/found 3 features\/labels pairs/);
+  });
+});
+
+describe('loadFiles: NumPy', () => {
+  it('reads a keras.datasets-style .npz written by np.savez_compressed', async () => {
+    const ds = await loadFiles([f('mnist.npz', await fixture('keras-like.npz'))]);
+    expect(ds.source.format).toBe('npz');
+    expect([ds.train.count, ds.val.count, ds.shape]).toEqual([12, 6, [1, 4, 4]]);
+    expect(Array.from(ds.train.x.subarray(0, 4))).toEqual([95, 130, 194, 217]);
+    expect(Array.from(ds.val.y)).toEqual([2, 1, 0, 2, 1, 0]);
+  });
+
+  it('reads an np.savez archive (stored, ZIP64 local extras) with float32 X and int64 y', async () => {
+    const ds = await loadFiles([f('xy.npz', await fixture('stored-f32-i64.npz'))]);
+    expect([ds.train.count + ds.val.count, ds.shape, ds.classNames]).toEqual([20, [3], ['0', '1']]);
+    expect(ds.train.x).toBeInstanceOf(Float32Array);
+  });
+
+  it('pairs an X and a y .npy (float64 features, int64 labels)', async () => {
+    const ds = await loadFiles([f('y-i8.npy', await fixture('y-i8.npy')), f('x-f8.npy', await fixture('x-f8.npy'))]);
+    expect(ds.source.format).toBe('npy');
+    expect(ds.train.count + ds.val.count).toBe(20);
+  });
+
+  it('transposes (N, H, W, C) colour images to (C, H, W) and accepts (N, 1) labels', async () => {
+    const ds = await loadFiles([f('x.npy', await fixture('hwc-u1.npy')), f('y.npy', await fixture('labels-n1.npy'))], { seed: 1 });
+    expect(ds.shape).toEqual([3, 2, 3]);
+    // Example k of the fixture is arange(18k, 18k+18) in (H=2, W=3, C=3): plane 0 holds 18k + 3p.
+    const all = [...ds.train.x, ...ds.val.x];
+    const first = all.slice(0, 18);
+    const k = first[0] / 18;
+    expect(first).toEqual([0, 1, 2].flatMap((c) => [0, 1, 2, 3, 4, 5].map((p) => 18 * k + 3 * p + c)));
+  });
+
+  it('refuses non-finite features and an npz entry with a bad CRC', async () => {
+    const x = npy('<f4', [10, 2], Array.from({ length: 20 }, (_, i) => (i === 7 ? NaN : i)));
+    await expect(loadFiles([f('x.npy', x), f('y.npy', npy('|u1', [10], [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]))])).rejects.toThrow(
+      /x.npy, byte offset 156: value NaN at example 3 is not a finite float32/,
+    );
+    const z = zip({ 'x.npy': npy('|u1', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8]), 'y.npy': npy('|u1', [4], [0, 1, 0, 1]) }, 0).slice();
+    z[readZipDirectory(z, 'd.npz')[1].dataOffset + 130] ^= 0xff;
+    await expect(loadFiles([f('d.npz', z)])).rejects.toThrow(/d.npz:y.npy: CRC-32 mismatch/);
+  });
+});
+
+describe('loadFiles: sniffing and shared rules', () => {
+  it('recognises formats by content, not by name', async () => {
+    const csv = enc('a,b,y\n' + Array.from({ length: 20 }, (_, i) => `${i},${i * 2},${i % 2}`).join('\n'));
+    const ds = await loadFiles([f('data.idx', csv)]);
+    expect(ds.source.format).toBe('csv');
+    const gz = await loadFiles([f('data.txt', gzip(csv))]);
+    expect(gz.source.format).toBe('csv+gzip');
+  });
+
+  it('refuses empty files, unknown binaries, single images, mixed formats, zips with company', async () => {
+    await expect(loadFiles([])).rejects.toThrow(/no files were given/);
+    await expect(loadFiles([f('e.csv', new Uint8Array(0))])).rejects.toThrow(/e.csv: is empty/);
+    await expect(loadFiles([f('b.bin', Uint8Array.from([1, 2, 0, 4, 5]))])).rejects.toThrow(/b.bin, byte offset 0: format not recognised \(first bytes 01 02 00 04 05\)/);
+    await expect(loadFiles([f('p.png', (await import('./fixtures/make')).png(2, 2, 1, () => 0))])).rejects.toThrow(/is a single PNG image; zip a folder/);
+    await expect(loadFiles([f('x', images(10)), f('d.csv', enc('a,b\n1,2\n'))])).rejects.toThrow(/cannot mix formats in one load: x is IDX, d.csv is text/);
+    await expect(loadFiles([f('a.zip', zip({ 'a.txt': enc('x') })), f('b.zip', zip({ 'b.txt': enc('x') }))])).rejects.toThrow(/must be loaded on its own/);
+  });
+
+  it('enforces one injectable cap across all files of a load', async () => {
+    const big = gzip(enc('a'.repeat(600_000)));
+    await expect(loadFiles([f('a.gz', big), f('b.gz', big)], { maxInflatedBytes: 1_000_000 })).rejects.toThrow(/b.gz: decompressed data passes the 1,000,000-byte cap/);
+  });
+
+  it('reports progress while inflating', async () => {
+    const seen: string[] = [];
+    await loadFiles([f('x.gz', gzip(images(3000))), f('y', labels(3000))], { onProgress: (p) => seen.push(`${p.file}:${p.bytesDone}/${p.bytesTotal}`) });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.at(-1)).toMatch(/^x.gz:(\d+)\/\1$/);
+  });
+});

@@ -1,0 +1,127 @@
+// The one entry point for user data: files in, a validated Dataset out, or a DataError naming the file,
+// row or byte offset. Formats are recognised by content (magic bytes, structure), gzip is unwrapped
+// first, and every decompressed byte counts against one cap (512 MiB by default).
+
+import { arraysToDataset } from './arrays';
+import { ByteBudget } from './budget';
+import { parseTable } from './csv';
+import type { Dataset } from './dataset';
+import { DataError } from './errors';
+import { gunzip, isGzip } from './gunzip';
+import { parseIdx, looksLikeIdx, type IdxArray } from './idx';
+import type { ExternalDecoder } from './image-decode';
+import { loadImageZip } from './image-folder';
+import { imageKind } from './image-header';
+import type { NdArray } from './ndarray';
+import { isNpy, parseNpy } from './npy';
+import { tablesToDataset } from './table-dataset';
+import { entryPrefix, extractEntry, isZip, readZipDirectory } from './zip';
+
+export interface InputFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Same shape as the worker protocol's LoadProgress. */
+export interface LoadProgress {
+  file: string;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface LoadOptions {
+  /** Cap on decompressed bytes for the whole load (default 512 MiB). */
+  maxInflatedBytes?: number;
+  onProgress?: (p: LoadProgress) => void;
+  /** Image-folder zips: output size (default: the most common size in the archive). */
+  imageSize?: number | [number, number];
+  /** Image-folder zips: force grey or RGB (default: grey when every image is grey). */
+  channels?: 'grey' | 'rgb';
+  /** Image-folder zips: images with more pixels than this (read from the header) are skipped. */
+  maxImagePixels?: number;
+  /** CSV/TSV: the label column by header name or 0-based index (default: a known name, else the last). */
+  labelColumn?: string | number;
+  /** Seed of the 90/10 split made when the data has none (default 0). */
+  seed?: number;
+  /** Decoder for WebP/GIF/BMP (the browser's); without it those images are skipped and counted. */
+  decodeImage?: ExternalDecoder;
+}
+
+type Kind = 'idx' | 'npy' | 'zip' | 'text';
+
+interface Opened {
+  name: string;
+  bytes: Uint8Array;
+  gz: boolean;
+  kind: Kind;
+}
+
+export async function loadFiles(files: InputFile[], options: LoadOptions = {}): Promise<Dataset> {
+  if (files.length === 0) throw new DataError('no files were given');
+  const budget = new ByteBudget(options.maxInflatedBytes);
+  const progress = (file: string) => (done: number, total: number) => options.onProgress?.({ file, bytesDone: done, bytesTotal: total });
+  const opened = files.map((f) => open(f, budget, progress(f.name)));
+  const kinds = new Set(opened.map((o) => (o.kind === 'npy' ? 'idx' : o.kind)));
+  if (kinds.size > 1) {
+    throw new DataError(`cannot mix formats in one load: ${opened.map((o) => `${o.name} is ${label(o.kind)}`).join(', ')}`, { file: opened[1].name });
+  }
+  const gz = opened.some((o) => o.gz) ? '+gzip' : '';
+  const name = stem(files[0].name);
+  const names = files.map((f) => f.name);
+  const seed = options.seed;
+  const kind = opened[0].kind;
+  if (kind === 'idx' || kind === 'npy') {
+    const arrays = opened.map((o) => (o.kind === 'idx' ? fromIdx(parseIdx(o.bytes, o.name), o.name) : parseNpy(o.bytes, o.name)));
+    const format = [...new Set(opened.map((o) => o.kind))].join('+') + gz;
+    return arraysToDataset(arrays, { name, format, files: names, seed });
+  }
+  if (kind === 'text') {
+    const tables = opened.map((o) => parseTable(o.bytes, o.name, options.labelColumn, (d) => progress(o.name)(d, o.bytes.length)));
+    const format = (tables[0].delimiter === '\t' ? 'tsv' : 'csv') + gz;
+    return tablesToDataset(tables, { name, format, files: names, seed });
+  }
+  if (opened.length > 1) throw new DataError('a zip archive must be loaded on its own', { file: opened[1].name });
+  const { bytes, name: file } = opened[0];
+  const entries = readZipDirectory(bytes, file);
+  const members = entries.filter((e) => !e.isDirectory && !e.name.split('/').some((s) => s.startsWith('.') || s === '__MACOSX'));
+  if (members.length > 0 && members.every((e) => isNpy(entryPrefix(bytes, e, file, 16)))) {
+    const arrays = members.map((e) => parseNpy(extractEntry(bytes, e, file, budget), `${file}:${e.name}`));
+    return arraysToDataset(arrays, { name, format: 'npz' + gz, files: names, seed });
+  }
+  return loadImageZip(bytes, file, entries, budget, { ...options, onProgress: progress(file) });
+}
+
+function open(f: InputFile, budget: ByteBudget, progress: (done: number, total: number) => void): Opened {
+  if (f.bytes.length === 0) throw new DataError('is empty', { file: f.name });
+  const gz = isGzip(f.bytes);
+  const bytes = gz ? gunzip(f.bytes, f.name, budget, progress) : f.bytes;
+  if (gz && bytes.length === 0) throw new DataError('is an empty gzip', { file: f.name });
+  if (looksLikeIdx(bytes)) return { name: f.name, bytes, gz, kind: 'idx' };
+  if (isNpy(bytes)) return { name: f.name, bytes, gz, kind: 'npy' };
+  if (isZip(bytes)) return { name: f.name, bytes, gz, kind: 'zip' };
+  if (isGzip(bytes)) throw new DataError('holds gzip inside gzip; unpack the outer layer first', { file: f.name });
+  const image = imageKind(bytes);
+  if (image) throw new DataError(`is a single ${image.toUpperCase()} image; zip a folder of class folders (<class>/<image>) instead`, { file: f.name });
+  if (!bytes.subarray(0, 4096).includes(0)) return { name: f.name, bytes, gz, kind: 'text' };
+  const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  throw new DataError(
+    `format not recognised (first bytes ${head}); expected IDX, CSV/TSV, .npy, .npz or a zip of image folders, optionally gzipped`,
+    { file: f.name, offset: 0 },
+  );
+}
+
+const IDX_TO_NPY = { u8: 'u1', i8: 'i1', i16: 'i2', i32: 'i4', f32: 'f4', f64: 'f8' } as const;
+
+function fromIdx(a: IdxArray, file: string): NdArray {
+  return { file, dtype: IDX_TO_NPY[a.dtype], dims: a.dims, data: a.data, dataOffset: 4 + 4 * a.dims.length, itemSize: a.data.BYTES_PER_ELEMENT };
+}
+
+function label(k: Kind): string {
+  return { idx: 'IDX', npy: 'NumPy', zip: 'a zip archive', text: 'text (CSV/TSV)' }[k];
+}
+
+/** "train-images-idx3-ubyte.gz" → "train-images-idx3-ubyte"; "iris.csv" → "iris". */
+function stem(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? name;
+  return base.replace(/\.gz$/i, '').replace(/\.(csv|tsv|txt|npy|npz|zip|idx\d?)$/i, '') || base;
+}

@@ -1,0 +1,48 @@
+// One or two parsed CSV/TSV tables to a dataset: labels that are all non-negative integers are class
+// indices, anything else is a class name (sorted names become the class list); two files are train
+// (the larger) and validation and must have the same columns.
+
+import { assemble } from './assemble';
+import type { Dataset, Split } from './dataset';
+import { DataError } from './errors';
+import { strictNumber, type Table } from './csv';
+
+export function tablesToDataset(tables: Table[], o: { name: string; format?: string; files: string[]; seed?: number }): Dataset {
+  const [train, val] = [...tables].sort((a, b) => b.rows - a.rows);
+  if (tables.length > 2) throw new DataError(`got ${tables.length} tables; give one file, or two (train and validation)`, { file: tables[2].file });
+  if (val) {
+    if (val.columns !== train.columns) throw new DataError(`has ${val.columns} columns, ${train.file} has ${train.columns}`, { file: val.file });
+    if (train.header && val.header && train.header.join('\u0000') !== val.header.join('\u0000')) {
+      throw new DataError(`its header differs from ${train.file}'s: ${val.header.join(', ')} vs ${train.header.join(', ')}`, { file: val.file, row: 1 });
+    }
+    if (val.labelColumn !== train.labelColumn) throw new DataError(`its label column differs from ${train.file}'s`, { file: val.file });
+  }
+  const all = val ? [...train.labels, ...val.labels] : train.labels;
+  const ints = all.every((l) => {
+    const v = strictNumber(l);
+    return v !== null && Number.isInteger(v) && v >= 0 && v <= 0xffff;
+  });
+  let classNames: string[];
+  let index: (label: string) => number;
+  if (ints) {
+    const max = all.reduce((m, l) => Math.max(m, Number(l)), 0);
+    classNames = Array.from({ length: max + 1 }, (_, i) => String(i));
+    index = (l) => Number(l);
+  } else {
+    classNames = [...new Set(all)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const map = new Map(classNames.map((c, i) => [c, i]));
+    index = (l) => map.get(l)!;
+  }
+  const split = (t: Table): Split => ({ x: t.x, y: Uint32Array.from(t.labels, index), count: t.rows });
+  return assemble({
+    name: o.name,
+    format: o.format ?? (train.delimiter === '\t' ? 'tsv' : 'csv'),
+    files: o.files,
+    shape: [train.columns - 1],
+    classNames,
+    train: split(train),
+    val: val && split(val),
+    valSource: val && `${val.file}, the smaller file`,
+    seed: o.seed,
+  });
+}
