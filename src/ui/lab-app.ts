@@ -54,7 +54,12 @@ export class LabApp extends LitElement {
         <div class="area model">
           <section class="card" aria-labelledby="model-title">
             <h2 id="model-title">Model</h2>
-            <model-form .config=${s.config} ?disabled=${busy}></model-form>
+            <model-form
+              .config=${s.config}
+              .inputShape=${s.dataset.state === 'ready' ? s.dataset.summary.shape : undefined}
+              .numClasses=${s.dataset.state === 'ready' ? s.dataset.summary.classNames.length : 0}
+              ?disabled=${busy}
+            ></model-form>
             <run-controls .actions=${runActions(s)} ?exporting=${s.exporting} .note=${this.controlsNote(s)}></run-controls>
           </section>
         </div>

@@ -3,6 +3,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { TrainConfig } from '../model/config';
+import { summarizeArchitecture } from './architecture-summary';
 import { ConfigChangeEvent } from './events';
 import { modelOption, modelOptions } from './model-options';
 import { sharedStyles } from './shared-styles';
@@ -67,6 +68,9 @@ export class ModelForm extends LitElement {
 
   /** The config to show. */
   @property({ attribute: false }) config!: TrainConfig;
+  /** The loaded data's feature shape and class count, for the architecture line. */
+  @property({ attribute: false }) inputShape?: number[];
+  @property({ type: Number }) numClasses = 0;
   /** Greys the form out while a run is going. */
   @property({ type: Boolean }) disabled = false;
 
@@ -83,7 +87,7 @@ export class ModelForm extends LitElement {
             <select data-testid="model-select" .value=${c.model} @change=${this._onModel}>
               ${modelOptions.map((m) => html`<option value=${m.name} ?selected=${m.name === c.model}>${m.label}</option>`)}
             </select>
-            <span class="hint muted">${option?.description}</span>
+            ${this.architecture(option?.source ?? '')}
           </label>
           ${option?.uses.includes('hidden') ? this.field('hidden', 'Hidden sizes', c.hidden.join(','), 'text', 'wide') : nothing}
           ${this.field('epochs', 'Epochs', String(c.epochs))}
@@ -94,6 +98,13 @@ export class ModelForm extends LitElement {
         </div>
       </fieldset>
     `;
+  }
+
+  private architecture(source: string) {
+    if (!this.inputShape || this.numClasses < 2) return html`<span class="hint muted">${source}</span>`;
+    const a = summarizeArchitecture(this.config, this.inputShape, this.numClasses);
+    if (!a.ok) return html`<span class="error" data-testid="architecture">Does not fit the data: ${a.error}</span>`;
+    return html`<span class="hint muted" data-testid="architecture">${a.layers} · ${a.params} (${source})</span>`;
   }
 
   private field(name: string, label: string, value: string, type = 'text', cls = '', placeholder = '') {
@@ -126,7 +137,7 @@ export class ModelForm extends LitElement {
     const errors = { ...this.errors };
     if (!option.uses.includes('hidden')) delete errors.hidden;
     this.errors = errors;
-    this.dispatchEvent(new ConfigChangeEvent({ ...option.preset, model: option.name }, errors));
+    this.dispatchEvent(new ConfigChangeEvent({ model: option.name }, errors));
   }
 
   private _onInput(e: Event): void {

@@ -1,6 +1,7 @@
-// The models the form offers, as data: the zoo adds entries here (with its d2l presets) and the form,
-// the URL parser and the export name follow without further changes.
-import type { ModelName, TrainConfig } from '../model/config';
+// The models the form offers, taken from the model zoo so that a model added there appears here; the
+// UI only adds which extra form fields each one uses.
+import type { ModelName } from '../model/config';
+import { zoo } from '../model/zoo';
 
 /** A form field that only some models use. */
 export type ModelField = 'hidden';
@@ -8,27 +9,19 @@ export type ModelField = 'hidden';
 export interface ModelOption {
   name: ModelName;
   label: string;
-  /** One line under the select: the layers and the d2l section. */
-  description: string;
+  /** Where the model comes from (a d2l section). */
+  source: string;
   uses: readonly ModelField[];
-  /** d2l's settings for this model, applied when it is picked in the form. */
-  preset?: Partial<TrainConfig>;
 }
 
-export const modelOptions: readonly ModelOption[] = [
-  {
-    name: 'softmax',
-    label: 'Softmax regression',
-    description: 'Flatten → Dense (d2l §4.4)',
-    uses: [],
-  },
-  {
-    name: 'mlp',
-    label: 'MLP',
-    description: 'Flatten → Dense → ReLU → … → Dense (d2l §5.2)',
-    uses: ['hidden'],
-  },
-];
+const FIELDS: Partial<Record<ModelName, readonly ModelField[]>> = { mlp: ['hidden'] };
+
+export const modelOptions: readonly ModelOption[] = zoo.map((e) => ({
+  name: e.name,
+  label: e.title,
+  source: e.source,
+  uses: FIELDS[e.name] ?? [],
+}));
 
 export function modelOption(name: string): ModelOption | undefined {
   return modelOptions.find((m) => m.name === name);

@@ -3,6 +3,7 @@
 import type { TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
 import type { DatasetSummary, GpuInfo } from '../worker/protocol';
+import { summarizeArchitecture } from './architecture-summary';
 
 export type GpuState = { state: 'pending' } | { state: 'ready'; info: GpuInfo } | { state: 'failed'; message: string };
 export type DatasetState =
@@ -128,11 +129,12 @@ export class TrainingStore {
 export function runActions(s: LabState) {
   // Without a GPU the engine trains on its CPU reference, so a failed adapter does not block Train.
   const ready = s.gpu.state !== 'pending' && s.dataset.state === 'ready';
+  const fits = s.dataset.state === 'ready' && summarizeArchitecture(s.config, s.dataset.summary.shape, s.dataset.summary.classNames.length).ok;
   const busy = s.status === 'training' || s.status === 'stopping';
   // After an error (a lost device) the engine still exports the last finished epoch, if there was a run.
   const hasRun = s.runConfig !== undefined && (s.status === 'stopped' || s.status === 'done' || s.status === 'diverged' || s.status === 'error');
   return {
-    train: ready && !busy && Object.keys(s.formErrors).length === 0,
+    train: ready && fits && !busy && Object.keys(s.formErrors).length === 0,
     stop: s.status === 'training',
     continue: ready && s.status === 'stopped',
     export: hasRun && !s.exporting,

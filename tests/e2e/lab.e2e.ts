@@ -71,6 +71,7 @@ describe('a softmax run on a 4,096-example subset', () => {
     expect(await page.getByTestId('model-select').inputValue()).toBe('softmax');
     expect(await page.getByTestId('field-epochs').inputValue()).toBe('2');
     expect(await page.getByTestId('field-limit').inputValue()).toBe('4096');
+    expect(await page.getByTestId('architecture').textContent()).toContain('Flatten → Dense 784→10 · 7,850 parameters');
     expect(await page.getByTestId('train-button').isEnabled()).toBe(true);
     expect(await page.getByTestId('export-button').isEnabled()).toBe(false);
   });
@@ -186,7 +187,7 @@ describe('Stop then Continue', () => {
 });
 
 describe('without a WebGPU adapter', () => {
-  it('says what is missing, still loads the dataset and trains on the CPU reference', async () => {
+  it('says what is missing, keeps form and URL in step, and trains on the CPU reference', async () => {
     const noGpu = await launchChromium(NO_WEBGPU_FLAGS);
     try {
       const lab = await openLab(noGpu, '?model=softmax&epochs=1&limit=1024&lr=abc', false);
@@ -199,6 +200,19 @@ describe('without a WebGPU adapter', () => {
       expect(await page.getByTestId('field-lr').inputValue()).toBe('0.1');
       await page.getByTestId('dataset-name').waitFor({ timeout: 60_000 });
       expect(await page.getByTestId('count-train').textContent()).toBe('60,000');
+
+      // The form: a bad value blocks Train and says why; edits go to the URL; the MLP shows its hidden sizes.
+      await page.getByTestId('field-epochs').fill('two');
+      expect(await page.getByTestId('train-button').isEnabled()).toBe(false);
+      expect(await page.getByTestId('field-epochs').getAttribute('aria-invalid')).toBe('true');
+      await page.getByTestId('field-epochs').fill('1');
+      expect(await page.getByTestId('train-button').isEnabled()).toBe(true);
+      await page.getByTestId('model-select').selectOption('mlp');
+      expect(await page.getByTestId('field-hidden').inputValue()).toBe('256');
+      expect(new URL(page.url()).searchParams.get('hidden')).toBe('256');
+      await page.getByTestId('model-select').selectOption('softmax');
+      expect(await page.getByTestId('field-hidden').count()).toBe(0);
+      expect(new URL(page.url()).search).toBe('?model=softmax&epochs=1&batch=256&lr=0.1&seed=0&limit=1024');
 
       await page.getByTestId('train-button').click();
       expect(await waitForStatus(page, ['done'])).toBe('done');
