@@ -6,6 +6,7 @@ import { featureSize } from '../data/dataset';
 import { layerShapes, type Architecture, type LayerType } from '../model/architecture';
 import { validateConfig, type TrainConfig } from '../model/config';
 import type { MetricRecord } from '../model/metrics';
+import type { TrainerPosition } from '../model/trainer';
 
 export const FORMAT = 'classifier-lab/1';
 
@@ -31,6 +32,34 @@ export interface Manifest {
   adapter?: string;
   kernels?: Record<string, string>;
   createdAt: string;
+  /** What the file is for: an export (model tensors) or a checkpoint (plus optimizer state). Absent: export. */
+  contents?: 'export' | 'checkpoint';
+  /** Where training stands: resuming continues at `step` of epoch `epoch` (0-based, = completed epochs). */
+  position?: TrainPosition;
+  /** The random-number state: generators are counter-based, so the seed and the global step are all of it. */
+  rng?: { kind: 'counter'; seed: number; step: number };
+  /** The optimizer whose state the `optim.*` tensors hold, its slots, and the updates applied so far. */
+  optimizer?: { kind: string; slots: string[]; steps: number };
+  /** The dataset the run trained on, to tell an exact resume from training on other data. */
+  fingerprint?: DatasetFingerprint;
+}
+
+/** The trainer's position (completed epochs, next step, the epoch's train loss so far) and the global step. */
+export interface TrainPosition extends TrainerPosition {
+  /** epoch × stepsPerEpoch + step: the updates applied so far. */
+  globalStep: number;
+  stepsPerEpoch: number;
+}
+
+/** A dataset's identity: sizes, shape, classes and a hash of every byte of features and labels. */
+export interface DatasetFingerprint {
+  name: string;
+  train: number;
+  val: number;
+  shape: number[];
+  classes: number;
+  /** `sha256:<hex>` of the data (see io/dataset-fingerprint.ts), or `none` where WebCrypto is missing. */
+  hash: string;
 }
 
 type FieldKind = 'count' | 'size' | 'probability' | 'positive' | 'fraction' | 'flag';
@@ -155,6 +184,46 @@ function checkHistory(v: unknown): void {
   });
 }
 
+/** The optional fields a checkpoint adds (contents, position, rng, optimizer, fingerprint). */
+function checkRunState(m: Record<string, unknown>): void {
+  if (m.contents !== undefined) check(m.contents === 'export' || m.contents === 'checkpoint', 'contents', 'export or checkpoint', m.contents);
+  if (m.position !== undefined) {
+    const p = record(m.position, 'position');
+    const steps = integer(p.stepsPerEpoch, 'position.stepsPerEpoch', 1);
+    const epoch = integer(p.epoch, 'position.epoch', 0);
+    const step = integer(p.step, 'position.step', 0);
+    check(step < steps, 'position.step', `a step below stepsPerEpoch (${steps})`, step);
+    check(p.globalStep === epoch * steps + step, 'position.globalStep', `epoch × stepsPerEpoch + step (${epoch * steps + step})`, p.globalStep);
+    check(finite(p.epochLossSum, 'position.epochLossSum') >= 0, 'position.epochLossSum', 'a number ≥ 0', p.epochLossSum);
+    integer(p.epochRows, 'position.epochRows', 0);
+    check(epoch === m.epochsDone, 'position.epoch', `the completed epochs (epochsDone = ${String(m.epochsDone)})`, epoch);
+  }
+  if (m.rng !== undefined) {
+    const r = record(m.rng, 'rng');
+    check(r.kind === 'counter', 'rng.kind', '"counter"', r.kind);
+    integer(r.seed, 'rng.seed', 0);
+    integer(r.step, 'rng.step', 0);
+    check(r.seed === (m.config as Record<string, unknown>).seed, 'rng.seed', 'the seed of the config', r.seed);
+  }
+  if (m.optimizer !== undefined) {
+    const o = record(m.optimizer, 'optimizer');
+    text(o.kind, 'optimizer.kind');
+    check(Array.isArray(o.slots), 'optimizer.slots', 'a list', o.slots);
+    (o.slots as unknown[]).forEach((s, i) => text(s, `optimizer.slots[${i}]`));
+    integer(o.steps, 'optimizer.steps', 0);
+  }
+  if (m.fingerprint !== undefined) {
+    const f = record(m.fingerprint, 'fingerprint');
+    text(f.name, 'fingerprint.name');
+    integer(f.train, 'fingerprint.train', 0);
+    integer(f.val, 'fingerprint.val', 0);
+    check(Array.isArray(f.shape) && f.shape.length > 0, 'fingerprint.shape', 'a non-empty list', f.shape);
+    (f.shape as unknown[]).forEach((d, i) => integer(d, `fingerprint.shape[${i}]`, 1));
+    integer(f.classes, 'fingerprint.classes', 2);
+    check(typeof f.hash === 'string' && /^(sha256:[0-9a-f]{64}|none)$/.test(f.hash), 'fingerprint.hash', 'sha256:<64 hex digits> or none', f.hash);
+  }
+}
+
 /**
  * Parses the manifest JSON of a weights file and checks every field the model is rebuilt from; throws
  * `manifest.<path>: expected …, found …`. Unknown extra fields are kept (later formats may add some).
@@ -183,5 +252,6 @@ export function parseManifest(json: string): Manifest {
   text(m.createdAt, 'createdAt');
   if (m.adapter !== undefined) text(m.adapter, 'adapter');
   if (m.kernels !== undefined) Object.entries(record(m.kernels, 'kernels')).forEach(([k, s]) => text(s, `kernels.${k}`));
+  checkRunState(m);
   return m as unknown as Manifest;
 }

@@ -11,6 +11,16 @@ export interface TrainerEvents {
   progress?(p: Progress): void;
   epoch?(e: EpochSummary): void;
   status?(s: RunStatus, message?: string): void;
+  /** Awaited after each finished epoch, before the next starts (the engine writes its checkpoint here). */
+  afterEpoch?(): Promise<void>;
+}
+
+/** Where a run stands: completed epochs, the next step of the current one, and that epoch's train loss so far. */
+export interface TrainerPosition {
+  epoch: number;
+  step: number;
+  epochLossSum: number;
+  epochRows: number;
 }
 
 export interface TrainerOptions {
@@ -34,6 +44,20 @@ export class Trainer {
   private secondsPerValidation = 0;
 
   constructor(readonly maxEpochs: number, private readonly events: TrainerEvents = {}, private readonly options: TrainerOptions = {}) {}
+
+  /** The position, for a checkpoint (read it between ranges: after fit() returned or in afterEpoch). */
+  get position(): TrainerPosition {
+    return { epoch: this.epoch, step: this.step, epochLossSum: this.epochLoss.sum, epochRows: this.epochLoss.rows };
+  }
+
+  /** Puts a trainer that has not run yet at a checkpoint's position; fit() continues from there. */
+  restore(p: TrainerPosition): void {
+    this.epoch = p.epoch;
+    this.step = p.step;
+    this.epochLoss = { sum: p.epochLossSum, rows: p.epochRows };
+    this.epochExamples = 0;
+    this.epochTime = 0;
+  }
 
   /** Asks a running fit() to stop at the next range boundary. */
   stop(): void {
@@ -115,6 +139,7 @@ export class Trainer {
       examples_per_s: this.epochExamples / this.epochTime,
       seconds: this.epochTime + this.secondsPerValidation,
     });
+    await this.events.afterEpoch?.();
     return 'complete';
   }
 
