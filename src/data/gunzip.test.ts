@@ -67,6 +67,12 @@ describe('gunzip', () => {
     expect(budget.used).toBeLessThan(1024 * 1024 + 17 * 1024 * 1024);
   });
 
+  it('does not allocate what a lying ISIZE claims (4 GiB in a 40-byte file)', () => {
+    const g = gzip(enc('tiny')).slice();
+    new DataView(g.buffer).setUint32(g.length - 4, 0xffffffff, true);
+    expect(() => gunzip(g, 'lie.gz', new ByteBudget())).toThrow(/stored CRC-32 0x[0-9a-f]{8} and size 4294967295, the data gives 0x[0-9a-f]{8} and 4/);
+  });
+
   it('refuses reserved header flags', () => {
     const g = gzip(text).slice();
     g[3] = 0x20;

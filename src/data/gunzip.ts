@@ -6,6 +6,7 @@ import { Gunzip } from 'fflate';
 import type { ByteBudget } from './budget';
 import { crc32Update } from './crc32';
 import { DataError } from './errors';
+import { ByteSink } from './sink';
 
 /** Input slice: bounds what one push can inflate past the cap (~1032 × this). */
 const SLICE = 16 * 1024;
@@ -19,16 +20,15 @@ export type ByteProgress = (done: number, total: number) => void;
 export function gunzip(bytes: Uint8Array, file: string, budget: ByteBudget, progress?: ByteProgress): Uint8Array {
   if (bytes.length < 20) throw new DataError(`truncated gzip: ${bytes.length} bytes cannot hold a header, data and trailer`, { file, offset: bytes.length });
   if (bytes[3] & 0xe0) throw new DataError(`gzip header sets reserved flag bits (0x${bytes[3].toString(16)})`, { file, offset: 3 });
-  const chunks: Uint8Array[] = [];
   const members: { start: number; crc: number; size: number }[] = [{ start: 0, crc: 0, size: 0 }];
-  let total = 0;
+  // The last member's ISIZE is a claim: it only sizes the first allocation, within what is plausible.
+  const sink = new ByteSink(new DataView(bytes.buffer, bytes.byteOffset).getUint32(bytes.length - 4, true), bytes.length, budget.left);
   const g = new Gunzip((data) => {
     budget.take(data.length, file);
     const m = members[members.length - 1];
     m.crc = crc32Update(m.crc, data);
     m.size += data.length;
-    total += data.length;
-    chunks.push(data);
+    sink.push(data);
   });
   g.onmember = (offset) => members.push({ start: offset, crc: 0, size: 0 });
   let at = 0;
@@ -48,7 +48,7 @@ export function gunzip(bytes: Uint8Array, file: string, budget: ByteBudget, prog
     const end = i + 1 < members.length ? members[i + 1].start : bytes.length;
     checkTrailer(bytes, end - 8, m, file);
   });
-  return concat(chunks, total);
+  return sink.bytes();
 }
 
 /** The 8-byte trailer: CRC-32 then ISIZE (size mod 2^32), little-endian. */
@@ -67,15 +67,4 @@ function checkTrailer(bytes: Uint8Array, at: number, m: { crc: number; size: num
 
 function hex(n: number): string {
   return n.toString(16).padStart(8, '0');
-}
-
-export function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
 }

@@ -83,6 +83,13 @@ describe('readZipDirectory + extractEntry', () => {
     expect(() => extractEntry(z, e, 'c.zip', new ByteBudget())).toThrow(/c.zip:b\/two.bin: CRC-32 mismatch/);
   });
 
+  it('refuses corrupt deflate data inside an entry', () => {
+    const z = zip(files).slice();
+    const e = readZipDirectory(z, 'd.zip')[1];
+    z[e.dataOffset] = 0xff; // block type 3 (reserved)
+    expect(() => extractEntry(z, e, 'd.zip', new ByteBudget())).toThrow(/d.zip:b\/two.bin: corrupt deflate data \(invalid block type\)/);
+  });
+
   it('refuses an entry that inflates past its declared size, and one that falls short', () => {
     const z = zip(files).slice();
     const v = dv(z);

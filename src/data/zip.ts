@@ -6,7 +6,7 @@ import { Inflate } from 'fflate';
 import { ByteBudget } from './budget';
 import { crc32 } from './crc32';
 import { DataError, bytesText } from './errors';
-import { concat } from './gunzip';
+import { ByteSink } from './sink';
 
 export interface ZipEntry {
   /** Normalised path ("/" separators). */
@@ -178,13 +178,13 @@ export function extractEntry(bytes: Uint8Array, e: ZipEntry, file: string, budge
 }
 
 function inflateCounted(raw: Uint8Array, declared: number, where: string, budget: ByteBudget, stopAt = Infinity): Uint8Array {
-  const chunks: Uint8Array[] = [];
+  const sink = new ByteSink(Math.min(declared, stopAt), raw.length, budget.left);
   let total = 0;
   const inf = new Inflate((data) => {
     total += data.length;
     if (total > declared) throw new DataError(`inflates past its declared size of ${bytesText(declared)} (a decompression bomb?)`, { file: where });
     budget.take(data.length, where);
-    chunks.push(data);
+    sink.push(data);
   });
   try {
     for (let at = 0; at < raw.length && total < stopAt; at += SLICE) inf.push(raw.subarray(at, at + SLICE), at + SLICE >= raw.length);
@@ -195,7 +195,7 @@ function inflateCounted(raw: Uint8Array, declared: number, where: string, budget
   if (stopAt === Infinity && total !== declared) {
     throw new DataError(`inflated to ${bytesText(total)}, but the directory declares ${bytesText(declared)} (truncated or corrupt)`, { file: where });
   }
-  return concat(chunks, total);
+  return sink.bytes();
 }
 
 /** At least the first `want` bytes of an entry (all of it when shorter), for header sniffing: no CRC check. */
