@@ -2,6 +2,7 @@
 // they exceed what one storage binding may hold, plus the labels and the normalisation's scale/shift.
 import { bufferSource, createBuffer, pad4, storageUsage } from '../gpu/buffers';
 import type { DataChunk } from '../gpu/gather';
+import { chunkRows } from '../data/chunk-rows';
 import { affineOf, featureSize, type Normalization, type Split } from '../data/dataset';
 
 export interface GpuSplit {
@@ -9,13 +10,6 @@ export interface GpuSplit {
   labels: GPUBuffer;
   count: number;
   dtype: 'u8' | 'f32';
-}
-
-/** Rows per chunk so that one chunk's bytes fit `maxBytes` (at least one row). */
-export function rowsPerChunk(rowBytes: number, maxBytes: number): number {
-  const rows = Math.floor(maxBytes / rowBytes);
-  if (rows < 1) throw new Error(`one example (${rowBytes} bytes) exceeds the largest GPU buffer binding (${maxBytes} bytes)`);
-  return rows;
 }
 
 /** The largest chunk the device takes in one binding. */
@@ -27,10 +21,8 @@ export async function uploadSplit(device: GPUDevice, split: Split, shape: number
   const features = featureSize(shape);
   const dtype = split.x instanceof Uint8Array ? 'u8' : 'f32';
   const rowBytes = features * split.x.BYTES_PER_ELEMENT;
-  const perChunk = rowsPerChunk(rowBytes, maxBytes);
   const chunks: DataChunk[] = [];
-  for (let start = 0; start < split.count; start += perChunk) {
-    const rows = Math.min(perChunk, split.count - start);
+  for (const { firstRow: start, rows } of chunkRows(rowBytes, split.count, maxBytes)) {
     const part = split.x.subarray(start * features, (start + rows) * features);
     const bytes = new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
     const size = Math.ceil(bytes.byteLength / 4) * 4;
