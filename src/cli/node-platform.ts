@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFromDir } from '../data/builtin-node';
 import { acquireNodeGpu } from '../gpu/node-gpu';
+import { loadFileObjects } from '../worker/file-loader';
 import type { Platform } from '../worker/lab-engine';
 
 /** public/data of the installed package: $CLASSIFIER_LAB_DATA, else the first public/data above this file. */
@@ -24,5 +25,7 @@ export function nodePlatform(): Platform {
   return {
     acquireGpu: acquireNodeGpu,
     readBuiltin: () => readFromDir(dataRoot()),
+    // The same loaders as the page, without a WebP decoder (such images are skipped and counted).
+    loadFiles: (files, onProgress, options) => loadFileObjects(files, onProgress, options),
   };
 }

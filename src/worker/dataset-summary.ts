@@ -18,6 +18,7 @@ export function summarize(d: Dataset): DatasetSummary {
     classCounts: { train: classCounts(d.train.y, classes), val: classCounts(d.val.y, classes) },
     splitNote: d.splitNote,
     samples: d.shape.length === 3 ? samples(d) : undefined,
+    warnings: d.warnings?.length ? d.warnings : undefined,
   };
 }
 

@@ -1,7 +1,9 @@
 // The dedicated worker the page talks to: the LabEngine on the browser's WebGPU, exposed with Comlink.
 // Built-in datasets are fetched from `data/` beside the page (public/data in development).
 import * as Comlink from 'comlink';
+import { browserImageDecoder } from '../data/browser-decode';
 import { acquireGpu } from '../gpu/device';
+import { loadFileObjects } from './file-loader';
 import { LabEngine } from './lab-engine';
 
 const defaultDataUrl = import.meta.env.DEV ? new URL('/data/', self.location.origin).href : new URL('../data/', self.location.href).href;
@@ -14,6 +16,8 @@ const engine = new LabEngine({
     if (!res.ok) throw new Error(`${url.pathname}: HTTP ${res.status}`);
     return new Uint8Array(await res.arrayBuffer());
   },
+  // Dropped files are read and parsed here; WebP (and GIF, BMP) go through the browser's decoder.
+  loadFiles: (files, onProgress, options) => loadFileObjects(files, onProgress, options, browserImageDecoder),
 });
 
 Comlink.expose(engine);

@@ -19,13 +19,14 @@ import { initParams } from '../model/params';
 import { Trainer } from '../model/trainer';
 import { buildArchitecture } from '../model/zoo';
 import { summarize } from './dataset-summary';
-import type { DatasetSummary, EngineApi, EngineEvents, ExportedFile, GpuInfo, LoadProgress } from './protocol';
+import type { DataOptions, DatasetSummary, EngineApi, EngineEvents, ExportedFile, GpuInfo, LoadProgress } from './protocol';
 
 export interface Platform {
   acquireGpu(): Promise<GpuResult>;
   /** Reads a built-in dataset file; `dataUrl` comes from init() where the platform serves files. */
   readBuiltin(dataUrl?: string): ReadFile;
-  loadFiles?(files: File[], onProgress?: (p: LoadProgress) => void): Promise<Dataset>;
+  /** Parses user files into a validated Dataset, or throws the loader's DataError. */
+  loadFiles?(files: File[], onProgress?: (p: LoadProgress) => void, options?: DataOptions): Promise<Dataset>;
 }
 
 interface Run {
@@ -48,6 +49,7 @@ export class LabEngine implements EngineApi {
   private dataset: Dataset | null = null;
   private run: Run | null = null;
   private busy = false;
+  private loading = false;
 
   constructor(private readonly platform: Platform) {}
 
@@ -79,12 +81,25 @@ export class LabEngine implements EngineApi {
 
   async loadBuiltin(name: string): Promise<DatasetSummary> {
     if (!isBuiltinName(name)) throw new Error(`Unknown built-in dataset "${name}"`);
-    return this.useDataset(await loadBuiltin(name, this.platform.readBuiltin(this.dataUrl)));
+    return this.load(() => loadBuiltin(name, this.platform.readBuiltin(this.dataUrl)));
   }
 
-  async loadFiles(files: File[], onProgress?: (p: LoadProgress) => void): Promise<DatasetSummary> {
-    if (!this.platform.loadFiles) throw new Error('This engine cannot read files');
-    return this.useDataset(await this.platform.loadFiles(files, onProgress));
+  async loadFiles(files: File[], onProgress?: (p: LoadProgress) => void, options?: DataOptions): Promise<DatasetSummary> {
+    const platform = this.platform;
+    if (!platform.loadFiles) throw new Error('This engine cannot read files');
+    return this.load(() => platform.loadFiles!(files, onProgress, options));
+  }
+
+  /** One load at a time, never during training; parsing happens before anything is replaced. */
+  private async load(parse: () => Promise<Dataset>): Promise<DatasetSummary> {
+    if (this.busy) throw new Error('Stop training before loading another dataset');
+    if (this.loading) throw new Error('Another dataset is still loading');
+    this.loading = true;
+    try {
+      return this.useDataset(await parse());
+    } finally {
+      this.loading = false;
+    }
   }
 
   /** Replaces the dataset only once it loaded and validated: a bad file leaves the old one in place. */

@@ -31,12 +31,24 @@ export interface DatasetSummary {
   classCounts: { train: number[]; val: number[] };
   splitNote: string;
   samples?: SampleGrid;
+  /** What the loader skipped or ignored (undecodable images, unused folders). */
+  warnings?: string[];
 }
 
 export interface LoadProgress {
   file: string;
   bytesDone: number;
   bytesTotal: number;
+}
+
+/** How to read user files where the content leaves a choice (the drop zone's options, the CLI's flags). */
+export interface DataOptions {
+  /** CSV/TSV: the label column by header name or 0-based index (default: label/class/target/y…, else the last). */
+  labelColumn?: string | number;
+  /** Image folders: the side, or [height, width], every image is resized to (default: the most common size). */
+  imageSize?: number | [number, number];
+  /** Image folders: force grey or RGB (default: grey when every image is grey). */
+  channels?: 'grey' | 'rgb';
 }
 
 export interface EngineEvents {
@@ -59,7 +71,8 @@ export interface EngineApi {
    */
   init(options?: { dataUrl?: string }): Promise<GpuInfo>;
   loadBuiltin(name: string): Promise<DatasetSummary>;
-  loadFiles(files: File[], onProgress?: (p: LoadProgress) => void): Promise<DatasetSummary>;
+  /** Parses the files in the worker; rejects with the loader's message (file, row, byte offset) and keeps the old dataset. */
+  loadFiles(files: File[], onProgress?: (p: LoadProgress) => void, options?: DataOptions): Promise<DatasetSummary>;
   /** Trains from scratch (resume = false) or continues the stopped run (resume = true). */
   train(config: TrainConfig, events: EngineEvents, resume: boolean): Promise<void>;
   stop(): Promise<void>;
