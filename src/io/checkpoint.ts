@@ -2,7 +2,8 @@
 // its optimizer state (`optim.{param}.{slot}`) and, in the manifest, everything else an exact resume
 // needs: trainer position, RNG state (seed + step), metric history, kernel choices, dataset fingerprint.
 // An export is the same file without optimizer state (DESIGN.md), so both decode here.
-import type { Manifest } from './manifest';
+import type { Normalization } from '../data/dataset';
+import type { Manifest, ManifestNormalization } from './manifest';
 import { decodeWeights, encodeWeights } from './weights-file';
 
 export interface RunFile {
@@ -64,4 +65,9 @@ export function describeRunFile(m: Manifest): string {
   const p = m.position;
   const where = p && p.step > 0 ? `epoch ${p.epoch + 1}, step ${p.step} of ${p.stepsPerEpoch}` : `${m.epochsDone} of ${m.config.epochs} epochs`;
   return `${m.contents === 'checkpoint' ? 'checkpoint' : 'export'} of ${m.architecture.name} on ${m.dataset.name}, ${where}`;
+}
+
+/** A manifest's normalisation as the dataset type holds it (typed arrays). */
+export function normalizationOf(n: ManifestNormalization): Normalization {
+  return n.kind === 'scale' ? n : { kind: 'standardize', mean: Float32Array.from(n.mean), std: Float32Array.from(n.std) };
 }

@@ -64,6 +64,54 @@ export interface ExportedFile {
   bytes: Uint8Array;
 }
 
+/** What a checkpoint or export holds, in a few fields (the resume banner, the drop panel). */
+export interface RunSummary {
+  /** "checkpoint of mlp on Fashion-MNIST, epoch 3, step 12 of 235". */
+  description: string;
+  contents: 'export' | 'checkpoint';
+  config: TrainConfig;
+  datasetName: string;
+  epochsDone: number;
+  /** Next step of the current epoch (0 at an epoch boundary). */
+  step: number;
+  stepsPerEpoch: number;
+  historyLength: number;
+  createdAt: string;
+}
+
+/** A run rebuilt from a file: ready to evaluate, or to continue with train(config, events, true). */
+export interface RestoredRun extends RunSummary {
+  history: MetricRecord[];
+  status: 'stopped' | 'done';
+  /** What differs between the dataset the file was trained on and the loaded one (empty: the same data). */
+  differences: string[];
+  /** What the user should know (optimizer state missing, epochs changed, ...). */
+  notes: string[];
+}
+
+export interface Evaluation {
+  loss: number;
+  acc: number;
+  count: number;
+}
+
+/** An ONNX export and its parity check against the lab's own forward pass on a held-out batch. */
+export interface OnnxExport extends ExportedFile {
+  check: OnnxCheck;
+}
+
+export interface OnnxCheck {
+  /** Validation examples the graph and the lab both ran. */
+  rows: number;
+  /** Largest |onnx − lab| over the logits. */
+  maxAbsDiff: number;
+  /** Rows whose argmax agrees, and whether every logit is within atol 1e-4 + rtol 1e-4·|lab|. */
+  argmaxAgree: number;
+  withinTolerance: boolean;
+  /** The runtime that ran the graph ("onnxruntime-web 1.30.0 (wasm, 1 thread)"). */
+  runtime: string;
+}
+
 export interface EngineApi {
   /**
    * Acquires the GPU; rejects with a message saying what is missing. `dataUrl` is where the built-in
@@ -77,4 +125,17 @@ export interface EngineApi {
   train(config: TrainConfig, events: EngineEvents, resume: boolean): Promise<void>;
   stop(): Promise<void>;
   exportWeights(): Promise<ExportedFile>;
+  /** The current run as a full checkpoint (optimizer state and position included). */
+  checkpoint(): Promise<ExportedFile>;
+  /** Rebuilds a run from a checkpoint or export on the loaded dataset; `epochs` sets a new total. */
+  openRun(bytes: Uint8Array, fileName: string, options?: { epochs?: number }): Promise<RestoredRun>;
+  /** The checkpoint kept in browser storage (saved every epoch and on Stop), if any. */
+  storedRun(): Promise<RunSummary | null>;
+  /** Rebuilds the stored run; refuses when the loaded dataset differs from the one it trained on. */
+  resumeStored(): Promise<RestoredRun>;
+  discardStored(): Promise<void>;
+  /** Validation loss and accuracy of the current model on the loaded dataset. */
+  evaluate(): Promise<Evaluation>;
+  /** The current model as ONNX, run by an ONNX runtime against the lab's forward pass first. */
+  exportOnnx(options?: { softmax?: boolean }): Promise<OnnxExport>;
 }

@@ -1,0 +1,120 @@
+// ONNX export of a lab model (opset 13): raw features in, normalisation folded in as Mul/Add, one node
+// per layer, logits out (and softmax probabilities when asked). Messages are built with onnx-proto, the
+// protobufjs code generated from the official onnx.proto; no bytes are written by hand here.
+import onnxProto from 'onnx-proto';
+import { affineOf, featureSize } from '../../data/dataset';
+import type { Manifest } from '../manifest';
+import { layerNodes, type GraphBuilder } from './onnx-layers';
+import { normalizationOf } from '../checkpoint';
+
+const { onnx } = onnxProto;
+
+export const OPSET = 13;
+/** IR version 7 is the one released with opset 13 (ONNX 1.8). */
+const IR_VERSION = 7;
+
+export interface OnnxOptions {
+  /** Adds a `probabilities` output: Softmax over the class axis. */
+  softmax?: boolean;
+}
+
+/** Float32 initializer with raw little-endian data (ONNX's TensorProto.raw_data). */
+function floatTensor(name: string, dims: number[], data: Float32Array): InstanceType<typeof onnx.TensorProto> {
+  const bytes = new Uint8Array(data.length * 4);
+  const view = new DataView(bytes.buffer);
+  data.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: bytes });
+}
+
+function valueInfo(name: string, dims: (number | string)[]) {
+  const dim = dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
+  return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim } } } });
+}
+
+/** Builds the graph of a model; `params` are the file-layout tensors (PyTorch layout: what ONNX wants). */
+export function buildOnnxModel(manifest: Manifest, params: ReadonlyMap<string, Float32Array>, options: OnnxOptions = {}): Uint8Array {
+  const arch = manifest.architecture;
+  const nodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  const initializers: InstanceType<typeof onnx.TensorProto>[] = [];
+  let counter = 0;
+  const g: GraphBuilder = {
+    node(opType, inputs, attributes = {}, name) {
+      const output = `${name ?? opType.toLowerCase()}_${counter++}`;
+      nodes.push(onnx.NodeProto.create({ opType, name: output, input: inputs, output: [output], attribute: attributeList(attributes) }));
+      return output;
+    },
+    constant(name, dims, data) {
+      initializers.push(floatTensor(name, dims, data));
+      return name;
+    },
+    param(name) {
+      const t = params.get(name);
+      if (!t) throw new Error(`ONNX export: the model has no tensor ${name}`);
+      const spec = manifestShape(manifest, name);
+      initializers.push(floatTensor(name, spec, t));
+      return name;
+    },
+  };
+
+  // x' = x · scale + shift, per feature, exactly as the GPU gather computes it (f32 multiply, then add).
+  const size = featureSize(arch.inputShape);
+  const { scale, shift } = affineOf(normalizationOf(manifest.normalization), size);
+  let x = g.node('Mul', ['input', g.constant('normalize.scale', arch.inputShape, scale)], {}, 'normalize_mul');
+  if (shift.some((v) => v !== 0)) x = g.node('Add', [x, g.constant('normalize.shift', arch.inputShape, shift)], {}, 'normalize_add');
+  const logits = layerNodes(arch, x, g);
+  nodes.push(onnx.NodeProto.create({ opType: 'Identity', name: 'logits', input: [logits], output: ['logits'] }));
+  const outputs = [valueInfo('logits', ['batch', arch.numClasses])];
+  if (options.softmax) {
+    nodes.push(onnx.NodeProto.create({ opType: 'Softmax', name: 'probabilities', input: ['logits'], output: ['probabilities'], attribute: attributeList({ axis: 1 }) }));
+    outputs.push(valueInfo('probabilities', ['batch', arch.numClasses]));
+  }
+
+  const graph = onnx.GraphProto.create({
+    name: `${arch.name}`,
+    node: nodes,
+    initializer: initializers,
+    input: [valueInfo('input', ['batch', ...arch.inputShape])],
+    output: outputs,
+    docString: `Classifier Lab ${arch.name}: input = raw features (batch, ${arch.inputShape.join(', ')}) as float32, before normalisation; output logits (batch, ${arch.numClasses}).`,
+  });
+  const { history: _history, ...rest } = manifest;
+  const metadata: Record<string, string> = {
+    'classifier_lab.format': manifest.format,
+    class_names: JSON.stringify(manifest.classNames),
+    normalization: JSON.stringify(manifest.normalization),
+    'normalization.note': 'Folded into the graph: input · normalize.scale (+ normalize.shift). Feed raw features.',
+    weight_layout: manifest.weightLayout,
+    'classifier_lab.manifest': JSON.stringify(rest),
+  };
+  const model = onnx.ModelProto.create({
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET }],
+    producerName: 'classifier-lab',
+    producerVersion: manifest.format,
+    modelVersion: 1,
+    docString: graph.docString,
+    graph,
+    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/** Attribute values: integers, integer lists and floats, the only kinds these layers need. */
+function attributeList(attributes: Record<string, number | number[] | { float: number }>) {
+  const A = onnx.AttributeProto.AttributeType;
+  return Object.entries(attributes).map(([name, v]) => {
+    if (Array.isArray(v)) return onnx.AttributeProto.create({ name, type: A.INTS, ints: v });
+    if (typeof v === 'object') return onnx.AttributeProto.create({ name, type: A.FLOAT, f: v.float });
+    return onnx.AttributeProto.create({ name, type: A.INT, i: v });
+  });
+}
+
+/** A model tensor's file shape, from the architecture (BatchNorm statistics included). */
+function manifestShape(m: Manifest, name: string): number[] {
+  const [, index, kind] = name.split('.');
+  const layer = m.architecture.layers[Number(index)];
+  if (layer.type === 'batchnorm') return [layer.features];
+  if (layer.type === 'dense') return kind === 'weight' ? [layer.out, layer.in] : [layer.out];
+  if (layer.type === 'conv2d') return kind === 'weight' ? [layer.out, layer.in, layer.kernel, layer.kernel] : [layer.out];
+  throw new Error(`ONNX export: layer ${index} (${layer.type}) has no tensor ${kind}`);
+}

@@ -1,0 +1,119 @@
+// Exact resume on real WebGPU (Dawn): a run stopped at an epoch end or mid-epoch, saved as a checkpoint
+// and resumed by a fresh engine, gives the same loss records, epoch summaries and final weights, bit
+// for bit, as the run that was never interrupted. The CPU reference backend is held to the same.
+import { afterAll, describe, expect, it } from 'vitest';
+import { testGpu } from '../../tests/helpers/gpu';
+import { nodePlatform } from '../cli/node-platform';
+import { decodeRunFile } from '../io/checkpoint';
+import { defaultConfig, type TrainConfig } from '../model/config';
+import type { EpochSummary, MetricRecord } from '../model/metrics';
+import { LabEngine, type CheckpointStore, type Platform } from './lab-engine';
+
+/** The latest checkpoint in memory, as OPFS or a file keeps it elsewhere. */
+class MemoryStore implements CheckpointStore {
+  bytes: Uint8Array | null = null;
+  saves = 0;
+  async save(bytes: Uint8Array) {
+    this.bytes = bytes.slice();
+    this.saves++;
+  }
+  async load() {
+    return this.bytes;
+  }
+  async clear() {
+    this.bytes = null;
+  }
+}
+
+type Backend = 'gpu' | 'cpu';
+const engines: LabEngine[] = [];
+afterAll(() => engines.at(-1)?.destroy());
+
+async function engineOn(backend: Backend, store = new MemoryStore()): Promise<{ engine: LabEngine; store: MemoryStore }> {
+  const platform: Platform = {
+    ...nodePlatform(),
+    checkpoints: store,
+    acquireGpu: async () => (backend === 'gpu' ? { ok: true, gpu: await testGpu() } : { ok: false, failure: { kind: 'no-adapter', message: 'CPU test' } }),
+  };
+  // Engines share the test device; only the last one destroys it (afterAll).
+  const engine = new LabEngine(platform);
+  engines.push(engine);
+  await engine.init().catch(() => undefined);
+  await engine.loadBuiltin('fashion-mnist');
+  return { engine, store };
+}
+
+interface Trace {
+  records: MetricRecord[];
+  epochs: EpochSummary[];
+}
+
+/** Trains (or continues) and collects what the run reports; `stopWhen` presses Stop. */
+async function train(engine: LabEngine, config: TrainConfig, resume: boolean, stopWhen?: (t: Trace) => boolean): Promise<Trace> {
+  const t: Trace = { records: [], epochs: [] };
+  const check = () => {
+    if (stopWhen?.(t)) void engine.stop();
+  };
+  await engine.train(config, {
+    metric: (r) => { t.records.push(r); check(); },
+    progress: () => {},
+    status: (s, m) => { if (s === 'error' || s === 'diverged') throw new Error(m); },
+    epoch: (e) => { t.epochs.push(e); check(); },
+  }, resume);
+  return t;
+}
+
+const bitsOf = (params: Map<string, Float32Array>) => new Map([...params].map(([k, v]) => [k, Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')]));
+const lossesOf = (epochs: EpochSummary[]) => epochs.map(({ epoch, train_loss, val_loss, val_acc }) => ({ epoch, train_loss, val_loss, val_acc }));
+
+const cases: { backend: Backend; config: TrainConfig }[] = [
+  // 16 steps an epoch, 2 per train point: a mid-epoch Stop lands between ranges of several steps.
+  { backend: 'gpu', config: { ...defaultConfig, model: 'mlp', hidden: [64], epochs: 3, limit: 4096, seed: 3 } },
+  { backend: 'cpu', config: { ...defaultConfig, model: 'softmax', epochs: 3, limit: 1024, batchSize: 128, seed: 5 } },
+];
+
+describe.each(cases)('exact resume ($backend, $config.model)', ({ backend, config }) => {
+  let reference: { trace: Trace; params: Map<string, string>; history: MetricRecord[] };
+
+  it('the uninterrupted run saves a checkpoint at every epoch end', async () => {
+    const { engine, store } = await engineOn(backend);
+    const trace = await train(engine, config, false);
+    expect(trace.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(store.saves).toBe(3);
+    const saved = decodeRunFile(store.bytes!, 'saved');
+    expect(saved.manifest.contents).toBe('checkpoint');
+    expect(saved.manifest.position).toMatchObject({ epoch: 3, step: 0 });
+    expect(saved.manifest.fingerprint?.hash).toMatch(/^sha256:/);
+    const exported = decodeRunFile((await engine.exportWeights()).bytes, 'export');
+    reference = { trace, params: bitsOf(await engine.readParams()), history: exported.manifest.history };
+    expect(reference.history).toEqual(trace.records);
+  });
+
+  it.each([
+    ['at the end of epoch 1', (t: Trace) => t.epochs.length === 1, false],
+    ['mid-epoch (after 5 train points of epoch 2)', (t: Trace) => t.records.filter((r) => r.split === 'train' && r.epoch > 1).length === 5, true],
+  ])('stopped %s and resumed by a fresh engine: same losses and final weights, bit for bit', async (_, stopWhen, midEpoch) => {
+    const first = await engineOn(backend);
+    const before = await train(first.engine, config, false, stopWhen);
+    expect(before.epochs.length).toBeLessThan(3);
+    const checkpoint = first.store.bytes!;
+    const { manifest } = decodeRunFile(checkpoint, 'stopped');
+    expect(manifest.history).toEqual(before.records);
+    expect(manifest.position!.epoch).toBe(1);
+    expect(manifest.position!.step > 0).toBe(midEpoch);
+
+    // A new engine (a reloaded page, or the CLI) resumes from the stored checkpoint alone.
+    const second = await engineOn(backend, Object.assign(new MemoryStore(), { bytes: checkpoint }));
+    const restored = await second.engine.resumeStored();
+    expect(restored.status).toBe('stopped');
+    expect(restored.differences).toEqual([]);
+    expect(restored.history).toEqual(before.records);
+    const after = await train(second.engine, config, true);
+
+    expect([...before.records, ...after.records]).toEqual(reference.trace.records);
+    expect(lossesOf([...before.epochs, ...after.epochs])).toEqual(lossesOf(reference.trace.epochs));
+    expect(bitsOf(await second.engine.readParams())).toEqual(reference.params);
+    const exported = decodeRunFile((await second.engine.exportWeights()).bytes, 'export');
+    expect(exported.manifest.history).toEqual(reference.history);
+  });
+});
