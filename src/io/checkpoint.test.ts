@@ -77,6 +77,20 @@ describe('checkpoint files', () => {
     expect(describeRunFile(back.manifest)).toBe('checkpoint of mlp on tiny, epoch 3, step 3 of 5');
   });
 
+  it('decodes from a Node Buffer that views part of a larger ArrayBuffer (as fs.readFile may give)', () => {
+    const m = checkpointManifest();
+    const { params, state } = tensors(mlp, ['momentum']);
+    const bytes = encodeRunFile({ manifest: m, params, optimizerState: state });
+    const big = new ArrayBuffer(bytes.length + 24);
+    new Uint8Array(big, 12, bytes.length).set(bytes);
+    const back = decodeRunFile(Buffer.from(big, 12, bytes.length), 'buffer.safetensors');
+    for (const [name, t] of params) {
+      const b = back.params.get(name)!;
+      expect(b.buffer.byteLength).toBe(b.byteLength);
+      expect(bits(b)).toEqual(bits(t));
+    }
+  });
+
   it('an export (no optimizer state) decodes too; optimizer state in an export is refused', () => {
     const m: Manifest = { ...checkpointManifest(), contents: 'export', optimizer: undefined };
     const { params, state } = tensors(mlp, ['momentum']);

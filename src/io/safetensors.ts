@@ -264,7 +264,8 @@ export function readSafetensors(bytes: Uint8Array, fileName = 'safetensors file'
 
   const tensors = new Map<string, SafetensorsTensor>();
   for (const c of claims) {
-    const copy = bytes.slice(dataStart + c.begin, dataStart + c.end);
+    // A copy with its own ArrayBuffer: a Node Buffer's slice() is a view into the whole (pooled) buffer.
+    const copy = new Uint8Array(bytes.subarray(dataStart + c.begin, dataStart + c.end));
     tensors.set(c.name, { dtype: c.dtype, shape: c.shape, data: new (arrayCtor(c.dtype))(copy.buffer), offset: dataStart + c.begin });
   }
   // fromEntries defines own properties, so even a "__proto__" key stays a plain entry.
