@@ -321,10 +321,11 @@ export class LabEngine implements EngineApi {
     const run = this.run;
     if (!run) throw new Error('Nothing to export yet: train a model first');
     if (this.busy) throw new Error('Stop training before exporting to ONNX');
-    const runner = this.platform.runOnnx;
-    if (!runner) throw new Error('No ONNX runtime is available here to check the export');
     const { manifest, params } = await this.runFile(run, 'export');
     const bytes = buildOnnxModel(manifest, params, options);
+    const filename = `${slug(run.datasetName)}-${run.config.model}.onnx`;
+    const runner = this.platform.runOnnx;
+    if (!runner) return { filename, bytes };
     // A held-out batch: the first validation examples (training examples if there is no validation split), raw.
     const split = run.source.val.count > 0 ? run.source.val : run.source.train;
     const rows = Math.min(ONNX_CHECK_ROWS, split.count);
@@ -333,7 +334,7 @@ export class LabEngine implements EngineApi {
     const out = await runner(bytes, x, [rows, ...run.arch.inputShape]);
     const p = compareLogits(out.logits, lab, rows, run.arch.numClasses);
     return {
-      filename: `${slug(run.datasetName)}-${run.config.model}.onnx`,
+      filename,
       bytes,
       check: { rows, maxAbsDiff: p.maxAbsDiff, argmaxAgree: p.argmaxAgree, withinTolerance: p.withinTolerance, runtime: out.runtime },
     };

@@ -97,7 +97,8 @@ export interface Evaluation {
 
 /** An ONNX export and its parity check against the lab's own forward pass on a held-out batch. */
 export interface OnnxExport extends ExportedFile {
-  check: OnnxCheck;
+  /** Absent only where the platform has no ONNX runtime (the CLI without onnxruntime-node). */
+  check?: OnnxCheck;
 }
 
 export interface OnnxCheck {
