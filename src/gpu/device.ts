@@ -45,7 +45,8 @@ export async function acquireGpu(gpu: GPU | undefined, hint = ''): Promise<GpuRe
   try {
     const device = await adapter.requestDevice({
       label: 'ClassifierLab.device',
-      requiredFeatures: hasTimestamps ? ['timestamp-query'] : [],
+      // subgroups: the matmul's subgroup variants (src/gpu/matmul.ts) share loads across a subgroup.
+      requiredFeatures: [...(hasTimestamps ? ['timestamp-query' as const] : []), ...(adapter.features.has('subgroups') ? ['subgroups' as const] : [])],
       requiredLimits: {
         maxBufferSize: limits.maxBufferSize,
         maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
@@ -76,13 +77,13 @@ export async function checked<T>(device: GPUDevice, what: string, create: () => 
   return value;
 }
 
-/** Formats a shader's compilation messages with line:column and the source line. */
-export async function compileErrors(module: GPUShaderModule, source: string, label: string): Promise<string | null> {
+/** Formats a shader's compilation messages with file:line:column and the source line (`label` may map a line to its file). */
+export async function compileErrors(module: GPUShaderModule, source: string, label: string | ((line: number) => string)): Promise<string | null> {
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
   if (errors.length === 0) return null;
   const lines = source.split('\n');
   return errors
-    .map((m) => `${label}:${m.lineNum}:${m.linePos}: ${m.message}\n  ${lines[m.lineNum - 1] ?? ''}`)
+    .map((m) => `${typeof label === 'string' ? `${label}:${m.lineNum}` : label(m.lineNum)}:${m.linePos}: ${m.message}\n  ${lines[m.lineNum - 1] ?? ''}`)
     .join('\n');
 }

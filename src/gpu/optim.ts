@@ -1,30 +1,57 @@
-// Typed wrapper of shaders/optim.wgsl: one update dispatch over the whole parameter arena.
-import { packStruct, uniformBuffer } from './buffers';
+// Typed wrapper of shaders/optim.wgsl: one update dispatch over the whole parameter arena per step,
+// for minibatch SGD, SGD with momentum and Adam; the state buffers are arena-shaped.
+import { adamDefaults } from '../reference/optim';
+import { packStruct } from './buffers';
+import { planKernel, type BindingTable } from './binding-table';
 import type { KernelContext } from './context';
-import { grid, type Dispatch } from './dispatch';
+import type { Dispatch } from './dispatch';
 
-export const OptimBindings = { params: 0, weights: 1, grads: 2 } as const;
+export const OptimBindings = {
+  params: { binding: 0, kind: 'uniform' },
+  weights: { binding: 1, kind: 'rw' },
+  grads: { binding: 2, kind: 'read' },
+  state1: { binding: 3, kind: 'rw' },
+  state2: { binding: 4, kind: 'rw' },
+} as const satisfies BindingTable;
 
 export const WorkgroupSize = 64;
+
+export type OptimKind = 'sgd' | 'momentum' | 'adam';
+
+/** Arena-shaped state buffers each kind needs. */
+export const stateBuffers: Record<OptimKind, number> = { sgd: 0, momentum: 1, adam: 2 };
 
 export interface OptimSpec {
   /** Floats in the arena (a multiple of 4). */
   count: number;
   weightDecay: number;
+  /** Default: sgd. */
+  kind?: OptimKind;
+  /** μ of SGD with momentum. */
+  momentum?: number;
+}
+
+export interface OptimOperands {
+  weights: GPUBufferBinding;
+  grads: GPUBufferBinding;
+  stepBuffer: GPUBuffer;
+  /** stateBuffers[kind] arena-shaped buffers, zero at the start of training. */
+  state?: GPUBufferBinding[];
 }
 
 export class Optim {
-  readonly layout: GPUBindGroupLayout;
+  constructor(private readonly ctx: KernelContext) {}
 
-  constructor(private readonly ctx: KernelContext) {
-    this.layout = ctx.cache.layout('Optim.layout', ['uniform', 'rw', 'read']);
-  }
-
-  async plan(s: OptimSpec, ops: { weights: GPUBufferBinding; grads: GPUBufferBinding; stepBuffer: GPUBuffer }, label: string): Promise<Dispatch> {
-    const pipeline = await this.ctx.cache.pipeline({ shader: 'optim', entry: 'sgd', constants: { WorkgroupSize }, layouts: [this.layout, this.ctx.cache.stepLayout] });
-    const params = uniformBuffer(this.ctx.device, `${label}.params`, packStruct([[s.count / 4, 'u'], [s.weightDecay, 'f']]));
-    const bindGroup = this.ctx.bindGroup(`${label}.bindGroup`, this.layout, [params, ops.weights, ops.grads]);
-    const stepGroup = this.ctx.stepGroup(`${label}.step`, ops.stepBuffer);
-    return { label, family: 'optim', pipeline, bindGroup, stepGroup, workgroups: grid(Math.ceil(s.count / 4 / WorkgroupSize)), flops: 3 * s.count };
+  plan(s: OptimSpec, ops: OptimOperands, label: string): Promise<Dispatch> {
+    const kind = s.kind ?? 'sgd';
+    const state = ops.state ?? [];
+    if (state.length !== stateBuffers[kind]) throw new Error(`${label}: ${kind} needs ${stateBuffers[kind]} state buffers, got ${state.length}`);
+    const { beta1, beta2, eps } = adamDefaults;
+    return planKernel(this.ctx, {
+      shader: 'optim', entry: kind, table: OptimBindings, label, family: 'optim', constants: { WorkgroupSize },
+      params: packStruct([[s.count / 4, 'u'], [s.weightDecay, 'f'], [s.momentum ?? 0.9, 'f'], [beta1, 'f'], [beta2, 'f'], [eps, 'f']]),
+      resources: { weights: ops.weights, grads: ops.grads, state1: state[0], state2: state[1] },
+      stepBuffer: ops.stepBuffer, groups: Math.ceil(s.count / 4 / WorkgroupSize), flops: { sgd: 3, momentum: 5, adam: 14 }[kind] * s.count,
+    });
   }
 }

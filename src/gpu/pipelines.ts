@@ -1,7 +1,7 @@
 // Pipeline cache: one shader module per WGSL file, one pipeline per (file, entry point, constants,
 // layout). Creation is asynchronous and checked: a compile error throws with file:line:column.
 import { compileErrors } from './device';
-import { shaderSources, type ShaderName } from './shaders';
+import { shaderLocation, shaderSources, type ShaderName } from './shaders';
 
 export type BindingKind = 'uniform' | 'read' | 'rw';
 
@@ -84,7 +84,7 @@ export class PipelineCache {
         compute: { module, entryPoint: key.entry, constants: key.constants },
       });
     } catch (e) {
-      const detail = await compileErrors(module, shaderSources[key.shader], `shaders/${key.shader}.wgsl`);
+      const detail = await compileErrors(module, shaderSources[key.shader], (line) => shaderLocation(key.shader, line));
       throw new Error(`Pipeline ${label} failed: ${detail ?? String(e)}`);
     }
   }

@@ -1,19 +1,51 @@
 // The one module that imports WGSL. Vite (page, worker, CLI build) and vitest all resolve `?raw` the
 // same way, so every runtime compiles the same text. shaders/matmul.wgsl is generated (scripts/gen-matmul.mjs).
+// A zoo shader is `common + [random +] body`: the shared declarations live once, in common.wgsl and
+// random.wgsl, and compile errors name lines of the concatenated text (see `shaderParts`).
 import accuracy from '../../shaders/accuracy.wgsl?raw';
+import activation from '../../shaders/activation.wgsl?raw';
+import batchnorm from '../../shaders/batchnorm.wgsl?raw';
 import biasGrad from '../../shaders/bias-grad.wgsl?raw';
+import common from '../../shaders/common.wgsl?raw';
+import conv from '../../shaders/conv.wgsl?raw';
+import dropout from '../../shaders/dropout.wgsl?raw';
 import gather from '../../shaders/gather.wgsl?raw';
 import matmul from '../../shaders/matmul.wgsl?raw';
+import matmulSubgroup from '../../shaders/matmul-subgroup.wgsl?raw';
 import optim from '../../shaders/optim.wgsl?raw';
+import pool from '../../shaders/pool.wgsl?raw';
+import random from '../../shaders/random.wgsl?raw';
 import softmaxXent from '../../shaders/softmax-xent.wgsl?raw';
 
-export const shaderSources = {
-  accuracy,
-  'bias-grad': biasGrad,
-  gather,
-  matmul,
-  optim,
-  'softmax-xent': softmaxXent,
-} as const;
+/** The files each shader is made of, in order (the last is its own body). */
+export const shaderParts = {
+  accuracy: [['accuracy', accuracy]],
+  activation: [['common', common], ['activation', activation]],
+  batchnorm: [['common', common], ['batchnorm', batchnorm]],
+  'bias-grad': [['bias-grad', biasGrad]],
+  conv: [['common', common], ['conv', conv]],
+  dropout: [['common', common], ['random', random], ['dropout', dropout]],
+  gather: [['gather', gather]],
+  matmul: [['matmul', matmul]],
+  'matmul-subgroup': [['matmul-subgroup', matmulSubgroup]],
+  optim: [['common', common], ['optim', optim]],
+  pool: [['common', common], ['pool', pool]],
+  'softmax-xent': [['softmax-xent', softmaxXent]],
+} as const satisfies Record<string, readonly (readonly [string, string])[]>;
 
-export type ShaderName = keyof typeof shaderSources;
+export type ShaderName = keyof typeof shaderParts;
+
+export const shaderSources = Object.fromEntries(
+  Object.entries(shaderParts).map(([name, parts]) => [name, parts.map(([, text]) => text).join('\n')]),
+) as Record<ShaderName, string>;
+
+/** `shaders/<file>.wgsl:<line>` of a line of a (possibly concatenated) shader's text. */
+export function shaderLocation(name: ShaderName, line: number): string {
+  let first = 1;
+  for (const [file, text] of shaderParts[name]) {
+    const count = text.split('\n').length;
+    if (line < first + count) return `shaders/${file}.wgsl:${line - first + 1}`;
+    first += count;
+  }
+  return `shaders/${name}.wgsl:${line}`;
+}

@@ -1,6 +1,19 @@
 // What the Trainer needs from a place that runs the model: the GPU (gpu-backend.ts) or the CPU
 // reference (cpu-backend.ts). Steps are issued in ranges; their losses arrive later, so a GPU backend
 // can keep several ranges in flight without waiting.
+import type { OptimizerName } from './config';
+
+/** The update rule a backend applies after each step's backward pass. */
+export interface OptimizerSettings {
+  kind: OptimizerName;
+  /** SGD momentum μ (kind `momentum`). */
+  momentum: number;
+  /** L2 penalty λ folded into the gradient: g + λ·p. */
+  weightDecay: number;
+}
+
+/** Optimizer-state slots per kind, in file-name order. */
+export const optimizerSlots: Record<OptimizerName, readonly string[]> = { sgd: [], momentum: ['momentum'], adam: ['m', 'v'] };
 
 export interface StepLosses {
   /** Loss sum of every step in the range (sum over the batch's examples). */
@@ -26,8 +39,20 @@ export interface Backend {
   trainSteps(from: number, to: number): Promise<StepLosses>;
   /** Loss and correct count over the whole validation split. */
   validate(): Promise<ValidationResult>;
-  /** Parameters in file layout (waits for queued work). */
+  /**
+   * Model tensors in file layout (waits for queued work): the parameters `layers.{i}.weight|bias` and
+   * the BatchNorm running statistics `layers.{i}.running_mean|running_var`.
+   */
   readParams(): Promise<Map<string, Float32Array>>;
+  /** Writes every model tensor readParams returns (a missing one throws); the optimizer starts afresh. */
   writeParams(params: Map<string, Float32Array>): void;
+  /**
+   * The optimizer's state in file layout, `optim.{layers.i.weight|bias}.{slot}` with slots `momentum`
+   * (SGD with momentum) or `m`, `v` (Adam); empty for plain SGD. Its step count is the trainer's
+   * global step, so no tensor holds it.
+   */
+  readOptimizerState(): Promise<Map<string, Float32Array>>;
+  /** Restores what readOptimizerState returned (after writeParams, which resets it); a missing slot throws. */
+  writeOptimizerState(state: Map<string, Float32Array>): void;
   destroy(): void;
 }

@@ -1,38 +1,51 @@
-// The model trained by the CPU reference: same data order, same init, same update rule as the GPU, in
+// The model trained by the CPU reference: same data order, same init, same update rules as the GPU, in
 // f64 arithmetic on f32-stored parameters. Tests hold GPU curves to it; browsers without WebGPU use it.
 import { affineOf, featureSize, type Dataset, type Split } from '../data/dataset';
 import { accuracy, softmaxCrossEntropy, softmaxCrossEntropyBackward } from '../reference/softmax-xent';
-import { sgdUpdate } from '../reference/layers';
+import { adamUpdate, momentumUpdate, sgdUpdate } from '../reference/optim';
 import { networkBackward, networkForward } from '../reference/network';
-import type { Architecture } from './architecture';
-import type { Backend, StepLosses, ValidationResult } from './backend';
+import { paramSpecs, type Architecture } from './architecture';
+import { optimizerSlots, type Backend, type OptimizerSettings, type StepLosses, type ValidationResult } from './backend';
+import { modelTensors, optimizerStateNames } from './params';
 
 export interface CpuBackendOptions {
   arch: Architecture;
   data: Dataset;
   batchSize: number;
   weightDecay: number;
+  /** Every model tensor (parameters and BatchNorm running statistics), file layout. */
   params: Map<string, Float32Array>;
+  /** Default: plain SGD. */
+  optimizer?: OptimizerSettings['kind'];
+  momentum?: number;
+  /** The run's seed: dropout masks are keyed by it. */
+  seed?: number;
 }
 
 export class CpuBackend implements Backend {
   readonly description = 'cpu reference';
   private params: Map<string, Float32Array>;
+  private state = new Map<string, Float32Array>();
   private order: Uint32Array = new Uint32Array(0);
   private lrs: Float32Array = new Float32Array(0);
+  private firstStep = 0;
   private readonly scale: Float32Array;
   private readonly shift: Float32Array;
   private readonly features: number;
+  private readonly optimizer: OptimizerSettings;
 
   constructor(private readonly o: CpuBackendOptions) {
-    this.params = clone(o.params);
+    this.optimizer = { kind: o.optimizer ?? 'sgd', momentum: o.momentum ?? 0.9, weightDecay: o.weightDecay };
+    this.params = new Map();
+    this.writeParams(o.params);
     this.features = featureSize(o.data.shape);
     ({ scale: this.scale, shift: this.shift } = affineOf(o.data.normalization, this.features));
   }
 
-  beginEpoch(order: Uint32Array, lrs: Float32Array): void {
+  beginEpoch(order: Uint32Array, lrs: Float32Array, firstGlobalStep: number): void {
     this.order = order;
     this.lrs = lrs;
+    this.firstStep = firstGlobalStep;
   }
 
   /** Normalised rows idx[from, to) of a split, and their labels. */
@@ -58,13 +71,31 @@ export class CpuBackend implements Backend {
       const hi = Math.min(data.train.count, lo + batchSize);
       const { x, y } = this.batch(data.train, (i) => this.order[i], lo, hi);
       const n = hi - lo;
-      const { logits, cache } = networkForward(arch, this.params, x, n);
+      const step = this.firstStep + s;
+      const { logits, cache, aux } = networkForward(arch, this.params, x, n, { training: true, step, seed: this.o.seed ?? 0 });
       sums[s - from] = softmaxCrossEntropy(logits, y, n, classes).reduce((a, b) => a + b, 0);
       rows[s - from] = n;
       const grads = networkBackward(arch, this.params, cache, softmaxCrossEntropyBackward(logits, y, n, classes));
-      for (const [name, g] of grads) sgdUpdate(this.params.get(name)!, g, this.lrs[s], this.o.weightDecay);
+      for (const [name, v] of aux) this.params.get(name)!.set(v);
+      for (const [name, g] of grads) this.update(name, g, this.lrs[s], step);
     }
     return { sums, rows };
+  }
+
+  private update(name: string, g: Float64Array, lr: number, step: number): void {
+    const p = this.params.get(name)!;
+    const { kind, momentum, weightDecay } = this.optimizer;
+    const slot = (s: string) => this.state.get(`optim.${name}.${s}`)!;
+    switch (kind) {
+      case 'sgd':
+        return sgdUpdate(p, g, lr, weightDecay);
+      case 'momentum':
+        return momentumUpdate(p, g, slot('momentum'), lr, momentum, weightDecay);
+      case 'adam':
+        return adamUpdate(p, g, slot('m'), slot('v'), lr, step, weightDecay);
+      default:
+        return kind satisfies never;
+    }
   }
 
   async validate(): Promise<ValidationResult> {
@@ -87,7 +118,35 @@ export class CpuBackend implements Backend {
   }
 
   writeParams(params: Map<string, Float32Array>): void {
-    this.params = clone(params);
+    const next = new Map<string, Float32Array>();
+    for (const { name, size } of modelTensors(this.o.arch)) {
+      const t = params.get(name);
+      if (!t) throw new Error(`writeParams: missing ${name}`);
+      if (t.length !== size) throw new Error(`writeParams: ${name} holds ${t.length} values, the model needs ${size}`);
+      next.set(name, Float32Array.from(t));
+    }
+    this.params = next;
+    this.state = new Map();
+    for (const p of paramSpecs(this.o.arch)) {
+      const n = p.shape.reduce((a, b) => a * b, 1);
+      for (const slot of optimizerSlots[this.optimizer.kind]) this.state.set(`optim.layers.${p.layer}.${p.name}.${slot}`, new Float32Array(n));
+    }
+  }
+
+  async readOptimizerState(): Promise<Map<string, Float32Array>> {
+    return clone(this.state);
+  }
+
+  writeOptimizerState(state: Map<string, Float32Array>): void {
+    const next = new Map<string, Float32Array>();
+    for (const name of optimizerStateNames(this.o.arch, this.optimizer.kind)) {
+      const t = state.get(name);
+      if (!t) throw new Error(`writeOptimizerState: missing ${name} (the ${this.optimizer.kind} optimizer keeps ${optimizerSlots[this.optimizer.kind].join(', ')})`);
+      const size = this.state.get(name)!.length;
+      if (t.length !== size) throw new Error(`writeOptimizerState: ${name} holds ${t.length} values, the model needs ${size}`);
+      next.set(name, Float32Array.from(t));
+    }
+    this.state = next;
   }
 
   destroy(): void {}

@@ -7,13 +7,13 @@ import { bufferSource, createBuffer, readBuffer, storageUsage } from '../gpu/buf
 import type { KernelContext } from '../gpu/context';
 import { encodeAll, type Dispatch } from '../gpu/dispatch';
 import { Gather } from '../gpu/gather';
-import { Optim } from '../gpu/optim';
 import { partialCount, SoftmaxXent } from '../gpu/softmax-xent';
 import { StepUniform } from '../gpu/step-uniform';
 import type { Dataset } from '../data/dataset';
-import { layerShapes, type Architecture } from './architecture';
-import type { Backend, StepLosses, ValidationResult } from './backend';
-import { GpuNetwork } from './gpu-network';
+import type { Backend, OptimizerSettings, StepLosses, ValidationResult } from './backend';
+import { floatsPerExample, GpuNetwork } from './gpu-network';
+import { GpuOptimizer } from './gpu-optimizer';
+import type { Architecture } from './architecture';
 import { destroySplit, maxChunkBytes, uploadAffine, uploadSplit, type GpuSplit } from './gpu-dataset';
 import { fromArena, toArena } from './params';
 
@@ -27,6 +27,11 @@ export interface GpuBackendOptions {
   data: Dataset;
   batchSize: number;
   weightDecay: number;
+  /** Default: plain SGD. */
+  optimizer?: OptimizerSettings['kind'];
+  momentum?: number;
+  /** The run's seed: dropout masks are keyed by it. */
+  seed?: number;
   /** Largest validation batch (default: as many as fit a 64 MiB activation budget, ≤ 4,096). */
   valBatch?: number;
   /** Largest data chunk in bytes (tests shrink it to exercise the split across buffers). */
@@ -48,6 +53,7 @@ export class GpuBackend implements Backend {
   private readonly valBatches: number;
   // Built in init():
   private net!: GpuNetwork;
+  private optimizer!: GpuOptimizer;
   private order!: GPUBuffer;
   private steps!: StepUniform;
   private valSteps!: StepUniform;
@@ -92,7 +98,7 @@ export class GpuBackend implements Backend {
     const identity = await this.buffer('val.order', val.count * 4);
     device.queue.writeBuffer(identity, 0, Uint32Array.from({ length: val.count }, (_, i) => i));
 
-    this.net = await GpuNetwork.create(kc, arch, Math.max(batchSize, this.valBatch), true);
+    this.net = await GpuNetwork.create(kc, arch, Math.max(batchSize, this.valBatch), true, { seed: this.o.seed });
     this.steps = new StepUniform(device, this.stepsPerEpoch, 'train.steps');
     this.valSteps = new StepUniform(device, this.valBatches, 'val.steps');
     for (let i = 0; i < this.valBatches; i++) this.valSteps.set(i, { step: 0, batchStart: i * this.valBatch, slot: i, lr: 0 });
@@ -112,18 +118,21 @@ export class GpuBackend implements Backend {
       chunks: split.chunks, order: { buffer: order }, scale: { buffer: scale }, shift: { buffer: shift }, labels: { buffer: split.labels },
       x: { buffer: net.input.buffer }, y: { buffer: net.labels }, stepBuffer,
     });
-    const optim = await new Optim(kc).plan({ count: net.layout.size, weightDecay: this.o.weightDecay }, { weights: { buffer: net.weights }, grads: { buffer: net.grads }, stepBuffer: this.steps.buffer }, 'optim');
+    const settings = { kind: this.o.optimizer ?? 'sgd', momentum: this.o.momentum ?? 0.9, weightDecay: this.o.weightDecay } as const;
+    this.optimizer = await GpuOptimizer.create(kc, net, settings, this.steps.buffer);
+    const trainMode = { training: true, steps: this.steps.buffer };
+    const valMode = { training: false, steps: this.valSteps.buffer };
     const trainProgram = async (rows: number) => [
       ...(await gather.plan({ rows, features: net.input.features, dtype: train.dtype }, gatherOps(train, this.order, this.steps.buffer), 'train.gather')),
-      ...(await net.forward(rows)),
+      ...(await net.forward(rows, trainMode)),
       ...(await xent.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, dLogits: { buffer: net.dLogits.buffer }, partials: { buffer: partials }, losses: { buffer: this.losses }, stepBuffer: this.steps.buffer }, 'train.loss')),
-      ...(await net.backward(rows)),
-      optim,
+      ...(await net.backward(rows, trainMode)),
+      this.optimizer.dispatch,
     ];
     const accuracy = new Accuracy(kc);
     const valProgram = async (rows: number) => [
       ...(await gather.plan({ rows, features: net.input.features, dtype: val.dtype }, gatherOps(val, identity, this.valSteps.buffer), 'val.gather')),
-      ...(await net.forward(rows)),
+      ...(await net.forward(rows, valMode)),
       ...(await xent.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, partials: { buffer: partials }, losses: { buffer: this.valLosses }, stepBuffer: this.valSteps.buffer }, 'val.loss')),
       await accuracy.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, correct: { buffer: this.correct } }, 'val.accuracy'),
     ];
@@ -191,23 +200,29 @@ export class GpuBackend implements Backend {
 
   async readParams(): Promise<Map<string, Float32Array>> {
     const arena = new Float32Array(await readBuffer(this.device, this.net.weights, 0, this.net.layout.size * 4));
-    return fromArena(this.net.layout, arena);
+    return new Map([...fromArena(this.net.layout, arena), ...(await this.net.readState())]);
   }
 
   writeParams(params: Map<string, Float32Array>): void {
-    this.device.queue.writeBuffer(this.net.weights, 0, bufferSource(toArena(this.net.layout, params)));
+    const arena = toArena(this.net.layout, params);
+    this.net.writeState(params);
+    this.device.queue.writeBuffer(this.net.weights, 0, bufferSource(arena));
     this.device.queue.writeBuffer(this.net.grads, 0, new Float32Array(this.net.layout.size));
+    this.optimizer.reset();
+  }
+
+  readOptimizerState(): Promise<Map<string, Float32Array>> {
+    return this.optimizer.read();
+  }
+
+  writeOptimizerState(state: Map<string, Float32Array>): void {
+    this.optimizer.write(state);
   }
 
   destroy(): void {
+    this.optimizer.destroy();
     this.net.destroy();
     for (const s of this.splits) destroySplit(s);
     for (const b of this.buffers) b.destroy();
   }
-}
-
-/** Floats of activation and gradient memory one example needs, for sizing validation batches. */
-function floatsPerExample(arch: Architecture): number {
-  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-  return layerShapes(arch).reduce((n, s) => n + 2 * (size(s) + 4), size(arch.inputShape) + 4);
 }

@@ -2,42 +2,33 @@
 // producer's activation derivative fused into its input-gradient epilogue.
 //   forward:  Y = act(X·W + b)                        (nn)
 //   backward: dW = Xᵀ·dZ (tn), db = Σ_b dZ, dX = (dZ·Wᵀ) ⊙ act'_producer (nt)
-import { pad4 } from '../../gpu/buffers';
+// The sigmoid epilogue writes sigmoid(0) = 0.5 into padding columns, so the network fuses a sigmoid only
+// when `out` is a multiple of 4 (no padding); otherwise a standalone activation op follows.
 import type { Dispatch } from '../../gpu/dispatch';
 import type { EpilogueName } from '../../gpu/matmul';
-import { arenaBinding, type Act, type FusedActivation, type GpuOp, type OpContext } from './op';
+import { arenaBinding, outputActs, type Act, type Alloc, type FusedActivation, type GpuOp, type OpContext, type OpInput } from './op';
 
 const forwardEpilogue: Record<FusedActivation, EpilogueName> = { none: 'bias', relu: 'biasRelu', sigmoid: 'biasSigmoid' };
 const inputGradEpilogue: Record<FusedActivation, EpilogueName> = { none: 'none', relu: 'reluMask', sigmoid: 'sigmoidGrad' };
 
-export interface DenseInput {
-  act: Act;
-  /** Where to write dX (the producer's dOut), or null for the first layer. */
-  grad: Act | null;
-  /** The producer's fused activation, whose derivative masks dX. */
-  activation: FusedActivation;
+/** Whether the dense layer can fuse `activation` into its output without disturbing the padding. */
+export function denseFuses(outFeatures: number, activation: FusedActivation): boolean {
+  return activation !== 'sigmoid' || outFeatures % 4 === 0;
 }
 
 export class DenseOp implements GpuOp {
-  readonly out: Act;
-  readonly dOut: Act | null;
-
   private constructor(
     private readonly ctx: OpContext,
     private readonly index: number,
-    private readonly input: DenseInput,
+    private readonly input: OpInput,
     readonly activation: FusedActivation,
-    out: Act,
-    dOut: Act | null,
-  ) {
-    this.out = out;
-    this.dOut = dOut;
-  }
+    readonly out: Act,
+    readonly dOut: Act | null,
+  ) {}
 
-  static async create(ctx: OpContext, index: number, outFeatures: number, input: DenseInput, activation: FusedActivation, training: boolean, alloc: (label: string, floats: number) => Promise<GPUBuffer>): Promise<DenseOp> {
-    const stride = pad4(outFeatures);
-    const out = { buffer: await alloc(`layers.${index}.out`, ctx.maxRows * stride), features: outFeatures, stride, shape: [outFeatures] };
-    const dOut = training ? { ...out, buffer: await alloc(`layers.${index}.dOut`, ctx.maxRows * stride) } : null;
+  static async create(ctx: OpContext, index: number, outFeatures: number, input: OpInput, activation: FusedActivation, training: boolean, alloc: Alloc): Promise<DenseOp> {
+    if (!denseFuses(outFeatures, activation)) throw new Error(`layers.${index}: a dense layer of ${outFeatures} outputs cannot fuse a sigmoid`);
+    const { out, dOut } = await outputActs(ctx, index, [outFeatures], training, alloc);
     return new DenseOp(ctx, index, input, activation, out, dOut);
   }
 

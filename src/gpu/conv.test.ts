@@ -1,0 +1,83 @@
+// Conv2d on real WebGPU against the CPU reference: forward (bias + fused activation), and the backward's
+// dW, db and dX (with the producer's activation derivative), on shapes off every vec4 and workgroup size.
+import { describe, expect, it } from 'vitest';
+import { compareArrays, randomArray, testGpu } from '../../tests/helpers/gpu';
+import { conv2dBackward, conv2dForward } from '../reference/conv';
+import type { ActivationKind } from './activation';
+import { readFloats } from './buffers';
+import { KernelContext } from './context';
+import { Conv, convGeometry, convScratch, weightGradSplit, type ConvSpec } from './conv';
+import { applyActivation, activationDerivative, fromGpuMatrix, toGpuMatrix } from './zoo-test-util';
+import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
+
+interface Case extends ConvSpec {
+  activation: ActivationKind;
+  inputActivation: ActivationKind;
+  withDx: boolean;
+}
+
+const cases: Case[] = [
+  { rows: 3, inC: 2, h: 7, w: 6, outC: 5, kernel: 3, stride: 1, padding: 1, activation: 'relu', inputActivation: 'sigmoid', withDx: true },
+  { rows: 2, inC: 3, h: 9, w: 8, outC: 4, kernel: 3, stride: 2, padding: 0, activation: 'sigmoid', inputActivation: 'relu', withDx: true },
+  { rows: 5, inC: 1, h: 28, w: 28, outC: 6, kernel: 5, stride: 1, padding: 2, activation: 'sigmoid', inputActivation: 'none', withDx: false },
+  { rows: 4, inC: 6, h: 14, w: 14, outC: 16, kernel: 5, stride: 1, padding: 0, activation: 'none', inputActivation: 'sigmoid', withDx: true },
+];
+
+describe('conv2d vs CPU reference', () => {
+  it.each(cases)('$rows×$inC×$h×$w → $outC@$kernel s$stride p$padding, $activation (input $inputActivation)', async (c) => {
+    const gpu = await testGpu();
+    const device = gpu.device;
+    const ctx = new KernelContext(device);
+    const g = convGeometry(c);
+    const cp = g.c4 * 4;
+    // The input is the producer's output: in (0, 1) after a sigmoid, ≥ 0 after a ReLU.
+    const x = applyActivation(randomArray(c.rows * c.inC * c.h * c.w, 1, 2), c.inputActivation);
+    const w = randomArray(c.outC * g.k, 2, 0.5);
+    const bias = randomArray(c.outC, 3);
+    const dy = randomArray(c.rows * c.outC * g.pixels, 4);
+    const fanIn = c.inC * c.h * c.w;
+    const dbOffset = Math.ceil((g.kRows * cp) / 64) * 64;
+    const outFeatures = c.outC * g.pixels;
+    const buf = {
+      x: upload(device, padRows(x, c.rows, fanIn, g.xStride)),
+      w: upload(device, toGpuMatrix(w, c.outC, g.k, g.kRows, cp)),
+      bias: upload(device, padRows(bias, 1, c.outC, cp)),
+      y: emptyBuffer(device, c.rows * g.yStride),
+      dy: upload(device, padRows(dy, c.rows, outFeatures, g.yStride)),
+      dyp: emptyBuffer(device, convScratch(c).dyp),
+      partials: emptyBuffer(device, convScratch(c).partials),
+      // dW and db as sub-ranges of one buffer, as in the gradient arena (two writable bindings of it).
+      grads: emptyBuffer(device, dbOffset + cp),
+      dx: emptyBuffer(device, c.rows * g.xStride),
+    };
+    const b = (k: keyof typeof buf) => ({ buffer: buf[k] });
+    const conv = new Conv(ctx);
+    const list = [
+      await conv.forward(c, c.activation, { x: b('x'), w: b('w'), bias: b('bias'), y: b('y') }, 'test.conv'),
+      ...(await conv.backward(c, c.inputActivation, { x: b('x'), w: b('w'), dy: b('dy'), dyp: b('dyp'), partials: b('partials'), dw: { buffer: buf.grads, offset: 0, size: g.kRows * cp * 4 }, db: { buffer: buf.grads, offset: dbOffset * 4, size: cp * 4 }, dx: c.withDx ? b('dx') : undefined }, 'test.conv')),
+    ];
+    await runDispatches(device, list);
+
+    const yRef = applyActivation(conv2dForward(x, w, bias, { ...c, batch: c.rows }), c.activation);
+    const yGot = await readFloats(device, buf.y, 0, c.rows * g.yStride);
+    // Forward: f32 sums of k = Cin·k² products of values ≤ 2 · 0.5.
+    const fwd = compareArrays(unpadRows(yGot, c.rows, outFeatures, g.yStride), yRef, 1e-5 * Math.sqrt(g.k), 1e-4);
+    expect(fwd.ok, `forward max diff ${fwd.maxDiff}`).toBe(true);
+    expect(Array.from({ length: c.rows }, (_, r) => yGot.subarray(r * g.yStride + outFeatures, (r + 1) * g.yStride)).every((p) => p.every((v) => v === 0)), 'padding').toBe(true);
+
+    const ref = conv2dBackward(x, w, dy, { ...c, batch: c.rows });
+    // Gradients: sums over B·OH·OW positions (up to 3,920 here) of products of values ≤ 2.
+    const dw = compareArrays(fromGpuMatrix(await readFloats(device, buf.grads, 0, g.kRows * cp), c.outC, g.k, cp), ref.dW, 1e-4 * Math.sqrt(c.rows * g.pixels), 1e-3);
+    expect(dw.ok, `dW max diff ${dw.maxDiff} (split ${JSON.stringify(weightGradSplit(c))})`).toBe(true);
+    const dbGot = await readFloats(device, buf.grads, dbOffset, cp);
+    const db = compareArrays(dbGot.subarray(0, c.outC), ref.dB, 1e-4 * Math.sqrt(c.rows * g.pixels), 1e-3);
+    expect(db.ok, `db max diff ${db.maxDiff}`).toBe(true);
+    expect([...dbGot.subarray(c.outC)].every((v) => v === 0), 'db padding').toBe(true);
+    if (c.withDx) {
+      const dxRef = activationDerivative(ref.dX, x, c.inputActivation);
+      const dxGot = await readFloats(device, buf.dx, 0, c.rows * g.xStride);
+      const dx = compareArrays(unpadRows(dxGot, c.rows, fanIn, g.xStride), dxRef, 1e-4, 1e-3);
+      expect(dx.ok, `dX max diff ${dx.maxDiff}`).toBe(true);
+    }
+  });
+});
