@@ -177,12 +177,14 @@ export class LabEngine implements EngineApi {
     const params = from ? from.params : initParams(arch, config.seed);
     // Kernel choices recorded with the run are pinned, so the resumed run computes as the original did.
     if (from?.manifest.kernels && this.kc) for (const [k, v] of Object.entries(from.manifest.kernels)) this.kc.blockChoices.set(k, v);
+    // The update rule and the dropout masks' seed: the same on the GPU and on the CPU reference.
+    const runOptions = { arch, data: data.data, batchSize: config.batchSize, weightDecay: config.weightDecay, optimizer: config.optimizer, momentum: config.momentum, seed: config.seed };
     let backend: Backend;
     if (this.kc && this.gpu) {
-      backend = await GpuBackend.create({ kc: this.kc, description: `webgpu: ${this.gpu.description}`, arch, data: data.data, batchSize: config.batchSize, weightDecay: config.weightDecay });
+      backend = await GpuBackend.create({ kc: this.kc, description: `webgpu: ${this.gpu.description}`, ...runOptions });
     } else {
       if (this.gpuFailure) events.status('training', `No WebGPU (${this.gpuFailure}); training on the CPU reference, much slower.`);
-      backend = new CpuBackend({ arch, data: data.data, batchSize: config.batchSize, weightDecay: config.weightDecay, params });
+      backend = new CpuBackend({ ...runOptions, params });
     }
     backend.writeParams(params);
     if (from && from.optimizerState.size > 0) (backend as StatefulBackend).writeOptimizerState?.(from.optimizerState);
