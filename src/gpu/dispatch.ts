@@ -14,6 +14,8 @@ export interface Dispatch {
   workgroups: [number, number];
   /** Floating-point operations of one launch, for GFLOP/s figures. */
   flops: number;
+  /** The kernel variant (matmul block), for the performance figures. */
+  variant?: string;
 }
 
 export const maxWorkgroupsPerDimension = 65535;

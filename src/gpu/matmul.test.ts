@@ -3,7 +3,7 @@ import { compareArrays, randomArray, testGpu } from '../../tests/helpers/gpu';
 import { pad4, readFloats } from './buffers';
 import { KernelContext } from './context';
 import { encodeAll } from './dispatch';
-import { blocks, blockName, Matmul, type Block, type EpilogueName, type MatmulLayout } from './matmul';
+import { candidates, heuristicVariant, Matmul, parseVariant, problemKey, subgroupsOfFour, type EpilogueName, type MatmulLayout, type MatmulProblem, type Variant } from './matmul';
 import { matmulNN, matmulNT, matmulTN } from '../reference/matmul';
 import { emptyBuffer, padRows, unpadRows, upload } from './test-util';
 
@@ -14,10 +14,20 @@ const rtol = 1e-4;
 interface Case { layout: MatmulLayout; m: number; k: number; n: number; epilogue: EpilogueName }
 
 /** Runs one product on the GPU with padded operands; returns C unpadded next to the f64 reference. */
-async function run(c: Case, block: Block) {
+let shared: { ctx: KernelContext; mm: Matmul } | undefined;
+
+/** One context for the file, so that each pipeline compiles once. */
+async function context() {
+  if (!shared) {
+    const ctx = new KernelContext((await testGpu()).device);
+    shared = { ctx, mm: new Matmul(ctx) };
+  }
+  return shared;
+}
+
+async function run(c: Case, variant: Variant) {
   const gpu = await testGpu();
-  const ctx = new KernelContext(gpu.device);
-  const mm = new Matmul(ctx);
+  const { mm } = await context();
   const { layout, m, k, n } = c;
   // Logical product: C (m, n) = reduce over k. Operand shapes per layout:
   //   nn: A (m, k), B (k, n); tn: A (k, m), B (k, n); nt: A (m, k), B (n, k)
@@ -53,7 +63,7 @@ async function run(c: Case, block: Block) {
     { layout, rows, cols: pad4(n), inner, epilogue: c.epilogue },
     { a: { buffer: upload(gpu.device, aPad) }, b: { buffer: upload(gpu.device, bPad) }, c: { buffer: out }, aux: { buffer: upload(gpu.device, aux) } },
     'test.matmul',
-    block,
+    variant,
   );
   gpu.device.pushErrorScope('validation');
   const enc = gpu.device.createCommandEncoder();
@@ -79,7 +89,13 @@ async function run(c: Case, block: Block) {
       default: return v;
     }
   });
-  return compareArrays(got, expected, atol * Math.sqrt(k), rtol);
+  return { ...compareArrays(got, expected, atol * Math.sqrt(k), rtol), got };
+}
+
+/** Every variant this device can run (the subgroup ones where it has subgroups of 4, as SwiftShader does). */
+async function deviceVariants(): Promise<Variant[]> {
+  const gpu = await testGpu();
+  return candidates(subgroupsOfFour(gpu.device));
 }
 
 describe('matmul vs CPU reference', () => {
@@ -95,12 +111,63 @@ describe('matmul vs CPU reference', () => {
     { layout: 'nt', m: 21, k: 12, n: 14, epilogue: 'sigmoidGrad' },
   ];
   for (const c of cases) {
-    it(`${c.layout} ${c.m}×${c.k}×${c.n} ${c.epilogue}, every block`, async () => {
-      for (const block of blocks) {
-        const r = await run(c, block);
-        expect(r.ok, `block ${blockName(block)}: max |gpu − ref| = ${r.maxDiff} (first bad ${r.gpu} vs ${r.ref})`).toBe(true);
+    it(`${c.layout} ${c.m}×${c.k}×${c.n} ${c.epilogue}, every variant`, async () => {
+      for (const v of await deviceVariants()) {
+        const r = await run(c, v);
+        expect(r.ok, `variant ${v.name}: max |gpu − ref| = ${r.maxDiff} (first bad ${r.gpu} vs ${r.ref})`).toBe(true);
       }
     });
   }
 
+  it('SwiftShader runs the subgroup variants (subgroups of 4)', async () => {
+    const gpu = await testGpu();
+    const swiftshader = (gpu.adapter.info?.architecture ?? '').includes('swiftshader') || gpu.description.includes('swiftshader');
+    if (swiftshader) expect(subgroupsOfFour(gpu.device)).toBe(true);
+    expect((await deviceVariants()).length).toBeGreaterThanOrEqual(8);
+  });
+
+  // nn and nt add the products of each vec4 of the reduction in one order in every variant, so the
+  // choice of variant does not change a bit; tn's subgroup variants sum four batch rows at a time.
+  for (const c of [{ layout: 'nn', m: 70, k: 64, n: 33, epilogue: 'biasRelu' }, { layout: 'nt', m: 37, k: 10, n: 30, epilogue: 'reluMask' }] as Case[]) {
+    it(`${c.layout}: every variant gives the same bits`, async () => {
+      const [first, ...rest] = await deviceVariants();
+      const base = (await run(c, first)).got;
+      for (const v of rest) expect(Array.from((await run(c, v)).got), `variant ${v.name} vs ${first.name}`).toEqual(Array.from(base));
+    });
+  }
+});
+
+describe('matmul variant choice', () => {
+  const p: MatmulProblem = { layout: 'nn', rows: 256, cols: 256, inner: 784, epilogue: 'bias' };
+  const ops = async () => {
+    const gpu = await testGpu();
+    return { a: { buffer: emptyBuffer(gpu.device, 256 * 784) }, b: { buffer: emptyBuffer(gpu.device, 784 * 256) }, c: { buffer: emptyBuffer(gpu.device, 256 * 256) }, aux: { buffer: emptyBuffer(gpu.device, 256) } };
+  };
+
+  it('pins the heuristic choice for the run when nothing is pinned and no tuner is set', async () => {
+    const ctx = new KernelContext((await testGpu()).device);
+    const mm = new Matmul(ctx);
+    const d = await mm.plan(p, await ops(), 'test.heuristic');
+    expect(d.variant).toBe(heuristicVariant(p, mm.subgroups).name);
+    expect(ctx.blockChoices.get(problemKey(p))).toBe(d.variant);
+  });
+
+  it('uses a pinned choice and never asks the tuner for it', async () => {
+    const ctx = new KernelContext((await testGpu()).device);
+    ctx.blockChoices.set(problemKey(p), '4x8');
+    ctx.tuner = { choose: async () => { throw new Error('the tuner must not run for a pinned problem'); } };
+    const d = await new Matmul(ctx).plan(p, await ops(), 'test.pinned');
+    expect(d.variant).toBe('4x8');
+  });
+
+  it('asks the tuner once per problem, among the variants the device runs, and records its answer', async () => {
+    const ctx = new KernelContext((await testGpu()).device);
+    const mm = new Matmul(ctx);
+    const asked: string[][] = [];
+    ctx.tuner = { choose: async (_q, vs) => { asked.push(vs.map((v) => v.name)); return parseVariant('16x4'); } };
+    const [d1, d2] = await Promise.all([mm.plan(p, await ops(), 'test.tuned1'), mm.plan(p, await ops(), 'test.tuned2')]);
+    expect([d1.variant, d2.variant]).toEqual(['16x4', '16x4']);
+    expect(asked).toEqual([candidates(mm.subgroups).map((v) => v.name)]);
+    expect(ctx.blockChoices.get(problemKey(p))).toBe('16x4');
+  });
 });
