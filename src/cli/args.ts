@@ -1,6 +1,11 @@
-// Command-line options → TrainConfig, with the same names and defaults as the form and the URL.
+// Command-line options → TrainConfig, with the same names and defaults as the form and the URL. A run
+// starts from a preset (`--preset`, else the model's d2l settings) and the flags override it.
 import { parseArgs } from 'node:util';
-import { defaultConfig, validateConfig, type ModelName, type OptimizerName, type ScheduleName, type TrainConfig } from '../model/config';
+import type { InitKind } from '../model/architecture';
+import {
+  applyPreset, defaultConfig, isPresetName, modelNames, modelPreset, presets, validateConfig,
+  type ActivationName, type ModelName, type OptimizerName, type PoolName, type ScheduleName, type TrainConfig,
+} from '../model/config';
 
 export const trainOptions = {
   model: { type: 'string' },
@@ -15,6 +20,11 @@ export const trainOptions = {
   'weight-decay': { type: 'string' },
   schedule: { type: 'string' },
   'init-sigma': { type: 'string' },
+  init: { type: 'string' },
+  activation: { type: 'string' },
+  pool: { type: 'string' },
+  dropout: { type: 'string' },
+  preset: { type: 'string' },
   dataset: { type: 'string' },
   data: { type: 'string', multiple: true },
   out: { type: 'string' },
@@ -30,12 +40,11 @@ export function num(name: string, v: string): number {
 
 export function parseTrainArgs(argv: string[]) {
   const { values, positionals } = parseArgs({ args: argv, options: trainOptions, allowPositionals: true, strict: true });
-  const c: TrainConfig = { ...defaultConfig, hidden: [...defaultConfig.hidden] };
+  const c = startingConfig(values.model, values.preset);
   const set = <K extends keyof TrainConfig>(k: K, v: TrainConfig[K] | undefined) => {
     if (v !== undefined) c[k] = v;
   };
   const n = (name: keyof typeof values) => (typeof values[name] === 'string' ? num(name, values[name] as string) : undefined);
-  set('model', values.model as ModelName | undefined);
   set('epochs', n('epochs'));
   set('batchSize', n('batch-size'));
   set('lr', n('lr'));
@@ -46,7 +55,23 @@ export function parseTrainArgs(argv: string[]) {
   set('initSigma', n('init-sigma'));
   set('optimizer', values.optimizer as OptimizerName | undefined);
   set('schedule', values.schedule as ScheduleName | undefined);
+  set('init', values.init as InitKind | undefined);
+  set('activation', values.activation as ActivationName | undefined);
+  set('pool', values.pool as PoolName | undefined);
+  set('dropout', n('dropout'));
   if (values.hidden !== undefined) c.hidden = values.hidden.split(',').map((h) => num('hidden', h));
   validateConfig(c);
   return { config: c, values, positionals };
+}
+
+/** The preset a run starts from: `--preset`, else the d2l settings of `--model` (softmax by default). */
+function startingConfig(model: string | undefined, preset: string | undefined): TrainConfig {
+  if (model !== undefined && !(modelNames as readonly string[]).includes(model)) {
+    throw new Error(`--model: "${model}" is not a model (one of ${modelNames.join(', ')})`);
+  }
+  if (preset === undefined) return applyPreset(defaultConfig, modelPreset((model as ModelName | undefined) ?? defaultConfig.model));
+  if (!isPresetName(preset)) throw new Error(`--preset: "${preset}" is not a preset (one of ${Object.keys(presets).join(', ')})`);
+  const p = presets[preset];
+  if (model !== undefined && model !== p.settings.model) throw new Error(`--preset ${preset} trains ${p.settings.model}, not ${model}: drop --model or pick another preset`);
+  return applyPreset(defaultConfig, p);
 }
