@@ -1,6 +1,7 @@
 // What the lab understood of the loaded dataset: name and source, examples per split, feature shape,
-// classes with counts, sample images and how the validation split came about.
-import { LitElement, css, html } from 'lit';
+// classes with counts, sample images, how the validation split came about and what the loader skipped.
+// The drop zone (built-in picker, file picker, options, load progress) goes in its `source` slot.
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { DatasetState } from './training-store';
 import { formatCount, formatShape } from './format';
@@ -67,6 +68,16 @@ export class DatasetCard extends LitElement {
       .failed {
         color: var(--lab-danger);
       }
+      ::slotted([slot='source']) {
+        margin-bottom: 12px;
+      }
+      .warnings {
+        margin: 8px 0 0;
+        padding-left: 18px;
+        font-size: 12px;
+        color: #6b4100;
+        overflow-wrap: anywhere;
+      }
     `,
   ];
 
@@ -75,6 +86,7 @@ export class DatasetCard extends LitElement {
   override render() {
     return html`<section class="card" aria-labelledby="dataset-title" aria-busy=${this.datasetState.state === 'loading'}>
       <h2 id="dataset-title">Dataset</h2>
+      <slot name="source"></slot>
       ${this.body()}
     </section>`;
   }
@@ -100,6 +112,7 @@ export class DatasetCard extends LitElement {
         <class-bars .names=${s.classNames} .train=${s.classCounts.train} .val=${s.classCounts.val}></class-bars>
       </div>
       <p class="note muted" data-testid="split-note">${s.splitNote}</p>
+      ${s.warnings?.length ? html`<ul class="warnings" data-testid="dataset-warnings">${s.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : nothing}
     `;
   }
 }

@@ -3,13 +3,15 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { configToSearch } from './url-config';
+import { BuiltinDatasetEvent, DatasetFilesEvent } from './data-events';
 import { ConfigChangeEvent, NoticeDismissEvent, RunCommandEvent } from './events';
 import { labAppStyles } from './lab-app-styles';
 import type { LabSession } from './lab-session';
 import { sharedStyles } from './shared-styles';
 import { StoreController } from './store-controller';
-import { runActions, type LabState, type TrainingStore } from './training-store';
+import { runActions, trainedOnOtherData, type LabState, type TrainingStore } from './training-store';
 import './dataset-card';
+import './drop-zone';
 import './model-form';
 import './notice-list';
 import './progress-board';
@@ -31,6 +33,8 @@ export class LabApp extends LitElement {
     this.addEventListener(RunCommandEvent.eventName, this._onRunCommand);
     this.addEventListener(ConfigChangeEvent.eventName, this._onConfigChange);
     this.addEventListener(NoticeDismissEvent.eventName, this._onDismiss);
+    this.addEventListener(DatasetFilesEvent.eventName, (e) => void this.session?.loadFiles(e.files, e.options));
+    this.addEventListener(BuiltinDatasetEvent.eventName, (e) => void this.session?.loadBuiltin(e.name));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -49,7 +53,9 @@ export class LabApp extends LitElement {
       <notice-list .notices=${s.notices}></notice-list>
       <main>
         <div class="area data">
-          <dataset-card .datasetState=${s.dataset}></dataset-card>
+          <dataset-card .datasetState=${s.dataset}>
+            <drop-zone slot="source" .builtin=${s.builtin ?? ''} .loading=${s.loading} .blocked=${busy ? 'Stop training to load another dataset.' : ''}></drop-zone>
+          </dataset-card>
         </div>
         <div class="area model">
           <section class="card" aria-labelledby="model-title">
@@ -77,6 +83,7 @@ export class LabApp extends LitElement {
   }
 
   private controlsNote(s: LabState): string {
+    if (s.status === 'stopped' && trainedOnOtherData(s)) return `The stopped run trained on ${s.runDataset!.name}; Train starts over on the dataset loaded now.`;
     const edited = s.runConfig && configToSearch(s.runConfig) !== configToSearch(s.config);
     return s.status === 'stopped' && edited ? "Continue resumes with the run's own settings; Train starts over with these." : '';
   }

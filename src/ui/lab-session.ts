@@ -2,7 +2,8 @@
 // worker's events into store updates. Nothing here computes; the engine runs in the worker.
 import * as Comlink from 'comlink';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
-import type { EngineApi, EngineEvents } from '../worker/protocol';
+import { builtinDatasets } from '../data/builtin';
+import type { DataOptions, DatasetSummary, EngineApi, EngineEvents, LoadProgress } from '../worker/protocol';
 import { downloadBytes } from './download';
 import { errorMessage } from './format';
 import type { TrainingStore } from './training-store';
@@ -24,13 +25,43 @@ export class LabSession {
       this.store.setGpu({ state: 'failed', message });
       this.store.notify('error', `${message} Training falls back to the CPU reference, which is much slower.`);
     }
-    this.store.setDataset({ state: 'loading', name: BUILTIN_DATASET });
+    await this.loadBuiltin(BUILTIN_DATASET);
+  }
+
+  async loadBuiltin(name: string): Promise<void> {
+    const title = builtinDatasets.find((b) => b.name === name)?.title ?? name;
+    await this.load(title, name, () => this.api.loadBuiltin(name), (m) => `The built-in dataset did not load: ${m}`);
+  }
+
+  /** Hands the files to the worker, which reads and parses them; its progress comes back as it goes. */
+  async loadFiles(files: readonly File[], options: DataOptions): Promise<void> {
+    const what = files.length === 1 ? files[0].name : `${files.length} files`;
+    // Progress comes through its own message port, so a report can arrive after the result: drop it then.
+    let running = true;
+    const onProgress = Comlink.proxy((progress: LoadProgress) => running && this.store.setLoading({ what, progress }));
     try {
-      this.store.setDataset({ state: 'ready', summary: await this.api.loadBuiltin(BUILTIN_DATASET) });
+      await this.load(what, '', () => this.api.loadFiles([...files], onProgress, options), (m) => m);
+    } finally {
+      running = false;
+    }
+  }
+
+  /** A failed load leaves the loaded dataset (and the run) as they were; the banner says what failed. */
+  private async load(what: string, builtin: string, call: () => Promise<DatasetSummary>, explain: (message: string) => string): Promise<void> {
+    const before = this.store.state.dataset;
+    if (before.state !== 'ready') this.store.setDataset({ state: 'loading', name: what });
+    this.store.setLoading({ what });
+    try {
+      this.store.useDataset(await call(), builtin);
     } catch (e) {
-      const message = `The built-in dataset did not load: ${errorMessage(e)}`;
-      this.store.setDataset({ state: 'failed', message });
-      this.store.notify('error', message);
+      const message = explain(errorMessage(e));
+      if (before.state === 'ready') this.store.notify('error', `${message} — nothing was loaded; ${before.summary.name} stays.`);
+      else {
+        this.store.setDataset({ state: 'failed', message });
+        this.store.notify('error', message);
+      }
+    } finally {
+      this.store.setLoading(undefined);
     }
   }
 

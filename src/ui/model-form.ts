@@ -5,6 +5,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { TrainConfig } from '../model/config';
 import { summarizeArchitecture } from './architecture-summary';
 import { ConfigChangeEvent } from './events';
+import { modelUnfit } from './model-fit';
 import { modelOption, modelOptions } from './model-options';
 import { sharedStyles } from './shared-styles';
 import { parseHidden } from './url-config';
@@ -79,14 +80,23 @@ export class ModelForm extends LitElement {
   override render() {
     const c = this.config;
     const option = modelOption(c.model);
+    // Models that cannot train on the loaded data (image models on tabular rows) stay listed, disabled, with why.
+    const unfit = new Map(modelOptions.map((m) => [m.name, modelUnfit(m.name, this.inputShape, this.numClasses)]));
+    const refused = modelOptions.filter((m) => unfit.get(m.name) && m.name !== c.model);
     return html`
       <fieldset ?disabled=${this.disabled}>
         <div class="grid">
           <label class="wide">
             Model
             <select data-testid="model-select" .value=${c.model} @change=${this._onModel}>
-              ${modelOptions.map((m) => html`<option value=${m.name} ?selected=${m.name === c.model}>${m.label}</option>`)}
+              ${modelOptions.map((m) => {
+                const why = unfit.get(m.name);
+                return html`<option value=${m.name} ?selected=${m.name === c.model} ?disabled=${Boolean(why) && m.name !== c.model} title=${why || nothing}>
+                  ${m.label}${why ? ' (does not fit this data)' : ''}
+                </option>`;
+              })}
             </select>
+            ${refused.length ? html`<span class="hint muted" data-testid="model-unfit">${refused.map((m) => `${m.label}: ${unfit.get(m.name)}`).join(' · ')}</span>` : nothing}
             ${this.architecture(option?.source ?? '')}
           </label>
           ${option?.uses.includes('hidden') ? this.field('hidden', 'Hidden sizes', c.hidden.join(','), 'text', 'wide') : nothing}

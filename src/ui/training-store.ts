@@ -2,7 +2,7 @@
 // history and notices. Elements never own this state; they subscribe through StoreController.
 import type { TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
-import type { DatasetSummary, GpuInfo } from '../worker/protocol';
+import type { DatasetSummary, GpuInfo, LoadProgress } from '../worker/protocol';
 import { summarizeArchitecture } from './architecture-summary';
 
 export type GpuState = { state: 'pending' } | { state: 'ready'; info: GpuInfo } | { state: 'failed'; message: string };
@@ -10,6 +10,12 @@ export type DatasetState =
   | { state: 'loading'; name: string }
   | { state: 'ready'; summary: DatasetSummary }
   | { state: 'failed'; message: string };
+
+/** A dataset load in progress: what is loading, and how far the worker has got. */
+export interface DataLoad {
+  what: string;
+  progress?: LoadProgress;
+}
 
 export interface Notice {
   id: number;
@@ -20,6 +26,12 @@ export interface Notice {
 export interface LabState {
   gpu: GpuState;
   dataset: DatasetState;
+  /** A dataset load in progress; the loaded dataset stays until the new one has loaded. */
+  loading?: DataLoad;
+  /** The built-in dataset loaded now ('' or absent while the user's files are). */
+  builtin?: string;
+  /** The dataset the current run trains on: Continue needs it still loaded. */
+  runDataset?: DatasetSummary;
   /** What the form shows (and the URL carries). */
   config: TrainConfig;
   /** Form fields that do not parse, by name, with why. */
@@ -80,6 +92,15 @@ export class TrainingStore {
     this.set({ dataset });
   }
 
+  setLoading(loading: DataLoad | undefined): void {
+    this.set({ loading });
+  }
+
+  /** A dataset loaded: a built-in one (`builtin` is its name) or the user's files (''). */
+  useDataset(summary: DatasetSummary, builtin: string): void {
+    this.set({ dataset: { state: 'ready', summary }, builtin });
+  }
+
   setConfig(patch: Partial<TrainConfig>, formErrors: Readonly<Record<string, string>>): void {
     this.set({ config: { ...this._state.config, ...patch }, formErrors });
   }
@@ -88,6 +109,7 @@ export class TrainingStore {
   beginRun(config: TrainConfig, resume: boolean): void {
     this.set({
       runConfig: config,
+      runDataset: resume ? this._state.runDataset : this._state.dataset.state === 'ready' ? this._state.dataset.summary : undefined,
       status: 'training',
       statusMessage: undefined,
       ...(resume ? {} : { records: [], progress: undefined, lastEpoch: undefined }),
@@ -136,8 +158,13 @@ export function runActions(s: LabState) {
   return {
     train: ready && fits && !busy && Object.keys(s.formErrors).length === 0,
     stop: s.status === 'training',
-    continue: ready && s.status === 'stopped',
+    continue: ready && s.status === 'stopped' && !trainedOnOtherData(s),
     export: hasRun && !s.exporting,
   };
 }
 export type RunActions = ReturnType<typeof runActions>;
+
+/** True when the stopped run trained on a dataset other than the one loaded now. */
+export function trainedOnOtherData(s: LabState): boolean {
+  return s.runDataset !== undefined && s.dataset.state === 'ready' && s.dataset.summary !== s.runDataset;
+}
