@@ -8,14 +8,16 @@ import type { KernelContext } from '../gpu/context';
 import { encodeAll, type Dispatch } from '../gpu/dispatch';
 import { Gather } from '../gpu/gather';
 import { partialCount, SoftmaxXent } from '../gpu/softmax-xent';
-import { StepUniform } from '../gpu/step-uniform';
+import { StepUniform, stepStride } from '../gpu/step-uniform';
 import type { Dataset } from '../data/dataset';
-import type { Backend, OptimizerSettings, StepLosses, ValidationResult } from './backend';
+import { optimizerSlots, type Backend, type OptimizerSettings, type StepLosses, type ValidationResult } from './backend';
 import { floatsPerExample, GpuNetwork } from './gpu-network';
 import { GpuOptimizer } from './gpu-optimizer';
 import type { Architecture } from './architecture';
 import { destroySplit, maxChunkBytes, uploadAffine, uploadSplit, type GpuSplit } from './gpu-dataset';
 import { fromArena, toArena } from './params';
+import { newTraffic, profileStep } from './gpu-perf';
+import type { DispatchTiming } from '../gpu/profiler';
 
 /** Ranges of steps the trainer may have in flight at once (the staging ring holds one more). */
 export const maxInFlight = 3;
@@ -40,6 +42,8 @@ export interface GpuBackendOptions {
 
 export class GpuBackend implements Backend {
   readonly description: string;
+  /** Host↔GPU traffic so far (the performance figures: per epoch, per step). */
+  readonly traffic = newTraffic();
   private readonly device: GPUDevice;
   private readonly buffers: GPUBuffer[] = [];
   private readonly splits: GpuSplit[] = [];
@@ -149,21 +153,33 @@ export class GpuBackend implements Backend {
     return this.trainProgram;
   }
 
+  /** GPU time of each dispatch of one training step (null without timestamp queries); the step really runs. */
+  profileStep(reps = 3): Promise<DispatchTiming[] | null> {
+    return profileStep(this.device, this.trainProgram, StepUniform.offset(0), reps);
+  }
+
   beginEpoch(order: Uint32Array, lrs: Float32Array, firstGlobalStep: number): void {
     this.device.queue.writeBuffer(this.order, 0, order.buffer, order.byteOffset, order.byteLength);
     for (let s = 0; s < this.stepsPerEpoch; s++) this.steps.set(s, { step: firstGlobalStep + s, batchStart: s * this.o.batchSize, slot: s, lr: lrs[s] });
     this.steps.flush();
+    this.traffic.bytesUploaded += order.byteLength + this.stepsPerEpoch * stepStride;
   }
 
   async trainSteps(from: number, to: number): Promise<StepLosses> {
     const enc = this.device.createCommandEncoder({ label: `train.steps ${from}-${to}` });
     const pass = enc.beginComputePass({ label: 'train' });
-    for (let s = from; s < to; s++) encodeAll(pass, s === this.stepsPerEpoch - 1 ? this.lastTrainProgram : this.trainProgram, StepUniform.offset(s));
+    for (let s = from; s < to; s++) {
+      const program = s === this.stepsPerEpoch - 1 ? this.lastTrainProgram : this.trainProgram;
+      encodeAll(pass, program, StepUniform.offset(s));
+      this.traffic.dispatches += program.length;
+    }
     pass.end();
     const staging = this.nextStaging();
     const bytes = (to - from) * 4;
     enc.copyBufferToBuffer(this.losses, from * 4, staging, 0, bytes);
     this.device.queue.submit([enc.finish()]);
+    this.traffic.submits++;
+    this.traffic.mapAsyncs++;
     await staging.mapAsync(GPUMapMode.READ, 0, bytes);
     const sums = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
     staging.unmap();
@@ -176,12 +192,15 @@ export class GpuBackend implements Backend {
     enc.clearBuffer(this.correct);
     const pass = enc.beginComputePass({ label: 'validate' });
     this.valPrograms.forEach((program, i) => encodeAll(pass, program, StepUniform.offset(i)));
+    this.traffic.dispatches += this.valPrograms.reduce((n, p) => n + p.length, 0);
     pass.end();
     const staging = this.nextStaging();
     const n = this.valBatches;
     enc.copyBufferToBuffer(this.valLosses, 0, staging, 0, n * 4);
     enc.copyBufferToBuffer(this.correct, 0, staging, n * 4, 4);
     this.device.queue.submit([enc.finish()]);
+    this.traffic.submits++;
+    this.traffic.mapAsyncs++;
     await staging.mapAsync(GPUMapMode.READ, 0, (n + 1) * 4);
     const range = staging.getMappedRange(0, (n + 1) * 4);
     const sums = new Float32Array(range, 0, n);
@@ -199,6 +218,8 @@ export class GpuBackend implements Backend {
   }
 
   async readParams(): Promise<Map<string, Float32Array>> {
+    this.traffic.submits++;
+    this.traffic.mapAsyncs++;
     const arena = new Float32Array(await readBuffer(this.device, this.net.weights, 0, this.net.layout.size * 4));
     return new Map([...fromArena(this.net.layout, arena), ...(await this.net.readState())]);
   }
@@ -209,9 +230,13 @@ export class GpuBackend implements Backend {
     this.device.queue.writeBuffer(this.net.weights, 0, bufferSource(arena));
     this.device.queue.writeBuffer(this.net.grads, 0, new Float32Array(this.net.layout.size));
     this.optimizer.reset();
+    this.traffic.bytesUploaded += 2 * arena.byteLength;
   }
 
   readOptimizerState(): Promise<Map<string, Float32Array>> {
+    const reads = optimizerSlots[this.optimizer.settings.kind].length;
+    this.traffic.submits += reads;
+    this.traffic.mapAsyncs += reads;
     return this.optimizer.read();
   }
 

@@ -4,6 +4,7 @@
 import { isBuiltinName, loadBuiltin, type ReadFile } from '../data/builtin';
 import { featureSize, type Dataset } from '../data/dataset';
 import type { GpuContext, GpuResult } from '../gpu/device';
+import { Autotuner, type ChoiceStore } from '../gpu/autotune';
 import { KernelContext } from '../gpu/context';
 import { decodeRunFile, encodeRunFile, optimizerSlots, type RunFile } from '../io/checkpoint';
 import { datasetFingerprint, describeFingerprint, fingerprintDifferences } from '../io/dataset-fingerprint';
@@ -24,7 +25,8 @@ import { initParams } from '../model/params';
 import { Trainer } from '../model/trainer';
 import { buildArchitecture } from '../model/zoo';
 import { summarize } from './dataset-summary';
-import type { DataOptions, DatasetSummary, EngineApi, EngineEvents, Evaluation, ExportedFile, GpuInfo, LoadProgress, OnnxExport, RestoredRun, RunSummary } from './protocol';
+import { PerfTracker } from './perf-tracker';
+import type { DataOptions, DatasetSummary, EngineApi, EngineEvents, Evaluation, ExportedFile, GpuInfo, LoadProgress, OnnxExport, PerfReport, RestoredRun, RunSummary } from './protocol';
 import { checkFits, dataForModel, slug, summaryOf } from './run-files';
 
 /** Where the engine keeps the latest checkpoint (OPFS in the browser, a file for the CLI). */
@@ -52,6 +54,8 @@ export interface Platform {
   checkpoints?: CheckpointStore;
   /** An ONNX runtime, to check an ONNX export against the lab's forward pass before it is handed out. */
   runOnnx?: OnnxRunner;
+  /** Where autotuned matmul choices are cached per adapter; absent, runs use the fixed heuristic (tests). */
+  kernelChoices?: ChoiceStore;
 }
 
 /** Validation examples an ONNX export is checked on. */
@@ -69,11 +73,14 @@ interface Run {
   datasetName: string;
   /** The dataset as loaded (before the limit), whose fingerprint the run's files carry. */
   source: Dataset;
+  /** The performance figures of a GPU run. */
+  perf?: PerfTracker;
 }
 
 export class LabEngine implements EngineApi {
   private gpu: GpuContext | null = null;
   private kc: KernelContext | null = null;
+  private tuner: Autotuner | null = null;
   private gpuFailure = '';
   private dataUrl: string | undefined;
   private dataset: Dataset | null = null;
@@ -92,6 +99,7 @@ export class LabEngine implements EngineApi {
     }
     this.gpu = r.gpu;
     this.kc = new KernelContext(r.gpu.device);
+    if (this.platform.kernelChoices) this.kc.tuner = this.tuner = new Autotuner(this.kc, r.gpu.description, this.platform.kernelChoices);
     const device = r.gpu.device;
     void device.lost.then((info) => {
       if (info.reason === 'destroyed') return;
@@ -180,20 +188,32 @@ export class LabEngine implements EngineApi {
     // The update rule and the dropout masks' seed: the same on the GPU and on the CPU reference.
     const runOptions = { arch, data: data.data, batchSize: config.batchSize, weightDecay: config.weightDecay, optimizer: config.optimizer, momentum: config.momentum, seed: config.seed };
     let backend: Backend;
+    let perf: PerfTracker | undefined;
     if (this.kc && this.gpu) {
-      backend = await GpuBackend.create({ kc: this.kc, description: `webgpu: ${this.gpu.description}`, ...runOptions });
+      const gpuBackend = await GpuBackend.create({ kc: this.kc, description: `webgpu: ${this.gpu.description}`, ...runOptions });
+      backend = gpuBackend;
+      // Profiled before the weights are written: the profiled step's updates are overwritten below.
+      perf = new PerfTracker(gpuBackend, { adapter: this.gpu.description, model: config.model, batchSize: config.batchSize }, this.tuner ?? undefined);
+      await perf.profile();
     } else {
       if (this.gpuFailure) events.status('training', `No WebGPU (${this.gpuFailure}); training on the CPU reference, much slower.`);
       backend = new CpuBackend({ ...runOptions, params });
     }
     backend.writeParams(params);
     if (from && from.optimizerState.size > 0) (backend as StatefulBackend).writeOptimizerState?.(from.optimizerState);
+    perf?.begin();
     const model = new Classifier(arch, config, backend);
     const run: Run = {
-      config, arch, data, backend, model, history: from ? [...from.manifest.history] : [], events, datasetName: dataset.name, source: dataset,
+      config, arch, data, backend, model, history: from ? [...from.manifest.history] : [], events, datasetName: dataset.name, source: dataset, perf,
       trainer: new Trainer(config.epochs, {
-        progress: (p) => run.events.progress(p),
-        epoch: (e) => run.events.epoch?.(e),
+        progress: (p) => {
+          perf?.progress(p);
+          run.events.progress(p);
+        },
+        epoch: (e) => {
+          perf?.epoch(e);
+          run.events.epoch?.(e);
+        },
         status: (s, m) => run.events.status(s, m),
         afterEpoch: () => this.autosave(run),
       }),
@@ -210,6 +230,11 @@ export class LabEngine implements EngineApi {
 
   async stop(): Promise<void> {
     this.run?.trainer.stop();
+  }
+
+  async profile(): Promise<PerfReport | null> {
+    const perf = this.run?.perf;
+    return perf && this.kc ? perf.report(Object.fromEntries(this.kc.blockChoices)) : null;
   }
 
   /** The current run's parameters in file layout. */
@@ -362,6 +387,7 @@ export class LabEngine implements EngineApi {
 
   destroy(): void {
     this.run?.backend.destroy();
+    this.tuner?.destroy();
     this.gpu?.device.destroy();
   }
 }

@@ -113,6 +113,37 @@ export interface OnnxCheck {
   runtime: string;
 }
 
+/** One kernel launch of a profiled training step (GPU time from timestamp queries). */
+export interface KernelTime {
+  label: string;
+  family: string;
+  ms: number;
+  gflops: number;
+  /** The matmul variant it ran ("sg16x16", "8x8"). */
+  variant?: string;
+}
+
+/** The performance panel's figures for the current run (src/worker/perf-tracker.ts). */
+export interface PerfReport {
+  adapter: string;
+  model: string;
+  batchSize: number;
+  /** Training examples per second: the last finished epoch's, else the running one's. */
+  examplesPerSecond: number;
+  /** GPU milliseconds of one training step (sum over its dispatches); null without timestamp queries. */
+  stepMs: number | null;
+  /** Step time per kernel family, largest first. */
+  families: { family: string; ms: number; count: number; gflops: number }[];
+  kernels: KernelTime[];
+  dispatchesPerStep: number;
+  /** Host↔GPU traffic of the last finished epoch (null before the first ends). */
+  epoch: { submits: number; mapAsyncs: number; bytesUploaded: number; dispatches: number } | null;
+  /** Matmul variant per problem ("layout:rows:cols:inner"), as the manifest records them. */
+  kernelChoices: Record<string, string>;
+  /** What the start-up autotune timed (empty where choices came from the cache or were pinned). */
+  autotune: { problem: string; chosen: string; times?: Record<string, number> }[];
+}
+
 export interface EngineApi {
   /**
    * Acquires the GPU; rejects with a message saying what is missing. `dataUrl` is where the built-in
@@ -139,4 +170,6 @@ export interface EngineApi {
   evaluate(): Promise<Evaluation>;
   /** The current model as ONNX, run by an ONNX runtime against the lab's forward pass first. */
   exportOnnx(options?: { softmax?: boolean }): Promise<OnnxExport>;
+  /** The current run's performance figures (per-kernel GPU time, traffic per epoch), or null before a GPU run. */
+  profile(): Promise<PerfReport | null>;
 }

@@ -1,0 +1,140 @@
+// Start-up autotune of the matmul variants: for each of the run's large problems it times a few
+// candidate variants on scratch operands of the problem's shape and keeps the fastest. Choices are
+// cached per adapter (a ChoiceStore: memory, OPFS in the browser, a JSON file for the CLI), recorded in
+// KernelContext.blockChoices by Matmul.plan, carried by the run's manifest and pinned on resume. Tests
+// set no tuner, so they run the heuristic's fixed choice.
+import { createBuffer, storageUsage } from './buffers';
+import type { KernelContext } from './context';
+import { encodeDispatch, type Dispatch } from './dispatch';
+import { Matmul, matmulFlops, problemKey, type MatmulProblem, type MatmulTuner, type Variant, heuristicVariant, parseVariant } from './matmul';
+import { median, Profiler, timestampsSupported } from './profiler';
+
+/** Cached choices: adapter key → problem key → variant name. */
+export type ChoiceTable = Record<string, Record<string, string>>;
+
+export interface ChoiceStore {
+  load(): Promise<ChoiceTable>;
+  save(table: ChoiceTable): Promise<void>;
+}
+
+/** A store that lives as long as the page or process. */
+export function memoryChoiceStore(): ChoiceStore {
+  let table: ChoiceTable = {};
+  return {
+    load: async () => structuredClone(table),
+    save: async (t) => {
+      table = structuredClone(t);
+    },
+  };
+}
+
+export interface TuneRecord {
+  problem: string;
+  /** Median milliseconds of each candidate tried (absent: taken from the cache). */
+  times?: Record<string, number>;
+  chosen: string;
+}
+
+export interface AutotuneOptions {
+  /** Problems smaller than this many FLOPs keep the heuristic's variant (default 8 MFLOP). */
+  minFlops?: number;
+  /** Timed runs per candidate after one warm-up (default 2). */
+  reps?: number;
+  /** Rows of C the timing uses at most: larger problems are timed at this height (default 1024). */
+  maxRows?: number;
+  /** Candidates timed at most, in the order Matmul offers them filtered by `prefer` (default 4). */
+  maxCandidates?: number;
+}
+
+/** Candidates worth timing first: the subgroup blocks, then the thread blocks that measured best. */
+const preferred = ['sg16x16', 'sg8x32', 'sg8x16', 'sg16x32', '8x8', '16x4', '8x4', '4x8'];
+
+/** A version tag for cached choices: bump it when the generated kernels change. */
+export const kernelsVersion = 'matmul-2';
+
+export class Autotuner implements MatmulTuner {
+  readonly records: TuneRecord[] = [];
+  private table: Promise<ChoiceTable> | undefined;
+  private readonly matmul: Matmul;
+  private readonly profiler: Profiler | null;
+  private readonly key: string;
+  private readonly o: Required<AutotuneOptions>;
+
+  constructor(private readonly kc: KernelContext, adapter: string, private readonly store: ChoiceStore = memoryChoiceStore(), options: AutotuneOptions = {}) {
+    this.matmul = new Matmul(kc);
+    this.profiler = timestampsSupported(kc.device) ? new Profiler(kc.device, 1) : null;
+    this.key = `${kernelsVersion} ${adapter}`;
+    this.o = { minFlops: 8e6, reps: 2, maxRows: 1024, maxCandidates: 4, ...options };
+  }
+
+  async choose(p: MatmulProblem, candidates: readonly Variant[]): Promise<Variant> {
+    if (matmulFlops(p) < this.o.minFlops) return heuristicVariant(p, this.matmul.subgroups);
+    this.table ??= this.store.load().catch(() => ({}));
+    const table = await this.table;
+    const mine = (table[this.key] ??= {});
+    const key = problemKey(p);
+    const cached = mine[key];
+    if (cached && candidates.some((c) => c.name === cached)) {
+      this.records.push({ problem: key, chosen: cached });
+      return parseVariant(cached);
+    }
+    const pool = preferred.map((n) => candidates.find((c) => c.name === n)).filter((c): c is Variant => c !== undefined).slice(0, this.o.maxCandidates);
+    const times: Record<string, number> = {};
+    const timed = { ...p, rows: Math.min(p.rows, this.o.maxRows) };
+    const scratch = await this.scratch(timed);
+    try {
+      for (const v of pool) times[v.name] = await this.time(timed, v, scratch);
+    } finally {
+      for (const b of Object.values(scratch)) b.destroy();
+    }
+    const best = pool.reduce((a, b) => (times[b.name] < times[a.name] ? b : a));
+    this.records.push({ problem: key, times, chosen: best.name });
+    mine[key] = best.name;
+    await this.store.save(table).catch(() => undefined);
+    return best;
+  }
+
+  /** Zero-filled operands of the problem's shape (times do not depend on the values). */
+  private async scratch(p: MatmulProblem): Promise<Record<'a' | 'b' | 'c' | 'aux', GPUBuffer>> {
+    const device = this.kc.device;
+    const [aFloats, bFloats] =
+      p.layout === 'nn' ? [p.rows * p.inner, p.inner * p.cols] : p.layout === 'tn' ? [p.inner * p.rows, p.inner * p.cols] : [p.rows * p.inner, p.cols * p.inner];
+    const make = (label: string, floats: number) => createBuffer(device, `Autotuner.${label}`, Math.max(16, floats * 4), storageUsage());
+    return { a: await make('a', aFloats), b: await make('b', bFloats), c: await make('c', p.rows * p.cols), aux: await make('aux', p.rows * p.cols) };
+  }
+
+  /** Median milliseconds of one launch: GPU timestamps where the device has them, else wall time. */
+  private async time(p: MatmulProblem, v: Variant, s: Record<'a' | 'b' | 'c' | 'aux', GPUBuffer>): Promise<number> {
+    const d = await this.matmul.plan(p, { a: { buffer: s.a }, b: { buffer: s.b }, c: { buffer: s.c }, aux: { buffer: s.aux } }, `Autotuner.${v.name}`, v);
+    if (this.profiler) {
+      const [t] = await this.profiler.time([d], 0, this.o.reps);
+      return t.ms;
+    }
+    await this.wallRun(d);
+    const samples: number[] = [];
+    for (let r = 0; r < this.o.reps; r++) {
+      const t0 = performance.now();
+      await this.wallRun(d);
+      samples.push(performance.now() - t0);
+    }
+    return median(samples);
+  }
+
+  private async wallRun(d: Dispatch): Promise<void> {
+    const enc = this.kc.device.createCommandEncoder({ label: 'Autotuner.encoder' });
+    const pass = enc.beginComputePass({ label: 'Autotuner.pass' });
+    encodeDispatch(pass, d, 0);
+    pass.end();
+    this.kc.device.queue.submit([enc.finish()]);
+    await this.kc.device.queue.onSubmittedWorkDone();
+  }
+
+  destroy(): void {
+    this.profiler?.destroy();
+  }
+}
+
+/** Pins recorded choices (a manifest's `kernels`) so a resumed run computes as the original did. */
+export function pinChoices(kc: KernelContext, choices: Record<string, string> | undefined): void {
+  for (const [k, v] of Object.entries(choices ?? {})) kc.blockChoices.set(k, v);
+}
