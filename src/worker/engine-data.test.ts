@@ -76,6 +76,16 @@ describe('LabEngine.loadFiles', () => {
     );
   });
 
+  it('stops a run whose Stop came while it was being set up, before any step', async () => {
+    await engine.loadFiles([file(csv(), 'blobs.csv')], undefined, { labelColumn: 'kind' });
+    const statuses: string[] = [];
+    const epochs: number[] = [];
+    const run = engine.train({ ...defaultConfig, model: 'softmax', epochs: 50, batchSize: 16 }, { ...quiet, status: (s) => statuses.push(s), epoch: (e) => epochs.push(e.epoch) }, false);
+    await engine.stop();
+    await run;
+    expect([statuses, epochs]).toEqual([['stopped'], []]);
+  });
+
   it('passes image size and channels through, and carries the warnings into the summary', async () => {
     const files: Record<string, Uint8Array> = { 'notes.txt': enc('not an image') };
     for (let i = 0; i < 6; i++) {

@@ -87,6 +87,8 @@ export class LabEngine implements EngineApi {
   private run: Run | null = null;
   private busy = false;
   private loading = false;
+  /** Stop was pressed during the current train() call. */
+  private stopAsked = false;
 
   constructor(private readonly platform: Platform) {}
 
@@ -156,6 +158,7 @@ export class LabEngine implements EngineApi {
   async train(config: TrainConfig, events: EngineEvents, resume: boolean): Promise<void> {
     if (this.busy) throw new Error('Training is already running');
     this.busy = true;
+    this.stopAsked = false;
     try {
       if (resume && this.run && this.run.source !== this.dataset) {
         throw new Error(`The stopped run trained on ${this.run.datasetName}, not on the dataset loaded now: press Train to start over on it`);
@@ -163,6 +166,11 @@ export class LabEngine implements EngineApi {
       if (!resume || !this.run) this.run = await this.newRun(config, events);
       else this.run.events = events;
       const run = this.run;
+      // Stop pressed while the run was being set up (the data going up to the GPU) never reached a trainer.
+      if (this.stopAsked) {
+        events.status('stopped');
+        return;
+      }
       const result = await run.trainer.fit(run.model, run.data);
       if (result === 'stopped') await this.autosave(run);
     } catch (e) {
@@ -229,6 +237,7 @@ export class LabEngine implements EngineApi {
   }
 
   async stop(): Promise<void> {
+    this.stopAsked = true;
     this.run?.trainer.stop();
   }
 
