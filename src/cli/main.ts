@@ -3,12 +3,13 @@
 import { writeFile } from 'node:fs/promises';
 import { LabEngine } from '../worker/lab-engine';
 import { parseTrainArgs } from './args';
+import { dataUsage, loadDataFiles } from './data-files';
 import { nodePlatform } from './node-platform';
 
 const usage = `usage:
   classifier-lab train [--model softmax|mlp] [--epochs 10] [--batch-size 256] [--lr 0.1] [--seed 0]
                        [--limit N] [--hidden 256,128] [--dataset fashion-mnist|mnist] [--out model.safetensors] [--cpu]
-`;
+${dataUsage}`;
 
 class UsageError extends Error {}
 
@@ -19,7 +20,7 @@ async function train(argv: string[]): Promise<void> {
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
-  const { config, values } = parsed;
+  const { config, values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(usage);
     return;
@@ -34,7 +35,7 @@ async function train(argv: string[]): Promise<void> {
       if (!values.cpu) throw e;
       process.stderr.write('training on the CPU reference (--cpu)\n');
     }
-    const summary = await engine.loadBuiltin(values.dataset ?? 'fashion-mnist');
+    const summary = values.data ? await loadDataFiles(engine, values, positionals) : await engine.loadBuiltin(values.dataset ?? 'fashion-mnist');
     process.stderr.write(`dataset: ${summary.name}, ${summary.counts.train} train / ${summary.counts.val} validation\n`);
     let failure = '';
     await engine.train(config, {
