@@ -4,6 +4,7 @@ import './ui/theme.css';
 import './ui/lab-app';
 import { startEngine } from './ui/engine-client';
 import { LabSession } from './ui/lab-session';
+import { RunFilesSession } from './ui/run-files-session';
 import { TrainingStore } from './ui/training-store';
 import { configFromSearch } from './ui/url-config';
 
@@ -13,8 +14,11 @@ warnings.forEach((w) => store.notify('warning', w));
 
 const engine = startEngine((message) => store.notify('error', message));
 const session = new LabSession(store, engine.api);
+const files = new RunFilesSession(store, engine.api, session);
 
 const app = document.querySelector('lab-app') ?? document.body.appendChild(document.createElement('lab-app'));
 app.store = store;
 app.session = session;
-void session.start();
+app.files = files;
+// Once the dataset is in, offer the run this browser saved (every epoch end and on Stop), if any.
+void session.start().then(() => files.checkSaved());

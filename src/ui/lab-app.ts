@@ -3,10 +3,12 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { configToSearch } from './url-config';
-import { BuiltinDatasetEvent, DatasetFilesEvent } from './data-events';
+import { BuiltinDatasetEvent, DatasetFilesEvent, ImportWeightsEvent } from './data-events';
 import { ConfigChangeEvent, NoticeDismissEvent, RunCommandEvent } from './events';
 import { labAppStyles } from './lab-app-styles';
 import type { LabSession } from './lab-session';
+import { RunFileEvent } from './run-file-events';
+import type { RunFilesSession } from './run-files-session';
 import { sharedStyles } from './shared-styles';
 import { StoreController } from './store-controller';
 import { runActions, trainedOnOtherData, type LabState, type TrainingStore } from './training-store';
@@ -15,7 +17,9 @@ import './drop-zone';
 import './model-form';
 import './notice-list';
 import './progress-board';
+import './resume-banner';
 import './run-controls';
+import './run-files-panel';
 
 @customElement('lab-app')
 export class LabApp extends LitElement {
@@ -25,6 +29,8 @@ export class LabApp extends LitElement {
   @property({ attribute: false }) store?: TrainingStore;
   /** Where commands go (the engine worker's client). */
   @property({ attribute: false }) session?: LabSession;
+  /** Where run-file commands go: resume, open, checkpoint, ONNX. */
+  @property({ attribute: false }) files?: RunFilesSession;
 
   private controller?: StoreController;
 
@@ -35,6 +41,12 @@ export class LabApp extends LitElement {
     this.addEventListener(NoticeDismissEvent.eventName, this._onDismiss);
     this.addEventListener(DatasetFilesEvent.eventName, (e) => void this.session?.loadFiles(e.files, e.options));
     this.addEventListener(BuiltinDatasetEvent.eventName, (e) => void this.session?.loadBuiltin(e.name));
+    this.addEventListener(RunFileEvent.eventName, this._onRunFile);
+    this.addEventListener(ImportWeightsEvent.eventName, (e) => {
+      if (!this.files) return;
+      e.preventDefault();
+      void this.files.openFile(e.file);
+    });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -51,6 +63,7 @@ export class LabApp extends LitElement {
         ${this.adapterLine(s)}
       </header>
       <notice-list .notices=${s.notices}></notice-list>
+      <resume-banner .saved=${s.status === 'idle' ? s.files.saved : undefined} ?busy=${s.files.task === 'resuming'}></resume-banner>
       <main>
         <div class="area data">
           <dataset-card .datasetState=${s.dataset}>
@@ -67,6 +80,7 @@ export class LabApp extends LitElement {
               ?disabled=${busy}
             ></model-form>
             <run-controls .actions=${runActions(s)} ?exporting=${s.exporting} .note=${this.controlsNote(s)}></run-controls>
+            <run-files-panel .files=${s.files} ?hasRun=${runActions(s).export && !busy} ?canOpen=${s.dataset.state === 'ready' && !busy && !s.loading}></run-files-panel>
           </section>
         </div>
         <div class="area run">
@@ -112,6 +126,36 @@ export class LabApp extends LitElement {
         break;
       default:
         e.command satisfies never;
+    }
+  };
+
+  private _onRunFile = (e: RunFileEvent): void => {
+    const files = this.files;
+    if (!files) return;
+    switch (e.action) {
+      case 'resume-saved':
+        void files.resumeSaved();
+        break;
+      case 'discard-saved':
+        void files.discardSaved();
+        break;
+      case 'open':
+        if (e.file) void files.openFile(e.file);
+        break;
+      case 'evaluate':
+        void files.evaluate();
+        break;
+      case 'continue-opened':
+        void files.continueOpened();
+        break;
+      case 'save-checkpoint':
+        void files.downloadCheckpoint();
+        break;
+      case 'export-onnx':
+        void files.exportOnnx();
+        break;
+      default:
+        e.action satisfies never;
     }
   };
 

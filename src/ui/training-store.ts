@@ -4,6 +4,7 @@ import type { TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
 import type { DatasetSummary, GpuInfo, LoadProgress } from '../worker/protocol';
 import { summarizeArchitecture } from './architecture-summary';
+import type { RunFilesState } from './run-files-state';
 
 export type GpuState = { state: 'pending' } | { state: 'ready'; info: GpuInfo } | { state: 'failed'; message: string };
 export type DatasetState =
@@ -48,6 +49,8 @@ export interface LabState {
   lastEpoch?: EpochSummary;
   exporting: boolean;
   notices: Notice[];
+  /** The saved run, an opened model file and the last ONNX export (run-files-state.ts). */
+  files: RunFilesState;
 }
 
 type Listener = (state: LabState) => void;
@@ -67,6 +70,7 @@ export class TrainingStore {
       records: [],
       exporting: false,
       notices: [],
+      files: {},
     };
   }
 
@@ -114,6 +118,23 @@ export class TrainingStore {
       statusMessage: undefined,
       ...(resume ? {} : { records: [], progress: undefined, lastEpoch: undefined }),
     });
+  }
+
+  /** A run rebuilt from a file: its settings, its curves so far, and the loaded dataset as its own. */
+  restoreRun(config: TrainConfig, records: readonly MetricRecord[], status: 'stopped' | 'done'): void {
+    this.set({
+      runConfig: config,
+      runDataset: this._state.dataset.state === 'ready' ? this._state.dataset.summary : undefined,
+      status,
+      statusMessage: undefined,
+      records: [...records],
+      progress: undefined,
+      lastEpoch: undefined,
+    });
+  }
+
+  setFiles(patch: Partial<RunFilesState>): void {
+    this.set({ files: { ...this._state.files, ...patch } });
   }
 
   addRecord(r: MetricRecord): void {

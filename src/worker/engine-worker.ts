@@ -3,6 +3,8 @@
 import * as Comlink from 'comlink';
 import { browserImageDecoder } from '../data/browser-decode';
 import { acquireGpu } from '../gpu/device';
+import { runOnnxWeb } from '../io/onnx/run-web';
+import { opfsCheckpointStore } from './checkpoint-store';
 import { loadFileObjects } from './file-loader';
 import { LabEngine } from './lab-engine';
 
@@ -18,6 +20,9 @@ const engine = new LabEngine({
   },
   // Dropped files are read and parsed here; WebP (and GIF, BMP) go through the browser's decoder.
   loadFiles: (files, onProgress, options) => loadFileObjects(files, onProgress, options, browserImageDecoder),
+  // The run's checkpoint lives in the origin-private file system; ONNX exports are checked with onnxruntime-web.
+  checkpoints: opfsCheckpointStore(self.navigator.storage),
+  runOnnx: runOnnxWeb,
 });
 
 Comlink.expose(engine);

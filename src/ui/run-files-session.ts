@@ -1,0 +1,109 @@
+// The page's side of run files: the saved run (check on load, resume, discard), model files opened on
+// the page (evaluate, continue training), checkpoint download and ONNX export. The worker does the work;
+// this turns its answers into store updates and notices.
+import type * as Comlink from 'comlink';
+import type { EngineApi, RestoredRun } from '../worker/protocol';
+import { downloadBytes } from './download';
+import { errorMessage } from './format';
+import type { LabSession } from './lab-session';
+import { onnxSummary, type RunFilesTask } from './run-files-state';
+import type { TrainingStore } from './training-store';
+
+export class RunFilesSession {
+  constructor(
+    private readonly store: TrainingStore,
+    private readonly api: Comlink.Remote<EngineApi>,
+    private readonly lab: LabSession,
+  ) {}
+
+  /** Looks for a run saved in this browser (after the dataset has loaded). */
+  async checkSaved(): Promise<void> {
+    try {
+      const saved = await this.api.storedRun();
+      this.store.setFiles({ saved: saved ?? undefined });
+    } catch (e) {
+      this.store.notify('warning', `The run saved in this browser could not be read: ${errorMessage(e)}`);
+    }
+  }
+
+  /** Rebuilds the saved run with its curves and, unless it had finished, continues training it. */
+  async resumeSaved(): Promise<void> {
+    const restored = await this.task('resuming', () => this.api.resumeStored(), 'The saved run could not be resumed');
+    if (!restored) return;
+    this.store.setFiles({ saved: undefined, opened: undefined });
+    this.restore(restored);
+    if (restored.status === 'stopped') await this.lab.train(true);
+  }
+
+  async discardSaved(): Promise<void> {
+    await this.task('resuming', () => this.api.discardStored(), 'The saved run could not be discarded');
+    this.store.setFiles({ saved: undefined });
+  }
+
+  /** Opens a checkpoint or export: the model is rebuilt on the loaded dataset, ready to evaluate or continue. */
+  async openFile(file: File): Promise<void> {
+    const restored = await this.task('opening', async () => this.api.openRun(new Uint8Array(await file.arrayBuffer()), file.name), `${file.name} was not opened`);
+    if (!restored) return;
+    const { history: _history, ...run } = restored;
+    this.store.setFiles({ opened: { fileName: file.name, run }, saved: undefined });
+    this.restore(restored);
+  }
+
+  async evaluate(): Promise<void> {
+    const evaluation = await this.task('evaluating', () => this.api.evaluate(), 'Evaluation failed');
+    const opened = this.store.state.files.opened;
+    if (evaluation && opened) this.store.setFiles({ opened: { ...opened, evaluation } });
+  }
+
+  /** Continues the opened run; a finished one first gets the form's epochs on top of its own. */
+  async continueOpened(): Promise<void> {
+    const opened = this.store.state.files.opened;
+    if (!opened) return;
+    if (opened.run.status === 'done') {
+      const total = opened.run.epochsDone + this.store.state.config.epochs;
+      const file = await this.task('opening', () => this.api.checkpoint(), 'The run could not be extended');
+      if (!file) return;
+      const extended = await this.task('opening', () => this.api.openRun(file.bytes, opened.fileName, { epochs: total }), 'The run could not be extended');
+      if (!extended) return;
+      this.restore(extended);
+    }
+    this.store.setFiles({ opened: undefined });
+    await this.lab.train(true);
+  }
+
+  async downloadCheckpoint(): Promise<void> {
+    const file = await this.task('saving', () => this.api.checkpoint(), 'The checkpoint was not saved');
+    if (file) downloadBytes(file.bytes, file.filename);
+  }
+
+  /** Exports ONNX; the worker first runs the graph with onnxruntime-web against the lab's forward pass. */
+  async exportOnnx(): Promise<void> {
+    const file = await this.task('onnx', () => this.api.exportOnnx({ softmax: true }), 'ONNX export failed');
+    if (!file) return;
+    this.store.setFiles({ onnx: { filename: file.filename, check: file.check } });
+    const c = file.check;
+    if (c && (!c.withinTolerance || c.argmaxAgree !== c.rows)) {
+      this.store.notify('error', `The ONNX graph disagrees with the lab (${onnxSummary(c)}); it was not downloaded.`);
+      return;
+    }
+    downloadBytes(file.bytes, file.filename);
+  }
+
+  private restore(r: RestoredRun): void {
+    this.store.restoreRun(r.config, r.history, r.status);
+    if (r.differences.length > 0) this.store.notify('warning', `The model was trained on ${r.datasetName}; the loaded dataset differs in ${r.differences.join(', ')}.`);
+    r.notes.forEach((n) => this.store.notify('info', n));
+  }
+
+  private async task<T>(task: RunFilesTask, work: () => Promise<T>, failure: string): Promise<T | undefined> {
+    this.store.setFiles({ task });
+    try {
+      return await work();
+    } catch (e) {
+      this.store.notify('error', `${failure}: ${errorMessage(e)}`);
+      return undefined;
+    } finally {
+      this.store.setFiles({ task: undefined });
+    }
+  }
+}
