@@ -31,6 +31,11 @@ export const trainOptions = {
   'image-size': { type: 'string' },
   channels: { type: 'string' },
   out: { type: 'string' },
+  resume: { type: 'string' },
+  checkpoint: { type: 'string' },
+  'until-epoch': { type: 'string' },
+  onnx: { type: 'string' },
+  'onnx-softmax': { type: 'boolean' },
   cpu: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;

@@ -1,15 +1,26 @@
-// The headless lab: `classifier-lab train|inspect …` on the same engine as the page, through Dawn.
+// The headless lab: `classifier-lab train|predict|inspect …` on the same engine as the page, through Dawn.
 // Prints one JSON object per line on stdout; messages go to stderr; exit 2 on bad input, 1 otherwise.
-import { writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { LabEngine } from '../worker/lab-engine';
-import { parseTrainArgs } from './args';
+import { num, parseTrainArgs } from './args';
 import { dataUsage, loadDataFiles } from './data-files';
+import { fileCheckpointStore } from './file-checkpoint-store';
+import { InputError } from './input-error';
+import { looksLikeSafetensors, SAFETENSORS_SNIFF_BYTES } from '../io/safetensors-sniff';
+import { inspectFiles } from './inspect';
+import { inspectWeights } from './inspect-weights';
 import { nodePlatform } from './node-platform';
+import { predict, predictUsage } from './predict';
+import { builtinOf, nodeOnnxRunner, openResumed, readResumeFile, writeOutputs } from './train-files';
 
 const usage = `usage:
   classifier-lab train [--model softmax|mlp] [--epochs 10] [--batch-size 256] [--lr 0.1] [--seed 0]
                        [--limit N] [--hidden 256,128] [--dataset fashion-mnist|mnist] [--out model.safetensors] [--cpu]
-${dataUsage}`;
+                       [--resume run.safetensors] [--checkpoint run.safetensors] [--until-epoch N] [--onnx model.onnx [--onnx-softmax]]
+    --out writes an export (model tensors); --checkpoint keeps a full checkpoint (plus optimizer state and position),
+    saved at every epoch end, on Ctrl-C and at the end; --resume continues either kind (only --epochs may change).
+${dataUsage}${predictUsage}  classifier-lab inspect FILE.safetensors | DATASET FILES...
+`;
 
 class UsageError extends Error {}
 
@@ -25,8 +36,15 @@ async function train(argv: string[]): Promise<void> {
     process.stdout.write(usage);
     return;
   }
-  const platform = nodePlatform();
+  const resumeFile = values.resume ? await readResumeFile(values.resume, values) : undefined;
+  const platform = {
+    ...nodePlatform(),
+    ...(values.checkpoint ? { checkpoints: fileCheckpointStore(values.checkpoint) } : {}),
+    ...(values.onnx ? { runOnnx: await nodeOnnxRunner() } : {}),
+  };
   const engine = new LabEngine(values.cpu ? { ...platform, acquireGpu: async () => ({ ok: false, failure: { kind: 'no-adapter', message: '--cpu given' } }) } : platform);
+  const stop = () => void engine.stop();
+  process.once('SIGINT', stop);
   try {
     try {
       const info = await engine.init();
@@ -35,26 +53,58 @@ async function train(argv: string[]): Promise<void> {
       if (!values.cpu) throw e;
       process.stderr.write('training on the CPU reference (--cpu)\n');
     }
-    const summary = values.data ? await loadDataFiles(engine, values, positionals) : await engine.loadBuiltin(values.dataset ?? 'fashion-mnist');
+    const summary = values.data
+      ? await loadDataFiles(engine, values, positionals)
+      : await engine.loadBuiltin(values.dataset ?? (resumeFile ? builtinOf(resumeFile.manifest) : 'fashion-mnist'));
     process.stderr.write(`dataset: ${summary.name}, ${summary.counts.train} train / ${summary.counts.val} validation\n`);
+    let runConfig = config;
+    if (resumeFile) {
+      const restored = await openResumed(engine, resumeFile, values.epochs === undefined ? undefined : config.epochs);
+      process.stderr.write(`resuming ${restored.description}\n`);
+      restored.notes.forEach((n) => process.stderr.write(`${n}\n`));
+      runConfig = restored.config;
+    }
+    const until = values['until-epoch'] === undefined ? Infinity : num('until-epoch', values['until-epoch']);
     let failure = '';
-    await engine.train(config, {
+    await engine.train(runConfig, {
       metric: () => {},
       progress: () => {},
       status: (s, m) => {
         if (s === 'diverged' || s === 'error') failure = m ?? s;
         else if (m) process.stderr.write(`${m}\n`);
       },
-      epoch: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
-    }, false);
-    if (values.out) {
-      const file = await engine.exportWeights();
-      await writeFile(values.out, file.bytes);
-      process.stderr.write(`wrote ${values.out} (${file.bytes.byteLength} bytes)\n`);
-    }
+      epoch: (e) => {
+        process.stdout.write(`${JSON.stringify(e)}\n`);
+        if (e.epoch >= until) stop();
+      },
+    }, resumeFile !== undefined);
+    if (values.checkpoint) process.stderr.write(`checkpoint in ${values.checkpoint}\n`);
+    await writeOutputs(engine, { out: values.out, onnx: values.onnx, softmax: values['onnx-softmax'] });
     if (failure) throw new Error(failure);
   } finally {
+    process.off('SIGINT', stop);
     engine.destroy();
+  }
+}
+
+/** `inspect FILE...`: a lone safetensors file (told by its content) is a model, anything else a dataset. */
+async function inspect(argv: string[]): Promise<void> {
+  if (argv.length === 0) throw new InputError('inspect needs a file');
+  const files = await Promise.all(argv.map(async (name) => {
+    try {
+      return { name, bytes: new Uint8Array(await readFile(name)) };
+    } catch (e) {
+      throw new InputError(`${name}: ${(e as Error).message}`);
+    }
+  }));
+  const [first] = files;
+  try {
+    // By name too, so that a truncated or damaged .safetensors gets the strict reader's message.
+    const weights = files.length === 1 && (/\.safetensors$/i.test(first.name) || looksLikeSafetensors(first.bytes.subarray(0, SAFETENSORS_SNIFF_BYTES), first.bytes.byteLength));
+    const summary = weights ? inspectWeights(first.bytes, first.name) : await inspectFiles(files);
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } catch (e) {
+    throw new InputError((e as Error).message);
   }
 }
 
@@ -64,6 +114,12 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'train':
         await train(rest);
+        return 0;
+      case 'predict':
+        await predict(rest);
+        return 0;
+      case 'inspect':
+        await inspect(rest);
         return 0;
       case undefined:
       case '--help':
@@ -75,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     process.stderr.write(`classifier-lab: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof UsageError ? 2 : 1;
+    return e instanceof UsageError || e instanceof InputError ? 2 : 1;
   }
 }
 
