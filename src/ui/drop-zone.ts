@@ -9,6 +9,7 @@ import { SAFETENSORS_SNIFF_BYTES, looksLikeSafetensors } from '../io/safetensors
 import { BuiltinDatasetEvent, DatasetFilesEvent, ImportWeightsEvent } from './data-events';
 import { dropZoneStyles } from './drop-zone-styles';
 import { emptyDataOptions, parseDataOptions, type RawDataOptions } from './data-options';
+import { dataOptionFields } from './data-options-view';
 import { sharedStyles } from './shared-styles';
 import type { DataLoad } from './training-store';
 
@@ -65,19 +66,7 @@ export class DropZone extends LitElement {
       <p class="hint muted">or drop them anywhere on the page: IDX[.gz] pairs, CSV/TSV, a zip of class folders, .npy/.npz</p>
       <details data-testid="data-options">
         <summary>Options</summary>
-        <div class="options">
-          ${this.field('labelColumn', 'Label column', 'auto', errors.labelColumn)}
-          ${this.field('imageSize', 'Image size', 'auto', errors.imageSize)}
-          <label>
-            Channels
-            <select name="channels" data-testid="option-channels" @change=${this._onOption}>
-              <option value="" ?selected=${this.raw.channels === ''}>auto</option>
-              <option value="grey" ?selected=${this.raw.channels === 'grey'}>grey</option>
-              <option value="rgb" ?selected=${this.raw.channels === 'rgb'}>RGB</option>
-            </select>
-          </label>
-        </div>
-        <p class="hint muted">Label column (CSV/TSV): a header name or 0-based index; by default label, class, target or y, else the last column. Image size (N or H×W) and channels: zips of images.</p>
+        ${dataOptionFields(this.raw, errors, this._onOption)}
         ${this.lastFiles.length
           ? html`<button data-testid="reload-files" ?disabled=${off || !parsed.ok} @click=${() => this.send([...this.lastFiles])}>
               Reload ${this.lastFiles.length === 1 ? this.lastFiles[0].name : `${this.lastFiles.length} files`} with these options
@@ -88,15 +77,6 @@ export class DropZone extends LitElement {
       ${this.note ? html`<p class="note" role="status" data-testid="drop-note">${this.note}</p>` : nothing}
       ${this.dragging ? html`<div class="overlay ${off ? 'off' : ''}" data-testid="drop-overlay">${this.blocked || (this.loading ? `Loading ${this.loading.what}…` : 'Drop to load')}</div>` : nothing}
     `;
-  }
-
-  private field(name: keyof RawDataOptions, label: string, placeholder: string, error?: string) {
-    return html`<label>
-      ${label}
-      <input name=${name} data-testid=${`option-${name}`} placeholder=${placeholder} autocomplete="off" spellcheck="false"
-        .value=${this.raw[name]} aria-invalid=${error ? 'true' : 'false'} @input=${this._onOption} />
-      ${error ? html`<span class="error">Needs ${error}</span>` : nothing}
-    </label>`;
   }
 
   private progress() {
@@ -167,10 +147,10 @@ export class DropZone extends LitElement {
     if (name && name !== this.builtin) this.dispatchEvent(new BuiltinDatasetEvent(name));
   }
 
-  private _onOption(e: Event): void {
+  private _onOption = (e: Event): void => {
     const input = e.target as HTMLInputElement | HTMLSelectElement;
     this.raw = { ...this.raw, [input.name]: input.value };
-  }
+  };
 }
 
 declare global {
