@@ -4,6 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { testGpu } from '../../tests/helpers/gpu';
 import { nodePlatform } from '../cli/node-platform';
+import type { Dataset } from '../data/dataset';
 import { decodeRunFile } from '../io/checkpoint';
 import { defaultConfig, type TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord } from '../model/metrics';
@@ -26,12 +27,38 @@ class MemoryStore implements CheckpointStore {
 }
 
 type Backend = 'gpu' | 'cpu';
+
+/**
+ * 16×16 greyscale images (LeNet-BN's smallest input), 10 classes told apart by where a bright bar sits,
+ * with counter-based noise: 512 train / 128 validation, small enough for convolutions on SwiftShader.
+ */
+function bars(): Dataset {
+  const make = (count: number, offset: number) => {
+    const x = new Uint8Array(count * 256);
+    const y = new Uint32Array(count);
+    for (let i = 0; i < count; i++) {
+      const label = (i * 7 + offset) % 10;
+      y[i] = label;
+      for (let p = 0; p < 256; p++) {
+        const noise = Math.floor(Math.abs(Math.sin((i + offset) * 12.9898 + p * 78.233)) * 90);
+        const bar = Math.floor(p / 16) === label + 3 || p % 16 === label + 3 ? 150 : 0;
+        x[i * 256 + p] = Math.min(255, noise + bar);
+      }
+    }
+    return { x, y, count };
+  };
+  return {
+    name: 'bars', shape: [1, 16, 16], classNames: Array.from({ length: 10 }, (_, i) => `bar ${i}`),
+    train: make(512, 0), val: make(128, 1000), splitNote: 'synthetic', normalization: { kind: 'scale', scale: 1 / 255 }, source: { format: 'test', files: [] },
+  };
+}
 const engines: LabEngine[] = [];
 afterAll(() => engines.at(-1)?.destroy());
 
-async function engineOn(backend: Backend, store = new MemoryStore()): Promise<{ engine: LabEngine; store: MemoryStore }> {
+async function engineOn(backend: Backend, data: 'fashion-mnist' | 'bars', store = new MemoryStore()): Promise<{ engine: LabEngine; store: MemoryStore }> {
   const platform: Platform = {
     ...nodePlatform(),
+    loadFiles: async () => bars(),
     checkpoints: store,
     acquireGpu: async () => (backend === 'gpu' ? { ok: true, gpu: await testGpu() } : { ok: false, failure: { kind: 'no-adapter', message: 'CPU test' } }),
   };
@@ -39,7 +66,8 @@ async function engineOn(backend: Backend, store = new MemoryStore()): Promise<{ 
   const engine = new LabEngine(platform);
   engines.push(engine);
   await engine.init().catch(() => undefined);
-  await engine.loadBuiltin('fashion-mnist');
+  if (data === 'bars') await engine.loadFiles([]);
+  else await engine.loadBuiltin(data);
   return { engine, store };
 }
 
@@ -66,17 +94,28 @@ async function train(engine: LabEngine, config: TrainConfig, resume: boolean, st
 const bitsOf = (params: Map<string, Float32Array>) => new Map([...params].map(([k, v]) => [k, Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')]));
 const lossesOf = (epochs: EpochSummary[]) => epochs.map(({ epoch, train_loss, val_loss, val_acc }) => ({ epoch, train_loss, val_loss, val_acc }));
 
-const cases: { backend: Backend; config: TrainConfig }[] = [
+/** Per case: the optimizer-state slots and BatchNorm statistics its checkpoints must hold. */
+const cases: { backend: Backend; data: 'fashion-mnist' | 'bars'; config: TrainConfig; slots: string[]; runningStats: boolean }[] = [
   // 16 steps an epoch, 2 per train point: a mid-epoch Stop lands between ranges of several steps.
-  { backend: 'gpu', config: { ...defaultConfig, model: 'mlp', hidden: [64], epochs: 3, limit: 4096, seed: 3 } },
-  { backend: 'cpu', config: { ...defaultConfig, model: 'softmax', epochs: 3, limit: 1024, batchSize: 128, seed: 5 } },
+  // Dropout masks are keyed by (seed, global step) and the cosine rate by the step: both must resume in place.
+  {
+    backend: 'gpu', data: 'fashion-mnist', slots: ['momentum'], runningStats: false,
+    config: { ...defaultConfig, model: 'mlp', hidden: [64], dropout: 0.3, optimizer: 'momentum', schedule: 'cosine', epochs: 3, limit: 4096, seed: 3 },
+  },
+  // BatchNorm running statistics and Adam's two moments.
+  {
+    backend: 'gpu', data: 'bars', slots: ['m', 'v'], runningStats: true,
+    config: { ...defaultConfig, model: 'lenet-bn', optimizer: 'adam', lr: 0.002, init: 'he', epochs: 3, batchSize: 32, seed: 1 },
+  },
+  { backend: 'cpu', data: 'fashion-mnist', slots: [], runningStats: false, config: { ...defaultConfig, model: 'softmax', epochs: 3, limit: 1024, batchSize: 128, seed: 5 } },
+  { backend: 'cpu', data: 'bars', slots: ['momentum'], runningStats: false, config: { ...defaultConfig, model: 'lenet', optimizer: 'momentum', init: 'xavier-uniform', epochs: 3, batchSize: 64, seed: 2 } },
 ];
 
-describe.each(cases)('exact resume ($backend, $config.model)', ({ backend, config }) => {
+describe.each(cases)('exact resume ($backend, $config.model, $config.optimizer, $data)', ({ backend, data, config, slots, runningStats }) => {
   let reference: { trace: Trace; params: Map<string, string>; history: MetricRecord[] };
 
   it('the uninterrupted run saves a checkpoint at every epoch end', async () => {
-    const { engine, store } = await engineOn(backend);
+    const { engine, store } = await engineOn(backend, data);
     const trace = await train(engine, config, false);
     expect(trace.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
     expect(store.saves).toBe(3);
@@ -84,6 +123,8 @@ describe.each(cases)('exact resume ($backend, $config.model)', ({ backend, confi
     expect(saved.manifest.contents).toBe('checkpoint');
     expect(saved.manifest.position).toMatchObject({ epoch: 3, step: 0 });
     expect(saved.manifest.fingerprint?.hash).toMatch(/^sha256:/);
+    expect(saved.manifest.optimizer).toEqual({ kind: config.optimizer, slots, steps: saved.manifest.position!.globalStep });
+    expect([...saved.params.keys()].some((k) => k.endsWith('running_var'))).toBe(runningStats);
     const exported = decodeRunFile((await engine.exportWeights()).bytes, 'export');
     reference = { trace, params: bitsOf(await engine.readParams()), history: exported.manifest.history };
     expect(reference.history).toEqual(trace.records);
@@ -93,7 +134,7 @@ describe.each(cases)('exact resume ($backend, $config.model)', ({ backend, confi
     ['at the end of epoch 1', (t: Trace) => t.epochs.length === 1, false],
     ['mid-epoch (after 5 train points of epoch 2)', (t: Trace) => t.records.filter((r) => r.split === 'train' && r.epoch > 1).length === 5, true],
   ])('stopped %s and resumed by a fresh engine: same losses and final weights, bit for bit', async (_, stopWhen, midEpoch) => {
-    const first = await engineOn(backend);
+    const first = await engineOn(backend, data);
     const before = await train(first.engine, config, false, stopWhen);
     expect(before.epochs.length).toBeLessThan(3);
     const checkpoint = first.store.bytes!;
@@ -103,7 +144,7 @@ describe.each(cases)('exact resume ($backend, $config.model)', ({ backend, confi
     expect(manifest.position!.step > 0).toBe(midEpoch);
 
     // A new engine (a reloaded page, or the CLI) resumes from the stored checkpoint alone.
-    const second = await engineOn(backend, Object.assign(new MemoryStore(), { bytes: checkpoint }));
+    const second = await engineOn(backend, data, Object.assign(new MemoryStore(), { bytes: checkpoint }));
     const restored = await second.engine.resumeStored();
     expect(restored.status).toBe('stopped');
     expect(restored.differences).toEqual([]);
