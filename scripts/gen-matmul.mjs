@@ -58,14 +58,23 @@ fn matmul_tn_${rm}x${cn * 4}(@builtin(global_invocation_id) gid: vec3u, @builtin
 ${prologue(rm, cn)}
   let p4 = params.rows / 4u;
 ${lines(groups, (g) => `  let pa${g} = min(r0 / 4u + ${g}u, p4 - 1u);`)}
+${biasSums(cn)}
   for (var k = 0u; k < params.inner; k++) {
 ${lines(groups, (g) => `    let a${g} = a[k * p4 + pa${g}];`)}
 ${lines(cn, (j) => `    let b${j} = b[k * params.cols4 + cb${j}];`)}
 ${lines(rm, (r) => lines(cn, (j) => `    acc${r * cn + j} += a${Math.floor(r / 4)}.${'xyzw'[r % 4]} * b${j};`))}
+${biasAdd(cn, [''])}
   }
 ${epilogue(rm, cn)}
+${biasStore(cn, (j) => `c0 + ${j}u`)}
 }`;
 }
+
+// Epilogue 6 (tn): column sums of B accumulate beside the product, row by row in order (as
+// shaders/bias-grad.wgsl adds them), and the first row tile stores them.
+const biasSums = (cn) => lines(cn, (j) => `  var bs${j} = vec4f(0.0);`);
+const biasAdd = (cn, us) => `    if (Epilogue == 6u) {\n${lines(cn, (j) => `      bs${j} = bs${j}${us.map((u) => ` + b${j}${u}`).join('')};`)}\n    }`;
+const biasStore = (cn, col) => `  if (Epilogue == 6u && r0 == 0u) {\n${lines(cn, (j) => `    store_bias_grad(${col(j)}, bs${j});`)}\n  }`;
 
 /** C[M, P] = A[M, Q] · B[P, Q]ᵀ: inner = Q/4, each step reads one vec4 of A per row and of 4 rows of B per column group. */
 function nt(rm, cn) {
@@ -142,12 +151,14 @@ function sgTN(rm, cn) {
   const owned = Math.ceil(groups / lanes);
   const step = (ks) => `${lines(ks.length, (u) => lines(owned, (i) => `    let own${i}_${u} = a[${ks[u]} * p4 + pa${i}];`))}
 ${lines(ks.length, (u) => lines(cn, (j) => `    let b${j}_${u} = b[${ks[u]} * params.cols4 + cb${j}];`))}
+${biasAdd(cn, ks.map((_, u) => `_${u}`))}
 ${lines(groups, (g) => lines(ks.length, (u) => `    let a${g}_${u} = subgroupBroadcast(own${Math.floor(g / lanes)}_${u}, ${g % lanes}u);`) + '\n' +
     lines(4, (e) => lines(cn, (j) => `    acc${(4 * g + e) * cn + j} += ${ks.map((_, u) => `a${g}_${u}.${'xyzw'[e]} * b${j}_${u}`).join(' + ')};`)))}`;
   return `${sgSignature('tn', rm, cn)}
 ${sgPrologue(rm, cn)}
   let p4 = params.rows / 4u;
 ${lines(owned, (i) => `  let pa${i} = min(r0 / 4u + ${lanes * i}u + lane, p4 - 1u);`)}
+${biasSums(cn)}
   let inner4 = params.inner & ~3u;
   for (var k = 0u; k < inner4; k += 4u) {
 ${step(['k', '(k + 1u)', '(k + 2u)', '(k + 3u)'])}
@@ -156,6 +167,7 @@ ${step(['k', '(k + 1u)', '(k + 2u)', '(k + 3u)'])}
 ${step(['k'])}
   }
 ${sgEpilogue(rm, cn)}
+${biasStore(cn, (j) => `c0 + ${lanes * j}u`)}
 }`;
 }
 

@@ -18,7 +18,8 @@ struct Params {
 
 override WorkgroupSize: u32 = 64;
 // 0: C = AB; 1: C = AB + bias; 2: C = relu(AB + bias); 3: C = AB ⊙ [aux > 0] (ReLU backward mask);
-// 4: C = sigmoid(AB + bias); 5: C = AB ⊙ aux ⊙ (1 − aux) (sigmoid backward, aux = the sigmoid's output).
+// 4: C = sigmoid(AB + bias); 5: C = AB ⊙ aux ⊙ (1 − aux) (sigmoid backward, aux = the sigmoid's output);
+// 6 (tn only): C = AB, and db = Σ_r B[r, :], the bias gradient beside the weight gradient, in row order.
 override Epilogue: u32 = 0;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -29,6 +30,8 @@ override Epilogue: u32 = 0;
 @group(0) @binding(3) var<storage, read_write> c: array<vec4f>;
 // aux: the bias (cols4 vec4s) for epilogues 1, 2, 4; the forward activation, shaped as c, for 3 and 5
 @group(0) @binding(4) var<storage, read> aux: array<vec4f>;
+// db: (cols4,) vec4s, epilogue 6: written by the invocations of the first row tile
+@group(0) @binding(5) var<storage, read_write> db: array<vec4f>;
 
 fn store(r: u32, col: u32, v: vec4f) {
   if (r >= params.rows || col >= params.cols4) { return; }
@@ -41,6 +44,10 @@ fn store(r: u32, col: u32, v: vec4f) {
     case 5u: { c[i] = v * aux[i] * (1.0 - aux[i]); }
     default: { c[i] = v; }
   }
+}
+
+fn store_bias_grad(col: u32, v: vec4f) {
+  if (col < params.cols4) { db[col] = v; }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -119,6 +126,7 @@ fn matmul_tn_sg8x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
   var acc7 = vec4f(0.0);
   let p4 = params.rows / 4u;
   let pa0 = min(r0 / 4u + 0u + lane, p4 - 1u);
+  var bs0 = vec4f(0.0);
   let inner4 = params.inner & ~3u;
   for (var k = 0u; k < inner4; k += 4u) {
     let own0_0 = a[k * p4 + pa0];
@@ -129,6 +137,9 @@ fn matmul_tn_sg8x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
     let b0_1 = b[(k + 1u) * params.cols4 + cb0];
     let b0_2 = b[(k + 2u) * params.cols4 + cb0];
     let b0_3 = b[(k + 3u) * params.cols4 + cb0];
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0_0 + b0_1 + b0_2 + b0_3;
+    }
     let a0_0 = subgroupBroadcast(own0_0, 0u);
     let a0_1 = subgroupBroadcast(own0_1, 0u);
     let a0_2 = subgroupBroadcast(own0_2, 0u);
@@ -149,6 +160,9 @@ fn matmul_tn_sg8x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
   for (var k = inner4; k < params.inner; k++) {
     let own0_0 = a[k * p4 + pa0];
     let b0_0 = b[k * params.cols4 + cb0];
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0_0;
+    }
     let a0_0 = subgroupBroadcast(own0_0, 0u);
     acc0 += a0_0.x * b0_0;
     acc1 += a0_0.y * b0_0;
@@ -168,6 +182,9 @@ fn matmul_tn_sg8x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
   store(r0 + 5u, c0 + 0u, acc5);
   store(r0 + 6u, c0 + 0u, acc6);
   store(r0 + 7u, c0 + 0u, acc7);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -344,6 +361,8 @@ fn matmul_tn_sg8x32(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
   var acc15 = vec4f(0.0);
   let p4 = params.rows / 4u;
   let pa0 = min(r0 / 4u + 0u + lane, p4 - 1u);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
   let inner4 = params.inner & ~3u;
   for (var k = 0u; k < inner4; k += 4u) {
     let own0_0 = a[k * p4 + pa0];
@@ -358,6 +377,10 @@ fn matmul_tn_sg8x32(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
     let b1_2 = b[(k + 2u) * params.cols4 + cb1];
     let b0_3 = b[(k + 3u) * params.cols4 + cb0];
     let b1_3 = b[(k + 3u) * params.cols4 + cb1];
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0_0 + b0_1 + b0_2 + b0_3;
+      bs1 = bs1 + b1_0 + b1_1 + b1_2 + b1_3;
+    }
     let a0_0 = subgroupBroadcast(own0_0, 0u);
     let a0_1 = subgroupBroadcast(own0_1, 0u);
     let a0_2 = subgroupBroadcast(own0_2, 0u);
@@ -387,6 +410,10 @@ fn matmul_tn_sg8x32(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
     let own0_0 = a[k * p4 + pa0];
     let b0_0 = b[k * params.cols4 + cb0];
     let b1_0 = b[k * params.cols4 + cb1];
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0_0;
+      bs1 = bs1 + b1_0;
+    }
     let a0_0 = subgroupBroadcast(own0_0, 0u);
     acc0 += a0_0.x * b0_0;
     acc1 += a0_0.x * b1_0;
@@ -422,6 +449,10 @@ fn matmul_tn_sg8x32(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
   store(r0 + 6u, c0 + 4u, acc13);
   store(r0 + 7u, c0 + 0u, acc14);
   store(r0 + 7u, c0 + 4u, acc15);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+    store_bias_grad(c0 + 4u, bs1);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -637,6 +668,7 @@ fn matmul_tn_sg16x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
   var acc15 = vec4f(0.0);
   let p4 = params.rows / 4u;
   let pa0 = min(r0 / 4u + 0u + lane, p4 - 1u);
+  var bs0 = vec4f(0.0);
   let inner4 = params.inner & ~3u;
   for (var k = 0u; k < inner4; k += 4u) {
     let own0_0 = a[k * p4 + pa0];
@@ -647,6 +679,9 @@ fn matmul_tn_sg16x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
     let b0_1 = b[(k + 1u) * params.cols4 + cb0];
     let b0_2 = b[(k + 2u) * params.cols4 + cb0];
     let b0_3 = b[(k + 3u) * params.cols4 + cb0];
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0_0 + b0_1 + b0_2 + b0_3;
+    }
     let a0_0 = subgroupBroadcast(own0_0, 0u);
     let a0_1 = subgroupBroadcast(own0_1, 0u);
     let a0_2 = subgroupBroadcast(own0_2, 0u);
@@ -683,6 +718,9 @@ fn matmul_tn_sg16x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
   for (var k = inner4; k < params.inner; k++) {
     let own0_0 = a[k * p4 + pa0];
     let b0_0 = b[k * params.cols4 + cb0];
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0_0;
+    }
     let a0_0 = subgroupBroadcast(own0_0, 0u);
     acc0 += a0_0.x * b0_0;
     acc1 += a0_0.y * b0_0;
@@ -720,6 +758,9 @@ fn matmul_tn_sg16x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
   store(r0 + 13u, c0 + 0u, acc13);
   store(r0 + 14u, c0 + 0u, acc14);
   store(r0 + 15u, c0 + 0u, acc15);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -1008,6 +1049,8 @@ fn matmul_tn_sg16x32(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
   var acc31 = vec4f(0.0);
   let p4 = params.rows / 4u;
   let pa0 = min(r0 / 4u + 0u + lane, p4 - 1u);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
   let inner4 = params.inner & ~3u;
   for (var k = 0u; k < inner4; k += 4u) {
     let own0_0 = a[k * p4 + pa0];
@@ -1022,6 +1065,10 @@ fn matmul_tn_sg16x32(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
     let b1_2 = b[(k + 2u) * params.cols4 + cb1];
     let b0_3 = b[(k + 3u) * params.cols4 + cb0];
     let b1_3 = b[(k + 3u) * params.cols4 + cb1];
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0_0 + b0_1 + b0_2 + b0_3;
+      bs1 = bs1 + b1_0 + b1_1 + b1_2 + b1_3;
+    }
     let a0_0 = subgroupBroadcast(own0_0, 0u);
     let a0_1 = subgroupBroadcast(own0_1, 0u);
     let a0_2 = subgroupBroadcast(own0_2, 0u);
@@ -1075,6 +1122,10 @@ fn matmul_tn_sg16x32(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
     let own0_0 = a[k * p4 + pa0];
     let b0_0 = b[k * params.cols4 + cb0];
     let b1_0 = b[k * params.cols4 + cb1];
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0_0;
+      bs1 = bs1 + b1_0;
+    }
     let a0_0 = subgroupBroadcast(own0_0, 0u);
     acc0 += a0_0.x * b0_0;
     acc1 += a0_0.x * b1_0;
@@ -1144,6 +1195,10 @@ fn matmul_tn_sg16x32(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
   store(r0 + 14u, c0 + 4u, acc29);
   store(r0 + 15u, c0 + 0u, acc30);
   store(r0 + 15u, c0 + 4u, acc31);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+    store_bias_grad(c0 + 4u, bs1);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -1508,6 +1563,7 @@ fn matmul_tn_sg32x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
   let p4 = params.rows / 4u;
   let pa0 = min(r0 / 4u + 0u + lane, p4 - 1u);
   let pa1 = min(r0 / 4u + 4u + lane, p4 - 1u);
+  var bs0 = vec4f(0.0);
   let inner4 = params.inner & ~3u;
   for (var k = 0u; k < inner4; k += 4u) {
     let own0_0 = a[k * p4 + pa0];
@@ -1522,6 +1578,9 @@ fn matmul_tn_sg32x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
     let b0_1 = b[(k + 1u) * params.cols4 + cb0];
     let b0_2 = b[(k + 2u) * params.cols4 + cb0];
     let b0_3 = b[(k + 3u) * params.cols4 + cb0];
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0_0 + b0_1 + b0_2 + b0_3;
+    }
     let a0_0 = subgroupBroadcast(own0_0, 0u);
     let a0_1 = subgroupBroadcast(own0_1, 0u);
     let a0_2 = subgroupBroadcast(own0_2, 0u);
@@ -1591,6 +1650,9 @@ fn matmul_tn_sg32x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
     let own0_0 = a[k * p4 + pa0];
     let own1_0 = a[k * p4 + pa1];
     let b0_0 = b[k * params.cols4 + cb0];
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0_0;
+    }
     let a0_0 = subgroupBroadcast(own0_0, 0u);
     acc0 += a0_0.x * b0_0;
     acc1 += a0_0.y * b0_0;
@@ -1664,6 +1726,9 @@ fn matmul_tn_sg32x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
   store(r0 + 29u, c0 + 0u, acc29);
   store(r0 + 30u, c0 + 0u, acc30);
   store(r0 + 31u, c0 + 0u, acc31);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)

@@ -14,7 +14,8 @@ struct Params {
 
 override WorkgroupSize: u32 = 64;
 // 0: C = AB; 1: C = AB + bias; 2: C = relu(AB + bias); 3: C = AB ⊙ [aux > 0] (ReLU backward mask);
-// 4: C = sigmoid(AB + bias); 5: C = AB ⊙ aux ⊙ (1 − aux) (sigmoid backward, aux = the sigmoid's output).
+// 4: C = sigmoid(AB + bias); 5: C = AB ⊙ aux ⊙ (1 − aux) (sigmoid backward, aux = the sigmoid's output);
+// 6 (tn only): C = AB, and db = Σ_r B[r, :], the bias gradient beside the weight gradient, in row order.
 override Epilogue: u32 = 0;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -25,6 +26,8 @@ override Epilogue: u32 = 0;
 @group(0) @binding(3) var<storage, read_write> c: array<vec4f>;
 // aux: the bias (cols4 vec4s) for epilogues 1, 2, 4; the forward activation, shaped as c, for 3 and 5
 @group(0) @binding(4) var<storage, read> aux: array<vec4f>;
+// db: (cols4,) vec4s, epilogue 6: written by the invocations of the first row tile
+@group(0) @binding(5) var<storage, read_write> db: array<vec4f>;
 
 fn store(r: u32, col: u32, v: vec4f) {
   if (r >= params.rows || col >= params.cols4) { return; }
@@ -37,4 +40,8 @@ fn store(r: u32, col: u32, v: vec4f) {
     case 5u: { c[i] = v * aux[i] * (1.0 - aux[i]); }
     default: { c[i] = v; }
   }
+}
+
+fn store_bias_grad(col: u32, v: vec4f) {
+  if (col < params.cols4) { db[col] = v; }
 }

@@ -15,7 +15,8 @@ struct Params {
 
 override WorkgroupSize: u32 = 64;
 // 0: C = AB; 1: C = AB + bias; 2: C = relu(AB + bias); 3: C = AB ⊙ [aux > 0] (ReLU backward mask);
-// 4: C = sigmoid(AB + bias); 5: C = AB ⊙ aux ⊙ (1 − aux) (sigmoid backward, aux = the sigmoid's output).
+// 4: C = sigmoid(AB + bias); 5: C = AB ⊙ aux ⊙ (1 − aux) (sigmoid backward, aux = the sigmoid's output);
+// 6 (tn only): C = AB, and db = Σ_r B[r, :], the bias gradient beside the weight gradient, in row order.
 override Epilogue: u32 = 0;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -26,6 +27,8 @@ override Epilogue: u32 = 0;
 @group(0) @binding(3) var<storage, read_write> c: array<vec4f>;
 // aux: the bias (cols4 vec4s) for epilogues 1, 2, 4; the forward activation, shaped as c, for 3 and 5
 @group(0) @binding(4) var<storage, read> aux: array<vec4f>;
+// db: (cols4,) vec4s, epilogue 6: written by the invocations of the first row tile
+@group(0) @binding(5) var<storage, read_write> db: array<vec4f>;
 
 fn store(r: u32, col: u32, v: vec4f) {
   if (r >= params.rows || col >= params.cols4) { return; }
@@ -38,6 +41,10 @@ fn store(r: u32, col: u32, v: vec4f) {
     case 5u: { c[i] = v * aux[i] * (1.0 - aux[i]); }
     default: { c[i] = v; }
   }
+}
+
+fn store_bias_grad(col: u32, v: vec4f) {
+  if (col < params.cols4) { db[col] = v; }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -94,6 +101,7 @@ fn matmul_tn_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
   var acc3 = vec4f(0.0);
   let p4 = params.rows / 4u;
   let pa0 = min(r0 / 4u + 0u, p4 - 1u);
+  var bs0 = vec4f(0.0);
   for (var k = 0u; k < params.inner; k++) {
     let a0 = a[k * p4 + pa0];
     let b0 = b[k * params.cols4 + cb0];
@@ -101,11 +109,17 @@ fn matmul_tn_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
     acc1 += a0.y * b0;
     acc2 += a0.z * b0;
     acc3 += a0.w * b0;
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0;
+    }
   }
   store(r0 + 0u, c0 + 0u, acc0);
   store(r0 + 1u, c0 + 0u, acc1);
   store(r0 + 2u, c0 + 0u, acc2);
   store(r0 + 3u, c0 + 0u, acc3);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -227,6 +241,8 @@ fn matmul_tn_4x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
   var acc7 = vec4f(0.0);
   let p4 = params.rows / 4u;
   let pa0 = min(r0 / 4u + 0u, p4 - 1u);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
   for (var k = 0u; k < params.inner; k++) {
     let a0 = a[k * p4 + pa0];
     let b0 = b[k * params.cols4 + cb0];
@@ -239,6 +255,10 @@ fn matmul_tn_4x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
     acc5 += a0.z * b1;
     acc6 += a0.w * b0;
     acc7 += a0.w * b1;
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0;
+      bs1 = bs1 + b1;
+    }
   }
   store(r0 + 0u, c0 + 0u, acc0);
   store(r0 + 0u, c0 + 1u, acc1);
@@ -248,6 +268,10 @@ fn matmul_tn_4x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
   store(r0 + 2u, c0 + 1u, acc5);
   store(r0 + 3u, c0 + 0u, acc6);
   store(r0 + 3u, c0 + 1u, acc7);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+    store_bias_grad(c0 + 1u, bs1);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -434,6 +458,10 @@ fn matmul_tn_4x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
   var acc15 = vec4f(0.0);
   let p4 = params.rows / 4u;
   let pa0 = min(r0 / 4u + 0u, p4 - 1u);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
+  var bs2 = vec4f(0.0);
+  var bs3 = vec4f(0.0);
   for (var k = 0u; k < params.inner; k++) {
     let a0 = a[k * p4 + pa0];
     let b0 = b[k * params.cols4 + cb0];
@@ -456,6 +484,12 @@ fn matmul_tn_4x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
     acc13 += a0.w * b1;
     acc14 += a0.w * b2;
     acc15 += a0.w * b3;
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0;
+      bs1 = bs1 + b1;
+      bs2 = bs2 + b2;
+      bs3 = bs3 + b3;
+    }
   }
   store(r0 + 0u, c0 + 0u, acc0);
   store(r0 + 0u, c0 + 1u, acc1);
@@ -473,6 +507,12 @@ fn matmul_tn_4x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
   store(r0 + 3u, c0 + 1u, acc13);
   store(r0 + 3u, c0 + 2u, acc14);
   store(r0 + 3u, c0 + 3u, acc15);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+    store_bias_grad(c0 + 1u, bs1);
+    store_bias_grad(c0 + 2u, bs2);
+    store_bias_grad(c0 + 3u, bs3);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -660,6 +700,7 @@ fn matmul_tn_8x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
   let p4 = params.rows / 4u;
   let pa0 = min(r0 / 4u + 0u, p4 - 1u);
   let pa1 = min(r0 / 4u + 1u, p4 - 1u);
+  var bs0 = vec4f(0.0);
   for (var k = 0u; k < params.inner; k++) {
     let a0 = a[k * p4 + pa0];
     let a1 = a[k * p4 + pa1];
@@ -672,6 +713,9 @@ fn matmul_tn_8x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
     acc5 += a1.y * b0;
     acc6 += a1.z * b0;
     acc7 += a1.w * b0;
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0;
+    }
   }
   store(r0 + 0u, c0 + 0u, acc0);
   store(r0 + 1u, c0 + 0u, acc1);
@@ -681,6 +725,9 @@ fn matmul_tn_8x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
   store(r0 + 5u, c0 + 0u, acc5);
   store(r0 + 6u, c0 + 0u, acc6);
   store(r0 + 7u, c0 + 0u, acc7);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -863,6 +910,8 @@ fn matmul_tn_8x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
   let p4 = params.rows / 4u;
   let pa0 = min(r0 / 4u + 0u, p4 - 1u);
   let pa1 = min(r0 / 4u + 1u, p4 - 1u);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
   for (var k = 0u; k < params.inner; k++) {
     let a0 = a[k * p4 + pa0];
     let a1 = a[k * p4 + pa1];
@@ -884,6 +933,10 @@ fn matmul_tn_8x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
     acc13 += a1.z * b1;
     acc14 += a1.w * b0;
     acc15 += a1.w * b1;
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0;
+      bs1 = bs1 + b1;
+    }
   }
   store(r0 + 0u, c0 + 0u, acc0);
   store(r0 + 0u, c0 + 1u, acc1);
@@ -901,6 +954,10 @@ fn matmul_tn_8x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
   store(r0 + 6u, c0 + 1u, acc13);
   store(r0 + 7u, c0 + 0u, acc14);
   store(r0 + 7u, c0 + 1u, acc15);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+    store_bias_grad(c0 + 1u, bs1);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -1192,6 +1249,10 @@ fn matmul_tn_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
   let p4 = params.rows / 4u;
   let pa0 = min(r0 / 4u + 0u, p4 - 1u);
   let pa1 = min(r0 / 4u + 1u, p4 - 1u);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
+  var bs2 = vec4f(0.0);
+  var bs3 = vec4f(0.0);
   for (var k = 0u; k < params.inner; k++) {
     let a0 = a[k * p4 + pa0];
     let a1 = a[k * p4 + pa1];
@@ -1231,6 +1292,12 @@ fn matmul_tn_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
     acc29 += a1.w * b1;
     acc30 += a1.w * b2;
     acc31 += a1.w * b3;
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0;
+      bs1 = bs1 + b1;
+      bs2 = bs2 + b2;
+      bs3 = bs3 + b3;
+    }
   }
   store(r0 + 0u, c0 + 0u, acc0);
   store(r0 + 0u, c0 + 1u, acc1);
@@ -1264,6 +1331,12 @@ fn matmul_tn_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
   store(r0 + 7u, c0 + 1u, acc29);
   store(r0 + 7u, c0 + 2u, acc30);
   store(r0 + 7u, c0 + 3u, acc31);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+    store_bias_grad(c0 + 1u, bs1);
+    store_bias_grad(c0 + 2u, bs2);
+    store_bias_grad(c0 + 3u, bs3);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -1557,6 +1630,7 @@ fn matmul_tn_16x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
   let pa1 = min(r0 / 4u + 1u, p4 - 1u);
   let pa2 = min(r0 / 4u + 2u, p4 - 1u);
   let pa3 = min(r0 / 4u + 3u, p4 - 1u);
+  var bs0 = vec4f(0.0);
   for (var k = 0u; k < params.inner; k++) {
     let a0 = a[k * p4 + pa0];
     let a1 = a[k * p4 + pa1];
@@ -1579,6 +1653,9 @@ fn matmul_tn_16x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
     acc13 += a3.y * b0;
     acc14 += a3.z * b0;
     acc15 += a3.w * b0;
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0;
+    }
   }
   store(r0 + 0u, c0 + 0u, acc0);
   store(r0 + 1u, c0 + 0u, acc1);
@@ -1596,6 +1673,9 @@ fn matmul_tn_16x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
   store(r0 + 13u, c0 + 0u, acc13);
   store(r0 + 14u, c0 + 0u, acc14);
   store(r0 + 15u, c0 + 0u, acc15);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -1900,6 +1980,8 @@ fn matmul_tn_16x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
   let pa1 = min(r0 / 4u + 1u, p4 - 1u);
   let pa2 = min(r0 / 4u + 2u, p4 - 1u);
   let pa3 = min(r0 / 4u + 3u, p4 - 1u);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
   for (var k = 0u; k < params.inner; k++) {
     let a0 = a[k * p4 + pa0];
     let a1 = a[k * p4 + pa1];
@@ -1939,6 +2021,10 @@ fn matmul_tn_16x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
     acc29 += a3.z * b1;
     acc30 += a3.w * b0;
     acc31 += a3.w * b1;
+    if (Epilogue == 6u) {
+      bs0 = bs0 + b0;
+      bs1 = bs1 + b1;
+    }
   }
   store(r0 + 0u, c0 + 0u, acc0);
   store(r0 + 0u, c0 + 1u, acc1);
@@ -1972,6 +2058,10 @@ fn matmul_tn_16x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
   store(r0 + 14u, c0 + 1u, acc29);
   store(r0 + 15u, c0 + 0u, acc30);
   store(r0 + 15u, c0 + 1u, acc31);
+  if (Epilogue == 6u && r0 == 0u) {
+    store_bias_grad(c0 + 0u, bs0);
+    store_bias_grad(c0 + 1u, bs1);
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)

@@ -9,6 +9,8 @@ import { InputError } from './input-error';
 import { looksLikeSafetensors, SAFETENSORS_SNIFF_BYTES } from '../io/safetensors-sniff';
 import { inspectFiles } from './inspect';
 import { inspectWeights } from './inspect-weights';
+import { bench, benchUsage } from './bench';
+import { fileChoiceStore } from './kernel-cache';
 import { nodePlatform } from './node-platform';
 import { predict, predictUsage } from './predict';
 import { builtinOf, nodeOnnxRunner, openResumed, readResumeFile, writeOutputs } from './train-files';
@@ -20,7 +22,7 @@ const usage = `usage:
     --out writes an export (model tensors); --checkpoint keeps a full checkpoint (plus optimizer state and position),
     saved at every epoch end, on Ctrl-C and at the end; --resume continues either kind (only --epochs may change).
 ${dataUsage}${predictUsage}  classifier-lab inspect FILE.safetensors | DATASET FILES...
-`;
+${benchUsage}`;
 
 class UsageError extends Error {}
 
@@ -39,6 +41,8 @@ async function train(argv: string[]): Promise<void> {
   const resumeFile = values.resume ? await readResumeFile(values.resume, values) : undefined;
   const platform = {
     ...nodePlatform(),
+    // Autotuned matmul choices are cached per adapter in the user's cache directory.
+    kernelChoices: fileChoiceStore(),
     ...(values.checkpoint ? { checkpoints: fileCheckpointStore(values.checkpoint) } : {}),
     ...(values.onnx ? { runOnnx: await nodeOnnxRunner() } : {}),
   };
@@ -114,6 +118,9 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'train':
         await train(rest);
+        return 0;
+      case 'bench':
+        await bench(rest);
         return 0;
       case 'predict':
         await predict(rest);

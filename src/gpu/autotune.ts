@@ -79,14 +79,7 @@ export class Autotuner implements MatmulTuner {
       return parseVariant(cached);
     }
     const pool = preferred.map((n) => candidates.find((c) => c.name === n)).filter((c): c is Variant => c !== undefined).slice(0, this.o.maxCandidates);
-    const times: Record<string, number> = {};
-    const timed = { ...p, rows: Math.min(p.rows, this.o.maxRows) };
-    const scratch = await this.scratch(timed);
-    try {
-      for (const v of pool) times[v.name] = await this.time(timed, v, scratch);
-    } finally {
-      for (const b of Object.values(scratch)) b.destroy();
-    }
+    const times = await timeVariants(this.kc, { ...p, rows: Math.min(p.rows, this.o.maxRows) }, pool, this.o.reps, this.profiler, this.matmul);
     const best = pool.reduce((a, b) => (times[b.name] < times[a.name] ? b : a));
     this.records.push({ problem: key, times, chosen: best.name });
     mine[key] = best.name;
@@ -94,44 +87,58 @@ export class Autotuner implements MatmulTuner {
     return best;
   }
 
-  /** Zero-filled operands of the problem's shape (times do not depend on the values). */
-  private async scratch(p: MatmulProblem): Promise<Record<'a' | 'b' | 'c' | 'aux', GPUBuffer>> {
-    const device = this.kc.device;
-    const [aFloats, bFloats] =
-      p.layout === 'nn' ? [p.rows * p.inner, p.inner * p.cols] : p.layout === 'tn' ? [p.inner * p.rows, p.inner * p.cols] : [p.rows * p.inner, p.cols * p.inner];
-    const make = (label: string, floats: number) => createBuffer(device, `Autotuner.${label}`, Math.max(16, floats * 4), storageUsage());
-    return { a: await make('a', aFloats), b: await make('b', bFloats), c: await make('c', p.rows * p.cols), aux: await make('aux', p.rows * p.cols) };
-  }
-
-  /** Median milliseconds of one launch: GPU timestamps where the device has them, else wall time. */
-  private async time(p: MatmulProblem, v: Variant, s: Record<'a' | 'b' | 'c' | 'aux', GPUBuffer>): Promise<number> {
-    const d = await this.matmul.plan(p, { a: { buffer: s.a }, b: { buffer: s.b }, c: { buffer: s.c }, aux: { buffer: s.aux } }, `Autotuner.${v.name}`, v);
-    if (this.profiler) {
-      const [t] = await this.profiler.time([d], 0, this.o.reps);
-      return t.ms;
-    }
-    await this.wallRun(d);
-    const samples: number[] = [];
-    for (let r = 0; r < this.o.reps; r++) {
-      const t0 = performance.now();
-      await this.wallRun(d);
-      samples.push(performance.now() - t0);
-    }
-    return median(samples);
-  }
-
-  private async wallRun(d: Dispatch): Promise<void> {
-    const enc = this.kc.device.createCommandEncoder({ label: 'Autotuner.encoder' });
-    const pass = enc.beginComputePass({ label: 'Autotuner.pass' });
-    encodeDispatch(pass, d, 0);
-    pass.end();
-    this.kc.device.queue.submit([enc.finish()]);
-    await this.kc.device.queue.onSubmittedWorkDone();
-  }
-
   destroy(): void {
     this.profiler?.destroy();
   }
+}
+
+type Scratch = Record<'a' | 'b' | 'c' | 'aux' | 'db', GPUBuffer>;
+
+/**
+ * Median milliseconds of one launch of each variant on zero-filled operands of `p`'s shape (times do
+ * not depend on the values): GPU timestamps where the device has them, else wall time per submit.
+ */
+export async function timeVariants(kc: KernelContext, p: MatmulProblem, variants: readonly Variant[], reps = 3, profiler?: Profiler | null, matmul = new Matmul(kc)): Promise<Record<string, number>> {
+  const ownProfiler = profiler === undefined && timestampsSupported(kc.device) ? new Profiler(kc.device, 1) : null;
+  const prof = profiler ?? ownProfiler;
+  const s = await scratch(kc.device, p);
+  const times: Record<string, number> = {};
+  try {
+    for (const v of variants) {
+      const d = await matmul.plan(p, { a: { buffer: s.a }, b: { buffer: s.b }, c: { buffer: s.c }, aux: { buffer: s.aux }, db: { buffer: s.db } }, `Autotuner.${v.name}`, v);
+      times[v.name] = prof ? (await prof.time([d], 0, reps))[0].ms : await wallTime(kc.device, d, reps);
+    }
+  } finally {
+    for (const b of Object.values(s)) b.destroy();
+    ownProfiler?.destroy();
+  }
+  return times;
+}
+
+async function scratch(device: GPUDevice, p: MatmulProblem): Promise<Scratch> {
+  const [aFloats, bFloats] =
+    p.layout === 'nn' ? [p.rows * p.inner, p.inner * p.cols] : p.layout === 'tn' ? [p.inner * p.rows, p.inner * p.cols] : [p.rows * p.inner, p.cols * p.inner];
+  const make = (label: string, floats: number) => createBuffer(device, `Autotuner.${label}`, Math.max(16, floats * 4), storageUsage());
+  return { a: await make('a', aFloats), b: await make('b', bFloats), c: await make('c', p.rows * p.cols), aux: await make('aux', p.rows * p.cols), db: await make('db', p.cols) };
+}
+
+async function wallTime(device: GPUDevice, d: Dispatch, reps: number): Promise<number> {
+  const once = async () => {
+    const enc = device.createCommandEncoder({ label: 'Autotuner.encoder' });
+    const pass = enc.beginComputePass({ label: 'Autotuner.pass' });
+    encodeDispatch(pass, d, 0);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+    await device.queue.onSubmittedWorkDone();
+  };
+  await once();
+  const samples: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    await once();
+    samples.push(performance.now() - t0);
+  }
+  return median(samples);
 }
 
 /** Pins recorded choices (a manifest's `kernels`) so a resumed run computes as the original did. */

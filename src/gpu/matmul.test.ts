@@ -5,7 +5,8 @@ import { KernelContext } from './context';
 import { encodeAll } from './dispatch';
 import { candidates, heuristicVariant, Matmul, parseVariant, problemKey, subgroupsOfFour, type EpilogueName, type MatmulLayout, type MatmulProblem, type Variant } from './matmul';
 import { matmulNN, matmulNT, matmulTN } from '../reference/matmul';
-import { emptyBuffer, padRows, unpadRows, upload } from './test-util';
+import { BiasGrad } from './bias-grad';
+import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
 
 // Forward tolerance (STYLE.md): f32 sums of ≤ 100 products of values in [-1, 1).
 const atol = 1e-5;
@@ -59,9 +60,11 @@ async function run(c: Case, variant: Variant) {
   const masked = c.epilogue === 'reluMask' || c.epilogue === 'sigmoidGrad';
   const aux = masked ? randomArray(rows * pad4(n), 77) : padRows(bias, 1, n, pad4(n));
   const out = emptyBuffer(gpu.device, rows * pad4(n));
+  const db = emptyBuffer(gpu.device, pad4(n));
+  const bBuffer = upload(gpu.device, bPad);
   const d = await mm.plan(
     { layout, rows, cols: pad4(n), inner, epilogue: c.epilogue },
-    { a: { buffer: upload(gpu.device, aPad) }, b: { buffer: upload(gpu.device, bPad) }, c: { buffer: out }, aux: { buffer: upload(gpu.device, aux) } },
+    { a: { buffer: upload(gpu.device, aPad) }, b: { buffer: bBuffer }, c: { buffer: out }, aux: { buffer: upload(gpu.device, aux) }, db: { buffer: db } },
     'test.matmul',
     variant,
   );
@@ -72,6 +75,7 @@ async function run(c: Case, variant: Variant) {
   pass.end();
   gpu.device.queue.submit([enc.finish()]);
   const got = unpadRows(await readFloats(gpu.device, out, 0, rows * pad4(n)), m, n, pad4(n));
+  const gotDb = c.epilogue === 'biasGrad' ? await readFloats(gpu.device, db, 0, pad4(n)) : null;
   const err = await gpu.device.popErrorScope();
   expect(err?.message).toBeUndefined();
   // Epilogue on the reference.
@@ -89,7 +93,14 @@ async function run(c: Case, variant: Variant) {
       default: return v;
     }
   });
-  return { ...compareArrays(got, expected, atol * Math.sqrt(k), rtol), got };
+  const result = { ...compareArrays(got, expected, atol * Math.sqrt(k), rtol), got, gotDb, bBuffer };
+  if (gotDb) {
+    // db = Σ_r B[r, :] (B is (k, n) here), the padding columns zero.
+    const refDb = Float64Array.from({ length: pad4(n) }, (_, j) => (j < n ? Array.from({ length: k }, (_, r) => b[r * n + j]).reduce((x, y) => x + y, 0) : 0));
+    const dbCheck = compareArrays(gotDb, refDb, atol * Math.sqrt(k), rtol);
+    if (!dbCheck.ok) return { ...result, ok: false, maxDiff: dbCheck.maxDiff, gpu: dbCheck.gpu, ref: dbCheck.ref };
+  }
+  return result;
 }
 
 /** Every variant this device can run (the subgroup ones where it has subgroups of 4, as SwiftShader does). */
@@ -106,6 +117,8 @@ describe('matmul vs CPU reference', () => {
     { layout: 'nn', m: 5, k: 7, n: 3, epilogue: 'biasSigmoid' },
     { layout: 'tn', m: 30, k: 37, n: 10, epilogue: 'none' },
     { layout: 'tn', m: 66, k: 19, n: 41, epilogue: 'none' },
+    { layout: 'tn', m: 30, k: 37, n: 10, epilogue: 'biasGrad' },
+    { layout: 'tn', m: 66, k: 19, n: 41, epilogue: 'biasGrad' },
     { layout: 'nt', m: 37, k: 10, n: 30, epilogue: 'reluMask' },
     { layout: 'nt', m: 19, k: 33, n: 66, epilogue: 'none' },
     { layout: 'nt', m: 21, k: 12, n: 14, epilogue: 'sigmoidGrad' },
@@ -135,6 +148,26 @@ describe('matmul vs CPU reference', () => {
       for (const v of rest) expect(Array.from((await run(c, v)).got), `variant ${v.name} vs ${first.name}`).toEqual(Array.from(base));
     });
   }
+});
+
+describe('the fused bias gradient (tn, epilogue biasGrad)', () => {
+  it('adds the rows in the order the bias-grad kernel does: the same bits', async () => {
+    const gpu = await testGpu();
+    const { ctx } = await context();
+    const c: Case = { layout: 'tn', m: 66, k: 19, n: 41, epilogue: 'biasGrad' };
+    for (const v of await deviceVariants()) {
+      const r = await run(c, v);
+      const db = emptyBuffer(gpu.device, pad4(c.n));
+      const d = await new BiasGrad(ctx).plan({ rows: c.k, cols: pad4(c.n) }, { dy: { buffer: r.bBuffer }, db: { buffer: db } }, 'test.biasGrad');
+      await runDispatches(gpu.device, [d]);
+      expect(Array.from(r.gotDb!), `variant ${v.name}`).toEqual(Array.from(await readFloats(gpu.device, db, 0, pad4(c.n))));
+    }
+  });
+
+  it('is refused outside the tn layout', async () => {
+    const { mm } = await context();
+    expect(() => mm.validate({ layout: 'nn', rows: 4, cols: 4, inner: 4, epilogue: 'biasGrad' })).toThrow(/tn layout/);
+  });
 });
 
 describe('matmul variant choice', () => {

@@ -5,11 +5,12 @@ import { packStruct, uniformBuffer } from './buffers';
 import type { KernelContext } from './context';
 import { grid, type Dispatch } from './dispatch';
 
-export const MatmulBindings = { params: 0, a: 1, b: 2, c: 3, aux: 4 } as const;
+export const MatmulBindings = { params: 0, a: 1, b: 2, c: 3, aux: 4, db: 5 } as const;
 
 export type MatmulLayout = 'nn' | 'tn' | 'nt';
 
-export const Epilogue = { none: 0, bias: 1, biasRelu: 2, reluMask: 3, biasSigmoid: 4, sigmoidGrad: 5 } as const;
+/** Fused epilogues (see the shaders' header); biasGrad (tn only) also writes B's column sums to `db`. */
+export const Epilogue = { none: 0, bias: 1, biasRelu: 2, reluMask: 3, biasSigmoid: 4, sigmoidGrad: 5, biasGrad: 6 } as const;
 export type EpilogueName = keyof typeof Epilogue;
 
 /** rows × vec4-columns per invocation (thread blocks) or per lane (subgroup blocks); see scripts/gen-matmul.mjs. */
@@ -48,6 +49,8 @@ export interface MatmulOperands {
   c: GPUBufferBinding;
   /** Bias (epilogues bias*), or the forward activation (reluMask, sigmoidGrad). */
   aux?: GPUBufferBinding;
+  /** The bias gradient (epilogue biasGrad): cols floats. */
+  db?: GPUBufferBinding;
 }
 
 /** Picks a variant for a problem among candidates (the autotuner); see src/gpu/autotune.ts. */
@@ -112,15 +115,18 @@ export function candidates(subgroups: boolean): Variant[] {
   return subgroups ? [...subgroupVariants, ...threadVariants] : [...threadVariants];
 }
 
+/** Invocations a launch should have at least, so that its workgroups spread over every core. */
+const enoughInvocations = 128;
+
 /**
- * The default variant: the largest block whose tiles still give two cores ≥ 32 invocations of work
- * (subgroup blocks first where the device has them: they share loads, measured 1.2–1.5× faster).
+ * The default variant: the largest block that still launches enough invocations to keep every core
+ * busy (subgroup blocks first where the device has them: they share loads, measured 1.2–1.5× faster).
  */
 export function heuristicVariant(p: MatmulProblem, subgroups = false): Variant {
   if (subgroups) {
     for (const b of [[16, 1], [8, 1]] as const) {
       const v = subgroupVariant(b);
-      if (invocations(p, v) >= 64) return v;
+      if (invocations(p, v) >= 4 * enoughInvocations) return v;
     }
   }
   return threadVariant(heuristicBlock(p));
@@ -128,12 +134,15 @@ export function heuristicVariant(p: MatmulProblem, subgroups = false): Variant {
 
 /** The default thread block (see heuristicVariant). */
 export function heuristicBlock(p: MatmulProblem): Block {
-  const cols4 = p.cols / 4;
   for (const b of [[8, 2], [4, 2], [8, 1], [4, 1]] as const) {
-    const tiles = Math.ceil(p.rows / b[0]) * Math.ceil(cols4 / b[1]);
-    if (tiles >= 32 && (p.layout !== 'tn' || p.rows % 4 === 0)) return b;
+    if (tileCount(p, threadVariant(b)) >= enoughInvocations) return b;
   }
   return [4, 1];
+}
+
+/** Invocations per workgroup: 64, or 16 for small launches so that they still spread over the cores. */
+export function workgroupSize(p: MatmulProblem, v: Variant): number {
+  return invocations(p, v) >= 1024 ? WorkgroupSize : 16;
 }
 
 /** 2·rows·cols·inner: the reduction length is `inner` in every layout. */
@@ -147,16 +156,20 @@ export class Matmul {
   readonly subgroups: boolean;
   /** Choices being tuned, so that two plans of one problem wait for one tuning. */
   private readonly tuning = new Map<string, Promise<Variant>>();
+  /** Bound at `db` when the epilogue writes none (a writable binding may not share the read-only dummy). */
+  private readonly dummyOut: GPUBuffer;
 
   constructor(private readonly ctx: KernelContext) {
-    this.layout = ctx.cache.layout('Matmul.layout', ['uniform', 'read', 'read', 'rw', 'read']);
+    this.layout = ctx.cache.layout('Matmul.layout', ['uniform', 'read', 'read', 'rw', 'read', 'rw']);
     this.subgroups = subgroupsOfFour(ctx.device);
+    this.dummyOut = ctx.device.createBuffer({ label: 'Matmul.dummyOut', size: 16, usage: GPUBufferUsage.STORAGE });
   }
 
   validate(p: MatmulProblem): void {
     if (p.cols % 4 !== 0) throw new Error(`matmul: columns ${p.cols} are not padded to a multiple of 4`);
     if (p.layout !== 'tn' && p.inner % 4 !== 0) throw new Error(`matmul ${p.layout}: inner ${p.inner} is not a multiple of 4`);
     if (p.layout === 'tn' && p.rows % 4 !== 0) throw new Error(`matmul tn: rows ${p.rows} are not a multiple of 4`);
+    if (p.epilogue === 'biasGrad' && p.layout !== 'tn') throw new Error(`matmul ${p.layout}: the biasGrad epilogue needs the tn layout`);
   }
 
   /**
@@ -170,13 +183,14 @@ export class Matmul {
     const pipeline = await this.ctx.cache.pipeline({
       shader: v.kind === 'subgroup' ? 'matmul-subgroup' : 'matmul',
       entry: `matmul_${p.layout}_${v.name}`,
-      constants: { WorkgroupSize, Epilogue: Epilogue[p.epilogue] },
+      constants: { WorkgroupSize: workgroupSize(p, v), Epilogue: Epilogue[p.epilogue] },
       layouts: [this.layout],
     });
     const inner = p.layout === 'tn' ? p.inner : p.inner / 4;
     const params = uniformBuffer(this.ctx.device, `${label}.params`, packStruct([[p.rows, 'u'], [p.cols / 4, 'u'], [inner, 'u']]));
-    const bindGroup = this.ctx.bindGroup(`${label}.bindGroup`, this.layout, [params, ops.a, ops.b, ops.c, ops.aux ?? this.ctx.dummy]);
-    const workgroups = grid(Math.ceil(invocations(p, v) / WorkgroupSize));
+    if (p.epilogue === 'biasGrad' && !ops.db) throw new Error(`${label}: the biasGrad epilogue needs a db operand`);
+    const bindGroup = this.ctx.bindGroup(`${label}.bindGroup`, this.layout, [params, ops.a, ops.b, ops.c, ops.aux ?? this.ctx.dummy, ops.db ?? this.dummyOut]);
+    const workgroups = grid(Math.ceil(invocations(p, v) / workgroupSize(p, v)));
     return { label, family: 'matmul', pipeline, bindGroup, workgroups, flops: matmulFlops(p), variant: v.name };
   }
 

@@ -17,6 +17,7 @@ import type { Architecture } from './architecture';
 import { destroySplit, maxChunkBytes, uploadAffine, uploadSplit, type GpuSplit } from './gpu-dataset';
 import { fromArena, toArena } from './params';
 import { newTraffic, profileStep } from './gpu-perf';
+import { HostPacer } from './host-pacer';
 import type { DispatchTiming } from '../gpu/profiler';
 
 /** Ranges of steps the trainer may have in flight at once (the staging ring holds one more). */
@@ -36,6 +37,8 @@ export interface GpuBackendOptions {
   seed?: number;
   /** Largest validation batch (default: as many as fit a 64 MiB activation budget, ≤ 4,096). */
   valBatch?: number;
+  /** Sleep through most of each range before awaiting it (Dawn in Node; see host-pacer.ts). */
+  paceHost?: boolean;
   /** Largest data chunk in bytes (tests shrink it to exercise the split across buffers). */
   maxChunkBytes?: number;
 }
@@ -44,6 +47,7 @@ export class GpuBackend implements Backend {
   readonly description: string;
   /** Host↔GPU traffic so far (the performance figures: per epoch, per step). */
   readonly traffic = newTraffic();
+  private readonly pacer: HostPacer;
   private readonly device: GPUDevice;
   private readonly buffers: GPUBuffer[] = [];
   private readonly splits: GpuSplit[] = [];
@@ -68,6 +72,7 @@ export class GpuBackend implements Backend {
   private constructor(private readonly o: GpuBackendOptions, readonly valBatch: number) {
     this.device = o.kc.device;
     this.description = o.description;
+    this.pacer = new HostPacer(o.paceHost ?? false);
     const n = o.data.train.count;
     this.stepsPerEpoch = Math.ceil(n / o.batchSize);
     this.lastRows = n - (this.stepsPerEpoch - 1) * o.batchSize;
@@ -180,7 +185,9 @@ export class GpuBackend implements Backend {
     this.device.queue.submit([enc.finish()]);
     this.traffic.submits++;
     this.traffic.mapAsyncs++;
+    const { start } = await this.pacer.submitted(to - from);
     await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+    this.pacer.done(to - from, start);
     const sums = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
     staging.unmap();
     const rows = Uint32Array.from({ length: to - from }, (_, i) => (from + i === this.stepsPerEpoch - 1 ? this.lastRows : this.o.batchSize));

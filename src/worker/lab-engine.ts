@@ -56,6 +56,8 @@ export interface Platform {
   runOnnx?: OnnxRunner;
   /** Where autotuned matmul choices are cached per adapter; absent, runs use the fixed heuristic (tests). */
   kernelChoices?: ChoiceStore;
+  /** Sleep through most of each range of steps before awaiting it (Dawn in Node polls in a busy loop). */
+  paceHost?: boolean;
 }
 
 /** Validation examples an ONNX export is checked on. */
@@ -198,7 +200,7 @@ export class LabEngine implements EngineApi {
     let backend: Backend;
     let perf: PerfTracker | undefined;
     if (this.kc && this.gpu) {
-      const gpuBackend = await GpuBackend.create({ kc: this.kc, description: `webgpu: ${this.gpu.description}`, ...runOptions });
+      const gpuBackend = await GpuBackend.create({ kc: this.kc, description: `webgpu: ${this.gpu.description}`, ...runOptions, paceHost: this.platform.paceHost });
       backend = gpuBackend;
       // Profiled before the weights are written: the profiled step's updates are overwritten below.
       perf = new PerfTracker(gpuBackend, { adapter: this.gpu.description, model: config.model, batchSize: config.batchSize }, this.tuner ?? undefined);

@@ -1,7 +1,7 @@
 // Dense layer on the GPU, with the following activation fused into its forward epilogue and the
 // producer's activation derivative fused into its input-gradient epilogue.
 //   forward:  Y = act(X·W + b)                        (nn)
-//   backward: dW = Xᵀ·dZ (tn), db = Σ_b dZ, dX = (dZ·Wᵀ) ⊙ act'_producer (nt)
+//   backward: dW = Xᵀ·dZ with db = Σ_b dZ fused (tn), dX = (dZ·Wᵀ) ⊙ act'_producer (nt)
 // The sigmoid epilogue writes sigmoid(0) = 0.5 into padding columns, so the network fuses a sigmoid only
 // when `out` is a multiple of 4 (no padding); otherwise a standalone activation op follows.
 import type { Dispatch } from '../../gpu/dispatch';
@@ -49,13 +49,13 @@ export class DenseOp implements GpuOp {
     if (!this.dOut) throw new Error(`layers.${this.index}: built without gradients`);
     const label = `layers.${this.index}.backward`;
     const dZ = { buffer: this.dOut.buffer };
+    // dW and db in one dispatch: the tn product's biasGrad epilogue sums dZ's rows beside it.
     const list: Dispatch[] = [
       await this.ctx.matmul.plan(
-        { layout: 'tn', rows: this.input.act.stride, cols: this.out.stride, inner: rows, epilogue: 'none' },
-        { a: { buffer: this.input.act.buffer }, b: dZ, c: this.binding(this.ctx.grads, 'weight') },
+        { layout: 'tn', rows: this.input.act.stride, cols: this.out.stride, inner: rows, epilogue: 'biasGrad' },
+        { a: { buffer: this.input.act.buffer }, b: dZ, c: this.binding(this.ctx.grads, 'weight'), db: this.binding(this.ctx.grads, 'bias') },
         `${label}.dW`,
       ),
-      await this.ctx.biasGrad.plan({ rows, cols: this.out.stride }, { dy: dZ, db: this.binding(this.ctx.grads, 'bias') }, `${label}.db`),
     ];
     if (this.input.grad) {
       list.push(

@@ -1,0 +1,128 @@
+// `classifier-lab bench`: the engine benchmark, headless on Dawn (the browser benchmark against
+// TensorFlow.js is `npm run bench`, bench/README.md). Each model trains one epoch from the same seeded
+// init, `reps` times after a warm-up; it prints the median examples/s, epoch seconds, validation
+// accuracy, the structural figures and the per-kernel GPU time as a table, then one JSON line.
+import { parseArgs } from 'node:util';
+import { candidates, Matmul, type MatmulProblem } from '../gpu/matmul';
+import { timeVariants } from '../gpu/autotune';
+import { KernelContext } from '../gpu/context';
+import { acquireNodeGpu } from '../gpu/node-gpu';
+import { defaultConfig, type ModelName, type TrainConfig } from '../model/config';
+import type { EpochSummary } from '../model/metrics';
+import { LabEngine } from '../worker/lab-engine';
+import type { PerfReport } from '../worker/protocol';
+import { num } from './args';
+import { fileChoiceStore } from './kernel-cache';
+import { nodePlatform } from './node-platform';
+import { benchTable, kernelTable, median, type ModelFigures } from './bench-format';
+
+export const benchUsage = `usage:
+  classifier-lab bench [--models softmax,mlp] [--reps 3] [--limit N] [--warmup-limit 4096] [--no-autotune] [--matmul]
+    Trains each model for one epoch (on the first N examples with --limit), reps times after a warm-up,
+    and prints a table and one JSON line. --matmul also times every matmul variant standalone.
+`;
+
+const options = {
+  models: { type: 'string' },
+  reps: { type: 'string' },
+  limit: { type: 'string' },
+  'warmup-limit': { type: 'string' },
+  'no-autotune': { type: 'boolean' },
+  matmul: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+/** One epoch of `model` from its seeded init; resolves with the epoch's summary. */
+async function oneEpoch(engine: LabEngine, config: TrainConfig): Promise<EpochSummary> {
+  let summary: EpochSummary | undefined;
+  let failure = '';
+  await engine.train({ ...config, epochs: 1 }, {
+    metric: () => {},
+    progress: () => {},
+    status: (s, m) => {
+      if (s === 'diverged' || s === 'error') failure = m ?? s;
+    },
+    epoch: (e) => (summary = e),
+  }, false);
+  if (failure || !summary) throw new Error(`bench: ${config.model} did not finish its epoch${failure ? `: ${failure}` : ''}`);
+  return summary;
+}
+
+/** Standalone GFLOP/s of every variant on the MLP's two large products (the kernels' ceiling here). */
+async function standaloneMatmul(): Promise<string> {
+  const r = await acquireNodeGpu();
+  if (!r.ok) throw new Error(r.failure.message);
+  const kc = new KernelContext(r.gpu.device);
+  const vs = candidates(new Matmul(kc).subgroups);
+  const problems: MatmulProblem[] = [
+    { layout: 'nn', rows: 256, cols: 256, inner: 784, epilogue: 'biasRelu' },
+    { layout: 'tn', rows: 784, cols: 256, inner: 256, epilogue: 'none' },
+  ];
+  const lines: string[] = [];
+  for (const p of problems) {
+    const times = await timeVariants(kc, p, vs, 3);
+    const flops = 2 * p.rows * p.cols * p.inner;
+    const row = Object.entries(times).sort((a, b) => a[1] - b[1]).map(([n, ms]) => `${n} ${(flops / ms / 1e6).toFixed(2)}`);
+    lines.push(`standalone ${p.layout} ${p.rows}×${p.cols}×${p.inner} GFLOP/s: ${row.join(', ')}`);
+  }
+  r.gpu.device.destroy();
+  return lines.join('\n');
+}
+
+export async function bench(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  if (values.help) {
+    process.stdout.write(benchUsage);
+    return;
+  }
+  const models = (values.models ?? 'softmax,mlp').split(',').map((m) => m.trim()) as ModelName[];
+  const reps = values.reps ? num('reps', values.reps) : 3;
+  const limit = values.limit ? num('limit', values.limit) : undefined;
+  const warmupLimit = values['warmup-limit'] ? num('warmup-limit', values['warmup-limit']) : 4096;
+  const engine = new LabEngine({ ...nodePlatform(), kernelChoices: values['no-autotune'] ? undefined : fileChoiceStore() });
+  const figures: Record<string, ModelFigures> = {};
+  const reports: Record<string, PerfReport> = {};
+  let adapter = '';
+  try {
+    adapter = (await engine.init()).adapter;
+    process.stderr.write(`adapter: ${adapter}\n`);
+    await engine.loadBuiltin('fashion-mnist');
+    for (const model of models) {
+      const config: TrainConfig = { ...defaultConfig, hidden: [...defaultConfig.hidden], model, limit };
+      process.stderr.write(`${model}: warm-up on ${warmupLimit} examples\n`);
+      await oneEpoch(engine, { ...config, limit: Math.min(limit ?? Infinity, warmupLimit) });
+      const runs: EpochSummary[] = [];
+      for (let i = 0; i < reps; i++) {
+        const e = await oneEpoch(engine, config);
+        process.stderr.write(`${model} rep ${i + 1}/${reps}: ${e.examples_per_s.toFixed(0)} examples/s, val acc ${e.val_acc.toFixed(4)}\n`);
+        runs.push(e);
+      }
+      const report = await engine.profile();
+      if (report) reports[model] = report;
+      figures[model] = {
+        examplesPerSecond: median(runs.map((e) => e.examples_per_s)),
+        epochSeconds: median(runs.map((e) => e.seconds)),
+        valAcc: runs[runs.length - 1].val_acc,
+        report,
+      };
+    }
+  } finally {
+    engine.destroy();
+  }
+  process.stdout.write(`${benchTable(figures)}\n`);
+  for (const [model, r] of Object.entries(reports)) process.stdout.write(`\n${kernelTable(model, r)}\n`);
+  if (values.matmul) process.stdout.write(`\n${await standaloneMatmul()}\n`);
+  const json = {
+    adapter,
+    models: Object.fromEntries(Object.entries(figures).map(([m, f]) => [m, {
+      lab: Math.round(f.examplesPerSecond),
+      lab_val_acc: f.valAcc,
+      epoch_seconds: f.epochSeconds,
+      dispatches_per_step: f.report?.dispatchesPerStep ?? null,
+      submits_per_epoch: f.report?.epoch?.submits ?? null,
+      map_async_per_epoch: f.report?.epoch?.mapAsyncs ?? null,
+      bytes_uploaded_per_epoch: f.report?.epoch?.bytesUploaded ?? null,
+    }])),
+  };
+  process.stdout.write(`${JSON.stringify(json)}\n`);
+}
