@@ -126,6 +126,43 @@ describe('the picker, the options and what is not a dataset', () => {
     expect([card.train, card.val, card.shape, card.classes]).toEqual(['108', '12', '4', '3']);
   });
 
+  it('shows the progress of a large file while the worker parses it', async () => {
+    const page = await open('?model=softmax');
+    // A 24 MB CSV made in the page; an animation-frame loop records the drop zone's progress bar meanwhile.
+    const seen = await page.evaluate(async () => {
+      const parts = ['a,b,c,d,e,f,g,h,label\n'];
+      for (let i = 0, size = 0; size < 24 * 1024 * 1024; i++) {
+        const line = `${i % 97},${i % 89},${i % 83},${i % 79},${i % 73},${i % 71},${i % 67},${i % 61},${i % 5}\n`;
+        parts.push(line);
+        size += line.length;
+      }
+      const dt = new DataTransfer();
+      dt.items.add(new File(parts, 'big.csv'));
+      const app = document.querySelector('lab-app')!;
+      const zone = () => app.shadowRoot!.querySelector('drop-zone')!.shadowRoot!;
+      const frames: { value: number; text: string }[] = [];
+      const done = new Promise<void>((resolve) => {
+        const frame = () => {
+          const bar = zone().querySelector('progress');
+          if (bar) frames.push({ value: bar.value, text: zone().querySelector('.progress span')!.textContent!.trim() });
+          const d = app.store!.state.dataset;
+          if (d.state === 'ready' && d.summary.name === 'big' && !app.store!.state.loading) resolve();
+          else requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      });
+      app.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, composed: true, cancelable: true }));
+      await done;
+      return frames;
+    });
+    const partial = seen.filter((f) => f.value > 0 && f.value < 100);
+    expect(partial.length, JSON.stringify(seen.slice(0, 5))).toBeGreaterThan(0);
+    expect(partial[0].text).toMatch(/^Loading big\.csv… \d+ %$/);
+    expect(partial.map((f) => f.value)).toEqual([...partial.map((f) => f.value)].sort((x, y) => x - y));
+    expect(await page.getByTestId('load-progress').count()).toBe(0);
+    expect((await cardFields(page)).classes).toBe('5');
+  });
+
   it('switches to the built-in MNIST and back', async () => {
     const page = await open('?model=softmax');
     await page.getByTestId('builtin-select').selectOption('mnist');
