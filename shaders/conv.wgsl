@@ -1,104 +1,184 @@
-// Conv2d computed directly (no im2col matrix): PyTorch's cross-correlation with square kernels, stride and
-// zero padding. Activations are NCHW per example with a padded row stride (zeros past C·H·W); the weight
-// sits in the arena as (Kp, Cp) = (pad4(Cin·k²), pad4(Cout)), row kk = ci·k² + ky·k + kx, so one vec4
-// load gives four output channels' weights.
-//   conv_forward:        y[b, o, i, j] = act(bias[o] + Σ_{ci,ky,kx} w[kk, o] · x[b, ci, i·s−pad+ky, j·s−pad+kx])
+// Conv2d computed directly (no im2col matrix), register-blocked: PyTorch's cross-correlation with square
+// kernels, stride and zero padding. Activations are NCHW per example with a padded row stride (zeros
+// past C·H·W); a weight sits in the arena as (Kp, Cp) = (pad4(Cin·k²), pad4(Cout)), row
+// kk = ci·k² + ky·k + kx, so one vec4 load gives four output channels' weights.
+//   conv_forward:        y[b, o, i, j] = act(bias[o] + Σ_{c,ky,kx} w[c·k² + ky·k + kx, o] · x[b, c, i·s−pad+ky, j·s−pad+kx])
 //   to_pixels:           dY (NCHW) → dYp (B·P, Cp): pixel-major, four channels a vec4, zeros past Cout
-//   weight_grad_partial: partial[t, kk, o] = Σ_{e in chunk t} xcol[e, kk] · dYp[e, o]   (row kk = K: xcol ≡ 1, the bias)
+//   weight_grad_partial: partial[t, kk, o] = Σ_{(b, i) rows of chunk t} Σ_j xcol · dYp   (row kk = K: the bias)
 //   weight_grad_reduce:  dW[kk] = Σ_t partial[t, kk] (fixed order); db = Σ_t partial[t, K]
-//   input_grad:          dX[b, ci, y, x] = act'_in(Σ over outputs covering (y, x) of dYp[b, oy, ox] · w[kk]) (gather form)
+//   col_to_input:        dX[b, c, y, x] = act'_in(Σ over the outputs covering (y, x) of dcol[b, oy, ox, kk]),
+//                        where dcol = dYp · Wᵀ comes from the register-blocked matmul (nt)
 
 struct Params {
-  rows: u32,      // B
-  in_c: u32,      // Cin
+  rows: u32,       // B
+  in_c: u32,       // Cin
   in_h: u32,
   in_w: u32,
-  out_c: u32,     // Cout
+  out_c: u32,      // Cout
   out_h: u32,
   out_w: u32,
-  kernel: u32,    // k
+  kernel: u32,     // k
   stride: u32,
   padding: u32,
-  x_stride: u32,  // floats per example of x: pad4(Cin·H·W)
-  y_stride: u32,  // floats per example of y: pad4(Cout·OH·OW)
-  c4: u32,        // vec4s per weight row / pixel-major row: Cp / 4
-  chunks: u32,    // split of the B·P reduction in weight_grad_partial
-  chunk_len: u32, // positions per chunk
-  k_rows: u32,    // Kp: weight rows (pad4(Cin·k²))
+  src_stride: u32, // floats per example of x: pad4(Cin·H·W)
+  dst_stride: u32, // floats per example of y: pad4(Cout·OH·OW)
+  c4: u32,         // vec4s per weight row: pad4(Cout) / 4
+  chunks: u32,     // split of the weight-gradient reduction
+  chunk_rows: u32, // (b, output row) pairs per chunk
+  k_rows: u32,     // Kp: weight rows of the layer (pad4(Cin·k²))
 }
 
 override WorkgroupSize: u32 = 64;
-// The activation fused into this layer's output (common.wgsl ACT_*), and the producer's, whose
-// derivative the input gradient applies.
+// The activation fused into the output, and the producer's, whose derivative the input gradient applies.
 override Activation: u32 = 0;
 override InputActivation: u32 = 0;
 
 @group(0) @binding(0) var<uniform> params: Params;
-// x: (B, x_stride) the layer's input (the producer's output, after its activation)
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-// w: (Kp, c4) vec4s; bias: (c4,) vec4s — sub-ranges of the parameter arena
+// src: (B, src_stride) the layer's input x (the producer's output), or dY (to_pixels, dst_stride)
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+// w: (Kp, c4) vec4s, the weight in arena layout; bias: (c4,) vec4s
 @group(0) @binding(2) var<storage, read> w: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
-// y: (B, y_stride) the layer's output
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-// dy: (B, y_stride) gradient w.r.t. the output before this layer's activation
-@group(0) @binding(5) var<storage, read> dy: array<f32>;
-// dyp: (B·P, c4) vec4s, pixel-major copy of dy
+// dst: (B, dst_stride) y (forward), or (B, src_stride) dX (col_to_input)
+@group(0) @binding(4) var<storage, read_write> dst: array<f32>;
+// col: (B·P, Kp) the input-gradient columns dcol = dYp · Wᵀ
+@group(0) @binding(5) var<storage, read> col: array<f32>;
+// dyp: (B·P, c4) vec4s, pixel-major copy of dY
 @group(0) @binding(6) var<storage, read_write> dyp: array<vec4f>;
 // partials: (chunks, K + 1, c4) vec4s
 @group(0) @binding(7) var<storage, read_write> partials: array<vec4f>;
 // dw: (Kp, c4) vec4s; db: (c4,) vec4s — sub-ranges of the gradient arena
 @group(0) @binding(8) var<storage, read_write> dw: array<vec4f>;
 @group(0) @binding(9) var<storage, read_write> db: array<vec4f>;
-// dx: (B, x_stride) gradient w.r.t. the layer's input, before the producer's activation
-@group(0) @binding(10) var<storage, read_write> dx: array<f32>;
 
-fn pixels() -> u32 {
-  return params.out_h * params.out_w;
+// src at column ix of a row starting at `row`: 0 outside [0, in_w) (zero padding), never read out of range.
+fn src_at(row: u32, ix: i32) -> f32 {
+  let inside = ix >= 0 && ix < i32(params.in_w);
+  return select(0.0, src[row + u32(clamp(ix, 0, i32(params.in_w) - 1))], inside);
 }
 
-// x[b, ci, iy, ix] for a possibly out-of-range (padding) position: 0 outside the image.
-fn x_at(b: u32, ci: u32, iy: i32, ix: i32) -> f32 {
-  if (iy < 0 || ix < 0 || iy >= i32(params.in_h) || ix >= i32(params.in_w)) { return 0.0; }
-  return x[b * params.x_stride + (ci * params.in_h + u32(iy)) * params.in_w + u32(ix)];
+// y[b, 4q..4q+3, pixel] = act(v + bias); channels past out_c are skipped.
+fn emit4(b: u32, q: u32, pixel: u32, v: vec4f) {
+  let plane = params.out_h * params.out_w;
+  let at = b * params.dst_stride + 4u * q * plane + pixel;
+  let n = min(4u, params.out_c - min(4u * q, params.out_c));
+  let z = v + bias[q];
+  if (n > 0u) { dst[at] = activate(z.x, Activation); }
+  if (n > 1u) { dst[at + plane] = activate(z.y, Activation); }
+  if (n > 2u) { dst[at + 2u * plane] = activate(z.z, Activation); }
+  if (n > 3u) { dst[at + 3u * plane] = activate(z.w, Activation); }
 }
 
-// One invocation per (b, channel quad q, pixel p), pixels fastest so neighbours read neighbouring x.
+// Writes one pixel of a block: channels 4qa..4qa+3 and (when they exist) the next four.
+fn emit_pixel(b: u32, qa: u32, oy: u32, ox: u32, va: vec4f, vb: vec4f) {
+  if (ox >= params.out_w) { return; }
+  let pixel = oy * params.out_w + ox;
+  emit4(b, qa, pixel, va);
+  if (qa + 1u < params.c4) { emit4(b, qa + 1u, pixel, vb); }
+}
+
+// One invocation per (b, 8-channel block, output row, 4-pixel group), pixel groups fastest: four
+// neighbouring outputs share each loaded input (stride 1: one new load per tap) and each weight load
+// feeds eight channels.
 @compute @workgroup_size(WorkgroupSize)
 fn conv_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
-  let P = pixels();
-  if (t >= params.rows * params.c4 * P) { return; }
-  let p = t % P;
-  let q = (t / P) % params.c4;
-  let b = t / (P * params.c4);
-  let oy = i32(p / params.out_w) * i32(params.stride) - i32(params.padding);
-  let ox = i32(p % params.out_w) * i32(params.stride) - i32(params.padding);
+  let groups = (params.out_w + 3u) / 4u;
+  let blocks = (params.c4 + 1u) / 2u;
+  if (t >= params.rows * blocks * params.out_h * groups) { return; }
+  let g = t % groups;
+  let oy = (t / groups) % params.out_h;
+  let block = (t / (groups * params.out_h)) % blocks;
+  let b = t / (groups * params.out_h * blocks);
+  let qa = 2u * block;
+  let qb = min(qa + 1u, params.c4 - 1u);
   let k = params.kernel;
-  var acc = bias[q];
-  for (var ci = 0u; ci < params.in_c; ci++) {
+  let s = params.stride;
+  let ix0 = i32(4u * g * s) - i32(params.padding);
+  var a0 = vec4f(0.0); var b0 = vec4f(0.0);
+  var a1 = vec4f(0.0); var b1 = vec4f(0.0);
+  var a2 = vec4f(0.0); var b2 = vec4f(0.0);
+  var a3 = vec4f(0.0); var b3 = vec4f(0.0);
+  for (var c = 0u; c < params.in_c; c++) {
     for (var ky = 0u; ky < k; ky++) {
-      let row = (ci * k + ky) * k;
-      for (var kx = 0u; kx < k; kx++) {
-        acc += x_at(b, ci, oy + i32(ky), ox + i32(kx)) * w[(row + kx) * params.c4 + q];
+      let iy = i32(oy * s + ky) - i32(params.padding);
+      if (iy < 0 || iy >= i32(params.in_h)) { continue; }
+      let row = b * params.src_stride + (c * params.in_h + u32(iy)) * params.in_w;
+      let wrow = (c * k + ky) * k;
+      if (s == 1u && k == 5u) {
+        // LeNet's 5×5 at stride 1, unrolled (SwiftShader does not unroll loops): eight inputs and ten
+        // weight loads feed forty vec4 products.
+        let x0 = src_at(row, ix0);
+        let x1 = src_at(row, ix0 + 1);
+        let x2 = src_at(row, ix0 + 2);
+        let x3 = src_at(row, ix0 + 3);
+        let x4 = src_at(row, ix0 + 4);
+        let x5 = src_at(row, ix0 + 5);
+        let x6 = src_at(row, ix0 + 6);
+        let x7 = src_at(row, ix0 + 7);
+        let c4 = params.c4;
+        let wi = wrow * c4;
+        let w0a = w[wi + qa]; let w0b = w[wi + qb];
+        let w1a = w[wi + c4 + qa]; let w1b = w[wi + c4 + qb];
+        let w2a = w[wi + 2u * c4 + qa]; let w2b = w[wi + 2u * c4 + qb];
+        let w3a = w[wi + 3u * c4 + qa]; let w3b = w[wi + 3u * c4 + qb];
+        let w4a = w[wi + 4u * c4 + qa]; let w4b = w[wi + 4u * c4 + qb];
+        a0 += x0 * w0a + x1 * w1a + x2 * w2a + x3 * w3a + x4 * w4a;
+        b0 += x0 * w0b + x1 * w1b + x2 * w2b + x3 * w3b + x4 * w4b;
+        a1 += x1 * w0a + x2 * w1a + x3 * w2a + x4 * w3a + x5 * w4a;
+        b1 += x1 * w0b + x2 * w1b + x3 * w2b + x4 * w3b + x5 * w4b;
+        a2 += x2 * w0a + x3 * w1a + x4 * w2a + x5 * w3a + x6 * w4a;
+        b2 += x2 * w0b + x3 * w1b + x4 * w2b + x5 * w3b + x6 * w4b;
+        a3 += x3 * w0a + x4 * w1a + x5 * w2a + x6 * w3a + x7 * w4a;
+        b3 += x3 * w0b + x4 * w1b + x5 * w2b + x6 * w3b + x7 * w4b;
+      } else if (s == 1u) {
+        // A sliding window: the four pixels' inputs for tap kx are x[ix0 + kx + j].
+        var x0 = src_at(row, ix0);
+        var x1 = src_at(row, ix0 + 1);
+        var x2 = src_at(row, ix0 + 2);
+        var x3 = src_at(row, ix0 + 3);
+        for (var kx = 0u; kx < k; kx++) {
+          let wa = w[(wrow + kx) * params.c4 + qa];
+          let wb = w[(wrow + kx) * params.c4 + qb];
+          a0 += x0 * wa; b0 += x0 * wb;
+          a1 += x1 * wa; b1 += x1 * wb;
+          a2 += x2 * wa; b2 += x2 * wb;
+          a3 += x3 * wa; b3 += x3 * wb;
+          x0 = x1; x1 = x2; x2 = x3;
+          x3 = src_at(row, ix0 + i32(kx) + 4);
+        }
+      } else {
+        for (var kx = 0u; kx < k; kx++) {
+          let wa = w[(wrow + kx) * params.c4 + qa];
+          let wb = w[(wrow + kx) * params.c4 + qb];
+          let x0 = src_at(row, ix0 + i32(kx));
+          let x1 = src_at(row, ix0 + i32(kx + s));
+          let x2 = src_at(row, ix0 + i32(kx + 2u * s));
+          let x3 = src_at(row, ix0 + i32(kx + 3u * s));
+          a0 += x0 * wa; b0 += x0 * wb;
+          a1 += x1 * wa; b1 += x1 * wb;
+          a2 += x2 * wa; b2 += x2 * wb;
+          a3 += x3 * wa; b3 += x3 * wb;
+        }
       }
     }
   }
-  let base = b * params.y_stride + p;
-  for (var l = 0u; l < 4u; l++) {
-    let o = 4u * q + l;
-    if (o < params.out_c) { y[base + o * P] = activate(acc[l], Activation); }
+  emit_pixel(b, qa, oy, 4u * g, a0, b0);
+  emit_pixel(b, qa, oy, 4u * g + 1u, a1, b1);
+  emit_pixel(b, qa, oy, 4u * g + 2u, a2, b2);
+  emit_pixel(b, qa, oy, 4u * g + 3u, a3, b3);
+  // The row's padding past out_c·P stays zero.
+  let used = params.out_c * params.out_h * params.out_w;
+  if (t % (blocks * params.out_h * groups) == 0u) {
+    for (var p = used; p < params.dst_stride; p++) { dst[b * params.dst_stride + p] = 0.0; }
   }
-  // The row's padding past Cout·P stays zero.
-  let used = params.out_c * P;
-  if (q == 0u && used + p < params.y_stride) { y[b * params.y_stride + used + p] = 0.0; }
 }
 
 // One invocation per (b·P + p, channel quad q).
 @compute @workgroup_size(WorkgroupSize)
 fn to_pixels(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
-  let P = pixels();
+  let P = params.out_h * params.out_w;
   if (t >= params.rows * P * params.c4) { return; }
   let q = t % params.c4;
   let e = t / params.c4;
@@ -107,44 +187,81 @@ fn to_pixels(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
   var v = vec4f(0.0);
   for (var l = 0u; l < 4u; l++) {
     let o = 4u * q + l;
-    if (o < params.out_c) { v[l] = dy[b * params.y_stride + o * P + p]; }
+    if (o < params.out_c) { v[l] = src[b * params.dst_stride + o * P + p]; }
   }
   dyp[t] = v;
 }
 
-// One invocation per (chunk, weight row kk ≤ K, channel quad q), q fastest; kk = K is the bias row.
+// One invocation per (chunk, slot, channel quad q), q fastest. A slot is (c, ky, 4-tap group of kx): four
+// weight rows sharing each loaded input; the last slot is the bias row. A chunk is a run of (b, output
+// row) pairs, and along a row the taps' inputs slide (stride 1: one new load per output pixel).
 @compute @workgroup_size(WorkgroupSize)
 fn weight_grad_partial(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
   let k = params.kernel;
-  let kk_count = params.in_c * k * k + 1u;
-  if (t >= params.chunks * kk_count * params.c4) { return; }
+  let taps = (k + 3u) / 4u;
+  let slots = params.in_c * k * taps + 1u;
+  if (t >= params.chunks * slots * params.c4) { return; }
   let q = t % params.c4;
-  let kk = (t / params.c4) % kk_count;
-  let chunk = t / (params.c4 * kk_count);
-  let is_bias = kk == kk_count - 1u;
-  let ci = kk / (k * k);
-  let ky = i32((kk / k) % k) - i32(params.padding);
-  let kx = i32(kk % k) - i32(params.padding);
-  let P = pixels();
-  let total = params.rows * P;
-  let start = chunk * params.chunk_len;
-  let end = min(total, start + params.chunk_len);
-  var acc = vec4f(0.0);
-  var b = start / P;
-  var p = start % P;
-  for (var e = start; e < end; e++) {
-    var xv = 1.0;
-    if (!is_bias) {
-      let oy = i32(p / params.out_w) * i32(params.stride);
-      let ox = i32(p % params.out_w) * i32(params.stride);
-      xv = x_at(b, ci, oy + ky, ox + kx);
+  let slot = (t / params.c4) % slots;
+  let chunk = t / (params.c4 * slots);
+  let kk_count = params.in_c * k * k;
+  let P = params.out_h * params.out_w;
+  let first = chunk * params.chunk_rows;
+  let last = min(params.rows * params.out_h, first + params.chunk_rows);
+  let base = (chunk * (kk_count + 1u)) * params.c4 + q;
+  if (slot == slots - 1u) {
+    var acc = vec4f(0.0);
+    for (var r = first; r < last; r++) {
+      let e0 = (r / params.out_h) * P + (r % params.out_h) * params.out_w;
+      for (var ox = 0u; ox < params.out_w; ox++) { acc += dyp[(e0 + ox) * params.c4 + q]; }
     }
-    acc += xv * dyp[e * params.c4 + q];
-    p++;
-    if (p == P) { p = 0u; b++; }
+    partials[base + kk_count * params.c4] = acc;
+    return;
   }
-  partials[t] = acc;
+  let c = slot / (k * taps);
+  let ky = (slot / taps) % k;
+  let kx0 = 4u * (slot % taps);
+  let s = params.stride;
+  var d0 = vec4f(0.0);
+  var d1 = vec4f(0.0);
+  var d2 = vec4f(0.0);
+  var d3 = vec4f(0.0);
+  for (var r = first; r < last; r++) {
+    let b = r / params.out_h;
+    let oy = r % params.out_h;
+    let iy = i32(oy * s + ky) - i32(params.padding);
+    if (iy < 0 || iy >= i32(params.in_h)) { continue; }
+    let row = b * params.src_stride + (c * params.in_h + u32(iy)) * params.in_w;
+    let e0 = b * P + oy * params.out_w;
+    let ix0 = i32(kx0) - i32(params.padding);
+    var x0 = src_at(row, ix0);
+    var x1 = src_at(row, ix0 + 1);
+    var x2 = src_at(row, ix0 + 2);
+    var x3 = src_at(row, ix0 + 3);
+    for (var ox = 0u; ox < params.out_w; ox++) {
+      let g = dyp[(e0 + ox) * params.c4 + q];
+      d0 += x0 * g;
+      d1 += x1 * g;
+      d2 += x2 * g;
+      d3 += x3 * g;
+      let next = ix0 + i32((ox + 1u) * s);
+      if (s == 1u) {
+        x0 = x1; x1 = x2; x2 = x3;
+        x3 = src_at(row, next + 3);
+      } else {
+        x0 = src_at(row, next);
+        x1 = src_at(row, next + 1);
+        x2 = src_at(row, next + 2);
+        x3 = src_at(row, next + 3);
+      }
+    }
+  }
+  let kk = (c * k + ky) * k + kx0;
+  partials[base + kk * params.c4] = d0;
+  if (kx0 + 1u < k) { partials[base + (kk + 1u) * params.c4] = d1; }
+  if (kx0 + 2u < k) { partials[base + (kk + 2u) * params.c4] = d2; }
+  if (kx0 + 3u < k) { partials[base + (kk + 3u) * params.c4] = d3; }
 }
 
 // One invocation per (weight row kk ≤ Kp, channel quad q): partial sums added in chunk order.
@@ -156,43 +273,44 @@ fn weight_grad_reduce(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wo
   let kk = t / params.c4;
   let K = params.in_c * params.kernel * params.kernel;
   // Rows K..Kp−1 are the weight's padding; row Kp stands for the bias (partial row K).
-  let src = select(kk, K, kk == params.k_rows);
+  let src_row = select(kk, K, kk == params.k_rows);
   var acc = vec4f(0.0);
   if (kk < K || kk == params.k_rows) {
-    for (var c = 0u; c < params.chunks; c++) { acc += partials[(c * (K + 1u) + src) * params.c4 + q]; }
+    for (var c = 0u; c < params.chunks; c++) { acc += partials[(c * (K + 1u) + src_row) * params.c4 + q]; }
   }
   if (kk == params.k_rows) { db[q] = acc; } else { dw[t] = acc; }
 }
 
-// One invocation per input element (b, j < x_stride).
+// One invocation per input element (b, j < src_stride): the columns of every output whose window covers
+// it, added in (ky, kx) order (no atomics). src = x, for the producer's activation derivative.
 @compute @workgroup_size(WorkgroupSize)
-fn input_grad(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+fn col_to_input(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
-  if (t >= params.rows * params.x_stride) { return; }
-  let b = t / params.x_stride;
-  let j = t % params.x_stride;
+  if (t >= params.rows * params.src_stride) { return; }
+  let b = t / params.src_stride;
+  let j = t % params.src_stride;
   let plane = params.in_h * params.in_w;
   if (j >= params.in_c * plane) {
-    dx[t] = 0.0;
+    dst[t] = 0.0;
     return;
   }
-  let ci = j / plane;
+  let c = j / plane;
   let iy = i32((j % plane) / params.in_w) + i32(params.padding);
   let ix = i32(j % params.in_w) + i32(params.padding);
   let k = params.kernel;
   let s = i32(params.stride);
-  let P = pixels();
-  var acc = vec4f(0.0);
+  let P = params.out_h * params.out_w;
+  var acc = 0.0;
   for (var ky = 0u; ky < k; ky++) {
     let ny = iy - i32(ky);
     if (ny < 0 || ny % s != 0 || ny / s >= i32(params.out_h)) { continue; }
+    let e_row = b * P + u32(ny / s) * params.out_w;
+    let kk_row = (c * k + ky) * k;
     for (var kx = 0u; kx < k; kx++) {
       let nx = ix - i32(kx);
       if (nx < 0 || nx % s != 0 || nx / s >= i32(params.out_w)) { continue; }
-      let e = b * P + u32(ny / s) * params.out_w + u32(nx / s);
-      let row = ((ci * k + ky) * k + kx) * params.c4;
-      for (var q = 0u; q < params.c4; q++) { acc += dyp[e * params.c4 + q] * w[row + q]; }
+      acc += col[(e_row + u32(nx / s)) * params.k_rows + kk_row + kx];
     }
   }
-  dx[t] = activation_grad(acc.x + acc.y + acc.z + acc.w, x[t], InputActivation);
+  dst[t] = activation_grad(acc, src[t], InputActivation);
 }

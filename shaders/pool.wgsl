@@ -105,6 +105,12 @@ fn gather_grad(t: u32, use_argmax: bool) -> f32 {
   let x_lo = max(0, (ix - k + s) / s);
   let x_hi = min(i32(params.out_w) - 1, ix / s);
   let out_base = b * params.y_stride + c * params.out_h * params.out_w;
+  if (k == s) {
+    // Windows tile the input: at most one covers (iy, ix).
+    if (iy / s >= i32(params.out_h) || ix / s >= i32(params.out_w)) { return 0.0; }
+    let o = out_base + u32(iy / s) * params.out_w + u32(ix / s);
+    return select(0.0, dy[o], !use_argmax || argmax[o] == at);
+  }
   var acc = 0.0;
   for (var oy = y_lo; oy <= y_hi; oy++) {
     for (var ox = x_lo; ox <= x_hi; ox++) {

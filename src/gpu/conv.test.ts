@@ -19,6 +19,7 @@ interface Case extends ConvSpec {
 const cases: Case[] = [
   { rows: 3, inC: 2, h: 7, w: 6, outC: 5, kernel: 3, stride: 1, padding: 1, activation: 'relu', inputActivation: 'sigmoid', withDx: true },
   { rows: 2, inC: 3, h: 9, w: 8, outC: 4, kernel: 3, stride: 2, padding: 0, activation: 'sigmoid', inputActivation: 'relu', withDx: true },
+  { rows: 2, inC: 5, h: 11, w: 9, outC: 10, kernel: 3, stride: 1, padding: 0, activation: 'relu', inputActivation: 'relu', withDx: true },
   { rows: 5, inC: 1, h: 28, w: 28, outC: 6, kernel: 5, stride: 1, padding: 2, activation: 'sigmoid', inputActivation: 'none', withDx: false },
   { rows: 4, inC: 6, h: 14, w: 14, outC: 16, kernel: 5, stride: 1, padding: 0, activation: 'none', inputActivation: 'sigmoid', withDx: true },
 ];
@@ -46,6 +47,7 @@ describe('conv2d vs CPU reference', () => {
       dy: upload(device, padRows(dy, c.rows, outFeatures, g.yStride)),
       dyp: emptyBuffer(device, convScratch(c).dyp),
       partials: emptyBuffer(device, convScratch(c).partials),
+      columns: emptyBuffer(device, convScratch(c).columns),
       // dW and db as sub-ranges of one buffer, as in the gradient arena (two writable bindings of it).
       grads: emptyBuffer(device, dbOffset + cp),
       dx: emptyBuffer(device, c.rows * g.xStride),
@@ -54,7 +56,7 @@ describe('conv2d vs CPU reference', () => {
     const conv = new Conv(ctx);
     const list = [
       await conv.forward(c, c.activation, { x: b('x'), w: b('w'), bias: b('bias'), y: b('y') }, 'test.conv'),
-      ...(await conv.backward(c, c.inputActivation, { x: b('x'), w: b('w'), dy: b('dy'), dyp: b('dyp'), partials: b('partials'), dw: { buffer: buf.grads, offset: 0, size: g.kRows * cp * 4 }, db: { buffer: buf.grads, offset: dbOffset * 4, size: cp * 4 }, dx: c.withDx ? b('dx') : undefined }, 'test.conv')),
+      ...(await conv.backward(c, c.inputActivation, { x: b('x'), w: b('w'), dy: b('dy'), dyp: b('dyp'), partials: b('partials'), dw: { buffer: buf.grads, offset: 0, size: g.kRows * cp * 4 }, db: { buffer: buf.grads, offset: dbOffset * 4, size: cp * 4 }, dx: c.withDx ? b('dx') : undefined, columns: b('columns') }, 'test.conv')),
     ];
     await runDispatches(device, list);
 

@@ -1,23 +1,24 @@
-// Typed wrapper of shaders/conv.wgsl: the direct Conv2d forward (bias and activation fused) and its
-// backward (pixel-major dY, split-K weight and bias gradient, gather-form input gradient).
+// Typed wrapper of shaders/conv.wgsl: the direct, register-blocked Conv2d forward (bias and activation
+// fused) and its backward: pixel-major dY, a split-K weight and bias gradient, and the input gradient as
+// the register-blocked matmul dcol = dYp · Wᵀ (nt) followed by a col2im gather.
 import { activationCode, type ActivationKind } from './activation';
 import { packStruct, pad4 } from './buffers';
 import { planKernel, type BindingTable } from './binding-table';
 import type { KernelContext } from './context';
 import type { Dispatch } from './dispatch';
+import { Matmul } from './matmul';
 
 export const ConvBindings = {
   params: { binding: 0, kind: 'uniform' },
-  x: { binding: 1, kind: 'read' },
+  src: { binding: 1, kind: 'read' },
   w: { binding: 2, kind: 'read' },
   bias: { binding: 3, kind: 'read' },
-  y: { binding: 4, kind: 'rw' },
-  dy: { binding: 5, kind: 'read' },
+  dst: { binding: 4, kind: 'rw' },
+  col: { binding: 5, kind: 'read' },
   dyp: { binding: 6, kind: 'rw' },
   partials: { binding: 7, kind: 'rw' },
   dw: { binding: 8, kind: 'rw' },
   db: { binding: 9, kind: 'rw' },
-  dx: { binding: 10, kind: 'rw' },
 } as const satisfies BindingTable;
 
 export const WorkgroupSize = 64;
@@ -41,34 +42,40 @@ export function convGeometry(s: ConvSpec) {
   return { oh, ow, pixels: oh * ow, k, kRows: pad4(k), c4: pad4(s.outC) / 4, xStride: pad4(s.inC * s.h * s.w), yStride: pad4(s.outC * oh * ow) };
 }
 
-/** Invocations the weight gradient aims for: enough to keep every core busy on a B·P-long reduction. */
-const targetInvocations = 8192;
+/** Invocations the weight gradient aims for: enough to keep every core busy on a B·OH-row reduction. */
+const targetInvocations = 4096;
 const maxChunks = 256;
 
-/** How the B·P reduction of the weight gradient splits: `chunks` of `chunkLen` positions. */
-export function weightGradSplit(s: ConvSpec): { chunks: number; chunkLen: number } {
+/** How the weight gradient's reduction over the B·OH output rows splits: `chunks` of `chunkRows` rows. */
+export function weightGradSplit(s: ConvSpec): { chunks: number; chunkRows: number } {
   const g = convGeometry(s);
-  const total = s.rows * g.pixels;
-  const want = Math.min(maxChunks, Math.ceil(targetInvocations / ((g.k + 1) * g.c4)), Math.ceil(total / 32));
-  const chunkLen = Math.ceil(total / Math.max(1, want));
-  return { chunks: Math.ceil(total / chunkLen), chunkLen };
+  const rows = s.rows * g.oh;
+  const perChunk = (s.inC * s.kernel * Math.ceil(s.kernel / 4) + 1) * g.c4;
+  const want = Math.max(1, Math.min(maxChunks, Math.ceil(targetInvocations / perChunk), rows));
+  const chunkRows = Math.ceil(rows / want);
+  return { chunks: Math.ceil(rows / chunkRows), chunkRows };
 }
 
-/** Scratch floats the backward needs at `rows` examples: pixel-major dY and the weight-gradient partials. */
-export function convScratch(s: ConvSpec): { dyp: number; partials: number } {
+/** Scratch floats the backward needs at `rows` examples: pixel-major dY, weight-gradient partials, input-gradient columns. */
+export function convScratch(s: ConvSpec): { dyp: number; partials: number; columns: number } {
   const g = convGeometry(s);
   // The split never exceeds maxChunks, whatever the batch.
-  return { dyp: s.rows * g.pixels * g.c4 * 4, partials: maxChunks * (g.k + 1) * g.c4 * 4 };
+  return { dyp: s.rows * g.pixels * g.c4 * 4, partials: maxChunks * (g.k + 1) * g.c4 * 4, columns: s.rows * g.pixels * g.kRows };
 }
 
-function params(s: ConvSpec) {
+/** The layer's own geometry (forward, weight gradient, gather dX): src = x, dst = y. */
+function layerParams(s: ConvSpec) {
   const g = convGeometry(s);
-  const { chunks, chunkLen } = weightGradSplit(s);
+  const { chunks, chunkRows } = weightGradSplit(s);
   return packStruct([
     [s.rows, 'u'], [s.inC, 'u'], [s.h, 'u'], [s.w, 'u'], [s.outC, 'u'], [g.oh, 'u'], [g.ow, 'u'], [s.kernel, 'u'],
-    [s.stride, 'u'], [s.padding, 'u'], [g.xStride, 'u'], [g.yStride, 'u'], [g.c4, 'u'], [chunks, 'u'], [chunkLen, 'u'], [g.kRows, 'u'],
+    [s.stride, 'u'], [s.padding, 'u'], [g.xStride, 'u'], [g.yStride, 'u'], [g.c4, 'u'], [chunks, 'u'], [chunkRows, 'u'], [g.kRows, 'u'],
   ]);
 }
+
+/** Workgroups of conv_forward for an output of `channels` × oh × ow. */
+const forwardGroups = (rows: number, channels: number, oh: number, ow: number) =>
+  Math.ceil((rows * Math.ceil(pad4(channels) / 8) * oh * Math.ceil(ow / 4)) / WorkgroupSize);
 
 export interface ConvBackwardOperands {
   x: GPUBufferBinding;
@@ -80,18 +87,25 @@ export interface ConvBackwardOperands {
   db: GPUBufferBinding;
   /** Omitted for a first layer (nothing upstream needs its input gradient). */
   dx?: GPUBufferBinding;
+  /** The input-gradient columns (convScratch().columns floats), needed with dx. */
+  columns?: GPUBufferBinding;
 }
 
 export class Conv {
-  constructor(private readonly ctx: KernelContext) {}
+  private readonly matmul: Matmul;
+
+  constructor(private readonly ctx: KernelContext) {
+    this.matmul = new Matmul(ctx);
+  }
 
   /** y = act(conv(x, w) + bias), NCHW with padded stride. */
   forward(s: ConvSpec, activation: ActivationKind, ops: { x: GPUBufferBinding; w: GPUBufferBinding; bias: GPUBufferBinding; y: GPUBufferBinding }, label: string): Promise<Dispatch> {
     const g = convGeometry(s);
     return planKernel(this.ctx, {
       shader: 'conv', entry: 'conv_forward', table: ConvBindings, label, family: 'conv',
-      constants: { WorkgroupSize, Activation: activationCode[activation] }, params: params(s), resources: ops,
-      groups: Math.ceil((s.rows * g.c4 * g.pixels) / WorkgroupSize), flops: 2 * s.rows * g.pixels * s.outC * g.k,
+      constants: { WorkgroupSize, Activation: activationCode[activation] }, params: layerParams(s),
+      resources: { src: ops.x, w: ops.w, bias: ops.bias, dst: ops.y },
+      groups: forwardGroups(s.rows, s.outC, g.oh, g.ow), flops: 2 * s.rows * g.pixels * s.outC * g.k,
     });
   }
 
@@ -99,31 +113,37 @@ export class Conv {
   async backward(s: ConvSpec, inputActivation: ActivationKind, ops: ConvBackwardOperands, label: string): Promise<Dispatch[]> {
     const g = convGeometry(s);
     const { chunks } = weightGradSplit(s);
-    const common = { shader: 'conv', table: ConvBindings, family: 'conv', params: params(s) } as const;
+    const common = { shader: 'conv', table: ConvBindings, family: 'conv', params: layerParams(s) } as const;
     const constants = { WorkgroupSize };
+    const slots = s.inC * s.kernel * Math.ceil(s.kernel / 4) + 1;
     const list = [
       await planKernel(this.ctx, {
-        ...common, entry: 'to_pixels', label: `${label}.toPixels`, constants, resources: { dy: ops.dy, dyp: ops.dyp },
+        ...common, entry: 'to_pixels', label: `${label}.toPixels`, constants, resources: { src: ops.dy, dyp: ops.dyp },
         groups: Math.ceil((s.rows * g.pixels * g.c4) / WorkgroupSize), flops: 0,
       }),
       await planKernel(this.ctx, {
-        ...common, entry: 'weight_grad_partial', label: `${label}.dWPartial`, constants, resources: { x: ops.x, dyp: ops.dyp, partials: ops.partials },
-        groups: Math.ceil((chunks * (g.k + 1) * g.c4) / WorkgroupSize), flops: 2 * s.rows * g.pixels * s.outC * (g.k + 1),
+        ...common, entry: 'weight_grad_partial', label: `${label}.dWPartial`, constants, resources: { src: ops.x, dyp: ops.dyp, partials: ops.partials },
+        groups: Math.ceil((chunks * slots * g.c4) / WorkgroupSize), flops: 2 * s.rows * g.pixels * s.outC * (g.k + 1),
       }),
       await planKernel(this.ctx, {
         ...common, entry: 'weight_grad_reduce', label: `${label}.dW`, constants, resources: { partials: ops.partials, dw: ops.dw, db: ops.db },
         groups: Math.ceil(((g.kRows + 1) * g.c4) / WorkgroupSize), flops: chunks * (g.k + 1) * s.outC,
       }),
     ];
-    if (ops.dx) {
-      list.push(
-        await planKernel(this.ctx, {
-          ...common, entry: 'input_grad', label: `${label}.dX`, constants: { ...constants, InputActivation: activationCode[inputActivation] },
-          resources: { x: ops.x, w: ops.w, dyp: ops.dyp, dx: ops.dx },
-          groups: Math.ceil((s.rows * g.xStride) / WorkgroupSize), flops: 2 * s.rows * g.pixels * s.outC * g.k,
-        }),
-      );
-    }
+    if (!ops.dx) return list;
+    if (!ops.columns) throw new Error(`${label}: the input gradient needs a columns buffer`);
+    list.push(
+      await this.matmul.plan(
+        { layout: 'nt', rows: s.rows * g.pixels, cols: g.kRows, inner: g.c4 * 4, epilogue: 'none' },
+        { a: ops.dyp, b: ops.w, c: ops.columns },
+        `${label}.dColumns`,
+      ),
+      await planKernel(this.ctx, {
+        ...common, entry: 'col_to_input', label: `${label}.dX`, constants: { ...constants, InputActivation: activationCode[inputActivation] },
+        resources: { src: ops.x, col: ops.columns, dst: ops.dx },
+        groups: Math.ceil((s.rows * g.xStride) / WorkgroupSize), flops: s.rows * g.pixels * g.k,
+      }),
+    );
     return list;
   }
 }

@@ -1,8 +1,7 @@
 // Conv2d on the GPU (shaders/conv.wgsl, computed directly): the following activation fused into the
-// forward, the producer's activation derivative into the input gradient. The backward keeps two scratch
-// buffers: dY made pixel-major, and the split-K partial sums of the weight gradient.
-import type { ConvSpec } from '../../gpu/conv';
-import { convScratch } from '../../gpu/conv';
+// forward, the producer's activation derivative into the input gradient. The backward keeps scratch
+// buffers: dY made pixel-major, the split-K partial sums of the weight gradient, the input-gradient columns.
+import { convScratch, type ConvSpec } from '../../gpu/conv';
 import type { Dispatch } from '../../gpu/dispatch';
 import type { LayerSpec } from '../architecture';
 import { arenaBinding, outputActs, whole, type Act, type Alloc, type FusedActivation, type GpuOp, type OpContext, type OpInput } from './op';
@@ -18,7 +17,7 @@ export class ConvOp implements GpuOp {
     readonly activation: FusedActivation,
     readonly out: Act,
     readonly dOut: Act | null,
-    private readonly scratch: { dyp: GPUBuffer; partials: GPUBuffer } | null,
+    private readonly scratch: { dyp: GPUBuffer; partials: GPUBuffer; columns: GPUBuffer | null } | null,
   ) {}
 
   static async create(ctx: OpContext, index: number, spec: Conv2d, input: OpInput, outShape: number[], activation: FusedActivation, training: boolean, alloc: Alloc): Promise<ConvOp> {
@@ -26,7 +25,8 @@ export class ConvOp implements GpuOp {
     let scratch = null;
     if (training) {
       const s = convScratch(shapeOf(spec, input.act, ctx.maxRows));
-      scratch = { dyp: await alloc(`layers.${index}.dYPixels`, s.dyp), partials: await alloc(`layers.${index}.dWPartials`, s.partials) };
+      const columns = input.grad ? await alloc(`layers.${index}.dColumns`, s.columns) : null;
+      scratch = { dyp: await alloc(`layers.${index}.dYPixels`, s.dyp), partials: await alloc(`layers.${index}.dWPartials`, s.partials), columns };
     }
     return new ConvOp(ctx, index, spec, input, activation, out, dOut, scratch);
   }
@@ -47,6 +47,7 @@ export class ConvOp implements GpuOp {
       dyp: { buffer: this.scratch.dyp }, partials: { buffer: this.scratch.partials },
       dw: this.param(this.ctx.grads, 'weight'), db: this.param(this.ctx.grads, 'bias'),
       dx: this.input.grad ? whole(this.input.grad) : undefined,
+      columns: this.scratch.columns ? { buffer: this.scratch.columns } : undefined,
     }, `layers.${this.index}.backward`);
   }
 }
