@@ -2,16 +2,12 @@
 // EngineApi calls into DataModule / Classifier / Trainer work. It never touches the DOM; in the browser
 // it runs inside engine-worker.ts, in Node the CLI calls it directly.
 import { isBuiltinName, loadBuiltin, type ReadFile } from '../data/builtin';
-import { featureSize, type Dataset } from '../data/dataset';
+import type { Dataset } from '../data/dataset';
 import type { GpuContext, GpuResult } from '../gpu/device';
 import { Autotuner, type ChoiceStore } from '../gpu/autotune';
 import { KernelContext } from '../gpu/context';
-import { decodeRunFile, encodeRunFile, optimizerSlots, type RunFile } from '../io/checkpoint';
+import { decodeRunFile, encodeRunFile, type RunFile } from '../io/checkpoint';
 import { datasetFingerprint, describeFingerprint, fingerprintDifferences } from '../io/dataset-fingerprint';
-import { labLogits } from '../io/lab-forward';
-import { FORMAT, type Manifest } from '../io/manifest';
-import { buildOnnxModel } from '../io/onnx/onnx-model';
-import { compareLogits } from '../io/onnx/parity';
 import type { OnnxRunner } from '../io/onnx/runner';
 import type { Architecture } from '../model/architecture';
 import type { Backend } from '../model/backend';
@@ -27,7 +23,8 @@ import { buildArchitecture } from '../model/zoo';
 import { summarize } from './dataset-summary';
 import { PerfTracker } from './perf-tracker';
 import type { DataOptions, DatasetSummary, EngineApi, EngineEvents, Evaluation, ExportedFile, GpuInfo, LoadProgress, OnnxExport, PerfReport, RestoredRun, RunSummary } from './protocol';
-import { checkFits, dataForModel, slug, summaryOf } from './run-files';
+import { checkFits, dataForModel, summaryOf } from './run-files';
+import { fileNameOf, onnxExport, planRestore, snapshotRun } from './run-snapshot';
 
 /** Where the engine keeps the latest checkpoint (OPFS in the browser, a file for the CLI). */
 export interface CheckpointStore {
@@ -35,12 +32,6 @@ export interface CheckpointStore {
   load(): Promise<Uint8Array | null>;
   clear(): Promise<void>;
 }
-
-/** A backend that keeps optimizer state (momentum, Adam moments) as `optim.{param}.{slot}` tensors. */
-type StatefulBackend = Backend & {
-  readOptimizerState?(): Promise<Map<string, Float32Array>>;
-  writeOptimizerState?(state: Map<string, Float32Array>): void;
-};
 
 const quietEvents: EngineEvents = { metric: () => {}, progress: () => {}, status: () => {} };
 
@@ -59,9 +50,6 @@ export interface Platform {
   /** Sleep through most of each range of steps before awaiting it (Dawn in Node polls in a busy loop). */
   paceHost?: boolean;
 }
-
-/** Validation examples an ONNX export is checked on. */
-const ONNX_CHECK_ROWS = 256;
 
 interface Run {
   config: TrainConfig;
@@ -210,7 +198,7 @@ export class LabEngine implements EngineApi {
       backend = new CpuBackend({ ...runOptions, params });
     }
     backend.writeParams(params);
-    if (from && from.optimizerState.size > 0) (backend as StatefulBackend).writeOptimizerState?.(from.optimizerState);
+    if (from && from.optimizerState.size > 0) backend.writeOptimizerState(from.optimizerState);
     perf?.begin();
     const model = new Classifier(arch, config, backend);
     const run: Run = {
@@ -257,34 +245,20 @@ export class LabEngine implements EngineApi {
   async exportWeights(): Promise<ExportedFile> {
     const run = this.run;
     if (!run) throw new Error('Nothing to export yet: train a model first');
-    const file = await this.runFile(run, 'export');
-    return { filename: `${slug(run.datasetName)}-${run.config.model}.safetensors`, bytes: encodeRunFile(file) };
+    return { filename: fileNameOf(run, 'export'), bytes: encodeRunFile(await this.runFile(run, 'export')) };
   }
 
   async checkpoint(): Promise<ExportedFile> {
     const run = this.run;
     if (!run) throw new Error('No run to save yet: train a model first');
     if (this.busy) throw new Error('Stop training before saving a checkpoint (a checkpoint is also saved at every epoch end)');
-    const file = await this.runFile(run, 'checkpoint');
-    return { filename: `${slug(run.datasetName)}-${run.config.model}-checkpoint.safetensors`, bytes: encodeRunFile(file) };
+    return { filename: fileNameOf(run, 'checkpoint'), bytes: encodeRunFile(await this.runFile(run, 'checkpoint')) };
   }
 
-  /** The run as a file: model tensors, and for a checkpoint the optimizer state. Call between ranges. */
-  private async runFile(run: Run, contents: 'export' | 'checkpoint'): Promise<RunFile> {
-    const params = await run.backend.readParams();
-    const backend = run.backend as StatefulBackend;
-    const optimizerState = contents === 'checkpoint' && backend.readOptimizerState ? await backend.readOptimizerState() : new Map<string, Float32Array>();
-    const manifest = this.manifest(run);
-    manifest.contents = contents;
-    const pos = run.trainer.position;
-    const steps = run.data.stepsPerEpoch;
-    const globalStep = pos.epoch * steps + pos.step;
-    manifest.position = { ...pos, globalStep, stepsPerEpoch: steps };
-    manifest.rng = { kind: 'counter', seed: run.config.seed, step: globalStep };
-    if (contents === 'checkpoint') manifest.optimizer = { kind: run.config.optimizer, slots: optimizerSlots(optimizerState), steps: globalStep };
-    manifest.fingerprint = await datasetFingerprint(run.source);
-    if (this.kc) manifest.kernels = Object.fromEntries(this.kc.blockChoices);
-    return { manifest, params, optimizerState };
+  /** The run as a file, with the adapter and the kernel choices it ran with. */
+  private runFile(run: Run, contents: 'export' | 'checkpoint'): Promise<RunFile> {
+    const kernels = this.kc ? Object.fromEntries(this.kc.blockChoices) : undefined;
+    return snapshotRun(run, contents, { adapter: this.gpu?.description ?? run.backend.description, kernels });
   }
 
   /** Writes the run's checkpoint to the platform's store; a failure is reported, never fatal to training. */
@@ -303,23 +277,12 @@ export class LabEngine implements EngineApi {
     const dataset = this.dataset;
     if (!dataset) throw new Error('Load a dataset before opening a model file');
     const file = decodeRunFile(bytes, fileName);
-    const m = file.manifest;
-    checkFits(m, dataset, fileName);
-    const notes: string[] = [];
-    const config = { ...m.config };
-    if (options.epochs !== undefined && options.epochs !== config.epochs) {
-      if (!Number.isInteger(options.epochs) || options.epochs < m.epochsDone) {
-        throw new Error(`${fileName}: cannot train to ${options.epochs} epochs, the run has done ${m.epochsDone}`);
-      }
-      if (config.schedule !== 'constant') notes.push(`The ${config.schedule} learning-rate schedule now spans ${options.epochs} epochs instead of ${config.epochs}.`);
-      config.epochs = options.epochs;
-    }
-    if (m.contents !== 'checkpoint' && config.optimizer !== 'sgd') notes.push(`The file holds no optimizer state: ${config.optimizer} starts afresh from here.`);
-    const differences = m.fingerprint ? fingerprintDifferences(m.fingerprint, await datasetFingerprint(dataset)) : ['the file does not record its dataset'];
-    const manifest = { ...m, config };
-    this.run = await this.newRun(config, quietEvents, { ...file, manifest });
-    const position = this.run.trainer.position;
-    const done = position.epoch >= config.epochs;
+    checkFits(file.manifest, dataset, fileName);
+    const { manifest, notes } = planRestore(file, fileName, options.epochs);
+    const saved = manifest.fingerprint;
+    const differences = saved ? fingerprintDifferences(saved, await datasetFingerprint(dataset)) : ['the file does not record its dataset'];
+    this.run = await this.newRun(manifest.config, quietEvents, { ...file, manifest });
+    const done = this.run.trainer.position.epoch >= manifest.config.epochs;
     return { ...summaryOf(manifest), history: manifest.history, status: done ? 'done' : 'stopped', differences, notes };
   }
 
@@ -359,41 +322,7 @@ export class LabEngine implements EngineApi {
     const run = this.run;
     if (!run) throw new Error('Nothing to export yet: train a model first');
     if (this.busy) throw new Error('Stop training before exporting to ONNX');
-    const { manifest, params } = await this.runFile(run, 'export');
-    const bytes = buildOnnxModel(manifest, params, options);
-    const filename = `${slug(run.datasetName)}-${run.config.model}.onnx`;
-    const runner = this.platform.runOnnx;
-    if (!runner) return { filename, bytes };
-    // A held-out batch: the first validation examples (training examples if there is no validation split), raw.
-    const split = run.source.val.count > 0 ? run.source.val : run.source.train;
-    const rows = Math.min(ONNX_CHECK_ROWS, split.count);
-    const x = Float32Array.from(split.x.subarray(0, rows * featureSize(run.arch.inputShape)));
-    const lab = labLogits(manifest, params, x, rows);
-    const out = await runner(bytes, x, [rows, ...run.arch.inputShape]);
-    const p = compareLogits(out.logits, lab, rows, run.arch.numClasses);
-    return {
-      filename,
-      bytes,
-      check: { rows, maxAbsDiff: p.maxAbsDiff, argmaxAgree: p.argmaxAgree, withinTolerance: p.withinTolerance, runtime: out.runtime },
-    };
-  }
-
-  private manifest(run: Run): Manifest {
-    const d = run.data.data;
-    const n = d.normalization;
-    return {
-      format: FORMAT,
-      architecture: run.arch,
-      weightLayout: 'pytorch',
-      config: run.config,
-      classNames: d.classNames,
-      normalization: n.kind === 'scale' ? n : { kind: 'standardize', mean: [...n.mean], std: [...n.std] },
-      dataset: { name: d.name, train: d.train.count, val: d.val.count },
-      history: run.history,
-      epochsDone: run.trainer.epoch,
-      adapter: this.gpu?.description ?? run.backend.description,
-      createdAt: new Date().toISOString(),
-    };
+    return onnxExport(run, await this.runFile(run, 'export'), this.platform.runOnnx, options);
   }
 
   destroy(): void {
