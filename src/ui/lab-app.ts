@@ -41,7 +41,7 @@ export class LabApp extends LitElement {
     this.addEventListener(NoticeDismissEvent.eventName, this._onDismiss);
     this.addEventListener(DatasetFilesEvent.eventName, (e) => void this.session?.loadFiles(e.files, e.options));
     this.addEventListener(BuiltinDatasetEvent.eventName, (e) => void this.session?.loadBuiltin(e.name));
-    this.addEventListener(RunFileEvent.eventName, this._onRunFile);
+    this.addEventListener(RunFileEvent.eventName, (e) => void this.files?.handle(e));
     this.addEventListener(ImportWeightsEvent.eventName, (e) => {
       if (!this.files) return;
       e.preventDefault();
@@ -126,36 +126,6 @@ export class LabApp extends LitElement {
         break;
       default:
         e.command satisfies never;
-    }
-  };
-
-  private _onRunFile = (e: RunFileEvent): void => {
-    const files = this.files;
-    if (!files) return;
-    switch (e.action) {
-      case 'resume-saved':
-        void files.resumeSaved();
-        break;
-      case 'discard-saved':
-        void files.discardSaved();
-        break;
-      case 'open':
-        if (e.file) void files.openFile(e.file);
-        break;
-      case 'evaluate':
-        void files.evaluate();
-        break;
-      case 'continue-opened':
-        void files.continueOpened();
-        break;
-      case 'save-checkpoint':
-        void files.downloadCheckpoint();
-        break;
-      case 'export-onnx':
-        void files.exportOnnx();
-        break;
-      default:
-        e.action satisfies never;
     }
   };
 

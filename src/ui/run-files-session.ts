@@ -6,6 +6,7 @@ import type { EngineApi, RestoredRun } from '../worker/protocol';
 import { downloadBytes } from './download';
 import { errorMessage } from './format';
 import type { LabSession } from './lab-session';
+import type { RunFileEvent } from './run-file-events';
 import { onnxSummary, type RunFilesTask } from './run-files-state';
 import type { TrainingStore } from './training-store';
 
@@ -15,6 +16,28 @@ export class RunFilesSession {
     private readonly api: Comlink.Remote<EngineApi>,
     private readonly lab: LabSession,
   ) {}
+
+  /** Runs what a run-file element asked for. */
+  async handle(e: RunFileEvent): Promise<void> {
+    switch (e.action) {
+      case 'resume-saved':
+        return this.resumeSaved();
+      case 'discard-saved':
+        return this.discardSaved();
+      case 'open':
+        return e.file ? this.openFile(e.file) : undefined;
+      case 'evaluate':
+        return this.evaluate();
+      case 'continue-opened':
+        return this.continueOpened();
+      case 'save-checkpoint':
+        return this.downloadCheckpoint();
+      case 'export-onnx':
+        return this.exportOnnx();
+      default:
+        e.action satisfies never;
+    }
+  }
 
   /** Looks for a run saved in this browser (after the dataset has loaded). */
   async checkSaved(): Promise<void> {
