@@ -5,7 +5,7 @@ import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { featureSize } from '../../data/dataset';
 import type { Architecture } from '../../model/architecture';
-import { defaultConfig, type ModelName } from '../../model/config';
+import { defaultConfig, type ModelName, type TrainConfig } from '../../model/config';
 import { buildArchitecture, zoo } from '../../model/zoo';
 import { labLogits } from '../lab-forward';
 import { FORMAT, type Manifest, type ManifestNormalization } from '../manifest';
@@ -22,8 +22,8 @@ type Tensor = InstanceType<typeof onnx.TensorProto>;
 const wave = (seed: number, n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) % 1);
 
 /** A model with every tensor set: weights at He scale, non-zero biases, BatchNorm statistics away from (0, 1). */
-function modelOf(model: ModelName, inputShape: number[], classes: number, normalization: ManifestNormalization) {
-  const config = { ...defaultConfig, model, hidden: [32, 16] };
+function modelOf(model: ModelName, inputShape: number[], classes: number, normalization: ManifestNormalization, variant: Partial<TrainConfig> = {}) {
+  const config = { ...defaultConfig, model, hidden: [32, 16], ...variant };
   const arch: Architecture = buildArchitecture(config, inputShape, classes);
   const params = new Map<string, Float32Array>();
   weightSpecs(arch).forEach((s, k) => {
@@ -55,19 +55,25 @@ function rawBatch(rows: number, shape: number[], pixels: boolean): Float32Array 
   return pixels ? v.map((x) => Math.round((x + 1) * 127.5)) : v.map((x) => 20 * x);
 }
 
-async function parity(model: ModelName, data: typeof images, rows: number) {
-  const { manifest, params } = modelOf(model, data.inputShape, 10, data.normalization);
+async function parity(model: ModelName, data: typeof images, rows: number, variant: Partial<TrainConfig> = {}) {
+  const { manifest, params } = modelOf(model, data.inputShape, 10, data.normalization, variant);
   const bytes = buildOnnxModel(manifest, params, { softmax: true });
   const x = rawBatch(rows, data.inputShape, data === images);
   const out = await runOnnxNode(bytes, x, [rows, ...data.inputShape]);
   const ref = labLogits(manifest, params, x, rows);
-  return { bytes, out, ref, result: compareLogits(out.logits, ref, rows, 10) };
+  return { bytes, out, ref, manifest, result: compareLogits(out.logits, ref, rows, 10) };
 }
 
 describe('ONNX export of every zoo model, run by onnxruntime-node', () => {
-  it.each(zoo.map((z) => z.name))('%s on 1×28×28 images (scale 1/255): logits and argmax agree with the lab', async (model) => {
+  // ReLU + max pooling, and d2l's sigmoid + average pooling with dropout (the identity in the graph).
+  const variants: [string, Partial<TrainConfig>][] = [['relu, max pool', {}], ['sigmoid, avg pool, dropout 0.5', { activation: 'sigmoid', pool: 'avg', dropout: 0.5 }]];
+  it.each(zoo.flatMap((z) => variants.map(([name, v]) => [z.name, name, v] as const)))('%s (%s) on 1×28×28 images (scale 1/255): logits and argmax agree with the lab', async (model, _, variant) => {
     const rows = 37;
-    const { out, ref, result } = await parity(model, images, rows);
+    const { bytes, out, ref, result, manifest } = await parity(model, images, rows, variant);
+    // One node per layer type (dropout none), as the architecture lists them.
+    const ops = new Set((onnx.ModelProto.decode(bytes).graph as Graph).node.map((n) => n.opType));
+    const want: Record<string, string> = { dense: 'Gemm', conv2d: 'Conv', relu: 'Relu', sigmoid: 'Sigmoid', maxpool2d: 'MaxPool', avgpool2d: 'AveragePool', batchnorm: 'BatchNormalization', flatten: 'Flatten' };
+    for (const l of manifest.architecture.layers) if (l.type !== 'dropout') expect(ops.has(want[l.type]), `${l.type} → ${want[l.type]}`).toBe(true);
     expect(result.firstOutside, `max |onnx − lab| = ${result.maxAbsDiff}`).toBeUndefined();
     expect(result.argmaxAgree).toBe(rows);
     // Logits of a real spread, so the comparison means something.
