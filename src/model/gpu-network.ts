@@ -170,7 +170,7 @@ function reshaped(a: Act, shape: number[]): Act {
 
 /**
  * Floats of GPU memory one example needs in a training network (activations, their gradients, pooling
- * indices, the convolutions' pixel-major gradient), for sizing validation batches.
+ * indices, the convolutions' pixel-major gradient and input-gradient columns), for sizing validation batches.
  */
 export function floatsPerExample(arch: Architecture): number {
   const shapes = [arch.inputShape, ...layerShapes(arch)];
@@ -180,7 +180,8 @@ export function floatsPerExample(arch: Architecture): number {
     n += l.type === 'flatten' ? 0 : l.type === 'maxpool2d' ? 3 * stride : 2 * stride;
     if (l.type === 'conv2d') {
       const [inC, h, w] = shapes[i];
-      n += convScratch({ rows: 1, inC, h, w, outC: l.out, kernel: l.kernel, stride: l.stride, padding: l.padding }).dyp;
+      const scratch = convScratch({ rows: 1, inC, h, w, outC: l.out, kernel: l.kernel, stride: l.stride, padding: l.padding });
+      n += scratch.dyp + scratch.columns;
     }
   });
   return n;
