@@ -29,7 +29,7 @@ describe('parseTrainArgs', () => {
     [['--schedule', 'linear'], /Invalid schedule: "linear"/],
     [['--dropout', '1'], /Invalid dropout: 1 \(0 ≤ p < 1\)/],
     [['--dropout', 'half'], /--dropout: "half" is not a number/],
-    [['--weight-decay', '-1'], /Invalid weight decay: -1/],
+    [['--weight-decay=-1'], /Invalid weight decay: -1/],
   ])('%j is refused', (argv, message) => {
     expect(() => parseTrainArgs(argv as string[])).toThrow(message);
   });
