@@ -1,19 +1,21 @@
 // `classifier-lab bench`: the engine benchmark, headless on Dawn (the browser benchmark against
-// TensorFlow.js is `npm run bench`, bench/README.md). Each model trains one epoch from the same seeded
-// init, `reps` times after a warm-up; it prints the median examples/s, epoch seconds, validation
-// accuracy, the structural figures and the per-kernel GPU time as a table, then one JSON line.
+// TensorFlow.js is `npm run bench`, bench/README.md). Each model trains one epoch with d2l's settings
+// (bench-config.ts) from the same seeded init, `reps` times after a warm-up; it prints the median
+// examples/s, epoch seconds, validation accuracy, the structural figures and the per-kernel GPU time as
+// a table, then one JSON line.
 import { parseArgs } from 'node:util';
 import { candidates, Matmul, type MatmulProblem } from '../gpu/matmul';
 import { timeVariants } from '../gpu/autotune';
 import { KernelContext } from '../gpu/context';
 import { acquireNodeGpu } from '../gpu/node-gpu';
-import { defaultConfig, type ModelName, type TrainConfig } from '../model/config';
+import type { ModelName, TrainConfig } from '../model/config';
 import type { EpochSummary } from '../model/metrics';
 import { LabEngine } from '../worker/lab-engine';
 import type { PerfReport } from '../worker/protocol';
 import { num } from './args';
 import { fileChoiceStore } from './kernel-cache';
 import { nodePlatform } from './node-platform';
+import { benchConfig } from './bench-config';
 import { benchTable, kernelTable, median, type ModelFigures } from './bench-format';
 
 export const benchUsage = `usage:
@@ -88,7 +90,7 @@ export async function bench(argv: string[]): Promise<void> {
     process.stderr.write(`adapter: ${adapter}\n`);
     await engine.loadBuiltin('fashion-mnist');
     for (const model of models) {
-      const config: TrainConfig = { ...defaultConfig, hidden: [...defaultConfig.hidden], model, limit };
+      const config: TrainConfig = benchConfig(model, limit);
       process.stderr.write(`${model}: warm-up on ${warmupLimit} examples\n`);
       await oneEpoch(engine, { ...config, limit: Math.min(limit ?? Infinity, warmupLimit) });
       const runs: EpochSummary[] = [];

@@ -16,6 +16,7 @@ import './dataset-card';
 import './drop-zone';
 import './model-form';
 import './notice-list';
+import './perf-panel';
 import './progress-board';
 import './resume-banner';
 import './run-controls';
@@ -91,6 +92,7 @@ export class LabApp extends LitElement {
             .status=${s.status} .message=${s.statusMessage}
             .lastEpoch=${s.lastEpoch}
           ></progress-board>
+          <perf-panel .load=${this.loadPerf} .trigger=${`${s.status}:${s.lastEpoch?.epoch ?? 0}`}></perf-panel>
         </div>
       </main>
     `;
@@ -128,6 +130,8 @@ export class LabApp extends LitElement {
         e.command satisfies never;
     }
   };
+
+  private loadPerf = () => this.session?.profile() ?? Promise.resolve(null);
 
   private _onConfigChange = (e: ConfigChangeEvent): void => {
     if (!this.store) return;

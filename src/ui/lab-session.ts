@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
 import { builtinDatasets } from '../data/builtin';
-import type { DataOptions, DatasetSummary, EngineApi, EngineEvents, LoadProgress } from '../worker/protocol';
+import type { DataOptions, DatasetSummary, EngineApi, EngineEvents, LoadProgress, PerfReport } from '../worker/protocol';
 import { downloadBytes } from './download';
 import { errorMessage } from './format';
 import type { TrainingStore } from './training-store';
@@ -98,6 +98,11 @@ export class LabSession {
     } catch (e) {
       this.store.notify('error', `Stop failed: ${errorMessage(e)}`);
     }
+  }
+
+  /** The current run's performance figures (the performance panel). */
+  profile(): Promise<PerfReport | null> {
+    return this.api.profile();
   }
 
   async exportWeights(): Promise<void> {

@@ -2,9 +2,11 @@
 // Built-in datasets are fetched from `data/` beside the page (public/data in development).
 import * as Comlink from 'comlink';
 import { browserImageDecoder } from '../data/browser-decode';
+import { memoryChoiceStore } from '../gpu/autotune';
 import { acquireGpu } from '../gpu/device';
 import { runOnnxWeb } from '../io/onnx/run-web';
 import { opfsCheckpointStore } from './checkpoint-store';
+import { opfsChoiceStore } from './kernel-choice-store';
 import { loadFileObjects } from './file-loader';
 import { LabEngine } from './lab-engine';
 
@@ -23,6 +25,8 @@ const engine = new LabEngine({
   // The run's checkpoint lives in the origin-private file system; ONNX exports are checked with onnxruntime-web.
   checkpoints: opfsCheckpointStore(self.navigator.storage),
   runOnnx: runOnnxWeb,
+  // Autotuned matmul choices, cached per adapter (no OPFS: kept for the session).
+  kernelChoices: opfsChoiceStore(self.navigator.storage) ?? memoryChoiceStore(),
 });
 
 Comlink.expose(engine);

@@ -1,0 +1,174 @@
+// The comparison trainer: TensorFlow.js 4.22 on its WebGPU backend, written as a TF.js user writes d2l's
+// loop (ops + tf.train.sgd), fed exactly what the lab gets: the same architecture and initial weights
+// (the lab's seeded init, converted to TF.js layouts), the same per-epoch example order, batch size and
+// learning rate. The training set lives on the GPU as one tensor; each step gathers its batch there.
+// Train-loss sums are read back ten times an epoch with one range in flight, as the lab's trainer does.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { featureSize, type Dataset } from '../src/data/dataset';
+import type { Architecture } from '../src/model/architecture';
+import type { TrainConfig } from '../src/model/config';
+import { DataModule } from '../src/model/data-module';
+import { initParams } from '../src/model/params';
+import { buildArchitecture } from '../src/model/zoo';
+
+export interface TfjsEpoch {
+  examplesPerSecond: number;
+  seconds: number;
+  trainLoss: number;
+  valAcc: number;
+}
+
+export async function initTfjs(): Promise<string> {
+  if (!(await tf.setBackend('webgpu'))) throw new Error('TensorFlow.js could not start its WebGPU backend');
+  await tf.ready();
+  return `TensorFlow.js ${tf.version.tfjs} (${tf.getBackend()})`;
+}
+
+interface TfModel {
+  vars: tf.Variable[];
+  forward(x: tf.Tensor2D): tf.Tensor2D;
+}
+
+/** The architecture as TF.js ops over variables holding `params` (file layout → TF.js layout). */
+function buildModel(arch: Architecture, params: Map<string, Float32Array>): TfModel {
+  const vars: tf.Variable[] = [];
+  const variable = (t: tf.Tensor) => {
+    const v = tf.variable(t);
+    vars.push(v);
+    return v;
+  };
+  const steps: ((x: tf.Tensor) => tf.Tensor)[] = [];
+  let shape = [...arch.inputShape];
+  arch.layers.forEach((l, i) => {
+    const weight = params.get(`layers.${i}.weight`);
+    const bias = params.get(`layers.${i}.bias`);
+    switch (l.type) {
+      case 'flatten':
+        // The lab flattens (C, H, W); TF.js holds images as NHWC, so go back to NCHW first.
+        steps.push((x) => (x.rank === 4 ? tf.transpose(x, [0, 3, 1, 2]).reshape([x.shape[0], -1]) : x));
+        shape = [featureSize(shape)];
+        break;
+      case 'dense': {
+        // File layout (out, in) → TF.js kernel (in, out).
+        const w = variable(tf.tensor2d(weight!, [l.out, l.in]).transpose());
+        const b = variable(tf.tensor1d(bias!));
+        steps.push((x) => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b));
+        shape = [l.out];
+        break;
+      }
+      case 'conv2d': {
+        // File layout (out, in, kh, kw) → TF.js filter (kh, kw, in, out).
+        const w = variable(tf.tensor4d(weight!, [l.out, l.in, l.kernel, l.kernel]).transpose([2, 3, 1, 0]));
+        const b = variable(tf.tensor1d(bias!));
+        const pad = l.padding;
+        steps.push((x) => tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, l.stride, pad === 0 ? 'valid' : [[0, 0], [pad, pad], [pad, pad], [0, 0]]), b));
+        shape = [l.out, Math.floor((shape[1] + 2 * pad - l.kernel) / l.stride) + 1, Math.floor((shape[2] + 2 * pad - l.kernel) / l.stride) + 1];
+        break;
+      }
+      case 'avgpool2d':
+      case 'maxpool2d': {
+        const pool = l.type === 'avgpool2d' ? tf.avgPool : tf.maxPool;
+        steps.push((x) => pool(x as tf.Tensor4D, l.kernel, l.stride, 'valid'));
+        shape = [shape[0], Math.floor((shape[1] - l.kernel) / l.stride) + 1, Math.floor((shape[2] - l.kernel) / l.stride) + 1];
+        break;
+      }
+      case 'relu':
+        steps.push((x) => tf.relu(x));
+        break;
+      case 'sigmoid':
+        steps.push((x) => tf.sigmoid(x));
+        break;
+      default:
+        throw new Error(`the TF.js benchmark has no ${l.type} layer`);
+    }
+  });
+  const [c, h, w] = arch.inputShape;
+  const image = arch.layers.some((l) => l.type === 'conv2d');
+  return {
+    vars,
+    forward: (x) => steps.reduce<tf.Tensor>((t, f) => f(t), image ? x.reshape([x.shape[0], c, h, w]).transpose([0, 2, 3, 1]) : x) as tf.Tensor2D,
+  };
+}
+
+/** Bytes → floats × scale, as a [count, features] tensor on the GPU (uploaded in slices). */
+function featuresTensor(x: Dataset['train']['x'], count: number, features: number, scale: number): tf.Tensor2D {
+  const parts: tf.Tensor2D[] = [];
+  const rowsPer = 4096;
+  for (let r = 0; r < count; r += rowsPer) {
+    const n = Math.min(rowsPer, count - r);
+    const f = new Float32Array(n * features);
+    for (let i = 0; i < f.length; i++) f[i] = x[r * features + i] * scale;
+    parts.push(tf.tensor2d(f, [n, features]));
+  }
+  const all = tf.concat(parts, 0);
+  parts.forEach((p) => p.dispose());
+  return all;
+}
+
+/** One epoch from the seeded init; the clock covers the training steps (validation is timed apart, as in the lab). */
+export async function tfjsEpoch(dataset: Dataset, config: TrainConfig): Promise<TfjsEpoch> {
+  if (dataset.normalization.kind !== 'scale') throw new Error('the TF.js benchmark expects byte images scaled by a constant');
+  const scale = dataset.normalization.scale;
+  const data = new DataModule(dataset, config.batchSize, config.seed, config.limit);
+  const arch = buildArchitecture(config, dataset.shape, dataset.classNames.length);
+  const features = featureSize(dataset.shape);
+  const classes = dataset.classNames.length;
+  const n = data.numTrain;
+  const model = buildModel(arch, initParams(arch, config.seed));
+  const xAll = featuresTensor(data.data.train.x, n, features, scale);
+  const yAll = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(data.data.train.y.subarray(0, n)), 'int32'), classes));
+  const optimizer = tf.train.sgd(config.lr);
+  const order = Int32Array.from(data.order(0));
+  const steps = data.stepsPerEpoch;
+  const chunk = Math.ceil(steps / 10);
+  let lossSum = 0;
+  let inFlight: Promise<void> | null = null;
+  const t0 = performance.now();
+  let range = tf.scalar(0);
+  for (let s = 0; s < steps; s++) {
+    const rows = data.rowsAt(s);
+    const idx = tf.tensor1d(order.subarray(s * config.batchSize, s * config.batchSize + rows), 'int32');
+    const cost = optimizer.minimize(() => {
+      const xb = tf.gather(xAll, idx) as tf.Tensor2D;
+      const yb = tf.gather(yAll, idx);
+      return tf.losses.softmaxCrossEntropy(yb, model.forward(xb)) as tf.Scalar;
+    }, true, model.vars)!;
+    const next = tf.tidy(() => tf.add(range, tf.mul(cost, rows)) as tf.Scalar);
+    range.dispose();
+    range = next;
+    cost.dispose();
+    idx.dispose();
+    if ((s + 1) % chunk === 0 || s === steps - 1) {
+      const done = range;
+      range = tf.scalar(0);
+      const read = done.data().then((v) => {
+        lossSum += v[0];
+        done.dispose();
+      });
+      if (inFlight) await inFlight;
+      inFlight = read;
+    }
+  }
+  await inFlight;
+  const seconds = (performance.now() - t0) / 1000;
+  range.dispose();
+  const valAcc = await tfjsAccuracy(dataset, model, features, scale);
+  tf.dispose([xAll, yAll, ...model.vars]);
+  optimizer.dispose();
+  return { examplesPerSecond: n / seconds, seconds, trainLoss: lossSum / n, valAcc };
+}
+
+/** Validation accuracy: argmax over the classes == label, counted in batches of 1,000. */
+async function tfjsAccuracy(dataset: Dataset, model: TfModel, features: number, scale: number): Promise<number> {
+  const val = dataset.val;
+  let correct = 0;
+  for (let r = 0; r < val.count; r += 1000) {
+    const rows = Math.min(1000, val.count - r);
+    const x = featuresTensor(val.x.subarray(r * features, (r + rows) * features), rows, features, scale);
+    const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(model.forward(x), 1), tf.tensor1d(Int32Array.from(val.y.subarray(r, r + rows)), 'int32')), 'int32')));
+    correct += (await hits.data())[0];
+    tf.dispose([x, hits]);
+  }
+  return correct / val.count;
+}

@@ -1,0 +1,41 @@
+// The performance panel end to end: after an MLP run on a subset, the panel in the page shows the
+// training step's GPU time split by kernel family (timestamp queries on SwiftShader), examples/s and the
+// dispatches a step takes, with the traffic of the finished epoch. Structure only: no timing thresholds.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openLab, type LabPage } from './lab-page';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the performance panel', () => {
+  it('shows the step by kernel family, examples/s and dispatches per step after an MLP epoch', async () => {
+    const lab: LabPage = await openLab(browser, '?model=mlp&epochs=1&limit=2048');
+    const { page } = lab;
+    await expect.poll(() => page.getByTestId('adapter').getAttribute('data-state'), { timeout: 60_000 }).toBe('ready');
+    await page.getByTestId('dataset-name').waitFor({ timeout: 60_000 });
+    const panel = page.getByTestId('perf-panel');
+    expect(await panel.textContent()).toMatch(/Train a model on the GPU/);
+    await page.getByTestId('train-button').click();
+    await page.locator('[data-testid=run-status][data-status=done]').waitFor({ timeout: 240_000 });
+
+    // MLP step: gather, two forward products, the fused loss (2), dW+db (tn) and dX for the output
+    // layer, dW+db for the hidden one, and the optimizer.
+    await expect.poll(() => page.getByTestId('perf-dispatches').textContent(), { timeout: 30_000 }).toBe('9');
+    const families = await page.getByTestId('perf-families').locator('[data-family]').evaluateAll((els) => els.map((e) => e.getAttribute('data-family')));
+    expect(families).toEqual(expect.arrayContaining(['matmul', 'gather', 'softmax-xent', 'optim']));
+    expect(Number(await page.getByTestId('perf-step').textContent())).toBeGreaterThan(0);
+    expect(Number((await page.getByTestId('perf-rate').textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
+    await panel.locator('summary').click();
+    expect(await panel.textContent()).toMatch(/Per epoch: \d+ submits, \d+ readbacks awaited, [\d,]+ KiB uploaded/);
+    expect(await panel.locator('tr').count()).toBe(1 + 9);
+    expect(lab.problems, 'console errors, uncaught exceptions or CSP violations').toEqual([]);
+  });
+});
