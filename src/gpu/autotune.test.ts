@@ -1,0 +1,70 @@
+// The start-up autotune on real WebGPU: it times candidates of large problems and keeps one of them,
+// caches the choice per adapter (a second tuner over the same store times nothing), leaves small
+// problems to the heuristic, and the choice lands in KernelContext.blockChoices through Matmul.plan.
+// Which variant wins is the adapter's business: nothing here depends on timings.
+import { describe, expect, it } from 'vitest';
+import { testGpu } from '../../tests/helpers/gpu';
+import { Autotuner, kernelsVersion, memoryChoiceStore, pinChoices, timeVariants } from './autotune';
+import { KernelContext } from './context';
+import { candidates, heuristicVariant, Matmul, problemKey, subgroupsOfFour, type MatmulProblem } from './matmul';
+import { emptyBuffer } from './test-util';
+
+const big: MatmulProblem = { layout: 'nn', rows: 256, cols: 256, inner: 784, epilogue: 'biasRelu' };
+const small: MatmulProblem = { layout: 'tn', rows: 64, cols: 12, inner: 32, epilogue: 'biasGrad' };
+
+describe('Autotuner', () => {
+  it('times a few candidates of a large problem, keeps one of them and caches it per adapter', async () => {
+    const gpu = await testGpu();
+    const kc = new KernelContext(gpu.device);
+    const store = memoryChoiceStore();
+    const tuner = new Autotuner(kc, 'test adapter', store, { reps: 1, maxRows: 64, maxCandidates: 3 });
+    const offered = candidates(subgroupsOfFour(gpu.device));
+    const chosen = await tuner.choose(big, offered);
+    const [record] = tuner.records;
+    expect(record.problem).toBe(problemKey(big));
+    expect(Object.keys(record.times!)).toHaveLength(3);
+    for (const ms of Object.values(record.times!)) expect(ms).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(record.times!)).toContain(chosen.name);
+    expect(record.chosen).toBe(chosen.name);
+    expect(offered.map((v) => v.name)).toContain(chosen.name);
+    expect((await store.load())[`${kernelsVersion} test adapter`]).toEqual({ [problemKey(big)]: chosen.name });
+
+    // Another tuner over the same store (a later run on this adapter) takes the cached choice.
+    const again = new Autotuner(new KernelContext(gpu.device), 'test adapter', store);
+    expect((await again.choose(big, offered)).name).toBe(chosen.name);
+    expect(again.records).toEqual([{ problem: problemKey(big), chosen: chosen.name }]);
+    tuner.destroy();
+    again.destroy();
+  });
+
+  it('leaves small problems to the heuristic, and the choice is pinned through Matmul.plan', async () => {
+    const gpu = await testGpu();
+    const kc = new KernelContext(gpu.device);
+    const tuner = new Autotuner(kc, 'test adapter');
+    kc.tuner = tuner;
+    const mm = new Matmul(kc);
+    const d = await mm.plan(small, {
+      a: { buffer: emptyBuffer(gpu.device, 32 * 64) }, b: { buffer: emptyBuffer(gpu.device, 32 * 12) },
+      c: { buffer: emptyBuffer(gpu.device, 64 * 12) }, db: { buffer: emptyBuffer(gpu.device, 12) },
+    }, 'test.small');
+    expect(d.variant).toBe(heuristicVariant(small, mm.subgroups).name);
+    expect(tuner.records).toEqual([]);
+    expect(kc.blockChoices.get(problemKey(small))).toBe(d.variant);
+    tuner.destroy();
+  });
+
+  it('pins recorded choices (a manifest\'s kernels) into the context', async () => {
+    const kc = new KernelContext((await testGpu()).device);
+    pinChoices(kc, { [problemKey(big)]: '8x8' });
+    expect(kc.blockChoices.get(problemKey(big))).toBe('8x8');
+  });
+
+  it('timeVariants gives a time for every variant asked', async () => {
+    const gpu = await testGpu();
+    const kc = new KernelContext(gpu.device);
+    const vs = candidates(subgroupsOfFour(gpu.device)).slice(0, 2);
+    const times = await timeVariants(kc, { ...big, rows: 32 }, vs, 1);
+    expect(Object.keys(times)).toEqual(vs.map((v) => v.name));
+    for (const ms of Object.values(times)) expect(Number.isFinite(ms) && ms >= 0).toBe(true);
+  });
+});
