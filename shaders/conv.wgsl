@@ -3,8 +3,10 @@
 // past C·H·W); a weight sits in the arena as (Kp, Cp) = (pad4(Cin·k²), pad4(Cout)), row
 // kk = ci·k² + ky·k + kx, so one vec4 load gives four output channels' weights.
 //   conv_forward:        y[b, o, i, j] = act(bias[o] + Σ_{c,ky,kx} w[c·k² + ky·k + kx, o] · x[b, c, i·s−pad+ky, j·s−pad+kx])
+//                        (conv_forward_wide: the same for 5×5 at stride 1, eight pixels an invocation)
 //   to_pixels:           dY (NCHW) → dYp (B·P, Cp): pixel-major, four channels a vec4, zeros past Cout
-//   weight_grad_partial: partial[t, kk, o] = Σ_{(b, i) rows of chunk t} Σ_j xcol · dYp   (row kk = K: the bias)
+//   weight_grad_partial: partial[t, kk, o] = Σ_{(b, i) rows of chunk t} Σ_j xcol · dYp   (row kk = K: the bias),
+//                        five taps × eight channels an invocation
 //   weight_grad_reduce:  dW[kk] = Σ_t partial[t, kk] (fixed order); db = Σ_t partial[t, K]
 //   col_to_input:        dX[b, c, y, x] = act'_in(Σ over the outputs covering (y, x) of dcol[b, oy, ox, kk]),
 //                        where dcol = dYp · Wᵀ comes from the register-blocked matmul (nt)
@@ -174,6 +176,86 @@ fn conv_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgrou
   }
 }
 
+// Sixteen accumulators: pixels 0..7 of a row × channel quads a and b.
+struct Wide {
+  a0: vec4f, a1: vec4f, a2: vec4f, a3: vec4f, a4: vec4f, a5: vec4f, a6: vec4f, a7: vec4f,
+  b0: vec4f, b1: vec4f, b2: vec4f, b3: vec4f, b4: vec4f, b5: vec4f, b6: vec4f, b7: vec4f,
+}
+
+// conv_forward for 5×5 kernels at stride 1 with eight pixels an invocation: per kernel row, twelve
+// inputs and ten weight loads feed eighty vec4 products (the wrapper picks it when rows are wide).
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_wide(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let groups = (params.out_w + 7u) / 8u;
+  let blocks = (params.c4 + 1u) / 2u;
+  if (t >= params.rows * blocks * params.out_h * groups) { return; }
+  let g = t % groups;
+  let oy = (t / groups) % params.out_h;
+  let block = (t / (groups * params.out_h)) % blocks;
+  let b = t / (groups * params.out_h * blocks);
+  let qa = 2u * block;
+  let qb = min(qa + 1u, params.c4 - 1u);
+  let c4 = params.c4;
+  let ix0 = i32(8u * g) - i32(params.padding);
+  var a: Wide;
+  for (var c = 0u; c < params.in_c; c++) {
+    for (var ky = 0u; ky < 5u; ky++) {
+      let iy = i32(oy + ky) - i32(params.padding);
+      if (iy < 0 || iy >= i32(params.in_h)) { continue; }
+      let row = b * params.src_stride + (c * params.in_h + u32(iy)) * params.in_w;
+      let wi = ((c * 5u + ky) * 5u) * c4;
+      let w0a = w[wi + qa]; let w0b = w[wi + qb];
+      let w1a = w[wi + c4 + qa]; let w1b = w[wi + c4 + qb];
+      let w2a = w[wi + 2u * c4 + qa]; let w2b = w[wi + 2u * c4 + qb];
+      let w3a = w[wi + 3u * c4 + qa]; let w3b = w[wi + 3u * c4 + qb];
+      let w4a = w[wi + 4u * c4 + qa]; let w4b = w[wi + 4u * c4 + qb];
+      var x0 = src_at(row, ix0);
+      var x1 = src_at(row, ix0 + 1);
+      var x2 = src_at(row, ix0 + 2);
+      var x3 = src_at(row, ix0 + 3);
+      var x4 = src_at(row, ix0 + 4);
+      // Pixel p takes inputs p..p+4; slide the five-input window along the eight pixels.
+      a.a0 += x0 * w0a + x1 * w1a + x2 * w2a + x3 * w3a + x4 * w4a;
+      a.b0 += x0 * w0b + x1 * w1b + x2 * w2b + x3 * w3b + x4 * w4b;
+      x0 = src_at(row, ix0 + 5);
+      a.a1 += x1 * w0a + x2 * w1a + x3 * w2a + x4 * w3a + x0 * w4a;
+      a.b1 += x1 * w0b + x2 * w1b + x3 * w2b + x4 * w3b + x0 * w4b;
+      x1 = src_at(row, ix0 + 6);
+      a.a2 += x2 * w0a + x3 * w1a + x4 * w2a + x0 * w3a + x1 * w4a;
+      a.b2 += x2 * w0b + x3 * w1b + x4 * w2b + x0 * w3b + x1 * w4b;
+      x2 = src_at(row, ix0 + 7);
+      a.a3 += x3 * w0a + x4 * w1a + x0 * w2a + x1 * w3a + x2 * w4a;
+      a.b3 += x3 * w0b + x4 * w1b + x0 * w2b + x1 * w3b + x2 * w4b;
+      x3 = src_at(row, ix0 + 8);
+      a.a4 += x4 * w0a + x0 * w1a + x1 * w2a + x2 * w3a + x3 * w4a;
+      a.b4 += x4 * w0b + x0 * w1b + x1 * w2b + x2 * w3b + x3 * w4b;
+      x4 = src_at(row, ix0 + 9);
+      a.a5 += x0 * w0a + x1 * w1a + x2 * w2a + x3 * w3a + x4 * w4a;
+      a.b5 += x0 * w0b + x1 * w1b + x2 * w2b + x3 * w3b + x4 * w4b;
+      x0 = src_at(row, ix0 + 10);
+      a.a6 += x1 * w0a + x2 * w1a + x3 * w2a + x4 * w3a + x0 * w4a;
+      a.b6 += x1 * w0b + x2 * w1b + x3 * w2b + x4 * w3b + x0 * w4b;
+      x1 = src_at(row, ix0 + 11);
+      a.a7 += x2 * w0a + x3 * w1a + x4 * w2a + x0 * w3a + x1 * w4a;
+      a.b7 += x2 * w0b + x3 * w1b + x4 * w2b + x0 * w3b + x1 * w4b;
+    }
+  }
+  let ox = 8u * g;
+  emit_pixel(b, qa, oy, ox, a.a0, a.b0);
+  emit_pixel(b, qa, oy, ox + 1u, a.a1, a.b1);
+  emit_pixel(b, qa, oy, ox + 2u, a.a2, a.b2);
+  emit_pixel(b, qa, oy, ox + 3u, a.a3, a.b3);
+  emit_pixel(b, qa, oy, ox + 4u, a.a4, a.b4);
+  emit_pixel(b, qa, oy, ox + 5u, a.a5, a.b5);
+  emit_pixel(b, qa, oy, ox + 6u, a.a6, a.b6);
+  emit_pixel(b, qa, oy, ox + 7u, a.a7, a.b7);
+  let used = params.out_c * params.out_h * params.out_w;
+  if (t % (blocks * params.out_h * groups) == 0u) {
+    for (var p = used; p < params.dst_stride; p++) { dst[b * params.dst_stride + p] = 0.0; }
+  }
+}
+
 // One invocation per (b·P + p, channel quad q).
 @compute @workgroup_size(WorkgroupSize)
 fn to_pixels(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -192,76 +274,102 @@ fn to_pixels(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
   dyp[t] = v;
 }
 
-// One invocation per (chunk, slot, channel quad q), q fastest. A slot is (c, ky, 4-tap group of kx): four
-// weight rows sharing each loaded input; the last slot is the bias row. A chunk is a run of (b, output
-// row) pairs, and along a row the taps' inputs slide (stride 1: one new load per output pixel).
+// Σ over one run of output pixels of x-taps × dYp for two channel quads (qa, qb): five weight rows
+// (taps kx0..kx0+4 of one kernel row) share each loaded input, each dYp load feeds five products.
+struct TapSums {
+  a0: vec4f, a1: vec4f, a2: vec4f, a3: vec4f, a4: vec4f,
+  b0: vec4f, b1: vec4f, b2: vec4f, b3: vec4f, b4: vec4f,
+}
+
+// One invocation per (chunk, slot, channel-quad pair), pairs fastest. A slot is (c, ky, 5-tap group of
+// kx); the last slot is the bias row. A chunk is a run of (b, output row) pairs; along a row the taps'
+// inputs slide (stride 1: one new load per output pixel).
 @compute @workgroup_size(WorkgroupSize)
 fn weight_grad_partial(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
   let k = params.kernel;
-  let taps = (k + 3u) / 4u;
+  let taps = (k + 4u) / 5u;
+  let pairs = (params.c4 + 1u) / 2u;
   let slots = params.in_c * k * taps + 1u;
-  if (t >= params.chunks * slots * params.c4) { return; }
-  let q = t % params.c4;
-  let slot = (t / params.c4) % slots;
-  let chunk = t / (params.c4 * slots);
+  if (t >= params.chunks * slots * pairs) { return; }
+  let qa = 2u * (t % pairs);
+  let qb = min(qa + 1u, params.c4 - 1u);
+  let has_b = qa + 1u < params.c4;
+  let slot = (t / pairs) % slots;
+  let chunk = t / (pairs * slots);
   let kk_count = params.in_c * k * k;
   let P = params.out_h * params.out_w;
   let first = chunk * params.chunk_rows;
   let last = min(params.rows * params.out_h, first + params.chunk_rows);
-  let base = (chunk * (kk_count + 1u)) * params.c4 + q;
+  let base = chunk * (kk_count + 1u) * params.c4;
   if (slot == slots - 1u) {
-    var acc = vec4f(0.0);
+    var sa = vec4f(0.0);
+    var sb = vec4f(0.0);
     for (var r = first; r < last; r++) {
       let e0 = (r / params.out_h) * P + (r % params.out_h) * params.out_w;
-      for (var ox = 0u; ox < params.out_w; ox++) { acc += dyp[(e0 + ox) * params.c4 + q]; }
+      for (var ox = 0u; ox < params.out_w; ox++) {
+        sa += dyp[(e0 + ox) * params.c4 + qa];
+        sb += dyp[(e0 + ox) * params.c4 + qb];
+      }
     }
-    partials[base + kk_count * params.c4] = acc;
+    partials[base + kk_count * params.c4 + qa] = sa;
+    if (has_b) { partials[base + kk_count * params.c4 + qb] = sb; }
     return;
   }
   let c = slot / (k * taps);
   let ky = (slot / taps) % k;
-  let kx0 = 4u * (slot % taps);
+  let kx0 = 5u * (slot % taps);
   let s = params.stride;
-  var d0 = vec4f(0.0);
-  var d1 = vec4f(0.0);
-  var d2 = vec4f(0.0);
-  var d3 = vec4f(0.0);
+  var d: TapSums;
   for (var r = first; r < last; r++) {
     let b = r / params.out_h;
     let oy = r % params.out_h;
     let iy = i32(oy * s + ky) - i32(params.padding);
     if (iy < 0 || iy >= i32(params.in_h)) { continue; }
     let row = b * params.src_stride + (c * params.in_h + u32(iy)) * params.in_w;
-    let e0 = b * P + oy * params.out_w;
+    let e0 = (b * P + oy * params.out_w) * params.c4;
     let ix0 = i32(kx0) - i32(params.padding);
     var x0 = src_at(row, ix0);
     var x1 = src_at(row, ix0 + 1);
     var x2 = src_at(row, ix0 + 2);
     var x3 = src_at(row, ix0 + 3);
+    var x4 = src_at(row, ix0 + 4);
     for (var ox = 0u; ox < params.out_w; ox++) {
-      let g = dyp[(e0 + ox) * params.c4 + q];
-      d0 += x0 * g;
-      d1 += x1 * g;
-      d2 += x2 * g;
-      d3 += x3 * g;
+      let ga = dyp[e0 + ox * params.c4 + qa];
+      let gb = dyp[e0 + ox * params.c4 + qb];
+      d.a0 += x0 * ga; d.a1 += x1 * ga; d.a2 += x2 * ga; d.a3 += x3 * ga; d.a4 += x4 * ga;
+      d.b0 += x0 * gb; d.b1 += x1 * gb; d.b2 += x2 * gb; d.b3 += x3 * gb; d.b4 += x4 * gb;
       let next = ix0 + i32((ox + 1u) * s);
       if (s == 1u) {
-        x0 = x1; x1 = x2; x2 = x3;
-        x3 = src_at(row, next + 3);
+        x0 = x1; x1 = x2; x2 = x3; x3 = x4;
+        x4 = src_at(row, next + 4);
       } else {
         x0 = src_at(row, next);
         x1 = src_at(row, next + 1);
         x2 = src_at(row, next + 2);
         x3 = src_at(row, next + 3);
+        x4 = src_at(row, next + 4);
       }
     }
   }
   let kk = (c * k + ky) * k + kx0;
-  partials[base + kk * params.c4] = d0;
-  if (kx0 + 1u < k) { partials[base + (kk + 1u) * params.c4] = d1; }
-  if (kx0 + 2u < k) { partials[base + (kk + 2u) * params.c4] = d2; }
-  if (kx0 + 3u < k) { partials[base + (kk + 3u) * params.c4] = d3; }
+  store_taps(base + kk * params.c4, qa, qb, has_b, min(5u, k - kx0), d);
+}
+
+// partials rows kk..kk+n−1 (n ≤ 5 taps) for quads qa and (has_b) qb.
+fn store_taps(at: u32, qa: u32, qb: u32, has_b: bool, n: u32, d: TapSums) {
+  let c4 = params.c4;
+  partials[at + qa] = d.a0;
+  if (n > 1u) { partials[at + c4 + qa] = d.a1; }
+  if (n > 2u) { partials[at + 2u * c4 + qa] = d.a2; }
+  if (n > 3u) { partials[at + 3u * c4 + qa] = d.a3; }
+  if (n > 4u) { partials[at + 4u * c4 + qa] = d.a4; }
+  if (!has_b) { return; }
+  partials[at + qb] = d.b0;
+  if (n > 1u) { partials[at + c4 + qb] = d.b1; }
+  if (n > 2u) { partials[at + 2u * c4 + qb] = d.b2; }
+  if (n > 3u) { partials[at + 3u * c4 + qb] = d.b3; }
+  if (n > 4u) { partials[at + 4u * c4 + qb] = d.b4; }
 }
 
 // One invocation per (weight row kk ≤ Kp, channel quad q): partial sums added in chunk order.

@@ -6,7 +6,7 @@ import { conv2dBackward, conv2dForward } from '../reference/conv';
 import type { ActivationKind } from './activation';
 import { readFloats } from './buffers';
 import { KernelContext } from './context';
-import { Conv, convGeometry, convScratch, weightGradSplit, type ConvSpec } from './conv';
+import { Conv, convGeometry, convScratch, usesWideForward, weightGradSplit, type ConvSpec } from './conv';
 import { applyActivation, activationDerivative, fromGpuMatrix, toGpuMatrix } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
 
@@ -21,10 +21,16 @@ const cases: Case[] = [
   { rows: 2, inC: 3, h: 9, w: 8, outC: 4, kernel: 3, stride: 2, padding: 0, activation: 'sigmoid', inputActivation: 'relu', withDx: true },
   { rows: 2, inC: 5, h: 11, w: 9, outC: 10, kernel: 3, stride: 1, padding: 0, activation: 'relu', inputActivation: 'relu', withDx: true },
   { rows: 5, inC: 1, h: 28, w: 28, outC: 6, kernel: 5, stride: 1, padding: 2, activation: 'sigmoid', inputActivation: 'none', withDx: false },
+  { rows: 3, inC: 2, h: 17, w: 13, outC: 7, kernel: 5, stride: 1, padding: 2, activation: 'relu', inputActivation: 'sigmoid', withDx: true },
   { rows: 4, inC: 6, h: 14, w: 14, outC: 16, kernel: 5, stride: 1, padding: 0, activation: 'none', inputActivation: 'sigmoid', withDx: true },
 ];
 
 describe('conv2d vs CPU reference', () => {
+  it('the eight-pixel forward serves 5×5 stride-1 layers (both of LeNet\'s), the four-pixel one the rest', () => {
+    expect([cases[3], cases[4], cases[5]].every(usesWideForward)).toBe(true);
+    expect([cases[0], cases[1], cases[2]].some(usesWideForward)).toBe(false);
+  });
+
   it.each(cases)('$rows×$inC×$h×$w → $outC@$kernel s$stride p$padding, $activation (input $inputActivation)', async (c) => {
     const gpu = await testGpu();
     const device = gpu.device;

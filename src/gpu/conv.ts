@@ -46,11 +46,14 @@ export function convGeometry(s: ConvSpec) {
 const targetInvocations = 4096;
 const maxChunks = 256;
 
+/** Invocations of weight_grad_partial per chunk and channel-quad pair: (Cin, ky, 5-tap group) slots and the bias. */
+const weightGradSlots = (s: ConvSpec): number => s.inC * s.kernel * Math.ceil(s.kernel / 5) + 1;
+
 /** How the weight gradient's reduction over the B·OH output rows splits: `chunks` of `chunkRows` rows. */
 export function weightGradSplit(s: ConvSpec): { chunks: number; chunkRows: number } {
   const g = convGeometry(s);
   const rows = s.rows * g.oh;
-  const perChunk = (s.inC * s.kernel * Math.ceil(s.kernel / 4) + 1) * g.c4;
+  const perChunk = weightGradSlots(s) * Math.ceil(g.c4 / 2);
   const want = Math.max(1, Math.min(maxChunks, Math.ceil(targetInvocations / perChunk), rows));
   const chunkRows = Math.ceil(rows / want);
   return { chunks: Math.ceil(rows / chunkRows), chunkRows };
@@ -73,9 +76,17 @@ function layerParams(s: ConvSpec) {
   ]);
 }
 
-/** Workgroups of conv_forward for an output of `channels` × oh × ow. */
-const forwardGroups = (rows: number, channels: number, oh: number, ow: number) =>
-  Math.ceil((rows * Math.ceil(pad4(channels) / 8) * oh * Math.ceil(ow / 4)) / WorkgroupSize);
+/** Workgroups of conv_forward(_wide) for an output of `channels` × oh × ow, `pixels` a row segment. */
+const forwardGroups = (rows: number, channels: number, oh: number, ow: number, pixels: number) =>
+  Math.ceil((rows * Math.ceil(pad4(channels) / 8) * oh * Math.ceil(ow / pixels)) / WorkgroupSize);
+
+/**
+ * The eight-pixel forward serves 5×5 at stride 1: it does ~2.5× the products per load of the four-pixel
+ * one, which outweighs the wasted tail of short rows (LeNet's 10-pixel rows: 16 computed; measured 2×).
+ */
+export function usesWideForward(s: ConvSpec): boolean {
+  return s.kernel === 5 && s.stride === 1;
+}
 
 export interface ConvBackwardOperands {
   x: GPUBufferBinding;
@@ -101,11 +112,12 @@ export class Conv {
   /** y = act(conv(x, w) + bias), NCHW with padded stride. */
   forward(s: ConvSpec, activation: ActivationKind, ops: { x: GPUBufferBinding; w: GPUBufferBinding; bias: GPUBufferBinding; y: GPUBufferBinding }, label: string): Promise<Dispatch> {
     const g = convGeometry(s);
+    const wide = usesWideForward(s);
     return planKernel(this.ctx, {
-      shader: 'conv', entry: 'conv_forward', table: ConvBindings, label, family: 'conv',
+      shader: 'conv', entry: wide ? 'conv_forward_wide' : 'conv_forward', table: ConvBindings, label, family: 'conv',
       constants: { WorkgroupSize, Activation: activationCode[activation] }, params: layerParams(s),
       resources: { src: ops.x, w: ops.w, bias: ops.bias, dst: ops.y },
-      groups: forwardGroups(s.rows, s.outC, g.oh, g.ow), flops: 2 * s.rows * g.pixels * s.outC * g.k,
+      groups: forwardGroups(s.rows, s.outC, g.oh, g.ow, wide ? 8 : 4), flops: 2 * s.rows * g.pixels * s.outC * g.k,
     });
   }
 
@@ -115,7 +127,7 @@ export class Conv {
     const { chunks } = weightGradSplit(s);
     const common = { shader: 'conv', table: ConvBindings, family: 'conv', params: layerParams(s) } as const;
     const constants = { WorkgroupSize };
-    const slots = s.inC * s.kernel * Math.ceil(s.kernel / 4) + 1;
+    const slots = weightGradSlots(s) * Math.ceil(g.c4 / 2);
     const list = [
       await planKernel(this.ctx, {
         ...common, entry: 'to_pixels', label: `${label}.toPixels`, constants, resources: { src: ops.dy, dyp: ops.dyp },
@@ -123,7 +135,7 @@ export class Conv {
       }),
       await planKernel(this.ctx, {
         ...common, entry: 'weight_grad_partial', label: `${label}.dWPartial`, constants, resources: { src: ops.x, dyp: ops.dyp, partials: ops.partials },
-        groups: Math.ceil((chunks * slots * g.c4) / WorkgroupSize), flops: 2 * s.rows * g.pixels * s.outC * (g.k + 1),
+        groups: Math.ceil((chunks * slots) / WorkgroupSize), flops: 2 * s.rows * g.pixels * s.outC * (g.k + 1),
       }),
       await planKernel(this.ctx, {
         ...common, entry: 'weight_grad_reduce', label: `${label}.dW`, constants, resources: { partials: ops.partials, dw: ops.dw, db: ops.db },
