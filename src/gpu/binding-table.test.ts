@@ -26,6 +26,7 @@ const tables: [ShaderName, BindingTable][] = [
   ['activation', ActivationBindings],
   ['batchnorm', BatchNormBindings],
   ['conv', ConvBindings],
+  ['conv-grad', ConvBindings],
   ['dropout', DropoutBindings],
   ['optim', OptimBindings],
   ['pool', PoolBindings],
@@ -49,7 +50,9 @@ describe('binding tables match the WGSL', () => {
   it('compile-error lines map back to the file they came from', () => {
     const commonLines = shaderParts.conv[0][1].split('\n').length;
     expect(shaderLocation('conv', 3)).toBe('shaders/common.wgsl:3');
-    expect(shaderLocation('conv', commonLines + 2)).toBe('shaders/conv.wgsl:2');
+    const convCommonLines = shaderParts.conv[1][1].split('\n').length;
+    expect(shaderLocation('conv', commonLines + 2)).toBe('shaders/conv-common.wgsl:2');
+    expect(shaderLocation('conv', commonLines + convCommonLines + 2)).toBe('shaders/conv.wgsl:2');
     expect(shaderLocation('matmul', 40)).toBe('shaders/matmul.wgsl:40');
   });
 });

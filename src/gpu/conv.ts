@@ -1,6 +1,7 @@
-// Typed wrapper of shaders/conv.wgsl: the direct, register-blocked Conv2d forward (bias and activation
-// fused) and its backward: pixel-major dY, a split-K weight and bias gradient, and the input gradient as
-// the register-blocked matmul dcol = dYp · Wᵀ (nt) followed by a col2im gather.
+// Typed wrapper of shaders/conv.wgsl (forward) and shaders/conv-grad.wgsl (gradients), which share the
+// bindings of conv-common.wgsl: the direct, register-blocked Conv2d forward (bias and activation fused),
+// pixel-major dY, a split-K weight and bias gradient, and the input gradient as the register-blocked
+// matmul dcol = dYp · Wᵀ (nt) followed by a col2im gather.
 import { activationCode, type ActivationKind } from './activation';
 import { packStruct, pad4 } from './buffers';
 import { planKernel, type BindingTable } from './binding-table';
@@ -125,7 +126,7 @@ export class Conv {
   async backward(s: ConvSpec, inputActivation: ActivationKind, ops: ConvBackwardOperands, label: string): Promise<Dispatch[]> {
     const g = convGeometry(s);
     const { chunks } = weightGradSplit(s);
-    const common = { shader: 'conv', table: ConvBindings, family: 'conv', params: layerParams(s) } as const;
+    const common = { shader: 'conv-grad', table: ConvBindings, family: 'conv', params: layerParams(s) } as const;
     const constants = { WorkgroupSize };
     const slots = weightGradSlots(s) * Math.ceil(g.c4 / 2);
     const list = [

@@ -8,6 +8,8 @@ import batchnorm from '../../shaders/batchnorm.wgsl?raw';
 import biasGrad from '../../shaders/bias-grad.wgsl?raw';
 import common from '../../shaders/common.wgsl?raw';
 import conv from '../../shaders/conv.wgsl?raw';
+import convCommon from '../../shaders/conv-common.wgsl?raw';
+import convGrad from '../../shaders/conv-grad.wgsl?raw';
 import dropout from '../../shaders/dropout.wgsl?raw';
 import gather from '../../shaders/gather.wgsl?raw';
 import matmul from '../../shaders/matmul.wgsl?raw';
@@ -23,7 +25,8 @@ export const shaderParts = {
   activation: [['common', common], ['activation', activation]],
   batchnorm: [['common', common], ['batchnorm', batchnorm]],
   'bias-grad': [['bias-grad', biasGrad]],
-  conv: [['common', common], ['conv', conv]],
+  conv: [['common', common], ['conv-common', convCommon], ['conv', conv]],
+  'conv-grad': [['common', common], ['conv-common', convCommon], ['conv-grad', convGrad]],
   dropout: [['common', common], ['random', random], ['dropout', dropout]],
   gather: [['gather', gather]],
   matmul: [['matmul', matmul]],
