@@ -8,11 +8,12 @@ import { candidates, Matmul, type MatmulProblem } from '../gpu/matmul';
 import { timeVariants } from '../gpu/autotune';
 import { KernelContext } from '../gpu/context';
 import { acquireNodeGpu } from '../gpu/node-gpu';
-import type { ModelName, TrainConfig } from '../model/config';
+import { modelNames, type ModelName, type TrainConfig } from '../model/config';
 import type { EpochSummary } from '../model/metrics';
 import { LabEngine } from '../worker/lab-engine';
 import type { PerfReport } from '../worker/protocol';
 import { num } from './args';
+import { InputError } from './input-error';
 import { fileChoiceStore } from './kernel-cache';
 import { nodePlatform } from './node-platform';
 import { benchConfig } from './bench-config';
@@ -71,16 +72,30 @@ async function standaloneMatmul(): Promise<string> {
   return lines.join('\n');
 }
 
+/** The options, checked: a bad one is the user's error (exit 2). */
+function parse(argv: string[]) {
+  try {
+    const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    const count = (name: string, v: string | undefined, fallback?: number) => {
+      if (v === undefined) return fallback;
+      const n = num(name, v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: ${v} is not a positive integer`);
+      return n;
+    };
+    const models = (values.models ?? 'softmax,mlp').split(',').map((m) => m.trim());
+    for (const m of models) if (!modelNames.includes(m as ModelName)) throw new Error(`--models: unknown model "${m}" (one of ${modelNames.join(', ')})`);
+    return { values, models: models as ModelName[], reps: count('reps', values.reps, 3)!, limit: count('limit', values.limit), warmupLimit: count('warmup-limit', values['warmup-limit'], 4096)! };
+  } catch (e) {
+    throw new InputError(`${e instanceof Error ? e.message : String(e)}\n${benchUsage}`);
+  }
+}
+
 export async function bench(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  const { values, models, reps, limit, warmupLimit } = parse(argv);
   if (values.help) {
     process.stdout.write(benchUsage);
     return;
   }
-  const models = (values.models ?? 'softmax,mlp').split(',').map((m) => m.trim()) as ModelName[];
-  const reps = values.reps ? num('reps', values.reps) : 3;
-  const limit = values.limit ? num('limit', values.limit) : undefined;
-  const warmupLimit = values['warmup-limit'] ? num('warmup-limit', values['warmup-limit']) : 4096;
   const engine = new LabEngine({ ...nodePlatform(), kernelChoices: values['no-autotune'] ? undefined : fileChoiceStore() });
   const figures: Record<string, ModelFigures> = {};
   const reports: Record<string, PerfReport> = {};

@@ -126,7 +126,7 @@ export function heuristicVariant(p: MatmulProblem, subgroups = false): Variant {
   if (subgroups) {
     for (const b of [[16, 1], [8, 1]] as const) {
       const v = subgroupVariant(b);
-      if (invocations(p, v) >= 4 * enoughInvocations) return v;
+      if (invocations(p, v) >= enoughInvocations) return v;
     }
   }
   return threadVariant(heuristicBlock(p));
