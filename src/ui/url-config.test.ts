@@ -21,7 +21,7 @@ describe('configFromSearch', () => {
     const { config, warnings } = configFromSearch('?model=resnet&epochs=0&lr=0x1F&batch=12px&seed=-1&hidden=256,&limit=&epochs=3');
     expect(config).toEqual(defaultConfig);
     expect(warnings).toEqual([
-      'Ignored URL parameter model="resnet": the models are softmax, mlp.',
+      'Ignored URL parameter model="resnet": the models are softmax, mlp, lenet, lenet-bn.',
       'Ignored URL parameter epochs="0": a positive integer is needed.',
       'Ignored URL parameter batch="12px": a positive integer is needed.',
       'Ignored URL parameter lr="0x1F": a positive number is needed.',
