@@ -67,7 +67,7 @@ export function convScratch(s: ConvSpec): { dyp: number; partials: number; colum
   return { dyp: s.rows * g.pixels * g.c4 * 4, partials: maxChunks * (g.k + 1) * g.c4 * 4, columns: s.rows * g.pixels * g.kRows };
 }
 
-/** The layer's own geometry (forward, weight gradient, gather dX): src = x, dst = y. */
+/** The layer's geometry, shared by every kernel: src = x (or dY for to_pixels), dst = y (or dX for col_to_input). */
 function layerParams(s: ConvSpec) {
   const g = convGeometry(s);
   const { chunks, chunkRows } = weightGradSplit(s);
