@@ -21,7 +21,7 @@ export interface LabEpoch {
 export interface BenchApi {
   init(): Promise<{ adapter: string; tfjs: string; userAgent: string }>;
   lab(model: ModelName, limit?: number): Promise<LabEpoch>;
-  tfjs(model: ModelName, limit?: number): Promise<TfjsEpoch>;
+  tfjs(model: ModelName, limit?: number, validate?: boolean): Promise<TfjsEpoch>;
 }
 
 declare global {
@@ -65,8 +65,8 @@ window.bench = {
     return { examplesPerSecond: summary.examples_per_s, seconds: summary.seconds, trainLoss: summary.train_loss, valAcc: summary.val_acc, perf: await engine.profile() };
   },
 
-  async tfjs(model, limit) {
+  async tfjs(model, limit, validate = true) {
     if (!dataset) throw new Error('bench.init() first');
-    return tfjsEpoch(dataset, benchConfig(model, limit));
+    return tfjsEpoch(dataset, benchConfig(model, limit), validate);
   },
 };

@@ -16,6 +16,7 @@ export interface TfjsEpoch {
   examplesPerSecond: number;
   seconds: number;
   trainLoss: number;
+  /** NaN when the run skipped validation. */
   valAcc: number;
 }
 
@@ -106,8 +107,12 @@ function featuresTensor(x: Dataset['train']['x'], count: number, features: numbe
   return all;
 }
 
-/** One epoch from the seeded init; the clock covers the training steps (validation is timed apart, as in the lab). */
-export async function tfjsEpoch(dataset: Dataset, config: TrainConfig): Promise<TfjsEpoch> {
+/**
+ * One epoch from the seeded init; the clock covers the training steps (validation is timed apart, as in
+ * the lab). `validate` false skips the validation pass (warm-ups, and repetitions whose accuracy, from
+ * the same init and order, is the last one's).
+ */
+export async function tfjsEpoch(dataset: Dataset, config: TrainConfig, validate = true): Promise<TfjsEpoch> {
   if (dataset.normalization.kind !== 'scale') throw new Error('the TF.js benchmark expects byte images scaled by a constant');
   const scale = dataset.normalization.scale;
   const data = new DataModule(dataset, config.batchSize, config.seed, config.limit);
@@ -153,7 +158,7 @@ export async function tfjsEpoch(dataset: Dataset, config: TrainConfig): Promise<
   await inFlight;
   const seconds = (performance.now() - t0) / 1000;
   range.dispose();
-  const valAcc = await tfjsAccuracy(dataset, model, features, scale);
+  const valAcc = validate ? await tfjsAccuracy(dataset, model, features, scale) : NaN;
   tf.dispose([xAll, yAll, ...model.vars]);
   optimizer.dispose();
   return { examplesPerSecond: n / seconds, seconds, trainLoss: lossSum / n, valAcc };
