@@ -5,7 +5,8 @@ enable subgroups;
 // Register-blocked matrix products for the three layouts training needs, with fused epilogues.
 // Every matrix is row-major with its column count padded to a multiple of 4 (padding holds zeros), so
 // all loads are aligned vec4s. Each invocation owns a block of rows × vec4 columns (entry point name:
-// matmul_{layout}_{rows}x{cols}); loads past the edge are clamped and their stores skipped.
+// matmul_{layout}_{rows}x{cols}), or each subgroup of 4 a block whose rows its lanes share
+// (matmul_{layout}_sg{rows}x{cols}); loads past the edge are clamped and their stores skipped.
 //   nn: C[M, N] = A[M, K] · B[K, N]      (forward: X·W)
 //   tn: C[P, Q] = A[R, P]ᵀ · B[R, Q]     (weight gradient: Xᵀ·dY)
 //   nt: C[M, P] = A[M, Q] · B[P, Q]ᵀ     (input gradient: dY·Wᵀ)
