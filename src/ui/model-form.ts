@@ -2,7 +2,7 @@
 // ConfigChangeEvent with the fields that parsed and every field that does not (shown inline).
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { TrainConfig } from '../model/config';
+import { modelPreset, type TrainConfig } from '../model/config';
 import { summarizeArchitecture } from './architecture-summary';
 import { ConfigChangeEvent } from './events';
 import { modelUnfit } from './model-fit';
@@ -143,11 +143,13 @@ export class ModelForm extends LitElement {
   private _onModel(e: Event): void {
     const option = modelOption((e.target as HTMLSelectElement).value);
     if (!option) return;
-    // A field the new model does not show cannot block training.
+    // Picking a model applies its d2l settings (batch, learning rate, activation, pooling, init, ...);
+    // the fields they set, and a field the new model does not show, cannot block training.
+    const { settings } = modelPreset(option.name);
     const errors = { ...this.errors };
-    if (!option.uses.includes('hidden')) delete errors.hidden;
+    for (const key of ['batchSize', 'lr', 'hidden'] as const) delete errors[key];
     this.errors = errors;
-    this.dispatchEvent(new ConfigChangeEvent({ model: option.name }, errors));
+    this.dispatchEvent(new ConfigChangeEvent({ ...settings, hidden: [...settings.hidden] }, errors));
   }
 
   private _onInput(e: Event): void {

@@ -31,6 +31,11 @@ describe('configFromSearch', () => {
     ]);
   });
 
+  it('a model starts from its d2l preset; the other parameters override it', () => {
+    const { config } = configFromSearch('?model=lenet&epochs=2&batch=64');
+    expect(config).toMatchObject({ model: 'lenet', epochs: 2, batchSize: 64, lr: 0.1, activation: 'sigmoid', pool: 'avg', init: 'xavier-uniform' });
+  });
+
   it('accepts learning rates in exponent notation', () => {
     expect(configFromSearch('?lr=1e-3').config.lr).toBe(0.001);
   });

@@ -1,6 +1,6 @@
 // Hyper-parameters <-> the page's query string (`?model=mlp&epochs=2&batch=256&lr=0.1&seed=0&hidden=256`),
 // so a run can be linked and tests can set up a small one (`limit`). Bad values are reported, not guessed.
-import { defaultConfig, type TrainConfig } from '../model/config';
+import { applyPreset, defaultConfig, modelPreset, type TrainConfig } from '../model/config';
 import { modelOption, modelOptions } from './model-options';
 
 export interface UrlConfig {
@@ -35,7 +35,8 @@ export function configFromSearch(search: string, base: TrainConfig = defaultConf
     else set(v);
   };
   const names = modelOptions.map((m) => m.name);
-  take('model', (v) => modelOption(v)?.name, (v) => (config.model = v), `the models are ${names.join(', ')}`);
+  // A model in the URL starts from its d2l settings; the other parameters override them.
+  take('model', (v) => modelOption(v)?.name, (v) => Object.assign(config, applyPreset(config, modelPreset(v))), `the models are ${names.join(', ')}`);
   take('epochs', positiveInt, (v) => (config.epochs = v), 'a positive integer is needed');
   take('batch', positiveInt, (v) => (config.batchSize = v), 'a positive integer is needed');
   take('lr', positiveNumber, (v) => (config.lr = v), 'a positive number is needed');
