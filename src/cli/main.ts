@@ -2,6 +2,7 @@
 // Prints one JSON object per line on stdout; messages go to stderr; exit 2 on bad input, 1 otherwise.
 import { readFile } from 'node:fs/promises';
 import { LabEngine } from '../worker/lab-engine';
+import { presets } from '../model/config';
 import { num, parseTrainArgs } from './args';
 import { dataUsage, loadDataFiles } from './data-files';
 import { fileCheckpointStore } from './file-checkpoint-store';
@@ -16,11 +17,16 @@ import { predict, predictUsage } from './predict';
 import { builtinOf, nodeOnnxRunner, openResumed, readResumeFile, writeOutputs } from './train-files';
 
 const usage = `usage:
-  classifier-lab train [--model softmax|mlp] [--epochs 10] [--batch-size 256] [--lr 0.1] [--seed 0]
-                       [--limit N] [--hidden 256,128] [--dataset fashion-mnist|mnist] [--out model.safetensors] [--cpu]
+  classifier-lab train [--model softmax|mlp|lenet|lenet-bn | --preset NAME] [--epochs 10] [--batch-size 256] [--lr 0.1]
+                       [--seed 0] [--limit N] [--hidden 256,128] [--dropout 0.2] [--activation relu|sigmoid] [--pool max|avg]
+                       [--init normal|xavier-uniform|he] [--init-sigma 0.01] [--optimizer sgd|momentum|adam] [--momentum 0.9]
+                       [--weight-decay 0] [--schedule constant|step|cosine]
+                       [--dataset fashion-mnist|mnist] [--out model.safetensors] [--cpu]
                        [--resume run.safetensors] [--checkpoint run.safetensors] [--until-epoch N] [--onnx model.onnx [--onnx-softmax]]
     --out writes an export (model tensors); --checkpoint keeps a full checkpoint (plus optimizer state and position),
     saved at every epoch end, on Ctrl-C and at the end; --resume continues either kind (only --epochs may change).
+    A run starts from --preset (${Object.keys(presets).join(', ')}), else from the d2l settings of --model;
+    the other flags override it.
 ${dataUsage}${predictUsage}  classifier-lab inspect FILE.safetensors | DATASET FILES...
 ${benchUsage}`;
 
