@@ -8,7 +8,7 @@ import type { ModelName } from '../src/model/config';
 import type { EpochSummary, RunStatus } from '../src/model/metrics';
 import type { EngineApi, PerfReport } from '../src/worker/protocol';
 import { benchConfig } from '../src/cli/bench-config';
-import { initTfjs, tfjsEpoch, type TfjsEpoch } from './tfjs-trainer';
+import { initTfjs, tfjsEpoch, type TfjsEpoch, type TfjsFeed } from './tfjs-trainer';
 
 export interface LabEpoch {
   examplesPerSecond: number;
@@ -21,7 +21,7 @@ export interface LabEpoch {
 export interface BenchApi {
   init(): Promise<{ adapter: string; tfjs: string; userAgent: string }>;
   lab(model: ModelName, limit?: number): Promise<LabEpoch>;
-  tfjs(model: ModelName, limit?: number, validate?: boolean): Promise<TfjsEpoch>;
+  tfjs(model: ModelName, limit?: number, validate?: boolean, feed?: TfjsFeed): Promise<TfjsEpoch>;
 }
 
 declare global {
@@ -65,8 +65,8 @@ window.bench = {
     return { examplesPerSecond: summary.examples_per_s, seconds: summary.seconds, trainLoss: summary.train_loss, valAcc: summary.val_acc, perf: await engine.profile() };
   },
 
-  async tfjs(model, limit, validate = true) {
+  async tfjs(model, limit, validate = true, feed = 'upload') {
     if (!dataset) throw new Error('bench.init() first');
-    return tfjsEpoch(dataset, benchConfig(model, limit), validate);
+    return tfjsEpoch(dataset, benchConfig(model, limit), validate, feed);
   },
 };

@@ -1,7 +1,8 @@
 // The comparison trainer: TensorFlow.js 4.22 on its WebGPU backend, written as a TF.js user writes d2l's
 // loop (ops + tf.train.sgd), fed exactly what the lab gets: the same architecture and initial weights
 // (the lab's seeded init, converted to TF.js layouts), the same per-epoch example order, batch size and
-// learning rate. The training set lives on the GPU as one tensor; each step gathers its batch there.
+// learning rate. Each step's batch is built on the CPU and uploaded (feed 'upload', the usual TF.js loop)
+// or gathered from the training set held on the GPU as one tensor (feed 'gpu').
 // Train-loss sums are read back ten times an epoch with one range in flight, as the lab's trainer does.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -25,6 +26,9 @@ export async function initTfjs(): Promise<string> {
   await tf.ready();
   return `TensorFlow.js ${tf.version.tfjs} (${tf.getBackend()})`;
 }
+
+/** Where batches come from: gathered from the training set on the GPU, or built on the CPU and uploaded. */
+export type TfjsFeed = 'gpu' | 'upload';
 
 interface TfModel {
   vars: tf.Variable[];
@@ -112,7 +116,7 @@ function featuresTensor(x: Dataset['train']['x'], count: number, features: numbe
  * the lab). `validate` false skips the validation pass (warm-ups, and repetitions whose accuracy, from
  * the same init and order, is the last one's).
  */
-export async function tfjsEpoch(dataset: Dataset, config: TrainConfig, validate = true): Promise<TfjsEpoch> {
+export async function tfjsEpoch(dataset: Dataset, config: TrainConfig, validate = true, feed: TfjsFeed = 'gpu'): Promise<TfjsEpoch> {
   if (dataset.normalization.kind !== 'scale') throw new Error('the TF.js benchmark expects byte images scaled by a constant');
   const scale = dataset.normalization.scale;
   const data = new DataModule(dataset, config.batchSize, config.seed, config.limit);
@@ -121,8 +125,18 @@ export async function tfjsEpoch(dataset: Dataset, config: TrainConfig, validate 
   const classes = dataset.classNames.length;
   const n = data.numTrain;
   const model = buildModel(arch, initParams(arch, config.seed));
-  const xAll = featuresTensor(data.data.train.x, n, features, scale);
+  const xAll = feed === 'gpu' ? featuresTensor(data.data.train.x, n, features, scale) : tf.zeros([1, features]);
   const yAll = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(data.data.train.y.subarray(0, n)), 'int32'), classes));
+  const xs = data.data.train.x;
+  const batchX = new Float32Array(config.batchSize * features);
+  /** The batch's rows, gathered and scaled on the CPU (feed 'upload'). */
+  const upload = (from: number, rows: number) => {
+    for (let r = 0; r < rows; r++) {
+      const src = order[from + r] * features;
+      for (let j = 0; j < features; j++) batchX[r * features + j] = xs[src + j] * scale;
+    }
+    return tf.tensor2d(batchX.subarray(0, rows * features), [rows, features]);
+  };
   const optimizer = tf.train.sgd(config.lr);
   const order = Int32Array.from(data.order(0));
   const steps = data.stepsPerEpoch;
@@ -134,8 +148,9 @@ export async function tfjsEpoch(dataset: Dataset, config: TrainConfig, validate 
   for (let s = 0; s < steps; s++) {
     const rows = data.rowsAt(s);
     const idx = tf.tensor1d(order.subarray(s * config.batchSize, s * config.batchSize + rows), 'int32');
+    const uploaded = feed === 'upload' ? upload(s * config.batchSize, rows) : null;
     const cost = optimizer.minimize(() => {
-      const xb = tf.gather(xAll, idx) as tf.Tensor2D;
+      const xb = uploaded ?? (tf.gather(xAll, idx) as tf.Tensor2D);
       const yb = tf.gather(yAll, idx);
       return tf.losses.softmaxCrossEntropy(yb, model.forward(xb)) as tf.Scalar;
     }, true, model.vars)!;
@@ -144,6 +159,7 @@ export async function tfjsEpoch(dataset: Dataset, config: TrainConfig, validate 
     range = next;
     cost.dispose();
     idx.dispose();
+    uploaded?.dispose();
     if ((s + 1) % chunk === 0 || s === steps - 1) {
       const done = range;
       range = tf.scalar(0);
