@@ -2,11 +2,11 @@
 // ConfigChangeEvent with the fields that parsed and every field that does not (shown inline).
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { modelPreset, type TrainConfig } from '../model/config';
+import { modelPreset, presets, type Preset, type PresetSettings, type TrainConfig } from '../model/config';
 import { summarizeArchitecture } from './architecture-summary';
 import { ConfigChangeEvent } from './events';
 import { modelUnfit } from './model-fit';
-import { modelOption, modelOptions } from './model-options';
+import { modelOption, modelOptions, settingInEffect } from './model-options';
 import { sharedStyles } from './shared-styles';
 import { parseHidden } from './url-config';
 
@@ -14,6 +14,31 @@ type Parse = (raw: string) => { patch: Partial<TrainConfig> } | { error: string 
 
 const int = (key: 'epochs' | 'batchSize' | 'seed', min: number): Parse => (raw) =>
   /^\s*\d+\s*$/.test(raw) && Number(raw) >= min && Number(raw) <= 0xffffffff ? { patch: { [key]: Number(raw) } } : { error: `a whole number ≥ ${min}` };
+
+const decimalFields = new Set(['lr', 'momentum', 'weightDecay', 'initSigma', 'dropout']);
+const isNumber = (raw: string) => raw.trim() !== '' && Number.isFinite(Number(raw));
+
+/** The choices of the settings picked from a list, with the labels the form shows. */
+const choices = {
+  optimizer: [['sgd', 'SGD'], ['momentum', 'SGD + momentum'], ['adam', 'Adam']],
+  schedule: [['constant', 'constant'], ['step', 'step (÷10 at 50 %, 75 %)'], ['cosine', 'cosine']],
+  init: [['normal', 'normal(σ)'], ['xavier-uniform', 'Xavier-uniform'], ['he', 'He']],
+  activation: [['relu', 'ReLU'], ['sigmoid', 'sigmoid']],
+  pool: [['max', 'max'], ['avg', 'average']],
+} as const satisfies Partial<Record<keyof TrainConfig, readonly (readonly [string, string])[]>>;
+
+type ChoiceName = keyof typeof choices;
+
+const presetList: readonly Preset[] = Object.values(presets);
+
+/** The preset whose settings the config has, if any (epochs, seed and limit aside). */
+export function matchingPreset(c: TrainConfig): Preset | undefined {
+  return presetList.find((p) =>
+    (Object.keys(p.settings) as (keyof PresetSettings)[]).every((k) =>
+      !settingInEffect(c, k) || (k === 'hidden' ? c.hidden.join() === p.settings.hidden.join() : c[k] === p.settings[k]),
+    ),
+  );
+}
 
 const parsers: Record<string, Parse> = {
   epochs: int('epochs', 1),
@@ -24,6 +49,10 @@ const parsers: Record<string, Parse> = {
     const hidden = parseHidden(raw);
     return hidden ? { patch: { hidden } } : { error: 'sizes like 256 or 256,128' };
   },
+  momentum: (raw) => (isNumber(raw) && Number(raw) >= 0 && Number(raw) < 1 ? { patch: { momentum: Number(raw) } } : { error: 'a number in [0, 1)' }),
+  weightDecay: (raw) => (isNumber(raw) && Number(raw) >= 0 ? { patch: { weightDecay: Number(raw) } } : { error: 'a number ≥ 0' }),
+  initSigma: (raw) => (isNumber(raw) && Number(raw) > 0 ? { patch: { initSigma: Number(raw) } } : { error: 'a number > 0' }),
+  dropout: (raw) => (isNumber(raw) && Number(raw) >= 0 && Number(raw) < 1 ? { patch: { dropout: Number(raw) } } : { error: 'a number in [0, 1)' }),
   limit: (raw) => {
     if (raw.trim() === '') return { patch: { limit: undefined } };
     return /^\s*\d+\s*$/.test(raw) && Number(raw) >= 1 ? { patch: { limit: Number(raw) } } : { error: 'empty (all) or a whole number ≥ 1' };
@@ -99,12 +128,22 @@ export class ModelForm extends LitElement {
             ${refused.length ? html`<span class="hint muted" data-testid="model-unfit">${refused.map((m) => `${m.label}: ${unfit.get(m.name)}`).join(' · ')}</span>` : nothing}
             ${this.architecture(option?.source ?? '')}
           </label>
+          ${this.presetChoice(unfit)}
           ${option?.uses.includes('hidden') ? this.field('hidden', 'Hidden sizes', c.hidden.join(','), 'text', 'wide') : nothing}
           ${this.field('epochs', 'Epochs', String(c.epochs))}
           ${this.field('batchSize', 'Batch size', String(c.batchSize))}
           ${this.field('lr', 'Learning rate', String(c.lr))}
           ${this.field('seed', 'Seed', String(c.seed))}
           ${this.field('limit', 'Train examples', c.limit === undefined ? '' : String(c.limit), 'text', '', 'all')}
+          ${this.choice('optimizer', 'Optimizer')}
+          ${c.optimizer === 'momentum' ? this.field('momentum', 'Momentum', String(c.momentum)) : nothing}
+          ${this.field('weightDecay', 'Weight decay', String(c.weightDecay))}
+          ${this.choice('schedule', 'LR schedule')}
+          ${this.choice('init', 'Init')}
+          ${c.init === 'normal' ? this.field('initSigma', 'Init σ', String(c.initSigma)) : nothing}
+          ${option?.uses.includes('activation') ? this.choice('activation', 'Activation') : nothing}
+          ${option?.uses.includes('pool') ? this.choice('pool', 'Pooling') : nothing}
+          ${option?.uses.includes('dropout') ? this.field('dropout', 'Dropout', String(c.dropout)) : nothing}
         </div>
       </fieldset>
     `;
@@ -117,6 +156,36 @@ export class ModelForm extends LitElement {
     return html`<span class="hint muted" data-testid="architecture">${a.layers} · ${a.params} (${source})</span>`;
   }
 
+  private presetChoice(unfit: ReadonlyMap<string, string>) {
+    const current = matchingPreset(this.config);
+    return html`
+      <label class="wide">
+        Preset
+        <select data-testid="preset-select" @change=${this._onPreset}>
+          ${current ? nothing : html`<option value="" selected>Custom settings</option>`}
+          ${presetList.map((p) => {
+            const why = unfit.get(p.settings.model);
+            return html`<option value=${p.name} ?selected=${p === current} ?disabled=${Boolean(why)} title=${why || p.source}>
+              ${p.title} — ${p.source}
+            </option>`;
+          })}
+        </select>
+      </label>
+    `;
+  }
+
+  private choice(name: ChoiceName, label: string) {
+    const value = this.config[name];
+    return html`
+      <label>
+        ${label}
+        <select name=${name} data-testid=${`field-${name}`} @change=${this._onChoice}>
+          ${choices[name].map(([v, text]) => html`<option value=${v} ?selected=${v === value}>${text}</option>`)}
+        </select>
+      </label>
+    `;
+  }
+
   private field(name: string, label: string, value: string, type = 'text', cls = '', placeholder = '') {
     const error = this.errors[name];
     return html`
@@ -126,7 +195,7 @@ export class ModelForm extends LitElement {
           name=${name}
           data-testid=${`field-${name}`}
           type=${type}
-          inputmode=${name === 'hidden' ? 'text' : name === 'lr' ? 'decimal' : 'numeric'}
+          inputmode=${name === 'hidden' ? 'text' : decimalFields.has(name) ? 'decimal' : 'numeric'}
           autocomplete="off"
           spellcheck="false"
           placeholder=${placeholder}
@@ -142,14 +211,35 @@ export class ModelForm extends LitElement {
 
   private _onModel(e: Event): void {
     const option = modelOption((e.target as HTMLSelectElement).value);
-    if (!option) return;
-    // Picking a model applies its d2l settings (batch, learning rate, activation, pooling, init, ...);
-    // the fields they set, and a field the new model does not show, cannot block training.
-    const { settings } = modelPreset(option.name);
+    // Picking a model applies its d2l settings (batch, learning rate, activation, pooling, init, ...).
+    if (option) this.applySettings(modelPreset(option.name).settings);
+  }
+
+  private _onPreset(e: Event): void {
+    const name = (e.target as HTMLSelectElement).value;
+    const preset = presetList.find((p) => p.name === name);
+    if (preset) this.applySettings(preset.settings);
+  }
+
+  /** Applies a preset's settings; the fields they set cannot keep an error from before. */
+  private applySettings(settings: PresetSettings): void {
     const errors = { ...this.errors };
-    for (const key of ['batchSize', 'lr', 'hidden'] as const) delete errors[key];
+    for (const key of Object.keys(settings)) delete errors[key];
     this.errors = errors;
     this.dispatchEvent(new ConfigChangeEvent({ ...settings, hidden: [...settings.hidden] }, errors));
+  }
+
+  private _onChoice(e: Event): void {
+    const select = e.target as HTMLSelectElement;
+    const name = select.name as ChoiceName;
+    const option = choices[name].find(([v]) => v === select.value);
+    if (!option) return;
+    // A field this choice hides (σ of a normal init, the momentum) cannot keep an error that blocks training.
+    const errors = { ...this.errors };
+    if (name === 'optimizer') delete errors.momentum;
+    if (name === 'init') delete errors.initSigma;
+    this.errors = errors;
+    this.dispatchEvent(new ConfigChangeEvent({ [name]: option[0] }, errors));
   }
 
   private _onInput(e: Event): void {

@@ -1,6 +1,6 @@
 // The URL carries the hyper-parameters both ways; bad values are named in a warning and ignored.
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../model/config';
+import { applyPreset, defaultConfig, presets } from '../model/config';
 import { configFromSearch, configToSearch, parseHidden } from './url-config';
 
 describe('configFromSearch', () => {
@@ -36,6 +36,33 @@ describe('configFromSearch', () => {
     expect(config).toMatchObject({ model: 'lenet', epochs: 2, batchSize: 64, lr: 0.1, activation: 'sigmoid', pool: 'avg', init: 'xavier-uniform' });
   });
 
+  it('takes every training setting under its CLI flag name', () => {
+    const { config, warnings } = configFromSearch('?model=mlp&optimizer=momentum&momentum=0.8&weight-decay=1e-4&schedule=cosine&init=he&init-sigma=0.02&activation=sigmoid&pool=avg&dropout=0.2');
+    expect(warnings).toEqual([]);
+    expect(config).toMatchObject({ optimizer: 'momentum', momentum: 0.8, weightDecay: 1e-4, schedule: 'cosine', init: 'he', initSigma: 0.02, activation: 'sigmoid', pool: 'avg', dropout: 0.2 });
+  });
+
+  it('a preset gives the settings; a model of its own restarts from that model\'s d2l settings', () => {
+    const { config, warnings } = configFromSearch('?preset=lenet-lab&epochs=3');
+    expect(warnings).toEqual([]);
+    expect(config).toMatchObject({ model: 'lenet', epochs: 3, optimizer: 'adam', schedule: 'cosine', init: 'he', activation: 'relu', pool: 'max', lr: 0.002 });
+    expect(configFromSearch('?preset=lenet-lab&model=lenet&lr=0.001').config).toMatchObject({ optimizer: 'adam', lr: 0.001 });
+    expect(configFromSearch('?preset=lenet-lab&model=mlp').config).toMatchObject({ model: 'mlp', optimizer: 'sgd', lr: 0.1 });
+  });
+
+  it('names each bad training setting and what it needs', () => {
+    const { config, warnings } = configFromSearch('?preset=vgg&optimizer=rmsprop&momentum=1&weight-decay=-1&dropout=0x1&init-sigma=0');
+    expect(config).toEqual(defaultConfig);
+    expect(warnings).toEqual([
+      'Ignored URL parameter preset="vgg": the presets are softmax-d2l, mlp-d2l, mlp-dropout-d2l, lenet-d2l, lenet-bn-d2l, lenet-lab.',
+      'Ignored URL parameter optimizer="rmsprop": one of sgd, momentum, adam.',
+      'Ignored URL parameter momentum="1": a number in [0, 1) is needed.',
+      'Ignored URL parameter weight-decay="-1": a number ≥ 0 is needed.',
+      'Ignored URL parameter init-sigma="0": a positive number is needed.',
+      'Ignored URL parameter dropout="0x1": a number in [0, 1) is needed.',
+    ]);
+  });
+
   it('accepts learning rates in exponent notation', () => {
     expect(configFromSearch('?lr=1e-3').config.lr).toBe(0.001);
   });
@@ -45,6 +72,21 @@ describe('configToSearch', () => {
   it('round-trips through configFromSearch', () => {
     const c = { ...defaultConfig, model: 'mlp' as const, epochs: 3, hidden: [64, 32], limit: 1000, lr: 0.2, seed: 5 };
     expect(configFromSearch(configToSearch(c)).config).toEqual(c);
+  });
+
+  it('round-trips every preset, and writes only the settings that differ from the model\'s d2l ones', () => {
+    for (const preset of Object.values(presets)) {
+      const c = applyPreset({ ...defaultConfig, epochs: 4 }, preset);
+      expect(configFromSearch(configToSearch(c)).config).toEqual(c);
+    }
+    expect(configToSearch(applyPreset(defaultConfig, presets['lenet-lab']))).toBe(
+      '?model=lenet&epochs=10&batch=128&lr=0.002&seed=0&optimizer=adam&schedule=cosine&init=he&activation=relu&pool=max',
+    );
+  });
+
+  it('leaves out settings that do not act on the run (momentum without SGD momentum, σ without the normal init)', () => {
+    expect(configToSearch({ ...defaultConfig, momentum: 0.5, dropout: 0.3, pool: 'avg' })).toBe('?model=softmax&epochs=10&batch=256&lr=0.1&seed=0');
+    expect(configToSearch({ ...defaultConfig, optimizer: 'momentum', momentum: 0.5 })).toBe('?model=softmax&epochs=10&batch=256&lr=0.1&seed=0&optimizer=momentum&momentum=0.5');
   });
 
   it('writes hidden only for models that use it, and limit only when set', () => {

@@ -210,6 +210,23 @@ describe('without a WebGPU adapter', () => {
       await page.getByTestId('model-select').selectOption('mlp');
       expect(await page.getByTestId('field-hidden').inputValue()).toBe('256');
       expect(new URL(page.url()).searchParams.get('hidden')).toBe('256');
+      // A preset sets the whole model and optimizer; an edit after it makes the settings custom.
+      await page.getByTestId('preset-select').selectOption('lenet-lab');
+      expect(await page.getByTestId('model-select').inputValue()).toBe('lenet');
+      expect(await page.getByTestId('field-optimizer').inputValue()).toBe('adam');
+      expect(await page.getByTestId('field-schedule').inputValue()).toBe('cosine');
+      expect(await page.getByTestId('field-pool').inputValue()).toBe('max');
+      expect(await page.getByTestId('field-momentum').count()).toBe(0);
+      expect(await page.getByTestId('architecture').textContent()).toContain('Conv');
+      expect(new URL(page.url()).search).toContain('&optimizer=adam&schedule=cosine&init=he&activation=relu&pool=max');
+      await page.getByTestId('field-optimizer').selectOption('momentum');
+      expect(await page.getByTestId('field-momentum').inputValue()).toBe('0.9');
+      expect(await page.getByTestId('preset-select').inputValue()).toBe('');
+      await page.getByTestId('field-momentum').fill('1.5');
+      expect(await page.getByTestId('train-button').isEnabled()).toBe(false);
+      await page.getByTestId('field-optimizer').selectOption('sgd');
+      expect(await page.getByTestId('train-button').isEnabled()).toBe(true);
+      expect(new URL(page.url()).searchParams.get('optimizer')).toBe(null);
       await page.getByTestId('model-select').selectOption('softmax');
       expect(await page.getByTestId('field-hidden').count()).toBe(0);
       expect(new URL(page.url()).search).toBe('?model=softmax&epochs=1&batch=256&lr=0.1&seed=0&limit=1024');
