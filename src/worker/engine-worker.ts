@@ -21,7 +21,14 @@ const engine = new LabEngine({
     return new Uint8Array(await res.arrayBuffer());
   },
   // Dropped files are read and parsed here; WebP (and GIF, BMP) go through the browser's decoder.
-  loadFiles: (files, onProgress, options) => loadFileObjects(files, onProgress, options, browserImageDecoder),
+  // The page's progress callback arrives as a Comlink proxy with a port of its own: closed when the load ends.
+  loadFiles: async (files, onProgress, options) => {
+    try {
+      return await loadFileObjects(files, onProgress, options, browserImageDecoder);
+    } finally {
+      (onProgress as Partial<Comlink.ProxyMethods> | undefined)?.[Comlink.releaseProxy]?.();
+    }
+  },
   // The run's checkpoint lives in the origin-private file system; ONNX exports are checked with onnxruntime-web.
   checkpoints: opfsCheckpointStore(self.navigator.storage),
   runOnnx: runOnnxWeb,
