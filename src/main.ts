@@ -6,11 +6,12 @@ import { startEngine } from './ui/engine-client';
 import { LabSession } from './ui/lab-session';
 import { RunFilesSession } from './ui/run-files-session';
 import { TrainingStore } from './ui/training-store';
-import { configFromSearch } from './ui/url-config';
+import { builtinFromSearch, configFromSearch } from './ui/url-config';
 
 const { config, warnings } = configFromSearch(location.search);
+const builtin = builtinFromSearch(location.search);
 const store = new TrainingStore(config);
-warnings.forEach((w) => store.notify('warning', w));
+[...warnings, ...(builtin.warning ? [builtin.warning] : [])].forEach((w) => store.notify('warning', w));
 
 const engine = startEngine((message) => store.notify('error', message));
 const session = new LabSession(store, engine.api);
@@ -21,4 +22,4 @@ app.store = store;
 app.session = session;
 app.files = files;
 // Once the dataset is in, offer the run this browser saved (every epoch end and on Stop), if any.
-void session.start().then(() => files.checkSaved());
+void session.start(builtin.name).then(() => files.checkSaved());

@@ -2,7 +2,7 @@
 // progress). It is the one element bound to the store; everything below gets properties.
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { configToSearch } from './url-config';
+import { configToSearch, labSearch } from './url-config';
 import { BuiltinDatasetEvent, DatasetFilesEvent, ImportWeightsEvent } from './data-events';
 import { ConfigChangeEvent, NoticeDismissEvent, RunCommandEvent } from './events';
 import { labAppStyles } from './lab-app-styles';
@@ -40,8 +40,8 @@ export class LabApp extends LitElement {
     this.addEventListener(RunCommandEvent.eventName, this._onRunCommand);
     this.addEventListener(ConfigChangeEvent.eventName, this._onConfigChange);
     this.addEventListener(NoticeDismissEvent.eventName, this._onDismiss);
-    this.addEventListener(DatasetFilesEvent.eventName, (e) => void this.session?.loadFiles(e.files, e.options));
-    this.addEventListener(BuiltinDatasetEvent.eventName, (e) => void this.session?.loadBuiltin(e.name));
+    this.addEventListener(DatasetFilesEvent.eventName, (e) => void this.session?.loadFiles(e.files, e.options).then(this.syncUrl));
+    this.addEventListener(BuiltinDatasetEvent.eventName, (e) => void this.session?.loadBuiltin(e.name).then(this.syncUrl));
     this.addEventListener(RunFileEvent.eventName, (e) => void this.files?.handle(e));
     this.addEventListener(ImportWeightsEvent.eventName, (e) => {
       if (!this.files) return;
@@ -136,7 +136,12 @@ export class LabApp extends LitElement {
   private _onConfigChange = (e: ConfigChangeEvent): void => {
     if (!this.store) return;
     this.store.setConfig(e.patch, e.errors);
-    history.replaceState(null, '', configToSearch(this.store.state.config));
+    this.syncUrl();
+  };
+
+  /** The address bar follows the form and the built-in dataset, so a link reproduces the run. */
+  private syncUrl = (): void => {
+    if (this.store) history.replaceState(null, '', labSearch(this.store.state.config, this.store.state.builtin));
   };
 
   private _onDismiss = (e: NoticeDismissEvent): void => {

@@ -8,16 +8,14 @@ import { downloadBytes } from './download';
 import { errorMessage } from './format';
 import type { TrainingStore } from './training-store';
 
-export const BUILTIN_DATASET = 'fashion-mnist';
-
 export class LabSession {
   constructor(
     private readonly store: TrainingStore,
     private readonly api: Comlink.Remote<EngineApi>,
   ) {}
 
-  /** Acquires the GPU, then loads the built-in dataset (which the card shows even without a GPU). */
-  async start(): Promise<void> {
+  /** Acquires the GPU, then loads a built-in dataset (which the card shows even without a GPU). */
+  async start(builtin: string): Promise<void> {
     try {
       this.store.setGpu({ state: 'ready', info: await this.api.init() });
     } catch (e) {
@@ -25,7 +23,7 @@ export class LabSession {
       this.store.setGpu({ state: 'failed', message });
       this.store.notify('error', `${message} Training falls back to the CPU reference, which is much slower.`);
     }
-    await this.loadBuiltin(BUILTIN_DATASET);
+    await this.loadBuiltin(builtin);
   }
 
   async loadBuiltin(name: string): Promise<void> {

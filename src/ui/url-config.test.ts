@@ -1,7 +1,7 @@
 // The URL carries the hyper-parameters both ways; bad values are named in a warning and ignored.
 import { describe, expect, it } from 'vitest';
 import { applyPreset, defaultConfig, presets } from '../model/config';
-import { configFromSearch, configToSearch, parseHidden } from './url-config';
+import { builtinFromSearch, configFromSearch, configToSearch, labSearch, parseHidden } from './url-config';
 
 describe('configFromSearch', () => {
   it('reads every parameter the tests and links use', () => {
@@ -92,6 +92,20 @@ describe('configToSearch', () => {
   it('writes hidden only for models that use it, and limit only when set', () => {
     expect(configToSearch(defaultConfig)).toBe('?model=softmax&epochs=10&batch=256&lr=0.1&seed=0');
     expect(configToSearch({ ...defaultConfig, model: 'mlp', limit: 4096 })).toBe('?model=mlp&epochs=10&batch=256&lr=0.1&seed=0&hidden=256&limit=4096');
+  });
+});
+
+describe('the built-in dataset in the URL', () => {
+  it('names MNIST, leaves the default out, and refuses an unknown name with a warning', () => {
+    expect(builtinFromSearch('?dataset=mnist')).toEqual({ name: 'mnist' });
+    expect(builtinFromSearch('?model=mlp')).toEqual({ name: 'fashion-mnist' });
+    expect(builtinFromSearch('?dataset=cifar10')).toEqual({
+      name: 'fashion-mnist',
+      warning: 'Ignored URL parameter dataset="cifar10": the built-in datasets are fashion-mnist, mnist.',
+    });
+    expect(labSearch(defaultConfig, 'mnist')).toBe('?model=softmax&epochs=10&batch=256&lr=0.1&seed=0&dataset=mnist');
+    expect(labSearch(defaultConfig, 'fashion-mnist')).toBe(configToSearch(defaultConfig));
+    expect(labSearch(defaultConfig, '')).toBe(configToSearch(defaultConfig));
   });
 });
 

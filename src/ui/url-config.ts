@@ -13,7 +13,11 @@ import {
   scheduleNames,
   type TrainConfig,
 } from '../model/config';
+import { builtinDatasets } from '../data/builtin';
 import { modelOption, modelOptions, settingInEffect } from './model-options';
+
+/** The built-in dataset the page loads when the URL names none. */
+export const DEFAULT_BUILTIN = 'fashion-mnist';
 
 export interface UrlConfig {
   config: TrainConfig;
@@ -103,4 +107,19 @@ export function configToSearch(c: TrainConfig): string {
   const d2l = modelPreset(c.model).settings;
   for (const e of extras) if (settingInEffect(c, e.field) && c[e.field] !== d2l[e.field]) params.set(e.key, String(c[e.field]));
   return `?${params.toString()}`;
+}
+
+/** The built-in dataset a link names (`dataset=mnist`), or the default with a warning naming a bad one. */
+export function builtinFromSearch(search: string): { name: string; warning?: string } {
+  const raw = new URLSearchParams(search).get('dataset');
+  if (raw === null) return { name: DEFAULT_BUILTIN };
+  if (builtinDatasets.some((b) => b.name === raw)) return { name: raw };
+  const names = builtinDatasets.map((b) => b.name).join(', ');
+  return { name: DEFAULT_BUILTIN, warning: `Ignored URL parameter dataset=${JSON.stringify(raw)}: the built-in datasets are ${names}.` };
+}
+
+/** The page's query string: the config, and the built-in dataset when it is not the default. */
+export function labSearch(c: TrainConfig, builtin: string | undefined): string {
+  const search = configToSearch(c);
+  return builtin && builtin !== DEFAULT_BUILTIN ? `${search}&dataset=${encodeURIComponent(builtin)}` : search;
 }

@@ -25,10 +25,10 @@ afterEach(() => {
   expect(problems, 'console errors, uncaught exceptions or CSP violations').toEqual([]);
 });
 
-async function open(query: string): Promise<Page> {
+async function open(query: string, dataset = 'Fashion-MNIST'): Promise<Page> {
   const lab = await openLab(browser, query);
   opened.push(lab);
-  await waitForDataset(lab.page, 'Fashion-MNIST');
+  await waitForDataset(lab.page, dataset);
   return lab.page;
 }
 
@@ -163,14 +163,19 @@ describe('the picker, the options and what is not a dataset', () => {
     expect((await cardFields(page)).classes).toBe('5');
   });
 
-  it('switches to the built-in MNIST and back', async () => {
+  it('switches to the built-in MNIST and back; the URL names it, and a link to it opens on it', async () => {
     const page = await open('?model=softmax');
     await page.getByTestId('builtin-select').selectOption('mnist');
     await waitForDataset(page, 'MNIST');
     expect([(await cardFields(page)).train, (await cardFields(page)).val]).toEqual(['9,000', '1,000']);
+    expect(new URL(page.url()).searchParams.get('dataset')).toBe('mnist');
     await page.getByTestId('builtin-select').selectOption('fashion-mnist');
     await waitForDataset(page, 'Fashion-MNIST');
     expect((await cardFields(page)).train).toBe('60,000');
+    expect(new URL(page.url()).searchParams.get('dataset')).toBe(null);
+
+    const linked = await open('?model=softmax&dataset=mnist', 'MNIST');
+    expect(await linked.getByTestId('builtin-select').inputValue()).toBe('mnist');
   });
 
   it('sends a dropped .safetensors file to the weights import instead of the loader', async () => {
