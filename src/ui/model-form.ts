@@ -8,15 +8,21 @@ import { ConfigChangeEvent } from './events';
 import { modelUnfit } from './model-fit';
 import { modelOption, modelOptions, settingInEffect } from './model-options';
 import { sharedStyles } from './shared-styles';
-import { parseHidden } from './url-config';
+import { parseHidden, strictNumber } from './url-config';
 
 type Parse = (raw: string) => { patch: Partial<TrainConfig> } | { error: string };
 
 const int = (key: 'epochs' | 'batchSize' | 'seed', min: number): Parse => (raw) =>
   /^\s*\d+\s*$/.test(raw) && Number(raw) >= min && Number(raw) <= 0xffffffff ? { patch: { [key]: Number(raw) } } : { error: `a whole number ≥ ${min}` };
 
-const decimalFields = new Set(['lr', 'momentum', 'weightDecay', 'initSigma', 'dropout']);
-const isNumber = (raw: string) => raw.trim() !== '' && Number.isFinite(Number(raw));
+type NumberField = 'lr' | 'momentum' | 'weightDecay' | 'initSigma' | 'dropout';
+const decimalFields = new Set<string>(['lr', 'momentum', 'weightDecay', 'initSigma', 'dropout'] satisfies NumberField[]);
+
+/** A decimal field: strict number parsing (no "0x1F", "12px" or ""), then the field's own range. */
+const number = (raw: string, key: NumberField, ok: (v: number) => boolean, need: string): ReturnType<Parse> => {
+  const v = strictNumber(raw);
+  return v !== undefined && ok(v) ? { patch: { [key]: v } } : { error: need };
+};
 
 /** The choices of the settings picked from a list, with the labels the form shows. */
 const choices = {
@@ -44,15 +50,15 @@ const parsers: Record<string, Parse> = {
   epochs: int('epochs', 1),
   batchSize: int('batchSize', 1),
   seed: int('seed', 0),
-  lr: (raw) => (raw.trim() !== '' && Number(raw) > 0 && Number.isFinite(Number(raw)) ? { patch: { lr: Number(raw) } } : { error: 'a number > 0' }),
+  lr: (raw) => number(raw, 'lr', (v) => v > 0, 'a number > 0'),
   hidden: (raw) => {
     const hidden = parseHidden(raw);
     return hidden ? { patch: { hidden } } : { error: 'sizes like 256 or 256,128' };
   },
-  momentum: (raw) => (isNumber(raw) && Number(raw) >= 0 && Number(raw) < 1 ? { patch: { momentum: Number(raw) } } : { error: 'a number in [0, 1)' }),
-  weightDecay: (raw) => (isNumber(raw) && Number(raw) >= 0 ? { patch: { weightDecay: Number(raw) } } : { error: 'a number ≥ 0' }),
-  initSigma: (raw) => (isNumber(raw) && Number(raw) > 0 ? { patch: { initSigma: Number(raw) } } : { error: 'a number > 0' }),
-  dropout: (raw) => (isNumber(raw) && Number(raw) >= 0 && Number(raw) < 1 ? { patch: { dropout: Number(raw) } } : { error: 'a number in [0, 1)' }),
+  momentum: (raw) => number(raw, 'momentum', (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
+  weightDecay: (raw) => number(raw, 'weightDecay', (v) => v >= 0, 'a number ≥ 0'),
+  initSigma: (raw) => number(raw, 'initSigma', (v) => v > 0, 'a number > 0'),
+  dropout: (raw) => number(raw, 'dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
   limit: (raw) => {
     if (raw.trim() === '') return { patch: { limit: undefined } };
     return /^\s*\d+\s*$/.test(raw) && Number(raw) >= 1 ? { patch: { limit: Number(raw) } } : { error: 'empty (all) or a whole number ≥ 1' };

@@ -27,7 +27,9 @@ export interface UrlConfig {
 
 const positiveInt = (v: string) => (/^\d+$/.test(v) && Number(v) >= 1 ? Number(v) : undefined);
 const seedInt = (v: string) => (/^\d+$/.test(v) && Number(v) <= 0xffffffff ? Number(v) : undefined);
-const finite = (v: string) => (/^[0-9.eE+-]+$/.test(v) && Number.isFinite(Number(v)) ? Number(v) : undefined);
+/** A decimal number such as 0.1, 1e-3 or .5 (not "", "0x1F", "12px" or "Infinity"), spaces around allowed. */
+export const strictNumber = (v: string): number | undefined => (/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(v) && Number.isFinite(Number(v)) ? Number(v) : undefined);
+const finite = strictNumber;
 const positiveNumber = (v: string) => {
   const n = finite(v);
   return n !== undefined && n > 0 ? n : undefined;
