@@ -1,6 +1,7 @@
 // Command-line options → TrainConfig, with the same names and defaults as the form and the URL. A run
 // starts from a preset (`--preset`, else the model's d2l settings) and the flags override it.
 import { parseArgs } from 'node:util';
+import { strictNumber } from '../data/strict-number';
 import type { InitKind } from '../model/architecture';
 import {
   applyPreset, defaultConfig, isPresetName, modelNames, modelPreset, presets, validateConfig,
@@ -40,10 +41,11 @@ export const trainOptions = {
   help: { type: 'boolean' },
 } as const;
 
-/** A strictly parsed number: the whole string must be a finite decimal number. */
+/** A strictly parsed number: the whole string (spaces around aside) must be a finite decimal number. */
 export function num(name: string, v: string): number {
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.trim())) throw new Error(`--${name}: "${v}" is not a number`);
-  return Number(v);
+  const n = strictNumber(v);
+  if (n === null) throw new Error(`--${name}: "${v}" is not a number`);
+  return n;
 }
 
 export function parseTrainArgs(argv: string[]) {

@@ -1,7 +1,8 @@
 // CSV/TSV: header or not, label column by name/index/last, class names, quotes, BOM, CRLF, TSV, and
 // the strict rules (field counts, numbers, UTF-8), each failure naming file and row.
 import { describe, expect, it } from 'vitest';
-import { parseTable, strictNumber } from './csv';
+import { parseTable } from './csv';
+import { strictNumber } from './strict-number';
 import { tablesToDataset } from './table-dataset';
 import { enc } from './fixtures/make';
 

@@ -4,6 +4,7 @@
 
 import Papa from 'papaparse';
 import { DataError } from './errors';
+import { strictNumber } from './strict-number';
 
 export interface Table {
   file: string;
@@ -19,16 +20,6 @@ export interface Table {
 
 /** Names that mark the label column when a header exists (case-insensitive). */
 export const LABEL_NAMES = ['label', 'labels', 'class', 'classes', 'target', 'y', 'category', 'species', 'outcome'];
-
-/** A strict decimal: no "", no hex, no units, no NaN/Infinity. */
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-export function strictNumber(cell: string): number | null {
-  const s = cell.trim();
-  if (!NUMBER.test(s)) return null;
-  const v = Number(s);
-  return Number.isFinite(v) ? v : null;
-}
 
 export function decodeUtf8(bytes: Uint8Array, file: string): string {
   try {

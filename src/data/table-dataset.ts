@@ -5,7 +5,8 @@
 import { assemble } from './assemble';
 import type { Dataset, Split } from './dataset';
 import { DataError } from './errors';
-import { strictNumber, type Table } from './csv';
+import type { Table } from './csv';
+import { strictNumber } from './strict-number';
 
 export function tablesToDataset(tables: Table[], o: { name: string; format?: string; files: string[]; seed?: number }): Dataset {
   const [train, val] = [...tables].sort((a, b) => b.rows - a.rows);

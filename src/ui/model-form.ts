@@ -8,21 +8,17 @@ import { ConfigChangeEvent } from './events';
 import { modelUnfit } from './model-fit';
 import { modelOption, modelOptions, settingInEffect } from './model-options';
 import { sharedStyles } from './shared-styles';
-import { parseHidden, strictNumber } from './url-config';
+import { fraction, nonNegative, parseHidden, positiveInt, positiveNumber, seedInt } from './setting-text';
 
 type Parse = (raw: string) => { patch: Partial<TrainConfig> } | { error: string };
 
-const int = (key: 'epochs' | 'batchSize' | 'seed', min: number): Parse => (raw) =>
-  /^\s*\d+\s*$/.test(raw) && Number(raw) >= min && Number(raw) <= 0xffffffff ? { patch: { [key]: Number(raw) } } : { error: `a whole number ≥ ${min}` };
-
-type NumberField = 'lr' | 'momentum' | 'weightDecay' | 'initSigma' | 'dropout';
-const decimalFields = new Set<string>(['lr', 'momentum', 'weightDecay', 'initSigma', 'dropout'] satisfies NumberField[]);
-
-/** A decimal field: strict number parsing (no "0x1F", "12px" or ""), then the field's own range. */
-const number = (raw: string, key: NumberField, ok: (v: number) => boolean, need: string): ReturnType<Parse> => {
-  const v = strictNumber(raw);
-  return v !== undefined && ok(v) ? { patch: { [key]: v } } : { error: need };
+/** A field read with the URL's parser (spaces around the text allowed), or what the field needs. */
+const parsed = <K extends keyof TrainConfig>(key: K, parse: (v: string) => TrainConfig[K] | undefined, need: string): Parse => (raw) => {
+  const v = parse(raw.trim());
+  return v === undefined ? { error: need } : { patch: { [key]: v } };
 };
+
+const decimalFields = new Set(['lr', 'momentum', 'weightDecay', 'initSigma', 'dropout']);
 
 /** The choices of the settings picked from a list, with the labels the form shows. */
 const choices = {
@@ -47,22 +43,16 @@ export function matchingPreset(c: TrainConfig): Preset | undefined {
 }
 
 const parsers: Record<string, Parse> = {
-  epochs: int('epochs', 1),
-  batchSize: int('batchSize', 1),
-  seed: int('seed', 0),
-  lr: (raw) => number(raw, 'lr', (v) => v > 0, 'a number > 0'),
-  hidden: (raw) => {
-    const hidden = parseHidden(raw);
-    return hidden ? { patch: { hidden } } : { error: 'sizes like 256 or 256,128' };
-  },
-  momentum: (raw) => number(raw, 'momentum', (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
-  weightDecay: (raw) => number(raw, 'weightDecay', (v) => v >= 0, 'a number ≥ 0'),
-  initSigma: (raw) => number(raw, 'initSigma', (v) => v > 0, 'a number > 0'),
-  dropout: (raw) => number(raw, 'dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
-  limit: (raw) => {
-    if (raw.trim() === '') return { patch: { limit: undefined } };
-    return /^\s*\d+\s*$/.test(raw) && Number(raw) >= 1 ? { patch: { limit: Number(raw) } } : { error: 'empty (all) or a whole number ≥ 1' };
-  },
+  epochs: parsed('epochs', positiveInt, 'a whole number ≥ 1'),
+  batchSize: parsed('batchSize', positiveInt, 'a whole number ≥ 1'),
+  seed: parsed('seed', seedInt, 'a whole number ≥ 0'),
+  lr: parsed('lr', positiveNumber, 'a number > 0'),
+  hidden: parsed('hidden', parseHidden, 'sizes like 256 or 256,128'),
+  momentum: parsed('momentum', fraction, 'a number in [0, 1)'),
+  weightDecay: parsed('weightDecay', nonNegative, 'a number ≥ 0'),
+  initSigma: parsed('initSigma', positiveNumber, 'a number > 0'),
+  dropout: parsed('dropout', fraction, 'a number in [0, 1)'),
+  limit: (raw) => (raw.trim() === '' ? { patch: { limit: undefined } } : parsed('limit', positiveInt, 'empty (all) or a whole number ≥ 1')(raw)),
 };
 
 @customElement('model-form')

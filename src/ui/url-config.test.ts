@@ -1,7 +1,8 @@
 // The URL carries the hyper-parameters both ways; bad values are named in a warning and ignored.
 import { describe, expect, it } from 'vitest';
 import { applyPreset, defaultConfig, presets } from '../model/config';
-import { builtinFromSearch, configFromSearch, configToSearch, labSearch, parseHidden, strictNumber } from './url-config';
+import { parseHidden } from './setting-text';
+import { builtinFromSearch, configFromSearch, configToSearch, labSearch } from './url-config';
 
 describe('configFromSearch', () => {
   it('reads every parameter the tests and links use', () => {
@@ -119,9 +120,3 @@ describe('parseHidden', () => {
   });
 });
 
-describe('strictNumber', () => {
-  it('takes decimals and exponents, and nothing JavaScript merely coerces', () => {
-    expect(['0.1', '1e-3', '.5', ' 2 ', '-0.25', '3.'].map(strictNumber)).toEqual([0.1, 0.001, 0.5, 2, -0.25, 3]);
-    expect(['', ' ', '0x1F', '12px', 'Infinity', '1e999', 'NaN', '1,5', '--1'].map(strictNumber)).toEqual(Array(9).fill(undefined));
-  });
-});

@@ -15,6 +15,7 @@ import {
 } from '../model/config';
 import { builtinDatasets } from '../data/builtin';
 import { modelOption, modelOptions, settingInEffect } from './model-options';
+import { fraction, nonNegative, oneOf, parseHidden, positiveInt, positiveNumber, seedInt } from './setting-text';
 
 /** The built-in dataset the page loads when the URL names none. */
 export const DEFAULT_BUILTIN = 'fashion-mnist';
@@ -23,32 +24,6 @@ export interface UrlConfig {
   config: TrainConfig;
   /** One message per parameter that was ignored, naming its value. */
   warnings: string[];
-}
-
-const positiveInt = (v: string) => (/^\d+$/.test(v) && Number(v) >= 1 ? Number(v) : undefined);
-const seedInt = (v: string) => (/^\d+$/.test(v) && Number(v) <= 0xffffffff ? Number(v) : undefined);
-/** A decimal number such as 0.1, 1e-3 or .5 (not "", "0x1F", "12px" or "Infinity"), spaces around allowed. */
-export const strictNumber = (v: string): number | undefined => (/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(v) && Number.isFinite(Number(v)) ? Number(v) : undefined);
-const finite = strictNumber;
-const positiveNumber = (v: string) => {
-  const n = finite(v);
-  return n !== undefined && n > 0 ? n : undefined;
-};
-const nonNegative = (v: string) => {
-  const n = finite(v);
-  return n !== undefined && n >= 0 ? n : undefined;
-};
-const fraction = (v: string) => {
-  const n = nonNegative(v);
-  return n !== undefined && n < 1 ? n : undefined;
-};
-const oneOf = <T extends string>(names: readonly T[]) => (v: string): T | undefined => names.find((n) => n === v);
-
-/** Parses a list of hidden sizes such as "256" or "256,128"; undefined when any entry is not a positive integer. */
-export function parseHidden(v: string): number[] | undefined {
-  const parts = v.split(',').map((s) => s.trim());
-  const sizes = parts.map(positiveInt);
-  return parts.length > 0 && sizes.every((n) => n !== undefined) ? (sizes as number[]) : undefined;
 }
 
 /** The settings beyond the basics, by URL key (the CLI's flag names): written only where they differ from the model's d2l preset. */
