@@ -1,12 +1,11 @@
 // The headless lab: `classifier-lab train|predict|inspect …` on the same engine as the page, through Dawn.
 // Prints one JSON object per line on stdout; messages go to stderr; exit 2 on bad input, 1 otherwise.
-import { readFile } from 'node:fs/promises';
 import { LabEngine } from '../worker/lab-engine';
 import { presets } from '../model/config';
 import { num, parseTrainArgs } from './args';
 import { dataUsage, loadDataFiles } from './data-files';
 import { fileCheckpointStore } from './file-checkpoint-store';
-import { InputError } from './input-error';
+import { InputError, readUserFile } from './input-error';
 import { looksLikeSafetensors, SAFETENSORS_SNIFF_BYTES } from '../io/safetensors-sniff';
 import { inspectFiles } from './inspect';
 import { inspectWeights } from './inspect-weights';
@@ -100,13 +99,7 @@ async function train(argv: string[]): Promise<void> {
 /** `inspect FILE...`: a lone safetensors file (told by its content) is a model, anything else a dataset. */
 async function inspect(argv: string[]): Promise<void> {
   if (argv.length === 0) throw new InputError('inspect needs a file');
-  const files = await Promise.all(argv.map(async (name) => {
-    try {
-      return { name, bytes: new Uint8Array(await readFile(name)) };
-    } catch (e) {
-      throw new InputError(`${name}: ${(e as Error).message}`);
-    }
-  }));
+  const files = await Promise.all(argv.map(async (name) => ({ name, bytes: await readUserFile(name) })));
   const [first] = files;
   try {
     // By name too, so that a truncated or damaged .safetensors gets the strict reader's message.

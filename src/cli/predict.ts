@@ -1,14 +1,14 @@
 // `classifier-lab predict FILE.safetensors --input X.npy --out logits.npy [--softmax]`: the lab's own
 // forward pass (the CPU reference, evaluation mode) on raw float features, before normalisation, in
 // chunks; writes the logits (or probabilities) as float32 .npy. The ONNX export must give these numbers.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseNpy } from '../data/npy';
 import { featureSize } from '../data/dataset';
 import { decodeRunFile } from '../io/checkpoint';
 import { labLogits } from '../io/lab-forward';
 import { writeNpyF32 } from '../io/npy-write';
-import { InputError } from './input-error';
+import { InputError, parseUserFile } from './input-error';
 
 export const predictUsage = '  classifier-lab predict FILE.safetensors --input X.npy --out logits.npy [--softmax]\n';
 
@@ -25,8 +25,8 @@ export async function predict(argv: string[]): Promise<void> {
   const { values, positionals } = parsed;
   if (positionals.length !== 1 || !values.input || !values.out) throw new InputError(`predict needs a weights file, --input and --out:\n${predictUsage}`);
   const weightsName = positionals[0];
-  const { manifest, params } = await readInput(weightsName, (b) => decodeRunFile(b, weightsName));
-  const x = await readInput(values.input, (b) => parseNpy(b, values.input!));
+  const { manifest, params } = await parseUserFile(weightsName, (b) => decodeRunFile(b, weightsName));
+  const x = await parseUserFile(values.input, (b) => parseNpy(b, values.input!));
   const shape = manifest.architecture.inputShape;
   const size = featureSize(shape);
   const rows = x.dims[0] ?? 0;
@@ -48,20 +48,6 @@ export async function predict(argv: string[]): Promise<void> {
   }
   await writeFile(values.out, writeNpyF32(out, [rows, classes]));
   process.stdout.write(`${JSON.stringify({ out: values.out, output: values.softmax ? 'probabilities' : 'logits', rows, classes, class_names: manifest.classNames })}\n`);
-}
-
-async function readInput<T>(path: string, parse: (bytes: Uint8Array) => T): Promise<T> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (e) {
-    throw new InputError(`${path}: ${(e as Error).message}`);
-  }
-  try {
-    return parse(bytes);
-  } catch (e) {
-    throw new InputError((e as Error).message);
-  }
 }
 
 /** Row-wise softmax, max-subtracted. */

@@ -1,7 +1,7 @@
 // The files of `classifier-lab train`: `--resume FILE` (a checkpoint or export from the page or the CLI),
 // `--checkpoint FILE` (a full checkpoint, saved at every epoch end, on Ctrl-C and at the end), `--out FILE`
 // (an export: model tensors, no optimizer state) and `--onnx FILE` (checked with onnxruntime-node when installed).
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { builtinDatasets, isBuiltinName } from '../data/builtin';
 import { decodeRunFile } from '../io/checkpoint';
 import { describeFingerprint } from '../io/dataset-fingerprint';
@@ -9,7 +9,7 @@ import type { Manifest } from '../io/manifest';
 import type { OnnxRunner } from '../io/onnx/runner';
 import type { LabEngine } from '../worker/lab-engine';
 import { slug } from '../worker/run-files';
-import { InputError } from './input-error';
+import { InputError, parseUserFile } from './input-error';
 
 /** Options that set up a new run: a resumed run keeps its own. */
 const RUN_SETTINGS = ['model', 'batch-size', 'lr', 'seed', 'limit', 'hidden', 'optimizer', 'momentum', 'weight-decay', 'schedule', 'init-sigma'];
@@ -26,17 +26,7 @@ export async function readResumeFile(path: string, values: Record<string, unknow
   if (clash.length > 0) {
     throw new InputError(`--resume continues the run with its own settings; drop ${clash.map((k) => `--${k}`).join(', ')} (only --epochs may change, to set a new total)`);
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (e) {
-    throw new InputError(`${path}: ${(e as Error).message}`);
-  }
-  try {
-    return { path, bytes, manifest: decodeRunFile(bytes, path).manifest };
-  } catch (e) {
-    throw new InputError((e as Error).message);
-  }
+  return parseUserFile(path, (bytes) => ({ path, bytes, manifest: decodeRunFile(bytes, path).manifest }));
 }
 
 /** The built-in dataset a file was trained on, for `--resume` without `--dataset`. */
