@@ -1,33 +1,18 @@
 // Decoding in the browser's worker: WebP images in a zip go through the browser's own decoder (the CLI
 // cannot decode them), and a corrupt gzip is refused with its byte offset while the dataset stays.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { png, zip } from '../../src/data/fixtures/make';
 import { corruptGzip } from './drop-data';
 import { bannerText, cardFields, dropFiles, waitForDataset } from './drop-page';
-import { launchChromium, openLab, type LabPage } from './lab-page';
+import { labBrowser } from './lab-page';
 
-let browser: Browser;
-const opened: LabPage[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(() => {
-  const problems = opened.flatMap((l) => l.problems.splice(0));
-  expect(problems, 'console errors, uncaught exceptions or CSP violations').toEqual([]);
-});
+const labs = labBrowser();
 
 async function open(): Promise<Page> {
-  const lab = await openLab(browser, '?model=softmax');
-  opened.push(lab);
-  await waitForDataset(lab.page, 'Fashion-MNIST');
-  return lab.page;
+  const page = await labs.open('?model=softmax');
+  await waitForDataset(page, 'Fashion-MNIST');
+  return page;
 }
 
 const COLOURS: Record<string, [number, number, number]> = { dark: [40, 40, 40], light: [210, 210, 210], red: [200, 30, 30] };

@@ -1,7 +1,8 @@
 // Helpers for the data e2e tests: a real `drop` event whose DataTransfer is built in the page from bytes
 // the test made, the card's fields, the banner, and a two-epoch run whose curves must move.
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { plotted, values } from './lab-page';
 
 export interface TestFile {
   name: string;
@@ -46,10 +47,6 @@ export async function waitForDataset(page: Page, name: string, timeout = 60_000)
 }
 
 export const bannerText = async (page: Page) => ((await page.getByTestId('banner').count()) ? (await page.getByTestId('banner').textContent()) ?? '' : '');
-
-type Column = (number | null)[];
-export const plotted = (chart: Locator) => chart.evaluate((el) => (el as unknown as { plotted: Column[] }).plotted);
-export const values = (col: Column | undefined) => (col ?? []).filter((v): v is number => v !== null);
 
 /** The lab's store, read in the page. */
 interface StoreView {

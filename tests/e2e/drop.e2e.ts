@@ -1,35 +1,20 @@
 // Bring your own data, in headless Chromium on real WebGPU: CSV, an image-folder zip, a gzipped IDX pair
 // and a keras-style .npz dropped on the page (real drop events) each update the card and train two
 // epochs; a malformed file is refused in the banner while the dataset, the run and its curves stay.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { writeSafetensors } from '../../src/io/safetensors';
 import { enc } from '../../src/data/fixtures/make';
 import { blobsCsv, blobsNpz, labelFirstCsv, shapesIdxGz, shapesZip } from './drop-data';
-import { bannerText, cardFields, dropFiles, plotted, trainTwoEpochs, waitForDataset } from './drop-page';
-import { launchChromium, openLab, type LabPage } from './lab-page';
+import { bannerText, cardFields, dropFiles, trainTwoEpochs, waitForDataset } from './drop-page';
+import { labBrowser, plotted } from './lab-page';
 
-let browser: Browser;
-const opened: LabPage[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(() => {
-  const problems = opened.flatMap((l) => l.problems.splice(0));
-  expect(problems, 'console errors, uncaught exceptions or CSP violations').toEqual([]);
-});
+const labs = labBrowser();
 
 async function open(query: string, dataset = 'Fashion-MNIST'): Promise<Page> {
-  const lab = await openLab(browser, query);
-  opened.push(lab);
-  await waitForDataset(lab.page, dataset);
-  return lab.page;
+  const page = await labs.open(query);
+  await waitForDataset(page, dataset);
+  return page;
 }
 
 describe('dropping files on the page', () => {

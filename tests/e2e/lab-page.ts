@@ -1,7 +1,8 @@
 // Opens the lab in headless Chromium on real WebGPU (SwiftShader here) and records every console error,
-// uncaught exception and CSP violation, so that each test can require a clean run.
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+// uncaught exception and CSP violation, so that each test can require a clean run; and what every browser
+// test reads of the page: the run's status and the charts' points.
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 
 /**
  * Headless Chromium on this machine finds the SwiftShader WebGPU adapter with --enable-unsafe-webgpu
@@ -39,20 +40,69 @@ export async function openLab(browser: Browser, query: string, adapter = true): 
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems: string[] = [];
+  await watchPage(page, problems);
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  await page.goto(new URL(query, inject('baseUrl')).href);
+  if (adapter) await requireAdapter(page);
+  return { page, problems };
+}
+
+/** Collects the page's console errors, uncaught exceptions and CSP violations into `problems`. */
+export async function watchPage(page: Page, problems: string[]): Promise<void> {
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url}:${m.location().lineNumber})`);
   });
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
       console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
     });
   });
-  await page.goto(new URL(query, inject('baseUrl')).href);
-  if (adapter) await requireAdapter(page);
-  return { page, problems };
 }
+
+/** The problems check every browser test ends with. */
+export function expectNoProblems(problems: string[]): void {
+  expect(problems, 'console errors, uncaught exceptions or CSP violations').toEqual([]);
+}
+
+/**
+ * One headless Chromium for a test file, launched before its tests and closed after them. Each page
+ * opened through it (or handed to `watch`) must get through every test without a problem.
+ */
+export function labBrowser() {
+  let browser: Browser | undefined;
+  const opened: LabPage[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(() => expectNoProblems(opened.flatMap((l) => l.problems.splice(0))));
+  const watch = (lab: LabPage): LabPage => {
+    opened.push(lab);
+    return lab;
+  };
+  return {
+    watch,
+    /** Opens the lab with a query string; see openLab. */
+    open: async (query: string): Promise<Page> => watch(await openLab(browser!, query)).page,
+  };
+}
+
+export const status = (page: Page) => page.getByTestId('run-status').getAttribute('data-status');
+
+/** Waits until the run's status is one of `want` (or another end state) and returns it. */
+export async function waitForStatus(page: Page, want: string[], timeout = 240_000): Promise<string> {
+  const ends = [...new Set([...want, 'done', 'stopped', 'diverged', 'error'])].map((w) => `[data-status=${w}]`).join(',');
+  await page.locator(`[data-testid=run-status]:is(${ends})`).waitFor({ timeout });
+  return (await status(page)) ?? '';
+}
+
+type Column = (number | null)[];
+/** What a chart's uPlot instance holds: [x, ...one column per split]. */
+export const plotted = (chart: Locator) => chart.evaluate((el) => (el as unknown as { plotted: Column[] }).plotted);
+export const values = (col: Column | undefined) => (col ?? []).filter((v): v is number => v !== null);
 
 /** Fails (never skips) when the browser offers no WebGPU adapter. */
 async function requireAdapter(page: Page): Promise<void> {

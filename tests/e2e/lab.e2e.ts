@@ -2,47 +2,15 @@
 // dataset loads, softmax trains and both charts draw, Stop/Continue resumes, Export gives a file that
 // parses, and nothing logs an error along the way.
 import { readFile } from 'node:fs/promises';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { readSafetensors } from '../../src/io/safetensors';
-import { NO_WEBGPU_FLAGS, launchChromium, openLab, type LabPage } from './lab-page';
+import { NO_WEBGPU_FLAGS, labBrowser, launchChromium, openLab, plotted, values, waitForStatus } from './lab-page';
 
-type Column = (number | null)[];
-
-/** What the chart's uPlot instance holds: [x, ...one column per split]. */
-const plotted = (chart: Locator) => chart.evaluate((el) => (el as unknown as { plotted: Column[] }).plotted);
-const values = (col: Column | undefined) => (col ?? []).filter((v): v is number => v !== null);
-const status = (page: Page) => page.getByTestId('run-status').getAttribute('data-status');
 const epochShown = async (page: Page) => Number(await page.getByTestId('progress-epoch').getAttribute('data-epoch'));
 
-/** Waits until the run ends in one of `want` (or any other end state) and returns that state. */
-async function waitForStatus(page: Page, want: string[], timeout = 240_000): Promise<string> {
-  const ends = [...new Set([...want, 'done', 'stopped', 'diverged', 'error'])].map((w) => `[data-status=${w}]`).join(',');
-  await page.locator(`[data-testid=run-status]:is(${ends})`).waitFor({ timeout });
-  return (await status(page)) ?? '';
-}
-
-let browser: Browser;
-const opened: LabPage[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(() => {
-  const problems = opened.flatMap((l) => l.problems.splice(0));
-  expect(problems, 'console errors, uncaught exceptions or CSP violations').toEqual([]);
-});
-
-async function open(query: string): Promise<Page> {
-  const lab = await openLab(browser, query);
-  opened.push(lab);
-  return lab.page;
-}
+const labs = labBrowser();
+const open = labs.open;
 
 describe('a softmax run on a 4,096-example subset', () => {
   let page: Page;
@@ -191,7 +159,7 @@ describe('without a WebGPU adapter', () => {
     const noGpu = await launchChromium(NO_WEBGPU_FLAGS);
     try {
       const lab = await openLab(noGpu, '?model=softmax&epochs=1&limit=1024&lr=abc', false);
-      opened.push(lab);
+      labs.watch(lab);
       const page = lab.page;
       await expect.poll(() => page.getByTestId('adapter').getAttribute('data-state'), { timeout: 60_000 }).toBe('failed');
       const banner = page.getByTestId('banner');

@@ -2,41 +2,36 @@
 // naming which (picked or dropped); a checkpoint goes browser → CLI → browser and keeps training; an
 // opened run is evaluated on the loaded dataset; Export ONNX shows onnxruntime-web's parity check first.
 import onnxProto from 'onnx-proto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, runCli } from '../helpers/cli';
 import { decodeRunFile, encodeRunFile } from '../../src/io/checkpoint';
 import { FORMAT, type Manifest } from '../../src/io/manifest';
 import { writeSafetensors } from '../../src/io/safetensors';
 import { defaultConfig } from '../../src/model/config';
 import { dropFiles } from './drop-page';
-import { launchChromium, openLab, type LabPage } from './lab-page';
-import { download, records, waitForStatus } from './run-files-page';
+import { labBrowser, waitForStatus } from './lab-page';
+import { download, records } from './run-files-page';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'classifier-lab-files-'));
-let browser: Browser;
-let lab: LabPage;
+// One page for the whole file; the browser's afterEach holds it to no console errors, uncaught
+// exceptions or CSP violations.
+const labs = labBrowser();
 let page: Page;
 let cli: { cli: string; remove: () => void };
 
 beforeAll(async () => {
-  browser = await launchChromium();
   cli = buildCli();
-  lab = await openLab(browser, '?model=softmax&epochs=4&limit=2048&seed=5');
-  page = lab.page;
+  page = await labs.open('?model=softmax&epochs=4&limit=2048&seed=5');
   await page.getByTestId('dataset-name').waitFor({ timeout: 60_000 });
 });
 afterAll(async () => {
-  await browser?.close();
   cli?.remove();
   rmSync(dir, { recursive: true, force: true });
-});
-afterEach(() => {
-  expect(lab.problems.splice(0), 'console errors, uncaught exceptions or CSP violations').toEqual([]);
 });
 
 /** A softmax model file for `classes` classes of 1×28×28 images (valid on its own). */

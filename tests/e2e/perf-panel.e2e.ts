@@ -1,24 +1,15 @@
 // The performance panel end to end: after an MLP run on a subset, the panel in the page shows the
 // training step's GPU time split by kernel family (timestamp queries on SwiftShader), examples/s and the
 // dispatches a step takes, with the traffic of the finished epoch. Structure only: no timing thresholds.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openLab, type LabPage } from './lab-page';
+import { describe, expect, it } from 'vitest';
+import { labBrowser } from './lab-page';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+// Its afterEach holds the page to no console errors, uncaught exceptions or CSP violations.
+const labs = labBrowser();
 
 describe('the performance panel', () => {
   it('shows the step by kernel family, examples/s and dispatches per step after an MLP epoch', async () => {
-    const lab: LabPage = await openLab(browser, '?model=mlp&epochs=1&limit=2048');
-    const { page } = lab;
+    const page = await labs.open('?model=mlp&epochs=1&limit=2048');
     await expect.poll(() => page.getByTestId('adapter').getAttribute('data-state'), { timeout: 60_000 }).toBe('ready');
     await page.getByTestId('dataset-name').waitFor({ timeout: 60_000 });
     const panel = page.getByTestId('perf-panel');
@@ -36,6 +27,5 @@ describe('the performance panel', () => {
     await panel.locator('summary').click();
     expect(await panel.textContent()).toMatch(/Per epoch: \d+ submits, \d+ readbacks awaited, [\d,]+ KiB uploaded/);
     expect(await panel.locator('tr').count()).toBe(1 + 9);
-    expect(lab.problems, 'console errors, uncaught exceptions or CSP violations').toEqual([]);
   });
 });

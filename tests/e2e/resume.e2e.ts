@@ -3,31 +3,26 @@
 // curves intact, and ends with the same weights and history, bit for bit, as a run never interrupted.
 // A run stopped mid-epoch and reloaded resumes from exactly there.
 import { rmSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { RunFile } from '../../src/io/checkpoint';
-import { launchChromium, openLab } from './lab-page';
-import { bitsOf, exported, launchPersistent, newProfile, openIn, records, waitForStatus } from './run-files-page';
+import { expectNoProblems, labBrowser, waitForStatus } from './lab-page';
+import { bitsOf, exported, launchPersistent, newProfile, openIn, records } from './run-files-page';
 
 // 64 steps an epoch (2,048 examples, batches of 32): a page closed at the first train point of epoch 2
 // is far from that epoch's end.
 const QUERY = '?model=softmax&epochs=3&limit=2048&batch=32&seed=11';
 
+// The uninterrupted run's page comes from `labs`; the persistent profiles' pages report into `problems`.
+const labs = labBrowser();
 const problems: string[] = [];
 const profiles: string[] = [];
-let browser: Browser;
 let baseline: RunFile;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
+afterAll(() => {
   for (const p of profiles) rmSync(p, { recursive: true, force: true });
 });
-afterEach(() => {
-  expect(problems.splice(0), 'console errors, uncaught exceptions or CSP violations').toEqual([]);
-});
+afterEach(() => expectNoProblems(problems.splice(0)));
 
 async function train(page: Page): Promise<void> {
   await expect.poll(() => page.getByTestId('train-button').isEnabled(), { timeout: 60_000 }).toBe(true);
@@ -36,13 +31,12 @@ async function train(page: Page): Promise<void> {
 
 describe('resume after the page was closed', () => {
   it('an uninterrupted run gives the reference weights and history', async () => {
-    const lab = await openLab(browser, QUERY);
-    await train(lab.page);
-    expect(await waitForStatus(lab.page, ['done'])).toBe('done');
-    baseline = await exported(lab.page);
+    const page = await labs.open(QUERY);
+    await train(page);
+    expect(await waitForStatus(page, ['done'])).toBe('done');
+    baseline = await exported(page);
     expect(baseline.manifest.epochsDone).toBe(3);
-    problems.push(...lab.problems);
-    await lab.page.context().close();
+    await page.context().close();
   });
 
   it('closed mid-epoch 2, reopened: "Resume run" continues from epoch 1 and ends bit-identical', async () => {

@@ -1,5 +1,5 @@
 // Helpers for the run-file e2e tests: a Chromium with a persistent profile (so OPFS survives closing the
-// browser), problem watching for its pages, run status, downloads read back as bytes, the lab's store.
+// browser), problem watching for its pages, downloads read back as bytes, the lab's store.
 import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Download, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { decodeRunFile, type RunFile } from '../../src/io/checkpoint';
-import { CHROMIUM_FLAGS } from './lab-page';
+import { CHROMIUM_FLAGS, watchPage } from './lab-page';
 
 /** A fresh profile folder; launching twice on it is closing and reopening the browser. */
 export const newProfile = (): string => mkdtempSync(join(tmpdir(), 'classifier-lab-profile-'));
@@ -25,25 +25,10 @@ export function launchPersistent(profile: string): Promise<BrowserContext> {
 /** Opens the lab in a context, collecting console errors, uncaught exceptions and CSP violations into `problems`. */
 export async function openIn(context: BrowserContext, query: string, problems: string[]): Promise<Page> {
   const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url}:${m.location().lineNumber})`);
-  });
-  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));
-  });
+  await watchPage(page, problems);
   await page.goto(new URL(query, inject('baseUrl')).href);
   await page.getByTestId('dataset-name').waitFor({ timeout: 60_000 });
   return page;
-}
-
-export const status = (page: Page) => page.getByTestId('run-status').getAttribute('data-status');
-
-/** Waits until the run's status is one of `want` (or another end state) and returns it. */
-export async function waitForStatus(page: Page, want: string[], timeout = 240_000): Promise<string> {
-  const ends = [...new Set([...want, 'done', 'stopped', 'diverged', 'error'])].map((w) => `[data-status=${w}]`).join(',');
-  await page.locator(`[data-testid=run-status]:is(${ends})`).waitFor({ timeout });
-  return (await status(page)) ?? '';
 }
 
 /** Clicks a button that starts a download and returns the file's name and bytes. */
