@@ -24,6 +24,21 @@ fn emit_pixel(b: u32, qa: u32, oy: u32, ox: u32, va: vec4f, vb: vec4f) {
   if (qa + 1u < params.c4) { emit4(b, qa + 1u, pixel, vb); }
 }
 
+// Where an invocation works: example b, channel quads qa and qb (eight channels), output row oy and
+// pixel group g; pixel groups run fastest, then rows, then channel blocks, then examples.
+struct Tile { b: u32, qa: u32, qb: u32, oy: u32, g: u32 }
+
+fn tile_at(t: u32, groups: u32, blocks: u32) -> Tile {
+  let qa = 2u * ((t / (groups * params.out_h)) % blocks);
+  return Tile(t / (groups * params.out_h * blocks), qa, min(qa + 1u, params.c4 - 1u), (t / groups) % params.out_h, t % groups);
+}
+
+// The first invocation of an example also zeroes its row's padding past out_c·P.
+fn zero_padding(t: u32, b: u32, per_example: u32) {
+  if (t % per_example != 0u) { return; }
+  for (var p = params.out_c * params.out_h * params.out_w; p < params.dst_stride; p++) { dst[b * params.dst_stride + p] = 0.0; }
+}
+
 // One invocation per (b, 8-channel block, output row, 4-pixel group), pixel groups fastest: four
 // neighbouring outputs share each loaded input (stride 1: one new load per tap) and each weight load
 // feeds eight channels.
@@ -32,13 +47,10 @@ fn conv_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgrou
   let t = linear_index(gid, nwg, WorkgroupSize);
   let groups = (params.out_w + 3u) / 4u;
   let blocks = (params.c4 + 1u) / 2u;
-  if (t >= params.rows * blocks * params.out_h * groups) { return; }
-  let g = t % groups;
-  let oy = (t / groups) % params.out_h;
-  let block = (t / (groups * params.out_h)) % blocks;
-  let b = t / (groups * params.out_h * blocks);
-  let qa = 2u * block;
-  let qb = min(qa + 1u, params.c4 - 1u);
+  let per_example = blocks * params.out_h * groups;
+  if (t >= params.rows * per_example) { return; }
+  let tile = tile_at(t, groups, blocks);
+  let b = tile.b; let qa = tile.qa; let qb = tile.qb; let oy = tile.oy; let g = tile.g;
   let k = params.kernel;
   let s = params.stride;
   let ix0 = i32(4u * g * s) - i32(params.padding);
@@ -114,11 +126,7 @@ fn conv_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgrou
   emit_pixel(b, qa, oy, 4u * g + 1u, a1, b1);
   emit_pixel(b, qa, oy, 4u * g + 2u, a2, b2);
   emit_pixel(b, qa, oy, 4u * g + 3u, a3, b3);
-  // The row's padding past out_c·P stays zero.
-  let used = params.out_c * params.out_h * params.out_w;
-  if (t % (blocks * params.out_h * groups) == 0u) {
-    for (var p = used; p < params.dst_stride; p++) { dst[b * params.dst_stride + p] = 0.0; }
-  }
+  zero_padding(t, b, per_example);
 }
 
 // Sixteen accumulators: pixels 0..7 of a row × channel quads a and b.
@@ -134,13 +142,10 @@ fn conv_forward_wide(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wor
   let t = linear_index(gid, nwg, WorkgroupSize);
   let groups = (params.out_w + 7u) / 8u;
   let blocks = (params.c4 + 1u) / 2u;
-  if (t >= params.rows * blocks * params.out_h * groups) { return; }
-  let g = t % groups;
-  let oy = (t / groups) % params.out_h;
-  let block = (t / (groups * params.out_h)) % blocks;
-  let b = t / (groups * params.out_h * blocks);
-  let qa = 2u * block;
-  let qb = min(qa + 1u, params.c4 - 1u);
+  let per_example = blocks * params.out_h * groups;
+  if (t >= params.rows * per_example) { return; }
+  let tile = tile_at(t, groups, blocks);
+  let b = tile.b; let qa = tile.qa; let qb = tile.qb; let oy = tile.oy; let g = tile.g;
   let c4 = params.c4;
   let ix0 = i32(8u * g) - i32(params.padding);
   var a: Wide;
@@ -195,9 +200,6 @@ fn conv_forward_wide(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wor
   emit_pixel(b, qa, oy, ox + 5u, a.a5, a.b5);
   emit_pixel(b, qa, oy, ox + 6u, a.a6, a.b6);
   emit_pixel(b, qa, oy, ox + 7u, a.a7, a.b7);
-  let used = params.out_c * params.out_h * params.out_w;
-  if (t % (blocks * params.out_h * groups) == 0u) {
-    for (var p = used; p < params.dst_stride; p++) { dst[b * params.dst_stride + p] = 0.0; }
-  }
+  zero_padding(t, b, per_example);
 }
 
