@@ -4,6 +4,7 @@
 // examples/s, epoch seconds, validation accuracy, the structural figures and the per-kernel GPU time as
 // a table, then one JSON line.
 import { parseArgs } from 'node:util';
+import { DEFAULT_BUILTIN } from '../data/builtin';
 import { candidates, Matmul, type MatmulProblem } from '../gpu/matmul';
 import { timeVariants } from '../gpu/autotune';
 import { KernelContext } from '../gpu/context';
@@ -103,7 +104,7 @@ export async function bench(argv: string[]): Promise<void> {
   try {
     adapter = (await engine.init()).adapter;
     process.stderr.write(`adapter: ${adapter}\n`);
-    await engine.loadBuiltin('fashion-mnist');
+    await engine.loadBuiltin(DEFAULT_BUILTIN);
     for (const model of models) {
       const config: TrainConfig = benchConfig(model, limit);
       process.stderr.write(`${model}: warm-up on ${warmupLimit} examples\n`);

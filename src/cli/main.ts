@@ -1,5 +1,6 @@
 // The headless lab: `classifier-lab train|predict|inspect …` on the same engine as the page, through Dawn.
 // Prints one JSON object per line on stdout; messages go to stderr; exit 2 on bad input, 1 otherwise.
+import { DEFAULT_BUILTIN } from '../data/builtin';
 import { LabEngine } from '../worker/lab-engine';
 import { presets } from '../model/config';
 import { num, parseTrainArgs } from './args';
@@ -64,7 +65,7 @@ async function train(argv: string[]): Promise<void> {
     }
     const summary = values.data
       ? await loadDataFiles(engine, values, positionals)
-      : await engine.loadBuiltin(values.dataset ?? (resumeFile ? builtinOf(resumeFile.manifest) : 'fashion-mnist'));
+      : await engine.loadBuiltin(values.dataset ?? (resumeFile ? builtinOf(resumeFile.manifest) : DEFAULT_BUILTIN));
     process.stderr.write(`dataset: ${summary.name}, ${summary.counts.train} train / ${summary.counts.val} validation\n`);
     let runConfig = config;
     if (resumeFile) {

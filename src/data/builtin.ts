@@ -9,6 +9,9 @@ import { validateDataset } from './validate';
 export const builtinNames = ['fashion-mnist', 'mnist'] as const;
 export type BuiltinName = (typeof builtinNames)[number];
 
+/** The dataset the lab and the CLI load when none is named. */
+export const DEFAULT_BUILTIN: BuiltinName = 'fashion-mnist';
+
 export interface BuiltinInfo {
   name: BuiltinName;
   title: string;

@@ -13,12 +13,9 @@ import {
   scheduleNames,
   type TrainConfig,
 } from '../model/config';
-import { builtinDatasets } from '../data/builtin';
+import { DEFAULT_BUILTIN, builtinDatasets } from '../data/builtin';
 import { modelOption, modelOptions, settingInEffect } from './model-options';
 import { fraction, nonNegative, oneOf, parseHidden, positiveInt, positiveNumber, seedInt } from './setting-text';
-
-/** The built-in dataset the page loads when the URL names none. */
-export const DEFAULT_BUILTIN = 'fashion-mnist';
 
 export interface UrlConfig {
   config: TrainConfig;
