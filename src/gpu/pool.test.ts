@@ -1,12 +1,14 @@
-// Max and average pooling on real WebGPU against the CPU reference: forward, the backward with the
-// producer's activation derivative, max-pooling ties (first maximum wins), ragged edges (floor mode).
+// Max, average and global average pooling on real WebGPU against the CPU reference: forward, the backward
+// with the producer's activation derivative, max-pooling ties (first maximum wins), ragged edges (floor
+// mode), zero padding (max ignores it — all-negative windows stay negative — average counts it), batches
+// that are not a multiple of the workgroup and channel counts off every vec4.
 import { describe, expect, it } from 'vitest';
 import { compareArrays, randomArray, testGpu } from '../../tests/helpers/gpu';
-import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from '../reference/pool';
+import { avgPool2dBackward, avgPool2dForward, globalAvgPoolBackward, globalAvgPoolForward, maxPool2dBackward, maxPool2dForward } from '../reference/pool';
 import type { ActivationKind } from './activation';
-import { readFloats } from './buffers';
+import { pad4, readFloats } from './buffers';
 import { KernelContext } from './context';
-import { Pool, poolGeometry, type PoolKind, type PoolSpec } from './pool';
+import { Pool, poolGeometry, type GlobalPoolSpec, type PoolKind, type PoolSpec } from './pool';
 import { activationDerivative, applyActivation } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
 
@@ -15,6 +17,8 @@ interface Case extends PoolSpec {
   inputActivation: ActivationKind;
   /** Quantise inputs so that windows hold ties. */
   ties?: boolean;
+  /** Inputs all negative: a max over padding zeros would show. */
+  negative?: boolean;
 }
 
 const cases: Case[] = [
@@ -23,17 +27,30 @@ const cases: Case[] = [
   { rows: 2, channels: 3, h: 7, w: 5, kernel: 3, stride: 2, kind: 'max', inputActivation: 'sigmoid' },
   { rows: 2, channels: 3, h: 7, w: 5, kernel: 3, stride: 2, kind: 'avg', inputActivation: 'none' },
   { rows: 4, channels: 5, h: 9, w: 9, kernel: 2, stride: 1, kind: 'max', inputActivation: 'none', ties: true },
+  // ResNet's stem pool (3×3/2, pad 1) on odd inputs, a batch past one workgroup of outputs.
+  { rows: 67, channels: 3, h: 15, w: 13, kernel: 3, stride: 2, padding: 1, kind: 'max', inputActivation: 'relu' },
+  { rows: 5, channels: 7, h: 15, w: 13, kernel: 3, stride: 2, padding: 1, kind: 'max', inputActivation: 'none', negative: true },
+  { rows: 5, channels: 7, h: 11, w: 12, kernel: 3, stride: 2, padding: 1, kind: 'avg', inputActivation: 'sigmoid' },
+  // GoogLeNet's 3×3/1 pad 1 branch pool, with ties at the border.
+  { rows: 3, channels: 5, h: 9, w: 7, kernel: 3, stride: 1, padding: 1, kind: 'max', inputActivation: 'none', ties: true },
+  { rows: 3, channels: 5, h: 9, w: 7, kernel: 3, stride: 1, padding: 1, kind: 'avg', inputActivation: 'relu' },
+  // k = s with padding: windows tile the padded input (the shader's one-window path).
+  { rows: 65, channels: 2, h: 7, w: 9, kernel: 2, stride: 2, padding: 1, kind: 'max', inputActivation: 'none', negative: true },
+  { rows: 65, channels: 2, h: 7, w: 9, kernel: 2, stride: 2, padding: 1, kind: 'avg', inputActivation: 'none' },
+  // Larger kernels: 5×5/3 pad 2, 4×4/4 (stride = kernel) with an odd remainder.
+  { rows: 2, channels: 3, h: 17, w: 16, kernel: 5, stride: 3, padding: 2, kind: 'max', inputActivation: 'sigmoid' },
+  { rows: 2, channels: 3, h: 17, w: 16, kernel: 4, stride: 4, kind: 'avg', inputActivation: 'none' },
 ];
 
 describe('pooling vs CPU reference', () => {
-  it.each(cases)('$kind $rows×$channels×$h×$w k$kernel s$stride (input $inputActivation, ties $ties)', async (c) => {
+  it.each(cases)('$kind $rows×$channels×$h×$w k$kernel s$stride p$padding (input $inputActivation, ties $ties)', async (c) => {
     const gpu = await testGpu();
     const device = gpu.device;
     const ctx = new KernelContext(device);
     const g = poolGeometry(c);
     const inF = c.channels * c.h * c.w;
     const outF = c.channels * g.oh * g.ow;
-    const raw = randomArray(c.rows * inF, 5, 2);
+    const raw = randomArray(c.rows * inF, 5, 2).map((v) => (c.negative ? -1 - Math.abs(v) : v));
     const x = applyActivation(c.ties ? raw.map((v) => Math.round(v)) : raw, c.inputActivation);
     const dy = randomArray(c.rows * outF, 6);
     const buf = {
@@ -41,7 +58,8 @@ describe('pooling vs CPU reference', () => {
       y: emptyBuffer(device, c.rows * g.yStride),
       argmax: emptyBuffer(device, c.rows * g.yStride),
       dy: upload(device, padRows(dy, c.rows, outF, g.yStride)),
-      dx: emptyBuffer(device, c.rows * g.xStride),
+      // Poisoned: the backward must write every element (no zero-fill pass before it).
+      dx: upload(device, new Float32Array(c.rows * g.xStride).fill(Number.NaN)),
     };
     const b = (k: keyof typeof buf) => ({ buffer: buf[k] });
     const pool = new Pool(ctx);
@@ -53,10 +71,61 @@ describe('pooling vs CPU reference', () => {
     const shape = { ...c, batch: c.rows };
     const yRef = c.kind === 'max' ? maxPool2dForward(x, shape) : avgPool2dForward(x, shape);
     const dxRef = activationDerivative(c.kind === 'max' ? maxPool2dBackward(x, dy, shape) : avgPool2dBackward(x, dy, shape), x, c.inputActivation);
+    // Forward: a max is exact; a mean of ≤ 25 values ≤ 2 rounds a few ulps.
     const y = compareArrays(unpadRows(await readFloats(device, buf.y, 0, c.rows * g.yStride), c.rows, outF, g.yStride), yRef, 1e-6, 1e-5);
-    expect(y.ok, `forward max diff ${y.maxDiff}`).toBe(true);
+    expect(y.ok, `forward max diff ${y.maxDiff} at ${y.firstBad}: ${y.gpu} vs ${y.ref}`).toBe(true);
     // Max pooling routes each gradient exactly; ties must pick the same (first) element as the reference.
-    const dx = compareArrays(unpadRows(await readFloats(device, buf.dx, 0, c.rows * g.xStride), c.rows, inF, g.xStride), dxRef, 1e-6, 1e-5);
+    const dxGot = await readFloats(device, buf.dx, 0, c.rows * g.xStride);
+    const dx = compareArrays(unpadRows(dxGot, c.rows, inF, g.xStride), dxRef, 1e-6, 1e-5);
     expect(dx.ok, `dX max diff ${dx.maxDiff} at ${dx.firstBad}: ${dx.gpu} vs ${dx.ref}`).toBe(true);
+    expect(Array.from({ length: c.rows }, (_, r) => dxGot.subarray(r * g.xStride + inF, (r + 1) * g.xStride)).every((p) => p.every((v) => v === 0)), 'dX row padding').toBe(true);
+  });
+
+  it('refuses padding past half the kernel (PyTorch\'s bound)', async () => {
+    const ctx = new KernelContext((await testGpu()).device);
+    const s = { rows: 1, channels: 1, h: 4, w: 4, kernel: 3, stride: 1, padding: 2 };
+    const any = { buffer: ctx.dummy };
+    expect(() => new Pool(ctx).forward(s, 'avg', { x: any, y: any }, 'test.pool')).toThrow(/padding 2/);
+  });
+});
+
+const globalCases: (GlobalPoolSpec & { inputActivation: ActivationKind })[] = [
+  { rows: 67, channels: 7, h: 7, w: 7, inputActivation: 'relu' },
+  { rows: 3, channels: 5, h: 3, w: 5, inputActivation: 'none' },
+  { rows: 2, channels: 8, h: 1, w: 1, inputActivation: 'sigmoid' },
+];
+
+describe('global average pooling vs CPU reference', () => {
+  it.each(globalCases)('$rows×$channels×$h×$w (input $inputActivation)', async (c) => {
+    const device = (await testGpu()).device;
+    const ctx = new KernelContext(device);
+    const inF = c.channels * c.h * c.w;
+    const xStride = pad4(inF);
+    const yStride = pad4(c.channels);
+    const x = applyActivation(randomArray(c.rows * inF, 7, 2), c.inputActivation);
+    const dy = randomArray(c.rows * c.channels, 8);
+    const buf = {
+      x: upload(device, padRows(x, c.rows, inF, xStride)),
+      y: upload(device, new Float32Array(c.rows * yStride).fill(Number.NaN)),
+      dy: upload(device, padRows(dy, c.rows, c.channels, yStride)),
+      dx: upload(device, new Float32Array(c.rows * xStride).fill(Number.NaN)),
+    };
+    const b = (k: keyof typeof buf) => ({ buffer: buf[k] });
+    const pool = new Pool(ctx);
+    await runDispatches(device, [
+      await pool.globalAvgForward(c, { x: b('x'), y: b('y') }, 'test.gap'),
+      await pool.globalAvgBackward(c, c.inputActivation, { x: b('x'), dy: b('dy'), dx: b('dx') }, 'test.gap'),
+    ]);
+    const shape = { ...c, batch: c.rows };
+    const yGot = await readFloats(device, buf.y, 0, c.rows * yStride);
+    // A mean of ≤ 49 values ≤ 2 in f32.
+    const y = compareArrays(unpadRows(yGot, c.rows, c.channels, yStride), globalAvgPoolForward(x, shape), 1e-6, 1e-5);
+    expect(y.ok, `forward max diff ${y.maxDiff}`).toBe(true);
+    expect(Array.from({ length: c.rows }, (_, r) => yGot.subarray(r * yStride + c.channels, (r + 1) * yStride)).every((p) => p.every((v) => v === 0)), 'y row padding').toBe(true);
+    const dxGot = await readFloats(device, buf.dx, 0, c.rows * xStride);
+    const dxRef = activationDerivative(globalAvgPoolBackward(x, dy, shape), x, c.inputActivation);
+    const dx = compareArrays(unpadRows(dxGot, c.rows, inF, xStride), dxRef, 1e-7, 1e-6);
+    expect(dx.ok, `dX max diff ${dx.maxDiff}`).toBe(true);
+    expect(Array.from({ length: c.rows }, (_, r) => dxGot.subarray(r * xStride + inF, (r + 1) * xStride)).every((p) => p.every((v) => v === 0)), 'dX row padding').toBe(true);
   });
 });

@@ -1,10 +1,12 @@
 // Typed wrapper of shaders/pool.wgsl: MaxPool2d (with the first-maximum index kept for the backward)
-// and AvgPool2d, forward and gather-form backward.
+// and AvgPool2d with kernel, stride and zero padding (PyTorch's semantics, floor mode), and global
+// average pooling; forwards and gather-form backwards (no atomics, no zero-fill pass).
 import { activationCode, type ActivationKind } from './activation';
-import { packStruct, pad4 } from './buffers';
+import { pad4 } from './buffers';
 import { planKernel, type BindingTable } from './binding-table';
 import type { KernelContext } from './context';
 import type { Dispatch } from './dispatch';
+import { WgslStruct } from './wgsl-struct';
 
 export const PoolBindings = {
   params: { binding: 0, kind: 'uniform' },
@@ -14,6 +16,11 @@ export const PoolBindings = {
   dy: { binding: 4, kind: 'read' },
   dx: { binding: 5, kind: 'rw' },
 } as const satisfies BindingTable;
+
+export const PoolParams = new WgslStruct('Params', {
+  rows: 'u32', channels: 'u32', in_h: 'u32', in_w: 'u32', out_h: 'u32', out_w: 'u32',
+  kernel: 'u32', stride: 'u32', padding: 'u32', x_stride: 'u32', y_stride: 'u32',
+});
 
 export const WorkgroupSize = 64;
 
@@ -26,18 +33,43 @@ export interface PoolSpec {
   w: number;
   kernel: number;
   stride: number;
+  /** Zero padding each side, 0 ≤ p ≤ ⌊k / 2⌋ (PyTorch's bound); omitted = 0. */
+  padding?: number;
 }
 
+/** Global average pooling's input (the output is channels × 1 × 1). */
+export interface GlobalPoolSpec {
+  rows: number;
+  channels: number;
+  h: number;
+  w: number;
+}
+
+/** Output plane and padded row strides: OH = ⌊(H + 2p − k) / s⌋ + 1. */
 export function poolGeometry(s: PoolSpec) {
-  const oh = Math.floor((s.h - s.kernel) / s.stride) + 1;
-  const ow = Math.floor((s.w - s.kernel) / s.stride) + 1;
+  const p = s.padding ?? 0;
+  const oh = Math.floor((s.h + 2 * p - s.kernel) / s.stride) + 1;
+  const ow = Math.floor((s.w + 2 * p - s.kernel) / s.stride) + 1;
   return { oh, ow, xStride: pad4(s.channels * s.h * s.w), yStride: pad4(s.channels * oh * ow) };
 }
 
-function params(s: PoolSpec) {
+function params(s: PoolSpec, label: string): ArrayBuffer {
+  const padding = s.padding ?? 0;
+  if (!Number.isInteger(padding) || padding < 0 || 2 * padding > s.kernel) throw new Error(`${label}: padding ${padding} must be 0 to half the kernel (${s.kernel})`);
   const g = poolGeometry(s);
-  return packStruct([[s.rows, 'u'], [s.channels, 'u'], [s.h, 'u'], [s.w, 'u'], [g.oh, 'u'], [g.ow, 'u'], [s.kernel, 'u'], [s.stride, 'u'], [g.xStride, 'u'], [g.yStride, 'u']]);
+  if (g.oh < 1 || g.ow < 1) throw new Error(`${label}: a ${s.kernel}×${s.kernel} window (padding ${padding}) does not fit a ${s.h}×${s.w} input`);
+  return PoolParams.pack({
+    rows: s.rows, channels: s.channels, in_h: s.h, in_w: s.w, out_h: g.oh, out_w: g.ow,
+    kernel: s.kernel, stride: s.stride, padding, x_stride: g.xStride, y_stride: g.yStride,
+  });
 }
+
+/** Global pooling as the shader sees it: one window of H×W (out 1×1). */
+const globalParams = (s: GlobalPoolSpec): ArrayBuffer =>
+  PoolParams.pack({
+    rows: s.rows, channels: s.channels, in_h: s.h, in_w: s.w, out_h: 1, out_w: 1,
+    kernel: 0, stride: 1, padding: 0, x_stride: pad4(s.channels * s.h * s.w), y_stride: pad4(s.channels),
+  });
 
 export class Pool {
   constructor(private readonly ctx: KernelContext) {}
@@ -47,7 +79,7 @@ export class Pool {
     const g = poolGeometry(s);
     if (kind === 'max' && !ops.argmax) throw new Error(`${label}: max pooling needs an argmax buffer`);
     return planKernel(this.ctx, {
-      shader: 'pool', entry: `${kind}_forward`, table: PoolBindings, label, family: 'pool', constants: { WorkgroupSize }, params: params(s),
+      shader: 'pool', entry: `${kind}_forward`, table: PoolBindings, label, family: 'pool', constants: { WorkgroupSize }, params: params(s, label),
       resources: kind === 'max' ? ops : { x: ops.x, y: ops.y },
       groups: Math.ceil((s.rows * g.yStride) / WorkgroupSize), flops: s.rows * s.channels * g.oh * g.ow * s.kernel * s.kernel,
     });
@@ -59,10 +91,27 @@ export class Pool {
     if (kind === 'max' && !ops.argmax) throw new Error(`${label}: max pooling needs an argmax buffer`);
     return planKernel(this.ctx, {
       shader: 'pool', entry: `${kind}_backward`, table: PoolBindings, label, family: 'pool',
-      constants: { WorkgroupSize, InputActivation: activationCode[inputActivation] }, params: params(s),
+      constants: { WorkgroupSize, InputActivation: activationCode[inputActivation] }, params: params(s, label),
       // avg_backward shares the gather with max_backward, so it binds an argmax slot too (unread).
       resources: { ...ops, argmax: ops.argmax ?? this.ctx.dummy },
       groups: Math.ceil((s.rows * g.xStride) / WorkgroupSize), flops: s.rows * s.channels * s.h * s.w * 2,
+    });
+  }
+
+  /** y[b, c] = mean of x[b, c] over H×W; y is (rows, pad4(C)). */
+  globalAvgForward(s: GlobalPoolSpec, ops: { x: GPUBufferBinding; y: GPUBufferBinding }, label: string): Promise<Dispatch> {
+    return planKernel(this.ctx, {
+      shader: 'pool', entry: 'global_avg_forward', table: PoolBindings, label, family: 'pool', constants: { WorkgroupSize }, params: globalParams(s),
+      resources: ops, groups: Math.ceil((s.rows * pad4(s.channels)) / WorkgroupSize), flops: s.rows * s.channels * s.h * s.w,
+    });
+  }
+
+  /** dX = act'_in(dY[b, c] / (H·W)) broadcast over the plane. */
+  globalAvgBackward(s: GlobalPoolSpec, inputActivation: ActivationKind, ops: { x: GPUBufferBinding; dy: GPUBufferBinding; dx: GPUBufferBinding }, label: string): Promise<Dispatch> {
+    return planKernel(this.ctx, {
+      shader: 'pool', entry: 'global_avg_backward', table: PoolBindings, label, family: 'pool',
+      constants: { WorkgroupSize, InputActivation: activationCode[inputActivation] }, params: globalParams(s),
+      resources: ops, groups: Math.ceil((s.rows * pad4(s.channels * s.h * s.w)) / WorkgroupSize), flops: s.rows * s.channels * s.h * s.w,
     });
   }
 }
