@@ -2,7 +2,7 @@
 // the strict rules (field counts, numbers, UTF-8), each failure naming file and row.
 import { describe, expect, it } from 'vitest';
 import { parseTable } from './csv';
-import { strictNumber } from './strict-number';
+import { isStrictDecimal, strictNumber } from './strict-number';
 import { tablesToDataset } from './table-dataset';
 import { enc } from './fixtures/make';
 
@@ -12,7 +12,28 @@ const load = (s: string, label?: string | number) => tablesToDataset([table(s, l
 describe('strictNumber', () => {
   it('takes decimals only', () => {
     for (const ok of ['0', '-1.5', '+2', '.5', '5.', '1e3', '-2.5E-3', ' 7 ']) expect(strictNumber(ok)).toBe(Number(ok));
-    for (const bad of ['', ' ', '0x1F', '12px', 'NaN', 'Infinity', '-inf', '1,5', '1e', '--1', '1e999', '0b1', '١']) expect(strictNumber(bad)).toBeNull();
+    for (const bad of ['', ' ', '0x1F', '12px', 'NaN', 'Infinity', '-inf', '1,5', '1e', '--1', '1e999', '0b1', '١', '.', '+', '1e+', '.e1']) expect(strictNumber(bad)).toBeNull();
+  });
+
+  it('#15.3 scans in linear time: each character of a 200,000-digit cell is read at most twice', () => {
+    // The old regex (\d+\.?\d*) backtracked over every split of the digits: 100,000 digits took 10 s.
+    // Work, not time: a counting view of the text records every character read.
+    const digits = '1'.repeat(200_000);
+    for (const text of [`${digits}x`, `${digits}.5e`, `-${digits}.${digits}e+${digits}!`]) {
+      let reads = 0;
+      const counted = new Proxy(Object(text) as object, {
+        get: (t, k) => {
+          if (typeof k === 'string' && /^\d+$/.test(k)) reads++;
+          if (k === 'charCodeAt') return (i: number) => (reads++, text.charCodeAt(i));
+          return k === 'length' ? text.length : Reflect.get(t, k);
+        },
+      }) as unknown as string;
+      expect(isStrictDecimal(counted)).toBe(false);
+      expect(reads).toBeLessThanOrEqual(2 * text.length);
+    }
+    expect(strictNumber(`${digits}x`)).toBeNull();
+    expect(strictNumber(digits)).toBeNull(); // 1e200000 is not finite
+    expect(strictNumber(`0.${digits}`)).toBeCloseTo(0.111111, 6);
   });
 });
 
@@ -78,6 +99,27 @@ describe('parseTable', () => {
     expect(() => table('a\n1\n2\n')).toThrow(/found 1 column/);
     expect(() => table('a,label\n')).toThrow(/holds a header row and no data rows/);
     expect(() => table('\n\n')).toThrow(/holds no rows/);
+  });
+});
+
+describe('parseTable: hostile cells (#15)', () => {
+  it('#15.3 refuses a cell longer than 1,000 characters, naming row and column', () => {
+    expect(() => table(`a,b,y\n1,2,0\n3,${'9'.repeat(100_000)},1\n`)).toThrow('d.csv, row 3: column "b" (2): a cell of 100,000 characters; cells may hold at most 1,000');
+    expect(() => table(`a,b,y\n1,2,0\n3,4,${'x'.repeat(1001)}\n`)).toThrow(/row 3: column "y" \(3\): a cell of 1,001 characters/);
+  });
+
+  it('#15.6 reports a value beyond float32 with the file row and column, not the split example', () => {
+    // 1e39 is a finite double but Infinity as float32: it used to surface as "train example 4, feature 0 is Infinity".
+    const rows = ['f,g,y', ...Array.from({ length: 6 }, (_, i) => `${i},1,${i % 2}`), '-1e39,1,0'];
+    expect(() => table(rows.join('\n'))).toThrow('d.csv, row 8: column "f" (1): -1e39 is beyond float32\'s range (±3.4e38)');
+    expect(Array.from(table('f,y\n3.4e38,0\n1e-50,1\n').x)).toEqual([Math.fround(3.4e38), 0]);
+  });
+
+  it('#15.6 refuses control characters in a label (a NUL made a class "0\\u0000")', () => {
+    const filler = Array.from({ length: 300 }, (_, i) => `${i},${i % 2}`).join('\n');
+    expect(() => table(`f,y\n${filler}\n7,0\u0000\n`)).toThrow('d.csv, row 302: column "y" (2): the label "0\\u0000" holds a control character (U+0000); labels are printable text');
+    expect(() => table('f,y\n1,a\u001bb\n2,c\n')).toThrow(/row 2: .*control character \(U\+001B\)/);
+    expect(table('f,y\n1,caf\u00e9\n2,\u732b\n').labels).toEqual(['caf\u00e9', '\u732b']);
   });
 });
 

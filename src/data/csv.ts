@@ -18,6 +18,12 @@ export interface Table {
   columns: number;
 }
 
+/** The longest cell a table may hold: numbers and class names are far shorter, and a longer cell is a broken file. */
+export const MAX_CELL_CHARS = 1000;
+
+/** The largest finite float32; a larger feature value would become Infinity on the GPU. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** Names that mark the label column when a header exists (case-insensitive). */
 export const LABEL_NAMES = ['label', 'labels', 'class', 'classes', 'target', 'y', 'category', 'species', 'outcome'];
 
@@ -118,13 +124,25 @@ class Builder {
     }
     let j = this.rows * d;
     for (let c = 0; c < columns; c++) {
+      if (cells[c].length > MAX_CELL_CHARS) {
+        throw new DataError(`column ${this.columnName(c)}: a cell of ${cells[c].length.toLocaleString('en-US')} characters; cells may hold at most ${MAX_CELL_CHARS.toLocaleString('en-US')}`, { file, row });
+      }
       if (c === this.labelColumn) continue;
       const v = strictNumber(cells[c]);
       if (v === null) throw new DataError(`column ${this.columnName(c)}: ${JSON.stringify(cells[c])} is not a number`, { file, row });
+      if (Math.abs(v) > FLOAT32_MAX) {
+        throw new DataError(`column ${this.columnName(c)}: ${cells[c].trim()} is beyond float32's range (±3.4e38), the precision features are trained in`, { file, row });
+      }
       this.x[j++] = v;
     }
     const label = cells[this.labelColumn].trim();
     if (label === '') throw new DataError(`column ${this.columnName(this.labelColumn)}: the label is empty`, { file, row });
+    // Tabs and line breaks (inside quotes) are text; the other C0/C1 controls are a damaged file.
+    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(label);
+    if (control) {
+      const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      throw new DataError(`column ${this.columnName(this.labelColumn)}: the label ${JSON.stringify(label.slice(0, 40))} holds a control character (${code}); labels are printable text`, { file, row });
+    }
     this.labels.push(label);
     this.rows++;
   }
