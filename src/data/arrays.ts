@@ -3,6 +3,7 @@
 // count (names only break ties); with two pairs the larger is train, the smaller validation.
 
 import { assemble } from './assemble';
+import { compactLabels } from './classes';
 import type { Dataset, Features, Split } from './dataset';
 import { DataError } from './errors';
 import { elementCount, type NdArray } from './ndarray';
@@ -50,19 +51,17 @@ function affinity(a: string, b: string): number {
   return p + s;
 }
 
-/** Labels as class indices: every value a non-negative integer. */
-export function toLabels(a: NdArray): { y: Uint32Array; max: number } {
+/** Labels as numeric ids: every value an integer in [0, 65535]. */
+export function toLabels(a: NdArray): { y: Uint32Array } {
   const y = new Uint32Array(a.dims[0]);
-  let max = 0;
   for (let i = 0; i < y.length; i++) {
     const v = a.data[i];
     if (!Number.isInteger(v) || v < 0 || v > 0xffff) {
       throw new DataError(`label ${i} is ${v}; labels must be integers in [0, 65535]`, { file: a.file, offset: a.dataOffset + i * a.itemSize });
     }
     y[i] = v;
-    if (v > max) max = v;
   }
-  return { y, max };
+  return { y };
 }
 
 /**
@@ -98,13 +97,13 @@ function toChw(x: Features, n: number, h: number, w: number, c: number): Feature
 }
 
 /** The whole route from paired arrays to a validated dataset. */
-export function arraysToDataset(arrays: NdArray[], o: { name: string; format: string; files: string[]; seed?: number }): Dataset {
+export function arraysToDataset(arrays: NdArray[], o: { name: string; format: string; files: string[]; seed?: number; maxClasses?: number }): Dataset {
   const pairs = pairArrays(arrays);
   if (pairs.length === 2 && pairs[0].features.dims[0] === pairs[1].features.dims[0] && /train/i.test(pairs[1].features.file)) pairs.reverse();
   const splits = pairs.map((p) => {
     const { x, shape } = toFeatures(p.features);
-    const { y, max } = toLabels(p.labels);
-    return { split: { x, y, count: y.length } as Split, shape, max, file: p.features.file };
+    const { y } = toLabels(p.labels);
+    return { split: { x, y, count: y.length } as Split, shape, file: p.features.file };
   });
   const [train, val] = splits;
   if (val && train.shape.join() !== val.shape.join()) {
@@ -115,14 +114,18 @@ export function arraysToDataset(arrays: NdArray[], o: { name: string; format: st
   if (val && train.split.x.constructor !== val.split.x.constructor) {
     throw new DataError(`features are ${pairs[1].features.dtype} while the train features (${train.file}) are ${pairs[0].features.dtype}`, { file: val.file });
   }
-  const classes = Math.max(...splits.map((s) => s.max)) + 1;
+  // Classes are the label ids that occur (a lone label 65535 is one class, not 65,536).
+  const { ids, splits: ys } = compactLabels(splits.map((s) => s.split.y));
+  splits.forEach((s, i) => (s.split.y = ys[i]));
   if (elementCount(train.shape) === 0) throw new DataError('features have a zero-sized dimension', { file: train.file });
   return assemble({
     name: o.name,
     format: o.format,
     files: o.files,
     shape: train.shape,
-    classNames: Array.from({ length: classes }, (_, i) => String(i)),
+    classNames: ids.map(String),
+    classIds: ids,
+    maxClasses: o.maxClasses,
     train: train.split,
     val: val?.split,
     valSource: val && `${val.file}, paired by item count`,

@@ -2,6 +2,7 @@
 // (seeded, stratified 90/10), choose the normalisation (bytes: 1/255; anything else: train-set
 // mean/std), then validate.
 
+import { checkClassCount, checkTrainCoverage } from './classes';
 import type { Dataset, Features, Normalization, Split } from './dataset';
 import { DEFAULT_SPLIT_SEED, DEFAULT_VAL_FRACTION, stratifiedSplit, takeSplit } from './split';
 import { validateDataset } from './validate';
@@ -12,6 +13,10 @@ export interface AssembleInput {
   files: string[];
   shape: number[];
   classNames: string[];
+  /** Numeric label ids of the classes (see Dataset.classIds). */
+  classIds?: number[];
+  /** More classes than this are refused (default 1,000). */
+  maxClasses?: number;
   /** All examples when `val` is absent, else the training split. */
   train: Split;
   val?: Split;
@@ -24,6 +29,9 @@ export interface AssembleInput {
 export function assemble(a: AssembleInput): Dataset {
   const size = a.shape.reduce((p, d) => p * d, 1);
   const seed = a.seed ?? DEFAULT_SPLIT_SEED;
+  const file = a.files.join(' + ') || a.name;
+  checkClassCount(a.classNames.length, a.maxClasses, file);
+  if (a.val) checkTrainCoverage(a.classNames, a.train.y, a.val.y, file, a.valSource);
   let train = a.train;
   let val = a.val;
   let splitNote: string;
@@ -46,6 +54,7 @@ export function assemble(a: AssembleInput): Dataset {
     normalization: normalizationFor(train.x, size),
     source: { format: a.format, files: a.files },
   };
+  if (a.classIds) ds.classIds = a.classIds;
   if (a.warnings?.length) ds.warnings = a.warnings;
   return validateDataset(ds);
 }

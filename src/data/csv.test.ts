@@ -142,20 +142,41 @@ describe('tablesToDataset', () => {
     expect(ds.normalization.std[0]).toBeCloseTo(std, 4);
   });
 
-  it('uses integer labels as class indices', () => {
+  it('#15.4 integer labels keep their ids, and only the labels that occur are classes', () => {
     const ds = load('1,2,0\n3,4,2\n5,6,2\n7,8,0\n1,1,0\n2,2,2\n3,3,0\n4,4,2\n5,5,0\n6,6,2\n');
-    expect(ds.classNames).toEqual(['0', '1', '2']);
+    expect([ds.classNames, ds.classIds]).toEqual([['0', '2'], [0, 2]]);
+    expect(new Set([...ds.train.y, ...ds.val.y])).toEqual(new Set([0, 1]));
+    // One label of 65535 used to make 65,536 classes, 65,534 of them empty.
+    const big = load(Array.from({ length: 20 }, (_, i) => `${i},${i % 2 ? 65535 : 7}`).join('\n'));
+    expect([big.classNames, big.classIds]).toEqual([['7', '65535'], [7, 65535]]);
+  });
+
+  it('#15.4 refuses more than 1,000 classes unless maxClasses allows them', () => {
+    const rows = Array.from({ length: 4000 }, (_, i) => `${i},c${i % 2000}`).join('\n');
+    const t = parseTable(enc(`f,y\n${rows}\n`), 'many.csv');
+    expect(() => tablesToDataset([t], { name: 'm', files: ['many.csv'] })).toThrow(
+      'many.csv: found 2,000 classes, more than 1,000: check the label column, or raise the limit (maxClasses; --max-classes N on the command line)',
+    );
+    expect(tablesToDataset([t], { name: 'm', files: ['many.csv'], maxClasses: 2000 }).classNames.length).toBe(2000);
   });
 
   it('takes two files as train (the larger) and validation', () => {
     const a = parseTable(enc('f,y\n1,a\n2,b\n3,a\n4,b\n'), 'train.csv');
-    const b = parseTable(enc('f,y\n5,b\n6,c\n'), 'test.csv');
+    const b = parseTable(enc('f,y\n5,b\n6,a\n'), 'test.csv');
     const ds = tablesToDataset([b, a], { name: 'x', files: ['test.csv', 'train.csv'] });
     expect([ds.train.count, ds.val.count]).toEqual([4, 2]);
-    expect(ds.classNames).toEqual(['a', 'b', 'c']);
+    expect(ds.classNames).toEqual(['a', 'b']);
     expect(ds.splitNote).toMatch(/test.csv, the smaller file/);
     const c = parseTable(enc('g,y\n5,b\n'), 'other.csv');
     expect(() => tablesToDataset([a, c], { name: 'x', files: [] })).toThrow(/other.csv, row 1: its header differs from train.csv's/);
+  });
+
+  it('#15.4 refuses a class that only the validation file has, naming it', () => {
+    const a = parseTable(enc('f,y\n1,a\n2,b\n3,a\n4,b\n'), 'train.csv');
+    const b = parseTable(enc('f,y\n5,b\n6,c\n'), 'test.csv');
+    expect(() => tablesToDataset([b, a], { name: 'x', files: ['test.csv', 'train.csv'] })).toThrow(
+      'test.csv + train.csv: class "c" (1 in test.csv, the smaller file) has no training example: every class needs at least one',
+    );
   });
 
   it('refuses a single class', () => {

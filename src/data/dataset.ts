@@ -24,6 +24,12 @@ export interface Dataset {
   /** Per-example feature shape: [C, H, W] for images, [D] for tabular rows. */
   shape: number[];
   classNames: string[];
+  /**
+   * The numeric label each class has in the files (IDX, .npy, integer CSV labels), when labels are
+   * numbers: class i is label classIds[i] (its name is that number's text). Only the labels that occur
+   * are classes, so these may skip values.
+   */
+  classIds?: number[];
   train: Split;
   val: Split;
   /** How the validation split came about, shown on the dataset card. */

@@ -101,6 +101,14 @@ describe('image-folder zip', () => {
     await expect(load({ 'a/0.png': bad, 'b/0.png': bad })).rejects.toThrow(/no image could be decoded \(2 skipped/);
   });
 
+  it('#15.4 refuses a class folder only val/ has, and more than 1,000 class folders, from the names alone', async () => {
+    const files = { ...cls('train/', ['a', 'b'], 3), ...cls('val/', ['a', 'b', 'c'], 1) };
+    await expect(load(files)).rejects.toThrow('pets.zip: class "c" (1 in val/) has no training example: every class needs at least one');
+    const tiny = png(1, 1, 1, () => 9);
+    const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`k${i}/0.png`, tiny]));
+    await expect(load(many)).rejects.toThrow(/pets.zip: found 1,001 classes, more than 1,000: check the label column, or raise the limit/);
+  });
+
   it('holds the decoded images to the byte cap', async () => {
     await expect(load(cls('', ['a', 'b'], 20), { maxInflatedBytes: 1000 })).rejects.toThrow(/40 images of 1×8×8 declares 2,560 bytes, more than the 1,000-byte cap/);
   });

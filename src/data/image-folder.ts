@@ -4,6 +4,7 @@
 // An image that fails to decode is skipped and counted, never fatal.
 
 import { assemble } from './assemble';
+import { checkClassCount, checkTrainCoverage } from './classes';
 import type { ByteBudget } from './budget';
 import type { Dataset, Split } from './dataset';
 import { DataError } from './errors';
@@ -21,6 +22,7 @@ export interface ImageFolderOptions {
   maxImagePixels?: number;
   decodeImage?: ExternalDecoder;
   seed?: number;
+  maxClasses?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -49,6 +51,14 @@ export async function loadImageZip(bytes: Uint8Array, file: string, entries: Zip
     } else items.push({ entry: e, header: s.header, parts: e.name.split('/') });
   }
   const layout = classify(items, file, skipped);
+  // What the names tell is checked before any image is inflated: the class count, and val/-only classes.
+  const names = [...new Set(layout.map((l) => l.className))].sort();
+  checkClassCount(names.length, o.maxClasses, file);
+  const heldOut = layout.some((l) => l.split === 'val') ? 'val' : 'test';
+  if (layout.some((l) => l.split === 'train') && layout.some((l) => l.split === heldOut)) {
+    const y = (s: string) => Uint32Array.from(layout.filter((l) => l.split === s), (l) => names.indexOf(l.className));
+    checkTrainCoverage(names, y('train'), y(heldOut), file, `${heldOut}/`);
+  }
   const [h, w] = targetSize(layout.map((l) => l.item.header), o.imageSize, file);
   const forcedGrey = o.channels === 'grey';
   const allGreyHeaders = layout.every((l) => l.item.header.grey);
@@ -110,6 +120,7 @@ export async function loadImageZip(bytes: Uint8Array, file: string, entries: Zip
     val: presplit ? part((s) => s === valDir) : undefined,
     valSource: `the ${valDir}/ folder`,
     seed: o.seed,
+    maxClasses: o.maxClasses,
     warnings,
   });
 }

@@ -71,6 +71,35 @@ describe('loadFiles: IDX', () => {
   });
 });
 
+describe('loadFiles: classes are the labels that occur (#15.4)', () => {
+  it('an IDX label file using 3 of 256 values gives 3 classes with their ids, not 256', async () => {
+    const y = encodeIdx('u8', [30], Array.from({ length: 30 }, (_, i) => [0, 100, 255][i % 3]));
+    const ds = await loadFiles([f('x', images(30)), f('y', y)]);
+    expect([ds.classNames, ds.classIds]).toEqual([['0', '100', '255'], [0, 100, 255]]);
+    expect(Math.max(...ds.train.y, ...ds.val.y)).toBe(2);
+  });
+
+  it('a .npy with one label of 65535 gives 2 classes, not 65,536', async () => {
+    const y = npy('<u2', [10], [0, 0, 0, 0, 0, 65535, 0, 0, 0, 0]);
+    const ds = await loadFiles([f('x.npy', npy('|u1', [10, 2], new Array(20).fill(3))), f('y.npy', y)]);
+    expect([ds.classNames, ds.classIds]).toEqual([['0', '65535'], [0, 65535]]);
+  });
+
+  it('refuses a label only the validation pair has, naming it', async () => {
+    const val = encodeIdx('u8', [6], [0, 1, 2, 0, 1, 7]);
+    await expect(loadFiles([f('tx', images(30)), f('ty', labels(30)), f('vx', images(6)), f('vy', val)])).rejects.toThrow(
+      'tx + ty + vx + vy: class "7" (1 in vx, paired by item count) has no training example: every class needs at least one',
+    );
+  });
+
+  it('refuses 2,000 distinct labels unless maxClasses allows them', async () => {
+    const y = encodeIdx('i16', [4000], Array.from({ length: 4000 }, (_, i) => i % 2000));
+    const x = encodeIdx('u8', [4000, 2], new Array(8000).fill(1));
+    await expect(loadFiles([f('x', x), f('y', y)])).rejects.toThrow(/x \+ y: found 2,000 classes, more than 1,000/);
+    expect((await loadFiles([f('x', x), f('y', y)], { maxClasses: 5000 })).classNames).toHaveLength(2000);
+  });
+});
+
 describe('loadFiles: NumPy', () => {
   it('reads a keras.datasets-style .npz written by np.savez_compressed', async () => {
     const ds = await loadFiles([f('mnist.npz', await fixture('keras-like.npz'))]);

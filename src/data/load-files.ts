@@ -41,6 +41,8 @@ export interface LoadOptions {
   maxImagePixels?: number;
   /** CSV/TSV: the label column by header name or 0-based index (default: a known name, else the last). */
   labelColumn?: string | number;
+  /** More classes than this are refused (default 1,000): thousands of classes are usually the wrong label column. */
+  maxClasses?: number;
   /** Seed of the 90/10 split made when the data has none (default 0). */
   seed?: number;
   /** Decoder for WebP/GIF/BMP (the browser's); without it those images are skipped and counted. */
@@ -68,17 +70,17 @@ export async function loadFiles(files: InputFile[], options: LoadOptions = {}): 
   const gz = opened.some((o) => o.gz) ? '+gzip' : '';
   const name = stem(files[0].name);
   const names = files.map((f) => f.name);
-  const seed = options.seed;
+  const { seed, maxClasses } = options;
   const kind = opened[0].kind;
   if (kind === 'idx' || kind === 'npy') {
     const arrays = opened.map((o) => (o.kind === 'idx' ? fromIdx(parseIdx(o.bytes, o.name), o.name) : parseNpy(o.bytes, o.name)));
     const format = [...new Set(opened.map((o) => o.kind))].join('+') + gz;
-    return arraysToDataset(arrays, { name, format, files: names, seed });
+    return arraysToDataset(arrays, { name, format, files: names, seed, maxClasses });
   }
   if (kind === 'text') {
     const tables = opened.map((o) => parseTable(o.bytes, o.name, options.labelColumn, (d) => progress(o.name)(d, o.bytes.length)));
     const format = (tables[0].delimiter === '\t' ? 'tsv' : 'csv') + gz;
-    return tablesToDataset(tables, { name, format, files: names, seed });
+    return tablesToDataset(tables, { name, format, files: names, seed, maxClasses });
   }
   if (opened.length > 1) throw new DataError('a zip archive must be loaded on its own', { file: opened[1].name });
   const { bytes, name: file } = opened[0];
@@ -86,7 +88,7 @@ export async function loadFiles(files: InputFile[], options: LoadOptions = {}): 
   const members = entries.filter((e) => !e.isDirectory && !e.name.split('/').some((s) => s.startsWith('.') || s === '__MACOSX'));
   if (members.length > 0 && members.every((e) => isNpy(entryPrefix(bytes, e, file, 16)))) {
     const arrays = members.map((e) => parseNpy(extractEntry(bytes, e, file, budget), `${file}:${e.name}`));
-    return arraysToDataset(arrays, { name, format: 'npz' + gz, files: names, seed });
+    return arraysToDataset(arrays, { name, format: 'npz' + gz, files: names, seed, maxClasses });
   }
   return loadImageZip(bytes, file, entries, budget, { ...options, onProgress: progress(file) });
 }

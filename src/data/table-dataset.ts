@@ -3,12 +3,13 @@
 // (the larger) and validation and must have the same columns.
 
 import { assemble } from './assemble';
+import { MAX_LABEL_ID } from './classes';
 import type { Dataset, Split } from './dataset';
 import { DataError } from './errors';
 import type { Table } from './csv';
 import { strictNumber } from './strict-number';
 
-export function tablesToDataset(tables: Table[], o: { name: string; format?: string; files: string[]; seed?: number }): Dataset {
+export function tablesToDataset(tables: Table[], o: { name: string; format?: string; files: string[]; seed?: number; maxClasses?: number }): Dataset {
   const [train, val] = [...tables].sort((a, b) => b.rows - a.rows);
   if (tables.length > 2) throw new DataError(`got ${tables.length} tables; give one file, or two (train and validation)`, { file: tables[2].file });
   if (val) {
@@ -21,14 +22,17 @@ export function tablesToDataset(tables: Table[], o: { name: string; format?: str
   const all = val ? [...train.labels, ...val.labels] : train.labels;
   const ints = all.every((l) => {
     const v = strictNumber(l);
-    return v !== null && Number.isInteger(v) && v >= 0 && v <= 0xffff;
+    return v !== null && Number.isInteger(v) && v >= 0 && v <= MAX_LABEL_ID;
   });
   let classNames: string[];
+  let classIds: number[] | undefined;
   let index: (label: string) => number;
   if (ints) {
-    const max = all.reduce((m, l) => Math.max(m, Number(l)), 0);
-    classNames = Array.from({ length: max + 1 }, (_, i) => String(i));
-    index = (l) => Number(l);
+    // Integer labels keep their ids; only those that occur are classes ("01" and "1" are both id 1).
+    classIds = [...new Set(all.map((l) => strictNumber(l)!))].sort((a, b) => a - b);
+    classNames = classIds.map(String);
+    const map = new Map(classIds.map((id, i) => [id, i]));
+    index = (l) => map.get(strictNumber(l)!)!;
   } else {
     classNames = [...new Set(all)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const map = new Map(classNames.map((c, i) => [c, i]));
@@ -41,6 +45,8 @@ export function tablesToDataset(tables: Table[], o: { name: string; format?: str
     files: o.files,
     shape: [train.columns - 1],
     classNames,
+    classIds,
+    maxClasses: o.maxClasses,
     train: split(train),
     val: val && split(val),
     valSource: val && `${val.file}, the smaller file`,
