@@ -160,6 +160,55 @@ describe('loadFiles: sniffing and shared rules', () => {
     await expect(loadFiles([f('a.zip', zip({ 'a.txt': enc('x') })), f('b.zip', zip({ 'b.txt': enc('x') }))])).rejects.toThrow(/must be loaded on its own/);
   });
 
+  it('#13.8 UTF-16 text: save it as UTF-8 (with or without a byte-order mark)', async () => {
+    const text = 'f1,f2,label\r\n1,2,0\r\n3,4,1\r\n';
+    const le = new Uint8Array(2 + text.length * 2);
+    le.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) le[2 + 2 * i] = text.charCodeAt(i);
+    await expect(loadFiles([f('excel.csv', le)])).rejects.toThrow('excel.csv, byte offset 0: is UTF-16 text (little-endian): save it as UTF-8');
+    const be = new Uint8Array(text.length * 2);
+    for (let i = 0; i < text.length; i++) be[2 * i + 1] = text.charCodeAt(i);
+    await expect(loadFiles([f('b.csv', be)])).rejects.toThrow(/b.csv, byte offset 0: is UTF-16 text \(big-endian\): save it as UTF-8/);
+  });
+
+  it('#13.8 a .npy with a damaged magic looks like a NumPy file with a damaged header', async () => {
+    const good = npy('<f4', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
+    const damaged = good.slice();
+    damaged[0] = 0x94;
+    for (const name of ['x.npy', 'x.bin']) {
+      await expect(loadFiles([f(name, damaged), f('y.npy', npy('|u1', [4], [0, 1, 0, 1]))])).rejects.toThrow(
+        `${name}, byte offset 0: looks like a NumPy file with a damaged header: a .npy starts with the 6 bytes 93 4e 55 4d 50 59 (\\x93NUMPY), this one with 94 4e 55 4d 50 59`,
+      );
+    }
+  });
+
+  it('#13.8 a text file named *-idx3-ubyte: the name suggests IDX but the content is text', async () => {
+    await expect(loadFiles([f('train-images-idx3-ubyte', enc('a,b,label\n1,2,0\n')), f('train-labels-idx1-ubyte', labels(3))])).rejects.toThrow(
+      'train-images-idx3-ubyte, byte offset 0: the name suggests an IDX file, but the content is text (it starts "a,b,label"), not IDX\'s binary header',
+    );
+    const damaged = images(4).slice();
+    damaged[2] = 0x42;
+    await expect(loadFiles([f('t10k-images-idx3-ubyte.gz', gzip(damaged))])).rejects.toThrow(/the name suggests an IDX file, but its header is not one: .* this file starts 00 00 42 03/);
+  });
+
+  it('#15.6 a zip, JSON or weights file is described as what it is, not parsed as CSV', async () => {
+    const z = zip({ 'a/0.png': (await import('./fixtures/make')).png(2, 2, 1, () => 0) });
+    await expect(loadFiles([f('d.zip', z.subarray(0, z.length - 40))])).rejects.toThrow(
+      `d.zip, byte offset ${z.length - 40}: a zip file whose central directory is missing (no end-of-central-directory record at its end): truncated, or damaged`,
+    );
+    const headless = z.slice();
+    headless.set([0x51, 0x4b], 0);
+    await expect(loadFiles([f('data.bin', headless)])).rejects.toThrow(/data.bin, byte offset 0: looks like a zip file whose first local header is damaged \(it starts 51 4b 03 04/);
+    await expect(loadFiles([f('notes.zip', enc('just,some\ntext,here\n'))])).rejects.toThrow(/notes.zip, byte offset 20: looks like a zip file whose central directory is missing/);
+    await expect(loadFiles([f('data.csv', enc(' [{"x": 1, "label": 0}]\n'))])).rejects.toThrow('data.csv, byte offset 0: holds JSON, not a table');
+    const { writeSafetensors } = await import('../io/safetensors');
+    const weights = writeSafetensors([{ name: 'w', dtype: 'F32', shape: [2], data: new Float32Array([1, 2]) }], { format: 'classifier-lab/1' });
+    await expect(loadFiles([f('model.safetensors', weights), f('d.csv', enc('a,y\n1,0\n'))])).rejects.toThrow(
+      'model.safetensors: is a model weights file (safetensors), not a dataset: open it on its own',
+    );
+    await expect(loadFiles([f('cut.safetensors', weights.subarray(0, 30))])).rejects.toThrow(/cut.safetensors: is a model weights file/);
+  });
+
   it('enforces one injectable cap across all files of a load', async () => {
     const big = gzip(enc('a'.repeat(600_000)));
     await expect(loadFiles([f('a.gz', big), f('b.gz', big)], { maxInflatedBytes: 1_000_000 })).rejects.toThrow(/b.gz: decompressed data passes the 1,000,000-byte cap/);

@@ -15,7 +15,8 @@ import { imageKind } from './image-header';
 import type { NdArray } from './ndarray';
 import { isNpy, parseNpy } from './npy';
 import { tablesToDataset } from './table-dataset';
-import { entryPrefix, extractEntry, isZip, readZipDirectory } from './zip';
+import { refuseLookalike } from './sniff';
+import { entryPrefix, extractEntry, hasZipEnd, isZip, readZipDirectory } from './zip';
 
 export interface InputFile {
   name: string;
@@ -104,12 +105,9 @@ function open(f: InputFile, budget: ByteBudget, progress: (done: number, total: 
   if (isGzip(bytes)) throw new DataError('holds gzip inside gzip; unpack the outer layer first', { file: f.name });
   const image = imageKind(bytes);
   if (image) throw new DataError(`is a single ${image.toUpperCase()} image; zip a folder of class folders (<class>/<image>) instead`, { file: f.name });
-  if (!bytes.subarray(0, 4096).includes(0)) return { name: f.name, bytes, gz, kind: 'text' };
-  const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  throw new DataError(
-    `format not recognised (first bytes ${head}); expected IDX, CSV/TSV, .npy, .npz or a zip of image folders, optionally gzipped`,
-    { file: f.name, offset: 0 },
-  );
+  // Not IDX, NumPy or zip by its first bytes: a lookalike is named as such, plain text goes to the table reader.
+  refuseLookalike(f.name, bytes, hasZipEnd(bytes));
+  return { name: f.name, bytes, gz, kind: 'text' };
 }
 
 const IDX_TO_NPY = { u8: 'u1', i8: 'i1', i16: 'i2', i32: 'i4', f32: 'f4', f64: 'f8' } as const;

@@ -33,6 +33,11 @@ export function isZip(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
 }
 
+/** True when the file ends with an end-of-central-directory record (a zip, whatever its first bytes). */
+export function hasZipEnd(b: Uint8Array): boolean {
+  return b.length >= 22 && findEocd(b, new DataView(b.buffer, b.byteOffset, b.byteLength)) >= 0;
+}
+
 export function readZipDirectory(bytes: Uint8Array, file: string): ZipEntry[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u16 = (o: number) => view.getUint16(o, true);
@@ -43,7 +48,9 @@ export function readZipDirectory(bytes: Uint8Array, file: string): ZipEntry[] {
     return v;
   };
   const eocd = findEocd(bytes, view);
-  if (eocd < 0) throw new DataError('not a complete zip: no end-of-central-directory record at the end (truncated or corrupt)', { file, offset: bytes.length });
+  if (eocd < 0) {
+    throw new DataError('a zip file whose central directory is missing (no end-of-central-directory record at its end): truncated, or damaged', { file, offset: bytes.length });
+  }
   if (u16(eocd + 4) !== 0 || u16(eocd + 6) !== 0 || u16(eocd + 8) !== u16(eocd + 10)) {
     throw new DataError('multi-part (split) zip archives are not supported', { file, offset: eocd });
   }

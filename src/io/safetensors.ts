@@ -2,10 +2,11 @@
 // in the file is a claim, checked against the real byte count before anything is copied, and each
 // violation is refused with a message naming the file, the byte offset and the tensor.
 
+import { SAFETENSORS_MAX_HEADER_SIZE } from '../data/sniff';
 import { scanHeader, utf8Length, firstInvalidUtf8 } from './safetensors-header';
 
 /** The reference parser refuses headers above this size (100 MB). */
-export const MAX_HEADER_SIZE = 100_000_000;
+export const MAX_HEADER_SIZE = SAFETENSORS_MAX_HEADER_SIZE;
 
 /** Bits per element of every dtype the reference knows, in its alignment order (the writer sorts by it). */
 export const DTYPE_BITS = {
