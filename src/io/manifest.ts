@@ -2,6 +2,7 @@
 // model and to know how it was trained. `format` is fixed by DESIGN.md. A file is user input, so
 // parseManifest checks every field the model is rebuilt from.
 
+import { parseCheckedJson } from './json-check';
 import { featureSize } from '../data/dataset';
 import { layerShapes, type Architecture, type LayerType } from '../model/architecture';
 import { validateConfig, type TrainConfig } from '../model/config';
@@ -231,7 +232,7 @@ function checkRunState(m: Record<string, unknown>): void {
 export function parseManifest(json: string): Manifest {
   let value: unknown;
   try {
-    value = JSON.parse(json);
+    value = parseCheckedJson(json); // #15: depth bound and our own syntax messages, not JSON.parse's
   } catch (e) {
     throw new Error(`manifest: not valid JSON (${(e as Error).message})`);
   }

@@ -209,9 +209,17 @@ describe('readSafetensors refuses each malformed-file rule with its own message'
     expect(refusal(craft('{"m":{"dtype":"Q","shape":[],"data_offsets":[0,0]}}')).tensor).toBe('m');
   });
 
-  it('gives the byte offset of a JSON error within the header', () => {
+  it('gives the byte offset of a JSON error within the header, in its own words (#15.6)', () => {
     const e = refusal(craft('{"é":1,}'));
-    expect(e.message).toMatch(/not valid JSON/);
-    expect(e.byteOffset).toBeGreaterThanOrEqual(8);
+    expect(e.message).toBe('bad.safetensors, byte 16: the header is not valid JSON: expected a "quoted" key, found "}"');
+    expect(refusal(craft('{"a":tru}')).message).toBe('bad.safetensors, byte 13: the header is not valid JSON: unexpected "t"');
+  });
+
+  it('#15.5 refuses a header nested 100,000 arrays deep with the file and byte, not a stack overflow', () => {
+    const deep = `{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const e = refusal(craft(deep));
+    expect(e.message).toBe('bad.safetensors, byte 76: the header is not valid JSON: nesting is deeper than 64 levels');
+    const meta = `{"__metadata__":{"a":"b"},"x":${'{"y":'.repeat(50_000)}1${'}'.repeat(50_000)}}`;
+    expect(refusal(craft(meta)).message).toMatch(/^bad.safetensors, byte \d+: the header is not valid JSON: nesting is deeper than 64 levels$/);
   });
 });

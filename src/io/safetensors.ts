@@ -3,6 +3,7 @@
 // violation is refused with a message naming the file, the byte offset and the tensor.
 
 import { SAFETENSORS_MAX_HEADER_SIZE } from '../data/sniff';
+import { jsonProblem } from './json-check';
 import { scanHeader, utf8Length, firstInvalidUtf8 } from './safetensors-header';
 
 /** The reference parser refuses headers above this size (100 MB). */
@@ -184,13 +185,11 @@ export function readSafetensors(bytes: Uint8Array, fileName = 'safetensors file'
   } catch {
     fail(8 + Math.max(0, firstInvalidUtf8(headerBytes)), 'the header is not valid UTF-8');
   }
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (e) {
-    const pos = /position (\d+)/.exec((e as Error).message);
-    fail(8 + (pos ? utf8Length(text.slice(0, Number(pos[1]))) : 0), `the header is not valid JSON (${(e as Error).message})`);
-  }
+  // Syntax and nesting depth first, in our words and with the byte: JSON.parse's messages are the engine's,
+  // and 100,000 nested arrays would overflow the stack of everything that walks the result.
+  const problem = jsonProblem(text);
+  if (problem) fail(8 + utf8Length(text.slice(0, problem.at)), `the header is not valid JSON: ${problem.why}`);
+  const header: unknown = JSON.parse(text);
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail(8, 'the header is not a JSON object');
   const scan = scanHeader(text);
   const headerByte = (charIndex: number) => 8 + utf8Length(text.slice(0, charIndex));
