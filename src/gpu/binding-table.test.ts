@@ -6,6 +6,7 @@ import { BatchNormBindings } from './batchnorm';
 import type { BindingTable } from './binding-table';
 import { ConvBindings } from './conv';
 import { DropoutBindings } from './dropout';
+import { GatherBindings } from './gather';
 import { OptimBindings } from './optim';
 import { PoolBindings } from './pool';
 import { shaderLocation, shaderParts, shaderSources, type ShaderName } from './shaders';
@@ -28,6 +29,7 @@ const tables: [ShaderName, BindingTable][] = [
   ['conv', ConvBindings],
   ['conv-grad', ConvBindings],
   ['dropout', DropoutBindings],
+  ['gather', GatherBindings],
   ['optim', OptimBindings],
   ['pool', PoolBindings],
 ];

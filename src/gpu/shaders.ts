@@ -28,7 +28,7 @@ export const shaderParts = {
   conv: [['common', common], ['conv-common', convCommon], ['conv', conv]],
   'conv-grad': [['common', common], ['conv-common', convCommon], ['conv-grad', convGrad]],
   dropout: [['common', common], ['random', random], ['dropout', dropout]],
-  gather: [['gather', gather]],
+  gather: [['common', common], ['random', random], ['gather', gather]],
   matmul: [['matmul', matmul]],
   'matmul-subgroup': [['matmul-subgroup', matmulSubgroup]],
   optim: [['common', common], ['optim', optim]],

@@ -1,5 +1,6 @@
 // Reflects the WgslStruct descriptions against the WGSL text: same field names, types and order.
 import { describe, expect, it } from 'vitest';
+import { GatherParams } from './gather';
 import { PoolParams } from './pool';
 import { shaderSources, type ShaderName } from './shaders';
 import { WgslStruct } from './wgsl-struct';
@@ -12,7 +13,7 @@ function reflectStruct(source: string, name: string): [string, string][] {
   return [...body.matchAll(/(\w+)\s*:\s*(\w+)/g)].map((f) => [f[1], f[2]]);
 }
 
-const structs: [ShaderName, WgslStruct<string>][] = [['pool', PoolParams]];
+const structs: [ShaderName, WgslStruct<string>][] = [['gather', GatherParams], ['pool', PoolParams]];
 
 describe('uniform struct descriptions match the WGSL', () => {
   it.each(structs)('%s', (shader, s) => {

@@ -6,10 +6,11 @@ import { Accuracy } from '../gpu/accuracy';
 import { bufferSource, createBuffer, readBuffer, storageUsage } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/context';
 import { encodeAll, type Dispatch } from '../gpu/dispatch';
-import { Gather } from '../gpu/gather';
+import { AugmentKey, Gather, gatherOutFeatures } from '../gpu/gather';
 import { partialCount, SoftmaxXent } from '../gpu/softmax-xent';
 import { StepUniform, stepStride } from '../gpu/step-uniform';
-import type { Dataset } from '../data/dataset';
+import { featureSize, type Dataset } from '../data/dataset';
+import type { Augment } from '../reference/gather';
 import { optimizerSlots, type Backend, type OptimizerSettings, type StepLosses, type ValidationResult } from './backend';
 import { floatsPerExample, GpuNetwork } from './gpu-network';
 import { GpuOptimizer } from './gpu-optimizer';
@@ -41,6 +42,10 @@ export interface GpuBackendOptions {
   paceHost?: boolean;
   /** Largest data chunk in bytes (tests shrink it to exercise the split across buffers). */
   maxChunkBytes?: number;
+  /** Every batch (training and validation) resized to (outH, outW) inside the gather; the network's input is the resized shape. */
+  resize?: readonly [number, number] | null;
+  /** Random crop / flip of training batches inside the gather, keyed by (seed, epoch, example index); never validation. */
+  augment?: Augment | null;
 }
 
 export class GpuBackend implements Backend {
@@ -68,6 +73,7 @@ export class GpuBackend implements Backend {
   private losses!: GPUBuffer;
   private valLosses!: GPUBuffer;
   private correct!: GPUBuffer;
+  private augmentKey!: AugmentKey;
 
   private constructor(private readonly o: GpuBackendOptions, readonly valBatch: number) {
     this.device = o.kc.device;
@@ -120,6 +126,11 @@ export class GpuBackend implements Backend {
     for (let i = 0; i <= maxInFlight; i++) this.ring.push(await this.buffer(`staging.${i}`, ringBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
 
     const gather = new Gather(kc);
+    this.augmentKey = new AugmentKey(device, 'train.augmentKey');
+    const gatherSpec = (rows: number, dtype: GpuSplit['dtype'], augment: Augment | null) =>
+      ({ rows, features: featureSize(data.shape), dtype, shape: data.shape, resize: this.o.resize, augment });
+    const gathered = gatherOutFeatures(gatherSpec(1, train.dtype, null));
+    if (gathered !== this.net.input.features) throw new Error(`the gather makes ${gathered} features an example, the network takes ${this.net.input.features}`);
     const xent = new SoftmaxXent(kc);
     const net = this.net;
     const logits = { rows: 0, classes: arch.numClasses, stride: net.logits.stride };
@@ -132,7 +143,7 @@ export class GpuBackend implements Backend {
     const trainMode = { training: true, steps: this.steps.buffer };
     const valMode = { training: false, steps: this.valSteps.buffer };
     const trainProgram = async (rows: number) => [
-      ...(await gather.plan({ rows, features: net.input.features, dtype: train.dtype }, gatherOps(train, this.order, this.steps.buffer), 'train.gather')),
+      ...(await gather.plan(gatherSpec(rows, train.dtype, this.o.augment ?? null), { ...gatherOps(train, this.order, this.steps.buffer), augment: this.augmentKey.buffer }, 'train.gather')),
       ...(await net.forward(rows, trainMode)),
       ...(await xent.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, dLogits: { buffer: net.dLogits.buffer }, partials: { buffer: partials }, losses: { buffer: this.losses }, stepBuffer: this.steps.buffer }, 'train.loss')),
       ...(await net.backward(rows, trainMode)),
@@ -140,7 +151,7 @@ export class GpuBackend implements Backend {
     ];
     const accuracy = new Accuracy(kc);
     const valProgram = async (rows: number) => [
-      ...(await gather.plan({ rows, features: net.input.features, dtype: val.dtype }, gatherOps(val, identity, this.valSteps.buffer), 'val.gather')),
+      ...(await gather.plan(gatherSpec(rows, val.dtype, null), gatherOps(val, identity, this.valSteps.buffer), 'val.gather')),
       ...(await net.forward(rows, valMode)),
       ...(await xent.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, partials: { buffer: partials }, losses: { buffer: this.valLosses }, stepBuffer: this.valSteps.buffer }, 'val.loss')),
       await accuracy.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, correct: { buffer: this.correct } }, 'val.accuracy'),
@@ -165,6 +176,11 @@ export class GpuBackend implements Backend {
 
   beginEpoch(order: Uint32Array, lrs: Float32Array, firstGlobalStep: number): void {
     this.device.queue.writeBuffer(this.order, 0, order.buffer, order.byteOffset, order.byteLength);
+    // The trainer starts epoch e at global step e·stepsPerEpoch: the epoch keys the augmentation draws.
+    if (this.o.augment) {
+      this.augmentKey.set(this.o.seed ?? 0, Math.floor(firstGlobalStep / this.stepsPerEpoch));
+      this.traffic.bytesUploaded += 16;
+    }
     for (let s = 0; s < this.stepsPerEpoch; s++) this.steps.set(s, { step: firstGlobalStep + s, batchStart: s * this.o.batchSize, slot: s, lr: lrs[s] });
     this.steps.flush();
     this.traffic.bytesUploaded += order.byteLength + this.stepsPerEpoch * stepStride;

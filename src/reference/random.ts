@@ -30,6 +30,7 @@ export const Stream = {
   dropout: 3,
   split: 4,
   sample: 5,
+  augment: 6,
 } as const;
 
 /** The counter-th u32 of a stream. */
