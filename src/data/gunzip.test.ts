@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { ByteBudget } from './budget';
 import { crc32 } from './crc32';
 import { gunzip, isGzip } from './gunzip';
+import { encodeIdx } from './idx';
+import { MAX_CHUNK, RATIO_AFTER, RATIO_LIMIT } from './inflate';
+import { gzipSync } from 'fflate';
+import { npy } from './fixtures/make';
 import { enc, gzip } from './fixtures/make';
 
 const text = enc('0123456789abcdef'.repeat(5000));
@@ -47,14 +51,14 @@ describe('gunzip', () => {
 
   it('refuses bytes after the end of the gzip data (browsers do too)', () => {
     expect(() => gunzip(cat(gzip(text), new Uint8Array([7])), 'j.gz', new ByteBudget())).toThrow(/trailer check failed.*bytes after the end/);
-    expect(() => gunzip(cat(gzip(text), new Uint8Array(12)), 'j.gz', new ByteBudget())).toThrow(/corrupt gzip data \(invalid gzip data\)/);
+    expect(() => gunzip(cat(gzip(text), new Uint8Array(12)), 'j.gz', new ByteBudget())).toThrow(/corrupt gzip data \(the bytes after a gzip member are not another gzip member\)/);
   });
 
   it('refuses corrupt deflate data', () => {
     const g = gzip(text);
     const bad = g.slice();
     bad[10] = 0xff; // block type 3 (reserved)
-    expect(() => gunzip(bad, 'x.gz', new ByteBudget())).toThrow(/x.gz, byte offset \d+: corrupt gzip data \(invalid block type\)/);
+    expect(() => gunzip(bad, 'x.gz', new ByteBudget())).toThrow(/x.gz, byte offset \d+: corrupt gzip data \(a compressed block has the reserved type 3\)$/);
   });
 
   it('stops a decompression bomb at the cap, long before its full size', () => {
@@ -63,8 +67,44 @@ describe('gunzip', () => {
     expect(bomb.length).toBeLessThan(100_000);
     const budget = new ByteBudget(1024 * 1024);
     expect(() => gunzip(bomb, 'bomb.gz', budget)).toThrow(/bomb.gz: decompressed data passes the 1 MiB cap on decompressed bytes/);
-    // It stopped within one input slice's worth of output past the cap.
-    expect(budget.used).toBeLessThan(1024 * 1024 + 17 * 1024 * 1024);
+    // It stopped within one chunk (one input slice's worth of output) past the cap.
+    expect(budget.used).toBeLessThanOrEqual(1024 * 1024 + MAX_CHUNK);
+  });
+
+  it('#15.1 stops a bomb behind an IDX header at what the header declares (6 images), plus one chunk', () => {
+    // 6 images of 28×28, then 64 MiB of zeros: refused at 5 s and 650 MiB before; now after ~4 KiB + one chunk.
+    const header = encodeIdx('u8', [6, 28, 28], new Array(6 * 784).fill(7));
+    const body = new Uint8Array(header.length + 64 * 1024 * 1024);
+    body.set(header);
+    const bomb = gzip(body);
+    const budget = new ByteBudget();
+    expect(() => gunzip(bomb, 'train-images-idx3-ubyte.gz', budget)).toThrow(
+      /^train-images-idx3-ubyte.gz, byte offset \d+: decompresses past the 4,720 bytes that its IDX header declares \(6×28×28 of u8\) \(trailing data, or a decompression bomb\); stopped there$/,
+    );
+    expect(budget.used).toBeLessThanOrEqual(header.length + MAX_CHUNK);
+  });
+
+  it('#15.1 stops a bomb behind a .npy header at its declared shape, plus one chunk', () => {
+    const header = npy('<f4', [10, 3], new Array(30).fill(1));
+    const body = new Uint8Array(header.length + 32 * 1024 * 1024);
+    body.set(header);
+    const budget = new ByteBudget();
+    expect(() => gunzip(gzip(body), 'x.npy.gz', budget)).toThrow(/x.npy.gz, byte offset \d+: decompresses past the 248 bytes that its .npy header declares \(shape \(10, 3\) of <f4\)/);
+    expect(budget.used).toBeLessThanOrEqual(header.length + MAX_CHUNK);
+  });
+
+  it('#15.1 refuses a stream past 100:1 once 16 MiB are out, and keeps real data that compresses less', () => {
+    const budget = new ByteBudget();
+    const zeros = gzip(new Uint8Array(48 * 1024 * 1024));
+    expect(() => gunzip(zeros, 'zeros.csv.gz', budget)).toThrow(/zeros.csv.gz, byte offset \d+: inflates more than 100:1 \([\d,]+ bytes \(\d+\.\d MiB\) from the first [\d,]+ bytes\): a decompression bomb/);
+    expect(budget.used).toBeLessThanOrEqual(RATIO_AFTER + MAX_CHUNK);
+    // 20 MiB of sparse bytes (~25:1, like a mostly-blank image set) inflate whole.
+    const sparse = new Uint8Array(20 * 1024 * 1024);
+    for (let i = 0, s = 1; i < sparse.length; i += 37) sparse[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
+    const packed = gzipSync(sparse, { level: 1 });
+    expect(sparse.length / packed.length).toBeGreaterThan(10);
+    expect(sparse.length / packed.length).toBeLessThan(RATIO_LIMIT);
+    expect(gunzip(packed, 'sparse.gz', new ByteBudget()).length).toBe(sparse.length);
   });
 
   it('does not allocate what a lying ISIZE claims (4 GiB in a 40-byte file)', () => {

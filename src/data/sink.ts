@@ -25,6 +25,11 @@ export class ByteSink {
     this.length = need;
   }
 
+  /** A view of the first `n` bytes written so far (valid until the next push). */
+  view(n = this.length): Uint8Array {
+    return this.buf.subarray(0, Math.min(n, this.length));
+  }
+
   /** The bytes written (a view when the claim was exact, else a trimmed copy). */
   bytes(): Uint8Array {
     return this.length === this.buf.length ? this.buf : this.buf.slice(0, this.length);

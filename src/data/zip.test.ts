@@ -2,6 +2,7 @@
 // counter and checked against their declared size and CRC.
 import { describe, expect, it } from 'vitest';
 import { ByteBudget } from './budget';
+import { MAX_CHUNK } from './inflate';
 import { enc, streamedZip, zip } from './fixtures/make';
 import { entryPrefix, extractEntry, isZip, readZipDirectory } from './zip';
 
@@ -87,7 +88,21 @@ describe('readZipDirectory + extractEntry', () => {
     const z = zip(files).slice();
     const e = readZipDirectory(z, 'd.zip')[1];
     z[e.dataOffset] = 0xff; // block type 3 (reserved)
-    expect(() => extractEntry(z, e, 'd.zip', new ByteBudget())).toThrow(/d.zip:b\/two.bin: corrupt deflate data \(invalid block type\)/);
+    expect(() => extractEntry(z, e, 'd.zip', new ByteBudget())).toThrow(/^d.zip:b\/two.bin, byte offset \d+: corrupt deflate data \(a compressed block has the reserved type 3\)$/);
+  });
+
+  it('#15.1 refuses an entry declaring more than 100:1 from the directory alone, before inflating a byte', () => {
+    const big = new Uint8Array(40 * 1024 * 1024);
+    const z = zip({ 'x.npy': big });
+    const e = readZipDirectory(z, 'b.npz')[0];
+    const budget = new ByteBudget();
+    expect(() => extractEntry(z, e, 'b.npz', budget)).toThrow(/^b.npz:x.npy, byte offset 0: declares 41,943,040 bytes \(40.0 MiB\) from [\d,]+ bytes of compressed data, more than 100:1: a decompression bomb/);
+    expect(budget.used).toBe(0);
+    // Lying about the size does not help: a small claim stops at the claim, plus one chunk.
+    dv(z).setUint32(cdOf(z) + 24, 1000, true);
+    const small = new ByteBudget();
+    expect(() => extractEntry(z, readZipDirectory(z, 'b.npz')[0], 'b.npz', small)).toThrow(/decompresses past the 1,000 bytes that the zip directory declares/);
+    expect(small.used).toBeLessThanOrEqual(1000 + MAX_CHUNK);
   });
 
   it('refuses an entry that inflates past its declared size, and one that falls short', () => {
@@ -95,7 +110,7 @@ describe('readZipDirectory + extractEntry', () => {
     const v = dv(z);
     const cd = cdOf(z);
     v.setUint32(cd + 24, 100, true);
-    expect(() => extractEntry(z, readZipDirectory(z, 'lie.zip')[0], 'lie.zip', new ByteBudget())).toThrow(/inflates past its declared size of 100 bytes/);
+    expect(() => extractEntry(z, readZipDirectory(z, 'lie.zip')[0], 'lie.zip', new ByteBudget())).toThrow(/lie.zip:a\/one.txt, byte offset \d+: decompresses past the 100 bytes that the zip directory declares for this entry/);
     v.setUint32(cd + 24, 5000, true);
     expect(() => extractEntry(z, readZipDirectory(z, 'lie.zip')[0], 'lie.zip', new ByteBudget())).toThrow(/inflated to 600 bytes, but the directory declares 5,000 bytes/);
   });

@@ -6,7 +6,7 @@ import { Inflate } from 'fflate';
 import { ByteBudget } from './budget';
 import { crc32 } from './crc32';
 import { DataError, bytesText } from './errors';
-import { ByteSink } from './sink';
+import { RATIO_AFTER, RATIO_LIMIT, deflateFailure, meteredInflate, type MeterOptions } from './inflate';
 
 export interface ZipEntry {
   /** Normalised path ("/" separators). */
@@ -27,7 +27,6 @@ const SIG_EOCD64 = 0x06064b50;
 const SIG_LOCATOR64 = 0x07064b50;
 const SIG_CENTRAL = 0x02014b50;
 const SIG_LOCAL = 0x04034b50;
-const SLICE = 16 * 1024;
 
 export function isZip(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
@@ -167,49 +166,59 @@ function refuseOverlaps(entries: ZipEntry[], file: string): void {
 /** The entry's bytes, inflated with a counter (never past its declared size or the budget), CRC verified. */
 export function extractEntry(bytes: Uint8Array, e: ZipEntry, file: string, budget: ByteBudget): Uint8Array {
   const where = `${file}:${e.name}`;
-  const raw = bytes.subarray(e.dataOffset, e.dataOffset + e.compressedSize);
-  let out: Uint8Array;
-  if (e.method === 0) {
-    if (e.compressedSize !== e.size) throw new DataError(`stored entry size ${e.size} ≠ its data size ${e.compressedSize}`, { file: where });
-    budget.take(e.size, where);
-    out = raw;
-  } else if (e.method === 8) {
-    budget.check(e.size, where, 'this entry');
-    out = inflateCounted(raw, e.size, where, budget);
-  } else {
-    throw new DataError(`compression method ${e.method} is not supported (only stored and deflate)`, { file: where, offset: e.headerOffset });
+  const { out } = inflateEntry(bytes, e, file, budget);
+  if (out.length !== e.size) {
+    throw new DataError(`inflated to ${bytesText(out.length)}, but the directory declares ${bytesText(e.size)} (truncated or corrupt)`, { file: where });
   }
-  const crc = crc32(out);
-  if (crc !== e.crc) throw new DataError(`CRC-32 mismatch: stored 0x${e.crc.toString(16)}, data gives 0x${crc.toString(16)}`, { file: where });
+  checkEntryCrc(e, out, where);
   return out;
 }
 
-function inflateCounted(raw: Uint8Array, declared: number, where: string, budget: ByteBudget, stopAt = Infinity): Uint8Array {
-  const sink = new ByteSink(Math.min(declared, stopAt), raw.length, budget.left);
-  let total = 0;
-  const inf = new Inflate((data) => {
-    total += data.length;
-    if (total > declared) throw new DataError(`inflates past its declared size of ${bytesText(declared)} (a decompression bomb?)`, { file: where });
-    budget.take(data.length, where);
-    sink.push(data);
+export function checkEntryCrc(e: ZipEntry, out: Uint8Array, where: string): void {
+  const crc = crc32(out);
+  if (crc !== e.crc) throw new DataError(`CRC-32 mismatch: stored 0x${e.crc.toString(16)}, data gives 0x${crc.toString(16)}`, { file: where });
+}
+
+/**
+ * Inflates an entry through the metered driver: refused past its declared size, past the budget, or
+ * past 100:1 (checked on the directory's claim first, so a bomb is refused before any byte is inflated);
+ * `watch` may stop it early (an image that ended). No CRC check here: the caller has the whole entry or not.
+ */
+export function inflateEntry(bytes: Uint8Array, e: ZipEntry, file: string, budget: ByteBudget, watch?: MeterOptions['watch']): { out: Uint8Array; stopped: boolean } {
+  const where = `${file}:${e.name}`;
+  const raw = bytes.subarray(e.dataOffset, e.dataOffset + e.compressedSize);
+  if (e.method === 0) {
+    if (e.compressedSize !== e.size) throw new DataError(`stored entry size ${e.size} ≠ its data size ${e.compressedSize}`, { file: where });
+    budget.take(e.size, where);
+    return { out: raw, stopped: false };
+  }
+  if (e.method !== 8) throw new DataError(`compression method ${e.method} is not supported (only stored and deflate)`, { file: where, offset: e.headerOffset });
+  if (!watch) {
+    budget.check(e.size, where, 'this entry');
+    if (e.size > RATIO_AFTER && e.size > RATIO_LIMIT * e.compressedSize) {
+      throw new DataError(
+        `declares ${bytesText(e.size)} from ${bytesText(e.compressedSize)} of compressed data, more than ${RATIO_LIMIT}:1: a decompression bomb; real data compresses far less`,
+        { file: where, offset: e.headerOffset },
+      );
+    }
+  }
+  const run = meteredInflate((ondata) => new Inflate(ondata), raw, {
+    where,
+    budget,
+    claim: e.size,
+    offset: e.dataOffset,
+    watch: (out, meter) => {
+      if (meter.declared > e.size) meter.declare(e.size, 'that the zip directory declares for this entry');
+      return watch?.(out, meter);
+    },
   });
-  try {
-    for (let at = 0; at < raw.length && total < stopAt; at += SLICE) inf.push(raw.subarray(at, at + SLICE), at + SLICE >= raw.length);
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    throw new DataError(`corrupt deflate data (${err instanceof Error ? err.message : err})`, { file: where });
-  }
-  if (stopAt === Infinity && total !== declared) {
-    throw new DataError(`inflated to ${bytesText(total)}, but the directory declares ${bytesText(declared)} (truncated or corrupt)`, { file: where });
-  }
-  return sink.bytes();
+  if (run.failure) throw new DataError(deflateFailure(run.failure.why, 'deflate'), { file: where, offset: run.failure.offset });
+  return { out: run.out, stopped: run.stopped };
 }
 
 /** At least the first `want` bytes of an entry (all of it when shorter), for header sniffing: no CRC check. */
 export function entryPrefix(bytes: Uint8Array, e: ZipEntry, file: string, want: number): Uint8Array {
-  const raw = bytes.subarray(e.dataOffset, e.dataOffset + e.compressedSize);
-  if (e.method === 0) return raw.subarray(0, want);
-  if (e.method !== 8) throw new DataError(`compression method ${e.method} is not supported (only stored and deflate)`, { file: `${file}:${e.name}` });
-  // A prefix is transient and bounded by `want` plus one slice's output, so it is not charged.
-  return inflateCounted(raw, e.size, `${file}:${e.name}`, new ByteBudget(Infinity), want);
+  if (e.method === 0) return bytes.subarray(e.dataOffset, e.dataOffset + Math.min(e.compressedSize, want));
+  // A prefix is transient and bounded by `want` plus one chunk, so it is not charged.
+  return inflateEntry(bytes, e, file, new ByteBudget(Infinity), (out) => (out.length >= want ? 'stop' : undefined)).out;
 }
