@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { featureSize, type Dataset } from '../src/data/dataset';
-import type { Architecture } from '../src/model/architecture';
+import { graphOf, type Architecture } from '../src/model/architecture';
 import type { TrainConfig } from '../src/model/config';
 import { DataModule } from '../src/model/data-module';
 import { initParams } from '../src/model/params';
@@ -35,7 +35,7 @@ interface TfModel {
   forward(x: tf.Tensor2D): tf.Tensor2D;
 }
 
-/** The architecture as TF.js ops over variables holding `params` (file layout → TF.js layout). */
+/** The architecture as TF.js ops over variables holding `params` (file layout → TF.js layout), op by op of its graph. */
 function buildModel(arch: Architecture, params: Map<string, Float32Array>): TfModel {
   const vars: tf.Variable[] = [];
   const variable = (t: tf.Tensor) => {
@@ -43,56 +43,58 @@ function buildModel(arch: Architecture, params: Map<string, Float32Array>): TfMo
     vars.push(v);
     return v;
   };
-  const steps: ((x: tf.Tensor) => tf.Tensor)[] = [];
-  let shape = [...arch.inputShape];
-  arch.layers.forEach((l, i) => {
-    const weight = params.get(`layers.${i}.weight`);
-    const bias = params.get(`layers.${i}.bias`);
+  const graph = graphOf(arch);
+  const steps: ((inputs: tf.Tensor[]) => tf.Tensor)[] = graph.ops.map((op) => {
+    const l = op.spec as Record<string, number> & { type: string };
+    const weight = params.get(`${op.path}.weight`);
+    const bias = params.get(`${op.path}.bias`);
+    const withBias = (t: tf.Tensor, b: tf.Tensor | null) => (b ? tf.add(t, b) : t);
     switch (l.type) {
       case 'flatten':
         // The lab flattens (C, H, W); TF.js holds images as NHWC, so go back to NCHW first.
-        steps.push((x) => (x.rank === 4 ? tf.transpose(x, [0, 3, 1, 2]).reshape([x.shape[0], -1]) : x));
-        shape = [featureSize(shape)];
-        break;
+        return ([x]) => (x.rank === 4 ? tf.transpose(x, [0, 3, 1, 2]).reshape([x.shape[0], -1]) : x);
       case 'dense': {
         // File layout (out, in) → TF.js kernel (in, out).
         const w = variable(tf.tensor2d(weight!, [l.out, l.in]).transpose());
-        const b = variable(tf.tensor1d(bias!));
-        steps.push((x) => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b));
-        shape = [l.out];
-        break;
+        const b = bias ? variable(tf.tensor1d(bias)) : null;
+        return ([x]) => withBias(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b);
       }
       case 'conv2d': {
         // File layout (out, in, kh, kw) → TF.js filter (kh, kw, in, out).
         const w = variable(tf.tensor4d(weight!, [l.out, l.in, l.kernel, l.kernel]).transpose([2, 3, 1, 0]));
-        const b = variable(tf.tensor1d(bias!));
+        const b = bias ? variable(tf.tensor1d(bias)) : null;
         const pad = l.padding;
-        steps.push((x) => tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, l.stride, pad === 0 ? 'valid' : [[0, 0], [pad, pad], [pad, pad], [0, 0]]), b));
-        shape = [l.out, Math.floor((shape[1] + 2 * pad - l.kernel) / l.stride) + 1, Math.floor((shape[2] + 2 * pad - l.kernel) / l.stride) + 1];
-        break;
+        return ([x]) => withBias(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, l.stride, pad === 0 ? 'valid' : [[0, 0], [pad, pad], [pad, pad], [0, 0]]), b);
       }
       case 'avgpool2d':
       case 'maxpool2d': {
+        if (l.padding) throw new Error('the TF.js benchmark has no padded pooling');
         const pool = l.type === 'avgpool2d' ? tf.avgPool : tf.maxPool;
-        steps.push((x) => pool(x as tf.Tensor4D, l.kernel, l.stride, 'valid'));
-        shape = [shape[0], Math.floor((shape[1] - l.kernel) / l.stride) + 1, Math.floor((shape[2] - l.kernel) / l.stride) + 1];
-        break;
+        return ([x]) => pool(x as tf.Tensor4D, l.kernel, l.stride, 'valid');
       }
+      case 'globalavgpool':
+        return ([x]) => tf.mean(x, [1, 2], true);
       case 'relu':
-        steps.push((x) => tf.relu(x));
-        break;
+        return ([x]) => tf.relu(x);
       case 'sigmoid':
-        steps.push((x) => tf.sigmoid(x));
-        break;
+        return ([x]) => tf.sigmoid(x);
+      case 'add':
+        return ([a, b]) => tf.add(a, b);
+      case 'concat':
+        return (xs) => tf.concat(xs, xs[0].rank === 4 ? 3 : 1);
       default:
         throw new Error(`the TF.js benchmark has no ${l.type} layer`);
     }
   });
   const [c, h, w] = arch.inputShape;
-  const image = arch.layers.some((l) => l.type === 'conv2d');
+  const image = arch.inputShape.length === 3 && graph.ops.some((op) => op.spec.type === 'conv2d');
   return {
     vars,
-    forward: (x) => steps.reduce<tf.Tensor>((t, f) => f(t), image ? x.reshape([x.shape[0], c, h, w]).transpose([0, 2, 3, 1]) : x) as tf.Tensor2D,
+    forward: (x) => {
+      const values: tf.Tensor[] = [image ? x.reshape([x.shape[0], c, h, w]).transpose([0, 2, 3, 1]) : x];
+      graph.ops.forEach((op, i) => (values[op.output] = steps[i](op.inputs.map((t) => values[t]))));
+      return values[graph.output] as tf.Tensor2D;
+    },
   };
 }
 

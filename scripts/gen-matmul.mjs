@@ -70,8 +70,8 @@ ${biasStore(cn, (j) => `c0 + ${j}u`)}
 }`;
 }
 
-// Epilogue 6 (tn): column sums of B accumulate beside the product, row by row in order (as
-// shaders/bias-grad.wgsl adds them), and the first row tile stores them.
+// Epilogue 6 (tn): column sums of B accumulate beside the product, row by row in order (a sequential
+// f32 sum: the same bits in every variant), and the first row tile stores them.
 const biasSums = (cn) => lines(cn, (j) => `  var bs${j} = vec4f(0.0);`);
 const biasAdd = (cn, us) => `    if (Epilogue == 6u) {\n${lines(cn, (j) => `      bs${j} = bs${j}${us.map((u) => ` + b${j}${u}`).join('')};`)}\n    }`;
 const biasStore = (cn, col) => `  if (Epilogue == 6u && r0 == 0u) {\n${lines(cn, (j) => `    store_bias_grad(${col(j)}, bs${j});`)}\n  }`;

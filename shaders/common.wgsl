@@ -24,21 +24,25 @@ fn linear_group(wid: vec3u, nwg: vec3u) -> u32 {
 const ACT_NONE: u32 = 0u;
 const ACT_RELU: u32 = 1u;
 const ACT_SIGMOID: u32 = 2u;
+const ACT_TANH: u32 = 3u;
 
-// y = act(v): relu max(v, 0); sigmoid 1 / (1 + e^−v)
+// y = act(v): relu max(v, 0); sigmoid 1 / (1 + e^−v); tanh
 fn activate(v: f32, kind: u32) -> f32 {
   switch kind {
     case 1u: { return max(v, 0.0); }
     case 2u: { return 1.0 / (1.0 + exp(-v)); }
+    // tanh via e^(−2|v|) ∈ (0, 1]: finite for every v (WGSL's tanh may overflow in exp on some drivers).
+    case 3u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
     default: { return v; }
   }
 }
 
-// The gradient through an activation from its output y: relu g·[y > 0]; sigmoid g·y·(1 − y).
+// The gradient through an activation from its output y: relu g·[y > 0]; sigmoid g·y·(1 − y); tanh g·(1 − y²).
 fn activation_grad(g: f32, y: f32, kind: u32) -> f32 {
   switch kind {
     case 1u: { return select(0.0, g, y > 0.0); }
     case 2u: { return g * y * (1.0 - y); }
+    case 3u: { return g * (1.0 - y * y); }
     default: { return g; }
   }
 }

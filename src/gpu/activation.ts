@@ -6,10 +6,10 @@ import type { KernelContext } from './context';
 import type { Dispatch } from './dispatch';
 
 /** An activation fused into a producer's output (or applied standalone). */
-export type ActivationKind = 'none' | 'relu' | 'sigmoid';
+export type ActivationKind = 'none' | 'relu' | 'sigmoid' | 'tanh';
 
 /** The override values of common.wgsl's ACT_* constants. */
-export const activationCode: Record<ActivationKind, number> = { none: 0, relu: 1, sigmoid: 2 };
+export const activationCode: Record<ActivationKind, number> = { none: 0, relu: 1, sigmoid: 2, tanh: 3 };
 
 export const ActivationBindings = {
   params: { binding: 0, kind: 'uniform' },

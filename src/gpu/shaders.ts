@@ -5,13 +5,13 @@
 import accuracy from '../../shaders/accuracy.wgsl?raw';
 import activation from '../../shaders/activation.wgsl?raw';
 import batchnorm from '../../shaders/batchnorm.wgsl?raw';
-import biasGrad from '../../shaders/bias-grad.wgsl?raw';
 import common from '../../shaders/common.wgsl?raw';
 import conv from '../../shaders/conv.wgsl?raw';
 import convCommon from '../../shaders/conv-common.wgsl?raw';
 import convGrad from '../../shaders/conv-grad.wgsl?raw';
 import dropout from '../../shaders/dropout.wgsl?raw';
 import gather from '../../shaders/gather.wgsl?raw';
+import graph from '../../shaders/graph.wgsl?raw';
 import matmul from '../../shaders/matmul.wgsl?raw';
 import matmulSubgroup from '../../shaders/matmul-subgroup.wgsl?raw';
 import optim from '../../shaders/optim.wgsl?raw';
@@ -24,11 +24,11 @@ export const shaderParts = {
   accuracy: [['accuracy', accuracy]],
   activation: [['common', common], ['activation', activation]],
   batchnorm: [['common', common], ['batchnorm', batchnorm]],
-  'bias-grad': [['bias-grad', biasGrad]],
   conv: [['common', common], ['conv-common', convCommon], ['conv', conv]],
   'conv-grad': [['common', common], ['conv-common', convCommon], ['conv-grad', convGrad]],
   dropout: [['common', common], ['random', random], ['dropout', dropout]],
   gather: [['common', common], ['random', random], ['gather', gather]],
+  graph: [['common', common], ['graph', graph]],
   matmul: [['matmul', matmul]],
   'matmul-subgroup': [['matmul-subgroup', matmulSubgroup]],
   optim: [['common', common], ['optim', optim]],

@@ -2,7 +2,7 @@
 // the manifest's new fields checked one refusal each; dataset fingerprints over real bytes.
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/dataset';
-import type { Architecture } from '../model/architecture';
+import { flatNet, type Architecture } from '../model/architecture';
 import { defaultConfig } from '../model/config';
 import { decodeRunFile, describeRunFile, encodeRunFile, optimizerSlots } from './checkpoint';
 import { datasetFingerprint, fingerprintDifferences } from './dataset-fingerprint';
@@ -13,7 +13,7 @@ const mlp: Architecture = {
   name: 'mlp',
   inputShape: [6],
   numClasses: 3,
-  layers: [{ type: 'flatten' }, { type: 'dense', in: 6, out: 4 }, { type: 'relu' }, { type: 'dense', in: 4, out: 3 }],
+  net: flatNet([{ type: 'flatten' }, { type: 'dense', in: 6, out: 4 }, { type: 'relu' }, { type: 'dense', in: 4, out: 3 }]),
   init: { kind: 'normal', sigma: 0.01 },
 };
 

@@ -2,7 +2,8 @@
 // multiply, then an f32 add), then the reference network on the file-layout tensors. `predict` prints
 // these logits and the ONNX parity checks hold exported graphs to them.
 import { affineOf, featureSize } from '../data/dataset';
-import { networkForward } from '../reference/network';
+import { graphOf } from '../model/architecture';
+import { graphForward } from '../model/graph/reference-run';
 import { normalizationOf } from './checkpoint';
 import type { Manifest } from './manifest';
 
@@ -14,5 +15,5 @@ export function labLogits(manifest: Manifest, params: ReadonlyMap<string, Float3
   const { scale, shift } = affineOf(normalizationOf(manifest.normalization), d);
   const h = new Float64Array(rows * d);
   for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) h[r * d + j] = Math.fround(Math.fround(x[r * d + j] * scale[j]) + shift[j]);
-  return networkForward(arch, params as Map<string, Float32Array>, h, rows).logits;
+  return graphForward(graphOf(arch), params, h, rows).logits;
 }

@@ -4,7 +4,8 @@
 
 import { parseCheckedJson } from './json-check';
 import { featureSize } from '../data/dataset';
-import { layerShapes, type Architecture, type LayerType } from '../model/architecture';
+import { flatNet, graphOf, type Architecture } from '../model/architecture';
+import type { NodeSpec } from '../model/graph/spec';
 import { validateConfig, type TrainConfig } from '../model/config';
 import type { MetricRecord } from '../model/metrics';
 import type { TrainerPosition } from '../model/trainer';
@@ -63,21 +64,6 @@ export interface DatasetFingerprint {
   hash: string;
 }
 
-type FieldKind = 'count' | 'size' | 'probability' | 'positive' | 'fraction' | 'flag';
-
-/** The numeric fields of each layer type and what they may hold (a new layer type must be listed). */
-const LAYER_FIELDS: Record<LayerType, Record<string, FieldKind>> = {
-  flatten: {},
-  relu: {},
-  sigmoid: {},
-  dense: { in: 'size', out: 'size' },
-  dropout: { p: 'probability' },
-  conv2d: { in: 'size', out: 'size', kernel: 'size', stride: 'size', padding: 'count' },
-  maxpool2d: { kernel: 'size', stride: 'size' },
-  avgpool2d: { kernel: 'size', stride: 'size' },
-  batchnorm: { features: 'size', spatial: 'flag', eps: 'positive', momentum: 'fraction' },
-};
-
 const show = (v: unknown) => (v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v)).slice(0, 80));
 
 function check(ok: boolean, path: string, want: string, v: unknown): void {
@@ -104,46 +90,31 @@ function text(v: unknown, path: string): string {
   return v as string;
 }
 
-function field(kind: FieldKind, v: unknown, path: string): void {
-  if (kind === 'flag') return check(typeof v === 'boolean', path, 'true or false', v);
-  if (kind === 'count' || kind === 'size') return void integer(v, path, kind === 'size' ? 1 : 0);
-  const x = finite(v, path);
-  if (kind === 'probability') check(x >= 0 && x < 1, path, 'a probability in [0, 1)', v);
-  if (kind === 'positive') check(x > 0, path, 'a number > 0', v);
-  if (kind === 'fraction') check(x >= 0 && x <= 1, path, 'a number in [0, 1]', v);
-}
-
+/**
+ * The architecture, rebuilt and checked by the graph compiler (every layer's fields, every shape). A
+ * file written before graphs holds a flat `layers` list: it becomes the sequential named `layers`, so its
+ * tensor names (`layers.{i}.*`) are what the model expects.
+ */
 function checkArchitecture(v: unknown): Architecture {
   const a = record(v, 'architecture');
   text(a.name, 'architecture.name');
   check(Array.isArray(a.inputShape) && a.inputShape.length > 0, 'architecture.inputShape', 'a non-empty list', a.inputShape);
   (a.inputShape as unknown[]).forEach((d, i) => integer(d, `architecture.inputShape[${i}]`, 1));
-  const classes = integer(a.numClasses, 'architecture.numClasses', 2);
-  check(Array.isArray(a.layers) && a.layers.length > 0, 'architecture.layers', 'a non-empty list', a.layers);
-  (a.layers as unknown[]).forEach((l, i) => {
-    const layer = record(l, `architecture.layers[${i}]`);
-    const fields = Object.hasOwn(LAYER_FIELDS, layer.type as string) ? LAYER_FIELDS[layer.type as LayerType] : undefined;
-    check(fields !== undefined, `architecture.layers[${i}].type`, `one of ${Object.keys(LAYER_FIELDS).join(', ')}`, layer.type);
-    for (const [k, kind] of Object.entries(fields!)) field(kind, layer[k], `architecture.layers[${i}].${k}`);
-  });
+  integer(a.numClasses, 'architecture.numClasses', 2);
+  if (a.net === undefined && Array.isArray(a.layers)) {
+    a.net = flatNet(a.layers as NodeSpec[]);
+    delete a.layers;
+  }
+  check(Array.isArray(a.net) && a.net.length > 0, 'architecture.net', 'a non-empty list of layers', a.net);
   const init = record(a.init, 'architecture.init');
   check(['normal', 'xavier-uniform', 'he'].includes(init.kind as string), 'architecture.init.kind', 'normal, xavier-uniform or he', init.kind);
   check(finite(init.sigma, 'architecture.init.sigma') >= 0, 'architecture.init.sigma', 'a number ≥ 0', init.sigma);
   const arch = a as unknown as Architecture;
-  let shapes: number[][];
   try {
-    shapes = layerShapes(arch);
+    graphOf(arch);
   } catch (e) {
-    throw new Error(`manifest.architecture: ${(e as Error).message}`);
+    throw new Error(`manifest.architecture.net: ${(e as Error).message}`);
   }
-  arch.layers.forEach((l, i) => {
-    if (l.type !== 'batchnorm') return;
-    const input = i === 0 ? arch.inputShape : shapes[i - 1];
-    const features = l.spatial ? (input.length === 3 ? input[0] : NaN) : input.length === 1 ? input[0] : NaN;
-    check(features === l.features, `architecture.layers[${i}].features`, `${l.spatial ? 'the channels of a C×H×W' : 'the size of a flat'} input (${input.join('×')})`, l.features);
-  });
-  const out = shapes[shapes.length - 1];
-  check(out.length === 1 && out[0] === classes, 'architecture.layers', `a last layer with ${classes} outputs (numClasses)`, out);
   return arch;
 }
 

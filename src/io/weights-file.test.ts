@@ -2,7 +2,7 @@
 // Python's safetensors would write them, and one refusal per way a file can fail its manifest.
 
 import { describe, expect, it } from 'vitest';
-import type { Architecture } from '../model/architecture';
+import { flatNet, type Architecture } from '../model/architecture';
 import { defaultConfig } from '../model/config';
 import { FORMAT, parseManifest, type Manifest } from './manifest';
 import { readSafetensors, writeSafetensors, type TensorEntry } from './safetensors';
@@ -14,7 +14,7 @@ function lenetBn(): Architecture {
     name: 'lenet-bn',
     inputShape: [1, 4, 4],
     numClasses: 3,
-    layers: [
+    net: flatNet([
       { type: 'conv2d', in: 1, out: 2, kernel: 3, stride: 1, padding: 1 },
       { type: 'batchnorm', features: 2, spatial: true, eps: 1e-5, momentum: 0.1 },
       { type: 'relu' },
@@ -24,7 +24,7 @@ function lenetBn(): Architecture {
       { type: 'batchnorm', features: 5, spatial: false, eps: 1e-5, momentum: 0.1 },
       { type: 'relu' },
       { type: 'dense', in: 5, out: 3 },
-    ],
+    ]),
     init: { kind: 'normal', sigma: 0.01 },
   };
 }
@@ -125,7 +125,7 @@ describe('encodeWeights / decodeWeights', () => {
 
   it('reads a file as Python would write it: save_file(state_dict, metadata), header in another order', () => {
     const arch: Architecture = {
-      name: 'softmax', inputShape: [2], numClasses: 2, layers: [{ type: 'flatten' }, { type: 'dense', in: 2, out: 2 }], init: { kind: 'normal', sigma: 0.01 },
+      name: 'softmax', inputShape: [2], numClasses: 2, net: flatNet([{ type: 'flatten' }, { type: 'dense', in: 2, out: 2 }]), init: { kind: 'normal', sigma: 0.01 },
     };
     const manifest = { ...manifestOf(arch), classNames: ['no', 'yes'] };
     const meta = JSON.stringify({ manifest: JSON.stringify(manifest), format: 'classifier-lab/1' });

@@ -1,8 +1,10 @@
 // The lab's weights file (DESIGN.md "The weights file"): one .safetensors for export, checkpoints and
-// import. F32 tensors in PyTorch layouts, named `layers.{i}.weight|bias|running_mean|running_var` and
-// `optim.{param}.{slot}`; `__metadata__` = {format: "classifier-lab/1", manifest: JSON}.
+// import. F32 tensors in PyTorch layouts, named by their layer's path in the architecture
+// (`layers.{i}.weight` for the flat models, `net.b2.0.conv1.weight` for graphs), state such as
+// `….running_mean|running_var`, and `optim.{param}.{slot}`; `__metadata__` = {format: "classifier-lab/1",
+// manifest: JSON}.
 
-import { paramSpecs, type Architecture } from '../model/architecture';
+import { graphOf, type Architecture } from '../model/architecture';
 import { FORMAT, parseManifest, type Manifest } from './manifest';
 import { readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors';
 
@@ -21,13 +23,12 @@ const OPTIM_SLOT = /^[A-Za-z][A-Za-z0-9_]*$/;
 const dims = (shape: readonly number[]) => (shape.length === 0 ? 'a scalar' : shape.join('×'));
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
-/** The model tensors a file of this architecture holds, in layer order: parameters, then BatchNorm running statistics. */
+/** The trainable tensors of an architecture, in graph order. */
+const trainableSpecs = (arch: Architecture): TensorSpec[] => graphOf(arch).params.map((p) => ({ name: p.name, shape: p.decl.shape }));
+
+/** The model tensors a file of this architecture holds, in graph order: parameters, then state (BatchNorm running statistics). */
 export function weightSpecs(arch: Architecture): TensorSpec[] {
-  const specs: TensorSpec[] = paramSpecs(arch).map((p) => ({ name: `layers.${p.layer}.${p.name}`, shape: p.shape }));
-  arch.layers.forEach((l, i) => {
-    if (l.type === 'batchnorm') specs.push({ name: `layers.${i}.running_mean`, shape: [l.features] }, { name: `layers.${i}.running_var`, shape: [l.features] });
-  });
-  return specs;
+  return [...trainableSpecs(arch), ...graphOf(arch).state.map((s) => ({ name: s.name, shape: [s.decl.size] }))];
 }
 
 /**
@@ -38,7 +39,7 @@ export function weightSpecs(arch: Architecture): TensorSpec[] {
 export function tensorProblems(arch: Architecture, tensors: ReadonlyMap<string, { shape: readonly number[]; dtype?: string }>): string[] {
   const problems: string[] = [];
   const model = new Map(weightSpecs(arch).map((s) => [s.name, s.shape]));
-  const trainable = paramSpecs(arch).map((p) => ({ name: `layers.${p.layer}.${p.name}`, shape: p.shape }));
+  const trainable = trainableSpecs(arch);
   const slots = new Set<string>();
   for (const [name, t] of tensors) {
     if (t.dtype !== undefined && t.dtype !== 'F32') problems.push(`${name} is ${t.dtype}, not F32`);

@@ -3,8 +3,8 @@
 import { affineOf, featureSize, type Dataset, type Split } from '../data/dataset';
 import { accuracy, softmaxCrossEntropy, softmaxCrossEntropyBackward } from '../reference/softmax-xent';
 import { adamUpdate, momentumUpdate, sgdUpdate } from '../reference/optim';
-import { networkBackward, networkForward } from '../reference/network';
-import { paramSpecs, type Architecture } from './architecture';
+import { graphOf, type Architecture } from './architecture';
+import { graphBackward, graphForward } from './graph/reference-run';
 import { optimizerSlots, type Backend, type OptimizerSettings, type StepLosses, type ValidationResult } from './backend';
 import { modelTensors, optimizerStateNames } from './params';
 
@@ -72,11 +72,12 @@ export class CpuBackend implements Backend {
       const { x, y } = this.batch(data.train, (i) => this.order[i], lo, hi);
       const n = hi - lo;
       const step = this.firstStep + s;
-      const { logits, cache, aux } = networkForward(arch, this.params, x, n, { training: true, step, seed: this.o.seed ?? 0 });
+      const g = graphOf(arch);
+      const { logits, cache, state } = graphForward(g, this.params, x, n, { training: true, step, seed: this.o.seed ?? 0 });
       sums[s - from] = softmaxCrossEntropy(logits, y, n, classes).reduce((a, b) => a + b, 0);
       rows[s - from] = n;
-      const grads = networkBackward(arch, this.params, cache, softmaxCrossEntropyBackward(logits, y, n, classes));
-      for (const [name, v] of aux) this.params.get(name)!.set(v);
+      const grads = graphBackward(g, this.params, cache, softmaxCrossEntropyBackward(logits, y, n, classes));
+      for (const [name, v] of state) this.params.get(name)!.set(v);
       for (const [name, g] of grads) this.update(name, g, this.lrs[s], step);
     }
     return { sums, rows };
@@ -106,7 +107,7 @@ export class CpuBackend implements Backend {
     for (let lo = 0; lo < data.val.count; lo += chunk) {
       const hi = Math.min(data.val.count, lo + chunk);
       const { x, y } = this.batch(data.val, (i) => i, lo, hi);
-      const { logits } = networkForward(arch, this.params, x, hi - lo);
+      const { logits } = graphForward(graphOf(arch), this.params, x, hi - lo);
       lossSum += softmaxCrossEntropy(logits, y, hi - lo, arch.numClasses).reduce((a, b) => a + b, 0);
       correct += accuracy(logits, y, hi - lo, arch.numClasses, false);
     }
@@ -127,9 +128,9 @@ export class CpuBackend implements Backend {
     }
     this.params = next;
     this.state = new Map();
-    for (const p of paramSpecs(this.o.arch)) {
-      const n = p.shape.reduce((a, b) => a * b, 1);
-      for (const slot of optimizerSlots[this.optimizer.kind]) this.state.set(`optim.layers.${p.layer}.${p.name}.${slot}`, new Float32Array(n));
+    for (const p of graphOf(this.o.arch).params) {
+      const n = p.decl.shape.reduce((a, b) => a * b, 1);
+      for (const slot of optimizerSlots[this.optimizer.kind]) this.state.set(`optim.${p.name}.${slot}`, new Float32Array(n));
     }
   }
 

@@ -251,7 +251,7 @@ export class GpuBackend implements Backend {
     const arena = toArena(this.net.layout, params);
     this.net.writeState(params);
     this.device.queue.writeBuffer(this.net.weights, 0, bufferSource(arena));
-    this.device.queue.writeBuffer(this.net.grads, 0, new Float32Array(this.net.layout.size));
+    this.device.queue.writeBuffer(this.net.gradArena, 0, new Float32Array(this.net.layout.size));
     this.optimizer.reset();
     this.traffic.bytesUploaded += 2 * arena.byteLength;
   }

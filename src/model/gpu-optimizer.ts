@@ -23,7 +23,7 @@ export class GpuOptimizer {
     for (const slot of optimizerSlots[settings.kind]) state.push(await createBuffer(kc.device, `optim.${slot}`, size * 4, storageUsage()));
     const dispatch = await new Optim(kc).plan(
       { count: size, weightDecay: settings.weightDecay, kind: settings.kind, momentum: settings.momentum },
-      { weights: { buffer: net.weights }, grads: { buffer: net.grads }, stepBuffer, state: state.map((buffer) => ({ buffer })) },
+      { weights: { buffer: net.weights }, grads: { buffer: net.gradArena }, stepBuffer, state: state.map((buffer) => ({ buffer })) },
       'optim',
     );
     return new GpuOptimizer(net, settings, state, dispatch);

@@ -1,37 +1,22 @@
 // Parameters in two layouts. Files and the CPU reference use PyTorch's (dense weight (out, in)); the GPU
-// keeps one flat arena where each tensor starts on a 256-byte boundary (sub-range bindings need it) and
-// a dense weight is (in padded to 4, out padded to 4), so the forward is X·W with aligned vec4 loads.
-// Padding holds zeros, and stays zero under every update.
-import { paramSpecs, type Architecture, type ParamSpec } from './architecture';
+// keeps one flat arena where each tensor starts on a 256-byte boundary (sub-range bindings need it) and a
+// `matrix` parameter (dense, conv weights) is (pad4(fan-in), pad4(out)), so products read aligned vec4
+// rows. Padding holds zeros, and stays zero under every update. Each layer module declares its tensors
+// and their GPU layout (layers/types.ts ParamDecl); nothing here knows a layer type.
+import { graphOf, type Architecture } from './architecture';
 import { optimizerSlots } from './backend';
 import type { OptimizerName } from './config';
+import type { GraphParam } from './graph/compile';
 import { normal, streamKey, Stream, uniform } from '../reference/random';
 
 export const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
 const align = 64; // floats: 256 bytes
+const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-export const tensorName = (p: ParamSpec): string => `layers.${p.layer}.${p.name}`;
-
-/** A model tensor that is not trained by the optimizer: a BatchNorm running statistic. */
-export interface StatSpec {
-  layer: number;
-  name: 'running_mean' | 'running_var';
-  features: number;
-}
-
-/** BatchNorm running statistics, in layer order (mean, then variance). */
-export function statSpecs(arch: Architecture): StatSpec[] {
-  return arch.layers.flatMap((l, layer) =>
-    l.type === 'batchnorm' ? [{ layer, name: 'running_mean' as const, features: l.features }, { layer, name: 'running_var' as const, features: l.features }] : [],
-  );
-}
-
-/** Every model tensor a backend reads and writes, with its element count: parameters, then running statistics. */
+/** Every model tensor a backend reads and writes, with its element count: parameters, then state. */
 export function modelTensors(arch: Architecture): { name: string; size: number }[] {
-  return [
-    ...paramSpecs(arch).map((p) => ({ name: tensorName(p), size: p.shape.reduce((a, b) => a * b, 1) })),
-    ...statSpecs(arch).map((s) => ({ name: `layers.${s.layer}.${s.name}`, size: s.features })),
-  ];
+  const g = graphOf(arch);
+  return [...g.params.map((p) => ({ name: p.name, size: count(p.decl.shape) })), ...g.state.map((s) => ({ name: s.name, size: s.decl.size }))];
 }
 
 export function modelTensorNames(arch: Architecture): string[] {
@@ -40,11 +25,11 @@ export function modelTensorNames(arch: Architecture): string[] {
 
 /** `optim.{param}.{slot}` for every trainable parameter and every slot the optimizer keeps. */
 export function optimizerStateNames(arch: Architecture, kind: OptimizerName): string[] {
-  return optimizerSlots[kind].flatMap((slot) => paramSpecs(arch).map((p) => `optim.${tensorName(p)}.${slot}`));
+  return optimizerSlots[kind].flatMap((slot) => graphOf(arch).params.map((p) => `optim.${p.name}.${slot}`));
 }
 
 export interface ArenaEntry {
-  spec: ParamSpec;
+  param: GraphParam;
   name: string;
   /** Offset in floats (a multiple of 64). */
   offset: number;
@@ -55,42 +40,47 @@ export interface ArenaEntry {
 
 export interface ArenaLayout {
   entries: ArenaEntry[];
+  byName: ReadonlyMap<string, ArenaEntry>;
   /** Total floats (a multiple of 64). */
   size: number;
 }
 
-/** GPU shape of one parameter tensor. */
-function gpuShapeOf(p: ParamSpec): number[] {
-  if (p.shape.length === 2) return [pad4(p.shape[1]), pad4(p.shape[0])]; // dense: (in, out)
-  if (p.shape.length === 1) return [pad4(p.shape[0])];
-  // conv (out, in, kh, kw) → (in·kh·kw padded, out padded): the im2col product's weight
-  const [o, i, kh, kw] = p.shape;
-  return [pad4(i * kh * kw), pad4(o)];
+/** A weight viewed as a (out, fan-in) matrix: dense (out, in), conv (out, in·kh·kw). */
+function fileMatrix(shape: readonly number[]): [number, number] {
+  const [o, ...rest] = shape;
+  return [o, count(rest)];
+}
+
+function gpuShapeOf(p: GraphParam): number[] {
+  if (p.decl.gpu === 'vector') return [pad4(count(p.decl.shape))];
+  const [rows, cols] = fileMatrix(p.decl.shape);
+  return [pad4(cols), pad4(rows)];
 }
 
 export function arenaLayout(arch: Architecture): ArenaLayout {
   let offset = 0;
-  const entries = paramSpecs(arch).map((spec) => {
-    const gpuShape = gpuShapeOf(spec);
-    const size = gpuShape.reduce((a, b) => a * b, 1);
-    const e = { spec, name: tensorName(spec), offset, gpuShape, size };
+  const entries = graphOf(arch).params.map((param) => {
+    const gpuShape = gpuShapeOf(param);
+    const size = count(gpuShape);
+    const e = { param, name: param.name, offset, gpuShape, size };
     offset += Math.ceil(size / align) * align;
     return e;
   });
-  return { entries, size: Math.max(offset, align) };
+  return { entries, byName: new Map(entries.map((e) => [e.name, e])), size: Math.max(offset, align) };
 }
 
-/** File-layout tensors → the GPU arena (transposed, padded). */
-export function toArena(layout: ArenaLayout, params: Map<string, Float32Array>): Float32Array {
+/** File-layout tensors → the GPU arena (matrices transposed, everything padded). */
+export function toArena(layout: ArenaLayout, params: ReadonlyMap<string, Float32Array>): Float32Array {
   const arena = new Float32Array(layout.size);
   for (const e of layout.entries) {
     const t = params.get(e.name);
     if (!t) throw new Error(`missing parameter ${e.name}`);
-    const [rows, cols] = fileMatrix(e.spec);
-    if (t.length !== rows * cols) throw new Error(`${e.name} holds ${t.length} values, the model needs ${e.spec.shape.join('×')} = ${rows * cols}`);
-    if (e.gpuShape.length === 1) {
+    const n = count(e.param.decl.shape);
+    if (t.length !== n) throw new Error(`${e.name} holds ${t.length} values, the model needs ${e.param.decl.shape.join('×')} = ${n}`);
+    if (e.param.decl.gpu === 'vector') {
       arena.set(t, e.offset);
     } else {
+      const [rows, cols] = fileMatrix(e.param.decl.shape);
       const stride = e.gpuShape[1];
       for (let o = 0; o < rows; o++) for (let i = 0; i < cols; i++) arena[e.offset + i * stride + o] = t[o * cols + i];
     }
@@ -102,12 +92,12 @@ export function toArena(layout: ArenaLayout, params: Map<string, Float32Array>):
 export function fromArena(layout: ArenaLayout, arena: Float32Array): Map<string, Float32Array> {
   const out = new Map<string, Float32Array>();
   for (const e of layout.entries) {
-    const n = e.spec.shape.reduce((a, b) => a * b, 1);
+    const n = count(e.param.decl.shape);
     const t = new Float32Array(n);
-    if (e.gpuShape.length === 1) {
+    if (e.param.decl.gpu === 'vector') {
       t.set(arena.subarray(e.offset, e.offset + n));
     } else {
-      const [rows, cols] = fileMatrix(e.spec);
+      const [rows, cols] = fileMatrix(e.param.decl.shape);
       const stride = e.gpuShape[1];
       for (let o = 0; o < rows; o++) for (let i = 0; i < cols; i++) t[o * cols + i] = arena[e.offset + i * stride + o];
     }
@@ -116,36 +106,27 @@ export function fromArena(layout: ArenaLayout, arena: Float32Array): Map<string,
   return out;
 }
 
-/** A weight viewed as a (out, fan-in) matrix: dense (out, in), conv (out, in·kh·kw). */
-function fileMatrix(p: ParamSpec): [number, number] {
-  const [o, ...rest] = p.shape;
-  return [o, rest.reduce((a, b) => a * b, 1)];
-}
-
 /** Fan-in and fan-out of a weight, as PyTorch computes them (receptive field included for conv). */
-function fans(p: ParamSpec): [number, number] {
-  const receptive = p.shape.slice(2).reduce((a, b) => a * b, 1);
-  return [p.shape[1] * receptive, p.shape[0] * receptive];
+function fans(shape: readonly number[]): [number, number] {
+  const receptive = count(shape.slice(2));
+  return [shape[1] * receptive, shape[0] * receptive];
 }
 
 /**
- * Seeded initialisation in file layout: weights from the architecture's init (d2l: normal(0, σ)),
- * biases 0, BatchNorm scale 1 and running statistics (mean 0, variance 1). Each weight draws from its
- * own stream keyed by (seed, layer). Fans as PyTorch's: fan_in = in·k², fan_out = out·k².
+ * Seeded initialisation in file layout: weights from the architecture's init (d2l: normal(0, σ)), biases
+ * 0, BatchNorm γ 1, state at its declared fill (running mean 0, variance 1). Each weight draws from its
+ * own stream keyed by (seed, op index) — for the flat models the layer index, as before graphs.
  */
 export function initParams(arch: Architecture, seed: number): Map<string, Float32Array> {
+  const g = graphOf(arch);
   const out = new Map<string, Float32Array>();
-  for (const p of paramSpecs(arch)) {
-    const n = p.shape.reduce((a, b) => a * b, 1);
+  for (const p of g.params) {
+    const n = count(p.decl.shape);
     const t = new Float32Array(n);
-    const isBatchNorm = arch.layers[p.layer].type === 'batchnorm';
-    if (p.name === 'bias') {
-      // zeros
-    } else if (isBatchNorm) {
-      t.fill(1);
-    } else {
-      const key = streamKey(seed, Stream.init, p.layer);
-      const [fanIn, fanOut] = fans(p);
+    if (p.decl.init === 'ones') t.fill(1);
+    if (p.decl.init === 'weight') {
+      const key = streamKey(seed, Stream.init, p.op);
+      const [fanIn, fanOut] = fans(p.decl.shape);
       switch (arch.init.kind) {
         case 'normal':
           for (let i = 0; i < n; i++) t[i] = arch.init.sigma * normal(key, i);
@@ -162,16 +143,17 @@ export function initParams(arch: Architecture, seed: number): Map<string, Float3
           arch.init.kind satisfies never;
       }
     }
-    out.set(tensorName(p), t);
+    out.set(p.name, t);
   }
-  for (const s of statSpecs(arch)) out.set(`layers.${s.layer}.${s.name}`, new Float32Array(s.features).fill(s.name === 'running_var' ? 1 : 0));
+  for (const s of g.state) out.set(s.name, new Float32Array(s.decl.size).fill(s.decl.fill));
   return out;
 }
 
-/** One BatchNorm layer's block in the state buffer: running_mean (pad4(C)) then running_var (pad4(C)). */
+/** One op's block in the state buffer: its StateDecls in order, each padded to 4 floats. */
 export interface StateEntry {
-  layer: number;
-  features: number;
+  op: number;
+  names: string[];
+  sizes: number[];
   /** Offset in floats (a multiple of 64). */
   offset: number;
   size: number;
@@ -183,39 +165,53 @@ export interface StateLayout {
   size: number;
 }
 
-/** Where the BatchNorm running statistics live on the GPU (outside the arena: the optimizer never touches them). */
+/** Where state tensors live on the GPU (outside the arena: the optimizer never touches them). */
 export function stateLayout(arch: Architecture): StateLayout {
+  const byOp = new Map<number, StateEntry>();
   let offset = 0;
-  const entries: StateEntry[] = [];
-  arch.layers.forEach((l, layer) => {
-    if (l.type !== 'batchnorm') return;
-    const size = 2 * pad4(l.features);
-    entries.push({ layer, features: l.features, offset, size });
-    offset += Math.ceil(size / align) * align;
-  });
+  for (const s of graphOf(arch).state) {
+    let e = byOp.get(s.op);
+    if (!e) {
+      e = { op: s.op, names: [], sizes: [], offset: 0, size: 0 };
+      byOp.set(s.op, e);
+    }
+    e.names.push(s.name);
+    e.sizes.push(s.decl.size);
+    e.size += pad4(s.decl.size);
+  }
+  const entries = [...byOp.values()];
+  for (const e of entries) {
+    e.offset = offset;
+    offset += Math.ceil(e.size / align) * align;
+  }
   return { entries, size: Math.max(offset, align) };
 }
 
-/** File-layout running statistics → the state buffer's contents (throws naming a missing tensor). */
-export function toState(layout: StateLayout, tensors: Map<string, Float32Array>): Float32Array {
+/** File-layout state tensors → the state buffer (throws naming a missing or mis-sized tensor). */
+export function toState(layout: StateLayout, tensors: ReadonlyMap<string, Float32Array>): Float32Array {
   const out = new Float32Array(layout.size);
   for (const e of layout.entries) {
-    for (const [name, at] of [['running_mean', 0], ['running_var', pad4(e.features)]] as const) {
-      const t = tensors.get(`layers.${e.layer}.${name}`);
-      if (!t) throw new Error(`missing layers.${e.layer}.${name}`);
-      if (t.length !== e.features) throw new Error(`layers.${e.layer}.${name} holds ${t.length} values, the model needs ${e.features}`);
-      out.set(t, e.offset + at);
-    }
+    let at = e.offset;
+    e.names.forEach((name, i) => {
+      const t = tensors.get(name);
+      if (!t) throw new Error(`missing ${name}`);
+      if (t.length !== e.sizes[i]) throw new Error(`${name} holds ${t.length} values, the model needs ${e.sizes[i]}`);
+      out.set(t, at);
+      at += pad4(e.sizes[i]);
+    });
   }
   return out;
 }
 
-/** The state buffer's contents → file-layout running statistics. */
+/** The state buffer's contents → file-layout state tensors. */
 export function fromState(layout: StateLayout, state: Float32Array): Map<string, Float32Array> {
   const out = new Map<string, Float32Array>();
   for (const e of layout.entries) {
-    out.set(`layers.${e.layer}.running_mean`, state.slice(e.offset, e.offset + e.features));
-    out.set(`layers.${e.layer}.running_var`, state.slice(e.offset + pad4(e.features), e.offset + pad4(e.features) + e.features));
+    let at = e.offset;
+    e.names.forEach((name, i) => {
+      out.set(name, state.slice(at, at + e.sizes[i]));
+      at += pad4(e.sizes[i]);
+    });
   }
   return out;
 }

@@ -12,7 +12,8 @@ import { CpuBackend } from './cpu-backend';
 import { DataModule } from './data-module';
 import { GpuBackend } from './gpu-backend';
 import { initParams } from './params';
-import { networkForward } from '../reference/network';
+import { graphOf } from './architecture';
+import { graphForward } from './graph/reference-run';
 import { Classifier } from './classifier';
 import { Trainer } from './trainer';
 import { buildArchitecture } from './zoo';
@@ -147,7 +148,7 @@ describe('BatchNorm running statistics (lenet-bn) on the GPU', () => {
     const config = { ...applyPreset(defaultConfig, presets['lenet-bn-d2l']), batchSize: 50 };
     const data = slice(100, 60);
     const { arch, gpu, cpu } = await backends(config, data);
-    const bnLayers = arch.layers.flatMap((l, i) => (l.type === 'batchnorm' ? [i] : []));
+    const bnLayers = graphOf(arch).ops.filter((op) => op.spec.type === 'batchnorm').map((op) => op.index);
     expect(bnLayers.length).toBe(4);
     const stats = (p: Map<string, Float32Array>) => new Map([...p].filter(([k]) => k.includes('running')));
     const before = stats(await gpu.readParams());
@@ -169,7 +170,8 @@ describe('BatchNorm running statistics (lenet-bn) on the GPU', () => {
     // mean is the mean of conv 1's output under the initial weights.
     const first = bnLayers[0];
     const x = batchOf(data, order.subarray(0, 50));
-    const conv = networkForward({ ...arch, layers: arch.layers.slice(0, first) }, initParams(arch, config.seed), x, 50).logits;
+    const g = graphOf(arch);
+    const conv = graphForward(g, initParams(arch, config.seed), x, 50).cache.values[g.ops[first - 1].output];
     const plane = 24 * 24;
     const mean0 = (c: number) => {
       let sum = 0;

@@ -1,93 +1,111 @@
-// The model zoo: architectures built from a config and the dataset's input shape, in d2l's order.
-// Image models take channels and size from the dataset and say plainly when an image is too small.
-import { layerShapes, type Architecture, type LayerSpec } from './architecture';
-import type { ActivationName, ModelName, PoolName, TrainConfig } from './config';
+// The model zoo: architectures built from a config and the dataset's input shape, in d2l's order. Each
+// entry writes its spec tree (zoo/*.ts); the graph compiler checks it against the input, and a model
+// that does not fit says what input it needs. A custom architecture is the spec text a person wrote.
+import { SpecError } from './layers/types';
+import { compileGraph } from './graph/compile';
+import type { ArchitectureText, NodeSpec } from './graph/spec';
+import { alexnetNet, googlenetNet, ninNet, vggNet } from './zoo/classic';
+import { lenetNet, mlpNet, softmaxNet } from './zoo/flat';
+import { densenetNet, resnet18Net, resnetNarrowNet } from './zoo/residual';
+import { flatNet, graphOf, type Architecture } from './architecture';
+import type { TrainConfig } from './config';
 
 export interface ZooEntry {
-  name: ModelName;
+  name: string;
   title: string;
-  /** d2l section the model comes from. */
+  /** d2l section the model comes from (or the lab's own). */
   source: string;
   /** Whether the model needs C×H×W images (the others flatten any input). */
   images: boolean;
+  /** The input size d2l trains it at (resized Fashion-MNIST), where it is not the native 28×28. */
+  d2lSize?: number;
+  net(config: TrainConfig): NodeSpec[];
 }
 
-export const zoo: readonly ZooEntry[] = [
-  { name: 'softmax', title: 'Softmax regression', source: 'd2l §4.5', images: false },
-  { name: 'mlp', title: 'MLP', source: 'd2l §5.2 (dropout §5.6)', images: false },
-  { name: 'lenet', title: 'LeNet', source: 'd2l §7.6', images: true },
-  { name: 'lenet-bn', title: 'LeNet + BatchNorm', source: 'd2l §8.5', images: true },
-];
+export const zoo = [
+  { name: 'softmax', title: 'Softmax regression', source: 'd2l §4.5', images: false, net: () => flatNet(softmaxNet()) },
+  { name: 'mlp', title: 'MLP', source: 'd2l §5.2 (dropout §5.6)', images: false, net: (c: TrainConfig) => flatNet(mlpNet(c)) },
+  { name: 'lenet', title: 'LeNet', source: 'd2l §7.6', images: true, net: (c: TrainConfig) => flatNet(lenetNet(c, false)) },
+  { name: 'lenet-bn', title: 'LeNet + BatchNorm', source: 'd2l §8.5', images: true, net: (c: TrainConfig) => flatNet(lenetNet(c, true)) },
+  { name: 'alexnet', title: 'AlexNet', source: 'd2l §8.1', images: true, d2lSize: 224, net: alexnetNet },
+  { name: 'vgg11', title: 'VGG-11', source: 'd2l §8.2', images: true, d2lSize: 224, net: () => vggNet() },
+  { name: 'nin', title: 'NiN', source: 'd2l §8.3', images: true, d2lSize: 224, net: ninNet },
+  { name: 'googlenet', title: 'GoogLeNet', source: 'd2l §8.4', images: true, d2lSize: 96, net: googlenetNet },
+  { name: 'resnet18', title: 'ResNet-18', source: 'd2l §8.6', images: true, d2lSize: 96, net: () => resnet18Net() },
+  { name: 'densenet', title: 'DenseNet', source: 'd2l §8.7', images: true, d2lSize: 96, net: () => densenetNet() },
+  { name: 'resnet-narrow', title: 'Narrow ResNet (CIFAR-style)', source: 'Classifier Lab: 3×3 stem, 3 stages of 2 blocks, 16–64 channels', images: true, net: () => resnetNarrowNet() },
+  { name: 'custom', title: 'Custom (architecture text)', source: 'your own spec', images: false, net: () => [] },
+] as const satisfies readonly ZooEntry[];
 
-/** BatchNorm defaults (d2l §8.5: eps 1e-5, momentum 0.1). */
-const batchNorm = (features: number, spatial: boolean): LayerSpec => ({ type: 'batchnorm', features, spatial, eps: 1e-5, momentum: 0.1 });
+export type ZooName = (typeof zoo)[number]['name'];
 
-/** d2l §7.6 LeNet, or §8.5 with BatchNorm after every conv and dense layer but the last (and no padding on conv 1). */
-function lenetLayers(channels: number, numClasses: number, act: ActivationName, pool: PoolName, bn: boolean, flat: number): LayerSpec[] {
-  const a: LayerSpec = { type: act };
-  const p: LayerSpec = { type: pool === 'max' ? 'maxpool2d' : 'avgpool2d', kernel: 2, stride: 2 };
-  const norm = (features: number, spatial: boolean): LayerSpec[] => (bn ? [batchNorm(features, spatial)] : []);
-  return [
-    { type: 'conv2d', in: channels, out: 6, kernel: 5, stride: 1, padding: bn ? 0 : 2 }, ...norm(6, true), a, p,
-    { type: 'conv2d', in: 6, out: 16, kernel: 5, stride: 1, padding: 0 }, ...norm(16, true), a, p,
-    { type: 'flatten' },
-    { type: 'dense', in: flat, out: 120 }, ...norm(120, false), a,
-    { type: 'dense', in: 120, out: 84 }, ...norm(84, false), a,
-    { type: 'dense', in: 84, out: numClasses },
-  ];
+export function zooEntry(name: string): ZooEntry {
+  const e = (zoo as readonly ZooEntry[]).find((z) => z.name === name);
+  if (!e) throw new Error(`Unknown model "${name}"`);
+  return e;
 }
 
-/** The smallest square image LeNet (with or without BatchNorm) accepts. */
-export function lenetMinSize(bn: boolean): number {
-  // s → conv 5×5 pad 2: s → pool: ⌊s/2⌋ → conv 5×5: ⌊s/2⌋ − 4 → pool: ≥ 1 needs ⌊s/2⌋ ≥ 6, s ≥ 12;
-  // with BatchNorm conv 1 has no padding (s − 4 in place of s), so s ≥ 16.
-  return bn ? 16 : 12;
-}
-
-function lenet(config: TrainConfig, inputShape: number[], numClasses: number, bn: boolean): LayerSpec[] {
-  const name = bn ? 'LeNet + BatchNorm' : 'LeNet';
-  if (inputShape.length !== 3) {
-    throw new Error(`${name} needs images (channels × height × width); this dataset has flat rows of ${inputShape.join('×')} features — use softmax regression or an MLP`);
-  }
-  const [c, h, w] = inputShape;
-  const min = lenetMinSize(bn);
-  if (h < min || w < min) {
-    throw new Error(`${name} needs images of at least ${min}×${min} pixels (two 5×5 convolutions and two 2×2 poolings); this dataset's are ${h}×${w}`);
-  }
-  // The flattened size after the second pooling, from the layer shapes with a placeholder dense input.
-  const probe = lenetLayers(c, numClasses, config.activation, config.pool, bn, 1);
-  const flatAt = probe.findIndex((l) => l.type === 'flatten');
-  const shapes = layerShapes({ name, inputShape, numClasses, layers: probe.slice(0, flatAt + 1), init: { kind: 'normal', sigma: 1 } });
-  return lenetLayers(c, numClasses, config.activation, config.pool, bn, shapes[flatAt][0]);
-}
-
-/** d2l §sec_softmax_concise / §sec_mlp / §sec_lenet / §sec_batch_norm: the layers of `config.model` for this input. */
-export function buildArchitecture(config: TrainConfig, inputShape: number[], numClasses: number): Architecture {
-  const inputs = inputShape.reduce((a, b) => a * b, 1);
-  let layers: LayerSpec[];
-  switch (config.model) {
-    case 'softmax':
-      layers = [{ type: 'flatten' }, { type: 'dense', in: inputs, out: numClasses }];
-      break;
-    case 'mlp': {
-      layers = [{ type: 'flatten' }];
-      let prev = inputs;
-      for (const h of config.hidden) {
-        layers.push({ type: 'dense', in: prev, out: h }, { type: config.activation });
-        if (config.dropout > 0) layers.push({ type: 'dropout', p: config.dropout });
-        prev = h;
-      }
-      layers.push({ type: 'dense', in: prev, out: numClasses });
-      break;
+/** The smallest square input (C × s × s) a spec accepts, by trying sizes (0: none up to 512). */
+export function minInputSize(net: NodeSpec[], channels: number, numClasses: number): number {
+  const fits = (s: number) => {
+    try {
+      compileGraph(net, [channels, s, s], numClasses);
+      return true;
+    } catch {
+      return false;
     }
-    case 'lenet':
-    case 'lenet-bn':
-      layers = lenet(config, inputShape, numClasses, config.model === 'lenet-bn');
-      break;
-    default:
-      return config.model satisfies never;
+  };
+  for (let s = 1; s <= 512; s++) if (fits(s)) return s;
+  return 0;
+}
+
+/** Reads architecture text (JSON): `{"net": [...], "init"?, "name"?}`; throws SpecError with the place. */
+export function parseArchitectureText(text: string): ArchitectureText {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new SpecError('', `the architecture is not valid JSON: ${(e as Error).message.replace(/^JSON\.parse: /, '')}`);
   }
-  const arch: Architecture = { name: config.model, inputShape, numClasses, layers, init: { kind: config.init, sigma: config.initSigma } };
-  layerShapes(arch);
-  return arch;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new SpecError('', 'the architecture must be a JSON object with a "net" list');
+  const o = v as Record<string, unknown>;
+  const bad = Object.keys(o).find((k) => !['net', 'name', 'init'].includes(k));
+  if (bad) throw new SpecError('', `unknown field "${bad}" (an architecture has net, and optionally name and init)`);
+  if (!Array.isArray(o.net)) throw new SpecError('', 'the architecture needs a "net" list of layers');
+  return o as unknown as ArchitectureText;
+}
+
+/** The spec of `config` (a zoo model, or the custom text) as architecture text, for the editor. */
+export function architectureText(config: TrainConfig): string {
+  if (config.model === 'custom') return config.arch ?? '';
+  return JSON.stringify({ net: zooEntry(config.model).net(config) }, null, 2);
+}
+
+/** The architecture of `config.model` for this input; throws a message saying what the model needs where it does not fit. */
+export function buildArchitecture(config: TrainConfig, inputShape: number[], numClasses: number): Architecture {
+  const entry = zooEntry(config.model);
+  const init = { kind: config.init, sigma: config.initSigma };
+  if (config.model === 'custom') {
+    const text = parseArchitectureText(config.arch ?? '');
+    const arch: Architecture = { name: text.name ?? 'custom', inputShape, numClasses, net: text.net, init };
+    return resolved(arch);
+  }
+  if (entry.images && inputShape.length !== 3) {
+    throw new Error(`${entry.title} needs images (channels × height × width); this dataset has flat rows of ${inputShape.join('×')} features — use softmax regression or an MLP`);
+  }
+  const arch: Architecture = { name: config.model, inputShape, numClasses, net: entry.net(config), init };
+  try {
+    return resolved(arch);
+  } catch (e) {
+    if (!(e instanceof SpecError) || !entry.images) throw e;
+    const min = minInputSize(arch.net, inputShape[0], numClasses);
+    const [, h, w] = inputShape;
+    const resize = entry.d2lSize ? `; set Resize to ${min} or more (d2l trains it at ${entry.d2lSize}×${entry.d2lSize})` : '';
+    throw new Error(`${entry.title} needs images of at least ${min}×${min} pixels; this dataset's are ${h}×${w}${min > h || min > w ? resize : ''} (${e.message})`);
+  }
+}
+
+/** The architecture with its spec resolved (lazy fields filled), so the manifest records every field. */
+function resolved(arch: Architecture): Architecture {
+  return { ...arch, net: graphOf(arch).net };
 }

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { gradientError, numericGradient, randomVector } from './gradcheck';
 import { denseBackward, denseForward, reluBackward, reluForward, sigmoidBackward, sigmoidForward } from './layers';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmax-xent';
-import { networkBackward, networkForward } from './network';
-import type { Architecture } from '../model/architecture';
+import { flatNet, graphOf, type Architecture } from '../model/architecture';
+import { graphBackward, graphForward } from '../model/graph/reference-run';
 
 const pass = (num: Float64Array, ana: ArrayLike<number>) => {
   const e = gradientError(num, ana);
@@ -52,7 +52,7 @@ describe('reference backward vs finite differences (f64, h = 1e-5, tol 1e-6)', (
   it('whole MLP (flatten → dense → relu → dense → sigmoid-free logits): every parameter', () => {
     const arch: Architecture = {
       name: 'mlp', inputShape: [1, 2, 3], numClasses: 3, init: { kind: 'normal', sigma: 0.5 },
-      layers: [{ type: 'flatten' }, { type: 'dense', in: 6, out: 5 }, { type: 'relu' }, { type: 'dense', in: 5, out: 4 }, { type: 'sigmoid' }, { type: 'dense', in: 4, out: 3 }],
+      net: flatNet([{ type: 'flatten' }, { type: 'dense', in: 6, out: 5 }, { type: 'relu' }, { type: 'dense', in: 5, out: 4 }, { type: 'sigmoid' }, { type: 'dense', in: 4, out: 3 }]),
     };
     const rows = 3;
     const params = new Map<string, Float64Array>([
@@ -63,11 +63,11 @@ describe('reference backward vs finite differences (f64, h = 1e-5, tol 1e-6)', (
     const input = randomVector(rows * 6, 17);
     const y = [0, 2, 1];
     const loss = () => {
-      const { logits } = networkForward(arch, params, input, rows);
+      const { logits } = graphForward(graphOf(arch), params, input, rows);
       return [softmaxCrossEntropy(logits, y, rows, 3).reduce((a, t) => a + t, 0) / rows];
     };
-    const { logits, cache } = networkForward(arch, params, input, rows);
-    const grads = networkBackward(arch, params, cache, softmaxCrossEntropyBackward(logits, y, rows, 3));
+    const { logits, cache } = graphForward(graphOf(arch), params, input, rows);
+    const grads = graphBackward(graphOf(arch), params, cache, softmaxCrossEntropyBackward(logits, y, rows, 3));
     for (const [name, p] of params) {
       pass(numericGradient(() => loss(), p, [1]), grads.get(name)!);
     }

@@ -50,3 +50,16 @@ export function normalize(x: ArrayLike<number>, scale: ArrayLike<number>, shift:
 export function sgdUpdate(p: Float32Array, g: ArrayLike<number>, lr: number, weightDecay: number): void {
   for (let i = 0; i < p.length; i++) p[i] = p[i] - lr * (g[i] + weightDecay * p[i]);
 }
+
+// y = tanh(x)
+export function tanhForward(x: ArrayLike<number>): Float64Array {
+  return Float64Array.from(x, (v) => Math.tanh(v));
+}
+
+// dX = dY ⊙ (1 − tanh²(x))
+export function tanhBackward(x: ArrayLike<number>, dY: ArrayLike<number>): Float64Array {
+  return Float64Array.from(dY, (g, i) => {
+    const y = Math.tanh(x[i]);
+    return g * (1 - y * y);
+  });
+}

@@ -8,6 +8,7 @@ import { buildCli, runCli } from '../helpers/cli';
 import { decodeRunFile, encodeRunFile } from '../../src/io/checkpoint';
 import { FORMAT, type Manifest } from '../../src/io/manifest';
 import { writeSafetensors } from '../../src/io/safetensors';
+import { flatNet } from '../../src/model/architecture';
 import { defaultConfig } from '../../src/model/config';
 import { dropFiles } from './drop-page';
 import { labBrowser, waitForStatus } from './lab-page';
@@ -38,7 +39,7 @@ afterAll(async () => {
 function softmaxFile(classes: number): Manifest {
   return {
     format: FORMAT,
-    architecture: { name: 'softmax', inputShape: [1, 28, 28], numClasses: classes, layers: [{ type: 'flatten' }, { type: 'dense', in: 784, out: classes }], init: { kind: 'normal', sigma: 0.01 } },
+    architecture: { name: 'softmax', inputShape: [1, 28, 28], numClasses: classes, net: flatNet([{ type: 'flatten' }, { type: 'dense', in: 784, out: classes }]), init: { kind: 'normal', sigma: 0.01 } },
     weightLayout: 'pytorch', config: { ...defaultConfig }, classNames: Array.from({ length: classes }, (_, i) => `kind ${i}`),
     normalization: { kind: 'scale', scale: 1 / 255 }, dataset: { name: 'elsewhere', train: 10, val: 2 }, history: [], epochsDone: 1, createdAt: '2025-01-01T00:00:00.000Z',
   };

@@ -6,6 +6,7 @@ import { affineOf, featureSize } from '../../data/dataset';
 import type { Manifest } from '../manifest';
 import { layerNodes, type GraphBuilder } from './onnx-layers';
 import { normalizationOf } from '../checkpoint';
+import { weightSpecs } from '../weights-file';
 
 const { onnx } = onnxProto;
 
@@ -109,12 +110,9 @@ function attributeList(attributes: Record<string, number | number[] | { float: n
   });
 }
 
-/** A model tensor's file shape, from the architecture (BatchNorm statistics included). */
+/** A model tensor's file shape, from the architecture (state tensors included). */
 function manifestShape(m: Manifest, name: string): number[] {
-  const [, index, kind] = name.split('.');
-  const layer = m.architecture.layers[Number(index)];
-  if (layer.type === 'batchnorm') return [layer.features];
-  if (layer.type === 'dense') return kind === 'weight' ? [layer.out, layer.in] : [layer.out];
-  if (layer.type === 'conv2d') return kind === 'weight' ? [layer.out, layer.in, layer.kernel, layer.kernel] : [layer.out];
-  throw new Error(`ONNX export: layer ${index} (${layer.type}) has no tensor ${kind}`);
+  const spec = weightSpecs(m.architecture).find((t) => t.name === name);
+  if (!spec) throw new Error(`ONNX export: the ${m.architecture.name} architecture has no tensor ${name}`);
+  return spec.shape;
 }
