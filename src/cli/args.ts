@@ -1,30 +1,15 @@
-// Command-line options → TrainConfig, with the same names and defaults as the form and the URL. A run
-// starts from a preset (`--preset`, else the model's d2l settings) and the flags override it.
+// Command-line options → TrainConfig. The training flags and their usage lines come from the settings
+// schema (src/model/config.ts): the same names as the URL, the same parsers and ranges as the form. A
+// run starts from a preset (`--preset`, else the model's d2l settings) and the flags override it.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { strictNumber } from '../data/strict-number';
-import type { InitKind } from '../model/architecture';
 import {
-  applyPreset, defaultConfig, isPresetName, modelNames, modelPreset, presets, validateConfig,
-  type ActivationName, type ModelName, type OptimizerName, type PoolName, type ScheduleName, type TrainConfig,
+  applyPreset, defaultConfig, defaultOf, isPresetName, modelPreset, presets, settingList, settings, validateConfig, type TrainConfig,
 } from '../model/config';
 
-export const trainOptions = {
-  model: { type: 'string' },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  lr: { type: 'string' },
-  seed: { type: 'string' },
-  limit: { type: 'string' },
-  hidden: { type: 'string' },
-  optimizer: { type: 'string' },
-  momentum: { type: 'string' },
-  'weight-decay': { type: 'string' },
-  schedule: { type: 'string' },
-  'init-sigma': { type: 'string' },
-  init: { type: 'string' },
-  activation: { type: 'string' },
-  pool: { type: 'string' },
-  dropout: { type: 'string' },
+/** The flags that are not training settings: data, files, outputs, the backend. */
+export const runOptions = {
   preset: { type: 'string' },
   dataset: { type: 'string' },
   data: { type: 'string', multiple: true },
@@ -41,6 +26,17 @@ export const trainOptions = {
   help: { type: 'boolean' },
 } as const;
 
+type RunOptions = typeof runOptions;
+export type RunValues = {
+  [K in keyof RunOptions]?: RunOptions[K] extends { type: 'boolean' } ? boolean : RunOptions[K] extends { multiple: true } ? string[] : string;
+};
+
+/** Every flag `train` takes: one per training setting, then the run's own. */
+export const trainOptions = {
+  ...Object.fromEntries(settingList.map((s) => [s.name, { type: 'string' } as const])),
+  ...runOptions,
+};
+
 /** A strictly parsed number: the whole string (spaces around aside) must be a finite decimal number. */
 export function num(name: string, v: string): number {
   const n = strictNumber(v);
@@ -48,40 +44,42 @@ export function num(name: string, v: string): number {
   return n;
 }
 
+/** The training flags' usage: `[--batch-size 256]  examples per step`, one line each, from the schema. */
+export function settingsUsage(indent: string): string {
+  const width = Math.max(...settingList.map((s) => flagText(s).length));
+  return settingList.map((s) => `${indent}${flagText(s).padEnd(width)}  ${s.help}${s.models ? ` (${s.models.join(', ')})` : ''}`).join('\n');
+}
+
+function flagText(s: (typeof settingList)[number]): string {
+  const choices = s.kind.choices?.().map(([v]) => v);
+  const value = s.cliFile ? 'FILE' : choices ? choices.join('|') : s.kind.format(defaultOf(s as never, defaultConfig.model) as never) || 'N';
+  return `--${s.name} ${value}`;
+}
+
 export function parseTrainArgs(argv: string[]) {
-  const { values, positionals } = parseArgs({ args: argv, options: trainOptions, allowPositionals: true, strict: true });
-  const c = startingConfig(values.model, values.preset);
-  const set = <K extends keyof TrainConfig>(k: K, v: TrainConfig[K] | undefined) => {
-    if (v !== undefined) c[k] = v;
-  };
-  const n = (name: keyof typeof values) => (typeof values[name] === 'string' ? num(name, values[name] as string) : undefined);
-  set('epochs', n('epochs'));
-  set('batchSize', n('batch-size'));
-  set('lr', n('lr'));
-  set('seed', n('seed'));
-  set('limit', n('limit'));
-  set('momentum', n('momentum'));
-  set('weightDecay', n('weight-decay'));
-  set('initSigma', n('init-sigma'));
-  set('optimizer', values.optimizer as OptimizerName | undefined);
-  set('schedule', values.schedule as ScheduleName | undefined);
-  set('init', values.init as InitKind | undefined);
-  set('activation', values.activation as ActivationName | undefined);
-  set('pool', values.pool as PoolName | undefined);
-  set('dropout', n('dropout'));
-  if (values.hidden !== undefined) c.hidden = values.hidden.split(',').map((h) => num('hidden', h));
+  const parsed = parseArgs({ args: argv, options: trainOptions, allowPositionals: true, strict: true });
+  const all = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  const values = all as RunValues & Record<string, string | undefined>;
+  let c = startingConfig(all.model as string | undefined, values.preset);
+  for (const s of settingList) {
+    const raw = all[s.name];
+    if (typeof raw !== 'string' || s.key === 'model') continue;
+    const text = s.cliFile ? readFileSync(raw, 'utf8') : raw;
+    const v = s.kind.parse(text);
+    if (!v) throw new Error(`--${s.name}: ${s.cliFile ? raw : JSON.stringify(raw)} is not ${s.kind.need}`);
+    c = { ...c, [s.key]: v.value };
+  }
   validateConfig(c);
-  return { config: c, values, positionals };
+  return { config: c, values, positionals: parsed.positionals };
 }
 
 /** The preset a run starts from: `--preset`, else the d2l settings of `--model` (softmax by default). */
 function startingConfig(model: string | undefined, preset: string | undefined): TrainConfig {
-  if (model !== undefined && !(modelNames as readonly string[]).includes(model)) {
-    throw new Error(`--model: "${model}" is not a model (one of ${modelNames.join(', ')})`);
-  }
-  if (preset === undefined) return applyPreset(defaultConfig, modelPreset((model as ModelName | undefined) ?? defaultConfig.model));
+  const m = model === undefined ? undefined : settings.model.kind.parse(model)?.value;
+  if (model !== undefined && m === undefined) throw new Error(`--model: "${model}" is not a model (${settings.model.kind.need})`);
+  if (preset === undefined) return applyPreset(defaultConfig, modelPreset(m ?? defaultConfig.model));
   if (!isPresetName(preset)) throw new Error(`--preset: "${preset}" is not a preset (one of ${Object.keys(presets).join(', ')})`);
   const p = presets[preset];
-  if (model !== undefined && model !== p.settings.model) throw new Error(`--preset ${preset} trains ${p.settings.model}, not ${model}: drop --model or pick another preset`);
+  if (m !== undefined && m !== p.settings.model) throw new Error(`--preset ${preset} trains ${p.settings.model}, not ${m}: drop --model or pick another preset`);
   return applyPreset(defaultConfig, p);
 }

@@ -3,7 +3,7 @@
 import { DEFAULT_BUILTIN } from '../data/builtin';
 import { LabEngine } from '../worker/lab-engine';
 import { presets } from '../model/config';
-import { num, parseTrainArgs } from './args';
+import { num, parseTrainArgs, settingsUsage } from './args';
 import { dataUsage, loadDataFiles } from './data-files';
 import { fileCheckpointStore } from './file-checkpoint-store';
 import { InputError, readUserFile } from './input-error';
@@ -17,14 +17,12 @@ import { predict, predictUsage } from './predict';
 import { builtinOf, nodeOnnxRunner, openResumed, readResumeFile, writeOutputs } from './train-files';
 
 const usage = `usage:
-  classifier-lab train [--model softmax|mlp|lenet|lenet-bn | --preset NAME] [--epochs 10] [--batch-size 256] [--lr 0.1]
-                       [--seed 0] [--limit N] [--hidden 256,128] [--dropout 0.2] [--activation relu|sigmoid] [--pool max|avg]
-                       [--init normal|xavier-uniform|he] [--init-sigma 0.01] [--optimizer sgd|momentum|adam] [--momentum 0.9]
-                       [--weight-decay 0] [--schedule constant|step|cosine]
-                       [--dataset fashion-mnist|mnist] [--out model.safetensors] [--cpu]
+  classifier-lab train [--preset NAME] [training flags] [--dataset fashion-mnist|mnist] [--out model.safetensors] [--cpu]
                        [--resume run.safetensors] [--checkpoint run.safetensors] [--until-epoch N] [--onnx model.onnx [--onnx-softmax]]
+    training flags (the page's form and URL parameters under the same names):
+${settingsUsage('      ')}
     --out writes an export (model tensors); --checkpoint keeps a full checkpoint (plus optimizer state and position),
-    saved at every epoch end, on Ctrl-C and at the end; --resume continues either kind (only --epochs may change).
+    saved at every epoch end, every 30 s, on Ctrl-C and at the end; --resume continues either kind (only --epochs may change).
     A run starts from --preset (${Object.keys(presets).join(', ')}), else from the d2l settings of --model;
     the other flags override it.
 ${dataUsage}${predictUsage}  classifier-lab inspect FILE.safetensors | DATASET FILES...

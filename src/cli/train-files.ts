@@ -5,14 +5,15 @@ import { writeFile } from 'node:fs/promises';
 import { builtinDatasets, isBuiltinName } from '../data/builtin';
 import { decodeRunFile } from '../io/checkpoint';
 import { describeFingerprint } from '../io/dataset-fingerprint';
+import { settingList } from '../model/config';
 import type { Manifest } from '../io/manifest';
 import type { OnnxRunner } from '../io/onnx/runner';
 import type { LabEngine } from '../worker/lab-engine';
 import { slug } from '../worker/run-files';
 import { InputError, parseUserFile } from './input-error';
 
-/** Options that set up a new run: a resumed run keeps its own. */
-const RUN_SETTINGS = ['model', 'batch-size', 'lr', 'seed', 'limit', 'hidden', 'optimizer', 'momentum', 'weight-decay', 'schedule', 'init-sigma'];
+/** Options that set up a new run (every training setting but the epochs, and a preset): a resumed run keeps its own. */
+const RUN_SETTINGS = ['preset', ...settingList.filter((s) => s.key !== 'epochs').map((s) => s.name)];
 
 export interface ResumeFile {
   path: string;

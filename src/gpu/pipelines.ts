@@ -21,6 +21,9 @@ export class PipelineCache {
   private readonly bindGroupLayouts = new Map<string, GPUBindGroupLayout>();
   /** Group 1 of every kernel that reads the per-step uniform (bound with a dynamic offset). */
   readonly stepLayout: GPUBindGroupLayout;
+  /** Pipelines asked for and compiled so far, and who hears of each change (the start-up progress line). */
+  readonly compiles = { requested: 0, done: 0 };
+  onCompile?: (compiles: { requested: number; done: number }) => void;
 
   constructor(readonly device: GPUDevice) {
     this.stepLayout = device.createBindGroupLayout({
@@ -68,8 +71,13 @@ export class PipelineCache {
     const id = `${key.shader}:${key.entry}:${JSON.stringify(key.constants ?? {})}:${key.layouts.map((l) => this.layoutId(l)).join('/')}`;
     let p = this.pipelines.get(id);
     if (!p) {
-      p = this.create(key);
+      this.compiles.requested++;
+      p = this.create(key).finally(() => {
+        this.compiles.done++;
+        this.onCompile?.(this.compiles);
+      });
       this.pipelines.set(id, p);
+      this.onCompile?.(this.compiles);
     }
     return p;
   }

@@ -1,25 +1,51 @@
-// uPlot options for one metric chart: an epoch x axis, one series per split in the theme's colours
-// (read from the element's CSS custom properties), values formatted as loss or percent.
+// uPlot options for one metric chart: an epoch x axis, a titled y axis whose range and tick labels come
+// from chart-scale.ts, one series per split in the theme's colours (read from the element's CSS custom
+// properties, so dark mode applies), values formatted as loss or percent.
 import type uPlot from 'uplot';
 import type { MetricKey, MetricSplit } from '../model/metrics';
+import { axisRange, axisWidth, tickLabels } from './chart-scale';
 import { formatMetric } from './format';
 
-const FALLBACK = { train: '#4257d6', val: '#e0702b' } as const;
+const FALLBACK = { train: '#4257d6', val: '#e0702b', muted: '#5f6878', grid: '#e1e4ea' } as const;
 
-export function chartOptions(el: Element, key: MetricKey, splits: readonly MetricSplit[], width: number, height: number): uPlot.Options {
+export interface ChartHooks {
+  /** Whether the accuracy axis zooms to the data (else 0–100 %). */
+  zoomed(): boolean;
+  /** Hears each axis's tick labels as drawn (the tests read them). */
+  ticks(axis: number, labels: string[]): void;
+}
+
+export function chartOptions(el: Element, key: MetricKey, splits: readonly MetricSplit[], width: number, height: number, hooks: ChartHooks): uPlot.Options {
   const style = getComputedStyle(el);
-  const color = (split: MetricSplit) => style.getPropertyValue(split === 'train' ? '--lab-train' : '--lab-val').trim() || FALLBACK[split];
+  const css = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  const color = (split: MetricSplit) => css(split === 'train' ? '--lab-train' : '--lab-val', FALLBACK[split]);
+  const muted = css('--lab-muted', FALLBACK.muted);
+  const grid = { stroke: css('--lab-border', FALLBACK.grid), width: 1 };
   const fmt = (v: number | null) => (v === null ? '—' : formatMetric(key, v));
   return {
     width,
     height,
-    scales: { x: { time: false } },
+    scales: {
+      x: { time: false },
+      y: { range: (_u, min, max) => axisRange(key, min, max, hooks.zoomed()) },
+    },
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
     axes: [
       // Train points sit at fractional epochs; validation-only charts get whole-epoch ticks.
-      { label: 'epoch', size: 36, labelSize: 16, incrs: splits.includes('train') ? [0.25, 0.5, 1, 2, 5, 10, 20, 50, 100] : [1, 2, 5, 10, 20, 50, 100] },
-      { size: 52, values: (_u, vals) => vals.map((v) => (key === 'acc' ? `${(v * 100).toFixed(0)}%` : String(+v.toFixed(3)))) },
+      {
+        label: 'epoch', size: 36, labelSize: 16, stroke: muted, grid, ticks: grid,
+        incrs: splits.includes('train') ? [0.25, 0.5, 1, 2, 5, 10, 20, 50, 100] : [1, 2, 5, 10, 20, 50, 100],
+      },
+      {
+        label: key === 'acc' ? 'accuracy' : 'loss', labelSize: 18, stroke: muted, grid, ticks: grid, space: 24,
+        values: (_u, splits, axis, _space, incr) => {
+          const labels = tickLabels(key, splits, incr);
+          hooks.ticks(axis, labels);
+          return labels;
+        },
+        size: (_u, values) => axisWidth(values ?? []),
+      },
     ],
     series: [
       { label: 'epoch', value: (_u, v) => (v === null ? '—' : v.toFixed(2)) },

@@ -14,7 +14,8 @@ export class ClassBars extends LitElement {
         margin: 0;
         padding: 0;
         display: grid;
-        grid-template-columns: minmax(70px, max-content) 1fr max-content;
+        /* The bar keeps a share of a narrow card (a 390 px phone): names shrink first, then ellipsis. */
+        grid-template-columns: minmax(3em, max-content) minmax(40px, 1fr) max-content;
         gap: 3px 8px;
         align-items: center;
         font-size: 12.5px;
@@ -23,6 +24,7 @@ export class ClassBars extends LitElement {
         display: contents;
       }
       .name {
+        min-width: 0;
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;

@@ -75,7 +75,7 @@ export class DatasetCard extends LitElement {
         margin: 8px 0 0;
         padding-left: 18px;
         font-size: 12px;
-        color: #6b4100;
+        color: var(--lab-warn-text);
         overflow-wrap: anywhere;
       }
     `,

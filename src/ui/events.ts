@@ -2,12 +2,15 @@
 // registered in HTMLElementEventMap so listeners get the subclass.
 import type { TrainConfig } from '../model/config';
 
-export type RunCommand = 'train' | 'stop' | 'continue' | 'export';
+export type RunCommand = 'train' | 'stop' | 'continue' | 'more' | 'export';
 
-/** A run button was pressed. */
+/** A run button was pressed (`epochs`: how many more, for 'more'). */
 export class RunCommandEvent extends Event {
   static readonly eventName = 'run-command' as const;
-  constructor(readonly command: RunCommand) {
+  constructor(
+    readonly command: RunCommand,
+    readonly epochs = 0,
+  ) {
     super(RunCommandEvent.eventName, { bubbles: true, composed: true });
   }
 }
@@ -23,10 +26,10 @@ export class ConfigChangeEvent extends Event {
   }
 }
 
-/** A notice's close button was pressed. */
+/** A notice's close button (an id) or "Dismiss all" ('all') was pressed. */
 export class NoticeDismissEvent extends Event {
   static readonly eventName = 'notice-dismiss' as const;
-  constructor(readonly id: number) {
+  constructor(readonly id: number | 'all') {
     super(NoticeDismissEvent.eventName, { bubbles: true, composed: true });
   }
 }

@@ -2,7 +2,7 @@
 // progress). It is the one element bound to the store; everything below gets properties.
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { configToSearch, labSearch } from './url-config';
+import { labSearch } from './url-config';
 import { BuiltinDatasetEvent, DatasetFilesEvent, ImportWeightsEvent } from './data-events';
 import { ConfigChangeEvent, NoticeDismissEvent, RunCommandEvent } from './events';
 import { labAppStyles } from './lab-app-styles';
@@ -11,7 +11,7 @@ import { RunFileEvent } from './run-file-events';
 import type { RunFilesSession } from './run-files-session';
 import { sharedStyles } from './shared-styles';
 import { StoreController } from './store-controller';
-import { runActions, trainedOnOtherData, type LabState, type TrainingStore } from './training-store';
+import { runActions, runLabel, trainedOnOtherData, type LabState, type TrainingStore } from './training-store';
 import './dataset-card';
 import './drop-zone';
 import './model-form';
@@ -40,8 +40,8 @@ export class LabApp extends LitElement {
     this.addEventListener(RunCommandEvent.eventName, this._onRunCommand);
     this.addEventListener(ConfigChangeEvent.eventName, this._onConfigChange);
     this.addEventListener(NoticeDismissEvent.eventName, this._onDismiss);
-    this.addEventListener(DatasetFilesEvent.eventName, (e) => void this.session?.loadFiles(e.files, e.options).then(this.syncUrl));
-    this.addEventListener(BuiltinDatasetEvent.eventName, (e) => void this.session?.loadBuiltin(e.name).then(this.syncUrl));
+    this.addEventListener(DatasetFilesEvent.eventName, (e) => void this.session?.loadFiles(e.files, e.options).then(this.afterLoad));
+    this.addEventListener(BuiltinDatasetEvent.eventName, (e) => void this.session?.loadBuiltin(e.name).then(this.afterLoad));
     this.addEventListener(RunFileEvent.eventName, (e) => void this.files?.handle(e));
     this.addEventListener(ImportWeightsEvent.eventName, (e) => {
       if (!this.files) return;
@@ -58,13 +58,14 @@ export class LabApp extends LitElement {
     const s = this.controller?.state;
     if (!s) return html``;
     const busy = s.status === 'training' || s.status === 'stopping';
+    const data = s.dataset.state === 'ready' ? s.dataset.summary : undefined;
     return html`
       <header>
         <h1>Classifier Lab</h1>
         ${this.adapterLine(s)}
       </header>
       <notice-list .notices=${s.notices}></notice-list>
-      <resume-banner .saved=${s.status === 'idle' ? s.files.saved : undefined} ?busy=${s.files.task === 'resuming'}></resume-banner>
+      <resume-banner .saved=${s.status === 'idle' ? s.files.saved : undefined} ?busy=${s.files.task === 'resuming'} .loaded=${data?.name ?? ''}></resume-banner>
       <main>
         <div class="area data">
           <dataset-card .datasetState=${s.dataset}>
@@ -76,11 +77,14 @@ export class LabApp extends LitElement {
             <h2 id="model-title">Model</h2>
             <model-form
               .config=${s.config}
-              .inputShape=${s.dataset.state === 'ready' ? s.dataset.summary.shape : undefined}
-              .numClasses=${s.dataset.state === 'ready' ? s.dataset.summary.classNames.length : 0}
-              ?disabled=${busy}
+              .runConfig=${s.runConfig}
+              ?bound=${busy}
+              .inputShape=${data?.shape}
+              .numClasses=${data?.classNames.length ?? 0}
+              .splits=${data?.counts}
+              ?disabled=${busy || s.files.task !== undefined}
             ></model-form>
-            <run-controls .actions=${runActions(s)} ?exporting=${s.exporting} .note=${this.controlsNote(s)}></run-controls>
+            <run-controls .actions=${runActions(s)} ?exporting=${s.exporting} .note=${this.controlsNote(s)} .moreEpochs=${s.config.epochs}></run-controls>
             <run-files-panel .files=${s.files} ?hasRun=${runActions(s).export && !busy} ?canOpen=${s.dataset.state === 'ready' && !busy && !s.loading}></run-files-panel>
           </section>
         </div>
@@ -89,8 +93,11 @@ export class LabApp extends LitElement {
             .records=${s.records}
             .count=${s.records.length}
             .progress=${s.progress}
+            .startup=${s.startup}
             .status=${s.status} .message=${s.statusMessage}
             .lastEpoch=${s.lastEpoch}
+            .run=${runLabel(s)}
+            .savedAt=${s.savedAt ?? ''}
           ></progress-board>
           <perf-panel .load=${this.loadPerf} .trigger=${`${s.status}:${s.lastEpoch?.epoch ?? 0}`}></perf-panel>
         </div>
@@ -100,8 +107,7 @@ export class LabApp extends LitElement {
 
   private controlsNote(s: LabState): string {
     if (s.status === 'stopped' && trainedOnOtherData(s)) return `The stopped run trained on ${s.runDataset!.name}; Train starts over on the dataset loaded now.`;
-    const edited = s.runConfig && configToSearch(s.runConfig) !== configToSearch(s.config);
-    return s.status === 'stopped' && edited ? "Continue resumes with the run's own settings; Train starts over with these." : '';
+    return '';
   }
 
   private adapterLine(s: LabState) {
@@ -119,6 +125,9 @@ export class LabApp extends LitElement {
         break;
       case 'continue':
         void session.train(true);
+        break;
+      case 'more':
+        void session.moreEpochs(e.epochs);
         break;
       case 'stop':
         void session.stop();
@@ -139,13 +148,20 @@ export class LabApp extends LitElement {
     this.syncUrl();
   };
 
+  /** After a dataset load: the address bar names it, and the saved run says whether it can resume on it. */
+  private afterLoad = (): void => {
+    this.syncUrl();
+    void this.files?.checkSaved();
+  };
+
   /** The address bar follows the form and the built-in dataset, so a link reproduces the run. */
   private syncUrl = (): void => {
     if (this.store) history.replaceState(null, '', labSearch(this.store.state.config, this.store.state.builtin));
   };
 
   private _onDismiss = (e: NoticeDismissEvent): void => {
-    this.store?.dismiss(e.id);
+    if (e.id === 'all') this.store?.dismissAll();
+    else this.store?.dismiss(e.id);
   };
 }
 

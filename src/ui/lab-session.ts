@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
 import { builtinDatasets } from '../data/builtin';
-import type { DataOptions, DatasetSummary, EngineApi, EngineEvents, LoadProgress, PerfReport } from '../worker/protocol';
+import type { DataOptions, DatasetSummary, EngineApi, EngineEvents, LoadProgress, PerfReport, StartupProgress } from '../worker/protocol';
 import { downloadBytes } from './download';
 import { errorMessage } from './format';
 import type { TrainingStore } from './training-store';
@@ -14,14 +14,25 @@ export class LabSession {
     private readonly api: Comlink.Remote<EngineApi>,
   ) {}
 
-  /** Acquires the GPU, then loads a built-in dataset (which the card shows even without a GPU). */
+  /**
+   * Acquires the GPU, listens for its loss, and loads a built-in dataset (which the card shows even
+   * without a GPU). A page being hidden or closed asks the engine for a checkpoint of a running run.
+   */
   async start(builtin: string): Promise<void> {
+    await this.api.listen(Comlink.proxy({
+      gpu: (kind: 'lost' | 'recovered' | 'error', message: string) => this.store.notify(kind === 'recovered' ? 'warning' : 'error', message, kind === 'error' ? 'gpu-error' : 'gpu'),
+    }));
+    const hidden = () => {
+      if (this.store.state.status === 'training') void this.api.checkpointNow();
+    };
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && hidden());
+    window.addEventListener('pagehide', hidden);
     try {
       this.store.setGpu({ state: 'ready', info: await this.api.init() });
     } catch (e) {
       const message = errorMessage(e);
       this.store.setGpu({ state: 'failed', message });
-      this.store.notify('error', `${message} Training falls back to the CPU reference, which is much slower.`);
+      this.store.notify('error', `${message} Training falls back to the CPU reference, which is much slower.`, 'gpu');
     }
     await this.loadBuiltin(builtin);
   }
@@ -45,19 +56,21 @@ export class LabSession {
   }
 
   /** A failed load leaves the loaded dataset (and the run) as they were; the banner says what failed. */
-  private async load(what: string, builtin: string, call: () => Promise<DatasetSummary>, explain: (message: string) => string): Promise<void> {
+  private async load(what: string, builtin: string, call: () => Promise<DatasetSummary>, explain: (message: string) => string): Promise<boolean> {
     const before = this.store.state.dataset;
     if (before.state !== 'ready') this.store.setDataset({ state: 'loading', name: what });
     this.store.setLoading({ what });
     try {
       this.store.useDataset(await call(), builtin);
+      return true;
     } catch (e) {
       const message = explain(errorMessage(e));
-      if (before.state === 'ready') this.store.notify('error', `${message} — nothing was loaded; ${before.summary.name} stays.`);
+      if (before.state === 'ready') this.store.notify('error', `${message} — nothing was loaded; ${before.summary.name} stays.`, 'data');
       else {
         this.store.setDataset({ state: 'failed', message });
-        this.store.notify('error', message);
+        this.store.notify('error', message, 'data');
       }
+      return false;
     } finally {
       this.store.setLoading(undefined);
     }
@@ -74,6 +87,12 @@ export class LabSession {
       progress: (p: Progress) => this.store.setProgress(p),
       epoch: (e: EpochSummary) => this.store.setLastEpoch(e),
       status: (status: RunStatus, message?: string) => this.store.setStatus(status, message),
+      startup: (p: StartupProgress) => this.store.setStartup(p),
+      rewind: (records: number, message: string) => {
+        this.store.rewind(records);
+        this.store.notify('warning', message, 'gpu');
+      },
+      saved: (where: string) => this.store.setSavedAt(where),
     };
     try {
       await this.api.train(config, Comlink.proxy(events), resume);
@@ -84,8 +103,21 @@ export class LabSession {
     } catch (e) {
       const message = errorMessage(e);
       this.store.setStatus('error', message);
-      this.store.notify('error', `Training failed: ${message}`);
+      this.store.notify('error', `Training failed: ${message}`, 'run');
     }
+  }
+
+  /** "Train N more epochs": the finished run gets `epochs` more on top of its own, then goes on. */
+  async moreEpochs(epochs: number): Promise<void> {
+    try {
+      const { config, notes } = await this.api.moreEpochs(epochs);
+      this.store.setRunConfig(config);
+      notes.forEach((n) => this.store.notify('info', n, 'schedule'));
+    } catch (e) {
+      this.store.notify('error', `The run could not be extended: ${errorMessage(e)}`, 'run');
+      return;
+    }
+    await this.train(true);
   }
 
   async stop(): Promise<void> {
@@ -108,8 +140,9 @@ export class LabSession {
     try {
       const file = await this.api.exportWeights();
       downloadBytes(file.bytes, file.filename);
+      this.store.clearTopic('export');
     } catch (e) {
-      this.store.notify('error', `Export failed: ${errorMessage(e)}`);
+      this.store.notify('error', `Export failed: ${errorMessage(e)}`, 'export');
     } finally {
       this.store.setExporting(false);
     }

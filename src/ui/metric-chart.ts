@@ -1,5 +1,6 @@
 // One uPlot chart of one metric over epochs: columnar [x, train, val] arrays that grow as records arrive,
-// redrawn at most once per animation frame, sized by a ResizeObserver, destroyed on disconnect.
+// redrawn at most once per animation frame, sized by a ResizeObserver, destroyed on disconnect, rebuilt
+// when the colour scheme changes. Accuracy sits on 0–100 % unless `zoom` is set.
 import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
@@ -44,6 +45,8 @@ export class MetricChart extends LitElement {
   @property({ type: Number }) count = 0;
   /** Height of the plotting area in CSS pixels. */
   @property({ type: Number }) height = 190;
+  /** Accuracy: fit the axis to the data instead of 0–100 %. */
+  @property({ type: Boolean }) zoom = false;
 
   @query('.plot') private plotEl!: HTMLDivElement;
   private plot?: uPlot;
@@ -52,10 +55,19 @@ export class MetricChart extends LitElement {
   private consumed = 0;
   private frame = 0;
   private resizer?: ResizeObserver;
+  private readonly ticks: string[][] = [];
+  private readonly scheme = matchMedia('(prefers-color-scheme: dark)');
 
   /** What uPlot holds now: [x, ...one column per split] (read by the end-to-end tests). */
   get plotted(): Column[] {
     return (this.plot?.data ?? []).map((c) => Array.from(c as ArrayLike<number | null>));
+  }
+
+  /** The y axis as drawn: its title, tick labels and range (read by the end-to-end tests). */
+  get yAxis(): { title: string; ticks: string[]; min: number; max: number } | null {
+    const p = this.plot;
+    if (!p) return null;
+    return { title: String(p.axes[1].label ?? ''), ticks: [...(this.ticks[1] ?? [])], min: p.scales.y.min ?? NaN, max: p.scales.y.max ?? NaN };
   }
 
   override render() {
@@ -80,13 +92,20 @@ export class MetricChart extends LitElement {
   }
 
   private createPlot(): void {
-    this.plot = new uPlot(chartOptions(this, this.key, this.splits, Math.max(200, this.plotEl.clientWidth), this.height), this.columns as uPlot.AlignedData, this.plotEl);
+    const hooks = { zoomed: () => this.zoom, ticks: (axis: number, labels: string[]) => (this.ticks[axis] = labels) };
+    this.plot = new uPlot(chartOptions(this, this.key, this.splits, Math.max(200, this.plotEl.clientWidth), this.height, hooks), this.columns as uPlot.AlignedData, this.plotEl);
     this.resizer = new ResizeObserver(([entry]) => {
       const width = Math.floor(entry.contentRect.width);
       if (this.plot && width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: this.height });
     });
     this.resizer.observe(this.plotEl);
   }
+
+  private rebuild = (): void => {
+    this.resizer?.disconnect();
+    this.plot?.destroy();
+    if (this.plotEl) this.createPlot();
+  };
 
   protected override updated(): void {
     if (this.plot && this.frame === 0) {
@@ -99,6 +118,7 @@ export class MetricChart extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.scheme.removeEventListener('change', this.rebuild);
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.resizer?.disconnect();
@@ -108,6 +128,7 @@ export class MetricChart extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.scheme.addEventListener('change', this.rebuild);
     // A reconnected element builds a new plot from the columns it kept.
     if (this.hasUpdated && !this.plot) this.createPlot();
   }

@@ -17,8 +17,10 @@ describe('modelUnfit', () => {
     for (const m of modelNames.filter((n) => n.startsWith('lenet'))) expect(modelUnfit(m, [4], 3)).not.toBe('');
   });
 
-  it('offers every model the zoo lists for 1×28×28 images', () => {
-    for (const e of zoo) expect(modelUnfit(e.name, [1, 28, 28], 10), e.name).toBe('');
+  it('offers LeNet and LeNet + BatchNorm for 1×28×28 images; a zoo model that does not fit says why', () => {
+    for (const m of ['lenet', 'lenet-bn'] as const) expect(modelUnfit(m, [1, 28, 28], 10), m).toBe('');
+    for (const e of zoo) expect(typeof modelUnfit(e.name as never, [1, 8, 8], 10)).toBe('string');
+    expect(modelUnfit('lenet', [1, 8, 8], 10)).toMatch(/at least 12×12/);
   });
 
   it('says nothing before data is loaded', () => {

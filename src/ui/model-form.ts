@@ -1,251 +1,204 @@
-// The model and its hyper-parameters. Shows the config it is given; each edit goes up as a
-// ConfigChangeEvent with the fields that parsed and every field that does not (shown inline).
-import { LitElement, css, html, nothing } from 'lit';
+// The model and its hyper-parameters, one field per setting of the schema (src/model/config.ts), shown
+// where it acts. A field shows what the next action uses: the config, or the text being typed while it
+// does not parse (with why). Picking a model or a preset replaces the fields it sets, typed text included.
+// While a run goes the form shows that run's settings, read-only; a stopped or finished run's settings
+// are named beside the fields that differ.
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { modelPreset, presets, type Preset, type PresetSettings, type TrainConfig } from '../model/config';
+import { live } from 'lit/directives/live.js';
+import {
+  configWarnings, inEffect, matchingPreset, modelPreset, presetList, presetValues, sameValue, settingList, settings, settingText,
+  type AnySetting, type Preset, type TrainConfig,
+} from '../model/config';
+import { zoo } from '../model/zoo';
 import { summarizeArchitecture } from './architecture-summary';
 import { ConfigChangeEvent } from './events';
+import { modelFormStyles } from './model-form-styles';
 import { modelUnfit } from './model-fit';
-import { modelOption, modelOptions, settingInEffect } from './model-options';
 import { sharedStyles } from './shared-styles';
-import { fraction, nonNegative, parseHidden, positiveInt, positiveNumber, seedInt } from './setting-text';
 
-type Parse = (raw: string) => { patch: Partial<TrainConfig> } | { error: string };
+type Key = keyof TrainConfig;
 
-/** A field read with the URL's parser (spaces around the text allowed), or what the field needs. */
-const parsed = <K extends keyof TrainConfig>(key: K, parse: (v: string) => TrainConfig[K] | undefined, need: string): Parse => (raw) => {
-  const v = parse(raw.trim());
-  return v === undefined ? { error: need } : { patch: { [key]: v } };
-};
-
-const decimalFields = new Set(['lr', 'momentum', 'weightDecay', 'initSigma', 'dropout']);
-
-/** The choices of the settings picked from a list, with the labels the form shows. */
-const choices = {
-  optimizer: [['sgd', 'SGD'], ['momentum', 'SGD + momentum'], ['adam', 'Adam']],
-  schedule: [['constant', 'constant'], ['step', 'step (÷10 at 50 %, 75 %)'], ['cosine', 'cosine']],
-  init: [['normal', 'normal(σ)'], ['xavier-uniform', 'Xavier-uniform'], ['he', 'He']],
-  activation: [['relu', 'ReLU'], ['sigmoid', 'sigmoid']],
-  pool: [['max', 'max'], ['avg', 'average']],
-} as const satisfies Partial<Record<keyof TrainConfig, readonly (readonly [string, string])[]>>;
-
-type ChoiceName = keyof typeof choices;
-
-const presetList: readonly Preset[] = Object.values(presets);
-
-/** The preset whose settings the config has, if any (epochs, seed and limit aside). */
-export function matchingPreset(c: TrainConfig): Preset | undefined {
-  return presetList.find((p) =>
-    (Object.keys(p.settings) as (keyof PresetSettings)[]).every((k) =>
-      !settingInEffect(c, k) || (k === 'hidden' ? c.hidden.join() === p.settings.hidden.join() : c[k] === p.settings[k]),
-    ),
-  );
-}
-
-const parsers: Record<string, Parse> = {
-  epochs: parsed('epochs', positiveInt, 'a whole number ≥ 1'),
-  batchSize: parsed('batchSize', positiveInt, 'a whole number ≥ 1'),
-  seed: parsed('seed', seedInt, 'a whole number ≥ 0'),
-  lr: parsed('lr', positiveNumber, 'a number > 0'),
-  hidden: parsed('hidden', parseHidden, 'sizes like 256 or 256,128'),
-  momentum: parsed('momentum', fraction, 'a number in [0, 1)'),
-  weightDecay: parsed('weightDecay', nonNegative, 'a number ≥ 0'),
-  initSigma: parsed('initSigma', positiveNumber, 'a number > 0'),
-  dropout: parsed('dropout', fraction, 'a number in [0, 1)'),
-  limit: (raw) => (raw.trim() === '' ? { patch: { limit: undefined } } : parsed('limit', positiveInt, 'empty (all) or a whole number ≥ 1')(raw)),
-};
+/** Below this many validation examples the accuracy moves in coarse steps (and says little). */
+export const MIN_VALIDATION = 50;
 
 @customElement('model-form')
 export class ModelForm extends LitElement {
-  static override styles = [
-    sharedStyles,
-    css`
-      .grid {
-        display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(110px, 1fr));
-        gap: 10px 12px;
-      }
-      .wide {
-        grid-column: 1 / -1;
-      }
-      label {
-        display: flex;
-        flex-direction: column;
-        gap: 3px;
-        font-size: 12.5px;
-        font-weight: 500;
-      }
-      .hint,
-      .error {
-        font-size: 11.5px;
-        font-weight: 400;
-      }
-      .error {
-        color: var(--lab-danger);
-      }
-      fieldset {
-        border: 0;
-        margin: 0;
-        padding: 0;
-        min-width: 0;
-      }
-    `,
-  ];
+  static override styles = [sharedStyles, modelFormStyles];
 
-  /** The config to show. */
+  /** The settings of the next run. */
   @property({ attribute: false }) config!: TrainConfig;
-  /** The loaded data's feature shape and class count, for the architecture line. */
+  /** The settings the current run is bound to (Continue and "more epochs" use these). */
+  @property({ attribute: false }) runConfig?: TrainConfig;
+  /** A run is going: the form shows its settings, read-only. */
+  @property({ type: Boolean }) bound = false;
+  /** The loaded data's feature shape, class count and split sizes, for the architecture line and warnings. */
   @property({ attribute: false }) inputShape?: number[];
   @property({ type: Number }) numClasses = 0;
-  /** Greys the form out while a run is going. */
+  @property({ attribute: false }) splits?: { train: number; val: number };
+  /** Greys the form out (a run going, a file being opened). */
   @property({ type: Boolean }) disabled = false;
 
-  @state() private errors: Record<string, string> = {};
+  /** Text typed into fields, by setting, where it differs from the config's text (unfinished or refused). */
+  @state() private drafts: Partial<Record<Key, string>> = {};
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // A config changed from outside (a restored run, the URL) keeps only the drafts that still say the same.
+    if (changed.has('config') && changed.get('config')) this.drafts = this.keptDrafts(this.config, []);
+  }
 
   override render() {
-    const c = this.config;
-    const option = modelOption(c.model);
-    // Models that cannot train on the loaded data (image models on tabular rows) stay listed, disabled, with why.
-    const unfit = new Map(modelOptions.map((m) => [m.name, modelUnfit(m.name, this.inputShape, this.numClasses)]));
-    const refused = modelOptions.filter((m) => unfit.get(m.name) && m.name !== c.model);
+    const c = this.bound && this.runConfig ? this.runConfig : this.config;
+    const source = (zoo as readonly { name: string; source: string }[]).find((m) => m.name === c.model)?.source ?? '';
+    const models = settings.model.kind.choices!().map(([name, title]) => ({ name, title }));
+    const unfit = new Map(models.map((m) => [m.name, modelUnfit(m.name, this.inputShape, this.numClasses)]));
+    const refused = models.filter((m) => unfit.get(m.name) && m.name !== c.model);
     return html`
       <fieldset ?disabled=${this.disabled}>
+        ${this.bound ? html`<p class="bound muted" data-testid="form-bound">The running run's settings; edit them once it stops.</p>` : nothing}
         <div class="grid">
-          <label class="wide">
-            Model
-            <select data-testid="model-select" .value=${c.model} @change=${this._onModel}>
-              ${modelOptions.map((m) => {
+          <div class="field wide">
+            <label for="model">${settings.model.label}</label>
+            <select id="model" data-testid="model-select" .value=${live(c.model)} @change=${this._onModel}>
+              ${models.map((m) => {
                 const why = unfit.get(m.name);
                 return html`<option value=${m.name} ?selected=${m.name === c.model} ?disabled=${Boolean(why) && m.name !== c.model} title=${why || nothing}>
-                  ${m.label}${why ? ' (does not fit this data)' : ''}
+                  ${m.title}${why ? ' (does not fit this data)' : ''}
                 </option>`;
               })}
             </select>
-            ${refused.length ? html`<span class="hint muted" data-testid="model-unfit">${refused.map((m) => `${m.label}: ${unfit.get(m.name)}`).join(' · ')}</span>` : nothing}
-            ${this.architecture(option?.source ?? '')}
-          </label>
-          ${this.presetChoice(unfit)}
-          ${option?.uses.includes('hidden') ? this.field('hidden', 'Hidden sizes', c.hidden.join(','), 'text', 'wide') : nothing}
-          ${this.field('epochs', 'Epochs', String(c.epochs))}
-          ${this.field('batchSize', 'Batch size', String(c.batchSize))}
-          ${this.field('lr', 'Learning rate', String(c.lr))}
-          ${this.field('seed', 'Seed', String(c.seed))}
-          ${this.field('limit', 'Train examples', c.limit === undefined ? '' : String(c.limit), 'text', '', 'all')}
-          ${this.choice('optimizer', 'Optimizer')}
-          ${c.optimizer === 'momentum' ? this.field('momentum', 'Momentum', String(c.momentum)) : nothing}
-          ${this.field('weightDecay', 'Weight decay', String(c.weightDecay))}
-          ${this.choice('schedule', 'LR schedule')}
-          ${this.choice('init', 'Init')}
-          ${c.init === 'normal' ? this.field('initSigma', 'Init σ', String(c.initSigma)) : nothing}
-          ${option?.uses.includes('activation') ? this.choice('activation', 'Activation') : nothing}
-          ${option?.uses.includes('pool') ? this.choice('pool', 'Pooling') : nothing}
-          ${option?.uses.includes('dropout') ? this.field('dropout', 'Dropout', String(c.dropout)) : nothing}
+            ${refused.length ? html`<span class="hint muted" data-testid="model-unfit">${refused.map((m) => `${m.title}: ${unfit.get(m.name)}`).join(' · ')}</span>` : nothing}
+            ${this.architecture(c, source)}
+          </div>
+          ${this.presetChoice(c, unfit)}
+          ${settingList.filter((s) => s.key !== 'model' && inEffect(c, s.key)).map((s) => this.setting(s, c))}
         </div>
+        ${this.dataWarning()}
       </fieldset>
     `;
   }
 
-  private architecture(source: string) {
+  private architecture(c: TrainConfig, source: string) {
     if (!this.inputShape || this.numClasses < 2) return html`<span class="hint muted">${source}</span>`;
-    const a = summarizeArchitecture(this.config, this.inputShape, this.numClasses);
+    const a = summarizeArchitecture(c, this.inputShape, this.numClasses);
     if (!a.ok) return html`<span class="error" data-testid="architecture">Does not fit the data: ${a.error}</span>`;
     return html`<span class="hint muted" data-testid="architecture">${a.layers} · ${a.params} (${source})</span>`;
   }
 
-  private presetChoice(unfit: ReadonlyMap<string, string>) {
-    const current = matchingPreset(this.config);
+  private presetChoice(c: TrainConfig, unfit: ReadonlyMap<string, string>) {
+    const current = matchingPreset(c);
     return html`
-      <label class="wide">
-        Preset
-        <select data-testid="preset-select" @change=${this._onPreset}>
+      <div class="field wide">
+        <label for="preset">Preset</label>
+        <select id="preset" data-testid="preset-select" .value=${live(current?.name ?? '')} @change=${this._onPreset}>
           ${current ? nothing : html`<option value="" selected>Custom settings</option>`}
           ${presetList.map((p) => {
             const why = unfit.get(p.settings.model);
-            return html`<option value=${p.name} ?selected=${p === current} ?disabled=${Boolean(why)} title=${why || p.source}>
-              ${p.title} — ${p.source}
-            </option>`;
+            return html`<option value=${p.name} ?selected=${p === current} ?disabled=${Boolean(why)} title=${why || p.source}>${p.title} — ${p.source}</option>`;
           })}
         </select>
-      </label>
+      </div>
     `;
   }
 
-  private choice(name: ChoiceName, label: string) {
-    const value = this.config[name];
+  /** One setting's field: a list for choices, else a text field; its error, warning and the run's value. */
+  private setting(s: AnySetting, c: TrainConfig) {
+    const id = `field-${s.key}`;
+    const draft = this.bound ? undefined : this.drafts[s.key];
+    const error = draft !== undefined && !s.kind.parse(draft) ? (s.kind.problem?.(draft) ?? s.kind.need) : '';
+    const warning = this.bound ? undefined : this.warnings().get(s.key);
+    const run = this.runNote(s);
+    const described = [error && `${id}-error`, warning && `${id}-warning`, run && `${id}-run`].filter(Boolean).join(' ');
+    const choices = s.kind.choices?.();
+    const input = s.form?.multiline
+      ? html`<textarea id=${id} name=${s.key} data-testid=${id} title=${s.help} rows="8" spellcheck="false" .value=${live(draft ?? settingText(s.key, c))}
+          aria-invalid=${error ? 'true' : 'false'} aria-describedby=${described || nothing} @input=${this._onField}></textarea>`
+      : choices
+      ? html`<select id=${id} name=${s.key} data-testid=${id} title=${s.help} .value=${live(settingText(s.key, c))} aria-describedby=${described || nothing} @change=${this._onField}>
+          ${choices.map(([v, text]) => html`<option value=${v} ?selected=${v === c[s.key]}>${text}</option>`)}
+        </select>`
+      : html`<input id=${id} name=${s.key} data-testid=${id} title=${s.help} type="text" inputmode=${s.kind.inputMode} autocomplete="off" spellcheck="false"
+          placeholder=${s.form?.placeholder ?? ''} .value=${live(draft ?? settingText(s.key, c))}
+          aria-invalid=${error ? 'true' : 'false'} aria-describedby=${described || nothing} @input=${this._onField} />`;
     return html`
-      <label>
-        ${label}
-        <select name=${name} data-testid=${`field-${name}`} @change=${this._onChoice}>
-          ${choices[name].map(([v, text]) => html`<option value=${v} ?selected=${v === value}>${text}</option>`)}
-        </select>
-      </label>
+      <div class="field ${s.form?.wide ? 'wide' : ''}">
+        <label for=${id}>${s.label}</label>
+        ${input}
+        ${error ? html`<span class="error" id=${`${id}-error`} data-testid=${`${id}-error`}>${s.kind.problem ? error : `Needs ${error}`}</span>` : nothing}
+        ${warning ? html`<span class="warn" id=${`${id}-warning`} data-testid=${`${id}-warning`}>${warning}</span>` : nothing}
+        ${run ? html`<span class="hint muted" id=${`${id}-run`} data-testid=${`${id}-run`}>${run}</span>` : nothing}
+      </div>
     `;
   }
 
-  private field(name: string, label: string, value: string, type = 'text', cls = '', placeholder = '') {
-    const error = this.errors[name];
-    return html`
-      <label class=${cls}>
-        ${label}
-        <input
-          name=${name}
-          data-testid=${`field-${name}`}
-          type=${type}
-          inputmode=${name === 'hidden' ? 'text' : decimalFields.has(name) ? 'decimal' : 'numeric'}
-          autocomplete="off"
-          spellcheck="false"
-          placeholder=${placeholder}
-          .value=${value}
-          aria-invalid=${error ? 'true' : 'false'}
-          aria-describedby=${error ? `${name}-error` : nothing}
-          @input=${this._onInput}
-        />
-        ${error ? html`<span class="error" id=${`${name}-error`}>Needs ${error}</span>` : nothing}
-      </label>
-    `;
+  /** Where a stopped or finished run is bound to another value than the field's: which one it keeps. */
+  private runNote(s: AnySetting): string {
+    const r = this.runConfig;
+    if (this.bound || !r || s.key === 'epochs' || sameValue(s.key, r, this.config)) return '';
+    return `The run keeps ${settingText(s.key, r) || 'all'}; this applies to the next Train.`;
+  }
+
+  private warnings(): Map<Key, string> {
+    const ctx = { config: this.config, trainExamples: this.splits?.train, valExamples: this.splits?.val };
+    return new Map(configWarnings(ctx).map((w) => [w.key, w.message]));
+  }
+
+  private dataWarning() {
+    const val = this.splits?.val;
+    if (val === undefined || val >= MIN_VALIDATION) return nothing;
+    const step = val > 0 ? ` (each example moves it by ${(100 / val).toFixed(1)} %)` : '';
+    return html`<p class="warn" data-testid="validation-warning">
+      The validation split has only ${val} example${val === 1 ? '' : 's'}: its accuracy says little${step}. Add data or give the split more.
+    </p>`;
   }
 
   private _onModel(e: Event): void {
-    const option = modelOption((e.target as HTMLSelectElement).value);
+    const model = settings.model.kind.parse((e.target as HTMLSelectElement).value);
     // Picking a model applies its d2l settings (batch, learning rate, activation, pooling, init, ...).
-    if (option) this.applySettings(modelPreset(option.name).settings);
+    if (model) this.apply(presetValues(modelPreset(model.value)));
   }
 
   private _onPreset(e: Event): void {
-    const name = (e.target as HTMLSelectElement).value;
-    const preset = presetList.find((p) => p.name === name);
-    if (preset) this.applySettings(preset.settings);
+    const preset: Preset | undefined = presetList.find((p) => p.name === (e.target as HTMLSelectElement).value);
+    if (preset) this.apply(presetValues(preset));
   }
 
-  /** Applies a preset's settings; the fields they set cannot keep an error from before. */
-  private applySettings(settings: PresetSettings): void {
-    const errors = { ...this.errors };
-    for (const key of Object.keys(settings)) delete errors[key];
-    this.errors = errors;
-    this.dispatchEvent(new ConfigChangeEvent({ ...settings, hidden: [...settings.hidden] }, errors));
+  private _onField(e: Event): void {
+    const el = e.target as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+    const s = settings[el.name as Key] as AnySetting;
+    const parsed = s.kind.parse(el.value);
+    const drafts = { ...this.drafts };
+    if (parsed && el.value === s.kind.format(parsed.value as never)) delete drafts[s.key];
+    else drafts[s.key] = el.value;
+    this.drafts = drafts;
+    this.apply(parsed ? { [s.key]: parsed.value } : {}, false);
   }
 
-  private _onChoice(e: Event): void {
-    const select = e.target as HTMLSelectElement;
-    const name = select.name as ChoiceName;
-    const option = choices[name].find(([v]) => v === select.value);
-    if (!option) return;
-    // A field this choice hides (σ of a normal init, the momentum) cannot keep an error that blocks training.
-    const errors = { ...this.errors };
-    if (name === 'optimizer') delete errors.momentum;
-    if (name === 'init') delete errors.initSigma;
-    this.errors = errors;
-    this.dispatchEvent(new ConfigChangeEvent({ [name]: option[0] }, errors));
+  /** Sends the patch up; the fields it sets (and those it hides) drop their typed text unless it is the edit. */
+  private apply(patch: Partial<TrainConfig>, replaces = true): void {
+    const next = { ...this.config, ...patch };
+    this.drafts = this.keptDrafts(next, replaces ? (Object.keys(patch) as Key[]) : []);
+    this.dispatchEvent(new ConfigChangeEvent(patch, this.errors()));
   }
 
-  private _onInput(e: Event): void {
-    const input = e.target as HTMLInputElement;
-    const result = parsers[input.name](input.value);
-    const errors = { ...this.errors };
-    delete errors[input.name];
-    if ('error' in result) errors[input.name] = result.error;
-    this.errors = errors;
-    this.dispatchEvent(new ConfigChangeEvent('patch' in result ? result.patch : {}, errors));
+  private keptDrafts(next: TrainConfig, replaced: readonly Key[]): Partial<Record<Key, string>> {
+    const kept: Partial<Record<Key, string>> = {};
+    for (const [key, text] of Object.entries(this.drafts) as [Key, string][]) {
+      const parsed = (settings[key] as AnySetting).kind.parse(text);
+      const current = !parsed || sameValue(key, { ...next, [key]: parsed.value }, next);
+      if (!replaced.includes(key) && inEffect(next, key) && current) kept[key] = text;
+    }
+    return kept;
+  }
+
+  /** The fields that do not parse, with what each needs. */
+  private errors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, text] of Object.entries(this.drafts) as [Key, string][]) {
+      const s = settings[key] as AnySetting;
+      if (!s.kind.parse(text)) out[key] = s.kind.problem?.(text) ?? s.kind.need;
+    }
+    return out;
   }
 }
 

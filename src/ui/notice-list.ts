@@ -1,5 +1,5 @@
 // The page's banner: errors, warnings and notes (a missing GPU, a dataset that failed, ignored URL
-// parameters), each with a close button. Never an alert().
+// parameters), each with a close button, and "Dismiss all" when there are several. Never an alert().
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { NoticeDismissEvent } from './events';
@@ -28,24 +28,30 @@ export class NoticeList extends LitElement {
         overflow-wrap: anywhere;
       }
       .error {
-        background: #fdecee;
-        border-color: #f2b8be;
-        color: #8a1620;
+        background: var(--lab-danger-soft);
+        border-color: var(--lab-danger-border);
+        color: var(--lab-danger-text);
       }
       .warning {
-        background: #fff5e0;
-        border-color: #f0d29a;
-        color: #6b4100;
+        background: var(--lab-warn-soft);
+        border-color: var(--lab-warn-border);
+        color: var(--lab-warn-text);
       }
       .info {
         background: var(--lab-accent-soft);
-        border-color: #c5cdf5;
+        border-color: var(--lab-accent-border);
+      }
+      .all {
+        justify-self: end;
+        font-size: 12.5px;
+        font-weight: 500;
+        padding: 3px 10px;
       }
       .text {
         flex: 1;
         white-space: pre-wrap;
       }
-      button {
+      li button {
         padding: 0 6px;
         border: 0;
         background: transparent;
@@ -64,13 +70,14 @@ export class NoticeList extends LitElement {
       ${this.notices.map(
         (n) => html`<li class=${n.kind} role=${n.kind === 'error' ? 'alert' : 'status'} data-kind=${n.kind}>
           <span class="text">${n.message}</span>
-          <button aria-label="Dismiss" @click=${() => this._onDismiss(n.id)}>×</button>
+          <button aria-label="Dismiss" data-testid="dismiss" @click=${() => this._onDismiss(n.id)}>×</button>
         </li>`,
       )}
+      ${this.notices.length > 1 ? html`<button class="all" data-testid="dismiss-all" @click=${() => this._onDismiss('all')}>Dismiss all</button>` : nothing}
     </ul>`;
   }
 
-  private _onDismiss(id: number): void {
+  private _onDismiss(id: number | 'all'): void {
     this.dispatchEvent(new NoticeDismissEvent(id));
   }
 }

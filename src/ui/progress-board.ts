@@ -1,8 +1,10 @@
-// d2l's ProgressBoard: train vs validation loss over epochs, validation accuracy, the progress line and
-// the run's outcome. Data comes down as properties; the charts append what is new.
-import { LitElement, css, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+// d2l's ProgressBoard: train vs validation loss over epochs, validation accuracy (0–100 %, or zoomed),
+// the progress line and the run's one status line, under the name of the run and its dataset. Data comes
+// down as properties; the charts append what is new.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { EpochSummary, MetricRecord, MetricSplit, Progress, RunStatus } from '../model/metrics';
+import type { StartupProgress } from '../worker/protocol';
 import { sharedStyles } from './shared-styles';
 import './metric-chart';
 import './progress-line';
@@ -27,8 +29,25 @@ export class ProgressBoard extends LitElement {
         min-width: 0;
       }
       figcaption {
+        display: flex;
+        justify-content: space-between;
+        align-items: baseline;
         font-weight: 600;
         margin-bottom: 2px;
+      }
+      figcaption label {
+        font-weight: 400;
+        font-size: 12px;
+        display: flex;
+        gap: 4px;
+        align-items: center;
+      }
+      figcaption input {
+        width: auto;
+      }
+      .run {
+        margin: -4px 0 6px;
+        font-size: 12.5px;
       }
       run-status {
         margin-top: 10px;
@@ -43,25 +62,40 @@ export class ProgressBoard extends LitElement {
   @property() status: RunStatus = 'idle';
   @property() message?: string;
   @property({ attribute: false }) lastEpoch?: EpochSummary;
+  @property({ attribute: false }) startup?: StartupProgress;
+  /** The run shown ("softmax on Fashion-MNIST"), '' when there is none. */
+  @property() run = '';
+  /** Where the last checkpoint in this browser stands, '' before one. */
+  @property() savedAt = '';
+
+  @state() private zoom = false;
 
   override render() {
     return html`
       <section class="card" aria-labelledby="board-title">
         <h2 id="board-title">Progress</h2>
+        ${this.run ? html`<p class="run muted" data-testid="run-label">Run: ${this.run}${this.savedAt ? html` · <span data-testid="saved-at">saved at ${this.savedAt}</span>` : nothing}</p>` : nothing}
         <div class="charts">
           <figure>
             <figcaption>Loss</figcaption>
             <metric-chart data-testid="chart-loss" key="loss" .splits=${LOSS_SPLITS} .records=${this.records} .count=${this.count}></metric-chart>
           </figure>
           <figure>
-            <figcaption>Validation accuracy</figcaption>
-            <metric-chart data-testid="chart-acc" key="acc" .splits=${ACC_SPLITS} .records=${this.records} .count=${this.count}></metric-chart>
+            <figcaption>
+              Validation accuracy
+              <label><input type="checkbox" data-testid="acc-zoom" .checked=${this.zoom} @change=${this._onZoom} />Zoom</label>
+            </figcaption>
+            <metric-chart data-testid="chart-acc" key="acc" .splits=${ACC_SPLITS} .records=${this.records} .count=${this.count} ?zoom=${this.zoom}></metric-chart>
           </figure>
         </div>
         <progress-line data-testid="progress-line" .progress=${this.progress} ?running=${this.status === 'training'}></progress-line>
-        <run-status .status=${this.status} .message=${this.message} .lastEpoch=${this.lastEpoch}></run-status>
+        <run-status .status=${this.status} .message=${this.message} .lastEpoch=${this.lastEpoch} .startup=${this.startup}></run-status>
       </section>
     `;
+  }
+
+  private _onZoom(e: Event): void {
+    this.zoom = (e.target as HTMLInputElement).checked;
   }
 }
 

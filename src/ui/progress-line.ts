@@ -44,7 +44,8 @@ export class ProgressLine extends LitElement {
 
   override render() {
     const p = this.progress;
-    if (!p) return html`<div class="line muted">No run yet. Press Train to start.</div>`;
+    // Before the first step there is nothing to count; the status line says what is happening.
+    if (!p) return nothing;
     const done = (p.epoch - 1 + p.step / Math.max(1, p.stepsPerEpoch)) / Math.max(1, p.epochs);
     return html`
       <div class="line">

@@ -34,7 +34,7 @@ export class RunFilesPanel extends LitElement {
         display: none;
       }
       .bad {
-        color: #8a1620;
+        color: var(--lab-danger-text);
       }
     `,
   ];
@@ -76,8 +76,8 @@ export class RunFilesPanel extends LitElement {
       <div class="box" data-testid="opened-model">
         <p><strong>${o.fileName}</strong>: ${o.run.description}.</p>
         ${e
-          ? html`<p data-testid="evaluation" data-acc=${e.acc} data-loss=${e.loss}>
-              Validation: loss <span class="num">${e.loss.toFixed(4)}</span>, accuracy <span class="num">${(100 * e.acc).toFixed(2)}%</span> on ${e.count.toLocaleString('en-US')} examples.
+          ? html`<p data-testid="evaluation" data-acc=${e.acc} data-loss=${e.loss} data-dataset=${e.dataset}>
+              On ${e.dataset}'s validation split (${e.count.toLocaleString('en-US')} examples): loss <span class="num">${e.loss.toFixed(4)}</span>, accuracy <span class="num">${(100 * e.acc).toFixed(2)}%</span>.
             </p>`
           : nothing}
         <div class="row">

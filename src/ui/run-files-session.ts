@@ -49,8 +49,20 @@ export class RunFilesSession {
     }
   }
 
-  /** Rebuilds the saved run with its curves and, unless it had finished, continues training it. */
+  /**
+   * Rebuilds the saved run with its curves and, unless it had finished, continues training it. A run
+   * saved on another built-in dataset loads that dataset first.
+   */
   async resumeSaved(): Promise<void> {
+    const saved = this.store.state.files.saved;
+    if (saved && saved.differences.length > 0 && saved.builtin) {
+      this.store.setFiles({ task: 'resuming' });
+      try {
+        await this.lab.loadBuiltin(saved.builtin);
+      } finally {
+        this.store.setFiles({ task: undefined });
+      }
+    }
     const restored = await this.task('resuming', () => this.api.resumeStored(), 'The saved run could not be resumed');
     if (!restored) return;
     this.store.setFiles({ saved: undefined, opened: undefined });
@@ -78,20 +90,13 @@ export class RunFilesSession {
     if (evaluation && opened) this.store.setFiles({ opened: { ...opened, evaluation } });
   }
 
-  /** Continues the opened run; a finished one first gets the form's epochs on top of its own. */
+  /** Continues the opened run; a finished one gets the form's epochs on top of its own. */
   async continueOpened(): Promise<void> {
     const opened = this.store.state.files.opened;
     if (!opened) return;
-    if (opened.run.status === 'done') {
-      const total = opened.run.epochsDone + this.store.state.config.epochs;
-      const file = await this.task('opening', () => this.api.checkpoint(), 'The run could not be extended');
-      if (!file) return;
-      const extended = await this.task('opening', () => this.api.openRun(file.bytes, opened.fileName, { epochs: total }), 'The run could not be extended');
-      if (!extended) return;
-      this.restore(extended);
-    }
     this.store.setFiles({ opened: undefined });
-    await this.lab.train(true);
+    if (opened.run.status === 'done') await this.lab.moreEpochs(this.store.state.config.epochs);
+    else await this.lab.train(true);
   }
 
   async downloadCheckpoint(): Promise<void> {
@@ -118,12 +123,15 @@ export class RunFilesSession {
     r.notes.forEach((n) => this.store.notify('info', n));
   }
 
+  /** Runs a file task; its failure is a notice on the task's topic, which its next success clears. */
   private async task<T>(task: RunFilesTask, work: () => Promise<T>, failure: string): Promise<T | undefined> {
     this.store.setFiles({ task });
     try {
-      return await work();
+      const out = await work();
+      this.store.clearTopic(task);
+      return out;
     } catch (e) {
-      this.store.notify('error', `${failure}: ${errorMessage(e)}`);
+      this.store.notify('error', `${failure}: ${errorMessage(e)}`, task);
       return undefined;
     } finally {
       this.store.setFiles({ task: undefined });

@@ -1,6 +1,6 @@
 // The store's slice for run files: the checkpoint saved in this browser (offered as "Resume run"), a
 // model file opened on the page (what it is, what differs, its evaluation) and the last ONNX export.
-import type { Evaluation, OnnxCheck, RestoredRun, RunSummary } from '../worker/protocol';
+import type { Evaluation, OnnxCheck, RestoredRun, StoredRun } from '../worker/protocol';
 
 export type RunFilesTask = 'resuming' | 'opening' | 'evaluating' | 'saving' | 'onnx';
 
@@ -12,7 +12,7 @@ export interface OpenedRun {
 
 export interface RunFilesState {
   /** The run saved in this browser's storage, until the user resumes, discards or starts another. */
-  saved?: RunSummary;
+  saved?: StoredRun;
   /** The model file opened on the page (dropped or picked). */
   opened?: OpenedRun;
   /** The file work in progress, for "…" labels and disabled buttons. */

@@ -1,8 +1,10 @@
-// The run's outcome in one line: stopped (Continue resumes), done (final figures), diverged (the engine's
-// message, which names the step and suggests a lower learning rate), or an error.
+// The run's one status line: nothing yet (press Train), starting (compiling kernels, tuning), the
+// engine's word during training (diverging, a lost device), stopped (Continue resumes), done (final
+// figures), diverged (the step, and a lower learning rate), or an error. Never two at once.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { EpochSummary, RunStatus } from '../model/metrics';
+import type { StartupProgress } from '../worker/protocol';
 import { formatDuration, formatMetric } from './format';
 import { sharedStyles } from './shared-styles';
 
@@ -28,6 +30,9 @@ export class RunStatusLine extends LitElement {
       .error {
         border-color: var(--lab-danger);
       }
+      .training {
+        border-color: var(--lab-accent);
+      }
     `,
   ];
 
@@ -36,19 +41,22 @@ export class RunStatusLine extends LitElement {
   @property() message?: string;
   /** The engine's summary of the last finished epoch, for the figures of a finished run. */
   @property({ attribute: false }) lastEpoch?: EpochSummary;
+  /** What a starting run is doing before its first step. */
+  @property({ attribute: false }) startup?: StartupProgress;
 
   override render() {
     const text = this.text();
     if (!text) return nothing;
-    return html`<div class="status ${this.status}" data-testid="run-status" data-status=${this.status} role="status">${text}</div>`;
+    const phase = this.status === 'training' && this.startup && !this.message ? this.startup.phase : '';
+    return html`<div class="status ${this.status}" data-testid="run-status" data-status=${this.status} data-phase=${phase} role="status">${text}</div>`;
   }
 
   private text(): string | undefined {
     switch (this.status) {
       case 'idle':
-        return undefined;
+        return 'No run yet. Press Train to start.';
       case 'training':
-        return this.message;
+        return this.message ?? (this.startup ? `Starting: ${this.startup.message}` : undefined);
       case 'stopping':
         return 'Stopping after the current step…';
       case 'stopped':

@@ -45,7 +45,7 @@ export const sharedStyles = css`
     border-color: var(--lab-accent);
     color: #fff;
   }
-  button:hover:not(:disabled) {
+  button:hover:not(:disabled):not([aria-disabled='true']) {
     filter: brightness(0.96);
   }
   button:focus-visible,
@@ -54,7 +54,8 @@ export const sharedStyles = css`
     outline: 2px solid var(--lab-accent);
     outline-offset: 1px;
   }
-  button:disabled {
+  button:disabled,
+  button[aria-disabled='true'] {
     opacity: 0.45;
     cursor: not-allowed;
   }

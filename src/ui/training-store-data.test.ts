@@ -34,14 +34,17 @@ describe('dataset loads in the store', () => {
     expect([s.state.builtin, s.state.loading]).toEqual(['mnist', undefined]);
   });
 
-  it('allows Continue only on the dataset the stopped run trained on', () => {
+  it('a new dataset clears the run shown for the old one: curves, status, Continue and Export', () => {
     const s = ready();
     s.beginRun(s.state.config, false);
+    s.addRecord({ step: 1, epoch: 0.5, key: 'loss', split: 'train', value: 1 });
     s.setStatus('stopped');
+    s.setFiles({ onnx: { filename: 'first-softmax.onnx' } });
     expect(runActions(s.state).continue).toBe(true);
     s.useDataset(summary('second'), '');
-    expect(trainedOnOtherData(s.state)).toBe(true);
-    expect(runActions(s.state)).toMatchObject({ continue: false, train: true, export: true });
+    expect(trainedOnOtherData(s.state)).toBe(false);
+    expect(s.state).toMatchObject({ status: 'idle', records: [], runConfig: undefined, files: { onnx: undefined } });
+    expect(runActions(s.state)).toMatchObject({ continue: false, train: true, export: false });
     // A fresh run takes the new dataset as its own.
     s.beginRun(s.state.config, false);
     s.setStatus('stopped');

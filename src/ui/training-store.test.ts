@@ -25,7 +25,7 @@ function readyStore(): TrainingStore {
 describe('runActions', () => {
   it('allows nothing before the GPU answered and the dataset is loaded', () => {
     const s = new TrainingStore({ ...defaultConfig });
-    expect(runActions(s.state)).toEqual({ train: false, stop: false, continue: false, export: false });
+    expect(runActions(s.state)).toEqual({ train: false, stop: false, continue: false, more: false, export: false });
     s.setDataset({ state: 'ready', summary });
     expect(runActions(s.state).train).toBe(false);
     s.setDataset({ state: 'failed', message: 'bad file' });
@@ -42,22 +42,25 @@ describe('runActions', () => {
 
   it('follows a run: train → stop → continue → done → export', () => {
     const s = readyStore();
-    expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: false, export: false });
+    expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: false, more: false, export: false });
     s.beginRun(s.state.config, false);
-    expect(runActions(s.state)).toEqual({ train: false, stop: true, continue: false, export: false });
+    expect(runActions(s.state)).toEqual({ train: false, stop: true, continue: false, more: false, export: false });
     s.setStatus('stopping');
-    expect(runActions(s.state)).toEqual({ train: false, stop: false, continue: false, export: false });
+    expect(runActions(s.state)).toEqual({ train: false, stop: false, continue: false, more: false, export: false });
     s.setStatus('stopped');
-    expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: true, export: true });
+    expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: true, more: false, export: true });
     s.setExporting(true);
     expect(runActions(s.state).export).toBe(false);
     s.setExporting(false);
     s.setStatus('done');
-    expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: false, export: true });
+    expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: false, more: true, export: true });
+    s.setFiles({ task: 'resuming' });
+    expect(runActions(s.state)).toMatchObject({ train: false, more: false });
+    s.setFiles({ task: undefined });
     s.setStatus('diverged', 'loss is NaN at epoch 1, step 3');
     expect(runActions(s.state).export).toBe(true);
     s.setStatus('error', 'The GPU device was lost');
-    expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: false, export: true });
+    expect(runActions(s.state)).toEqual({ train: true, stop: false, continue: false, more: false, export: true });
   });
 
   it('blocks Train while a form field does not parse', () => {
@@ -85,12 +88,36 @@ describe('TrainingStore', () => {
     expect(seen).toContain(1);
   });
 
-  it('shows each notice once and dismisses it by id', () => {
+  it('shows each notice once and dismisses it by id, or all at once', () => {
     const s = new TrainingStore({ ...defaultConfig });
     s.notify('error', 'No WebGPU adapter');
     s.notify('error', 'No WebGPU adapter');
     expect(s.state.notices).toHaveLength(1);
     s.dismiss(s.state.notices[0].id);
     expect(s.state.notices).toEqual([]);
+    s.notify('error', 'one');
+    s.notify('warning', 'two');
+    s.dismissAll();
+    expect(s.state.notices).toEqual([]);
+  });
+
+  it('a notice on a topic replaces the earlier one, and a success on it clears it', () => {
+    const s = new TrainingStore({ ...defaultConfig });
+    s.notify('error', 'The saved run could not be resumed: other data', 'resuming');
+    s.notify('error', 'The GPU device was lost', 'gpu');
+    s.notify('warning', 'The GPU device was lost; training continues on a new device', 'gpu');
+    expect(s.state.notices.map((n) => n.message)).toEqual(['The saved run could not be resumed: other data', 'The GPU device was lost; training continues on a new device']);
+    s.clearTopic('resuming');
+    expect(s.state.notices.map((n) => n.topic)).toEqual(['gpu']);
+  });
+
+  it('a run rewound to a checkpoint keeps only the checkpoint\'s records', () => {
+    const s = readyStore();
+    s.beginRun(s.state.config, false);
+    for (let i = 0; i < 5; i++) s.addRecord({ step: i, epoch: i / 5, key: 'loss', split: 'train', value: 1 });
+    const before = s.state.records;
+    s.rewind(2);
+    expect(s.state.records).toHaveLength(2);
+    expect(s.state.records).not.toBe(before);
   });
 });

@@ -2,7 +2,7 @@
 // history and notices. Elements never own this state; they subscribe through StoreController.
 import type { TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
-import type { DatasetSummary, GpuInfo, LoadProgress } from '../worker/protocol';
+import type { DatasetSummary, GpuInfo, LoadProgress, StartupProgress } from '../worker/protocol';
 import { summarizeArchitecture } from './architecture-summary';
 import type { RunFilesState } from './run-files-state';
 
@@ -22,6 +22,8 @@ export interface Notice {
   id: number;
   kind: 'error' | 'warning' | 'info';
   message: string;
+  /** What it is about ('data', 'run', 'gpu', a run-file task): a later notice or success on it replaces it. */
+  topic?: string;
 }
 
 export interface LabState {
@@ -45,6 +47,10 @@ export interface LabState {
   /** Metric history of the current run, appended in place; `records.length` tells elements it grew. */
   records: MetricRecord[];
   progress?: Progress;
+  /** What a starting run is doing before its first step (compiling kernels, tuning). */
+  startup?: StartupProgress;
+  /** Where the last checkpoint written to this browser's storage stands ("epoch 2, step 12 of 64"). */
+  savedAt?: string;
   /** The engine's summary of the last finished epoch. */
   lastEpoch?: EpochSummary;
   exporting: boolean;
@@ -100,9 +106,26 @@ export class TrainingStore {
     this.set({ loading });
   }
 
-  /** A dataset loaded: a built-in one (`builtin` is its name) or the user's files (''). */
+  /**
+   * A dataset loaded: a built-in one (`builtin` is its name) or the user's files (''). What belonged to
+   * the run on the dataset before (curves, status, figures, the ONNX check, an opened model file and
+   * Continue/Export) goes: everything on the page belongs to the loaded data.
+   */
   useDataset(summary: DatasetSummary, builtin: string): void {
-    this.set({ dataset: { state: 'ready', summary }, builtin });
+    const s = this._state;
+    const busy = s.status === 'training' || s.status === 'stopping';
+    const clear = !busy && (s.runConfig !== undefined || s.records.length > 0 || s.files.opened !== undefined || s.files.onnx !== undefined);
+    this.set({
+      dataset: { state: 'ready', summary },
+      builtin,
+      ...(clear
+        ? {
+            runConfig: undefined, runDataset: undefined, status: 'idle' as const, statusMessage: undefined, records: [], progress: undefined,
+            startup: undefined, lastEpoch: undefined, savedAt: undefined, files: { ...s.files, opened: undefined, onnx: undefined },
+          }
+        : {}),
+    });
+    this.clearTopic('data');
   }
 
   setConfig(patch: Partial<TrainConfig>, formErrors: Readonly<Record<string, string>>): void {
@@ -116,8 +139,28 @@ export class TrainingStore {
       runDataset: resume ? this._state.runDataset : this._state.dataset.state === 'ready' ? this._state.dataset.summary : undefined,
       status: 'training',
       statusMessage: undefined,
+      startup: undefined,
       ...(resume ? {} : { records: [], progress: undefined, lastEpoch: undefined }),
     });
+    this.clearTopic('run');
+  }
+
+  /** The run's settings changed (more epochs were added). */
+  setRunConfig(runConfig: TrainConfig): void {
+    this.set({ runConfig });
+  }
+
+  setStartup(startup: StartupProgress): void {
+    if (this._state.status === 'training') this.set({ startup });
+  }
+
+  /** The run went back to a checkpoint (a lost GPU device): its curves are the first `records` again. */
+  rewind(records: number): void {
+    this.set({ records: this._state.records.slice(0, records), startup: undefined });
+  }
+
+  setSavedAt(savedAt: string): void {
+    this.set({ savedAt });
   }
 
   /** A run rebuilt from a file: its settings, its curves so far, and the loaded dataset as its own. */
@@ -129,6 +172,7 @@ export class TrainingStore {
       statusMessage: undefined,
       records: [...records],
       progress: undefined,
+      startup: undefined,
       lastEpoch: undefined,
     });
   }
@@ -139,11 +183,11 @@ export class TrainingStore {
 
   addRecord(r: MetricRecord): void {
     this._state.records.push(r);
-    this.set({});
+    this.set({ startup: undefined });
   }
 
   setProgress(progress: Progress): void {
-    this.set({ progress });
+    this.set({ progress, startup: undefined });
   }
 
   setLastEpoch(lastEpoch: EpochSummary): void {
@@ -151,20 +195,31 @@ export class TrainingStore {
   }
 
   setStatus(status: RunStatus, statusMessage?: string): void {
-    this.set({ status, statusMessage });
+    this.set({ status, statusMessage, ...(status === 'training' ? {} : { startup: undefined }) });
   }
 
   setExporting(exporting: boolean): void {
     this.set({ exporting });
   }
 
-  notify(kind: Notice['kind'], message: string): void {
-    if (this._state.notices.some((n) => n.message === message)) return;
-    this.set({ notices: [...this._state.notices, { id: this.nextNoticeId++, kind, message }] });
+  /** Shows a notice once; one with a topic replaces the earlier notices on that topic. */
+  notify(kind: Notice['kind'], message: string, topic?: string): void {
+    const others = this._state.notices.filter((n) => n.message !== message && (topic === undefined || n.topic !== topic));
+    if (others.length === this._state.notices.length && this._state.notices.some((n) => n.message === message)) return;
+    this.set({ notices: [...others, { id: this.nextNoticeId++, kind, message, ...(topic ? { topic } : {}) }] });
+  }
+
+  /** Something on `topic` succeeded: its earlier errors and warnings no longer hold. */
+  clearTopic(topic: string): void {
+    if (this._state.notices.some((n) => n.topic === topic)) this.set({ notices: this._state.notices.filter((n) => n.topic !== topic) });
   }
 
   dismiss(id: number): void {
     this.set({ notices: this._state.notices.filter((n) => n.id !== id) });
+  }
+
+  dismissAll(): void {
+    this.set({ notices: [] });
   }
 }
 
@@ -174,12 +229,16 @@ export function runActions(s: LabState) {
   const ready = s.gpu.state !== 'pending' && s.dataset.state === 'ready';
   const fits = s.dataset.state === 'ready' && summarizeArchitecture(s.config, s.dataset.summary.shape, s.dataset.summary.classNames.length).ok;
   const busy = s.status === 'training' || s.status === 'stopping';
-  // After an error (a lost device) the engine still exports the last finished epoch, if there was a run.
+  // A run file being opened, resumed or saved holds the run: nothing starts meanwhile.
+  const free = !busy && s.files.task === undefined;
+  // After an error (a lost device) the engine still exports the last checkpoint, if there was a run.
   const hasRun = s.runConfig !== undefined && (s.status === 'stopped' || s.status === 'done' || s.status === 'diverged' || s.status === 'error');
   return {
-    train: ready && fits && !busy && Object.keys(s.formErrors).length === 0,
+    train: ready && fits && free && Object.keys(s.formErrors).length === 0,
     stop: s.status === 'training',
-    continue: ready && s.status === 'stopped' && !trainedOnOtherData(s),
+    continue: ready && free && s.status === 'stopped' && !trainedOnOtherData(s),
+    /** "Train N more epochs": the finished run goes on, with its own settings. */
+    more: ready && free && s.status === 'done' && s.runConfig !== undefined && !trainedOnOtherData(s),
     export: hasRun && !s.exporting,
   };
 }
@@ -188,4 +247,9 @@ export type RunActions = ReturnType<typeof runActions>;
 /** True when the stopped run trained on a dataset other than the one loaded now. */
 export function trainedOnOtherData(s: LabState): boolean {
   return s.runDataset !== undefined && s.dataset.state === 'ready' && s.dataset.summary !== s.runDataset;
+}
+
+/** The run the page shows, named with its dataset ("softmax on Fashion-MNIST"), or '' without one. */
+export function runLabel(s: LabState): string {
+  return s.runConfig && s.runDataset ? `${s.runConfig.model} on ${s.runDataset.name}` : '';
 }

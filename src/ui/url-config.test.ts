@@ -1,7 +1,6 @@
 // The URL carries the hyper-parameters both ways; bad values are named in a warning and ignored.
 import { describe, expect, it } from 'vitest';
-import { applyPreset, defaultConfig, presets } from '../model/config';
-import { parseHidden } from './setting-text';
+import { applyPreset, defaultConfig, modelNames, presets } from '../model/config';
 import { builtinFromSearch, configFromSearch, configToSearch, labSearch } from './url-config';
 
 describe('configFromSearch', () => {
@@ -19,17 +18,23 @@ describe('configFromSearch', () => {
   });
 
   it('ignores each bad value with a warning naming it, and keeps the rest', () => {
-    const { config, warnings } = configFromSearch('?model=resnet&epochs=0&lr=0x1F&batch=12px&seed=-1&hidden=256,&limit=&epochs=3');
+    const { config, warnings } = configFromSearch('?model=resnet&epochs=0&lr=0x1F&batch=12px&seed=-1&hidden=256,&limit=x&epochs=3');
     expect(config).toEqual(defaultConfig);
     expect(warnings).toEqual([
-      'Ignored URL parameter model="resnet": the models are softmax, mlp, lenet, lenet-bn.',
-      'Ignored URL parameter epochs="0": a positive integer is needed.',
-      'Ignored URL parameter batch="12px": a positive integer is needed.',
-      'Ignored URL parameter lr="0x1F": a positive number is needed.',
-      'Ignored URL parameter seed="-1": an integer in 0 … 2^32−1 is needed.',
-      'Ignored URL parameter hidden="256,": comma-separated positive integers are needed.',
-      'Ignored URL parameter limit="": a positive integer is needed.',
+      `Ignored URL parameter model="resnet": one of ${modelNames.join(', ')} is needed.`,
+      'Ignored URL parameter hidden="256,": sizes like 256 or 256,128 is needed.',
+      'Ignored URL parameter epochs="0": a whole number ≥ 1 is needed.',
+      'Ignored URL parameter batch="12px": a whole number ≥ 1 is needed.',
+      'Ignored URL parameter lr="0x1F": a number > 0 is needed.',
+      'Ignored URL parameter seed="-1": a whole number ≥ 0 is needed.',
+      'Ignored URL parameter limit="x": a whole number ≥ 1, or nothing (all) is needed.',
     ]);
+  });
+
+  it('reads the batch size as batch-size, and still as batch', () => {
+    expect(configFromSearch('?batch-size=64').config.batchSize).toBe(64);
+    expect(configFromSearch('?batch=32').config.batchSize).toBe(32);
+    expect(configFromSearch('?batch-size=64&batch=32').config.batchSize).toBe(64);
   });
 
   it('a model starts from its d2l preset; the other parameters override it', () => {
@@ -55,11 +60,11 @@ describe('configFromSearch', () => {
     const { config, warnings } = configFromSearch('?preset=vgg&optimizer=rmsprop&momentum=1&weight-decay=-1&dropout=0x1&init-sigma=0');
     expect(config).toEqual(defaultConfig);
     expect(warnings).toEqual([
-      'Ignored URL parameter preset="vgg": the presets are softmax-d2l, mlp-d2l, mlp-dropout-d2l, lenet-d2l, lenet-bn-d2l, lenet-lab.',
-      'Ignored URL parameter optimizer="rmsprop": one of sgd, momentum, adam.',
+      `Ignored URL parameter preset="vgg": the presets are ${Object.keys(presets).join(', ')}.`,
+      'Ignored URL parameter optimizer="rmsprop": one of sgd, momentum, adam is needed.',
       'Ignored URL parameter momentum="1": a number in [0, 1) is needed.',
       'Ignored URL parameter weight-decay="-1": a number ≥ 0 is needed.',
-      'Ignored URL parameter init-sigma="0": a positive number is needed.',
+      'Ignored URL parameter init-sigma="0": a number > 0 is needed.',
       'Ignored URL parameter dropout="0x1": a number in [0, 1) is needed.',
     ]);
   });
@@ -81,18 +86,19 @@ describe('configToSearch', () => {
       expect(configFromSearch(configToSearch(c)).config).toEqual(c);
     }
     expect(configToSearch(applyPreset(defaultConfig, presets['lenet-lab']))).toBe(
-      '?model=lenet&epochs=10&batch=128&lr=0.002&seed=0&optimizer=adam&schedule=cosine&init=he&activation=relu&pool=max',
+      '?model=lenet&epochs=10&batch-size=128&lr=0.002&seed=0&optimizer=adam&schedule=cosine&init=he&activation=relu&pool=max',
     );
   });
 
   it('leaves out settings that do not act on the run (momentum without SGD momentum, σ without the normal init)', () => {
-    expect(configToSearch({ ...defaultConfig, momentum: 0.5, dropout: 0.3, pool: 'avg' })).toBe('?model=softmax&epochs=10&batch=256&lr=0.1&seed=0');
-    expect(configToSearch({ ...defaultConfig, optimizer: 'momentum', momentum: 0.5 })).toBe('?model=softmax&epochs=10&batch=256&lr=0.1&seed=0&optimizer=momentum&momentum=0.5');
+    expect(configToSearch({ ...defaultConfig, momentum: 0.5, dropout: 0.3, pool: 'avg' })).toBe('?model=softmax&epochs=10&batch-size=256&lr=0.1&seed=0');
+    expect(configToSearch({ ...defaultConfig, optimizer: 'momentum', momentum: 0.5 })).toBe('?model=softmax&epochs=10&batch-size=256&lr=0.1&seed=0&optimizer=momentum&momentum=0.5');
   });
 
-  it('writes hidden only for models that use it, and limit only when set', () => {
-    expect(configToSearch(defaultConfig)).toBe('?model=softmax&epochs=10&batch=256&lr=0.1&seed=0');
-    expect(configToSearch({ ...defaultConfig, model: 'mlp', limit: 4096 })).toBe('?model=mlp&epochs=10&batch=256&lr=0.1&seed=0&hidden=256&limit=4096');
+  it('writes hidden only for models that use it and where it differs, and limit only when set', () => {
+    expect(configToSearch(defaultConfig)).toBe('?model=softmax&epochs=10&batch-size=256&lr=0.1&seed=0');
+    expect(configToSearch({ ...defaultConfig, model: 'mlp', limit: 4096 })).toBe('?model=mlp&epochs=10&batch-size=256&lr=0.1&seed=0&limit=4096');
+    expect(configToSearch({ ...defaultConfig, model: 'mlp', hidden: [64] })).toBe('?model=mlp&hidden=64&epochs=10&batch-size=256&lr=0.1&seed=0');
   });
 });
 
@@ -104,19 +110,8 @@ describe('the built-in dataset in the URL', () => {
       name: 'fashion-mnist',
       warning: 'Ignored URL parameter dataset="cifar10": the built-in datasets are fashion-mnist, mnist.',
     });
-    expect(labSearch(defaultConfig, 'mnist')).toBe('?model=softmax&epochs=10&batch=256&lr=0.1&seed=0&dataset=mnist');
+    expect(labSearch(defaultConfig, 'mnist')).toBe('?model=softmax&epochs=10&batch-size=256&lr=0.1&seed=0&dataset=mnist');
     expect(labSearch(defaultConfig, 'fashion-mnist')).toBe(configToSearch(defaultConfig));
     expect(labSearch(defaultConfig, '')).toBe(configToSearch(defaultConfig));
   });
 });
-
-describe('parseHidden', () => {
-  it('takes comma-separated positive integers, with spaces', () => {
-    expect(parseHidden('256')).toEqual([256]);
-    expect(parseHidden(' 256 , 128 ')).toEqual([256, 128]);
-    expect(parseHidden('')).toBeUndefined();
-    expect(parseHidden('0')).toBeUndefined();
-    expect(parseHidden('1.5')).toBeUndefined();
-  });
-});
-

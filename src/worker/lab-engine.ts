@@ -1,29 +1,25 @@
 // The engine behind the page and the CLI: holds the dataset, the GPU and the current run, and turns
-// EngineApi calls into DataModule / Classifier / Trainer work. It never touches the DOM; in the browser
-// it runs inside engine-worker.ts, in Node the CLI calls it directly.
+// EngineApi calls into run work (engine-run.ts builds runs). It keeps the run's last checkpoint in
+// memory (every epoch end, every 30 s at a range boundary, on Stop, when the page hides) and writes it
+// to the platform's store off the training path; when the GPU device is lost mid-run it gets a new one,
+// rebuilds the run from that checkpoint and continues (at most 3 times), saying how many steps it redid.
+// It never touches the DOM; in the browser it runs inside engine-worker.ts, in Node the CLI calls it.
 import { isBuiltinName, loadBuiltin, type ReadFile } from '../data/builtin';
 import type { Dataset } from '../data/dataset';
-import type { GpuContext, GpuResult } from '../gpu/device';
-import { Autotuner, type ChoiceStore } from '../gpu/autotune';
-import { KernelContext } from '../gpu/context';
+import type { ChoiceStore } from '../gpu/autotune';
+import type { GpuResult } from '../gpu/device';
 import { decodeRunFile, encodeRunFile, type RunFile } from '../io/checkpoint';
 import { datasetFingerprint, describeFingerprint, fingerprintDifferences } from '../io/dataset-fingerprint';
 import type { OnnxRunner } from '../io/onnx/runner';
-import type { Architecture } from '../model/architecture';
-import type { Backend } from '../model/backend';
-import { Classifier } from '../model/classifier';
 import { validateConfig, type TrainConfig } from '../model/config';
-import { CpuBackend } from '../model/cpu-backend';
-import { DataModule } from '../model/data-module';
-import { GpuBackend } from '../model/gpu-backend';
-import type { MetricRecord } from '../model/metrics';
-import { initParams } from '../model/params';
-import { Trainer } from '../model/trainer';
-import { buildArchitecture } from '../model/zoo';
+import type { FitResult } from '../model/trainer';
 import { summarize } from './dataset-summary';
-import { PerfTracker } from './perf-tracker';
-import type { DataOptions, DatasetSummary, EngineApi, EngineEvents, Evaluation, ExportedFile, GpuInfo, LoadProgress, OnnxExport, PerfReport, RestoredRun, RunSummary } from './protocol';
-import { checkFits, dataForModel, summaryOf } from './run-files';
+import { buildRun, globalStep, makeTrainer, type Run } from './engine-run';
+import { GpuSession, type DeviceLoss } from './gpu-session';
+import type {
+  DataOptions, DatasetSummary, EngineApi, EngineEvents, EngineNotices, Evaluation, ExportedFile, GpuInfo, LoadProgress, OnnxExport, PerfReport, RestoredRun, StoredRun,
+} from './protocol';
+import { checkFits, slug, summaryOf } from './run-files';
 import { fileNameOf, onnxExport, planRestore, snapshotRun } from './run-snapshot';
 
 /** Where the engine keeps the latest checkpoint (OPFS in the browser, a file for the CLI). */
@@ -35,13 +31,16 @@ export interface CheckpointStore {
 
 const quietEvents: EngineEvents = { metric: () => {}, progress: () => {}, status: () => {} };
 
+/** New devices a run may get after losing one. */
+export const MAX_DEVICE_RETRIES = 3;
+
 export interface Platform {
   acquireGpu(): Promise<GpuResult>;
   /** Reads a built-in dataset file; `dataUrl` comes from init() where the platform serves files. */
   readBuiltin(dataUrl?: string): ReadFile;
   /** Parses user files into a validated Dataset, or throws the loader's DataError. */
   loadFiles?(files: File[], onProgress?: (p: LoadProgress) => void, options?: DataOptions): Promise<Dataset>;
-  /** Keeps the latest checkpoint: written at every epoch end and on Stop. */
+  /** Keeps the latest checkpoint: written at every epoch end, every 30 s, on Stop and on request. */
   checkpoints?: CheckpointStore;
   /** An ONNX runtime, to check an ONNX export against the lab's forward pass before it is handed out. */
   runOnnx?: OnnxRunner;
@@ -51,62 +50,56 @@ export interface Platform {
   paceHost?: boolean;
 }
 
-interface Run {
-  config: TrainConfig;
-  arch: Architecture;
-  data: DataModule;
-  backend: Backend;
-  model: Classifier;
-  trainer: Trainer;
-  history: MetricRecord[];
-  events: EngineEvents;
-  datasetName: string;
-  /** The dataset as loaded (before the limit), whose fingerprint the run's files carry. */
-  source: Dataset;
-  /** The performance figures of a GPU run. */
-  perf?: PerfTracker;
+/** The run's last checkpoint, kept in memory: what a lost device restarts from. */
+interface Memory {
+  run: Run;
+  file: RunFile;
 }
 
 export class LabEngine implements EngineApi {
-  private gpu: GpuContext | null = null;
-  private kc: KernelContext | null = null;
-  private tuner: Autotuner | null = null;
+  private readonly gpu: GpuSession;
   private gpuFailure = '';
   private dataUrl: string | undefined;
   private dataset: Dataset | null = null;
   private run: Run | null = null;
+  private memory: Memory | null = null;
+  private notices: EngineNotices | null = null;
   private busy = false;
   private loading = false;
   /** Stop was pressed during the current train() call. */
   private stopAsked = false;
+  private checkpointMs = 30_000;
+  /** Checkpoint writes, one after another, off the training path. */
+  private saving: Promise<void> = Promise.resolve();
+  /** How long the last mid-run checkpoint held the trainer (its read-back of weights and optimizer state). */
+  lastPauseMs = 0;
 
-  constructor(private readonly platform: Platform) {}
+  constructor(private readonly platform: Platform) {
+    this.gpu = new GpuSession(platform.acquireGpu, {
+      lost: (loss) => this.notify('lost', this.busy
+        ? `The GPU device was lost (${describeLoss(loss)}); the run gets a new one and continues from its last checkpoint.`
+        : `The GPU device was lost (${describeLoss(loss)}); the next run gets a new one.`),
+      error: (message) => this.notify('error', `WebGPU error: ${message}`),
+    }, platform.kernelChoices);
+  }
 
   async init(options: { dataUrl?: string } = {}): Promise<GpuInfo> {
     this.dataUrl = options.dataUrl;
-    const r = await this.platform.acquireGpu();
+    const r = await this.gpu.open();
     if (!r.ok) {
       this.gpuFailure = r.failure.message;
       throw new Error(r.failure.message);
     }
-    this.gpu = r.gpu;
-    this.kc = new KernelContext(r.gpu.device);
-    if (this.platform.kernelChoices) this.kc.tuner = this.tuner = new Autotuner(this.kc, r.gpu.description, this.platform.kernelChoices);
     const device = r.gpu.device;
-    void device.lost.then((info) => {
-      if (info.reason === 'destroyed') return;
-      this.gpu = null;
-      this.kc = null;
-      this.run?.events.status('error', `The GPU device was lost (${info.message || info.reason}). Reload the page to start again; export still works from the last finished epoch.`);
-    });
-    device.addEventListener('uncapturederror', (e) => {
-      this.run?.events.status('error', `WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`);
-    });
-    return {
-      adapter: r.gpu.description,
-      maxBufferSize: device.limits.maxBufferSize,
-      maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
-    };
+    return { adapter: r.gpu.description, maxBufferSize: device.limits.maxBufferSize, maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize };
+  }
+
+  async listen(notices: EngineNotices): Promise<void> {
+    this.notices = notices;
+  }
+
+  private notify(kind: 'lost' | 'recovered' | 'error', message: string): void {
+    this.notices?.gpu(kind, message);
   }
 
   async loadBuiltin(name: string): Promise<DatasetSummary> {
@@ -126,19 +119,15 @@ export class LabEngine implements EngineApi {
     if (this.loading) throw new Error('Another dataset is still loading');
     this.loading = true;
     try {
-      return this.useDataset(await parse());
+      const d = await parse();
+      if (this.busy) throw new Error('Stop training before loading another dataset');
+      this.dataset = d;
+      // Hash the data now, in the background, so that checkpoints do not wait for it later.
+      datasetFingerprint(d).catch(() => undefined);
+      return summarize(d);
     } finally {
       this.loading = false;
     }
-  }
-
-  /** Replaces the dataset only once it loaded and validated: a bad file leaves the old one in place. */
-  private useDataset(d: Dataset): DatasetSummary {
-    if (this.busy) throw new Error('Stop training before loading another dataset');
-    this.dataset = d;
-    // Hash the data now, in the background, so that checkpoints do not wait for it later.
-    datasetFingerprint(d).catch(() => undefined);
-    return summarize(d);
   }
 
   get currentDataset(): Dataset | null {
@@ -153,22 +142,111 @@ export class LabEngine implements EngineApi {
       if (resume && this.run && this.run.source !== this.dataset) {
         throw new Error(`The stopped run trained on ${this.run.datasetName}, not on the dataset loaded now: press Train to start over on it`);
       }
-      if (!resume || !this.run) this.run = await this.newRun(config, events);
-      else this.run.events = events;
-      const run = this.run;
+      let run = !resume || !this.run ? await this.newRun(config, events) : this.run;
+      run.events = events;
+      // A stopped run whose device was lost meanwhile moves to a new one from its checkpoint.
+      if (run.device && run.device !== this.gpu.gpu?.device) run = await this.moveToNewDevice(run, null);
       // Stop pressed while the run was being set up (the data going up to the GPU) never reached a trainer.
       if (this.stopAsked) {
         events.status('stopped');
         return;
       }
-      const result = await run.trainer.fit(run.model, run.data);
-      if (result === 'stopped') await this.autosave(run);
+      if (this.memory?.run !== run) await this.keep(run, false);
+      for (let retry = 1; ; retry++) {
+        try {
+          if ((await this.fit(run)) === 'stopped') await this.keep(run, true);
+          break;
+        } catch (e) {
+          const loss = await this.lossBehind(run);
+          if (!loss) throw e;
+          if (retry > MAX_DEVICE_RETRIES) throw new Error(`The GPU device was lost ${retry} times (last: ${describeLoss(loss)}); giving up. Export works from the last checkpoint.`);
+          run = await this.moveToNewDevice(run, { loss, retry });
+        }
+      }
+      await this.saving;
     } catch (e) {
       events.status('error', e instanceof Error ? e.message : String(e));
       throw e;
     } finally {
       this.busy = false;
     }
+  }
+
+  /** fit(), paused at a range boundary every `checkpointMs` (and on request) for a checkpoint; a lost device rejects it. */
+  private async fit(run: Run): Promise<FitResult> {
+    const lost = this.gpu.lost.then((l) => Promise.reject(new Error(`GPU device lost: ${describeLoss(l)}`)));
+    lost.catch(() => undefined);
+    for (;;) {
+      const timer = setTimeout(() => this.pause(run), this.checkpointMs);
+      let result: FitResult;
+      try {
+        const fit = run.trainer.fit(run.model, run.data);
+        fit.catch(() => undefined);
+        result = await (run.device ? Promise.race([fit, lost]) : fit);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (result !== 'stopped' || !run.pausing) return result;
+      run.pausing = false;
+      if (this.stopAsked) {
+        run.events.status('stopped');
+        return result;
+      }
+      const t0 = performance.now();
+      await this.keep(run, true);
+      this.lastPauseMs = performance.now() - t0;
+      run.quietStart = true;
+    }
+  }
+
+  /** Asks the training run to stop at its next range boundary for a checkpoint, then go on. */
+  private pause(run: Run): void {
+    if (!this.busy || run !== this.run || run.pausing || this.stopAsked) return;
+    run.pausing = true;
+    run.trainer.stop();
+  }
+
+  /** The run's state as the last checkpoint in memory; `save` also writes it to the store, in the background. */
+  private async keep(run: Run, save: boolean): Promise<void> {
+    const file = await this.runFile(run, 'checkpoint');
+    this.memory = { run, file };
+    const store = this.platform.checkpoints;
+    if (!save || !store) return;
+    const where = positionText(file);
+    this.saving = this.saving.then(async () => {
+      try {
+        await store.save(encodeRunFile(file));
+        run.events.saved?.(where);
+      } catch (e) {
+        run.events.status(this.busy ? 'training' : 'stopped', `The checkpoint could not be saved: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  }
+
+  /** The device loss behind a failed fit(), if any (the lost promise may settle just after the failure). */
+  private async lossBehind(run: Run): Promise<DeviceLoss | null> {
+    if (!run.device) return null;
+    if (this.gpu.loss) return this.gpu.loss;
+    return Promise.race([this.gpu.lost, new Promise<null>((ok) => setTimeout(() => ok(null), 2000))]);
+  }
+
+  /** Gets a new device and rebuilds the run there from its last checkpoint; the page is told what was redone. */
+  private async moveToNewDevice(run: Run, lost: { loss: DeviceLoss; retry: number } | null): Promise<Run> {
+    const memory = this.memory?.run === run ? this.memory.file : null;
+    if (!memory) throw new Error('The GPU device was lost and the run has no checkpoint to continue from: press Train to start again.');
+    const before = globalStep(run);
+    if (lost) run.events.status('training', `The GPU device was lost (${describeLoss(lost.loss)}); getting a new one (try ${lost.retry} of ${MAX_DEVICE_RETRIES})…`);
+    const r = await this.gpu.reacquire();
+    if (!r.ok) throw new Error(`The GPU device was lost and no new one could be had: ${r.failure.message}`);
+    const next = await this.newRun(run.config, run.events, memory);
+    next.events = run.events;
+    const redo = before - globalStep(next);
+    const message = `The GPU device was lost; training continues on a new device from the checkpoint at ${positionText(memory)}` +
+      (lost ? `: ${redo} step${redo === 1 ? '' : 's'} since then are trained again.` : '.');
+    run.events.rewind?.(memory.manifest.history.length, message);
+    this.notify('recovered', message);
+    await this.keep(next, false);
+    return next;
   }
 
   /** A run from scratch, or (with `from`) the run a checkpoint or export describes, at its position. */
@@ -178,51 +256,15 @@ export class LabEngine implements EngineApi {
     if (!dataset) throw new Error('No dataset is loaded');
     this.run?.backend.destroy();
     this.run = null;
-    const data = new DataModule(from ? dataForModel(dataset, from.manifest) : dataset, config.batchSize, config.seed, config.limit);
-    const arch = from ? from.manifest.architecture : buildArchitecture(config, dataset.shape, dataset.classNames.length);
-    const params = from ? from.params : initParams(arch, config.seed);
-    // Kernel choices recorded with the run are pinned, so the resumed run computes as the original did.
-    if (from?.manifest.kernels && this.kc) for (const [k, v] of Object.entries(from.manifest.kernels)) this.kc.blockChoices.set(k, v);
-    // The update rule and the dropout masks' seed: the same on the GPU and on the CPU reference.
-    const runOptions = { arch, data: data.data, batchSize: config.batchSize, weightDecay: config.weightDecay, optimizer: config.optimizer, momentum: config.momentum, seed: config.seed };
-    let backend: Backend;
-    let perf: PerfTracker | undefined;
-    if (this.kc && this.gpu) {
-      const gpuBackend = await GpuBackend.create({ kc: this.kc, description: `webgpu: ${this.gpu.description}`, ...runOptions, paceHost: this.platform.paceHost });
-      backend = gpuBackend;
-      // Profiled before the weights are written: the profiled step's updates are overwritten below.
-      perf = new PerfTracker(gpuBackend, { adapter: this.gpu.description, model: config.model, batchSize: config.batchSize }, this.tuner ?? undefined);
-      await perf.profile();
-    } else {
-      if (this.gpuFailure) events.status('training', `No WebGPU (${this.gpuFailure}); training on the CPU reference, much slower.`);
-      backend = new CpuBackend({ ...runOptions, params });
+    if (!this.gpu.kc && this.gpu.loss) {
+      const r = await this.gpu.reacquire();
+      if (!r.ok) throw new Error(`The GPU device was lost and no new one could be had (${r.failure.message}); reload the page.`);
     }
-    backend.writeParams(params);
-    if (from && from.optimizerState.size > 0) backend.writeOptimizerState(from.optimizerState);
-    perf?.begin();
-    const model = new Classifier(arch, config, backend);
-    const run: Run = {
-      config, arch, data, backend, model, history: from ? [...from.manifest.history] : [], events, datasetName: dataset.name, source: dataset, perf,
-      trainer: new Trainer(config.epochs, {
-        progress: (p) => {
-          perf?.progress(p);
-          run.events.progress(p);
-        },
-        epoch: (e) => {
-          perf?.epoch(e);
-          run.events.epoch?.(e);
-        },
-        status: (s, m) => run.events.status(s, m),
-        afterEpoch: () => this.autosave(run),
-      }),
-    };
-    const p = from?.manifest.position;
-    if (p) run.trainer.restore(p);
-    else if (from) run.trainer.restore({ epoch: from.manifest.epochsDone, step: 0, epochLossSum: 0, epochRows: 0 });
-    model.onPlot((r) => {
-      run.history.push(r);
-      run.events.metric(r);
-    });
+    const { kc, gpu, tuner } = this.gpu;
+    if (!kc && this.gpuFailure) events.status('training', `No WebGPU (${this.gpuFailure}); training on the CPU reference, much slower.`);
+    const run = await buildRun(config, dataset, events, kc && gpu ? { kc, adapter: gpu.description, tuner: tuner ?? undefined, paceHost: this.platform.paceHost } : null, from);
+    run.afterEpoch = () => this.keep(run, true);
+    this.run = run;
     return run;
   }
 
@@ -231,9 +273,38 @@ export class LabEngine implements EngineApi {
     this.run?.trainer.stop();
   }
 
+  async checkpointNow(): Promise<void> {
+    if (this.run) this.pause(this.run);
+  }
+
+  async setCheckpointInterval(seconds: number): Promise<void> {
+    if (!(seconds > 0)) throw new Error(`Invalid checkpoint interval: ${seconds} s`);
+    this.checkpointMs = seconds * 1000;
+  }
+
+  async loseDeviceForTest(): Promise<void> {
+    this.gpu.loseDeviceForTest();
+  }
+
+  async moreEpochs(epochs: number): Promise<{ config: TrainConfig; notes: string[] }> {
+    const run = this.run;
+    if (!run) throw new Error('No run to extend: train one or open a model file');
+    if (this.busy) throw new Error('The run is still training');
+    if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`Invalid number of epochs: ${epochs} (a whole number ≥ 1)`);
+    const position = run.trainer.position;
+    if (position.epoch < run.config.epochs) throw new Error(`The run has done ${position.epoch} of ${run.config.epochs} epochs: Continue it first`);
+    const total = position.epoch + epochs;
+    const c = run.config;
+    const notes = c.schedule === 'constant' ? [] : [`The ${c.schedule} learning-rate schedule is recomputed over ${total} epochs instead of ${c.epochs}: epochs ${position.epoch + 1}–${total} follow the new total.`];
+    run.config = { ...c, epochs: total };
+    run.trainer = makeTrainer(run, total, position);
+    return { config: run.config, notes };
+  }
+
   async profile(): Promise<PerfReport | null> {
     const perf = this.run?.perf;
-    return perf && this.kc ? perf.report(Object.fromEntries(this.kc.blockChoices)) : null;
+    const kc = this.gpu.kc;
+    return perf && kc ? perf.report(Object.fromEntries(kc.blockChoices)) : null;
   }
 
   /** The current run's parameters in file layout. */
@@ -255,21 +326,18 @@ export class LabEngine implements EngineApi {
     return { filename: fileNameOf(run, 'checkpoint'), bytes: encodeRunFile(await this.runFile(run, 'checkpoint')) };
   }
 
-  /** The run as a file, with the adapter and the kernel choices it ran with. */
-  private runFile(run: Run, contents: 'export' | 'checkpoint'): Promise<RunFile> {
-    const kernels = this.kc ? Object.fromEntries(this.kc.blockChoices) : undefined;
-    return snapshotRun(run, contents, { adapter: this.gpu?.description ?? run.backend.description, kernels });
-  }
-
-  /** Writes the run's checkpoint to the platform's store; a failure is reported, never fatal to training. */
-  private async autosave(run: Run): Promise<void> {
-    const store = this.platform.checkpoints;
-    if (!store) return;
-    try {
-      await store.save(encodeRunFile(await this.runFile(run, 'checkpoint')));
-    } catch (e) {
-      run.events.status(run.trainer.position.step === 0 ? 'training' : 'stopped', `The checkpoint could not be saved: ${e instanceof Error ? e.message : String(e)}`);
+  /**
+   * The run as a file, with the adapter and the kernel choices it ran with; a run whose device was lost
+   * gives its last checkpoint (an export drops the optimizer state).
+   */
+  private async runFile(run: Run, contents: 'export' | 'checkpoint'): Promise<RunFile> {
+    if (run.device && run.device !== this.gpu.gpu?.device && this.memory?.run === run) {
+      const m = this.memory.file;
+      return contents === 'checkpoint' ? m : { manifest: { ...m.manifest, contents, optimizer: undefined }, params: m.params, optimizerState: new Map() };
     }
+    const kernels = this.gpu.kc ? Object.fromEntries(this.gpu.kc.blockChoices) : undefined;
+    // The history as it stands now: later records belong to later checkpoints.
+    return snapshotRun({ ...run, history: [...run.history] }, contents, { adapter: this.gpu.gpu?.description ?? run.backend.description, kernels });
   }
 
   async openRun(bytes: Uint8Array, fileName: string, options: { epochs?: number } = {}): Promise<RestoredRun> {
@@ -281,15 +349,20 @@ export class LabEngine implements EngineApi {
     const { manifest, notes } = planRestore(file, fileName, options.epochs);
     const saved = manifest.fingerprint;
     const differences = saved ? fingerprintDifferences(saved, await datasetFingerprint(dataset)) : ['the file does not record its dataset'];
-    this.run = await this.newRun(manifest.config, quietEvents, { ...file, manifest });
-    const done = this.run.trainer.position.epoch >= manifest.config.epochs;
+    const run = await this.newRun(manifest.config, quietEvents, { ...file, manifest });
+    this.memory = { run, file: { ...file, manifest } };
+    const done = run.trainer.position.epoch >= manifest.config.epochs;
     return { ...summaryOf(manifest), history: manifest.history, status: done ? 'done' : 'stopped', differences, notes };
   }
 
-  async storedRun(): Promise<RunSummary | null> {
+  async storedRun(): Promise<StoredRun | null> {
     const bytes = await this.platform.checkpoints?.load();
     if (!bytes) return null;
-    return summaryOf(decodeRunFile(bytes, 'the saved checkpoint').manifest);
+    const { manifest } = decodeRunFile(bytes, 'the saved checkpoint');
+    const loaded = this.dataset ? await datasetFingerprint(this.dataset) : undefined;
+    const differences = manifest.fingerprint && loaded ? fingerprintDifferences(manifest.fingerprint, loaded) : loaded ? [] : ['no dataset is loaded'];
+    const name = slug(manifest.dataset.name);
+    return { ...summaryOf(manifest), differences, ...(isBuiltinName(name) ? { builtin: name } : {}) };
   }
 
   async resumeStored(): Promise<RestoredRun> {
@@ -310,12 +383,20 @@ export class LabEngine implements EngineApi {
     await this.platform.checkpoints?.clear();
   }
 
+  /** Loss and accuracy on the loaded dataset's validation split: a model from other data is moved onto it first. */
   async evaluate(): Promise<Evaluation> {
-    const run = this.run;
+    let run = this.run;
+    const dataset = this.dataset;
     if (!run) throw new Error('No model to evaluate: train one or open a model file');
     if (this.busy) throw new Error('Stop training before evaluating');
+    if (dataset && run.source !== dataset) {
+      const file = await this.runFile(run, 'checkpoint');
+      checkFits(file.manifest, dataset, `The model (${run.datasetName})`);
+      run = await this.newRun(file.manifest.config, quietEvents, file);
+      this.memory = { run, file };
+    }
     const r = await run.backend.validate();
-    return { loss: r.lossSum / r.count, acc: r.correct / r.count, count: r.count };
+    return { loss: r.lossSum / r.count, acc: r.correct / r.count, count: r.count, dataset: run.datasetName };
   }
 
   async exportOnnx(options: { softmax?: boolean } = {}): Promise<OnnxExport> {
@@ -327,7 +408,14 @@ export class LabEngine implements EngineApi {
 
   destroy(): void {
     this.run?.backend.destroy();
-    this.tuner?.destroy();
-    this.gpu?.device.destroy();
+    this.gpu.destroy();
   }
+}
+
+const describeLoss = (l: DeviceLoss) => `${l.reason}: ${l.message}`;
+
+/** Where a checkpoint stands: "epoch 2, step 12 of 64", or "3 of 10 epochs" at an epoch's end. */
+function positionText(f: RunFile): string {
+  const p = f.manifest.position;
+  return p && p.step > 0 ? `epoch ${p.epoch + 1}, step ${p.step} of ${p.stepsPerEpoch}` : `${f.manifest.epochsDone} of ${f.manifest.config.epochs} epochs`;
 }

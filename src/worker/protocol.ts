@@ -51,12 +51,33 @@ export interface DataOptions {
   channels?: 'grey' | 'rgb';
 }
 
+/** Where a run's start-up stands (preparing data, compiling kernels, tuning the matmul, profiling a step). */
+export interface StartupProgress {
+  phase: 'data' | 'compile' | 'tune' | 'profile';
+  /** "Compiling kernels… 7/12". */
+  message: string;
+}
+
 export interface EngineEvents {
   metric(record: MetricRecord): void;
   progress(p: Progress): void;
   status(s: RunStatus, message?: string): void;
   /** One summary per finished epoch (the CLI prints these). */
   epoch?(e: EpochSummary): void;
+  /** The run is starting: what it is doing before its first step. */
+  startup?(p: StartupProgress): void;
+  /**
+   * The run went back to an earlier checkpoint (after a lost GPU device): the metric history is its first
+   * `records` records again, and what follows is recomputed. `message` says what was lost.
+   */
+  rewind?(records: number, message: string): void;
+  /** A checkpoint was written to the platform's store (position as "epoch 2, step 12 of 64"). */
+  saved?(where: string): void;
+}
+
+/** What the engine reports outside any call: the GPU device lost, an uncaptured WebGPU error. */
+export interface EngineNotices {
+  gpu(kind: 'lost' | 'recovered' | 'error', message: string): void;
 }
 
 export interface ExportedFile {
@@ -77,6 +98,16 @@ export interface RunSummary {
   stepsPerEpoch: number;
   historyLength: number;
   createdAt: string;
+  /** The run has trained all its epochs (more can be added; it cannot be resumed as it is). */
+  finished: boolean;
+}
+
+/** The checkpoint kept in browser storage, and whether it can resume on the dataset loaded now. */
+export interface StoredRun extends RunSummary {
+  /** What differs from the loaded dataset (empty: it can resume here). */
+  differences: string[];
+  /** The built-in dataset it trained on, where it is one (the page offers to load it). */
+  builtin?: string;
 }
 
 /** A run rebuilt from a file: ready to evaluate, or to continue with train(config, events, true). */
@@ -93,6 +124,8 @@ export interface Evaluation {
   loss: number;
   acc: number;
   count: number;
+  /** The dataset whose validation split it ran on (the one loaded now). */
+  dataset: string;
 }
 
 /** An ONNX export and its parity check against the lab's own forward pass on a held-out batch. */
@@ -161,8 +194,8 @@ export interface EngineApi {
   checkpoint(): Promise<ExportedFile>;
   /** Rebuilds a run from a checkpoint or export on the loaded dataset; `epochs` sets a new total. */
   openRun(bytes: Uint8Array, fileName: string, options?: { epochs?: number }): Promise<RestoredRun>;
-  /** The checkpoint kept in browser storage (saved every epoch and on Stop), if any. */
-  storedRun(): Promise<RunSummary | null>;
+  /** The checkpoint kept in browser storage (saved every epoch, every 30 s and on Stop), if any. */
+  storedRun(): Promise<StoredRun | null>;
   /** Rebuilds the stored run; refuses when the loaded dataset differs from the one it trained on. */
   resumeStored(): Promise<RestoredRun>;
   discardStored(): Promise<void>;
@@ -172,4 +205,14 @@ export interface EngineApi {
   exportOnnx(options?: { softmax?: boolean }): Promise<OnnxExport>;
   /** The current run's performance figures (per-kernel GPU time, traffic per epoch), or null before a GPU run. */
   profile(): Promise<PerfReport | null>;
+  /** Hears of GPU device losses and uncaptured errors whenever they happen. */
+  listen(notices: EngineNotices): Promise<void>;
+  /** Extends the finished run by `epochs` epochs (continue with train(…, true)); returns what the user should know. */
+  moreEpochs(epochs: number): Promise<{ config: TrainConfig; notes: string[] }>;
+  /** Writes a checkpoint of the running run at its next range of steps (the page is being hidden or closed). */
+  checkpointNow(): Promise<void>;
+  /** Seconds between the checkpoints written while a run trains (default 30). */
+  setCheckpointInterval(seconds: number): Promise<void>;
+  /** Test hook: destroys the device and reports it as lost with reason `unknown`. */
+  loseDeviceForTest(): Promise<void>;
 }

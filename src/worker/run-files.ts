@@ -36,6 +36,7 @@ export function summaryOf(m: Manifest): RunSummary {
     stepsPerEpoch: p?.stepsPerEpoch ?? 0,
     historyLength: m.history.length,
     createdAt: m.createdAt,
+    finished: m.epochsDone >= m.config.epochs,
   };
 }
 
