@@ -14,6 +14,7 @@ import { bench, benchUsage } from './bench';
 import { fileChoiceStore } from './kernel-cache';
 import { nodePlatform } from './node-platform';
 import { predict, predictUsage } from './predict';
+import { summary, summaryUsage } from './summary';
 import { builtinOf, nodeOnnxRunner, openResumed, readResumeFile, writeOutputs } from './train-files';
 
 const usage = `usage:
@@ -25,7 +26,7 @@ ${settingsUsage('      ')}
     saved at every epoch end, every 30 s, on Ctrl-C and at the end; --resume continues either kind (only --epochs may change).
     A run starts from --preset (${Object.keys(presets).join(', ')}), else from the d2l settings of --model;
     the other flags override it.
-${dataUsage}${predictUsage}  classifier-lab inspect FILE.safetensors | DATASET FILES...
+${dataUsage}${predictUsage}${summaryUsage}  classifier-lab inspect FILE.safetensors | DATASET FILES...
 ${benchUsage}`;
 
 class UsageError extends Error {}
@@ -125,6 +126,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'inspect':
         await inspect(rest);
+        return 0;
+      case 'summary':
+        await summary(rest);
         return 0;
       case undefined:
       case '--help':

@@ -1,17 +1,20 @@
-// d2l §sec_classification Classifier: a Module whose training step returns the loss (and, on the
-// backend, its gradients and the optimizer's update), and whose validation step reports loss and
-// accuracy once per epoch. The heavy lifting happens on a Backend (GPU or CPU reference).
-import { accuracy as accuracyRef, softmaxCrossEntropy } from '../reference/softmax-xent';
+// d2l §sec_classification Classifier: a Module whose training step runs the loss, its gradients and the
+// optimizer's update, and whose validation step reports loss and accuracy once per epoch. The Trainer
+// drives a model only through these methods, as d2l's `fit_epoch` calls `training_step` and
+// `validation_step`; here a step is a range of steps, so a GPU keeps ranges queued without waiting.
+// The heavy lifting happens on a Backend (WebGPU, WebAssembly or the CPU reference).
 import type { Architecture } from './architecture';
 import type { Backend, StepLosses } from './backend';
 import type { TrainConfig } from './config';
 import { Module } from './module';
 
+/** d2l `configure_optimizers`: the update rule and its learning-rate schedule. */
 export interface OptimizerSpec {
   kind: TrainConfig['optimizer'];
   lr: number;
   momentum: number;
   weightDecay: number;
+  schedule: TrainConfig['schedule'];
 }
 
 export class Classifier extends Module {
@@ -19,11 +22,17 @@ export class Classifier extends Module {
     super();
   }
 
-  /** d2l `training_step`: runs steps [from, to) (loss + grads + update) and plots their mean loss. */
-  async trainingStep(from: number, to: number): Promise<StepLosses> {
-    const losses = await this.backend.trainSteps(from, to);
-    this.plot('loss', meanLoss(losses), true);
-    return losses;
+  /** The epoch's example order and each step's learning rate, uploaded once before its steps run. */
+  beginEpoch(order: Uint32Array, lrs: Float32Array, firstGlobalStep: number): void {
+    this.backend.beginEpoch(order, lrs, firstGlobalStep);
+  }
+
+  /**
+   * d2l `training_step`: steps [from, to) of the epoch (loss + grads + update each); the promise resolves
+   * with their loss sums. The trainer plots them when they arrive, in order.
+   */
+  trainingStep(from: number, to: number): Promise<StepLosses> {
+    return this.backend.trainSteps(from, to);
   }
 
   /** d2l `validation_step`: loss and accuracy over the whole validation split, plotted at the epoch's end. */
@@ -36,19 +45,20 @@ export class Classifier extends Module {
     return { loss, acc };
   }
 
-  /** d2l `loss`: mean cross-entropy of (rows, classes) logits. */
-  loss(logits: ArrayLike<number>, labels: ArrayLike<number>, rows: number): number {
-    return softmaxCrossEntropy(logits, labels, rows, this.arch.numClasses).reduce((a, b) => a + b, 0) / rows;
-  }
-
-  /** d2l `accuracy(Y_hat, Y, averaged=True)`: argmax → == label → mean (or the count). */
-  accuracy(logits: ArrayLike<number>, labels: ArrayLike<number>, rows: number, averaged = true): number {
-    return accuracyRef(logits, labels, rows, this.arch.numClasses, averaged);
-  }
-
-  /** d2l `configure_optimizers`: minibatch SGD at the configured rate by default. */
+  /** d2l `configure_optimizers`: the run's optimizer settings (minibatch SGD at lr 0.1 by default). */
   configureOptimizers(): OptimizerSpec {
-    return { kind: this.config.optimizer, lr: this.config.lr, momentum: this.config.momentum, weightDecay: this.config.weightDecay };
+    const c = this.config;
+    return { kind: c.optimizer, lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay, schedule: c.schedule };
+  }
+
+  /** Every model tensor in file layout (PyTorch's `state_dict`): parameters and BatchNorm statistics. */
+  stateDict(): Promise<Map<string, Float32Array>> {
+    return this.backend.readParams();
+  }
+
+  /** PyTorch's `load_state_dict`: writes every model tensor; the optimizer starts afresh. */
+  loadStateDict(tensors: Map<string, Float32Array>): void {
+    this.backend.writeParams(tensors);
   }
 }
 

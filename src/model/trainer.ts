@@ -1,7 +1,8 @@
-// d2l §sec_oo-design Trainer: `fit` runs epochs of `fitEpoch` then a validation pass. Steps go to the
-// backend in ranges with at most `inFlight` ranges outstanding, so a GPU never waits for the host; a
+// d2l §sec_oo-design Trainer: `fit` runs epochs of `fitEpoch` then a validation pass. Training steps go to the
+// model (its trainingStep) in ranges, at most `inFlight` outstanding, so a GPU never waits for the host; a
 // range's losses arrive later, are checked for divergence, and become one point on the board.
 // Stop takes effect at the next range boundary; fit() called again continues from the exact step.
+import type { StepLosses } from './backend';
 import { meanLoss, type Classifier } from './classifier';
 import type { DataModule } from './data-module';
 import type { EpochSummary, Progress, RunStatus } from './metrics';
@@ -67,7 +68,7 @@ export class Trainer {
   /** d2l `fit`: trains until maxEpochs are done, Stop is pressed or the loss diverges. */
   async fit(model: Classifier, data: DataModule): Promise<FitResult> {
     this.stopRequested = false;
-    if (!this.lastGood) this.lastGood = { epoch: this.epoch, params: await model.backend.readParams() };
+    if (!this.lastGood) this.lastGood = { epoch: this.epoch, params: await model.stateDict() };
     this.events.status?.('training');
     while (this.epoch < this.maxEpochs) {
       const r = await this.fitEpoch(model, data);
@@ -91,14 +92,15 @@ export class Trainer {
       this.epochTime = 0;
       this.epochExamples = 0;
     }
-    model.backend.beginEpoch(data.order(this.epoch), epochLearningRates({ ...model.config, epochs: this.maxEpochs }, this.epoch, steps), this.epoch * steps);
-    const pending: { to: number; result: Promise<Awaited<ReturnType<Classifier['backend']['trainSteps']>>> }[] = [];
+    const optim = model.configureOptimizers();
+    model.beginEpoch(data.order(this.epoch), epochLearningRates({ ...optim, epochs: this.maxEpochs }, this.epoch, steps), this.epoch * steps);
+    const pending: { to: number; result: Promise<StepLosses> }[] = [];
     let next = this.step;
     const started = performance.now();
     while (true) {
       while (!this.stopRequested && next < steps && pending.length < inFlight) {
         const to = Math.min(steps, next + chunk);
-        pending.push({ to, result: model.backend.trainSteps(next, to) });
+        pending.push({ to, result: model.trainingStep(next, to) });
         next = to;
       }
       const head = pending.shift();
@@ -130,7 +132,7 @@ export class Trainer {
     if (!Number.isFinite(val.loss)) return this.diverged(model, steps - 1, val.loss);
     this.epoch++;
     this.step = 0;
-    this.lastGood = { epoch: this.epoch, params: await model.backend.readParams() };
+    this.lastGood = { epoch: this.epoch, params: await model.stateDict() };
     this.events.epoch?.({
       epoch: this.epoch,
       train_loss: this.epochLoss.sum / this.epochLoss.rows,
@@ -160,7 +162,7 @@ export class Trainer {
   /** Restores the last good epoch's weights and reports where the loss stopped being finite. */
   private async diverged(model: Classifier, stepInEpoch: number, value: number): Promise<'diverged'> {
     const good = this.lastGood!;
-    model.backend.writeParams(good.params);
+    model.loadStateDict(good.params);
     const message =
       `Training diverged at epoch ${this.epoch + 1}, step ${stepInEpoch + 1}: the loss became ${value}. ` +
       `Try a lower learning rate (now ${model.config.lr}). The weights of epoch ${good.epoch} were kept.`;
@@ -168,10 +170,5 @@ export class Trainer {
     this.step = 0;
     this.events.status?.('diverged', message);
     return 'diverged';
-  }
-
-  /** The last good weights (an epoch boundary), for export after a divergence. */
-  get lastGoodEpoch(): number | undefined {
-    return this.lastGood?.epoch;
   }
 }
