@@ -90,7 +90,7 @@ export async function buildRun(config: TrainConfig, dataset: Dataset, events: En
   backend.writeParams(params);
   if (from && from.optimizerState.size > 0) backend.writeOptimizerState(from.optimizerState);
   perf?.begin();
-  const model = new Classifier(arch, config, backend);
+  const model = new Classifier(arch, config, losingQuietly(backend));
   const run: Run = {
     config, arch, data, backend, model, history: from ? [...from.manifest.history] : [], events, datasetName: dataset.name, source: dataset, perf,
     device: gpu ? gpu.kc.device : null, pausing: false, quietStart: false, afterEpoch: async () => {},
@@ -112,6 +112,25 @@ export async function buildRun(config: TrainConfig, dataset: Dataset, events: En
     least = Math.min(least, r.value);
   });
   return run;
+}
+
+/**
+ * The backend as the trainer sees it: a range of steps whose device is lost rejects, and where the
+ * trainer has several ranges in flight it awaits only the first; the others are marked handled here so
+ * that their rejections are not reported as unhandled (the engine deals with the loss).
+ */
+function losingQuietly(backend: Backend): Backend {
+  return new Proxy(backend, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (key !== 'trainSteps' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return (from: number, to: number) => {
+        const steps = (value as Backend['trainSteps']).call(target, from, to);
+        steps.catch(() => undefined);
+        return steps;
+      };
+    },
+  });
 }
 
 /** A trainer for `epochs` epochs in all, at `position` (a restored or extended run). */
