@@ -1,0 +1,86 @@
+// The one description of the records the wasm kernels read from memory: the control block, the step
+// record and every op's fields. scripts/gen-wasm.mjs turns it into byte offsets in the WAT sources
+// (`@matmul.k` → 12) and into src/wasm/abi.ts for the TypeScript that writes the records, so a field
+// is named in one place and never placed by position twice.
+
+/** Words of an op record: three header words, then the op's own fields (i32 unless typed f32). */
+export const opWords = 24;
+export const opHeader = ['opcode', 'tiles', 'barrier'];
+
+/**
+ * The ops, in opcode order (opcode = index + 1; 0 ends a program). Fields are u32 (counts, byte
+ * addresses with 0 = absent, strides) except those listed in `f32`. Elementwise ops take `stride` in
+ * floats; products take byte strides. The comments are the kernels' contracts, in src/wasm/wat/.
+ */
+export const ops = [
+  // Rows of a split gathered by the epoch's order and normalised: x[b] = data[idx]·scale + shift, y[b] = labels[idx].
+  { name: 'gather', fields: ['rows', 'features', 'stride', 'data', 'dtype', 'order', 'scale', 'shift', 'labels', 'x', 'y'] },
+  // C = epilogue(A·B (+ bias)) on (tileRows × tileCols) output tiles; A, B, C by byte address and byte strides.
+  { name: 'matmul', fields: ['m', 'n', 'k', 'a', 'rsa', 'csa', 'b', 'rsb', 'c', 'rsc', 'epilogue', 'bias', 'aux', 'tileRows', 'tileCols', 'tilesN'] },
+  // dst (cols × rows) = srcᵀ, src (rows × cols): packs Wᵀ for the nt product.
+  { name: 'transpose', fields: ['rows', 'cols', 'src', 'rss', 'dst', 'rsd'] },
+  // dst[j] = Σ_r src[r, j], r in order: the bias gradient.
+  { name: 'colsum', fields: ['rows', 'cols', 'src', 'rss', 'dst'] },
+  // Per-row loss (f64) into `losses`, and (when dlogits ≠ 0) dlogits = (softmax − onehot) / rows.
+  { name: 'softmaxXent', fields: ['rows', 'classes', 'stride', 'logits', 'labels', 'dlogits', 'losses'] },
+  // out[step.slot] = Σ_r losses[r] (f64, in row order), stored as f32.
+  { name: 'lossSum', fields: ['rows', 'losses', 'out'] },
+  // counts[0] += rows whose argmax (first index on ties; NaN rows wrong) equals the label.
+  { name: 'accuracy', fields: ['rows', 'classes', 'stride', 'logits', 'labels', 'counts'] },
+  // Dropout with counter-based masks keyed by (key, step.step, b·features + j); mode 0 forward, 1 backward.
+  { name: 'dropout', fields: ['rows', 'features', 'stride', 'key', 'p', 'scale', 'mode', 'src', 'dst', 'act', 'actOut'], f32: ['p', 'scale'] },
+  // Standalone activation: forward y = act(x); backward dx = dy ⊙ act'(y).
+  { name: 'activation', fields: ['rows', 'features', 'stride', 'kind', 'mode', 'src', 'dst', 'y'] },
+  // One optimizer update over the parameter arena (kind 0 sgd, 1 momentum, 2 adam).
+  {
+    name: 'optimizer',
+    fields: ['count', 'weights', 'grads', 's1', 's2', 'kind', 'weightDecay', 'momentum', 'beta1', 'beta2', 'eps'],
+    f32: ['weightDecay', 'momentum', 'beta1', 'beta2', 'eps'],
+  },
+];
+
+/** Rows (or floats, for the optimizer; columns, for colsum) one tile of each elementwise op covers. */
+export const tileSizes = { gather: 8, transpose: 16, colsum: 64, softmaxXent: 16, accuracy: 64, dropout: 8, activation: 8, optimizer: 4096 };
+
+/** The per-step record (one per step of an epoch, or per validation batch), read by the ops. */
+export const stepFields = ['step', 'batchStart', 'slot', 'lr', 'c1', 'c2'];
+export const stepWords = 8;
+export const stepF32 = new Set(['lr', 'c1', 'c2']);
+
+/**
+ * The control block at address 0 (words): the command the caller posts (programs, step range) and the
+ * scheduling words: `gen` wakes the workers, `ticket` hands out tiles, `arrive`/`phase` form the barrier,
+ * `abort` stops every thread after a trap in one of them.
+ */
+export const ctlFields = ['gen', 'quit', 'abort', 'threads', 'from', 'to', 'progFull', 'progLast', 'lastIndex', 'steps', 'ticket', 'arrive', 'phase'];
+/** Bytes reserved for the control block (its scheduling words sit on their own cache lines). */
+export const ctlBytes = 512;
+/** Byte offsets of the scheduling words, each on its own 64-byte line. */
+export const ctlLines = { ticket: 128, arrive: 192, phase: 256 };
+
+/** Matmul epilogues, applied to each output vec4 (after the bias, where a bias is given). */
+export const epilogues = ['none', 'relu', 'sigmoid', 'reluMask', 'sigmoidGrad'];
+/** Activation kinds of the activation and dropout ops. */
+export const activations = ['none', 'relu', 'sigmoid'];
+
+/** Byte offset of every `@record.field` placeholder. */
+export function offsets() {
+  const out = {};
+  const put = (rec, name, byte) => {
+    out[`${rec}.${name}`] = byte;
+  };
+  opHeader.forEach((f, i) => put('op', f, i * 4));
+  put('op', 'bytes', opWords * 4);
+  for (const op of ops) {
+    if (opHeader.length + op.fields.length > opWords) throw new Error(`op ${op.name} has too many fields`);
+    op.fields.forEach((f, i) => put(op.name, f, (opHeader.length + i) * 4));
+  }
+  ops.forEach((op, i) => put('opcode', op.name, i + 1));
+  stepFields.forEach((f, i) => put('step', f, i * 4));
+  put('step', 'bytes', stepWords * 4);
+  ctlFields.forEach((f, i) => put('ctl', f, ctlLines[f] ?? i * 4));
+  epilogues.forEach((e, i) => put('epilogue', e, i));
+  activations.forEach((a, i) => put('act', a, i));
+  for (const [name, n] of Object.entries(tileSizes)) put('tile', name, n);
+  return out;
+}

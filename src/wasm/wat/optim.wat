@@ -1,0 +1,57 @@
+;; Optimizer updates over the flat parameter arena (src/reference/optim.ts, shaders/optim.wgsl), f32,
+;; four parameters at a time; weight decay λ folded into the gradient, g' = g + λ·p:
+;;   sgd (kind 0):      p ← p − η·g'
+;;   momentum (kind 1): v ← μ·v + g';  p ← p − η·v
+;;   adam (kind 2):     m ← β1·m + (1 − β1)·g';  v ← β2·v + (1 − β2)·g'²;  p ← p − η·(m / c1) / (√(v / c2) + ε)
+;; η, c1 = 1 − β1^t and c2 = 1 − β2^t (t = step + 1) come from the step record. Padding holds zero
+;; parameters, gradients and state, which every rule keeps at zero. Tile t: floats [4096t, 4096t + 4096).
+
+(func $op_optimizer (param $op i32) (param $t i32) (param $step i32)
+  (local $i i32) (local $n i32) (local $w i32) (local $g i32) (local $s1 i32) (local $s2 i32) (local $kind i32)
+  (local $lr v128) (local $wd v128) (local $mu v128) (local $b1 v128) (local $b2 v128) (local $eps v128) (local $c1 v128) (local $c2 v128)
+  (local $p v128) (local $gv v128) (local $m v128) (local $v v128)
+  (local.set $i (i32.mul (local.get $t) (i32.const @tile.optimizer)))
+  (local.set $n (i32.sub (i32.load offset=@optimizer.count (local.get $op)) (local.get $i)))
+  (if (i32.gt_u (local.get $n) (i32.const @tile.optimizer)) (then (local.set $n (i32.const @tile.optimizer))))
+  (local.set $n (i32.shr_u (local.get $n) (i32.const 2)))
+  (if (i32.eqz (local.get $n)) (then (return)))
+  (local.set $w (i32.add (i32.load offset=@optimizer.weights (local.get $op)) (i32.shl (local.get $i) (i32.const 2))))
+  (local.set $g (i32.add (i32.load offset=@optimizer.grads (local.get $op)) (i32.shl (local.get $i) (i32.const 2))))
+  (local.set $s1 (i32.add (i32.load offset=@optimizer.s1 (local.get $op)) (i32.shl (local.get $i) (i32.const 2))))
+  (local.set $s2 (i32.add (i32.load offset=@optimizer.s2 (local.get $op)) (i32.shl (local.get $i) (i32.const 2))))
+  (local.set $kind (i32.load offset=@optimizer.kind (local.get $op)))
+  (local.set $lr (f32x4.splat (f32.load offset=@step.lr (local.get $step))))
+  (local.set $wd (f32x4.splat (f32.load offset=@optimizer.weightDecay (local.get $op))))
+  (local.set $mu (f32x4.splat (f32.load offset=@optimizer.momentum (local.get $op))))
+  (local.set $b1 (f32x4.splat (f32.load offset=@optimizer.beta1 (local.get $op))))
+  (local.set $b2 (f32x4.splat (f32.load offset=@optimizer.beta2 (local.get $op))))
+  (local.set $eps (f32x4.splat (f32.load offset=@optimizer.eps (local.get $op))))
+  (local.set $c1 (f32x4.splat (f32.load offset=@step.c1 (local.get $step))))
+  (local.set $c2 (f32x4.splat (f32.load offset=@step.c2 (local.get $step))))
+  (loop $vecs
+    (local.set $p (v128.load (local.get $w)))
+    (local.set $gv (f32x4.add (v128.load (local.get $g)) (f32x4.mul (local.get $wd) (local.get $p))))
+    (if (i32.eqz (local.get $kind))
+      (then (local.set $p (f32x4.sub (local.get $p) (f32x4.mul (local.get $lr) (local.get $gv))))))
+    (if (i32.eq (local.get $kind) (i32.const 1))
+      (then
+        (local.set $v (f32x4.add (f32x4.mul (local.get $mu) (v128.load (local.get $s1))) (local.get $gv)))
+        (v128.store (local.get $s1) (local.get $v))
+        (local.set $p (f32x4.sub (local.get $p) (f32x4.mul (local.get $lr) (local.get $v))))))
+    (if (i32.eq (local.get $kind) (i32.const 2))
+      (then
+        (local.set $m (f32x4.add (f32x4.mul (local.get $b1) (v128.load (local.get $s1)))
+          (f32x4.mul (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $b1)) (local.get $gv))))
+        (local.set $v (f32x4.add (f32x4.mul (local.get $b2) (v128.load (local.get $s2)))
+          (f32x4.mul (f32x4.mul (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $b2)) (local.get $gv)) (local.get $gv))))
+        (v128.store (local.get $s1) (local.get $m))
+        (v128.store (local.get $s2) (local.get $v))
+        (local.set $p (f32x4.sub (local.get $p)
+          (f32x4.div (f32x4.mul (local.get $lr) (f32x4.div (local.get $m) (local.get $c1)))
+            (f32x4.add (f32x4.sqrt (f32x4.div (local.get $v) (local.get $c2))) (local.get $eps)))))))
+    (v128.store (local.get $w) (local.get $p))
+    (local.set $w (i32.add (local.get $w) (i32.const 16)))
+    (local.set $g (i32.add (local.get $g) (i32.const 16)))
+    (local.set $s1 (i32.add (local.get $s1) (i32.const 16)))
+    (local.set $s2 (i32.add (local.get $s2) (i32.const 16)))
+    (br_if $vecs (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
