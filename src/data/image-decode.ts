@@ -1,9 +1,14 @@
 // PNG and JPEG to 8-bit pixels with pure-JS decoders (fast-png, jpeg-js), so the browser and the CLI
 // get the same bytes. Other kinds (WebP, GIF, BMP) need a decoder the host supplies (the browser's).
+// Each file is checked first (png-check, jpeg-check), and whatever a decoder still throws becomes a
+// DataError about the file: no library text reaches the user.
 
 import { decode as decodePng } from 'fast-png';
 import { decode as decodeJpeg } from 'jpeg-js';
-import type { ImageHeader, ImageKind } from './image-header';
+import { DataError } from './errors';
+import { decodedBytes, type ImageHeader, type ImageKind } from './image-header';
+import { checkJpeg } from './jpeg-check';
+import { checkPng } from './png-check';
 
 /** Decoded pixels, row-major (H, W, channels), channels 1 (grey) or 3 (RGB); alpha is dropped. */
 export interface Pixels {
@@ -17,13 +22,36 @@ export interface Pixels {
 export type ExternalDecoder = (bytes: Uint8Array, kind: ImageKind) => Promise<{ width: number; height: number; data: Uint8Array | Uint8ClampedArray }>;
 
 export async function decodePixels(bytes: Uint8Array, header: ImageHeader, external?: ExternalDecoder): Promise<Pixels> {
+  if (header.kind === 'png') checkPng(bytes, header);
+  if (header.kind === 'jpeg') checkJpeg(bytes);
+  try {
+    return await decodeChecked(bytes, header, external);
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new DataError(decoderFailure(header.kind, e));
+  }
+}
+
+/** A decoder's exception as what is wrong with the file (the decoder's own words stay out of messages). */
+function decoderFailure(kind: ImageKind, e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const name = kind.toUpperCase();
+  if (e instanceof RangeError || /outside the bounds|out of range/i.test(text)) return `the ${name} data ends early (truncated or damaged)`;
+  if (/maxMemoryUsage|maxResolution|allocate/i.test(text)) return `the ${name} needs more memory to decode than its header's size allows (damaged)`;
+  if (/marker|SOI|huffman|ACn|DQT|sampling/i.test(text)) return `the ${name}'s compressed data is damaged (the decoder could not read it)`;
+  return `the ${name} could not be decoded (its data is damaged or uses a feature the decoder lacks)`;
+}
+
+async function decodeChecked(bytes: Uint8Array, header: ImageHeader, external?: ExternalDecoder): Promise<Pixels> {
   if (header.kind === 'png') return pngPixels(bytes);
   if (header.kind === 'jpeg') {
-    const img = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: (header.width * header.height) / 1e6 + 1 });
+    // jpeg-js's own caps, from the header: it allocates ~4 bytes a pixel a component, plus the output.
+    const maxMemoryUsageInMB = Math.ceil((decodedBytes(header) * 6) / 2 ** 20) + 16;
+    const img = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: (header.width * header.height) / 1e6 + 1, maxMemoryUsageInMB });
     if (!header.grey) return { width: img.width, height: img.height, channels: 3, data: img.data };
     return { width: img.width, height: img.height, channels: 1, data: pick(img.data, 3, 1) };
   }
-  if (!external) throw new Error(`${header.kind.toUpperCase()} needs the browser's image decoder (the CLI decodes only PNG and JPEG)`);
+  if (!external) throw new DataError(`${header.kind.toUpperCase()} needs the browser's image decoder (the CLI decodes only PNG and JPEG)`);
   const img = await external(bytes, header.kind);
   return { width: img.width, height: img.height, channels: 3, data: pick(img.data, 4, 3) };
 }

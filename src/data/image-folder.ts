@@ -1,25 +1,37 @@
 // An image-folder zip: <class>/<image> (optionally under train/ and val/ or test/ top folders, which
 // then define the split). Pass 1 reads only each image's header (size, grey or colour) and holds it to
-// the pixel budget; pass 2 decodes, resizes to one size with our own resize, and packs (C, H, W) bytes.
-// An image that fails to decode is skipped and counted, never fatal.
+// the pixel budget and the decoded-byte budgets (per image, per archive); the names then settle the
+// classes; pass 2 inflates each image only up to its end (PNG IEND, JPEG EOI), decodes, resizes to one
+// size with our own resize, and packs (C, H, W) bytes. An image that fails is skipped and named, never fatal.
 
 import { assemble } from './assemble';
 import { checkClassCount, checkTrainCoverage } from './classes';
 import type { ByteBudget } from './budget';
 import type { Dataset, Split } from './dataset';
-import { DataError } from './errors';
+import { DataError, bytesText } from './errors';
 import { decodePixels, type ExternalDecoder } from './image-decode';
-import { imageKind, readImageHeader, type ImageHeader } from './image-header';
+import { readImageEntry } from './image-entry';
+import { decodedBytes, imageKind, minimumFileBytes, readImageHeader, type ImageHeader } from './image-header';
 import { resizeArea, rgbToGrey } from './resize';
-import { entryPrefix, extractEntry, type ZipEntry } from './zip';
+import { entryPrefix, type ZipEntry } from './zip';
 
 export const DEFAULT_MAX_IMAGE_PIXELS = 4096 * 4096;
+/** Decoded bytes one image may take (width × height × channels × bytes per sample): 4096×4096 RGBA at 8 bits. */
+export const DEFAULT_MAX_IMAGE_BYTES = 64 * 1024 * 1024;
+/** Decoded bytes all images of one archive may take together, by their headers. */
+export const DEFAULT_MAX_DECODED_BYTES = 1024 * 1024 * 1024;
+/** How far into an entry its image header is looked for (a JPEG's frame header follows its EXIF and ICC segments). */
+const HEADER_SEARCH_BYTES = 1024 * 1024;
 const SPLIT_DIRS: Record<string, 'train' | 'val' | 'test'> = { train: 'train', val: 'val', valid: 'val', validation: 'val', test: 'test' };
 
 export interface ImageFolderOptions {
   imageSize?: number | [number, number];
   channels?: 'grey' | 'rgb';
   maxImagePixels?: number;
+  /** Images decoding to more bytes than this are skipped (default 64 MiB). */
+  maxImageBytes?: number;
+  /** An archive whose images decode to more than this in all is refused (default 1 GiB). */
+  maxDecodedBytes?: number;
   decodeImage?: ExternalDecoder;
   seed?: number;
   maxClasses?: number;
@@ -39,6 +51,7 @@ function ignorable(e: ZipEntry): boolean {
 
 export async function loadImageZip(bytes: Uint8Array, file: string, entries: ZipEntry[], budget: ByteBudget, o: ImageFolderOptions): Promise<Dataset> {
   const maxPixels = o.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS;
+  const maxBytes = o.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES;
   const skipped: string[] = [];
   const notImages: string[] = [];
   const items: Item[] = [];
@@ -46,9 +59,11 @@ export async function loadImageZip(bytes: Uint8Array, file: string, entries: Zip
     const s = sniffEntry(bytes, e, file);
     if (s.kind === 'other') notImages.push(e.name);
     else if (s.kind === 'bad') skipped.push(`${e.name} (${s.why})`);
-    else if (s.header.width * s.header.height > maxPixels || s.header.width === 0 || s.header.height === 0) {
-      skipped.push(`${e.name} (${s.header.width}×${s.header.height} is outside the ${maxPixels.toLocaleString('en-US')}-pixel budget)`);
-    } else items.push({ entry: e, header: s.header, parts: e.name.split('/') });
+    else {
+      const why = headerRefusal(s.header, e, maxPixels, maxBytes);
+      if (why) skipped.push(`${e.name} (${why})`);
+      else items.push({ entry: e, header: s.header, parts: e.name.split('/') });
+    }
   }
   const layout = classify(items, file, skipped);
   // What the names tell is checked before any image is inflated: the class count, and val/-only classes.
@@ -58,6 +73,15 @@ export async function loadImageZip(bytes: Uint8Array, file: string, entries: Zip
   if (layout.some((l) => l.split === 'train') && layout.some((l) => l.split === heldOut)) {
     const y = (s: string) => Uint32Array.from(layout.filter((l) => l.split === s), (l) => names.indexOf(l.className));
     checkTrainCoverage(names, y('train'), y(heldOut), file, `${heldOut}/`);
+  }
+  const decodedTotal = layout.reduce((sum, l) => sum + decodedBytes(l.item.header), 0);
+  const maxDecoded = o.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
+  if (decodedTotal > maxDecoded) {
+    throw new DataError(
+      `its ${layout.length.toLocaleString('en-US')} images decode to ${bytesText(decodedTotal)} in all (by their headers), past the ` +
+        `${bytesText(maxDecoded)} one archive may decode: shrink the images before zipping them, or raise maxDecodedBytes`,
+      { file },
+    );
   }
   const [h, w] = targetSize(layout.map((l) => l.item.header), o.imageSize, file);
   const forcedGrey = o.channels === 'grey';
@@ -77,14 +101,15 @@ export async function loadImageZip(bytes: Uint8Array, file: string, entries: Zip
     o.onProgress?.(doneBytes, totalBytes);
     let chw: Uint8Array;
     try {
-      const px = await decodePixels(extractEntry(bytes, entry, file, budget), header, o.decodeImage);
+      const px = await decodePixels(readImageEntry(bytes, entry, file, budget, header), header, o.decodeImage);
       const resized = resizeArea(px.data, px.width, px.height, px.channels, w, h);
       const hwc = channels === 1 ? (px.channels === 1 ? resized : rgbToGrey(resized)) : px.channels === 3 ? resized : triple(resized);
       if (channels === 3 && greyContent && !isGreyRgb(hwc)) greyContent = false;
       chw = toChw(hwc, h, w, channels);
     } catch (err) {
       if (err instanceof DataError && /cap on decompressed bytes/.test(err.message)) throw err;
-      skipped.push(`${entry.name} (${err instanceof DataError ? err.what : err instanceof Error ? err.message : String(err)})`);
+      // Only our own words: a library's text ("Unsupported filter: undefined") says nothing about the file.
+      skipped.push(`${entry.name} (${err instanceof DataError ? err.what : 'could not be decoded: its data is damaged'})`);
       continue;
     }
     x.set(chw, keep.length * size);
@@ -110,6 +135,8 @@ export async function loadImageZip(bytes: Uint8Array, file: string, entries: Zip
   const valDir = hasVal ? 'val' : 'test';
   const presplit = keep.some((l) => l.split === 'train') && keep.some((l) => l.split === valDir);
   const warnings = warningsOf(skipped, notImages, presplit && hasVal ? keep.filter((l) => l.split === 'test').length : 0);
+  const sizes = mixedSizes(keep.map((l) => l.item.header), w, h);
+  if (sizes) warnings.push(sizes);
   return assemble({
     name: file.replace(/\.zip$/i, ''),
     format: 'image-zip',
@@ -127,9 +154,33 @@ export async function loadImageZip(bytes: Uint8Array, file: string, entries: Zip
 
 type Sniffed = { kind: 'image'; header: ImageHeader } | { kind: 'other' } | { kind: 'bad'; why: string };
 
+/** Why an image is skipped on its header alone (pixel and byte budgets, a size its file cannot hold), or ''. */
+function headerRefusal(hd: ImageHeader, e: ZipEntry, maxPixels: number, maxBytes: number): string {
+  const size = `${hd.width}×${hd.height}`;
+  if (hd.width * hd.height > maxPixels || hd.width === 0 || hd.height === 0) return `${size} is outside the ${maxPixels.toLocaleString('en-US')}-pixel budget`;
+  const decoded = decodedBytes(hd);
+  if (decoded > maxBytes) {
+    const depth = hd.png?.depth === 16 ? ' at 16 bits a sample' : '';
+    return `${size}${depth} decodes to ${bytesText(decoded)}, past the ${bytesText(maxBytes)} budget for one image`;
+  }
+  const least = minimumFileBytes(hd);
+  if (e.size < least) return `its header claims ${size} pixels, which need at least ${bytesText(least)} of ${hd.kind.toUpperCase()} data; the file holds ${bytesText(e.size)}`;
+  return '';
+}
+
+/** "images come in 3 sizes (8×8: 40, 16×12: 2, 5×5: 1); all are resized to 8×8", or undefined when one size fits all. */
+function mixedSizes(headers: ImageHeader[], w: number, h: number): string | undefined {
+  const counts = new Map<string, number>();
+  for (const hd of headers) counts.set(`${hd.width}×${hd.height}`, (counts.get(`${hd.width}×${hd.height}`) ?? 0) + 1);
+  if (counts.size < 2) return undefined;
+  const list = [...counts].sort((a, b) => b[1] - a[1]);
+  const shown = list.slice(0, 5).map(([k, n]) => `${k}: ${n.toLocaleString('en-US')}`).join(', ') + (list.length > 5 ? `, and ${list.length - 5} more sizes` : '');
+  return `images come in ${counts.size} sizes (width×height: ${shown}); all are resized to ${w}×${h}`;
+}
+
 /** The header from the entry's first bytes (more when a JPEG keeps its frame header further in). */
 function sniffEntry(bytes: Uint8Array, e: ZipEntry, file: string): Sniffed {
-  for (const want of [4096, 256 * 1024, Infinity]) {
+  for (const want of [4096, 256 * 1024, HEADER_SEARCH_BYTES]) {
     let prefix: Uint8Array;
     try {
       prefix = entryPrefix(bytes, e, file, want);
@@ -141,7 +192,7 @@ function sniffEntry(bytes: Uint8Array, e: ZipEntry, file: string): Sniffed {
     if (header) return { kind: 'image', header };
     if (prefix.length < want) break;
   }
-  return { kind: 'bad', why: 'no readable image header' };
+  return { kind: 'bad', why: `no readable image header in its first ${bytesText(HEADER_SEARCH_BYTES)}` };
 }
 
 interface Placed {

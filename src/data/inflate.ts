@@ -28,6 +28,8 @@ export interface MeterOptions {
   claim: number;
   /** Byte offset of the compressed data in the file, for messages. */
   offset?: number;
+  /** False where the output size is exact and budgeted beforehand (a PNG's rows): no 100:1 rule. */
+  ratio?: boolean;
   /** Called after each chunk with the output so far: may call `declare` or return 'stop'. */
   watch?: (out: ByteSink, meter: InflateMeter) => 'stop' | void;
   progress?: (done: number, total: number) => void;
@@ -61,7 +63,7 @@ export class InflateMeter {
     this.out += n;
     this.check();
     this.o.budget.take(n, this.o.where);
-    if (this.out > RATIO_AFTER && this.out > RATIO_LIMIT * this.in) {
+    if (this.o.ratio !== false && this.out > RATIO_AFTER && this.out > RATIO_LIMIT * this.in) {
       throw new DataError(
         `inflates more than ${RATIO_LIMIT}:1 (${bytesText(this.out)} from the first ${bytesText(this.in)}): a decompression bomb; ` +
           `real data compresses far less, so the lab stops reading it here`,

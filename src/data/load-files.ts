@@ -33,6 +33,12 @@ export interface LoadProgress {
 export interface LoadOptions {
   /** Cap on decompressed bytes for the whole load (default 512 MiB). */
   maxInflatedBytes?: number;
+  /** The budget to charge instead of a fresh one (tests read its `used` to bound the work a load did). */
+  budget?: ByteBudget;
+  /** Image-folder zips: images decoding to more bytes than this are skipped (default 64 MiB). */
+  maxImageBytes?: number;
+  /** Image-folder zips: an archive whose images decode to more than this in all is refused (default 1 GiB). */
+  maxDecodedBytes?: number;
   onProgress?: (p: LoadProgress) => void;
   /** Image-folder zips: output size (default: the most common size in the archive). */
   imageSize?: number | [number, number];
@@ -61,7 +67,7 @@ interface Opened {
 
 export async function loadFiles(files: InputFile[], options: LoadOptions = {}): Promise<Dataset> {
   if (files.length === 0) throw new DataError('no files were given');
-  const budget = new ByteBudget(options.maxInflatedBytes);
+  const budget = options.budget ?? new ByteBudget(options.maxInflatedBytes);
   const progress = (file: string) => (done: number, total: number) => options.onProgress?.({ file, bytesDone: done, bytesTotal: total });
   const opened = files.map((f) => open(f, budget, progress(f.name)));
   const kinds = new Set(opened.map((o) => (o.kind === 'npy' ? 'idx' : o.kind)));
