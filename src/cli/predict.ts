@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { parseNpy } from '../data/npy';
 import { featureSize } from '../data/dataset';
 import { decodeRunFile } from '../io/checkpoint';
+import { featuresShape } from '../io/manifest';
 import { labLogits } from '../io/lab-forward';
 import { writeNpyF32 } from '../io/npy-write';
 import { InputError, parseUserFile } from './input-error';
@@ -27,7 +28,7 @@ export async function predict(argv: string[]): Promise<void> {
   const weightsName = positionals[0];
   const { manifest, params } = await parseUserFile(weightsName, (b) => decodeRunFile(b, weightsName));
   const x = await parseUserFile(values.input, (b) => parseNpy(b, values.input!));
-  const shape = manifest.architecture.inputShape;
+  const shape = featuresShape(manifest);
   const size = featureSize(shape);
   const rows = x.dims[0] ?? 0;
   const flat = x.dims.length === 2 && x.dims[1] === size;

@@ -5,7 +5,7 @@ import { readFloats } from './buffers';
 import { KernelContext } from './context';
 import { Optim } from './optim';
 import { StepUniform } from './step-uniform';
-import { emptyBuffer, runDispatches, upload } from './test-util';
+import { runDispatches, upload } from './test-util';
 
 describe('SGD vs CPU reference', () => {
   it('sgd with weight decay over a 1,000-float arena, lr from the step uniform', async () => {

@@ -26,6 +26,11 @@ export interface Manifest {
   classNames: string[];
   /** Applied to raw features before the first layer: x' = x * scale + shift (see dataset.ts). */
   normalization: ManifestNormalization;
+  /**
+   * Per-example shape of the raw features (the dataset's), where config.resize makes the network's input
+   * (architecture.inputShape) another size: predict, ONNX and PyTorch take this shape and resize.
+   */
+  dataShape?: number[];
   dataset: { name: string; train: number; val: number };
   history: MetricRecord[];
   /** Epochs completed when the file was written. */
@@ -116,6 +121,24 @@ function checkArchitecture(v: unknown): Architecture {
     throw new Error(`manifest.architecture.net: ${(e as Error).message}`);
   }
   return arch;
+}
+
+/** The shape of the raw features a caller gives the model: the dataset's, before any resize. */
+export function featuresShape(m: Pick<Manifest, 'dataShape' | 'architecture'>): number[] {
+  return m.dataShape ?? m.architecture.inputShape;
+}
+
+/** dataShape and config.resize go together, and resizing dataShape gives the network's input. */
+function checkDataShape(m: Manifest): void {
+  const resize = (m.config as { resize?: unknown }).resize;
+  if (m.dataShape === undefined) {
+    check(resize === undefined, 'dataShape', `the raw shape the run resized to ${String(resize)}×${String(resize)}`, undefined);
+    return;
+  }
+  check(Array.isArray(m.dataShape) && m.dataShape.length === 3, 'dataShape', 'C, H, W of the raw images', m.dataShape);
+  m.dataShape.forEach((d, i) => integer(d, `dataShape[${i}]`, 1));
+  const want = [m.dataShape[0], resize, resize];
+  check(m.architecture.inputShape.every((d, i) => d === want[i]), 'architecture.inputShape', `the raw ${m.dataShape.join('×')} resized by config.resize (${want.join('×')})`, m.architecture.inputShape);
 }
 
 function checkConfig(v: unknown): void {
@@ -214,7 +237,8 @@ export function parseManifest(json: string): Manifest {
   check(Array.isArray(m.classNames) && m.classNames.length === arch.numClasses, 'classNames', `a list of ${arch.numClasses} names (numClasses)`, m.classNames);
   (m.classNames as unknown[]).forEach((c, i) => text(c, `classNames[${i}]`));
   checkConfig(m.config);
-  checkNormalization(m.normalization, featureSize(arch.inputShape));
+  checkDataShape(m as unknown as Manifest);
+  checkNormalization(m.normalization, featureSize(featuresShape(m as unknown as Manifest)));
   const d = record(m.dataset, 'dataset');
   text(d.name, 'dataset.name');
   integer(d.train, 'dataset.train', 0);

@@ -2,6 +2,7 @@
 // f64 arithmetic on f32-stored parameters. Tests hold GPU curves to it; browsers without WebGPU use it.
 import { affineOf, featureSize, type Dataset, type Split } from '../data/dataset';
 import { accuracy, softmaxCrossEntropy, softmaxCrossEntropyBackward } from '../reference/softmax-xent';
+import { augmentKey, gatherBatch, type Augment } from '../reference/gather';
 import { adamUpdate, momentumUpdate, sgdUpdate } from '../reference/optim';
 import { graphOf, type Architecture } from './architecture';
 import { graphBackward, graphForward } from './graph/reference-run';
@@ -18,8 +19,12 @@ export interface CpuBackendOptions {
   /** Default: plain SGD. */
   optimizer?: OptimizerSettings['kind'];
   momentum?: number;
-  /** The run's seed: dropout masks are keyed by it. */
+  /** The run's seed: dropout masks (and augmentation draws) are keyed by it. */
   seed?: number;
+  /** Every batch resized to (outH, outW) in the gather, as on the GPU. */
+  resize?: readonly [number, number] | null;
+  /** Random crop / flip of training batches, keyed by (seed, epoch, example index), as on the GPU. */
+  augment?: Augment | null;
 }
 
 export class CpuBackend implements Backend {
@@ -48,17 +53,14 @@ export class CpuBackend implements Backend {
     this.firstStep = firstGlobalStep;
   }
 
-  /** Normalised rows idx[from, to) of a split, and their labels. */
-  private batch(split: Split, idx: (i: number) => number, from: number, to: number): { x: Float64Array; y: Uint32Array } {
-    const d = this.features;
-    const x = new Float64Array((to - from) * d);
-    const y = new Uint32Array(to - from);
-    for (let b = 0; b < to - from; b++) {
-      const src = idx(from + b);
-      y[b] = split.y[src];
-      for (let j = 0; j < d; j++) x[b * d + j] = Math.fround(Math.fround(split.x[src * d + j] * this.scale[j]) + this.shift[j]);
-    }
-    return { x, y };
+  /** The gathered rows idx[from, to) of a split (normalised, resized, augmented when training), and their labels. */
+  private batch(split: Split, idx: (i: number) => number, from: number, to: number, training: boolean): { x: Float64Array; y: Uint32Array } {
+    const indices = Uint32Array.from({ length: to - from }, (_, b) => idx(from + b));
+    const { shape } = this.o.data;
+    const augment = training ? (this.o.augment ?? null) : null;
+    // The trainer starts epoch e at global step e·stepsPerEpoch: the epoch keys the augmentation draws.
+    const key = augment ? augmentKey(this.o.seed ?? 0, Math.floor(this.firstStep / Math.ceil(this.o.data.train.count / this.o.batchSize))) : 0;
+    return gatherBatch(split, indices, this.scale, this.shift, { shape, resize: this.o.resize ?? null, augment }, key);
   }
 
   async trainSteps(from: number, to: number): Promise<StepLosses> {
@@ -69,7 +71,7 @@ export class CpuBackend implements Backend {
     for (let s = from; s < to; s++) {
       const lo = s * batchSize;
       const hi = Math.min(data.train.count, lo + batchSize);
-      const { x, y } = this.batch(data.train, (i) => this.order[i], lo, hi);
+      const { x, y } = this.batch(data.train, (i) => this.order[i], lo, hi, true);
       const n = hi - lo;
       const step = this.firstStep + s;
       const g = graphOf(arch);
@@ -106,7 +108,7 @@ export class CpuBackend implements Backend {
     let correct = 0;
     for (let lo = 0; lo < data.val.count; lo += chunk) {
       const hi = Math.min(data.val.count, lo + chunk);
-      const { x, y } = this.batch(data.val, (i) => i, lo, hi);
+      const { x, y } = this.batch(data.val, (i) => i, lo, hi, false);
       const { logits } = graphForward(graphOf(arch), this.params, x, hi - lo);
       lossSum += softmaxCrossEntropy(logits, y, hi - lo, arch.numClasses).reduce((a, b) => a + b, 0);
       correct += accuracy(logits, y, hi - lo, arch.numClasses, false);

@@ -8,6 +8,7 @@ import { alexnetNet, googlenetNet, ninNet, vggNet } from './zoo/classic';
 import { lenetNet, mlpNet, softmaxNet } from './zoo/flat';
 import { densenetNet, resnet18Net, resnetNarrowNet } from './zoo/residual';
 import { flatNet, graphOf, type Architecture } from './architecture';
+import { gatherOutShape } from '../reference/gather';
 import type { TrainConfig } from './config';
 
 export interface ZooEntry {
@@ -81,9 +82,20 @@ export function architectureText(config: TrainConfig): string {
   return JSON.stringify({ net: zooEntry(config.model).net(config) }, null, 2);
 }
 
-/** The architecture of `config.model` for this input; throws a message saying what the model needs where it does not fit. */
-export function buildArchitecture(config: TrainConfig, inputShape: number[], numClasses: number): Architecture {
+/** The network's per-example input for data of `dataShape`: the images resized to config.resize² inside the batch gather, if set. */
+export function networkInput(config: Pick<TrainConfig, 'resize'>, dataShape: number[]): number[] {
+  if (config.resize === undefined) return dataShape;
+  if (dataShape.length !== 3) throw new Error(`Resize needs images (channels × height × width); this dataset has flat rows of ${dataShape.join('×')} features`);
+  return gatherOutShape({ shape: dataShape, resize: [config.resize, config.resize] });
+}
+
+/**
+ * The architecture of `config.model` for data of `dataShape` (resized per config.resize); throws a
+ * message saying what the model needs where it does not fit.
+ */
+export function buildArchitecture(config: TrainConfig, dataShape: number[], numClasses: number): Architecture {
   const entry = zooEntry(config.model);
+  const inputShape = networkInput(config, dataShape);
   const init = { kind: config.init, sigma: config.initSigma };
   if (config.model === 'custom') {
     const text = parseArchitectureText(config.arch ?? '');
@@ -100,8 +112,10 @@ export function buildArchitecture(config: TrainConfig, inputShape: number[], num
     if (!(e instanceof SpecError) || !entry.images) throw e;
     const min = minInputSize(arch.net, inputShape[0], numClasses);
     const [, h, w] = inputShape;
-    const resize = entry.d2lSize ? `; set Resize to ${min} or more (d2l trains it at ${entry.d2lSize}×${entry.d2lSize})` : '';
-    throw new Error(`${entry.title} needs images of at least ${min}×${min} pixels; this dataset's are ${h}×${w}${min > h || min > w ? resize : ''} (${e.message})`);
+    const d2l = entry.d2lSize ? ` (d2l trains it at ${entry.d2lSize}×${entry.d2lSize})` : '';
+    const have = config.resize === undefined ? `this dataset's are ${h}×${w}` : `Resize makes them ${h}×${w}`;
+    const advice = entry.d2lSize || config.resize !== undefined ? `; set Resize to ${min} or more${d2l}` : '';
+    throw new Error(`${entry.title} needs images of at least ${min}×${min} pixels; ${have}${advice} (${e.message})`);
   }
 }
 

@@ -64,7 +64,10 @@ export async function buildRun(config: TrainConfig, dataset: Dataset, events: En
   const arch = from ? from.manifest.architecture : buildArchitecture(config, dataset.shape, dataset.classNames.length);
   const params = from ? from.params : initParams(arch, config.seed);
   // The update rule and the dropout masks' seed: the same on the GPU and on the CPU reference.
-  const runOptions = { arch, data: data.data, batchSize: config.batchSize, weightDecay: config.weightDecay, optimizer: config.optimizer, momentum: config.momentum, seed: config.seed };
+  const runOptions = {
+    arch, data: data.data, batchSize: config.batchSize, weightDecay: config.weightDecay, optimizer: config.optimizer, momentum: config.momentum, seed: config.seed,
+    resize: config.resize === undefined ? null : ([config.resize, config.resize] as const),
+  };
   let backend: Backend;
   let perf: PerfTracker | undefined;
   if (gpu) {

@@ -4,7 +4,7 @@
 import type { Dataset } from '../data/dataset';
 import { describeRunFile, normalizationOf } from '../io/checkpoint';
 import { checkClassCount } from '../io/weights-file';
-import type { Manifest } from '../io/manifest';
+import { featuresShape, type Manifest } from '../io/manifest';
 import type { RunSummary } from './protocol';
 
 /** Throws when the file's model cannot run on the dataset: other class count or input shape. */
@@ -14,7 +14,7 @@ export function checkFits(m: Manifest, d: Dataset, fileName: string): void {
   } catch (e) {
     throw new Error(`${fileName}: ${(e as Error).message}`);
   }
-  const want = m.architecture.inputShape.join('×');
+  const want = featuresShape(m).join('×');
   const have = d.shape.join('×');
   if (want !== have) throw new Error(`${fileName}: the model takes ${want} inputs, the dataset ${d.name} has ${have}`);
 }

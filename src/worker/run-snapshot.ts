@@ -5,7 +5,7 @@ import { featureSize, type Dataset } from '../data/dataset';
 import { optimizerSlots, type RunFile } from '../io/checkpoint';
 import { datasetFingerprint } from '../io/dataset-fingerprint';
 import { labLogits } from '../io/lab-forward';
-import { FORMAT, type Manifest } from '../io/manifest';
+import { featuresShape, FORMAT, type Manifest } from '../io/manifest';
 import { buildOnnxModel } from '../io/onnx/onnx-model';
 import { compareLogits } from '../io/onnx/parity';
 import type { OnnxRunner } from '../io/onnx/runner';
@@ -53,6 +53,7 @@ export async function snapshotRun(run: RunView, contents: 'export' | 'checkpoint
     config: run.config,
     classNames: d.classNames,
     normalization: n.kind === 'scale' ? n : { kind: 'standardize', mean: [...n.mean], std: [...n.std] },
+    ...(run.config.resize !== undefined && { dataShape: d.shape }),
     dataset: { name: d.name, train: d.train.count, val: d.val.count },
     history: run.history,
     epochsDone: pos.epoch,
@@ -90,9 +91,10 @@ export async function onnxExport(run: RunView, file: RunFile, runner: OnnxRunner
   // The first validation examples (training examples if there is no validation split), as loaded.
   const split = run.source.val.count > 0 ? run.source.val : run.source.train;
   const rows = Math.min(ONNX_CHECK_ROWS, split.count);
-  const x = Float32Array.from(split.x.subarray(0, rows * featureSize(run.arch.inputShape)));
+  const shape = featuresShape(file.manifest);
+  const x = Float32Array.from(split.x.subarray(0, rows * featureSize(shape)));
   const lab = labLogits(file.manifest, file.params, x, rows);
-  const out = await runner(bytes, x, [rows, ...run.arch.inputShape]);
+  const out = await runner(bytes, x, [rows, ...shape]);
   const p = compareLogits(out.logits, lab, rows, run.arch.numClasses);
   return { filename, bytes, check: { rows, maxAbsDiff: p.maxAbsDiff, argmaxAgree: p.argmaxAgree, withinTolerance: p.withinTolerance, runtime: out.runtime } };
 }

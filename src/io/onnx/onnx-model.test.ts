@@ -43,7 +43,7 @@ function modelOf(model: ModelName, inputShape: number[], classes: number, normal
   });
   const manifest: Manifest = {
     format: FORMAT, architecture: arch, weightLayout: 'pytorch', config,
-    classNames: Array.from({ length: classes }, (_, i) => `class ${i}`), normalization,
+    classNames: Array.from({ length: classes }, (_, i) => `class ${i}`), normalization, ...(config.resize !== undefined && { dataShape: inputShape }),
     dataset: { name: 'test', train: 1, val: 1 }, history: [], epochsDone: 0, createdAt: '2025-01-01T00:00:00.000Z',
   };
   return { manifest, params };
@@ -106,6 +106,17 @@ describe('ONNX export of every zoo model, run by onnxruntime-node', () => {
     expect(result.firstOutside, `max |onnx − lab| = ${result.maxAbsDiff}`).toBeUndefined();
     expect(result.argmaxAgree).toBe(rows);
     expect(Math.max(...ref) - Math.min(...ref), 'logits spread').toBeGreaterThan(0.05);
+  });
+
+  it('a run resized 28→37 in the gather takes raw 28×28 inputs: Shape/Slice/Concat sizes, Resize (linear, half_pixel) as PyTorch\'s bilinear', async () => {
+    const rows = 4;
+    const { bytes, result, manifest } = await parity('resnet-narrow', images, rows, { resize: 37 });
+    expect(manifest.architecture.inputShape).toEqual([1, 37, 37]);
+    const graph = onnx.ModelProto.decode(bytes).graph as Graph;
+    expect(graph.input[0].type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['batch', 1, 28, 28]);
+    expect(graph.node.map((n) => n.opType).slice(0, 5)).toEqual(['Mul', 'Shape', 'Slice', 'Concat', 'Resize']);
+    expect(result.firstOutside, `max |onnx − lab| = ${result.maxAbsDiff}`).toBeUndefined();
+    expect(result.argmaxAgree).toBe(rows);
   });
 
   it.each(zoo.filter((z) => z.name === 'softmax' || z.name === 'mlp').map((z) => z.name))('%s on 12 standardised table features: normalisation folded in as Mul + Add', async (model) => {

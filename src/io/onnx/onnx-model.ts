@@ -3,7 +3,7 @@
 // protobufjs code generated from the official onnx.proto; no bytes are written by hand here.
 import onnxProto from 'onnx-proto';
 import { affineOf, featureSize } from '../../data/dataset';
-import type { Manifest } from '../manifest';
+import { featuresShape, type Manifest } from '../manifest';
 import { layerNodes, type GraphBuilder } from './onnx-layers';
 import { normalizationOf } from '../checkpoint';
 import { weightSpecs } from '../weights-file';
@@ -58,10 +58,20 @@ export function buildOnnxModel(manifest: Manifest, params: ReadonlyMap<string, F
   };
 
   // x' = x · scale + shift, per feature, exactly as the GPU gather computes it (f32 multiply, then add).
-  const size = featureSize(arch.inputShape);
+  const raw = featuresShape(manifest);
+  const size = featureSize(raw);
   const { scale, shift } = affineOf(normalizationOf(manifest.normalization), size);
-  let x = g.node('Mul', ['input', g.constant('normalize.scale', arch.inputShape, scale)], {}, 'normalize_mul');
-  if (shift.some((v) => v !== 0)) x = g.node('Add', [x, g.constant('normalize.shift', arch.inputShape, shift)], {}, 'normalize_add');
+  let x = g.node('Mul', ['input', g.constant('normalize.scale', raw, scale)], {}, 'normalize_mul');
+  if (shift.some((v) => v !== 0)) x = g.node('Add', [x, g.constant('normalize.shift', raw, shift)], {}, 'normalize_add');
+  // The run's resize, as the gather does it: bilinear, half-pixel centres (PyTorch's align_corners=False),
+  // to (batch, C, R, R) whatever the batch: sizes = Concat(Shape(x)[0:2], [R, R]).
+  if (manifest.config.resize !== undefined) {
+    const r = manifest.config.resize;
+    initializers.push(int64Tensor('resize.starts', [0]), int64Tensor('resize.ends', [2]), int64Tensor('resize.hw', [r, r]));
+    const lead = g.node('Slice', [g.node('Shape', [x], {}, 'resize_shape'), 'resize.starts', 'resize.ends'], {}, 'resize_lead');
+    const sizes = g.node('Concat', [lead, 'resize.hw'], { axis: 0 }, 'resize_sizes');
+    x = g.node('Resize', [x, '', '', sizes], { mode: { string: 'linear' }, coordinate_transformation_mode: { string: 'half_pixel' } }, 'resize');
+  }
   const logits = layerNodes(arch, x, g);
   nodes.push(onnx.NodeProto.create({ opType: 'Identity', name: 'logits', input: [logits], output: ['logits'] }));
   const outputs = [valueInfo('logits', ['batch', arch.numClasses])];
@@ -74,9 +84,9 @@ export function buildOnnxModel(manifest: Manifest, params: ReadonlyMap<string, F
     name: `${arch.name}`,
     node: nodes,
     initializer: initializers,
-    input: [valueInfo('input', ['batch', ...arch.inputShape])],
+    input: [valueInfo('input', ['batch', ...raw])],
     output: outputs,
-    docString: `Classifier Lab ${arch.name}: input = raw features (batch, ${arch.inputShape.join(', ')}) as float32, before normalisation; output logits (batch, ${arch.numClasses}).`,
+    docString: `Classifier Lab ${arch.name}: input = raw features (batch, ${raw.join(', ')}) as float32, before normalisation${manifest.config.resize ? ' and resize' : ''}; output logits (batch, ${arch.numClasses}).`,
   });
   const { history: _history, ...rest } = manifest;
   const metadata: Record<string, string> = {
@@ -100,11 +110,17 @@ export function buildOnnxModel(manifest: Manifest, params: ReadonlyMap<string, F
   return onnx.ModelProto.encode(model).finish();
 }
 
-/** Attribute values: integers, integer lists and floats, the only kinds these layers need. */
-function attributeList(attributes: Record<string, number | number[] | { float: number }>) {
+/** Int64 initializer (shapes and indices). */
+function int64Tensor(name: string, data: number[]): InstanceType<typeof onnx.TensorProto> {
+  return onnx.TensorProto.create({ name, dims: [data.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: data });
+}
+
+/** Attribute values: integers, integer lists, floats and strings, the only kinds these graphs need. */
+function attributeList(attributes: Record<string, number | number[] | { float: number } | { string: string }>) {
   const A = onnx.AttributeProto.AttributeType;
   return Object.entries(attributes).map(([name, v]) => {
     if (Array.isArray(v)) return onnx.AttributeProto.create({ name, type: A.INTS, ints: v });
+    if (typeof v === 'object' && 'string' in v) return onnx.AttributeProto.create({ name, type: A.STRING, s: new TextEncoder().encode(v.string) });
     if (typeof v === 'object') return onnx.AttributeProto.create({ name, type: A.FLOAT, f: v.float });
     return onnx.AttributeProto.create({ name, type: A.INT, i: v });
   });

@@ -151,7 +151,7 @@ export interface GpuLayer<S> {
 /** Builds ONNX nodes; see io/onnx/onnx-model.ts. */
 export interface OnnxBuilder {
   /** Adds a node with one output and returns that output's name. */
-  node(opType: string, inputs: string[], attributes?: Record<string, number | number[] | { float: number }>, name?: string): string;
+  node(opType: string, inputs: string[], attributes?: Record<string, number | number[] | { float: number } | { string: string }>, name?: string): string;
   /** Adds a model tensor (by file name) as an initializer and returns its name. */
   param(name: string): string;
 }
