@@ -75,6 +75,7 @@ export function normalizationFor(x: Features, size: number): Normalization {
     }
   }
   const std = new Float32Array(size);
-  for (let j = 0; j < size; j++) std[j] = n > 0 ? Math.sqrt(sq[j] / n) : 0;
+  // A constant feature (std 0) is only centred: std 1, so every weights file's std can be divided by.
+  for (let j = 0; j < size; j++) std[j] = n > 0 && sq[j] > 0 ? Math.sqrt(sq[j] / n) : 1;
   return { kind: 'standardize', mean: Float32Array.from(mean), std };
 }

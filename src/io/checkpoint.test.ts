@@ -43,7 +43,7 @@ function checkpointManifest(): Manifest {
 function tensors(arch: Architecture, slots: string[]) {
   let k = 1;
   const fill = (n: number) => Float32Array.from({ length: n }, () => Math.sin(k++) / 3);
-  const params = new Map(weightSpecs(arch).map((s) => [s.name, fill(s.shape.reduce((a, b) => a * b, 1))]));
+  const params = new Map(weightSpecs(arch).map((s) => [s.name, fill(s.shape.reduce((a, b) => a * b, 1)).map((v) => (s.name.endsWith('running_var') ? Math.abs(v) : v))]));
   const state = new Map<string, Float32Array>();
   for (const slot of slots) for (const [name, t] of params) state.set(`optim.${name}.${slot}`, fill(t.length));
   return { params, state };

@@ -53,7 +53,7 @@ function paramsOf(arch: Architecture, slots: string[] = []): Map<string, Float32
   const params = new Map<string, Float32Array>();
   let seed = 1;
   const fill = (n: number) => Float32Array.from({ length: n }, (_, i) => (i === 0 ? -0 : i === 1 ? 1e-40 : Math.sin(seed++) * 10 ** ((seed % 7) - 3)));
-  for (const s of weightSpecs(arch)) params.set(s.name, fill(s.shape.reduce((a, b) => a * b, 1)));
+  for (const s of weightSpecs(arch)) params.set(s.name, fill(s.shape.reduce((a, b) => a * b, 1)).map((v) => (s.name.endsWith('running_var') ? Math.abs(v) : v)));
   for (const slot of slots) {
     for (const s of weightSpecs(arch)) if (!s.name.includes('running')) params.set(`optim.${s.name}.${slot}`, fill(s.shape.reduce((a, b) => a * b, 1)));
   }

@@ -4,6 +4,7 @@
 // `….running_mean|running_var`, and `optim.{param}.{slot}`; `__metadata__` = {format: "classifier-lab/1",
 // manifest: JSON}.
 
+import { checkWeightValues } from './weight-values';
 import { graphOf, type Architecture } from '../model/architecture';
 import { FORMAT, parseManifest, type Manifest } from './manifest';
 import { readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors';
@@ -135,6 +136,7 @@ export function decodeWeights(bytes: Uint8Array, fileName: string): WeightsFile 
     if (bad) throw new Error(`${fileName}, byte ${t.offset + 4 * bad.index}: tensor ${name} holds ${bad.value} at ${bad.at}`);
     params.set(name, t.data);
   }
+  checkWeightValues(fileName, manifest.normalization, file.tensors); // #15.7: running_var < 0, std ≤ 0
   return { manifest, params };
 }
 
