@@ -26,6 +26,17 @@ export class ConfigChangeEvent extends Event {
   }
 }
 
+/** The architecture text was edited: it builds on the loaded data (error null), or why it does not. */
+export class ArchitectureEditEvent extends Event {
+  static readonly eventName = 'architecture-edit' as const;
+  constructor(
+    readonly text: string,
+    readonly error: string | null,
+  ) {
+    super(ArchitectureEditEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 /** A notice's close button (an id) or "Dismiss all" ('all') was pressed. */
 export class NoticeDismissEvent extends Event {
   static readonly eventName = 'notice-dismiss' as const;

@@ -12,7 +12,8 @@ import {
 } from '../model/config';
 import { zoo } from '../model/zoo';
 import { summarizeArchitecture } from './architecture-summary';
-import { ConfigChangeEvent } from './events';
+import './architecture-editor';
+import { ArchitectureEditEvent, ConfigChangeEvent } from './events';
 import { modelFormStyles } from './model-form-styles';
 import { modelUnfit } from './model-fit';
 import { sharedStyles } from './shared-styles';
@@ -41,6 +42,8 @@ export class ModelForm extends LitElement {
 
   /** Text typed into fields, by setting, where it differs from the config's text (unfinished or refused). */
   @state() private drafts: Partial<Record<Key, string>> = {};
+  /** Why the architecture text being edited does not build (the editor keeps the text). */
+  @state() private archError: string | null = null;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A config changed from outside (a restored run, the URL) keeps only the drafts that still say the same.
@@ -69,9 +72,11 @@ export class ModelForm extends LitElement {
             </select>
             ${refused.length ? html`<span class="hint muted" data-testid="model-unfit">${refused.map((m) => `${m.title}: ${unfit.get(m.name)}`).join(' · ')}</span>` : nothing}
             ${this.architecture(c, source)}
+            <architecture-editor .config=${c} .inputShape=${this.inputShape} .numClasses=${this.numClasses} ?disabled=${this.disabled || this.bound}
+              @architecture-edit=${this._onArchitecture}></architecture-editor>
           </div>
           ${this.presetChoice(c, unfit)}
-          ${settingList.filter((s) => s.key !== 'model' && inEffect(c, s.key)).map((s) => this.setting(s, c))}
+          ${settingList.filter((s) => s.key !== 'model' && s.key !== 'arch' && inEffect(c, s.key)).map((s) => this.setting(s, c))}
         </div>
         ${this.dataWarning()}
       </fieldset>
@@ -154,8 +159,15 @@ export class ModelForm extends LitElement {
 
   private _onModel(e: Event): void {
     const model = settings.model.kind.parse((e.target as HTMLSelectElement).value);
+    this.archError = null;
     // Picking a model applies its d2l settings (batch, learning rate, activation, pooling, init, ...).
     if (model) this.apply(presetValues(modelPreset(model.value)));
+  }
+
+  /** An architecture edit that builds makes the model custom with that text; one that does not blocks Train. */
+  private _onArchitecture(e: ArchitectureEditEvent): void {
+    this.archError = e.error;
+    this.apply(e.error === null ? { model: 'custom', arch: e.text } : {}, false);
   }
 
   private _onPreset(e: Event): void {
@@ -193,7 +205,7 @@ export class ModelForm extends LitElement {
 
   /** The fields that do not parse, with what each needs. */
   private errors(): Record<string, string> {
-    const out: Record<string, string> = {};
+    const out: Record<string, string> = this.archError ? { arch: this.archError } : {};
     for (const [key, text] of Object.entries(this.drafts) as [Key, string][]) {
       const s = settings[key] as AnySetting;
       if (!s.kind.parse(text)) out[key] = s.kind.problem?.(text) ?? s.kind.need;
