@@ -2,12 +2,15 @@
 // Unit and GPU tests run in forked processes: Dawn (npm `webgpu`) finds no adapter inside worker threads.
 import { defineConfig } from 'vitest/config';
 
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   base: './',
   build: { target: 'es2022', sourcemap: true },
   worker: { format: 'es' },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  // Cross-origin isolation (SharedArrayBuffer for a threaded Wasm backend); `npm start` (scripts/serve.mjs) sends the same.
+  server: { host: '127.0.0.1', headers: isolation },
+  preview: { host: '127.0.0.1', headers: isolation },
   test: {
     projects: [
       {

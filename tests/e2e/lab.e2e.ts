@@ -67,7 +67,9 @@ describe('a softmax run on a 4,096-example subset', () => {
 
     expect(await epochShown(page)).toBe(2);
     expect(await page.getByTestId('export-button').isEnabled()).toBe(true);
-    expect(await page.getByTestId('continue-button').isEnabled()).toBe(false);
+    // A finished run offers more epochs of itself instead of Continue.
+    expect(await page.getByTestId('continue-button').count()).toBe(0);
+    expect(await page.getByTestId('more-button').isEnabled()).toBe(true);
   });
 
   it('exports <dataset>-<model>.safetensors holding the dense layer (10, 784) and its bias', async () => {
@@ -177,7 +179,9 @@ describe('without a WebGPU adapter', () => {
       expect(await page.getByTestId('train-button').isEnabled()).toBe(true);
       await page.getByTestId('model-select').selectOption('mlp');
       expect(await page.getByTestId('field-hidden').inputValue()).toBe('256');
-      expect(new URL(page.url()).searchParams.get('hidden')).toBe('256');
+      expect(new URL(page.url()).searchParams.get('hidden')).toBe(null);
+      await page.getByTestId('field-hidden').fill('128,64');
+      expect(new URL(page.url()).searchParams.get('hidden')).toBe('128,64');
       // A preset sets the whole model and optimizer; an edit after it makes the settings custom.
       await page.getByTestId('preset-select').selectOption('lenet-lab');
       expect(await page.getByTestId('model-select').inputValue()).toBe('lenet');
@@ -197,7 +201,7 @@ describe('without a WebGPU adapter', () => {
       expect(new URL(page.url()).searchParams.get('optimizer')).toBe(null);
       await page.getByTestId('model-select').selectOption('softmax');
       expect(await page.getByTestId('field-hidden').count()).toBe(0);
-      expect(new URL(page.url()).search).toBe('?model=softmax&epochs=1&batch=256&lr=0.1&seed=0&limit=1024');
+      expect(new URL(page.url()).search).toBe('?model=softmax&epochs=1&batch-size=256&lr=0.1&seed=0&limit=1024');
 
       await page.getByTestId('train-button').click();
       expect(await waitForStatus(page, ['done'])).toBe('done');
