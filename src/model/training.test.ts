@@ -65,6 +65,24 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
+const residualNet = {
+  net: [
+    { type: 'conv2d', out: 6, kernel: 3, padding: 1 }, { type: 'batchnorm' }, { type: 'relu' },
+    { type: 'residual', body: [{ type: 'conv2d', name: 'conv1', out: 6, kernel: 3, padding: 1 }, { type: 'batchnorm', name: 'bn1' }, { type: 'relu' }, { type: 'conv2d', name: 'conv2', out: 6, kernel: 3, padding: 1 }, { type: 'batchnorm', name: 'bn2' }], activation: 'relu' },
+    { type: 'residual', body: [{ type: 'conv2d', name: 'conv1', out: 10, kernel: 3, stride: 2, padding: 1 }, { type: 'batchnorm', name: 'bn1' }, { type: 'relu' }, { type: 'conv2d', name: 'conv2', out: 10, kernel: 3, padding: 1 }], shortcut: [{ type: 'conv2d', name: 'conv3', out: 10, kernel: 1, stride: 2 }], activation: 'relu' },
+    { type: 'globalavgpool' }, { type: 'flatten' }, { type: 'dense', out: 'classes' },
+  ],
+};
+const concatNet = {
+  net: [
+    { type: 'conv2d', out: 6, kernel: 3, padding: 1 }, { type: 'relu' },
+    { type: 'concat', branches: [[], [{ type: 'batchnorm' }, { type: 'relu' }, { type: 'conv2d', out: 4, kernel: 3, padding: 1 }]] },
+    { type: 'concat', branches: [[{ type: 'conv2d', out: 3, kernel: 1 }, { type: 'relu' }], [{ type: 'maxpool2d', kernel: 3, stride: 1, padding: 1 }, { type: 'conv2d', out: 3, kernel: 1 }, { type: 'sigmoid' }], []] },
+    { type: 'avgpool2d', kernel: 2, stride: 2 }, { type: 'flatten' }, { type: 'dense', out: 'classes' },
+  ],
+};
+const custom = (spec: object): TrainConfig => ({ ...defaultConfig, model: 'custom', arch: JSON.stringify(spec), resize: 14, init: 'he', optimizer: 'momentum', lr: 0.05, batchSize: 64 });
+
 interface ZooCase {
   name: string;
   config: TrainConfig;
@@ -80,6 +98,9 @@ const cases: ZooCase[] = [
   { name: 'lenet (d2l)', config: { ...applyPreset(defaultConfig, presets['lenet-d2l']), batchSize: 32 }, train: 256 },
   { name: 'lenet-bn (d2l)', config: { ...applyPreset(defaultConfig, presets['lenet-bn-d2l']), batchSize: 32 }, train: 256 },
   { name: 'lenet (lab: relu, max pool, He, Adam, cosine)', config: { ...applyPreset(defaultConfig, presets['lenet-lab']), batchSize: 32 }, train: 256 },
+  // Graphs (d2l chapter 8's joins), on images resized to 14×14 in the gather so the f64 reference stays quick.
+  { name: 'residual net (BatchNorm, identity and projection shortcuts, resize 14)', config: custom(residualNet), train: 1000 },
+  { name: 'concat net (DenseNet-style identity branches, Inception-style branches, resize 14)', config: custom(concatNet), train: 1000 },
 ];
 
 describe.each(cases)('$name on the GPU vs the CPU reference', ({ config, train }) => {

@@ -76,6 +76,7 @@ export class PerfPanel extends LitElement {
             <div class="legend" data-testid="perf-families">
               ${r.families.map((f, i) => html`<span data-family=${f.family}><span class="swatch" style=${`background:${palette[i % palette.length]}`}></span>${f.family} ${f.ms.toFixed(2)} ms (${((100 * f.ms) / Math.max(step, 1e-9)).toFixed(0)} %)</span>`)}
             </div>`}
+      ${r.layers.length > 0 && step !== null ? this.layerTable(r, step) : nothing}
       <details>
         <summary>Kernels and traffic</summary>
         ${r.kernels.length > 0 ? this.kernelTable(r) : nothing}
@@ -87,6 +88,21 @@ export class PerfPanel extends LitElement {
         </div>
       </details>
     `;
+  }
+
+  /** Where the step goes by layer path: the ten slowest, then the rest in one row. */
+  private layerTable(r: PerfReport, step: number) {
+    const top = r.layers.slice(0, 10);
+    const rest = r.layers.slice(10).reduce((n, l) => n + l.ms, 0);
+    const share = (ms: number) => `${((100 * ms) / Math.max(step, 1e-9)).toFixed(0)} %`;
+    return html`<details data-testid="perf-layers">
+      <summary>Time per layer</summary>
+      <table>
+        <tr><th>layer</th><th>ms</th><th>share</th><th>GFLOP/s</th></tr>
+        ${top.map((l) => html`<tr data-path=${l.path}><td>${l.path}</td><td>${l.ms.toFixed(3)}</td><td>${share(l.ms)}</td><td>${l.gflops > 0 ? l.gflops.toFixed(2) : ''}</td></tr>`)}
+        ${rest > 0 ? html`<tr class="muted"><td>${r.layers.length - top.length} more</td><td>${rest.toFixed(3)}</td><td>${share(rest)}</td><td></td></tr>` : nothing}
+      </table>
+    </details>`;
   }
 
   private kernelTable(r: PerfReport) {

@@ -32,6 +32,9 @@ describe('the performance report', () => {
       'layers.3.backward.dW', 'layers.3.backward.dX', 'layers.1.backward.dW', 'optim',
     ]);
     expect(r.dispatchesPerStep).toBe(9);
+    // Time per layer path: each layer's forward and backward, the gather, the loss and the optimizer.
+    expect(r.layers.map((l) => l.path).sort()).toEqual(['layers.1', 'layers.3', 'optim', 'train.gather', 'train.loss']);
+    expect(r.layers.reduce((s, l) => s + l.ms, 0)).toBeCloseTo(r.stepMs!, 9);
     for (const k of r.kernels) expect(Number.isFinite(k.ms) && k.ms >= 0).toBe(true);
     expect(r.stepMs).toBeCloseTo(r.kernels.reduce((s, k) => s + k.ms, 0), 9);
     expect(r.families.reduce((s, f) => s + f.count, 0)).toBe(9);

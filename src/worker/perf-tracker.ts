@@ -55,10 +55,29 @@ export class PerfTracker {
       stepMs: step ? step.reduce((s, t) => s + t.ms, 0) : null,
       families: step ? byFamily(step).map((f) => ({ family: f.family, ms: f.ms, count: f.count, gflops: gflops(f.flops, f.ms) })) : [],
       kernels: step ? step.map((t, i) => ({ label: t.label, family: t.family, ms: t.ms, gflops: gflops(t.flops, t.ms), variant: this.backend.dispatchesPerStep[i]?.variant })) : [],
+      layers: step ? byLayer(step) : [],
       dispatchesPerStep: this.backend.dispatchesPerStep.length,
       epoch: this.lastEpoch,
       kernelChoices,
       autotune: this.tuner ? [...this.tuner.records] : [],
     };
   }
+}
+
+/** The layer path of a dispatch label (`net.b2.0.conv1.backward.dW` → `net.b2.0.conv1`); the gather and loss by their stage (`train.gather`). */
+export function layerOf(label: string): string {
+  const layer = label.replace(/\.(forward|backward|gradSum)(\..*)?$/, '');
+  return layer !== label ? layer : label.split('.').slice(0, 2).join('.');
+}
+
+/** GPU time and GFLOP/s per layer path, largest first. */
+export function byLayer(step: readonly DispatchTiming[]): { path: string; ms: number; gflops: number }[] {
+  const sums = new Map<string, { ms: number; flops: number }>();
+  for (const t of step) {
+    const s = sums.get(layerOf(t.label)) ?? { ms: 0, flops: 0 };
+    s.ms += t.ms;
+    s.flops += t.flops;
+    sums.set(layerOf(t.label), s);
+  }
+  return [...sums].map(([path, s]) => ({ path, ms: s.ms, gflops: gflops(s.flops, s.ms) })).sort((a, b) => b.ms - a.ms);
 }

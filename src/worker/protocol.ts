@@ -168,6 +168,8 @@ export interface PerfReport {
   /** Step time per kernel family, largest first. */
   families: { family: string; ms: number; count: number; gflops: number }[];
   kernels: KernelTime[];
+  /** Step time per layer path (its forward, backward and gradient sums), largest first; the batch gather, loss and optimizer as their own rows. */
+  layers: { path: string; ms: number; gflops: number }[];
   dispatchesPerStep: number;
   /** Host↔GPU traffic of the last finished epoch (null before the first ends). */
   epoch: { submits: number; mapAsyncs: number; bytesUploaded: number; dispatches: number } | null;
