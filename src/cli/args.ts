@@ -16,6 +16,7 @@ export const runOptions = {
   'label-column': { type: 'string' },
   'image-size': { type: 'string' },
   channels: { type: 'string' },
+  'max-classes': { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
   checkpoint: { type: 'string' },

@@ -8,8 +8,9 @@ import type { LabEngine } from '../worker/lab-engine';
 import type { DataOptions, DatasetSummary } from '../worker/protocol';
 import { InputError } from './input-error';
 
-export const dataUsage = `  classifier-lab train --data FILE... [--label-column NAME|INDEX] [--image-size N|HxW] [--channels grey|rgb] [train options]
-    trains on your files: IDX[.gz] pairs, CSV/TSV, a zip of <class>/<image> folders, X.npy + y.npy or a .npz
+export const dataUsage = `  classifier-lab train --data FILE... [--label-column NAME|INDEX] [--image-size N|HxW] [--channels grey|rgb] [--max-classes N] [train options]
+    trains on your files: IDX[.gz] pairs, CSV/TSV, a zip of <class>/<image> folders, X.npy + y.npy or a .npz;
+    more than 1,000 classes needs --max-classes
 `;
 
 interface DataValues {
@@ -17,11 +18,17 @@ interface DataValues {
   'label-column'?: string;
   'image-size'?: string;
   channels?: string;
+  'max-classes'?: string;
 }
 
 /** The loader options from the flags; a malformed one is an InputError. */
-export function dataOptions(values: DataValues): DataOptions {
-  const o: DataOptions = {};
+export function dataOptions(values: DataValues): DataOptions & { maxClasses?: number } {
+  const o: DataOptions & { maxClasses?: number } = {};
+  const max = values['max-classes'];
+  if (max !== undefined) {
+    if (!/^\d+$/.test(max.trim()) || Number(max) < 2) throw new InputError(`--max-classes: "${max}" is not a whole number of at least 2`);
+    o.maxClasses = Number(max);
+  }
   const label = values['label-column'];
   if (label !== undefined) o.labelColumn = /^\d+$/.test(label.trim()) ? Number(label) : label;
   const size = values['image-size'];

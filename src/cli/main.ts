@@ -6,10 +6,8 @@ import { presets } from '../model/config';
 import { num, parseTrainArgs, settingsUsage } from './args';
 import { dataUsage, loadDataFiles } from './data-files';
 import { fileCheckpointStore } from './file-checkpoint-store';
-import { InputError, readUserFile } from './input-error';
-import { looksLikeSafetensors, SAFETENSORS_SNIFF_BYTES } from '../io/safetensors-sniff';
-import { inspectFiles } from './inspect';
-import { inspectWeights } from './inspect-weights';
+import { InputError } from './input-error';
+import { inspectCommand, inspectUsage } from './inspect-command';
 import { bench, benchUsage } from './bench';
 import { fileChoiceStore } from './kernel-cache';
 import { nodePlatform } from './node-platform';
@@ -26,8 +24,7 @@ ${settingsUsage('      ')}
     saved at every epoch end, every 30 s, on Ctrl-C and at the end; --resume continues either kind (only --epochs may change).
     A run starts from --preset (${Object.keys(presets).join(', ')}), else from the d2l settings of --model;
     the other flags override it.
-${dataUsage}${predictUsage}${summaryUsage}  classifier-lab inspect FILE.safetensors | DATASET FILES...
-${benchUsage}`;
+${dataUsage}${predictUsage}${summaryUsage}${inspectUsage}${benchUsage}`;
 
 class UsageError extends Error {}
 
@@ -98,17 +95,7 @@ async function train(argv: string[]): Promise<void> {
 
 /** `inspect FILE...`: a lone safetensors file (told by its content) is a model, anything else a dataset. */
 async function inspect(argv: string[]): Promise<void> {
-  if (argv.length === 0) throw new InputError('inspect needs a file');
-  const files = await Promise.all(argv.map(async (name) => ({ name, bytes: await readUserFile(name) })));
-  const [first] = files;
-  try {
-    // By name too, so that a truncated or damaged .safetensors gets the strict reader's message.
-    const weights = files.length === 1 && (/\.safetensors$/i.test(first.name) || looksLikeSafetensors(first.bytes.subarray(0, SAFETENSORS_SNIFF_BYTES), first.bytes.byteLength));
-    const summary = weights ? inspectWeights(first.bytes, first.name) : await inspectFiles(files);
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  } catch (e) {
-    throw new InputError((e as Error).message);
-  }
+  await inspectCommand(argv); // its flags (--help, --max-classes, --) and dispatch live in inspect-command.ts
 }
 
 async function main(argv: string[]): Promise<number> {
