@@ -94,6 +94,15 @@ async function train(engine: LabEngine, config: TrainConfig, resume: boolean, st
 const bitsOf = (params: Map<string, Float32Array>) => new Map([...params].map(([k, v]) => [k, Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')]));
 const lossesOf = (epochs: EpochSummary[]) => epochs.map(({ epoch, train_loss, val_loss, val_acc }) => ({ epoch, train_loss, val_loss, val_acc }));
 
+const graphNet = {
+  net: [
+    { type: 'conv2d', out: 4, kernel: 3, stride: 2, padding: 1 }, { type: 'batchnorm' }, { type: 'relu' },
+    { type: 'residual', name: 'res', body: [{ type: 'conv2d', name: 'conv1', out: 6, kernel: 3, padding: 1 }, { type: 'batchnorm', name: 'bn1' }], shortcut: [{ type: 'conv2d', name: 'proj', out: 6, kernel: 1 }], activation: 'relu' },
+    { type: 'concat', name: 'cat', branches: [[], [{ type: 'conv2d', out: 3, kernel: 3, padding: 1 }, { type: 'relu' }]] },
+    { type: 'globalavgpool' }, { type: 'flatten' }, { type: 'dense', out: 'classes' },
+  ],
+};
+
 /** Per case: the optimizer-state slots and BatchNorm statistics its checkpoints must hold. */
 const cases: { backend: Backend; data: 'fashion-mnist' | 'bars'; config: TrainConfig; slots: string[]; runningStats: boolean }[] = [
   // 16 steps an epoch, 2 per train point: a mid-epoch Stop lands between ranges of several steps.
@@ -106,6 +115,11 @@ const cases: { backend: Backend; data: 'fashion-mnist' | 'bars'; config: TrainCo
   {
     backend: 'gpu', data: 'bars', slots: ['m', 'v'], runningStats: true,
     config: { ...defaultConfig, model: 'lenet-bn', optimizer: 'adam', lr: 0.002, init: 'he', epochs: 3, batchSize: 32, seed: 1 },
+  },
+  // A graph (residual add with a projection, concat with an identity branch) on images resized 16 → 20 in the gather.
+  {
+    backend: 'gpu', data: 'bars', slots: ['m', 'v'], runningStats: true,
+    config: { ...defaultConfig, model: 'custom', arch: JSON.stringify(graphNet), resize: 20, optimizer: 'adam', lr: 0.002, init: 'he', epochs: 3, batchSize: 32, seed: 4 },
   },
   { backend: 'cpu', data: 'fashion-mnist', slots: [], runningStats: false, config: { ...defaultConfig, model: 'softmax', epochs: 3, limit: 1024, batchSize: 128, seed: 5 } },
   { backend: 'cpu', data: 'bars', slots: ['momentum'], runningStats: false, config: { ...defaultConfig, model: 'lenet', optimizer: 'momentum', init: 'xavier-uniform', epochs: 3, batchSize: 64, seed: 2 } },
