@@ -56,7 +56,10 @@ export class DatasetCard extends LitElement {
         }
       }
       @media (max-width: 520px) {
-        .panes,
+        /* A phone: samples above the class bars, so the bars keep the card's width. */
+        .panes {
+          grid-template-columns: minmax(0, 1fr);
+        }
         dl {
           grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
         }

@@ -56,11 +56,17 @@ export class MetricChart extends LitElement {
   private frame = 0;
   private resizer?: ResizeObserver;
   private readonly ticks: string[][] = [];
+  private drawnAxis = '';
   private readonly scheme = matchMedia('(prefers-color-scheme: dark)');
 
   /** What uPlot holds now: [x, ...one column per split] (read by the end-to-end tests). */
   get plotted(): Column[] {
     return (this.plot?.data ?? []).map((c) => Array.from(c as ArrayLike<number | null>));
+  }
+
+  /** The axes' colour as drawn (the theme's muted text colour; read by the end-to-end tests). */
+  get axisColor(): string {
+    return this.drawnAxis;
   }
 
   /** The y axis as drawn: its title, tick labels and range (read by the end-to-end tests). */
@@ -93,7 +99,9 @@ export class MetricChart extends LitElement {
 
   private createPlot(): void {
     const hooks = { zoomed: () => this.zoom, ticks: (axis: number, labels: string[]) => (this.ticks[axis] = labels) };
-    this.plot = new uPlot(chartOptions(this, this.key, this.splits, Math.max(200, this.plotEl.clientWidth), this.height, hooks), this.columns as uPlot.AlignedData, this.plotEl);
+    const options = chartOptions(this, this.key, this.splits, Math.max(200, this.plotEl.clientWidth), this.height, hooks);
+    this.drawnAxis = String(options.axes?.[1]?.stroke ?? '');
+    this.plot = new uPlot(options, this.columns as uPlot.AlignedData, this.plotEl);
     this.resizer = new ResizeObserver(([entry]) => {
       const width = Math.floor(entry.contentRect.width);
       if (this.plot && width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: this.height });
