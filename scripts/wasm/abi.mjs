@@ -31,6 +31,8 @@ export const ops = [
   { name: 'dropout', fields: ['rows', 'features', 'stride', 'key', 'p', 'scale', 'mode', 'src', 'dst', 'act', 'actOut'], f32: ['p', 'scale'] },
   // Standalone activation: forward y = act(x); backward dx = dy ⊙ act'(y).
   { name: 'activation', fields: ['rows', 'features', 'stride', 'kind', 'mode', 'src', 'dst', 'y'] },
+  // A tensor's gradient from its consumers' contributions: dst = act'(a + b; y) (b = 0: a alone).
+  { name: 'gradSum', fields: ['rows', 'features', 'stride', 'a', 'b', 'act', 'y', 'dst'] },
   // One optimizer update over the parameter arena (kind 0 sgd, 1 momentum, 2 adam).
   {
     name: 'optimizer',
@@ -40,7 +42,7 @@ export const ops = [
 ];
 
 /** Rows (or floats, for the optimizer; columns, for colsum) one tile of each elementwise op covers. */
-export const tileSizes = { gather: 8, transpose: 16, colsum: 64, softmaxXent: 16, accuracy: 64, dropout: 8, activation: 8, optimizer: 4096 };
+export const tileSizes = { gather: 8, transpose: 16, colsum: 64, softmaxXent: 16, accuracy: 64, dropout: 8, activation: 8, gradSum: 8, optimizer: 4096 };
 
 /** The per-step record (one per step of an epoch, or per validation batch), read by the ops. */
 export const stepFields = ['step', 'batchStart', 'slot', 'lr', 'c1', 'c2'];
@@ -61,7 +63,7 @@ export const ctlLines = { ticket: 128, arrive: 192, phase: 256 };
 /** Matmul epilogues, applied to each output vec4 (after the bias, where a bias is given). */
 export const epilogues = ['none', 'relu', 'sigmoid', 'reluMask', 'sigmoidGrad'];
 /** Activation kinds of the activation and dropout ops. */
-export const activations = ['none', 'relu', 'sigmoid'];
+export const activations = ['none', 'relu', 'sigmoid', 'tanh'];
 
 /** Byte offset of every `@record.field` placeholder. */
 export function offsets() {

@@ -1,5 +1,6 @@
-// Whole-model checks on real WebGPU against the CPU reference: one step, bit-reproducibility, and
-// two-epoch curves, for each model of the zoo, on a slice of the built-in Fashion-MNIST.
+// Whole-model checks of each device backend (real WebGPU; the WebAssembly kernels on 3 threads) against
+// the CPU reference: one step, bit-reproducibility, and two-epoch curves, for each model of the zoo, on a
+// slice of the built-in Fashion-MNIST.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testGpu } from '../../tests/helpers/gpu';
 import { loadBuiltin } from '../data/builtin';
@@ -11,6 +12,7 @@ import { applyPreset, defaultConfig, presets, type TrainConfig } from './config'
 import { CpuBackend } from './cpu-backend';
 import { DataModule } from './data-module';
 import { GpuBackend } from './gpu-backend';
+import { WasmBackend } from './wasm-backend';
 import { initParams } from './params';
 import { graphOf } from './architecture';
 import { graphForward } from './graph/reference-run';
@@ -37,11 +39,25 @@ function slice(train: number, val: number): Dataset {
   };
 }
 
-async function backends(config: TrainConfig, data: Dataset, opts: { maxChunkBytes?: number } = {}) {
+type RunOptions = Parameters<typeof WasmBackend.create>[0] & { maxChunkBytes?: number };
+
+/** A backend under test: how to build it, and which cases it runs (the wasm backend: the flat dense models so far). */
+interface Device {
+  name: string;
+  create(run: RunOptions): Promise<Backend>;
+  runs(c: ZooCase): boolean;
+}
+
+const devices: Device[] = [
+  { name: 'the GPU', create: (run) => GpuBackend.create({ kc, description: 'test', ...run }), runs: () => true },
+  { name: 'wasm, 3 threads', create: (run) => WasmBackend.create({ ...run, threads: 3 }), runs: (c) => ['softmax', 'mlp'].includes(c.config.model) },
+];
+
+async function backends(config: TrainConfig, data: Dataset, opts: { maxChunkBytes?: number } = {}, device = devices[0]) {
   const arch = buildArchitecture(config, data.shape, data.classNames.length);
   const params = initParams(arch, config.seed);
   const run = { arch, data, batchSize: config.batchSize, weightDecay: config.weightDecay, optimizer: config.optimizer, momentum: config.momentum, seed: config.seed };
-  const g = await GpuBackend.create({ kc, description: 'test', ...run, ...opts });
+  const g = await device.create({ ...run, ...opts });
   g.writeParams(params);
   const c = new CpuBackend({ ...run, params });
   return { arch, gpu: g, cpu: c };
@@ -103,10 +119,12 @@ const cases: ZooCase[] = [
   { name: 'concat net (DenseNet-style identity branches, Inception-style branches, resize 14)', config: custom(concatNet), train: 1000 },
 ];
 
-describe.each(cases)('$name on the GPU vs the CPU reference', ({ config, train }) => {
+const deviceCases = devices.flatMap((device) => cases.filter((c) => device.runs(c)).map((c) => ({ ...c, device, label: `${c.name} on ${device.name}` })));
+
+describe.each(deviceCases)('$label vs the CPU reference', ({ config, train, device }) => {
   it('one training step: loss and every updated model tensor', async () => {
     const data = slice(300, 100);
-    const { gpu, cpu } = await backends({ ...config, batchSize: 100 }, data);
+    const { gpu, cpu } = await backends({ ...config, batchSize: 100 }, data, {}, device);
     const order = new DataModule(data, 100, 0).order(0);
     const lrs = new Float32Array(3).fill(config.lr);
     gpu.beginEpoch(order, lrs, 0);
@@ -138,7 +156,7 @@ describe.each(cases)('$name on the GPU vs the CPU reference', ({ config, train }
     const cfg = { ...config, epochs: 2, batchSize: 32 };
     const runs = [];
     for (let i = 0; i < 2; i++) {
-      const { gpu } = await backends(cfg, data);
+      const { gpu } = await backends(cfg, data, {}, device);
       runs.push((await curve(gpu, cfg, data)).points);
       gpu.destroy();
     }
@@ -150,7 +168,7 @@ describe.each(cases)('$name on the GPU vs the CPU reference', ({ config, train }
     const data = slice(train, 200);
     const cfg = { ...config, epochs: 2, batchSize: Math.min(config.batchSize, train / 8) };
     // Data split over several GPU buffers (a 100 KiB chunk holds 130 images) on the GPU side.
-    const { gpu, cpu } = await backends(cfg, data, { maxChunkBytes: 100 * 1024 });
+    const { gpu, cpu } = await backends(cfg, data, { maxChunkBytes: 100 * 1024 }, device);
     const g = await curve(gpu, cfg, data);
     const c = await curve(cpu, cfg, data);
     expect(g.epochs.length).toBe(2);
@@ -216,24 +234,27 @@ function batchOf(data: Dataset, idx: Uint32Array): Float64Array {
   return x;
 }
 
-describe('optimizer state round trip on the GPU', () => {
-  it.each([
-    ['adam', { ...applyPreset(defaultConfig, presets['lenet-lab']), batchSize: 32 }],
-    ['momentum + dropout', { ...defaultConfig, model: 'mlp', hidden: [20], dropout: 0.2, optimizer: 'momentum', weightDecay: 1e-3, batchSize: 32 }],
-  ] as [string, TrainConfig][])('%s: params + state read after step 1 and written to a fresh backend give step 2 bit for bit', async (_name, config) => {
+const roundTrips: [string, TrainConfig][] = [
+  ['adam', { ...applyPreset(defaultConfig, presets['lenet-lab']), batchSize: 32 }],
+  ['momentum + dropout', { ...defaultConfig, model: 'mlp', hidden: [20], dropout: 0.2, optimizer: 'momentum', weightDecay: 1e-3, batchSize: 32 }],
+  ['adam, mlp', { ...defaultConfig, model: 'mlp', hidden: [20], optimizer: 'adam', lr: 0.01, batchSize: 32 }],
+];
+
+describe.each(devices)('optimizer state round trip on $name', (device) => {
+  it.each(roundTrips.filter(([name, config]) => device.runs({ name, config, train: 0 })))('%s: params + state read after step 1 and written to a fresh backend give step 2 bit for bit', async (_name, config) => {
     const data = slice(96, 32);
     const order = new DataModule(data, 32, 0).order(0);
     const lrs = new Float32Array(3).fill(config.lr);
-    const straight = (await backends(config, data)).gpu;
+    const straight = (await backends(config, data, {}, device)).gpu;
     straight.beginEpoch(order, lrs, 0);
     await straight.trainSteps(0, 2);
-    const split = (await backends(config, data)).gpu;
+    const split = (await backends(config, data, {}, device)).gpu;
     split.beginEpoch(order, lrs, 0);
     await split.trainSteps(0, 1);
     const [params, state] = [await split.readParams(), await split.readOptimizerState()];
     expect(state.size).toBeGreaterThan(0);
     split.destroy();
-    const resumed = (await backends(config, data)).gpu;
+    const resumed = (await backends(config, data, {}, device)).gpu;
     resumed.writeParams(params);
     resumed.writeOptimizerState(state);
     resumed.beginEpoch(order, lrs, 0);
@@ -247,5 +268,33 @@ describe('optimizer state round trip on the GPU', () => {
     expect(() => resumed.writeOptimizerState(new Map())).toThrow(/missing optim\.layers\.\d+\.weight\./);
     straight.destroy();
     resumed.destroy();
+  });
+});
+
+describe('a run moves between the WebAssembly backend and the GPU', () => {
+  // Not Adam: its first step moves a parameter by ≈ lr·sign(g), and a gradient within f32 noise of 0 may take either sign on either device.
+  it.each(roundTrips.filter(([name, config]) => config.optimizer !== 'adam' && devices[1].runs({ name, config, train: 0 })))('%s: step 1 on one, step 2 on the other, within 1e-6 of two steps on either', async (_name, config) => {
+    const data = slice(96, 32);
+    const order = new DataModule(data, 32, 0).order(0);
+    const lrs = new Float32Array(3).fill(config.lr);
+    for (const [from, to] of [[devices[1], devices[0]], [devices[0], devices[1]]]) {
+      const straight = (await backends(config, data, {}, to)).gpu;
+      straight.beginEpoch(order, lrs, 0);
+      await straight.trainSteps(0, 2);
+      const first = (await backends(config, data, {}, from)).gpu;
+      first.beginEpoch(order, lrs, 0);
+      await first.trainSteps(0, 1);
+      const [params, state] = [await first.readParams(), await first.readOptimizerState()];
+      first.destroy();
+      const second = (await backends(config, data, {}, to)).gpu;
+      second.writeParams(params);
+      second.writeOptimizerState(state);
+      second.beginEpoch(order, lrs, 0);
+      await second.trainSteps(1, 2);
+      const [a, b] = [await straight.readParams(), await second.readParams()];
+      for (const [name, t] of a) expect(maxDiff(b.get(name)!, t), `${from.name} → ${to.name}: ${name}`).toBeLessThanOrEqual(1e-6);
+      straight.destroy();
+      second.destroy();
+    }
   });
 });

@@ -19,7 +19,8 @@ export const opcodes = {
   accuracy: 7,
   dropout: 8,
   activation: 9,
-  optimizer: 10
+  gradSum: 10,
+  optimizer: 11
 } as const;
 export type OpName = keyof typeof opcodes;
 /** Byte offset of each op's fields in its record. */
@@ -115,6 +116,16 @@ export const opFields = {
     dst: 36,
     y: 40
   },
+  gradSum: {
+    rows: 12,
+    features: 16,
+    stride: 20,
+    a: 24,
+    b: 28,
+    act: 32,
+    y: 36,
+    dst: 40
+  },
   optimizer: {
     count: 12,
     weights: 16,
@@ -180,7 +191,8 @@ export type EpilogueName = keyof typeof epilogues;
 export const activations = {
   none: 0,
   relu: 1,
-  sigmoid: 2
+  sigmoid: 2,
+  tanh: 3
 } as const;
 export type ActivationName = keyof typeof activations;
 /** Rows (optimizer: floats; colsum: columns) one tile of each op covers. */
@@ -192,5 +204,6 @@ export const tileSizes = {
   accuracy: 64,
   dropout: 8,
   activation: 8,
+  gradSum: 8,
   optimizer: 4096
 } as const;

@@ -7,11 +7,11 @@ import { matmulNN as refNN, matmulNT as refNT, matmulTN as refTN } from '../refe
 import { accuracy, softmaxCrossEntropy, softmaxCrossEntropyBackward } from '../reference/softmax-xent';
 import { dropoutKey, dropoutMask } from '../reference/dropout';
 import { adamUpdate, momentumUpdate, sgdUpdate } from '../reference/optim';
-import { sigmoidForward } from '../reference/layers';
+import { sigmoidForward, tanhForward } from '../reference/layers';
 import { streamKey, uniform } from '../reference/random';
 import { defaultStep, Harness } from './harness';
 import {
-  accuracyOp, activationOp, colsumOp, dropoutOp, gatherOp, lossSumOp, mat, matmulNN, matmulTN, optimizerOp, pad4, softmaxXentOp, transposeOp,
+  accuracyOp, activationOp, colsumOp, dropoutOp, gatherOp, gradSumOp, lossSumOp, mat, matmulNN, matmulTN, optimizerOp, pad4, softmaxXentOp, transposeOp,
 } from './ops';
 import type { EpilogueName } from './abi';
 import type { Op, StepRecord } from './program';
@@ -272,7 +272,7 @@ describe('dropout and activations', () => {
     expect(Math.abs(kept - (1 - p))).toBeLessThan(0.1);
   });
 
-  it.each(['relu', 'sigmoid'] as const)('%s forward and backward on 19 × 30', async (kind) => {
+  it.each(['relu', 'sigmoid', 'tanh'] as const)('%s forward and backward on 19 × 30, and a gradient sum through it', async (kind) => {
     const [rows, features] = [19, 30];
     const x = padded(rows, features, 12, -6, 6);
     const dy = padded(rows, features, 13);
@@ -281,14 +281,21 @@ describe('dropout and activations', () => {
     const dys = h.put('dy', dy.data);
     const y = h.alloc('y', x.data.byteLength);
     const dx = h.alloc('dx', x.data.byteLength);
-    const pool = await h.run([[activationOp('fwd', kind, 'forward', mat(xs, rows, features), y)], [activationOp('bwd', kind, 'backward', mat(dys, rows, features), dx, y)]], 2);
-    const wantY = kind === 'relu' ? Float64Array.from(x.dense, (v) => (v > 0 ? v : 0)) : sigmoidForward(x.dense);
+    const sum = h.alloc('sum', x.data.byteLength);
+    const pool = await h.run(
+      [[activationOp('fwd', kind, 'forward', mat(xs, rows, features), y)], [activationOp('bwd', kind, 'backward', mat(dys, rows, features), dx, y), gradSumOp('sum', mat(dys, rows, features), xs, kind, y, sum)]],
+      2,
+    );
+    const wantY = kind === 'relu' ? Float64Array.from(x.dense, (v) => (v > 0 ? v : 0)) : kind === 'sigmoid' ? sigmoidForward(x.dense) : tanhForward(x.dense);
     const ry = check(pool.f32(y, rows * pad4(features)), wantY, rows, features, 1e-6, 1e-5);
     expect(ry.worst, `forward max |diff| ${ry.maxDiff}`).toBeLessThanOrEqual(0);
     expect(ry.padZero).toBe(true);
-    const wantDx = Float64Array.from(dy.dense, (g, i) => (kind === 'relu' ? (x.dense[i] > 0 ? g : 0) : g * wantY[i] * (1 - wantY[i])));
-    const rd = check(pool.f32(dx, rows * pad4(features)), wantDx, rows, features, 1e-6, 1e-5);
+    const through = (g: number, i: number) => (kind === 'relu' ? (x.dense[i] > 0 ? g : 0) : kind === 'sigmoid' ? g * wantY[i] * (1 - wantY[i]) : g * (1 - wantY[i] ** 2));
+    const rd = check(pool.f32(dx, rows * pad4(features)), Float64Array.from(dy.dense, through), rows, features, 1e-6, 1e-5);
     expect(rd.worst, `backward max |diff| ${rd.maxDiff}`).toBeLessThanOrEqual(0);
+    const rs = check(pool.f32(sum, rows * pad4(features)), Float64Array.from(dy.dense, (g, i) => through(g + x.dense[i], i)), rows, features, 1e-6, 1e-5);
+    expect(rs.worst, `gradient sum max |diff| ${rs.maxDiff}`).toBeLessThanOrEqual(0);
+    expect(rs.padZero).toBe(true);
   });
 });
 

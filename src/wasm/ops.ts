@@ -139,11 +139,19 @@ export function dropoutOp(label: string, d: DropoutArgs): Op<'dropout'> {
   };
 }
 
-/** 'forward': dst = act(src); 'backward': dst = src ⊙ act'(y). */
-export function activationOp(label: string, kind: Exclude<ActivationName, 'none'>, mode: 'forward' | 'backward', src: Mat, dst: number, y = 0): Op<'activation'> {
+/** 'forward': dst = act(src); 'backward': dst = src ⊙ act'(y). Kind 'none' copies. */
+export function activationOp(label: string, kind: ActivationName, mode: 'forward' | 'backward', src: Mat, dst: number, y = 0): Op<'activation'> {
   return {
     name: 'activation', label, tiles: ceilDiv(src.rows, tileSizes.activation),
     args: { rows: src.rows, features: src.cols, stride: src.stride, kind: activations[kind], mode: mode === 'forward' ? 0 : 1, src: src.at, dst, y },
+  };
+}
+
+/** dst = act'(a + b; y) over (rows, features) tensors of one layout; b = 0: act'(a; y). */
+export function gradSumOp(label: string, a: Mat, b: number, act: ActivationName, y: number, dst: number): Op<'gradSum'> {
+  return {
+    name: 'gradSum', label, tiles: ceilDiv(a.rows, tileSizes.gradSum),
+    args: { rows: a.rows, features: a.cols, stride: a.stride, a: a.at, b, act: activations[act], y, dst },
   };
 }
 

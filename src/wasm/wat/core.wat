@@ -59,6 +59,7 @@
         (br $find))))
   (block $bad
     (block $optimizer
+      (block $gradSum
       (block $activation
         (block $dropout
           (block $accuracy
@@ -68,7 +69,7 @@
                   (block $transpose
                     (block $matmul
                       (block $gather
-                        (br_table $bad $gather $matmul $transpose $colsum $softmaxXent $lossSum $accuracy $dropout $activation $optimizer $bad
+                        (br_table $bad $gather $matmul $transpose $colsum $softmaxXent $lossSum $accuracy $dropout $activation $gradSum $optimizer $bad
                           (i32.load offset=@op.opcode (local.get $op))))
                       (return (call $op_gather (local.get $op) (local.get $t) (local.get $step))))
                     (return (call $op_matmul (local.get $op) (local.get $t) (local.get $step))))
@@ -79,6 +80,7 @@
           (return (call $op_accuracy (local.get $op) (local.get $t) (local.get $step))))
         (return (call $op_dropout (local.get $op) (local.get $t) (local.get $step))))
       (return (call $op_activation (local.get $op) (local.get $t) (local.get $step))))
+      (return (call $op_gradSum (local.get $op) (local.get $t) (local.get $step))))
     (return (call $op_optimizer (local.get $op) (local.get $t) (local.get $step))))
   unreachable)
 

@@ -5,7 +5,8 @@
 ;;     mode 0: dst = src ⊙ keep · scale                     (scale = 1 / (1 − p))
 ;;     mode 1: dst = act'(src ⊙ keep · scale; actOut)        (src = dY; actOut = the producer's output)
 ;;   activation: mode 0: dst = act(src); mode 1: dst = src ⊙ act'(y), y = the activation's output.
-;; act' from the output y: relu [y > 0], sigmoid y·(1 − y). Tile t covers rows [8t, 8t + 8).
+;;   gradSum: dst = act'(a + b; y), b = 0: act'(a; y) (a tensor's gradient from its consumers' parts)
+;; act' from the output y: relu [y > 0], sigmoid y·(1 − y), tanh 1 − y². Tile t covers rows [8t, 8t + 8).
 
 ;; v ⊙ act'(y) for activation kind `kind` (none: v).
 (func $actGrad (param $v v128) (param $y v128) (param $kind i32) (result v128)
@@ -13,6 +14,8 @@
     (then (return (v128.and (local.get $v) (f32x4.gt (local.get $y) (v128.const f32x4 0 0 0 0))))))
   (if (i32.eq (local.get $kind) (i32.const @act.sigmoid))
     (then (return (f32x4.mul (local.get $v) (f32x4.mul (local.get $y) (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $y)))))))
+  (if (i32.eq (local.get $kind) (i32.const @act.tanh))
+    (then (return (f32x4.mul (local.get $v) (f32x4.sub (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $y) (local.get $y)))))))
   (local.get $v))
 
 (func $op_dropout (param $op i32) (param $t i32) (param $step i32)
@@ -66,8 +69,30 @@
           (if (i32.eq (local.get $kind) (i32.const @act.relu))
             (then (local.set $v (v128.and (local.get $v) (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))))))
           (if (i32.eq (local.get $kind) (i32.const @act.sigmoid))
-            (then (local.set $v (call $sigmoid4 (local.get $v)))))))
+            (then (local.set $v (call $sigmoid4 (local.get $v)))))
+          (if (i32.eq (local.get $kind) (i32.const @act.tanh))
+            (then (local.set $v (call $tanh4 (local.get $v)))))))
       (v128.store (i32.add (i32.load offset=@activation.dst (local.get $op)) (local.get $at))
+        (v128.and (local.get $v) (call $lanesBelow (local.get $j) (local.get $features))))
+      (br_if $cols (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 4))) (local.get $stride))))
+    (br_if $rows (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $b1)))))
+
+(func $op_gradSum (param $op i32) (param $t i32) (param $step i32)
+  (local $b i32) (local $b1 i32) (local $features i32) (local $stride i32) (local $j i32) (local $at i32) (local $v v128)
+  (local.set $features (i32.load offset=@gradSum.features (local.get $op)))
+  (local.set $stride (i32.load offset=@gradSum.stride (local.get $op)))
+  (local.set $b (i32.mul (local.get $t) (i32.const @tile.gradSum)))
+  (local.set $b1 (i32.add (local.get $b) (i32.const @tile.gradSum)))
+  (if (i32.gt_u (local.get $b1) (i32.load offset=@gradSum.rows (local.get $op))) (then (local.set $b1 (i32.load offset=@gradSum.rows (local.get $op)))))
+  (loop $rows
+    (local.set $j (i32.const 0))
+    (loop $cols
+      (local.set $at (i32.shl (i32.add (i32.mul (local.get $b) (local.get $stride)) (local.get $j)) (i32.const 2)))
+      (local.set $v (v128.load (i32.add (i32.load offset=@gradSum.a (local.get $op)) (local.get $at))))
+      (if (i32.load offset=@gradSum.b (local.get $op))
+        (then (local.set $v (f32x4.add (local.get $v) (v128.load (i32.add (i32.load offset=@gradSum.b (local.get $op)) (local.get $at)))))))
+      (local.set $v (call $actGrad (local.get $v) (v128.load (i32.add (i32.load offset=@gradSum.y (local.get $op)) (local.get $at))) (i32.load offset=@gradSum.act (local.get $op))))
+      (v128.store (i32.add (i32.load offset=@gradSum.dst (local.get $op)) (local.get $at))
         (v128.and (local.get $v) (call $lanesBelow (local.get $j) (local.get $features))))
       (br_if $cols (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 4))) (local.get $stride))))
     (br_if $rows (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $b1)))))

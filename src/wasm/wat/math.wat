@@ -29,6 +29,14 @@
   (f32x4.div (f32x4.splat (f32.const 1))
     (f32x4.add (f32x4.splat (f32.const 1)) (call $exp4 (f32x4.neg (local.get $x))))))
 
+;; tanh on four lanes: sign(x)·(1 − e)/(1 + e), e = e^(−2|x|) ∈ (0, 1] (finite for every x, as common.wgsl)
+(func $tanh4 (param $x v128) (result v128)
+  (local $e v128)
+  (local.set $e (call $exp4 (f32x4.mul (f32x4.abs (local.get $x)) (f32x4.splat (f32.const -2)))))
+  (v128.or
+    (v128.and (local.get $x) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
+    (f32x4.div (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $e)) (f32x4.add (f32x4.splat (f32.const 1)) (local.get $e)))))
+
 ;; e^x in f64 (x = n·ln2 + r, |r| ≤ ln2/2, Taylor series to r^12: relative error < 1e−14). x is
 ;; clamped to [−708, 709]; NaN stays NaN.
 (func $exp64 (param $x f64) (result f64)

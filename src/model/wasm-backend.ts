@@ -1,0 +1,219 @@
+// The model trained by the WebAssembly SIMD kernels (src/wasm/) on a pool of threads over one memory,
+// with the GPU backend's semantics: the same data order, gather, init, fused loss, backward, updates and
+// arena layout, so checkpoints move between the two. Everything is placed once (dataset, network,
+// programs for a full and a last training batch and for validation batches); a range of steps is one
+// command to the pool, and runs on the calling thread and the workers until its last barrier.
+import { affineOf, featureSize, type Dataset, type Split } from '../data/dataset';
+import type { Augment } from '../reference/gather';
+import { stepBytes } from '../wasm/abi';
+import { MemoryPlan } from '../wasm/memory-plan';
+import { accuracyOp, adamConstants, gatherOp, lossSumOp, optimizerOp, pad4, softmaxXentOp } from '../wasm/ops';
+import { hardwareThreads, WasmPool } from '../wasm/pool';
+import { phases, programBytes, writeProgram, writeStep, type Op } from '../wasm/program';
+import type { Architecture } from './architecture';
+import { optimizerSlots, type Backend, type OptimizerSettings, type StepLosses, type ValidationResult } from './backend';
+import { fromArena, fromState, optimizerStateNames, toArena, toState } from './params';
+import { rowsOf } from './wasm-layers/types';
+import { WasmNetwork } from './wasm-backend-net';
+
+export interface WasmBackendOptions {
+  arch: Architecture;
+  data: Dataset;
+  batchSize: number;
+  weightDecay: number;
+  /** Default: plain SGD. */
+  optimizer?: OptimizerSettings['kind'];
+  momentum?: number;
+  /** The run's seed: dropout masks are keyed by it. */
+  seed?: number;
+  /** Threads including the caller (default: the machine's logical cores, at most 8). */
+  threads?: number;
+  /** Largest validation batch (default: min(validation examples, max(batch, 1024))). */
+  valBatch?: number;
+  /** Resize and augmentation are GPU/CPU-reference gathers; the wasm gather has neither yet. */
+  resize?: readonly [number, number] | null;
+  augment?: Augment | null;
+}
+
+interface SplitAt {
+  data: number;
+  labels: number;
+  dtype: 'u8' | 'f32';
+}
+
+export class WasmBackend implements Backend {
+  readonly description: string;
+  private readonly stepsPerEpoch: number;
+  private readonly lastRows: number;
+  private readonly valBatches: number;
+  private readonly settings: OptimizerSettings;
+  private readonly at: {
+    order: number; trainSteps: number; valSteps: number; trainLosses: number; valLosses: number; counts: number;
+    trainFull: number; trainLast: number; valFull: number; valLast: number; state: number[];
+  };
+
+  private constructor(
+    private readonly o: WasmBackendOptions,
+    private readonly net: WasmNetwork,
+    private readonly pool: WasmPool,
+    at: WasmBackend['at'],
+    readonly valBatch: number,
+  ) {
+    const n = o.data.train.count;
+    this.stepsPerEpoch = Math.ceil(n / o.batchSize);
+    this.lastRows = n - (this.stepsPerEpoch - 1) * o.batchSize;
+    this.valBatches = Math.ceil(o.data.val.count / valBatch);
+    this.settings = { kind: o.optimizer ?? 'sgd', momentum: o.momentum ?? 0.9, weightDecay: o.weightDecay };
+    this.at = at;
+    this.description = `wasm: ${pool.threads} thread${pool.threads === 1 ? '' : 's'}, SIMD`;
+  }
+
+  static async create(o: WasmBackendOptions): Promise<WasmBackend> {
+    if (o.resize || o.augment) throw new Error('the WebAssembly backend has no resize or augmentation in its gather yet: use WebGPU or the CPU reference');
+    const { data, arch, batchSize } = o;
+    const features = featureSize(data.shape);
+    const valBatch = Math.max(1, Math.min(data.val.count, o.valBatch ?? Math.max(batchSize, 1024)));
+    const maxRows = Math.max(batchSize, valBatch);
+    const mem = new MemoryPlan();
+    const putSplit = (name: string, s: Split): SplitAt => ({
+      data: mem.alloc(`data.${name}`, s.x.byteLength),
+      labels: mem.alloc(`data.${name}.labels`, 4 * s.count),
+      dtype: s.x instanceof Uint8Array ? 'u8' : 'f32',
+    });
+    const train = putSplit('train', data.train);
+    const val = putSplit('val', data.val);
+    const scale = mem.floats('data.scale', pad4(features));
+    const shift = mem.floats('data.shift', pad4(features));
+    const net = new WasmNetwork(mem, arch, maxRows, true, o.seed ?? 0);
+    if (net.input.features !== features) throw new Error(`the network takes ${net.input.features} features per example, the dataset has ${features}`);
+    const stepsPerEpoch = Math.ceil(data.train.count / batchSize);
+    const valBatches = Math.ceil(data.val.count / valBatch);
+    const kind = o.optimizer ?? 'sgd';
+    const state = optimizerSlots[kind].map((slot) => mem.floats(`optim.${slot}`, net.layout.size));
+    const losses = mem.alloc('loss.rows', 8 * maxRows);
+    const at = {
+      order: mem.alloc('train.order', 4 * data.train.count),
+      trainSteps: mem.alloc('train.steps', stepBytes * stepsPerEpoch),
+      valSteps: mem.alloc('val.steps', stepBytes * valBatches),
+      trainLosses: mem.floats('train.losses', stepsPerEpoch),
+      valLosses: mem.floats('val.losses', valBatches),
+      counts: mem.alloc('val.counts', 16),
+      trainFull: 0, trainLast: 0, valFull: 0, valLast: 0, state,
+    };
+    const input = net.input;
+    const gather = (s: SplitAt, rows: number, order: number) =>
+      gatherOp('gather', { rows, features, data: s.data, dtype: s.dtype, order, scale, shift, labels: s.labels, x: input.at, y: net.labels });
+    const trainProgram = (rows: number): Op[] => {
+      const backward = net.backward(rows);
+      backward[0] = [...(backward[0] ?? []), lossSumOp('loss.sum', rows, losses, at.trainLosses)];
+      return phases([
+        [gather(train, rows, at.order), ...net.prepare(rows)],
+        ...net.forward(rows, true),
+        [softmaxXentOp('loss', rowsOf(net.logits, rows), net.labels, losses, net.dLogits.at)],
+        ...backward,
+        [optimizerOp('optimizer', { kind, count: net.layout.size, weights: net.weights, grads: net.grads, s1: state[0] ?? 0, s2: state[1] ?? 0, weightDecay: o.weightDecay, momentum: o.momentum ?? 0.9 })],
+      ]);
+    };
+    const valProgram = (rows: number): Op[] =>
+      phases([
+        [gather(val, rows, 0)],
+        ...net.forward(rows, false),
+        [softmaxXentOp('val.loss', rowsOf(net.logits, rows), net.labels, losses), accuracyOp('val.accuracy', rowsOf(net.logits, rows), net.labels, at.counts)],
+        [lossSumOp('val.sum', rows, losses, at.valLosses)],
+      ]);
+    const lastRows = data.train.count - (stepsPerEpoch - 1) * batchSize;
+    const lastVal = data.val.count - (valBatches - 1) * valBatch;
+    const programs = [trainProgram(batchSize), trainProgram(lastRows), valProgram(valBatch), valProgram(lastVal)];
+    const [trainFull, trainLast, valFull, valLast] = programs.map((p, i) => mem.alloc(`program.${i}`, programBytes(p.length)));
+    Object.assign(at, { trainFull, trainLast, valFull, valLast });
+
+    const threads = Math.max(1, Math.min(o.threads ?? Math.min(8, await hardwareThreads()), 64));
+    const pool = await WasmPool.create({ bytes: mem.size, threads });
+    const buffer = pool.memory.buffer;
+    const copySplit = (s: Split, a: SplitAt) => {
+      new Uint8Array(buffer, a.data, s.x.byteLength).set(new Uint8Array(s.x.buffer, s.x.byteOffset, s.x.byteLength));
+      pool.u32(a.labels, s.count).set(s.y);
+    };
+    copySplit(data.train, train);
+    copySplit(data.val, val);
+    const affine = affineOf(data.normalization, features);
+    pool.f32(scale, features).set(affine.scale);
+    pool.f32(shift, features).set(affine.shift);
+    [trainFull, trainLast, valFull, valLast].forEach((p, i) => writeProgram(buffer, p, programs[i]));
+    for (let i = 0; i < valBatches; i++) writeStep(buffer, at.valSteps, i, { step: 0, batchStart: i * valBatch, slot: i, lr: 0, c1: 1, c2: 1 });
+    return new WasmBackend(o, net, pool, at, valBatch);
+  }
+
+  /** Threads the kernels run on (1 without shared memory). */
+  get threads(): number {
+    return this.pool.threads;
+  }
+
+  beginEpoch(order: Uint32Array, lrs: Float32Array, firstGlobalStep: number): void {
+    this.pool.u32(this.at.order, order.length).set(order);
+    const { beta1, beta2 } = adamConstants;
+    for (let s = 0; s < this.stepsPerEpoch; s++) {
+      const t = firstGlobalStep + s + 1;
+      writeStep(this.pool.memory.buffer, this.at.trainSteps, s, { step: firstGlobalStep + s, batchStart: s * this.o.batchSize, slot: s, lr: lrs[s], c1: 1 - beta1 ** t, c2: 1 - beta2 ** t });
+    }
+  }
+
+  async trainSteps(from: number, to: number): Promise<StepLosses> {
+    const last = this.stepsPerEpoch - 1;
+    this.pool.run({ progFull: this.at.trainFull, progLast: this.at.trainLast, lastIndex: last, steps: this.at.trainSteps, from, to });
+    const sums = Float32Array.from(this.pool.f32(this.at.trainLosses + 4 * from, to - from));
+    const rows = Uint32Array.from({ length: to - from }, (_, i) => (from + i === last ? this.lastRows : this.o.batchSize));
+    return { sums, rows };
+  }
+
+  async validate(): Promise<ValidationResult> {
+    this.pool.u32(this.at.counts, 4).fill(0);
+    const n = this.valBatches;
+    this.pool.run({ progFull: this.at.valFull, progLast: this.at.valLast, lastIndex: n - 1, steps: this.at.valSteps, from: 0, to: n });
+    const sums = this.pool.f32(this.at.valLosses, n);
+    let lossSum = 0;
+    for (let i = 0; i < n; i++) lossSum += sums[i];
+    return { lossSum, correct: this.pool.u32(this.at.counts, 1)[0], count: this.o.data.val.count };
+  }
+
+  async readParams(): Promise<Map<string, Float32Array>> {
+    const { layout, stateLayout } = this.net;
+    const params = fromArena(layout, Float32Array.from(this.pool.f32(this.net.weights, layout.size)));
+    const state = stateLayout.entries.length ? fromState(stateLayout, Float32Array.from(this.pool.f32(this.net.state, stateLayout.size))) : new Map();
+    return new Map([...params, ...state]);
+  }
+
+  writeParams(params: Map<string, Float32Array>): void {
+    const { layout, stateLayout } = this.net;
+    this.pool.f32(this.net.weights, layout.size).set(toArena(layout, params));
+    this.pool.f32(this.net.state, stateLayout.size).set(toState(stateLayout, params));
+    this.pool.f32(this.net.grads, layout.size).fill(0);
+    for (const s of this.at.state) this.pool.f32(s, layout.size).fill(0);
+  }
+
+  private get slots(): readonly string[] {
+    return optimizerSlots[this.settings.kind];
+  }
+
+  async readOptimizerState(): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    this.at.state.forEach((at, i) => {
+      for (const [name, t] of fromArena(this.net.layout, Float32Array.from(this.pool.f32(at, this.net.layout.size)))) out.set(`optim.${name}.${this.slots[i]}`, t);
+    });
+    return out;
+  }
+
+  writeOptimizerState(state: Map<string, Float32Array>): void {
+    const names = optimizerStateNames(this.net.arch, this.settings.kind);
+    const missing = names.filter((n) => !state.has(n));
+    if (missing.length > 0) throw new Error(`optimizer state for ${this.settings.kind}: missing ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}`);
+    this.slots.forEach((slot, i) => {
+      const tensors = new Map(this.net.layout.entries.map((e) => [e.name, state.get(`optim.${e.name}.${slot}`)!]));
+      this.pool.f32(this.at.state[i], this.net.layout.size).set(toArena(this.net.layout, tensors));
+    });
+  }
+
+  destroy(): void {
+    this.pool.destroy();
+  }
+}
