@@ -16,7 +16,8 @@ export const ops = [
   // Rows of a split gathered by the epoch's order and normalised: x[b] = data[idx]·scale + shift, y[b] = labels[idx].
   { name: 'gather', fields: ['rows', 'features', 'stride', 'data', 'dtype', 'order', 'scale', 'shift', 'labels', 'x', 'y'] },
   // C = epilogue(A·B (+ bias)) on (tileRows × tileCols) output tiles; A, B, C by byte address and byte strides.
-  { name: 'matmul', fields: ['m', 'n', 'k', 'a', 'rsa', 'csa', 'b', 'rsb', 'c', 'rsc', 'epilogue', 'bias', 'aux', 'tileRows', 'tileCols', 'tilesN'] },
+  // pack = 1: each 8-column panel of B is first copied to the thread's scratch (K × 8 contiguous floats).
+  { name: 'matmul', fields: ['m', 'n', 'k', 'a', 'rsa', 'csa', 'b', 'rsb', 'c', 'rsc', 'epilogue', 'bias', 'aux', 'tileRows', 'tileCols', 'tilesN', 'pack'] },
   // dst (cols × rows) = srcᵀ, src (rows × cols): packs Wᵀ for the nt product.
   { name: 'transpose', fields: ['rows', 'cols', 'src', 'rss', 'dst', 'rsd'] },
   // dst[j] = Σ_r src[r, j], r in order: the bias gradient.
@@ -52,9 +53,10 @@ export const stepF32 = new Set(['lr', 'c1', 'c2']);
 /**
  * The control block at address 0 (words): the command the caller posts (programs, step range) and the
  * scheduling words: `gen` wakes the workers, `ticket` hands out tiles, `arrive`/`phase` form the barrier,
- * `abort` stops every thread after a trap in one of them.
+ * `abort` stops every thread after a trap in one of them. Thread t's scratch (packed B panels) is
+ * `scratchBytes` bytes at scratch + t·scratchBytes.
  */
-export const ctlFields = ['gen', 'quit', 'abort', 'threads', 'from', 'to', 'progFull', 'progLast', 'lastIndex', 'steps', 'ticket', 'arrive', 'phase'];
+export const ctlFields = ['gen', 'quit', 'abort', 'threads', 'from', 'to', 'progFull', 'progLast', 'lastIndex', 'steps', 'scratch', 'scratchBytes', 'ticket', 'arrive', 'phase'];
 /** Bytes reserved for the control block (its scheduling words sit on their own cache lines). */
 export const ctlBytes = 512;
 /** Byte offsets of the scheduling words, each on its own 64-byte line. */

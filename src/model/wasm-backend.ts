@@ -128,7 +128,8 @@ export class WasmBackend implements Backend {
     Object.assign(at, { trainFull, trainLast, valFull, valLast });
 
     const threads = Math.max(1, Math.min(o.threads ?? Math.min(8, await hardwareThreads()), 64));
-    const pool = await WasmPool.create({ bytes: mem.size, threads });
+    const scratch = mem.threadScratch(threads);
+    const pool = await WasmPool.create({ bytes: mem.size, threads, scratch });
     const buffer = pool.memory.buffer;
     const copySplit = (s: Split, a: SplitAt) => {
       new Uint8Array(buffer, a.data, s.x.byteLength).set(new Uint8Array(s.x.buffer, s.x.byteOffset, s.x.byteLength));

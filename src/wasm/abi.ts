@@ -54,7 +54,8 @@ export const opFields = {
     aux: 60,
     tileRows: 64,
     tileCols: 68,
-    tilesN: 72
+    tilesN: 72,
+    pack: 76
   },
   transpose: {
     rows: 12,
@@ -176,6 +177,8 @@ export const ctl = {
   progLast: 28,
   lastIndex: 32,
   steps: 36,
+  scratch: 40,
+  scratchBytes: 44,
   ticket: 128,
   arrive: 192,
   phase: 256

@@ -25,17 +25,24 @@ export class Harness {
     return this.plan.alloc(label, bytes);
   }
 
-  /** Runs `groups` (phases, a barrier after each) once per step record; returns the pool to read from. */
-  async run(groups: Op[][], threads: number, steps: StepRecord[] = [defaultStep]): Promise<WasmPool> {
+  /** A pool with the inputs in place and `groups` (phases, a barrier after each) written; `run()` runs them once per step record. */
+  async start(groups: Op[][], threads: number, steps: StepRecord[] = [defaultStep]): Promise<{ pool: WasmPool; run(): void }> {
     const ops = phases(groups);
     const prog = this.plan.alloc('program', programBytes(ops.length));
     const table = this.plan.alloc('steps', steps.length * stepBytes);
-    const pool = await WasmPool.create({ bytes: this.plan.size, threads });
+    const scratch = this.plan.threadScratch(threads);
+    const pool = await WasmPool.create({ bytes: this.plan.size, threads, scratch });
     for (const { at, data } of this.inits) new Uint8Array(pool.memory.buffer, at, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     writeProgram(pool.memory.buffer, prog, ops);
     steps.forEach((s, i) => writeStep(pool.memory.buffer, table, i, s));
+    return { pool, run: () => pool.run({ progFull: prog, progLast: prog, lastIndex: steps.length, steps: table, from: 0, to: steps.length }) };
+  }
+
+  /** Runs `groups` once per step record on a fresh pool (stopped afterwards); returns the pool to read from. */
+  async run(groups: Op[][], threads: number, steps: StepRecord[] = [defaultStep]): Promise<WasmPool> {
+    const { pool, run } = await this.start(groups, threads, steps);
     try {
-      pool.run({ progFull: prog, progLast: prog, lastIndex: steps.length, steps: table, from: 0, to: steps.length });
+      run();
     } finally {
       pool.destroy();
     }

@@ -33,6 +33,11 @@ export class MemoryPlan {
     return this.alloc(label, 4 * n);
   }
 
+  /** Scratch for `threads` threads (packed B panels): the region's byte address. */
+  threadScratch(threads: number): number {
+    return this.alloc('thread.scratch', threads * scratchBytes);
+  }
+
   /** Bytes the memory needs. */
   get size(): number {
     return this.end;
@@ -42,3 +47,6 @@ export class MemoryPlan {
 /** A wasm32 memory's limit (65,536 pages of 64 KiB). */
 export const maxBytes = 65536 * 65536;
 export const pageBytes = 65536;
+
+/** Scratch bytes per thread: one packed 8-column panel of B for K ≤ 8,192. */
+export const scratchBytes = 256 * 1024;

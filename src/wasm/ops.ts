@@ -3,6 +3,7 @@
 // its tiles. A tile's extent never changes what an output element is computed from (no tile splits a
 // sum), so tile shapes are free to follow the problem's size.
 import { activations, epilogues, tileSizes, type ActivationName, type EpilogueName } from './abi';
+import { scratchBytes } from './memory-plan';
 import type { Op } from './program';
 
 export const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
@@ -26,12 +27,17 @@ export interface ProductOptions {
   aux?: number;
   /** Output tile (rows a multiple of 4, columns of 8). */
   tile?: { rows: number; cols: number };
+  /** Pack B's panels into the thread's scratch (default: when B's rows are longer than a panel). */
+  pack?: 0 | 1;
 }
 
-/** Output tiles: 32 rows × 32 columns, fewer columns for thin outputs. */
+/**
+ * Output tiles: one 8-column panel of B (packed once per tile when B's rows are long) by up to 128 rows,
+ * so packing costs ≤ 1/256 of the tile's arithmetic and the panel stays in L1 across the row blocks.
+ */
 function productTile(m: number, n: number, o: ProductOptions) {
-  const rows = o.tile?.rows ?? 32;
-  const cols = o.tile?.cols ?? Math.min(32, Math.ceil(n / 8) * 8);
+  const rows = o.tile?.rows ?? Math.min(128, pad4(m));
+  const cols = o.tile?.cols ?? 8;
   if (rows % 4 !== 0 || cols % 8 !== 0) throw new Error(`matmul tile ${rows}×${cols}: rows must be a multiple of 4, columns of 8`);
   return { tileRows: rows, tileCols: cols, tilesN: ceilDiv(n, cols), tiles: ceilDiv(m, rows) * ceilDiv(n, cols) };
 }
@@ -47,6 +53,8 @@ function product(label: string, m: number, n: number, k: number, a: { at: number
     args: {
       m, n, k, a: a.at, rsa: a.rsa, csa: a.csa, b: b.at, rsb: 4 * b.stride, c: c.at, rsc: 4 * c.stride,
       epilogue: epilogues[o.epilogue ?? 'none'], bias: o.bias ?? 0, aux: o.aux ?? 0, tileRows: t.tileRows, tileCols: t.tileCols, tilesN: t.tilesN,
+      // A B row of 8 floats per k is already a panel; longer rows are packed (while a panel fits the scratch).
+      pack: o.pack ?? (b.stride > 8 && k * 32 <= scratchBytes) ? 1 : 0,
     },
   };
 }

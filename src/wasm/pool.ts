@@ -5,7 +5,7 @@
 // Node, or a worker in browsers) and returns when every thread has passed its last barrier.
 import { ctl, ctlBytes } from './abi';
 import { sharedModule, singleModule } from './kernels-wasm';
-import { pageBytes } from './memory-plan';
+import { pageBytes, scratchBytes } from './memory-plan';
 import { workerSource } from './worker-source';
 
 export interface Command {
@@ -70,6 +70,8 @@ export interface PoolOptions {
   bytes: number;
   /** Threads including the caller; 1 (or no shared memory) runs without workers. */
   threads: number;
+  /** Byte address of MemoryPlan.threadScratch(threads). */
+  scratch: number;
 }
 
 export class WasmPool {
@@ -93,7 +95,10 @@ export class WasmPool {
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const workers: PoolWorker[] = [];
     const pool = new WasmPool(memory, instance.exports as unknown as { run(tid: number): void }, threads, workers);
-    new Int32Array(memory.buffer)[ctl.threads / 4] = threads;
+    const words = new Int32Array(memory.buffer);
+    words[ctl.threads / 4] = threads;
+    words[ctl.scratch / 4] = o.scratch;
+    words[ctl.scratchBytes / 4] = scratchBytes;
     const ready: Promise<void>[] = [];
     for (let tid = 1; tid < threads; tid++) ready.push(pool.spawn(tid, module));
     await Promise.all(ready);

@@ -7,6 +7,9 @@
 ;; [base, end). A thread holds at most one ticket; one drawn past `end` belongs to a later phase and is
 ;; kept until that phase comes (the counter only grows within a command; the caller zeroes it).
 
+;; This thread's scratch (byte address), set by run.
+(global $scratch (mut i32) (i32.const 0))
+
 ;; run(tid): the command in the control block, on this thread (tid 0 is the caller, the rest workers).
 (func $run (export "run") (param $tid i32)
   (local $threads i32) (local $s i32) (local $to i32) (local $prog i32) (local $step i32)
@@ -15,6 +18,7 @@
   (local.set $s (i32.load offset=@ctl.from (i32.const 0)))
   (local.set $to (i32.load offset=@ctl.to (i32.const 0)))
   (local.set $ticket (i32.const -1))
+  (global.set $scratch (i32.add (i32.load offset=@ctl.scratch (i32.const 0)) (i32.mul (local.get $tid) (i32.load offset=@ctl.scratchBytes (i32.const 0)))))
   (block $done
     (loop $steps
       (br_if $done (i32.ge_u (local.get $s) (local.get $to)))

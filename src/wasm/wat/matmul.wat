@@ -36,11 +36,33 @@
     (then (local.set $v (v128.and (local.get $v) (call $lanesBelow (i32.const 0) (local.get $valid))))))
   (v128.store (i32.add (local.get $c) (local.get $off)) (local.get $v)))
 
+;; Copies a panel of B (K rows × 4·nv floats at b, rows rsb bytes apart) to the thread's scratch, rows
+;; 16·nv bytes apart: the micro-kernel then streams one contiguous panel (K × 32 bytes: L1-resident for
+;; K ≤ 1,500) instead of a line per k. Columns past N are copied as they are (dropped at the store).
+(func $packPanel (param $b i32) (param $rsb i32) (param $k i32) (param $nv i32)
+  (local $dst i32)
+  (local.set $dst (global.get $scratch))
+  (if (i32.eq (local.get $nv) (i32.const 2))
+    (then
+      (loop $rows
+        (v128.store (local.get $dst) (v128.load (local.get $b)))
+        (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $b)))
+        (local.set $b (i32.add (local.get $b) (local.get $rsb)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+        (br_if $rows (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+    (else
+      (loop $rows
+        (v128.store (local.get $dst) (v128.load (local.get $b)))
+        (local.set $b (i32.add (local.get $b) (local.get $rsb)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br_if $rows (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))))
+
 ;; Tile t = (row tile t / tilesN, column tile t % tilesN) of a product.
 (func $op_matmul (param $op i32) (param $t i32) (param $step i32)
   (local $m i32) (local $n i32) (local $k i32) (local $a i32) (local $rsa i32) (local $csa i32) (local $b i32) (local $rsb i32)
   (local $c i32) (local $rsc i32) (local $epi i32) (local $bias i32) (local $aux i32) (local $tileRows i32) (local $tilesN i32)
   (local $i0 i32) (local $i1 i32) (local $i i32) (local $j i32) (local $j1 i32) (local $biasJ i32) (local $auxIJ i32)
+  (local $wide i32) (local $panel i32) (local $panelStride i32)
   (local.set $m (i32.load offset=@matmul.m (local.get $op)))
   (local.set $n (i32.load offset=@matmul.n (local.get $op)))
   (local.set $k (i32.load offset=@matmul.k (local.get $op)))
@@ -63,22 +85,30 @@
   (local.set $j1 (i32.add (local.get $j) (i32.load offset=@matmul.tileCols (local.get $op))))
   (if (i32.gt_u (local.get $j1) (local.get $n)) (then (local.set $j1 (local.get $n))))
   (loop $panels
+    (local.set $wide (i32.gt_u (i32.sub (local.get $j1) (local.get $j)) (i32.const 4)))
     (local.set $biasJ (select (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))) (i32.const 0) (local.get $bias)))
+    (local.set $panel (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+    (local.set $panelStride (local.get $rsb))
+    (if (i32.load offset=@matmul.pack (local.get $op))
+      (then
+        (call $packPanel (local.get $panel) (local.get $rsb) (local.get $k) (i32.add (local.get $wide) (i32.const 1)))
+        (local.set $panel (global.get $scratch))
+        (local.set $panelStride (select (i32.const 32) (i32.const 16) (local.get $wide)))))
     (local.set $i (local.get $i0))
     (loop $rows
       (local.set $auxIJ (i32.add (i32.add (local.get $aux) (i32.mul (local.get $i) (local.get $rsc))) (i32.shl (local.get $j) (i32.const 2))))
-      (if (i32.gt_u (i32.sub (local.get $j1) (local.get $j)) (i32.const 4))
+      (if (local.get $wide)
         (then
           (call $mk_4x8
             (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rsa))) (local.get $rsa) (local.get $csa)
-            (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $rsb)
+            (local.get $panel) (local.get $panelStride)
             (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rsc))) (i32.shl (local.get $j) (i32.const 2))) (local.get $rsc)
             (local.get $k) (i32.sub (local.get $i1) (local.get $i)) (i32.sub (local.get $j1) (local.get $j))
             (local.get $epi) (local.get $biasJ) (local.get $auxIJ)))
         (else
           (call $mk_4x4
             (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rsa))) (local.get $rsa) (local.get $csa)
-            (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $rsb)
+            (local.get $panel) (local.get $panelStride)
             (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rsc))) (i32.shl (local.get $j) (i32.const 2))) (local.get $rsc)
             (local.get $k) (i32.sub (local.get $i1) (local.get $i)) (i32.sub (local.get $j1) (local.get $j))
             (local.get $epi) (local.get $biasJ) (local.get $auxIJ))))
