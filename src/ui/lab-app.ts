@@ -42,7 +42,8 @@ export class LabApp extends LitElement {
     this.addEventListener(NoticeDismissEvent.eventName, this._onDismiss);
     this.addEventListener(DatasetFilesEvent.eventName, (e) => void this.session?.loadFiles(e.files, e.options).then(this.afterLoad));
     this.addEventListener(BuiltinDatasetEvent.eventName, (e) => void this.session?.loadBuiltin(e.name).then(this.afterLoad));
-    this.addEventListener(RunFileEvent.eventName, (e) => void this.files?.handle(e));
+    // A saved run on another built-in dataset loads that dataset first: the address bar follows.
+    this.addEventListener(RunFileEvent.eventName, (e) => void this.files?.handle(e).then(this.syncUrl));
     this.addEventListener(ImportWeightsEvent.eventName, (e) => {
       if (!this.files) return;
       e.preventDefault();
