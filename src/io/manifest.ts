@@ -6,7 +6,7 @@ import { parseCheckedJson } from './json-check';
 import { featureSize } from '../data/dataset';
 import { flatNet, graphOf, type Architecture } from '../model/architecture';
 import type { NodeSpec } from '../model/graph/spec';
-import { validateConfig, type TrainConfig } from '../model/config';
+import { defaultsFor, settingList, settings, type TrainConfig } from '../model/config';
 import type { MetricRecord } from '../model/metrics';
 import type { TrainerPosition } from '../model/trainer';
 
@@ -141,16 +141,14 @@ function checkDataShape(m: Manifest): void {
   check(m.architecture.inputShape.every((d, i) => d === want[i]), 'architecture.inputShape', `the raw ${m.dataShape.join('×')} resized by config.resize (${want.join('×')})`, m.architecture.inputShape);
 }
 
+/** Every setting as the settings schema declares it (model/config.ts); one a file predates takes its model's default. */
 function checkConfig(v: unknown): void {
   const c = record(v, 'config');
-  for (const k of ['model', 'optimizer', 'schedule'] as const) text(c[k], `config.${k}`);
-  for (const k of ['epochs', 'batchSize', 'lr', 'seed', 'momentum', 'weightDecay', 'initSigma'] as const) finite(c[k], `config.${k}`);
-  if (c.limit !== undefined) finite(c.limit, 'config.limit');
-  check(Array.isArray(c.hidden), 'config.hidden', 'a list', c.hidden);
-  try {
-    validateConfig(c as unknown as TrainConfig);
-  } catch (e) {
-    throw new Error(`manifest.config: ${(e as Error).message}`);
+  check(settings.model.kind.valid(c.model), 'config.model', settings.model.kind.need, c.model);
+  const defaults: Partial<TrainConfig> = defaultsFor(c.model as TrainConfig['model']);
+  for (const s of settingList) {
+    if (!(s.key in c) && defaults[s.key] !== undefined) c[s.key] = defaults[s.key];
+    check(s.kind.valid(c[s.key]), `config.${s.key}`, s.kind.need, c[s.key]);
   }
 }
 

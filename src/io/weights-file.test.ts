@@ -212,7 +212,7 @@ describe('encodeWeights refuses what it could not read back', () => {
   });
   it('a manifest that would not parse back', () => {
     const bad = { ...manifest, config: { ...manifest.config, lr: NaN } };
-    expect(refusal(() => encodeWeights(bad, paramsOf(manifest.architecture)))).toMatch(/Cannot write the weights file: manifest.config.lr: expected a finite number, found null/);
+    expect(refusal(() => encodeWeights(bad, paramsOf(manifest.architecture)))).toMatch(/Cannot write the weights file: manifest.config.lr: expected a number > 0, found null/);
   });
 });
 
@@ -233,8 +233,8 @@ describe('parseManifest', () => {
     ['output width', (m) => (m.architecture.numClasses = 4), 'manifest.architecture.layers: expected a last layer with 4 outputs (numClasses), found [3]'],
     ['input shape', (m) => (m.architecture.inputShape = [1, 4, 4.5]), 'manifest.architecture.inputShape[2]: expected an integer ≥ 1, found 4.5'],
     ['class name', (m) => (m.classNames[1] = 7), 'manifest.classNames[1]: expected a string, found 7'],
-    ['config', (m) => (m.config.batchSize = 0), 'manifest.config: Invalid batch size: 0'],
-    ['config type', (m) => (m.config.hidden = '256'), 'manifest.config.hidden: expected a list, found "256"'],
+    ['config', (m) => (m.config.batchSize = 0), 'manifest.config.batchSize: expected a whole number ≥ 1, found 0'],
+    ['config type', (m) => (m.config.hidden = '256'), 'manifest.config.hidden: expected sizes like 256 or 256,128, found "256"'],
     ['normalisation', (m) => (m.normalization = { kind: 'standardize', mean: [0], std: [1] }), 'manifest.normalization.mean: expected a list of 16 numbers (one per input feature), found [0]'],
     ['history', (m) => (m.history[0].split = 'test'), 'manifest.history[0].split: expected train or val, found "test"'],
     ['dataset', (m) => (m.dataset.train = -1), 'manifest.dataset.train: expected an integer ≥ 0, found -1'],

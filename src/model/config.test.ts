@@ -28,8 +28,10 @@ function configUsing(s: AnySetting): TrainConfig {
 }
 
 function manifestJson(c: TrainConfig): string {
-  const architecture = buildArchitecture(c, [1, 28, 28], 10);
+  // A resized run's model takes the resized images; the manifest names the raw shape too.
+  const architecture = buildArchitecture(c, c.resize ? [1, c.resize, c.resize] : [1, 28, 28], 10);
   return JSON.stringify({
+    ...(c.resize ? { dataShape: [1, 28, 28] } : {}),
     format: FORMAT, architecture, weightLayout: 'pytorch', config: c, classNames: Array.from({ length: 10 }, (_, i) => String(i)),
     normalization: { kind: 'scale', scale: 1 / 255 }, dataset: { name: 'Fashion-MNIST', train: 60000, val: 10000 }, history: [], epochsDone: 0,
     createdAt: '2026-01-01T00:00:00.000Z',
