@@ -107,5 +107,5 @@ export const dense: LayerModule<DenseSpec> = {
     const x = inShapes[0].length > 1 ? g.node('Flatten', inputs, { axis: 1 }, `${path}.flatten`) : inputs[0];
     return g.node('Gemm', spec.bias ? [x, g.param(`${path}.weight`), g.param(`${path}.bias`)] : [x, g.param(`${path}.weight`)], { transB: 1 }, path);
   },
-  torch: (s) => `nn.Linear(${s.in}, ${s.out}${s.bias ? '' : ', bias=False'})`,
+  torch: (s, inShapes) => `${inShapes[0].length > 1 ? 'FlatLinear' : 'nn.Linear'}(${s.in}, ${s.out}${s.bias ? '' : ', bias=False'})`,
 };

@@ -186,6 +186,9 @@ export interface LayerModule<S extends LayerSpecBase = LayerSpecBase> {
   gpu: GpuLayer<S>;
   /** ONNX nodes (opset 13, inference) from the inputs' names; returns the output's name. */
   onnx(g: OnnxBuilder, spec: S, inputs: string[], inShapes: number[][], path: string): string;
-  /** The PyTorch module expression (model.py of an exported project), or null for a join/view handled by the container. */
-  torch(spec: S): string | null;
+  /**
+   * The PyTorch module expression (model.py of an exported project), or null for a join handled by the
+   * container; `inShapes` are the per-example input shapes (a dense layer on C×H×W flattens first).
+   */
+  torch(spec: S, inShapes: number[][]): string | null;
 }
