@@ -47,7 +47,7 @@ export class RunStatusLine extends LitElement {
   override render() {
     const text = this.text();
     if (!text) return nothing;
-    const phase = this.status === 'training' && this.startup && !this.message ? this.startup.phase : '';
+    const phase = this.status === 'training' && this.startup ? this.startup.phase : '';
     return html`<div class="status ${this.status}" data-testid="run-status" data-status=${this.status} data-phase=${phase} role="status">${text}</div>`;
   }
 
@@ -56,7 +56,8 @@ export class RunStatusLine extends LitElement {
       case 'idle':
         return 'No run yet. Press Train to start.';
       case 'training':
-        return this.message ?? (this.startup ? `Starting: ${this.startup.message}` : undefined);
+        // Start-up first (it ends with the first step); then the engine's word, if any.
+        return this.startup ? `Starting: ${this.startup.message}` : this.message;
       case 'stopping':
         return 'Stopping after the current step…';
       case 'stopped':

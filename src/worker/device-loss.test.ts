@@ -5,13 +5,17 @@
 // for its read-back, and a loss while idle is reported at once and healed by the next run.
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodePlatform } from '../cli/node-platform';
-import { defaultsFor, type TrainConfig } from '../model/config';
+import { defaultsFor, settings, type TrainConfig } from '../model/config';
 import type { MetricRecord, RunStatus } from '../model/metrics';
+import { decodeWeights } from '../io/weights-file';
 import { LabEngine } from './lab-engine';
 import type { EngineEvents } from './protocol';
 
+// These tests are about the GPU: the backend is pinned to WebGPU where the schema has that setting
+// (an automatic choice may train on the WebAssembly kernels on a software adapter).
+const onGpu = ('backend' in settings ? { backend: 'webgpu' } : {}) as Partial<TrainConfig>;
 // 64 steps an epoch (2,048 examples, batches of 32), 3 epochs.
-const config: TrainConfig = { ...defaultsFor('softmax'), epochs: 3, limit: 2048, batchSize: 32, seed: 11 };
+const config: TrainConfig = { ...defaultsFor('softmax'), ...onGpu, epochs: 3, limit: 2048, batchSize: 32, seed: 11 };
 const engines: LabEngine[] = [];
 afterAll(() => engines.forEach((e) => e.destroy()));
 
@@ -94,7 +98,8 @@ describe('a GPU device lost mid-run', () => {
     await e.setCheckpointInterval(0.05);
     const { seen, events } = listen();
     await e.train(config, events, false);
-    expect(seen.statuses.map(([s]) => s)).toEqual(['training', 'done']);
+    // No Stop or restart reaches the page: only the run's own statuses (informational messages aside).
+    expect(seen.statuses.filter(([, m]) => !m).map(([s]) => s)).toEqual(['training', 'done']);
     expect(seen.records).toEqual(baseline.records);
     expect(bits(await e.readParams())).toEqual(baseline.params);
     expect(e.lastPauseMs).toBeGreaterThan(0);
@@ -112,5 +117,47 @@ describe('a GPU device lost mid-run', () => {
     await e.train({ ...config, epochs: 1 }, events, false);
     expect(seen.statuses.at(-1)?.[0]).toBe('done');
     expect(seen.records).toEqual(baseline.records.filter((r) => r.epoch <= 1));
+  });
+
+  it('lost while stopped: Continue moves the run to a new device from its Stop checkpoint; Export works meanwhile', async () => {
+    const e = await engine();
+    let stopped = false;
+    const { seen, events } = listen((r) => {
+      if (!stopped && r.split === 'train' && r.epoch > 1.3) {
+        stopped = true;
+        void e.stop();
+      }
+    });
+    await e.train(config, events, false);
+    expect(seen.statuses.at(-1)?.[0]).toBe('stopped');
+    const atStop = bits(await e.readParams());
+    await e.loseDeviceForTest();
+    // The lost device's run exports its last checkpoint (the Stop one).
+    const file = decodeWeights((await e.exportWeights()).bytes, 'x.safetensors');
+    expect(bits(file.params)).toEqual(atStop);
+    await e.train(config, events, true);
+    expect(seen.statuses.at(-1)?.[0]).toBe('done');
+    expect(seen.rewinds).toHaveLength(1);
+    expect(seen.rewinds[0][1]).toMatch(/^The GPU device was lost; training continues on a new device from the checkpoint at epoch 2, step \d+ of 64\.$/);
+    expect(seen.records).toEqual(baseline.records);
+    expect(bits(await e.readParams())).toEqual(baseline.params);
+  });
+
+  it('never falls back to the CPU in silence: no new device means the run fails, saying so', async () => {
+    let calls = 0;
+    const platform = nodePlatform();
+    const e = new LabEngine({ ...platform, acquireGpu: async () => (++calls === 1 ? platform.acquireGpu() : { ok: false, failure: { kind: 'no-adapter', message: 'No WebGPU adapter was found.' } }) });
+    engines.push(e);
+    await e.init();
+    await e.loadBuiltin('fashion-mnist');
+    let lost = false;
+    const { seen, events } = listen((r) => {
+      if (!lost && r.split === 'train' && r.epoch > 0.5) {
+        lost = true;
+        void e.loseDeviceForTest();
+      }
+    });
+    await expect(e.train({ ...config, epochs: 1 }, events, false)).rejects.toThrow('The GPU device was lost and no new one could be had: No WebGPU adapter was found.');
+    expect(seen.statuses.at(-1)).toEqual(['error', 'The GPU device was lost and no new one could be had: No WebGPU adapter was found.']);
   });
 });

@@ -110,7 +110,7 @@ describe('#13 defects', () => {
   });
 
   it('3. one status at a time: start-up has its own phase, never "No run yet" beside a run', async () => {
-    const page = await labs.open('?model=lenet&epochs=1&limit=512');
+    const page = await labs.open('?model=lenet&epochs=1&limit=512&backend=webgpu');
     await ready(page);
     expect(await page.getByTestId('run-status').textContent()).toBe('No run yet. Press Train to start.');
     // Every frame: the board's status line(s) and whether the progress line says anything.
