@@ -48,7 +48,10 @@ async function train(argv: string[]): Promise<void> {
     ...(values.checkpoint ? { checkpoints: fileCheckpointStore(values.checkpoint) } : {}),
     ...(values.onnx ? { runOnnx: await nodeOnnxRunner() } : {}),
   };
-  const engine = new LabEngine(values.cpu ? { ...platform, acquireGpu: async () => ({ ok: false, failure: { kind: 'no-adapter', message: '--cpu given' } }) } : platform);
+  // --cpu is --backend reference; the CPU backends never open a GPU (no Vulkan loader needed for wasm).
+  const backend = values.cpu ? 'reference' : config.backend;
+  const noGpu = backend === 'reference' || backend === 'wasm';
+  const engine = new LabEngine(noGpu ? { ...platform, acquireGpu: async () => ({ ok: false, failure: { kind: 'no-adapter', message: `--backend ${backend} given` } }) } : platform);
   const stop = () => void engine.stop();
   process.once('SIGINT', stop);
   try {
@@ -56,19 +59,19 @@ async function train(argv: string[]): Promise<void> {
       const info = await engine.init();
       process.stderr.write(`adapter: ${info.adapter}\n`);
     } catch (e) {
-      if (!values.cpu) throw e;
-      process.stderr.write('training on the CPU reference (--cpu)\n');
+      if (backend === 'webgpu') throw e;
+      if (!noGpu) process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     }
     const summary = values.data
       ? await loadDataFiles(engine, values, positionals)
       : await engine.loadBuiltin(values.dataset ?? (resumeFile ? builtinOf(resumeFile.manifest) : DEFAULT_BUILTIN));
     process.stderr.write(`dataset: ${summary.name}, ${summary.counts.train} train / ${summary.counts.val} validation\n`);
-    let runConfig = config;
+    let runConfig = { ...config, backend };
     if (resumeFile) {
-      const restored = await openResumed(engine, resumeFile, values.epochs === undefined ? undefined : config.epochs);
+      const restored = await openResumed(engine, resumeFile, values.epochs === undefined ? undefined : config.epochs, backend);
       process.stderr.write(`resuming ${restored.description}\n`);
       restored.notes.forEach((n) => process.stderr.write(`${n}\n`));
-      runConfig = restored.config;
+      runConfig = { ...restored.config, backend };
     }
     const until = values['until-epoch'] === undefined ? Infinity : num('until-epoch', values['until-epoch']);
     let failure = '';

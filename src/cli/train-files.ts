@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { builtinDatasets, isBuiltinName } from '../data/builtin';
 import { decodeRunFile } from '../io/checkpoint';
 import { describeFingerprint } from '../io/dataset-fingerprint';
-import { settingList } from '../model/config';
+import { settingList, type BackendName } from '../model/config';
 import type { Manifest } from '../io/manifest';
 import type { OnnxRunner } from '../io/onnx/runner';
 import type { LabEngine } from '../worker/lab-engine';
@@ -39,8 +39,8 @@ export function builtinOf(m: Manifest): string {
 }
 
 /** Opens the resumed run on the loaded dataset; a different dataset is refused, naming what differs. */
-export async function openResumed(engine: LabEngine, file: ResumeFile, epochs: number | undefined) {
-  const restored = await engine.openRun(file.bytes, file.path, epochs === undefined ? {} : { epochs });
+export async function openResumed(engine: LabEngine, file: ResumeFile, epochs: number | undefined, backend?: BackendName) {
+  const restored = await engine.openRun(file.bytes, file.path, { ...(epochs !== undefined && { epochs }), ...(backend && { backend }) });
   if (restored.differences.length > 0) {
     const was = file.manifest.fingerprint ? describeFingerprint(file.manifest.fingerprint) : file.manifest.dataset.name;
     throw new InputError(`${file.path} trained on ${was}; the loaded dataset differs in ${restored.differences.join(', ')}`);

@@ -41,7 +41,11 @@ export interface TrainConfig {
   resize?: number;
   /** The architecture text of the `custom` model (graph/spec.ts). */
   arch?: string;
+  /** Where training runs; `auto` is decided per run (src/worker/backend-choice.ts). */
+  backend: BackendName;
 }
+
+export type BackendName = 'auto' | 'webgpu' | 'wasm' | 'reference';
 
 /** What a setting's warning may look at: the config and the loaded data's split sizes (when known). */
 export interface WarnContext {
@@ -128,6 +132,10 @@ export const settings: Settings = {
   limit: {
     key: 'limit', name: 'limit', label: 'Train examples', help: 'train on the first N training examples only (empty: all)',
     kind: optional(wholeNumber(1), 'all'), default: undefined, perRun: true, example: 4096, form: { placeholder: 'all' },
+  },
+  backend: {
+    key: 'backend', name: 'backend', label: 'Compute', help: 'where training runs: auto (WebGPU on a hardware GPU, else the faster of WebAssembly and a software WebGPU adapter), webgpu, wasm (WebAssembly SIMD on every core) or reference (the float64 CPU reference: slow)',
+    kind: oneOf<BackendName>(['auto', 'webgpu', 'wasm', 'reference'], { auto: 'Auto', webgpu: 'WebGPU', wasm: 'WebAssembly (CPU)', reference: 'CPU reference (slow)' }), default: 'auto', perRun: true, example: 'wasm',
   },
   optimizer: {
     key: 'optimizer', name: 'optimizer', label: 'Optimizer', help: 'the update rule',

@@ -16,6 +16,8 @@ import type { MetricRecord } from '../model/metrics';
 import { initParams } from '../model/params';
 import { Trainer } from '../model/trainer';
 import { buildArchitecture } from '../model/zoo';
+import { WasmBackend } from '../model/wasm-backend';
+import { chooseBackend } from './backend-choice';
 import { PerfTracker } from './perf-tracker';
 import type { EngineEvents } from './protocol';
 import { dataForModel } from './run-files';
@@ -35,8 +37,10 @@ export interface Run {
   datasetName: string;
   /** The dataset as loaded (before the limit), whose fingerprint the run's files carry. */
   source: Dataset;
-  /** The GPU device it runs on (null: the CPU reference). */
+  /** The GPU device it runs on (null: the WebAssembly backend or the CPU reference). */
   device: GPUDevice | null;
+  /** Why it runs where it runs (backend-choice.ts), recorded with the run. */
+  backendReason: string;
   /** The performance figures of a GPU run. */
   perf?: PerfTracker;
   /** The engine stopped the trainer to write a checkpoint: its 'stopped' (and the next 'training') are not the user's. */
@@ -58,7 +62,7 @@ export interface RunGpu {
  * Builds a run from scratch, or (with `from`) the run a checkpoint or export describes, at its position:
  * on the GPU where `gpu` is given, else on the CPU reference.
  */
-export async function buildRun(config: TrainConfig, dataset: Dataset, events: EngineEvents, gpu: RunGpu | null, from?: RunFile): Promise<Run> {
+export async function buildRun(config: TrainConfig, dataset: Dataset, events: EngineEvents, gpu: RunGpu | null, from?: RunFile, gpuFailure = ''): Promise<Run> {
   events.startup?.({ phase: 'data', message: 'Preparing the data…' });
   const data = new DataModule(from ? dataForModel(dataset, from.manifest) : dataset, config.batchSize, config.seed, config.limit);
   const arch = from ? from.manifest.architecture : buildArchitecture(config, dataset.shape, dataset.classNames.length);
@@ -70,7 +74,9 @@ export async function buildRun(config: TrainConfig, dataset: Dataset, events: En
   };
   let backend: Backend;
   let perf: PerfTracker | undefined;
-  if (gpu) {
+  const choice = await chooseBackend(config.backend ?? 'auto', gpu, runOptions, gpuFailure);
+  events.status('training', `Training on ${choice.reason}.`);
+  if (gpu && choice.kind === 'webgpu') {
     // Kernel choices recorded with the run are pinned, so the resumed run computes as the original did.
     if (from?.manifest.kernels) for (const [k, v] of Object.entries(from.manifest.kernels)) gpu.kc.blockChoices.set(k, v);
     const { kc, tuner } = gpu;
@@ -87,6 +93,8 @@ export async function buildRun(config: TrainConfig, dataset: Dataset, events: En
       kc.cache.onCompile = undefined;
       kc.tuner = tuner;
     }
+  } else if (choice.kind === 'wasm') {
+    backend = choice.wasm ?? (await WasmBackend.create(runOptions));
   } else {
     backend = new CpuBackend({ ...runOptions, params });
   }
@@ -96,7 +104,7 @@ export async function buildRun(config: TrainConfig, dataset: Dataset, events: En
   const model = new Classifier(arch, config, losingQuietly(backend));
   const run: Run = {
     config, arch, data, backend, model, history: from ? [...from.manifest.history] : [], events, datasetName: dataset.name, source: dataset, perf,
-    device: gpu ? gpu.kc.device : null, pausing: false, quietStart: false, afterEpoch: async () => {},
+    device: gpu && choice.kind === 'webgpu' ? gpu.kc.device : null, backendReason: choice.reason, pausing: false, quietStart: false, afterEpoch: async () => {},
     trainer: undefined as unknown as Trainer,
   };
   const p = from?.manifest.position;

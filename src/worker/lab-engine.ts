@@ -11,7 +11,7 @@ import type { GpuResult } from '../gpu/device';
 import { decodeRunFile, encodeRunFile, type RunFile } from '../io/checkpoint';
 import { datasetFingerprint, describeFingerprint, fingerprintDifferences } from '../io/dataset-fingerprint';
 import type { OnnxRunner } from '../io/onnx/runner';
-import { validateConfig, type TrainConfig } from '../model/config';
+import { validateConfig, type BackendName, type TrainConfig } from '../model/config';
 import type { FitResult } from '../model/trainer';
 import { summarize } from './dataset-summary';
 import { buildRun, globalStep, makeTrainer, type Run } from './engine-run';
@@ -261,8 +261,7 @@ export class LabEngine implements EngineApi {
       if (!r.ok) throw new Error(`The GPU device was lost and no new one could be had (${r.failure.message}); reload the page.`);
     }
     const { kc, gpu, tuner } = this.gpu;
-    if (!kc && this.gpuFailure) events.status('training', `No WebGPU (${this.gpuFailure}); training on the CPU reference, much slower.`);
-    const run = await buildRun(config, dataset, events, kc && gpu ? { kc, adapter: gpu.description, tuner: tuner ?? undefined, paceHost: this.platform.paceHost } : null, from);
+    const run = await buildRun(config, dataset, events, kc && gpu ? { kc, adapter: gpu.description, tuner: tuner ?? undefined, paceHost: this.platform.paceHost } : null, from, this.gpuFailure);
     run.afterEpoch = () => this.keep(run, true);
     this.run = run;
     return run;
@@ -337,10 +336,11 @@ export class LabEngine implements EngineApi {
     }
     const kernels = this.gpu.kc ? Object.fromEntries(this.gpu.kc.blockChoices) : undefined;
     // The history as it stands now: later records belong to later checkpoints.
-    return snapshotRun({ ...run, history: [...run.history] }, contents, { adapter: this.gpu.gpu?.description ?? run.backend.description, kernels });
+    const adapter = run.device ? (this.gpu.gpu?.description ?? run.backend.description) : `${run.backend.description} (${run.backendReason})`;
+    return snapshotRun({ ...run, history: [...run.history] }, contents, { adapter, kernels: run.device ? kernels : undefined });
   }
 
-  async openRun(bytes: Uint8Array, fileName: string, options: { epochs?: number } = {}): Promise<RestoredRun> {
+  async openRun(bytes: Uint8Array, fileName: string, options: { epochs?: number; backend?: BackendName } = {}): Promise<RestoredRun> {
     if (this.busy) throw new Error('Stop training before opening a model file');
     const dataset = this.dataset;
     if (!dataset) throw new Error('Load a dataset before opening a model file');
@@ -349,7 +349,7 @@ export class LabEngine implements EngineApi {
     const { manifest, notes } = planRestore(file, fileName, options.epochs);
     const saved = manifest.fingerprint;
     const differences = saved ? fingerprintDifferences(saved, await datasetFingerprint(dataset)) : ['the file does not record its dataset'];
-    const run = await this.newRun(manifest.config, quietEvents, { ...file, manifest });
+    const run = await this.newRun(options.backend ? { ...manifest.config, backend: options.backend } : manifest.config, quietEvents, { ...file, manifest });
     this.memory = { run, file: { ...file, manifest } };
     const done = run.trainer.position.epoch >= manifest.config.epochs;
     return { ...summaryOf(manifest), history: manifest.history, status: done ? 'done' : 'stopped', differences, notes };

@@ -1,7 +1,7 @@
 // The contract between the page and the engine worker. The worker exposes `EngineApi` through Comlink;
 // the page passes an `EngineEvents` proxy to `train` and receives records as they are produced.
 
-import type { TrainConfig } from '../model/config';
+import type { BackendName, TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
 
 export interface GpuInfo {
@@ -195,7 +195,7 @@ export interface EngineApi {
   /** The current run as a full checkpoint (optimizer state and position included). */
   checkpoint(): Promise<ExportedFile>;
   /** Rebuilds a run from a checkpoint or export on the loaded dataset; `epochs` sets a new total. */
-  openRun(bytes: Uint8Array, fileName: string, options?: { epochs?: number }): Promise<RestoredRun>;
+  openRun(bytes: Uint8Array, fileName: string, options?: { epochs?: number; backend?: BackendName }): Promise<RestoredRun>;
   /** The checkpoint kept in browser storage (saved every epoch, every 30 s and on Stop), if any. */
   storedRun(): Promise<StoredRun | null>;
   /** Rebuilds the stored run; refuses when the loaded dataset differs from the one it trained on. */
