@@ -23,7 +23,8 @@ describe('parseTrainArgs', () => {
     const usage = settingsUsage('  ');
     for (const s of settingList) expect(usage).toContain(`--${s.name} `);
     expect(usage).toContain('--batch-size 256');
-    expect(usage).toContain('--optimizer sgd|momentum|adam');
+    expect(usage).toMatch(/--optimizer NAME +the update rule \(one of sgd, momentum, adam\)/);
+    expect(usage).toContain('--pool max|avg');
   });
 
   it.each([

@@ -45,16 +45,28 @@ export function num(name: string, v: string): number {
   return n;
 }
 
-/** The training flags' usage: `[--batch-size 256]  examples per step`, one line each, from the schema. */
+/** The training flags' usage from the schema: `--batch-size 256  examples per step`, help wrapped at 100 columns. */
 export function settingsUsage(indent: string): string {
-  const width = Math.max(...settingList.map((s) => flagText(s).length));
-  return settingList.map((s) => `${indent}${flagText(s).padEnd(width)}  ${s.help}${s.models ? ` (${s.models.join(', ')})` : ''}`).join('\n');
-}
-
-function flagText(s: (typeof settingList)[number]): string {
-  const choices = s.kind.choices?.().map(([v]) => v);
-  const value = s.cliFile ? 'FILE' : choices ? choices.join('|') : s.kind.format(defaultOf(s as never, defaultConfig.model) as never) || 'N';
-  return `--${s.name} ${value}`;
+  const width = 28;
+  const lines: string[] = [];
+  for (const s of settingList) {
+    const choices = s.kind.choices?.().map(([v]) => v);
+    const long = choices !== undefined && choices.join('|').length > width - s.name.length - 3;
+    const help = `${s.help}${long ? ` (one of ${choices!.join(', ')})` : ''}${s.models ? `; for ${s.models.join(', ')}` : ''}`;
+    const flag = `--${s.name} ${s.cliFile ? 'FILE' : long ? 'NAME' : choices ? choices.join('|') : s.kind.format(defaultOf(s as never, defaultConfig.model) as never) || 'N'}`;
+    const words = help.split(' ');
+    let line = `${indent}${flag.padEnd(width)}  `;
+    const pad = ' '.repeat(indent.length + width + 2);
+    for (const w of words) {
+      if (line.length + w.length > 100 && line.trim().length > flag.length) {
+        lines.push(line.trimEnd());
+        line = pad;
+      }
+      line += `${w} `;
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines.join('\n');
 }
 
 export function parseTrainArgs(argv: string[]) {
