@@ -21,7 +21,7 @@ import softmaxXent from '../../shaders/softmax-xent.wgsl?raw';
 
 /** The files each shader is made of, in order (the last is its own body). */
 export const shaderParts = {
-  accuracy: [['accuracy', accuracy]],
+  accuracy: [['common', common], ['accuracy', accuracy]],
   activation: [['common', common], ['activation', activation]],
   batchnorm: [['common', common], ['batchnorm', batchnorm]],
   conv: [['common', common], ['conv-common', convCommon], ['conv', conv]],

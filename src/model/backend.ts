@@ -1,7 +1,9 @@
 // What the Trainer needs from a place that runs the model: the GPU (gpu-backend.ts) or the CPU
 // reference (cpu-backend.ts). Steps are issued in ranges; their losses arrive later, so a GPU backend
 // can keep several ranges in flight without waiting.
+import type { CalibrationCounts } from '../reference/validation-stats';
 import type { OptimizerName } from './config';
+import type { ValidationOutcomes } from './outcomes';
 
 /** The update rule a backend applies after each step's backward pass. */
 export interface OptimizerSettings {
@@ -28,6 +30,14 @@ export interface ValidationResult {
   /** Examples whose argmax equals the label. */
   correct: number;
   count: number;
+  // The fused statistics of shaders/accuracy.wgsl (reference: src/reference/validation-stats.ts). Optional
+  // only until every backend fills them (the GPU and the CPU reference do).
+  /** (classes × classes) counts, row = true class, column = predicted; its trace is `correct`. */
+  confusion?: Uint32Array;
+  /** Rows whose logits hold a NaN: wrong, and in no cell of `confusion`. */
+  invalid?: number;
+  /** Confidence bins and p(true class) sums. */
+  calibration?: CalibrationCounts;
 }
 
 export interface Backend {
@@ -39,6 +49,8 @@ export interface Backend {
   trainSteps(from: number, to: number): Promise<StepLosses>;
   /** Loss and correct count over the whole validation split. */
   validate(): Promise<ValidationResult>;
+  /** Each validation row's outcome from the last validate() (src/model/outcomes.ts), where kept. */
+  readonly outcomes?: ValidationOutcomes;
   /**
    * Model tensors in file layout (waits for queued work): the parameters `layers.{i}.weight|bias` and
    * the BatchNorm running statistics `layers.{i}.running_mean|running_var`.

@@ -1,13 +1,15 @@
 // The model trained by the CPU reference: same data order, same init, same update rules as the GPU, in
 // f64 arithmetic on f32-stored parameters. Tests hold GPU curves to it; browsers without WebGPU use it.
 import { affineOf, featureSize, type Dataset, type Split } from '../data/dataset';
-import { accuracy, softmaxCrossEntropy, softmaxCrossEntropyBackward } from '../reference/softmax-xent';
+import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from '../reference/softmax-xent';
+import { emptyCounts, validationCounts, type Outcome } from '../reference/validation-stats';
 import { augmentKey, gatherBatch, type Augment } from '../reference/gather';
 import { adamUpdate, momentumUpdate, sgdUpdate } from '../reference/optim';
 import { graphOf, type Architecture } from './architecture';
 import { graphBackward, graphForward } from './graph/reference-run';
 import { optimizerSlots, type Backend, type OptimizerSettings, type StepLosses, type ValidationResult } from './backend';
 import { modelTensors, optimizerStateNames } from './params';
+import { ArrayOutcomes } from './outcomes';
 
 export interface CpuBackendOptions {
   arch: Architecture;
@@ -101,19 +103,24 @@ export class CpuBackend implements Backend {
     }
   }
 
+  /** Each validation row's outcome from the last validate(). */
+  readonly outcomes = new ArrayOutcomes();
+
   async validate(): Promise<ValidationResult> {
     const { arch, data } = this.o;
     const chunk = 1000;
     let lossSum = 0;
-    let correct = 0;
+    const stats = emptyCounts(arch.numClasses);
+    const outcomes: Outcome[] = [];
     for (let lo = 0; lo < data.val.count; lo += chunk) {
       const hi = Math.min(data.val.count, lo + chunk);
       const { x, y } = this.batch(data.val, (i) => i, lo, hi, false);
       const { logits } = graphForward(graphOf(arch), this.params, x, hi - lo);
       lossSum += softmaxCrossEntropy(logits, y, hi - lo, arch.numClasses).reduce((a, b) => a + b, 0);
-      correct += accuracy(logits, y, hi - lo, arch.numClasses, false);
+      validationCounts(logits, y, hi - lo, arch.numClasses, stats, outcomes);
     }
-    return { lossSum, correct, count: data.val.count };
+    this.outcomes.set(outcomes);
+    return { lossSum, count: data.val.count, ...stats };
   }
 
   async readParams(): Promise<Map<string, Float32Array>> {

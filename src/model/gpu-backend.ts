@@ -2,7 +2,8 @@
 // dispatch lists of a training step (gather → forward → fused loss → backward → optimizer) and of a
 // validation batch (gather → forward → loss → accuracy). A range of steps is one compute pass and one
 // submit; its loss sums come back through a small ring of staging buffers without stalling the queue.
-import { Accuracy } from '../gpu/accuracy';
+import { Accuracy, countsLayout, OutcomeWords, parseCounts } from '../gpu/accuracy';
+import { GpuOutcomes } from './gpu-outcomes';
 import { bufferSource, createBuffer, readBuffer, storageUsage } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/context';
 import { encodeAll, type Dispatch } from '../gpu/dispatch';
@@ -73,6 +74,8 @@ export class GpuBackend implements Backend {
   private losses!: GPUBuffer;
   private valLosses!: GPUBuffer;
   private correct!: GPUBuffer;
+  /** Each validation row's outcome from the last validate() (absent where the split is too large to bind). */
+  outcomes?: GpuOutcomes;
   private augmentKey!: AugmentKey;
 
   private constructor(private readonly o: GpuBackendOptions, readonly valBatch: number) {
@@ -120,9 +123,11 @@ export class GpuBackend implements Backend {
     this.valSteps.flush();
     this.losses = await this.buffer('train.losses', this.stepsPerEpoch * 4);
     this.valLosses = await this.buffer('val.losses', this.valBatches * 4);
-    this.correct = await this.buffer('val.correct', 4);
+    // The fused validation statistics (src/gpu/accuracy.ts countsLayout); the correct count is word 0.
+    this.correct = await this.buffer('val.counts', countsLayout(arch.numClasses).words * 4);
     const partials = await this.buffer('loss.partials', partialCount(this.net.maxRows) * 4);
-    const ringBytes = Math.max(this.stepsPerEpoch, this.valBatches + 1) * 4;
+    if (GpuOutcomes.fits(device, val.count)) this.outcomes = new GpuOutcomes(kc, await this.buffer('val.outcomes', val.count * OutcomeWords * 4), val.count);
+    const ringBytes = Math.max(this.stepsPerEpoch, this.valBatches + countsLayout(arch.numClasses).words) * 4;
     for (let i = 0; i <= maxInFlight; i++) this.ring.push(await this.buffer(`staging.${i}`, ringBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
 
     const gather = new Gather(kc);
@@ -154,7 +159,7 @@ export class GpuBackend implements Backend {
       ...(await gather.plan(gatherSpec(rows, val.dtype, null), gatherOps(val, identity, this.valSteps.buffer), 'val.gather')),
       ...(await net.forward(rows, valMode)),
       ...(await xent.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, partials: { buffer: partials }, losses: { buffer: this.valLosses }, stepBuffer: this.valSteps.buffer }, 'val.loss')),
-      await accuracy.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, correct: { buffer: this.correct } }, 'val.accuracy'),
+      await accuracy.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, counts: { buffer: this.correct }, outcomes: this.outcomes && { buffer: this.outcomes.buffer }, stepBuffer: this.valSteps.buffer }, 'val.accuracy'),
     ];
     this.trainProgram = await trainProgram(batchSize);
     this.lastTrainProgram = this.lastRows === batchSize ? this.trainProgram : await trainProgram(this.lastRows);
@@ -220,18 +225,21 @@ export class GpuBackend implements Backend {
     const staging = this.nextStaging();
     const n = this.valBatches;
     enc.copyBufferToBuffer(this.valLosses, 0, staging, 0, n * 4);
-    enc.copyBufferToBuffer(this.correct, 0, staging, n * 4, 4);
+    const classes = this.o.arch.numClasses;
+    const words = countsLayout(classes).words;
+    enc.copyBufferToBuffer(this.correct, 0, staging, n * 4, words * 4);
     this.device.queue.submit([enc.finish()]);
     this.traffic.submits++;
     this.traffic.mapAsyncs++;
-    await staging.mapAsync(GPUMapMode.READ, 0, (n + 1) * 4);
-    const range = staging.getMappedRange(0, (n + 1) * 4);
+    await staging.mapAsync(GPUMapMode.READ, 0, (n + words) * 4);
+    const range = staging.getMappedRange(0, (n + words) * 4);
     const sums = new Float32Array(range, 0, n);
     let lossSum = 0;
     for (let i = 0; i < n; i++) lossSum += sums[i];
-    const correct = new Uint32Array(range, n * 4, 1)[0];
+    const { correct, invalid, confusion, calibration } = parseCounts(new Uint32Array(range, n * 4, words), classes);
     staging.unmap();
-    return { lossSum, correct, count: this.o.data.val.count };
+    if (this.outcomes) this.outcomes.passes++;
+    return { lossSum, correct, count: this.o.data.val.count, confusion, invalid, calibration };
   }
 
   private nextStaging(): GPUBuffer {
@@ -268,6 +276,7 @@ export class GpuBackend implements Backend {
   }
 
   destroy(): void {
+    this.outcomes?.destroy();
     this.optimizer.destroy();
     this.net.destroy();
     for (const s of this.splits) destroySplit(s);
