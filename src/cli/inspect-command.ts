@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util';
 import { looksLikeSafetensors, SAFETENSORS_SNIFF_BYTES } from '../io/safetensors-sniff';
 import { dataOptions } from './data-files';
 import { InputError, readUserFile } from './input-error';
-import { inspectFiles } from './inspect';
-import { inspectWeights } from './inspect-weights';
+import type { InputFile, LoadOptions } from '../data/load-files';
+import { inspectFiles, type InspectResult } from './inspect';
+import { inspectWeights, type WeightsInspection } from './inspect-weights';
 
 export const inspectUsage = `  classifier-lab inspect [--label-column C] [--image-size N|HxW] [--channels grey|rgb] [--max-classes N] [--] FILE.safetensors | DATASET FILES...
     prints as JSON what a weights file holds (manifest, tensors) or what the loader understood of a dataset;
@@ -36,13 +37,19 @@ export async function inspectCommand(argv: string[]): Promise<void> {
   if (positionals.length === 0) throw new InputError('inspect needs a file (classifier-lab inspect --help)');
   const loadOptions = dataOptions(values);
   const files = await Promise.all(positionals.map(async (name) => ({ name, bytes: await readUserFile(name) })));
-  const [first] = files;
+  let summary;
   try {
-    // By name too, so that a truncated or damaged .safetensors gets the strict reader's message.
-    const weights = files.length === 1 && (/\.safetensors$/i.test(first.name) || looksLikeSafetensors(first.bytes.subarray(0, SAFETENSORS_SNIFF_BYTES), first.bytes.byteLength));
-    const summary = weights ? inspectWeights(first.bytes, first.name) : await inspectFiles(files, loadOptions);
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    summary = await inspectInputs(files, loadOptions);
   } catch (e) {
     throw new InputError((e as Error).message);
   }
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/** What inspect reports for files already read: a lone safetensors file is a model, anything else a dataset. */
+export async function inspectInputs(files: InputFile[], options: LoadOptions = {}): Promise<InspectResult | WeightsInspection> {
+  const [first] = files;
+  // By name too, so that a truncated or damaged .safetensors gets the strict reader's message.
+  const weights = files.length === 1 && (/\.safetensors$/i.test(first.name) || looksLikeSafetensors(first.bytes.subarray(0, SAFETENSORS_SNIFF_BYTES), first.bytes.byteLength));
+  return weights ? inspectWeights(first.bytes, first.name) : inspectFiles(files, options);
 }

@@ -7,8 +7,14 @@ import { MAX_DEFLATE_RATIO, ByteSink } from './sink';
 import type { ByteBudget } from './budget';
 import { DataError, bytesText } from './errors';
 
-/** Compressed bytes per push: one push inflates at most INPUT_SLICE × 1032 bytes (~4 MiB). */
+/**
+ * Compressed bytes of the first push, and the most of any: one push inflates at most INPUT_SLICE × 1032
+ * bytes (~4 MiB). Later slices aim at ~1 MiB of output by the last push's ratio (4 KiB for ordinary
+ * data, under 1 KiB for a bomb), so a bomb leaves little garbage behind each push.
+ */
 export const INPUT_SLICE = 4096;
+const MIN_SLICE = 256;
+const TARGET_OUT = 1 << 20;
 /** The most one push can produce: the "one chunk" by which a stream may pass a limit before it stops. */
 export const MAX_CHUNK = INPUT_SLICE * MAX_DEFLATE_RATIO;
 /** Past this much output, a stream that inflates more than RATIO_LIMIT:1 is refused. */
@@ -93,7 +99,8 @@ export function meteredInflate(
   o: MeterOptions,
 ): { out: Uint8Array; meter: InflateMeter; stopped: boolean; failure?: { why: string; offset: number } } {
   const meter = new InflateMeter(o);
-  const sink = new ByteSink(o.claim, raw.length, o.budget.left);
+  // The size claim sizes the first buffer only where real data could reach it (≤ 100:1, or 16 MiB).
+  const sink = new ByteSink(Math.min(o.claim, Math.max(raw.length * RATIO_LIMIT, RATIO_AFTER)), raw.length, o.budget.left);
   let stopped = false;
   const stream = make((data) => {
     if (stopped) return;
@@ -103,10 +110,13 @@ export function meteredInflate(
   });
   let lastReport = 0;
   try {
-    for (let at = 0; at < raw.length && !stopped; at += INPUT_SLICE) {
-      const end = Math.min(at + INPUT_SLICE, raw.length);
+    for (let at = 0, end = 0, slice = INPUT_SLICE; at < raw.length && !stopped; at = end) {
+      end = Math.min(at + slice, raw.length);
+      const before = meter.out;
       meter.in = end;
       stream.push(raw.subarray(at, end), end === raw.length);
+      const ratio = (meter.out - before) / (end - at);
+      slice = Math.max(MIN_SLICE, Math.min(INPUT_SLICE, Math.floor(TARGET_OUT / Math.max(ratio, 1))));
       if (o.progress && (end - lastReport >= 256 * 1024 || end === raw.length)) {
         lastReport = end;
         o.progress(end, raw.length);
