@@ -4,6 +4,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 
 export const PYTHON = process.env.CLASSIFIER_LAB_PYTHON ?? '/usr/bin/python3';
+export const TORCHRUN = '/usr/bin/torchrun';
+/**
+ * Debian 12's torch 1.13 launcher on Python 3.11 fails before starting a process with its default
+ * --redirects 0 / --tee 0 ("'NoneType' object has no attribute 'get'": Python 3.11 no longer iterates the
+ * zero flag). Non-zero values work: each worker's stderr also goes to a log file. (The README says so.)
+ */
+export const LAUNCH = ['--redirects', '2', '--tee', '2'];
 
 function probe(): string | null {
   const r = spawnSync(PYTHON, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' });
