@@ -12,6 +12,7 @@ import { bench, benchUsage } from './bench';
 import { fileChoiceStore } from './kernel-cache';
 import { nodePlatform } from './node-platform';
 import { predict, predictUsage } from './predict';
+import { exportPytorch, exportPytorchUsage } from './export-pytorch';
 import { summary, summaryUsage } from './summary';
 import { builtinOf, nodeOnnxRunner, openResumed, readResumeFile, writeOutputs } from './train-files';
 
@@ -24,7 +25,7 @@ ${settingsUsage('      ')}
     saved at every epoch end, every 30 s, on Ctrl-C and at the end; --resume continues either kind (only --epochs may change).
     A run starts from --preset (${Object.keys(presets).join(', ')}), else from the d2l settings of --model;
     the other flags override it.
-${dataUsage}${predictUsage}${summaryUsage}${inspectUsage}${benchUsage}`;
+${dataUsage}${predictUsage}${exportPytorchUsage}${summaryUsage}${inspectUsage}${benchUsage}`;
 
 class UsageError extends Error {}
 
@@ -113,6 +114,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'predict':
         await predict(rest);
+        return 0;
+      case 'export-pytorch':
+        await exportPytorch(rest);
         return 0;
       case 'inspect':
         await inspect(rest);
