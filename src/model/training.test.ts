@@ -56,7 +56,7 @@ const devices: Device[] = [
 async function backends(config: TrainConfig, data: Dataset, opts: { maxChunkBytes?: number } = {}, device = devices[0]) {
   const arch = buildArchitecture(config, data.shape, data.classNames.length);
   const params = initParams(arch, config.seed);
-  const run = { arch, data, batchSize: config.batchSize, weightDecay: config.weightDecay, optimizer: config.optimizer, momentum: config.momentum, seed: config.seed };
+  const run = { arch, data, batchSize: config.batchSize, weightDecay: config.weightDecay, optimizer: config.optimizer, momentum: config.momentum, seed: config.seed, resize: config.resize === undefined ? null : ([config.resize, config.resize] as const) };
   const g = await device.create({ ...run, ...opts });
   g.writeParams(params);
   const c = new CpuBackend({ ...run, params });
