@@ -24,6 +24,8 @@ export interface Dataset {
   /** Per-example feature shape: [C, H, W] for images, [D] for tabular rows. */
   shape: number[];
   classNames: string[];
+  /** Table data with a header: the feature columns' names, in feature order. */
+  featureNames?: string[];
   /**
    * The numeric label each class has in the files (IDX, .npy, integer CSV labels), when labels are
    * numbers: class i is label classIds[i] (its name is that number's text). Only the labels that occur

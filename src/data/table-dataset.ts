@@ -39,7 +39,7 @@ export function tablesToDataset(tables: Table[], o: { name: string; format?: str
     index = (l) => map.get(l)!;
   }
   const split = (t: Table): Split => ({ x: t.x, y: Uint32Array.from(t.labels, index), count: t.rows });
-  return assemble({
+  const dataset = assemble({
     name: o.name,
     format: o.format ?? (train.delimiter === '\t' ? 'tsv' : 'csv'),
     files: o.files,
@@ -52,4 +52,5 @@ export function tablesToDataset(tables: Table[], o: { name: string; format?: str
     valSource: val && `${val.file}, the smaller file`,
     seed: o.seed,
   });
+  return train.header ? { ...dataset, featureNames: train.header.filter((_, c) => c !== train.labelColumn) } : dataset;
 }

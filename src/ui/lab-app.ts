@@ -16,6 +16,7 @@ import './dataset-card';
 import './drop-zone';
 import './model-form';
 import './notice-list';
+import './insight-panel';
 import './perf-panel';
 import './progress-board';
 import './resume-banner';
@@ -100,6 +101,8 @@ export class LabApp extends LitElement {
             .run=${runLabel(s)}
             .savedAt=${s.savedAt ?? ''}
           ></progress-board>
+          <insight-panel .validations=${s.validations} .classNames=${data?.classNames ?? []} .shape=${data?.shape ?? []} .columns=${data?.columns}
+            .api=${this.session?.insight} ?hasModel=${s.runConfig !== undefined}></insight-panel>
           <perf-panel .load=${this.loadPerf} .trigger=${`${s.status}:${s.lastEpoch?.epoch ?? 0}`}></perf-panel>
         </div>
       </main>

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
 import { builtinDatasets } from '../data/builtin';
+import type { EpochValidation } from '../worker/insight-types';
 import type { DataOptions, DatasetSummary, EngineApi, EngineEvents, LoadProgress, PerfReport, StartupProgress } from '../worker/protocol';
 import { downloadBytes } from './download';
 import { errorMessage } from './format';
@@ -76,6 +77,11 @@ export class LabSession {
     }
   }
 
+  /** The engine calls of the "what did the model learn" views (examples, own input, inside): they go straight through. */
+  get insight(): Pick<Comlink.Remote<EngineApi>, 'examples' | 'predict' | 'inside'> {
+    return this.api;
+  }
+
   /** Train from scratch with the form's config, or continue the stopped run with its own config. */
   async train(resume: boolean): Promise<void> {
     const s = this.store.state;
@@ -93,6 +99,7 @@ export class LabSession {
         this.store.notify('warning', message, 'gpu');
       },
       saved: (where: string) => this.store.setSavedAt(where),
+      validation: (v: EpochValidation) => this.store.addValidation(v),
     };
     try {
       await this.api.train(config, Comlink.proxy(events), resume);

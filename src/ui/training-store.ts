@@ -2,6 +2,7 @@
 // history and notices. Elements never own this state; they subscribe through StoreController.
 import type { TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
+import type { EpochValidation } from '../worker/insight-types';
 import type { DatasetSummary, GpuInfo, LoadProgress, StartupProgress } from '../worker/protocol';
 import { summarizeArchitecture } from './architecture-summary';
 import type { RunFilesState } from './run-files-state';
@@ -53,6 +54,8 @@ export interface LabState {
   savedAt?: string;
   /** The engine's summary of the last finished epoch. */
   lastEpoch?: EpochSummary;
+  /** Each finished epoch's validation statistics (confusion matrix, confidence bins), by epoch. */
+  validations: EpochValidation[];
   exporting: boolean;
   notices: Notice[];
   /** The saved run, an opened model file and the last ONNX export (run-files-state.ts). */
@@ -74,6 +77,7 @@ export class TrainingStore {
       formErrors: {},
       status: 'idle',
       records: [],
+      validations: [],
       exporting: false,
       notices: [],
       files: {},
@@ -121,7 +125,7 @@ export class TrainingStore {
       ...(clear
         ? {
             runConfig: undefined, runDataset: undefined, status: 'idle' as const, statusMessage: undefined, records: [], progress: undefined,
-            startup: undefined, lastEpoch: undefined, savedAt: undefined, files: { ...s.files, opened: undefined, onnx: undefined },
+            startup: undefined, lastEpoch: undefined, validations: [], savedAt: undefined, files: { ...s.files, opened: undefined, onnx: undefined },
           }
         : {}),
     });
@@ -140,7 +144,7 @@ export class TrainingStore {
       status: 'training',
       statusMessage: undefined,
       startup: undefined,
-      ...(resume ? {} : { records: [], progress: undefined, lastEpoch: undefined }),
+      ...(resume ? {} : { records: [], progress: undefined, lastEpoch: undefined, validations: [] }),
     });
     this.clearTopic('run');
   }
@@ -159,6 +163,11 @@ export class TrainingStore {
     this.set({ records: this._state.records.slice(0, records), startup: undefined });
   }
 
+  /** An epoch's validation statistics (a recomputed epoch after a rewind replaces its earlier ones). */
+  addValidation(v: EpochValidation): void {
+    this.set({ validations: [...this._state.validations.filter((e) => e.epoch < v.epoch), v] });
+  }
+
   setSavedAt(savedAt: string): void {
     this.set({ savedAt });
   }
@@ -174,6 +183,7 @@ export class TrainingStore {
       progress: undefined,
       startup: undefined,
       lastEpoch: undefined,
+      validations: [],
     });
   }
 

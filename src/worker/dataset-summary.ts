@@ -14,6 +14,7 @@ export function summarize(d: Dataset): DatasetSummary {
     files: d.source.files,
     shape: d.shape,
     classNames: d.classNames,
+    ...(d.featureNames && { columns: d.featureNames }),
     counts: { train: d.train.count, val: d.val.count },
     classCounts: { train: classCounts(d.train.y, classes), val: classCounts(d.val.y, classes) },
     splitNote: d.splitNote,

@@ -21,6 +21,7 @@ import { chooseBackend } from './backend-choice';
 import { PerfTracker } from './perf-tracker';
 import type { EngineEvents } from './protocol';
 import { dataForModel } from './run-files';
+import { ValidationLog } from './validation-log';
 
 /** A train loss this many times its lowest so far is reported as diverging. */
 export const DIVERGING = 1e6;
@@ -48,6 +49,8 @@ export interface Run {
   quietStart: boolean;
   /** Called after each finished epoch (the engine's checkpoint). */
   afterEpoch(): Promise<void>;
+  /** What each validation pass measured (confusion matrix, confidence bins), sent per epoch. */
+  validations: ValidationLog;
 }
 
 export interface RunGpu {
@@ -101,10 +104,11 @@ export async function buildRun(config: TrainConfig, dataset: Dataset, events: En
   backend.writeParams(params);
   if (from && from.optimizerState.size > 0) backend.writeOptimizerState(from.optimizerState);
   perf?.begin();
-  const model = new Classifier(arch, config, losingQuietly(backend));
+  const validations = new ValidationLog();
+  const model = new Classifier(arch, config, losingQuietly(validations.tap(backend)));
   const run: Run = {
     config, arch, data, backend, model, history: from ? [...from.manifest.history] : [], events, datasetName: dataset.name, source: dataset, perf,
-    device: gpu && choice.kind === 'webgpu' ? gpu.kc.device : null, backendReason: choice.reason, pausing: false, quietStart: false, afterEpoch: async () => {},
+    device: gpu && choice.kind === 'webgpu' ? gpu.kc.device : null, backendReason: choice.reason, pausing: false, quietStart: false, afterEpoch: async () => {}, validations,
     trainer: undefined as unknown as Trainer,
   };
   const p = from?.manifest.position;
@@ -154,6 +158,8 @@ export function makeTrainer(run: Run, epochs: number, position?: Trainer['positi
     epoch: (e) => {
       run.perf?.epoch(e);
       run.events.epoch?.(e);
+      const v = run.validations.epochDone(e.epoch);
+      if (v) run.events.validation?.(v);
     },
     status: (s, m) => {
       // The engine's own pauses (a checkpoint mid-run) are not the user's Stop and Continue.

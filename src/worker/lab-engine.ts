@@ -21,6 +21,8 @@ import type {
 } from './protocol';
 import { checkFits, slug, summaryOf } from './run-files';
 import { fileNameOf, onnxExport, planRestore, snapshotRun } from './run-snapshot';
+import { RunInsight } from './run-insight';
+import type { ExamplePage, ExampleQuery, ModelInside, Prediction } from './insight-types';
 
 /** Where the engine keeps the latest checkpoint (OPFS in the browser, a file for the CLI). */
 export interface CheckpointStore {
@@ -404,6 +406,21 @@ export class LabEngine implements EngineApi {
     if (!run) throw new Error('Nothing to export yet: train a model first');
     if (this.busy) throw new Error('Stop training before exporting to ONNX');
     return onnxExport(run, await this.runFile(run, 'export'), this.platform.runOnnx, options);
+  }
+
+  /** Confusion-matrix examples, the user's own input, the inside of the model (run-insight.ts). */
+  private readonly insight = new RunInsight(() => this.run, () => this.busy, (run) => this.runFile(run, 'export'));
+
+  examples(query: ExampleQuery): Promise<ExamplePage> {
+    return this.insight.examples(query);
+  }
+
+  predict(x: Uint8Array | Float32Array, rows: number): Promise<Prediction> {
+    return this.insight.predict(x, rows);
+  }
+
+  inside(example: number): Promise<ModelInside> {
+    return this.insight.inside(example);
   }
 
   destroy(): void {

@@ -3,6 +3,7 @@
 
 import type { BackendName, TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
+import type { EpochValidation, ExamplePage, ExampleQuery, ModelInside, Prediction } from './insight-types';
 
 export interface GpuInfo {
   /** Human-readable adapter description ("swiftshader (Google)"). */
@@ -27,6 +28,8 @@ export interface DatasetSummary {
   files: string[];
   shape: number[];
   classNames: string[];
+  /** Table data with a header: the feature columns' names. */
+  columns?: string[];
   counts: { train: number; val: number };
   classCounts: { train: number[]; val: number[] };
   splitNote: string;
@@ -73,6 +76,8 @@ export interface EngineEvents {
   rewind?(records: number, message: string): void;
   /** A checkpoint was written to the platform's store (position as "epoch 2, step 12 of 64"). */
   saved?(where: string): void;
+  /** One finished epoch's validation statistics: confusion matrix, invalid rows, confidence bins. */
+  validation?(v: EpochValidation): void;
 }
 
 /** What the engine reports outside any call: the GPU device lost, an uncaptured WebGPU error. */
@@ -217,4 +222,10 @@ export interface EngineApi {
   setCheckpointInterval(seconds: number): Promise<void>;
   /** Test hook: destroys the device and reports it as lost with reason `unknown`. */
   loseDeviceForTest(): Promise<void>;
+  /** The validation examples of a confusion-matrix cell (or every mistake), most confident first (insight-types.ts). */
+  examples(query: ExampleQuery): Promise<ExamplePage>;
+  /** Class probabilities of raw inputs (rows × the data's feature size) on a CPU copy of the latest weights; works while training. */
+  predict(x: Uint8Array | Float32Array, rows: number): Promise<Prediction>;
+  /** The first dense layer's weights as images, conv filters and one validation example's activation maps. */
+  inside(example: number): Promise<ModelInside>;
 }
