@@ -133,6 +133,8 @@ function planGradients(plan: NetworkPlan): void {
   };
   // Buffer lifetimes in backward time: step(i) = ops.length − 1 − i is op i's backward; finalizes run in the same step, after it.
   const life: { first: number; last: number }[] = [];
+  /** A gradient buffer that is another's (a tensor consumed only by an add shares the add's dPre). */
+  const sharedWith: number[] = [];
   const use = (b: number, at: number) => {
     const l = (life[b] ??= { first: at, last: at });
     l.first = Math.min(l.first, at);
@@ -170,8 +172,8 @@ function planGradients(plan: NetworkPlan): void {
       const c = contributions[0];
       const consumer = ops[c.op];
       if (isAdd(c) && t.activation === 'none') {
-        // dPre of t is the add's own dPre: share it.
-        grads[t.dPre].physical = -2 - consumer.output; // resolved below to the add's buffer
+        // The add's gradient is t's: share its buffer, no kernel.
+        sharedWith[t.dPre] = tensors[consumer.output].dPre;
         continue;
       }
       const applies = consumer.op.module.gpu.appliesInputActivation?.(consumer.op.spec, t.activation) ?? true;
@@ -205,11 +207,8 @@ function planGradients(plan: NetworkPlan): void {
     for (const p of parts) use(p, at);
     use(t.dPre, at);
   }
-  // Shared dPre (a tensor consumed only by an add): the add's buffer, followed through chains of adds.
-  const resolve = (b: number): number => {
-    const p = grads[b].physical;
-    return p <= -2 ? resolve(tensors[-2 - p].dPre) : b;
-  };
+  // Shared buffers, followed through chains of adds; the owner lives as long as every sharer.
+  const resolve = (b: number): number => (sharedWith[b] === undefined ? b : resolve(sharedWith[b]));
   const alias = grads.map((_, b) => resolve(b));
   for (const [b, target] of alias.entries()) if (target !== b) use(target, life[b]?.last ?? stepOf(0));
   assignPhysical(plan, alias, life);
