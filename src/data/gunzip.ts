@@ -5,7 +5,7 @@
 // neither). Truncation, junk after the data and corrupt blocks all fail here.
 
 import { Gunzip } from 'fflate';
-import type { ByteBudget } from './budget';
+import { ByteBudget } from './budget';
 import { crc32Update } from './crc32';
 import { DataError } from './errors';
 import { idxDeclaredSize } from './idx';
@@ -58,6 +58,17 @@ export function gunzip(bytes: Uint8Array, file: string, budget: ByteBudget, prog
   members.forEach((m, i) => {
     const end = i + 1 < members.length ? members[i + 1].start : bytes.length;
     checkTrailer(bytes, end - 8, m, file);
+  });
+  return run.out;
+}
+
+/** The first `want` bytes (or more, by one push) of a gzip stream, uncharged and unchecked: for reading headers. */
+export function gunzipPrefix(bytes: Uint8Array, want: number): Uint8Array {
+  const run = meteredInflate((ondata) => new Gunzip(ondata), bytes, {
+    where: '',
+    budget: new ByteBudget(Infinity),
+    claim: want,
+    watch: (out) => (out.length >= want ? 'stop' : undefined),
   });
   return run.out;
 }

@@ -33,14 +33,15 @@ export function looksLikeIdx(b: Uint8Array): boolean {
 }
 
 /** The whole file's size as the IDX header at the front of `head` declares it, 'more' while incomplete, null when not IDX. */
-export function idxDeclaredSize(head: Uint8Array): { bytes: number; what: string } | 'more' | null {
+export function idxDeclaredSize(head: Uint8Array): { bytes: number; what: string; dims: number[] } | 'more' | null {
   if (head.length < 4) return 'more';
   if (head[0] !== 0 || head[1] !== 0 || !(head[2] in IDX_DTYPES) || head[3] < 1 || head[3] > MAX_DIMS) return null;
   const header = 4 + 4 * head[3];
   if (head.length < header) return 'more';
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const kind = IDX_DTYPES[head[2]];
-  return { bytes: header + product(view, head[3]) * kind.size, what: `that its IDX header declares (${claimed(view, head[3])} of ${kind.dtype})` };
+  const dims = claimed(view, head[3]).split('×').map(Number);
+  return { bytes: header + product(view, head[3]) * kind.size, what: `that its IDX header declares (${claimed(view, head[3])} of ${kind.dtype})`, dims };
 }
 
 export function parseIdx(bytes: Uint8Array, file: string): IdxArray {

@@ -8,11 +8,12 @@ import type { ByteBudget } from './budget';
 import { DataError, bytesText } from './errors';
 
 /**
- * Compressed bytes of the first push, and the most of any: one push inflates at most INPUT_SLICE × 1032
- * bytes (~4 MiB). Later slices aim at ~1 MiB of output by the last push's ratio (4 KiB for ordinary
- * data, under 1 KiB for a bomb), so a bomb leaves little garbage behind each push.
+ * The most compressed bytes of one push: one push inflates at most INPUT_SLICE × 1032 bytes (~4 MiB).
+ * The first push takes 1 KiB; later slices aim at ~1 MiB of output by the last push's ratio (4 KiB for
+ * ordinary data, under 1 KiB for a bomb), so a bomb leaves little garbage behind each push.
  */
 export const INPUT_SLICE = 4096;
+const FIRST_SLICE = 1024;
 const MIN_SLICE = 256;
 const TARGET_OUT = 1 << 20;
 /** The most one push can produce: the "one chunk" by which a stream may pass a limit before it stops. */
@@ -110,7 +111,7 @@ export function meteredInflate(
   });
   let lastReport = 0;
   try {
-    for (let at = 0, end = 0, slice = INPUT_SLICE; at < raw.length && !stopped; at = end) {
+    for (let at = 0, end = 0, slice = FIRST_SLICE; at < raw.length && !stopped; at = end) {
       end = Math.min(at + slice, raw.length);
       const before = meter.out;
       meter.in = end;

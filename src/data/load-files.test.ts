@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeIdx } from './idx';
 import { loadFiles, type InputFile } from './load-files';
+import { ByteBudget } from './budget';
 import { readZipDirectory } from './zip';
 import { enc, fixture, gzip, npy, zip } from './fixtures/make';
 
@@ -52,6 +53,19 @@ describe('loadFiles: IDX', () => {
   it('refuses image and label counts that disagree', async () => {
     await expect(loadFiles([f('imgs', images(10)), f('lbls', labels(9))])).rejects.toThrow(
       /imgs: holds 10 examples but no labels array has that many items \(labels: lbls \(9 items\)\): counts disagree/,
+    );
+  });
+
+  it('#15.1 refuses a pair whose counts disagree from the headers, before inflating the images', async () => {
+    const big = gzip(encodeIdx('u8', [20_000, 28, 28], new Array(20_000 * 784).fill(0)));
+    const budget = new ByteBudget();
+    await expect(loadFiles([f('train-images-idx3-ubyte.gz', big), f('train-labels-idx1-ubyte.gz', gzip(labels(9)))], { budget })).rejects.toThrow(
+      'train-images-idx3-ubyte.gz: holds 20000 examples but no labels array has that many items (labels: train-labels-idx1-ubyte.gz (9 items)): counts disagree',
+    );
+    // Headers only: not the 15 MiB of images (was: both files inflated whole first).
+    expect(budget.used).toBe(0);
+    await expect(loadFiles([f('x.gz', big), f('y', labels(20_000))], { maxInflatedBytes: 1_000_000 })).rejects.toThrow(
+      /x.gz \+ y: the sum of the arrays' headers declares 15,680,016 bytes \(15.0 MiB\), more than the 1,000,000-byte cap/,
     );
   });
 

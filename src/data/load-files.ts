@@ -15,6 +15,7 @@ import { imageKind } from './image-header';
 import type { NdArray } from './ndarray';
 import { isNpy, parseNpy } from './npy';
 import { tablesToDataset } from './table-dataset';
+import { preflightArrays } from './preflight';
 import { refuseLookalike } from './sniff';
 import { entryPrefix, extractEntry, hasZipEnd, isZip, readZipDirectory } from './zip';
 
@@ -69,6 +70,8 @@ export async function loadFiles(files: InputFile[], options: LoadOptions = {}): 
   if (files.length === 0) throw new DataError('no files were given');
   const budget = options.budget ?? new ByteBudget(options.maxInflatedBytes);
   const progress = (file: string) => (done: number, total: number) => options.onProgress?.({ file, bytesDone: done, bytesTotal: total });
+  // Pairing and declared totals from the headers first: nothing is inflated for a pair that cannot load.
+  preflightArrays(files, budget);
   const opened = files.map((f) => open(f, budget, progress(f.name)));
   const kinds = new Set(opened.map((o) => (o.kind === 'npy' ? 'idx' : o.kind)));
   if (kinds.size > 1) {

@@ -98,7 +98,7 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
  * The whole file's size as the header at the front of `head` declares it (header + shape × item size),
  * 'more' while the header is incomplete, null when it does not parse: lets a gzip stream stop at it.
  */
-export function npyDeclaredSize(head: Uint8Array): { bytes: number; what: string } | 'more' | null {
+export function npyDeclaredSize(head: Uint8Array): { bytes: number; what: string; dims: number[] } | 'more' | null {
   if (!isNpy(head) || head[6] < 1 || head[6] > 3) return null;
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const start = head[6] === 1 ? 10 : 12;
@@ -109,7 +109,7 @@ export function npyDeclaredSize(head: Uint8Array): { bytes: number; what: string
     const h = parseHeader(new TextDecoder('latin1').decode(head.subarray(start, end)), '', start);
     const m = /^[<>|=][biuf](\d+)$/.exec(h.descr);
     if (!m) return null;
-    return { bytes: end + shapeBytes(h.shape, Number(m[1])), what: `that its .npy header declares (shape (${h.shape.join(', ')}) of ${h.descr})` };
+    return { bytes: end + shapeBytes(h.shape, Number(m[1])), what: `that its .npy header declares (shape (${h.shape.join(', ')}) of ${h.descr})`, dims: h.shape };
   } catch {
     return null;
   }

@@ -7,6 +7,7 @@
 import { gunzipSync, gzipSync, unzipSync, unzlibSync, zlibSync } from 'fflate';
 import { enc, pngChunk, zip } from '../data/fixtures/make';
 import { crc32 } from '../data/crc32';
+import { IDX_DTYPES } from '../data/idx';
 import { readZipDirectory } from '../data/zip';
 import { ANY, REFUSE, skip, type Mutated } from './case';
 import type { Rng } from './rng';
@@ -43,8 +44,8 @@ function idxDim(seed: Seed, r: Rng): Mutated | null {
     const v = r.pick([0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e, 0x00, 0x0a, 0xff]);
     if (v === raw[2]) return null;
     detail = `IDX dtype: 0x${raw[2].toString(16)} → 0x${v.toString(16)}`;
-    // Same element size (u8 ↔ i8) may still be a dataset.
-    if ((v === 0x08 || v === 0x09) && (raw[2] === 0x08 || raw[2] === 0x09)) expect = ANY;
+    // The same element size (u8 ↔ i8, f32 ↔ i32) reads the same bytes another way: may still be a dataset.
+    if (IDX_DTYPES[v] && IDX_DTYPES[v].size === IDX_DTYPES[raw[2]]?.size) expect = ANY;
     raw[2] = v;
   }
   return { files: with1(seed, k, isGz(f) ? gzipSync(raw) : raw), detail: `${f.name}: ${detail}`, expect };

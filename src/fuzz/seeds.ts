@@ -54,6 +54,13 @@ function images(r: Rng, n: number, side: number): { px: number[]; y: number[] } 
   return { px, y };
 }
 
+let jpegCache: Uint8Array[][] | undefined;
+/** Six JPEGs a class, encoded once a process: jpeg-js takes ~0.1–0.7 s an image here, too slow for every case. */
+function jpegs(): Uint8Array[][] {
+  jpegCache ??= [0, 1].map((ci) => Array.from({ length: 6 }, (_, k) => jpeg(8, 8, (x, y) => (ci * 150 + x * 8 + y * 4 + ((k * 37 + x * y) % 20)) & 255)));
+  return jpegCache;
+}
+
 export function buildSeed(format: SeedFormat, r: Rng): Seed {
   const files = ((): FuzzFile[] => {
     switch (format) {
@@ -108,9 +115,7 @@ export function buildSeed(format: SeedFormat, r: Rng): Seed {
       }
       case 'zip-jpeg': {
         const entries: Record<string, Uint8Array> = {};
-        for (const [ci, c] of ['dark', 'light'].entries()) {
-          for (let i = 0; i < 4; i++) entries[`${c}/${i}.jpg`] = jpeg(8, 8, (x, y) => (ci * 150 + x * 8 + y * 4 + r.int(20)) & 255);
-        }
+        for (const [ci, c] of ['dark', 'light'].entries()) for (let i = 0; i < 4; i++) entries[`${c}/${i}.jpg`] = r.pick(jpegs()[ci]);
         return [{ name: 'photos.zip', bytes: zip(entries) }];
       }
       case 'safetensors':
