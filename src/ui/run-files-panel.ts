@@ -1,6 +1,6 @@
 // The run's files: save a checkpoint, export ONNX (checked by onnxruntime-web first, its verdict shown),
-// and open a lab .safetensors (also dropped on the data drop zone): evaluate it on the loaded dataset
-// or continue training it.
+// a PyTorch project or the run's dataset (.npz), and open a lab .safetensors (also dropped on the data
+// drop zone): evaluate it on the loaded dataset or continue training it.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { RunFileEvent, type RunFileAction } from './run-file-events';
@@ -57,6 +57,14 @@ export class RunFilesPanel extends LitElement {
         <button data-testid="onnx-button" ?disabled=${!this.hasRun || !idle} @click=${() => this._on('export-onnx')}
           title="Export an ONNX graph, checked against the lab with onnxruntime-web first">
           ${f.task === 'onnx' ? 'Checking ONNX…' : 'Export ONNX'}
+        </button>
+        <button data-testid="pytorch-button" ?disabled=${!this.hasRun || !idle} @click=${() => this._on('export-pytorch')}
+          title="Download a PyTorch project that continues this run (model.py, train.py for torchrun / DistributedDataParallel, the weights, optimizer state and data)">
+          ${f.task === 'pytorch' ? 'Exporting…' : 'PyTorch project (.zip)'}
+        </button>
+        <button data-testid="dataset-button" ?disabled=${!this.hasRun || !idle} @click=${() => this._on('export-dataset')}
+          title="Download the run's train and validation data as .npz (for train.py --data)">
+          ${f.task === 'dataset' ? 'Exporting…' : 'Export dataset (.npz)'}
         </button>
         <button data-testid="open-model-button" ?disabled=${!this.canOpen || !idle} @click=${this._onPick}
           title="Open a .safetensors checkpoint or export from the lab (or drop it on the data area)">

@@ -34,6 +34,10 @@ export class RunFilesSession {
         return this.downloadCheckpoint();
       case 'export-onnx':
         return this.exportOnnx();
+      case 'export-pytorch':
+        return this.download('pytorch', () => this.api.exportPytorch(), 'The PyTorch project was not exported');
+      case 'export-dataset':
+        return this.download('dataset', () => this.api.exportDataset(), 'The dataset was not exported');
       default:
         e.action satisfies never;
     }
@@ -115,6 +119,12 @@ export class RunFilesSession {
       return;
     }
     downloadBytes(file.bytes, file.filename);
+  }
+
+  /** Runs an export in the worker and downloads its file. */
+  private async download(task: RunFilesTask, work: () => Promise<{ bytes: Uint8Array; filename: string }>, failure: string): Promise<void> {
+    const file = await this.task(task, work, failure);
+    if (file) downloadBytes(file.bytes, file.filename);
   }
 
   private restore(r: RestoredRun): void {

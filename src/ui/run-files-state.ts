@@ -2,7 +2,7 @@
 // model file opened on the page (what it is, what differs, its evaluation) and the last ONNX export.
 import type { Evaluation, OnnxCheck, RestoredRun, StoredRun } from '../worker/protocol';
 
-export type RunFilesTask = 'resuming' | 'opening' | 'evaluating' | 'saving' | 'onnx';
+export type RunFilesTask = 'resuming' | 'opening' | 'evaluating' | 'saving' | 'onnx' | 'pytorch' | 'dataset';
 
 export interface OpenedRun {
   fileName: string;

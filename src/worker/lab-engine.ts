@@ -11,6 +11,7 @@ import type { GpuResult } from '../gpu/device';
 import { decodeRunFile, encodeRunFile, type RunFile } from '../io/checkpoint';
 import { datasetFingerprint, describeFingerprint, fingerprintDifferences } from '../io/dataset-fingerprint';
 import type { OnnxRunner } from '../io/onnx/runner';
+import { datasetNpzFile, pytorchProjectZip } from '../io/pytorch/project-zip';
 import { validateConfig, type BackendName, type TrainConfig } from '../model/config';
 import type { FitResult } from '../model/trainer';
 import { summarize } from './dataset-summary';
@@ -399,6 +400,25 @@ export class LabEngine implements EngineApi {
     }
     const r = await run.backend.validate();
     return { loss: r.lossSum / r.count, acc: r.correct / r.count, count: r.count, dataset: run.datasetName };
+  }
+
+  /** The run as a PyTorch project (src/io/pytorch), with its data unless `data` is false. */
+  async exportPytorch(options: { data?: boolean } = {}): Promise<ExportedFile> {
+    const run = this.run;
+    if (!run) throw new Error('Nothing to export yet: train a model first');
+    if (this.busy) throw new Error('Stop training before exporting a PyTorch project');
+    const file = encodeRunFile(await this.runFile(run, 'checkpoint'));
+    return pytorchProjectZip(file, fileNameOf(run, 'checkpoint'), options.data === false ? null : run.source);
+  }
+
+  /** The run's data (after its limit) as data.npz, or the loaded dataset's where there is no run. */
+  async exportDataset(): Promise<ExportedFile> {
+    const run = this.run;
+    const dataset = run?.source ?? this.dataset;
+    if (!dataset) throw new Error('No dataset is loaded');
+    if (run && this.busy) throw new Error('Stop training before exporting the dataset');
+    const file = run ? { bytes: encodeRunFile(await this.runFile(run, 'export')), fileName: fileNameOf(run, 'export') } : null;
+    return datasetNpzFile(dataset, file, slug(dataset.name));
   }
 
   async exportOnnx(options: { softmax?: boolean } = {}): Promise<OnnxExport> {

@@ -210,6 +210,10 @@ export interface EngineApi {
   evaluate(): Promise<Evaluation>;
   /** The current model as ONNX, run by an ONNX runtime against the lab's forward pass first. */
   exportOnnx(options?: { softmax?: boolean }): Promise<OnnxExport>;
+  /** The current run as a PyTorch project (.zip: model.py, train.py for torchrun, the run, data.npz unless `data` is false). */
+  exportPytorch(options?: { data?: boolean }): Promise<ExportedFile>;
+  /** The run's train and validation data (after its limit) as data.npz, or the loaded dataset's. */
+  exportDataset(): Promise<ExportedFile>;
   /** The current run's performance figures (per-kernel GPU time, traffic per epoch), or null before a GPU run. */
   profile(): Promise<PerfReport | null>;
   /** Hears of GPU device losses and uncaptured errors whenever they happen. */

@@ -16,13 +16,13 @@ import trainPy from './py/train.py?raw';
 
 /**
  * The config keys train.py carries (the architecture-defining ones arrive as the architecture and the
- * weights), and those that do not change the computation (where the lab trains). Any other setting
- * away from its default is refused by name until train.py learns it.
+ * weights), and those that do not change the computation (where the lab trains, which epoch it keeps
+ * as the best). Any other setting away from its default is refused by name until train.py learns it.
  */
 const CARRIED = new Set([
   'model', 'epochs', 'batchSize', 'lr', 'seed', 'limit', 'optimizer', 'momentum', 'weightDecay', 'schedule', 'resize', 'augment',
   'hidden', 'init', 'initSigma', 'activation', 'pool', 'dropout', 'arch',
-  'backend',
+  'backend', 'bestBy',
 ]);
 
 /** Whether `key` holds its declared default for the run's model (an undeclared key never does). */
