@@ -67,7 +67,7 @@ describe.skipIf(missing !== null)(`classifier-lab export-pytorch with PyTorch${m
   it('torchrun --nproc_per_node=2 continues a 2-epoch MLP run to 4 epochs; the lab opens, inspects and resumes the result', async () => {
     const dir = join(tmp.dir, 'ddp');
     const run = join(tmp.dir, 'mlp-2-epochs.safetensors');
-    const mlp = ['--model', 'mlp', '--hidden', '64', '--optimizer', 'momentum', '--schedule', 'cosine', '--lr', '0.1', '--seed', '7', '--cpu'];
+    const mlp = ['--model', 'mlp', '--hidden', '64', '--init', 'he', '--optimizer', 'momentum', '--schedule', 'cosine', '--lr', '0.1', '--seed', '7', '--cpu'];
     ok(await lab('train', '--data', data, ...mlp, '--epochs', '2', '--checkpoint', run));
     const before = decodeRunFile(readFileSync(run), run).manifest;
     ok(await lab('export-pytorch', run, '--data', data, '--out', dir));
@@ -96,7 +96,6 @@ describe.skipIf(missing !== null)(`classifier-lab export-pytorch with PyTorch${m
     const labEpochs = epochsOf(itself.stdout);
     expect(labEpochs.map((e) => e.epoch)).toEqual([3, 4]);
     for (let i = 0; i < 2; i++) expect(Math.abs(torchEpochs[i].val_acc - labEpochs[i].val_acc), `epoch ${i + 3}`).toBeLessThanOrEqual(0.02);
-    console.log(JSON.stringify({ lab12: before.history.filter((r) => r.split === 'val'), torch34: torchEpochs, lab34: labEpochs }));
 
     // And the lab keeps training PyTorch's checkpoint.
     const more = await lab('train', '--resume', ckpt, '--epochs', '5', '--data', data, '--cpu');

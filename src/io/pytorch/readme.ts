@@ -43,6 +43,10 @@ torchrun --nnodes=2 --nproc_per_node=8 --rdzv_backend=c10d --rdzv_endpoint=HOST:
 python predict.py --input X.npy --out logits.npy            # raw features (N, ${(m.dataShape ?? m.architecture.inputShape).join(', ')}), before normalisation
 \`\`\`
 
+On Debian 12 (torch 1.13 with Python 3.11) \`torchrun\` and \`python -m torch.distributed.run\` stop before
+starting a process (\`'NoneType' object has no attribute 'get'\`); add \`--redirects 2 --tee 2\` after
+\`torchrun\` there. Newer PyTorch needs nothing.
+
 Options: \`--from FILE\` (default: \`checkpoint.safetensors\` when it exists, so a second \`train.py\` continues
 the first; else \`run.safetensors\`), \`--checkpoint PATH\`, \`--device cpu|cuda\`, \`--max-steps N\` (stop after N
 steps, mid-epoch if need be, and write the checkpoint there). Rank 0 prints one JSON line per epoch, as
