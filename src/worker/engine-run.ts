@@ -105,7 +105,7 @@ export async function buildRun(config: TrainConfig, dataset: Dataset, events: En
   if (from && from.optimizerState.size > 0) backend.writeOptimizerState(from.optimizerState);
   perf?.begin();
   const validations = new ValidationLog();
-  const model = new Classifier(arch, config, losingQuietly(validations.tap(backend)));
+  const model = new Classifier(arch, config, forTrainer(validations.tap(backend), !(gpu && choice.kind === 'webgpu')));
   const run: Run = {
     config, arch, data, backend, model, history: from ? [...from.manifest.history] : [], events, datasetName: dataset.name, source: dataset, perf,
     device: gpu && choice.kind === 'webgpu' ? gpu.kc.device : null, backendReason: choice.reason, pausing: false, quietStart: false, afterEpoch: async () => {}, validations,
@@ -130,17 +130,21 @@ export async function buildRun(config: TrainConfig, dataset: Dataset, events: En
 }
 
 /**
- * The backend as the trainer sees it: a range of steps whose device is lost rejects, and where the
+ * The backend as the trainer sees it. A range of steps whose device is lost rejects, and where the
  * trainer has several ranges in flight it awaits only the first; the others are marked handled here so
- * that their rejections are not reported as unhandled (the engine deals with the loss).
+ * that their rejections are not reported as unhandled (the engine deals with the loss). A backend that
+ * computes on this thread (WebAssembly, the CPU reference) returns a range already done: `yieldEach`
+ * hands the event loop a turn after each, so that Stop and checkpoint requests get in between ranges.
  */
-function losingQuietly(backend: Backend): Backend {
+function forTrainer(backend: Backend, yieldEach: boolean): Backend {
+  const turn = <T>(v: T) => new Promise<T>((ok) => setTimeout(() => ok(v), 0));
   return new Proxy(backend, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);
       if (key !== 'trainSteps' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
       return (from: number, to: number) => {
-        const steps = (value as Backend['trainSteps']).call(target, from, to);
+        const called = (value as Backend['trainSteps']).call(target, from, to);
+        const steps = yieldEach ? called.then(turn) : called;
         steps.catch(() => undefined);
         return steps;
       };

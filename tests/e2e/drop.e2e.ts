@@ -176,7 +176,7 @@ describe('the picker, the options and what is not a dataset', () => {
     expect(await page.getByTestId('dataset-name').textContent()).toBe('Fashion-MNIST');
   });
 
-  it('loads nothing while a run trains; after a new dataset, Continue is off and Train starts over', async () => {
+  it('loads nothing while a run trains; a new dataset clears the stopped run (Continue, Export, curves) and Train starts over', async () => {
     // The whole of Fashion-MNIST for 50 epochs: far longer than this test, so Stop always lands mid-run.
     const page = await open('?model=softmax&epochs=50&batch=64');
     await page.getByTestId('train-button').click();
@@ -191,8 +191,10 @@ describe('the picker, the options and what is not a dataset', () => {
 
     await dropFiles(page, [{ name: 'blobs.csv', bytes: blobsCsv() }]);
     await waitForDataset(page, 'blobs');
+    // The stopped run belonged to Fashion-MNIST: its curves, status and Export go with it (#13 item 2).
     expect(await page.getByTestId('continue-button').isEnabled()).toBe(false);
-    expect(await page.getByText('The stopped run trained on Fashion-MNIST; Train starts over on the dataset loaded now.').count()).toBe(1);
-    expect(await page.getByTestId('export-button').isEnabled()).toBe(true);
+    expect(await page.getByTestId('run-status').getAttribute('data-status')).toBe('idle');
+    expect(await page.getByTestId('export-button').isEnabled()).toBe(false);
+    expect(await page.getByTestId('train-button').isEnabled()).toBe(true);
   });
 });

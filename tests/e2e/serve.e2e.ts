@@ -50,7 +50,9 @@ describe('npm start', () => {
     expect((await fetch(new URL('no-such-file.js', url))).status).toBe(404);
     expect((await fetch(new URL('data/fashion-mnist/meta.json', url))).headers.get('content-security-policy')).toBe(meta);
 
+    // Loaded once fully, then watched from the start of a reload.
     const page = await labs.open(url);
+    await page.getByTestId('dataset-name').waitFor({ timeout: 60_000 });
     const seen: string[] = [];
     let workers = 0;
     page.on('console', (m) => seen.push(`${m.type()}: ${m.text()}`));
