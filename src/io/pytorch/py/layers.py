@@ -34,12 +34,13 @@ class LabBatchNorm(nn.Module):
             return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps)
         dims = [0, 2, 3] if self.spatial else [0]
         view = (1, -1, 1, 1) if self.spatial else (1, -1)
-        count = torch.tensor([x.numel() // self.features], dtype=torch.float64, device=x.device)
+        n = float(x.numel() // self.features)
         total = x.sum(dims)
         if _across_processes():
+            count = torch.tensor([n], dtype=torch.float64, device=x.device)
             dist.all_reduce(count)
+            n = float(count.item())
             total = dist_nn.all_reduce(total)
-        n = float(count.item())
         mean = total / n
         d = x - mean.view(view)
         sq = (d * d).sum(dims)
