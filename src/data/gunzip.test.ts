@@ -72,7 +72,7 @@ describe('gunzip', () => {
   });
 
   it('#15.1 stops a bomb behind an IDX header at what the header declares (6 images), plus one chunk', () => {
-    // 6 images of 28×28, then 64 MiB of zeros: refused at 5 s and 650 MiB before; now after ~4 KiB + one chunk.
+    // 6 images of 28×28, then 64 MiB of zeros: refused at 5 s and 650 MiB before; now after ~5 KiB and at most one chunk.
     const header = encodeIdx('u8', [6, 28, 28], new Array(6 * 784).fill(7));
     const body = new Uint8Array(header.length + 64 * 1024 * 1024);
     body.set(header);
