@@ -43,7 +43,11 @@ export interface TrainConfig {
   arch?: string;
   /** Where training runs; `auto` is decided per run (src/worker/backend-choice.ts). */
   backend: BackendName;
+  /** Which finished epoch is the run's best (kept and offered by Export): lowest validation loss or highest accuracy. */
+  bestBy: BestBy;
 }
+
+export type BestBy = 'val-loss' | 'val-acc';
 
 export type BackendName = 'auto' | 'webgpu' | 'wasm' | 'reference';
 
@@ -136,6 +140,10 @@ export const settings: Settings = {
   backend: {
     key: 'backend', name: 'backend', label: 'Compute', help: 'where training runs: auto (WebGPU on a hardware GPU, else the faster of WebAssembly and a software WebGPU adapter), webgpu, wasm (WebAssembly SIMD on every core) or reference (the float64 CPU reference: slow)',
     kind: oneOf<BackendName>(['auto', 'webgpu', 'wasm', 'reference'], { auto: 'Auto', webgpu: 'WebGPU', wasm: 'WebAssembly (CPU)', reference: 'CPU reference (slow)' }), default: 'auto', perRun: true, example: 'wasm',
+  },
+  bestBy: {
+    key: 'bestBy', name: 'best-by', label: 'Best epoch by', help: 'the epoch kept as the run\'s best (Export offers it beside the last): lowest validation loss or highest validation accuracy; a test split never takes part',
+    kind: oneOf<BestBy>(['val-loss', 'val-acc'], { 'val-loss': 'validation loss', 'val-acc': 'validation accuracy' }), default: 'val-loss', perRun: true, example: 'val-acc',
   },
   optimizer: {
     key: 'optimizer', name: 'optimizer', label: 'Optimizer', help: 'the update rule',

@@ -2,7 +2,7 @@
 // registered in HTMLElementEventMap so listeners get the subclass.
 import type { TrainConfig } from '../model/config';
 
-export type RunCommand = 'train' | 'stop' | 'continue' | 'more' | 'export';
+export type RunCommand = 'train' | 'stop' | 'continue' | 'more' | 'export' | 'export-best';
 
 /** A run button was pressed (`epochs`: how many more, for 'more'). */
 export class RunCommandEvent extends Event {

@@ -32,7 +32,7 @@ export class InsightPanel extends LitElement {
       .bar input[type='range'] { width: 160px; }
       .bar label { display: inline-flex; gap: 6px; align-items: center; }
       .bar input[type='checkbox'] { width: auto; }
-      .matrix { display: grid; grid-template-columns: minmax(0, 1.6fr) minmax(220px, 1fr); gap: 16px; align-items: start; }
+      .matrix { display: grid; grid-template-columns: minmax(0, 1.4fr) minmax(270px, 1fr); gap: 16px; align-items: start; }
       @media (max-width: 1100px) { .matrix { grid-template-columns: minmax(0, 1fr); } }
       example-gallery { margin-top: 12px; }
       .error { color: var(--lab-danger); }

@@ -8,6 +8,7 @@ import { ConfigChangeEvent, NoticeDismissEvent, RunCommandEvent } from './events
 import { labAppStyles } from './lab-app-styles';
 import type { LabSession } from './lab-session';
 import { RunFileEvent } from './run-file-events';
+import type { RunsSession } from './runs-session';
 import type { RunFilesSession } from './run-files-session';
 import { sharedStyles } from './shared-styles';
 import { StoreController } from './store-controller';
@@ -17,6 +18,7 @@ import './drop-zone';
 import './model-form';
 import './notice-list';
 import './insight-panel';
+import './runs-panel';
 import './perf-panel';
 import './progress-board';
 import './resume-banner';
@@ -33,6 +35,8 @@ export class LabApp extends LitElement {
   @property({ attribute: false }) session?: LabSession;
   /** Where run-file commands go: resume, open, checkpoint, ONNX. */
   @property({ attribute: false }) files?: RunFilesSession;
+  /** The runs kept in this browser (list, overlay, quota). */
+  @property({ attribute: false }) runs?: RunsSession;
 
   private controller?: StoreController;
 
@@ -103,6 +107,7 @@ export class LabApp extends LitElement {
           ></progress-board>
           <insight-panel .validations=${s.validations} .classNames=${data?.classNames ?? []} .shape=${data?.shape ?? []} .columns=${data?.columns}
             .api=${this.session?.insight} ?hasModel=${s.runConfig !== undefined}></insight-panel>
+          <runs-panel .runs=${this.runs}></runs-panel>
           <perf-panel .load=${this.loadPerf} .trigger=${`${s.status}:${s.lastEpoch?.epoch ?? 0}`}></perf-panel>
         </div>
       </main>
@@ -138,6 +143,9 @@ export class LabApp extends LitElement {
         break;
       case 'export':
         void session.exportWeights();
+        break;
+      case 'export-best':
+        void session.exportWeights('best');
         break;
       default:
         e.command satisfies never;

@@ -77,10 +77,15 @@ export class LabSession {
     }
   }
 
-  /** The engine calls of the "what did the model learn" views (examples, own input, inside): they go straight through. */
-  get insight(): Pick<Comlink.Remote<EngineApi>, 'examples' | 'predict' | 'inside'> {
-    return this.api;
-  }
+  /**
+   * The engine calls of the "what did the model learn" views (examples, own input, inside), as a plain
+   * object: a Comlink proxy answers every property (Lit would take it for a directive).
+   */
+  readonly insight: Pick<EngineApi, 'examples' | 'predict' | 'inside'> = {
+    examples: (q) => this.api.examples(q),
+    predict: (x, rows) => this.api.predict(x, rows),
+    inside: (example) => this.api.inside(example),
+  };
 
   /** Train from scratch with the form's config, or continue the stopped run with its own config. */
   async train(resume: boolean): Promise<void> {
@@ -142,10 +147,10 @@ export class LabSession {
     return this.api.profile();
   }
 
-  async exportWeights(): Promise<void> {
+  async exportWeights(which: 'last' | 'best' = 'last'): Promise<void> {
     this.store.setExporting(true);
     try {
-      const file = await this.api.exportWeights();
+      const file = await this.api.exportWeights({ which });
       downloadBytes(file.bytes, file.filename);
       this.store.clearTopic('export');
     } catch (e) {

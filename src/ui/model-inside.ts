@@ -44,8 +44,8 @@ export class ModelInsideView extends LitElement {
       ${this.error ? html`<p class="error">${this.error}</p>` : nothing}
       ${v?.dense ? html`<h3>${v.dense.path}: weights of its ${v.dense.units} units as images</h3><canvas data-part="dense" data-testid="dense-tiles" style="width:min(100%, ${Math.min(v.dense.units, 16) * 3 * (v.dense.tileShape[2] + 1)}px)"></canvas>` : nothing}
       ${v?.convs.map((c, i) => html`<h3>${c.path}: ${c.shape[0]} filters ${c.shape[2]}×${c.shape[3]} (input channel 0) and their activation maps</h3>
-        <canvas data-part=${`filters-${i}`} data-testid="conv-filters" style="width:${Math.min(100, c.shape[0] * 4)}%"></canvas>
-        <canvas data-part=${`maps-${i}`} data-testid="activation-maps" style="width:${Math.min(100, c.activationShape[0] * 8)}%"></canvas>`)}
+        <div><canvas data-part=${`filters-${i}`} data-testid="conv-filters" style="width:${Math.min(c.shape[0], 16) * (c.shape[3] + 1) * 7}px"></canvas></div>
+        <div><canvas data-part=${`maps-${i}`} data-testid="activation-maps" style="width:${Math.min(c.activationShape[0], 8) * (c.activationShape[2] + 1) * Math.max(2, Math.round(84 / c.activationShape[2]))}px"></canvas></div>`)}
       ${v && !v.dense && v.convs.length === 0 ? html`<p class="muted">This model has no conv layer and no dense layer on the image's pixels to show.</p>` : nothing}
     `;
   }

@@ -190,6 +190,8 @@ export class OwnInput extends LitElement {
         this.error = '';
       } catch (e) {
         this.error = errorMessage(e);
+        // A run being set up has no weights yet: the same input is tried again shortly.
+        if (!this.pending) setTimeout(() => this.pending === null && !this.inFlight && this.request(x), 1000);
       }
     }
     this.inFlight = false;

@@ -63,6 +63,7 @@ export class RunControls extends LitElement {
           : this.button('continue', 'Continue', a.continue)}
         <span class="spacer"></span>
         ${this.button('export', this.exporting ? 'Exporting…' : 'Export', a.export)}
+        ${this.button('export-best', 'Export best epoch', a.export)}
       </div>
       ${this.note ? html`<p class="note muted">${this.note}</p>` : nothing}
     `;
@@ -88,7 +89,7 @@ export class RunControls extends LitElement {
       data-testid=${`${command}-button`}
       aria-disabled=${enabled ? 'false' : 'true'}
       @click=${() => enabled && this._onCommand(command)}
-      title=${command === 'export' ? 'Download the weights as a .safetensors file' : command === 'more' ? 'Continue the finished run with its own settings for more epochs' : ''}
+      title=${command === 'export' ? 'Download the weights as a .safetensors file' : command === 'export-best' ? 'Download the weights of the best epoch (lowest validation loss or highest accuracy, as the form says)' : command === 'more' ? 'Continue the finished run with its own settings for more epochs' : ''}
     >
       ${label}
     </button>`;

@@ -76,3 +76,14 @@ export interface ModelInside {
   /** The example the activation maps are of. */
   example: { index: number; label: number; features: Uint8Array | Float32Array; shape: number[] };
 }
+
+/** The test split's one evaluation, after the last epoch (never used to choose the best epoch). */
+export type TestReport = EpochValidation;
+
+/** What the page keeps of a finished (or stopped) run: its last and best weights as export files. */
+export interface KeptRun {
+  last: { filename: string; bytes: Uint8Array };
+  best?: { filename: string; bytes: Uint8Array; epoch: number; by: 'val-loss' | 'val-acc'; value: number };
+  fingerprint?: import('../io/manifest').DatasetFingerprint;
+  test?: TestReport;
+}

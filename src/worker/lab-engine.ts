@@ -23,7 +23,7 @@ import type {
 import { checkFits, slug, summaryOf } from './run-files';
 import { fileNameOf, onnxExport, planRestore, snapshotRun } from './run-snapshot';
 import { RunInsight } from './run-insight';
-import type { ExamplePage, ExampleQuery, ModelInside, Prediction } from './insight-types';
+import type { ExamplePage, ExampleQuery, KeptRun, ModelInside, Prediction } from './insight-types';
 
 /** Where the engine keeps the latest checkpoint (OPFS in the browser, a file for the CLI). */
 export interface CheckpointStore {
@@ -265,7 +265,10 @@ export class LabEngine implements EngineApi {
     }
     const { kc, gpu, tuner } = this.gpu;
     const run = await buildRun(config, dataset, events, kc && gpu ? { kc, adapter: gpu.description, tuner: tuner ?? undefined, paceHost: this.platform.paceHost } : null, from, this.gpuFailure);
-    run.afterEpoch = () => this.keep(run, true);
+    run.afterEpoch = async () => {
+      await this.keep(run, true);
+      if (this.memory?.run === run) this.insight.epochKept(run, this.memory.file);
+    };
     this.run = run;
     return run;
   }
@@ -315,9 +318,10 @@ export class LabEngine implements EngineApi {
     return this.run.backend.readParams();
   }
 
-  async exportWeights(): Promise<ExportedFile> {
+  async exportWeights(options: { which?: 'last' | 'best' } = {}): Promise<ExportedFile> {
     const run = this.run;
     if (!run) throw new Error('Nothing to export yet: train a model first');
+    if (options.which === 'best') return this.insight.exportBest(run);
     return { filename: fileNameOf(run, 'export'), bytes: encodeRunFile(await this.runFile(run, 'export')) };
   }
 
@@ -441,6 +445,11 @@ export class LabEngine implements EngineApi {
 
   inside(example: number): Promise<ModelInside> {
     return this.insight.inside(example);
+  }
+
+  async keepRun(): Promise<KeptRun> {
+    if (!this.run) throw new Error('No run to keep');
+    return this.insight.keep(this.run);
   }
 
   destroy(): void {

@@ -3,7 +3,7 @@
 
 import type { BackendName, TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
-import type { EpochValidation, ExamplePage, ExampleQuery, ModelInside, Prediction } from './insight-types';
+import type { EpochValidation, ExamplePage, ExampleQuery, KeptRun, ModelInside, Prediction } from './insight-types';
 
 export interface GpuInfo {
   /** Human-readable adapter description ("swiftshader (Google)"). */
@@ -196,7 +196,8 @@ export interface EngineApi {
   /** Trains from scratch (resume = false) or continues the stopped run (resume = true). */
   train(config: TrainConfig, events: EngineEvents, resume: boolean): Promise<void>;
   stop(): Promise<void>;
-  exportWeights(): Promise<ExportedFile>;
+  /** The model as an export file: the last weights (default) or the run's best epoch (config.bestBy). */
+  exportWeights(options?: { which?: 'last' | 'best' }): Promise<ExportedFile>;
   /** The current run as a full checkpoint (optimizer state and position included). */
   checkpoint(): Promise<ExportedFile>;
   /** Rebuilds a run from a checkpoint or export on the loaded dataset; `epochs` sets a new total. */
@@ -232,4 +233,6 @@ export interface EngineApi {
   predict(x: Uint8Array | Float32Array, rows: number): Promise<Prediction>;
   /** The first dense layer's weights as images, conv filters and one validation example's activation maps. */
   inside(example: number): Promise<ModelInside>;
+  /** The stopped or finished run's last and best weights (export files) and dataset fingerprint, for the page's run list. */
+  keepRun(): Promise<KeptRun>;
 }

@@ -8,6 +8,7 @@ import { nodePlatform } from '../cli/node-platform';
 import { defaultConfig, type TrainConfig } from '../model/config';
 import type { EpochSummary, RunStatus } from '../model/metrics';
 import type { EpochValidation } from './insight-types';
+import { decodeRunFile } from '../io/checkpoint';
 import type { Manifest } from '../io/manifest';
 import { initParams } from '../model/params';
 import { buildArchitecture } from '../model/zoo';
@@ -79,6 +80,29 @@ describe('run insight on the GPU', () => {
     expect(inside.dense!.weights.length).toBe(7840);
     expect(inside.convs).toEqual([]);
     expect(inside.example.label).toBe(best.t);
+  });
+});
+
+describe('the best epoch', () => {
+  it('is kept by validation loss and exported with exactly that epoch\'s weights', async () => {
+    const config: TrainConfig = { ...defaultConfig, model: 'softmax', epochs: 3, limit: 1024, lr: 0.5, backend: 'webgpu' };
+    const { epochs } = await train(engine, config);
+    const losses = epochs.map((e) => e.val_loss);
+    const bestEpoch = losses.indexOf(Math.min(...losses)) + 1;
+    const best = await engine.exportWeights({ which: 'best' });
+    expect(best.filename).toBe(`fashion-mnist-softmax-best-epoch${bestEpoch}.safetensors`);
+    const file = decodeRunFile(best.bytes, best.filename);
+    expect(file.manifest.epochsDone).toBe(bestEpoch);
+    expect(file.manifest.contents).toBe('export');
+    expect(file.optimizerState.size).toBe(0);
+    const kept = await engine.keepRun();
+    expect(kept.best).toMatchObject({ epoch: bestEpoch, by: 'val-loss', value: losses[bestEpoch - 1] });
+    // The same run stopped at the best epoch ends with the same weights, bit for bit (same seed, same device).
+    await train(engine, { ...config, epochs: bestEpoch });
+    const last = decodeRunFile((await engine.exportWeights()).bytes, 'last');
+    const bytes = (t: Float32Array) => Buffer.from(t.buffer, t.byteOffset, t.byteLength);
+    expect([...last.params.keys()].sort()).toEqual([...file.params.keys()].sort());
+    for (const [name, t] of last.params) expect(bytes(file.params.get(name)!).equals(bytes(t)), name).toBe(true);
   });
 });
 
