@@ -49,6 +49,10 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+def where(epoch, step, steps, total):
+    return f'epoch {epoch + 1} of {total}, step {step} of {steps}' if step else f'{epoch} of {total} epochs done'
+
+
 def say(rank, message):
     if rank == 0:
         print(message, file=sys.stderr, flush=True)
@@ -154,8 +158,11 @@ def main(argv):
     pos = m.get('position') or {'epoch': m['epochsDone'], 'step': 0, 'epochLossSum': 0, 'epochRows': 0}
     if m.get('position') and pos['stepsPerEpoch'] != steps:
         raise LabFileError(f"{start}: {pos['stepsPerEpoch']} steps per epoch, but {n_train} examples in batches of {batch} make {steps}")
-    say(rank, f"continuing {m['architecture']['name']} on {m['dataset']['name']} from {start.name}: epoch {pos['epoch'] + 1}, step {pos['step']} of {steps}; "
-              f"{total} epochs in all; {world} process{'es' if world > 1 else ''} on {device.type}")
+    say(rank, f"{m['architecture']['name']} on {m['dataset']['name']} from {start.name}: {where(pos['epoch'], pos['step'], steps, total)}; "
+              f"{world} process{'es' if world > 1 else ''} on {device.type}")
+    if pos['epoch'] >= total:
+        say(rank, f'nothing to train: give --epochs N above {total} for more')
+        return 0
 
     model = build_model()
     model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in run.params.items()}, strict=True)
@@ -237,7 +244,7 @@ def main(argv):
             save(args.checkpoint, run, model, opt, named, history, total, epoch, step, steps, epoch_sum, epoch_rows, world, device)
     if stopped and step > 0 and rank == 0:
         save(args.checkpoint, run, model, opt, named, history, total, epoch, step, steps, epoch_sum, epoch_rows, world, device)
-    say(rank, f'checkpoint in {args.checkpoint}: epoch {epoch + (1 if step else 0)}{f", step {step} of {steps}" if step else ""} of {total}')
+    say(rank, f'checkpoint in {args.checkpoint}: {where(epoch, step, steps, total)}')
     if world > 1:
         dist.barrier()
         dist.destroy_process_group()
