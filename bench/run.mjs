@@ -11,10 +11,14 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { cpuReport, runCpuBrowser, runCpuHeadless } from './cpu.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const usage = `usage: npm run bench -- [--models softmax,mlp,lenet] [--reps 3] [--limit N] [--lenet-limit 2048]
+const usage = `usage: npm run bench -- [--models softmax,mlp,lenet (--cpu: softmax,mlp)] [--reps 3] [--limit N] [--lenet-limit 2048]
                       [--warmup-limit 2048] [--tfjs-feed upload|gpu] [--chrome PATH] [--gpu] [--chrome-arg=FLAG ...] [--no-build]
+                      [--cpu [--headless-limit 20000]]
+  --cpu            the WebAssembly backends instead (bench/cpu.mjs): the lab's wasm, TF.js wasm and jax-js wasm in
+                   the page, then the CLI (--backend wasm, --limit from --headless-limit) against jax-js in Node
   --gpu            add flags that let Chromium use a real GPU (see bench/README.md)
   --limit N        train on the first N examples (quick looks; by default every model but LeNet trains a full epoch)
   --lenet-limit N  LeNet's epoch: TF.js trains LeNet at ~16 examples/s on SwiftShader, an hour an epoch
@@ -25,7 +29,7 @@ const usage = `usage: npm run bench -- [--models softmax,mlp,lenet] [--reps 3] [
 
 const { values } = parseArgs({
   options: {
-    models: { type: 'string', default: 'softmax,mlp,lenet' },
+    models: { type: 'string' },
     reps: { type: 'string', default: '3' },
     limit: { type: 'string' },
     'warmup-limit': { type: 'string', default: '2048' },
@@ -35,6 +39,8 @@ const { values } = parseArgs({
     gpu: { type: 'boolean', default: false },
     'chrome-arg': { type: 'string', multiple: true, default: [] },
     'no-build': { type: 'boolean', default: false },
+    cpu: { type: 'boolean', default: false },
+    'headless-limit': { type: 'string', default: '20000' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -50,7 +56,8 @@ const positiveInt = (name, v) => {
   }
   return Number(v);
 };
-const models = values.models.split(',').map((m) => m.trim()).filter(Boolean);
+// --cpu: the dense models (the wasm backend's LeNet needs its convolution, still to come).
+const models = (values.models ?? (values.cpu ? 'softmax,mlp' : 'softmax,mlp,lenet')).split(',').map((m) => m.trim()).filter(Boolean);
 const reps = positiveInt('reps', values.reps);
 const limit = values.limit === undefined ? undefined : positiveInt('limit', values.limit);
 const warmupLimit = positiveInt('warmup-limit', values['warmup-limit']);
@@ -89,7 +96,11 @@ function serve() {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size });
+    // Cross-origin isolated (SharedArrayBuffer: the wasm runtimes' threads), as npm start serves the lab.
+    res.writeHead(200, {
+      'content-type': types[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size,
+      'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
@@ -126,6 +137,17 @@ async function main() {
     page.on('console', (m) => m.type() === 'error' && log(`console: ${m.text()}`));
     await page.goto(url);
     await page.waitForFunction(() => 'bench' in window);
+    if (values.cpu) {
+      const browserRuns = await runCpuBrowser({ page, models, reps, limitOf, warmupLimit, log });
+      const headless = runCpuHeadless({ root, models, reps, limit: positiveInt('headless-limit', values['headless-limit']), log });
+      const parts = [cpuReport(browserRuns.results, median, 'browser'), cpuReport(headless, median, 'headless')];
+      process.stdout.write(`${table([parts[0].rows[0], ...parts.flatMap((p) => p.rows.slice(1))])}\n`);
+      const disagree = parts.flatMap((p) => p.disagree);
+      if (disagree.length) process.stdout.write(`\nthe runtimes did not train the same thing: ${disagree.join('; ')}\n`);
+      process.stdout.write(`${JSON.stringify({ cpu: true, browser: parts[0].json, headless: parts[1].json })}\n`);
+      if (disagree.length) process.exitCode = 1;
+      return;
+    }
     const info = await page.evaluate(() => window.bench.init());
     adapter = info.adapter;
     log(`adapter: ${info.adapter}\n${info.tfjs}, batches fed by ${feed}\n${info.userAgent}`);

@@ -6,6 +6,10 @@
 // Train-loss sums are read back ten times an epoch with one range in flight, as the lab's trainer does.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { featureSize, type Dataset } from '../src/data/dataset';
 import { graphOf, type Architecture } from '../src/model/architecture';
 import type { TrainConfig } from '../src/model/config';
@@ -21,8 +25,10 @@ export interface TfjsEpoch {
   valAcc: number;
 }
 
-export async function initTfjs(): Promise<string> {
-  if (!(await tf.setBackend('webgpu'))) throw new Error('TensorFlow.js could not start its WebGPU backend');
+/** TF.js on WebGPU, or (the --cpu benchmark) on its WebAssembly backend: SIMD, threaded when the page is cross-origin isolated. */
+export async function initTfjs(backend: 'webgpu' | 'wasm' = 'webgpu'): Promise<string> {
+  if (backend === 'wasm') setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd });
+  if (!(await tf.setBackend(backend))) throw new Error(`TensorFlow.js could not start its ${backend} backend`);
   await tf.ready();
   return `TensorFlow.js ${tf.version.tfjs} (${tf.getBackend()})`;
 }

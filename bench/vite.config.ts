@@ -6,7 +6,8 @@ export default defineConfig({
   root: 'bench',
   base: './',
   publicDir: false,
-  build: { outDir: '../dist-bench', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 8192 },
+  // Not minified: TF.js's threaded wasm backend starts its workers from its module function's source text (toString), which minification breaks.
+  build: { outDir: '../dist-bench', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 8192, minify: false },
   worker: { format: 'es' },
   logLevel: 'warn',
 });
