@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, runCli, type CliResult } from '../../tests/helpers/cli';
-import { LAUNCH, PYTHON, runPy, TORCHRUN, torchMissing } from '../../tests/helpers/torch';
+import { launch, PYTHON, runPy, TORCHRUN, torchMissing } from '../../tests/helpers/torch';
 import { parseNpy } from '../data/npy';
 import { decodeRunFile } from '../io/checkpoint';
 import { writeNpyF32 } from '../io/npy-write';
@@ -72,7 +72,7 @@ describe.skipIf(missing !== null)(`classifier-lab export-pytorch with PyTorch${m
     const before = decodeRunFile(readFileSync(run), run).manifest;
     ok(await lab('export-pytorch', run, '--data', data, '--out', dir));
 
-    const torch = await runPy(TORCHRUN, [...LAUNCH, '--nproc_per_node=2', 'train.py', '--epochs', '4'], dir);
+    const torch = await runPy(TORCHRUN, [...(await launch(2)), 'train.py', '--epochs', '4'], dir);
     ok(torch);
     const torchEpochs = epochsOf(torch.stdout);
     expect(torchEpochs.map((e) => e.epoch)).toEqual([3, 4]);
@@ -103,7 +103,7 @@ describe.skipIf(missing !== null)(`classifier-lab export-pytorch with PyTorch${m
     expect(epochsOf(more.stdout).map((e) => e.epoch)).toEqual([5]);
 
     // `python3 -m torch.distributed.run` where the torchrun script is missing: the same, here 2 steps.
-    const m = await runPy(PYTHON, ['-m', 'torch.distributed.run', ...LAUNCH, '--nproc_per_node=2', 'train.py', '--from', 'run.safetensors', '--epochs', '4', '--max-steps', '2', '--checkpoint', 'm.safetensors'], dir);
+    const m = await runPy(PYTHON, ['-m', 'torch.distributed.run', ...(await launch(2)), 'train.py', '--from', 'run.safetensors', '--epochs', '4', '--max-steps', '2', '--checkpoint', 'm.safetensors'], dir);
     ok(m);
     expect(decodeRunFile(readFileSync(join(dir, 'm.safetensors')), 'm.safetensors').manifest.position).toMatchObject({ epoch: 2, step: 2 });
   }, 600_000);

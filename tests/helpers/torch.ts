@@ -2,6 +2,7 @@
 // PATH may be another interpreter). In CI (CI=true) a missing torch fails the test file with what to
 // install; on a developer's machine without it the PyTorch tests are skipped with that message.
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 
 export const PYTHON = process.env.CLASSIFIER_LAB_PYTHON ?? '/usr/bin/python3';
 export const TORCHRUN = '/usr/bin/torchrun';
@@ -11,6 +12,23 @@ export const TORCHRUN = '/usr/bin/torchrun';
  * zero flag). Non-zero values work: each worker's stderr also goes to a log file. (The README says so.)
  */
 export const LAUNCH = ['--redirects', '2', '--tee', '2'];
+
+/** A free TCP port on this machine (so that launchers in parallel test files do not meet on 29500). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** torchrun's / torch.distributed.run's options for `n` local processes: LAUNCH and a port of their own. */
+export async function launch(n: number): Promise<string[]> {
+  return [...LAUNCH, `--master_port=${await freePort()}`, `--nproc_per_node=${n}`];
+}
 
 function probe(): string | null {
   const r = spawnSync(PYTHON, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' });

@@ -17,7 +17,7 @@ import { dataForModel } from '../../worker/run-files';
 import { decodeRunFile, type RunFile } from '../checkpoint';
 import { exportPytorchProject } from './export';
 import { compare, cpuEngine, fashionSubset, tempDir, trainLab, writeFiles } from './test-util';
-import { LAUNCH, PYTHON, runPy, TORCHRUN, torchMissing } from '../../../tests/helpers/torch';
+import { launch, PYTHON, runPy, TORCHRUN, torchMissing } from '../../../tests/helpers/torch';
 
 const missing = torchMissing();
 
@@ -108,7 +108,7 @@ describe.skipIf(missing !== null)(`first steps in PyTorch = the lab's${missing ?
     expect(r.code, r.stderr).toBe(0);
     holdTo(start, lab, decodeRunFile(readFileSync(join(dir, 'one.safetensors')), 'one.safetensors'), steps, total);
     if (ddp) {
-      const two = await runPy(TORCHRUN, [...LAUNCH, '--nproc_per_node=2', ...args, '--checkpoint', 'two.safetensors'], dir);
+      const two = await runPy(TORCHRUN, [...(await launch(2)), ...args, '--checkpoint', 'two.safetensors'], dir);
       expect(two.code, two.stderr).toBe(0);
       holdTo(start, lab, decodeRunFile(readFileSync(join(dir, 'two.safetensors')), 'two.safetensors'), steps, total);
     }
