@@ -90,3 +90,6 @@ export class GpuSession {
     this.gpu?.device.destroy();
   }
 }
+
+/** "unknown: Device was destroyed." */
+export const describeLoss = (l: DeviceLoss): string => `${l.reason}: ${l.message}`;

@@ -1,8 +1,6 @@
 // The engine behind the page and the CLI: holds the dataset, the GPU and the current run, and turns
-// EngineApi calls into run work (engine-run.ts builds runs). It keeps the run's last checkpoint in
-// memory (every epoch end, every 30 s at a range boundary, on Stop, when the page hides) and writes it
-// to the platform's store off the training path; when the GPU device is lost mid-run it gets a new one,
-// rebuilds the run from that checkpoint and continues (at most 3 times), saying how many steps it redid.
+// EngineApi calls into run work: engine-run.ts builds runs, run-guard.ts trains them with checkpoints
+// (in memory and in the platform's store) and moves them to a new device when the GPU is lost.
 // It never touches the DOM; in the browser it runs inside engine-worker.ts, in Node the CLI calls it.
 import { isBuiltinName, loadBuiltin, type ReadFile } from '../data/builtin';
 import type { Dataset } from '../data/dataset';
@@ -13,10 +11,10 @@ import { datasetFingerprint, describeFingerprint, fingerprintDifferences } from 
 import type { OnnxRunner } from '../io/onnx/runner';
 import { datasetNpzFile, pytorchProjectZip } from '../io/pytorch/project-zip';
 import { validateConfig, type BackendName, type TrainConfig } from '../model/config';
-import type { FitResult } from '../model/trainer';
 import { summarize } from './dataset-summary';
-import { buildRun, globalStep, makeTrainer, type Run } from './engine-run';
-import { GpuSession, type DeviceLoss } from './gpu-session';
+import { buildRun, makeTrainer, type Run } from './engine-run';
+import { GpuSession, describeLoss } from './gpu-session';
+import { RunGuard } from './run-guard';
 import type {
   DataOptions, DatasetSummary, EngineApi, EngineEvents, EngineNotices, Evaluation, ExportedFile, GpuInfo, LoadProgress, OnnxExport, PerfReport, RestoredRun, StoredRun,
 } from './protocol';
@@ -34,9 +32,6 @@ export interface CheckpointStore {
 
 const quietEvents: EngineEvents = { metric: () => {}, progress: () => {}, status: () => {} };
 
-/** New devices a run may get after losing one. */
-export const MAX_DEVICE_RETRIES = 3;
-
 export interface Platform {
   acquireGpu(): Promise<GpuResult>;
   /** Reads a built-in dataset file; `dataUrl` comes from init() where the platform serves files. */
@@ -53,29 +48,18 @@ export interface Platform {
   paceHost?: boolean;
 }
 
-/** The run's last checkpoint, kept in memory: what a lost device restarts from. */
-interface Memory {
-  run: Run;
-  file: RunFile;
-}
-
 export class LabEngine implements EngineApi {
   private readonly gpu: GpuSession;
   private gpuFailure = '';
   private dataUrl: string | undefined;
   private dataset: Dataset | null = null;
   private run: Run | null = null;
-  private memory: Memory | null = null;
   private notices: EngineNotices | null = null;
   private busy = false;
   private loading = false;
   /** Stop was pressed during the current train() call. */
   private stopAsked = false;
-  private checkpointMs = 30_000;
-  /** Checkpoint writes, one after another, off the training path. */
-  private saving: Promise<void> = Promise.resolve();
-  /** How long the last mid-run checkpoint held the trainer (its read-back of weights and optimizer state). */
-  lastPauseMs = 0;
+  private readonly guard: RunGuard;
 
   constructor(private readonly platform: Platform) {
     this.gpu = new GpuSession(platform.acquireGpu, {
@@ -84,6 +68,20 @@ export class LabEngine implements EngineApi {
         : `The GPU device was lost (${describeLoss(loss)}); the next run gets a new one.`),
       error: (message) => this.notify('error', `WebGPU error: ${message}`),
     }, platform.kernelChoices);
+    this.guard = new RunGuard({
+      gpu: this.gpu,
+      store: platform.checkpoints,
+      current: () => (this.busy ? this.run : null),
+      stopAsked: () => this.stopAsked,
+      runFile: (run) => this.runFile(run, 'checkpoint'),
+      rebuild: (run, from) => this.newRun(run.config, run.events, from),
+      recovered: (message) => this.notify('recovered', message),
+    });
+  }
+
+  /** How long the last mid-run checkpoint held the trainer (its read-back of weights and optimizer state). */
+  get lastPauseMs(): number {
+    return this.guard.lastPauseMs;
   }
 
   async init(options: { dataUrl?: string } = {}): Promise<GpuInfo> {
@@ -148,108 +146,22 @@ export class LabEngine implements EngineApi {
       let run = !resume || !this.run ? await this.newRun(config, events) : this.run;
       run.events = events;
       // A stopped run whose device was lost meanwhile moves to a new one from its checkpoint.
-      if (run.device && run.device !== this.gpu.gpu?.device) run = await this.moveToNewDevice(run, null);
+      if (run.device && run.device !== this.gpu.gpu?.device) run = await this.guard.moveToNewDevice(run, null);
       // Stop pressed while the run was being set up (the data going up to the GPU) never reached a trainer.
       if (this.stopAsked) {
         events.status('stopped');
         return;
       }
-      if (this.memory?.run !== run) await this.keep(run, false);
-      for (let retry = 1; ; retry++) {
-        try {
-          if ((await this.fit(run)) === 'stopped') await this.keep(run, true);
-          break;
-        } catch (e) {
-          const loss = await this.lossBehind(run);
-          if (!loss) throw e;
-          if (retry > MAX_DEVICE_RETRIES) throw new Error(`The GPU device was lost ${retry} times (last: ${describeLoss(loss)}); giving up. Export works from the last checkpoint.`);
-          run = await this.moveToNewDevice(run, { loss, retry });
-        }
-      }
-      await this.saving;
+      await this.guard.train(run);
+      // A finished run meets its test split once (never before: the test split chooses nothing).
+      const ended = this.run;
+      if (ended && ended.trainer.position.epoch >= ended.config.epochs) await this.insight.testAtEnd(ended, this.gpu.kc && this.gpu.gpu ? { kc: this.gpu.kc, adapter: this.gpu.gpu.description } : null);
     } catch (e) {
       events.status('error', e instanceof Error ? e.message : String(e));
       throw e;
     } finally {
       this.busy = false;
     }
-  }
-
-  /** fit(), paused at a range boundary every `checkpointMs` (and on request) for a checkpoint; a lost device rejects it. */
-  private async fit(run: Run): Promise<FitResult> {
-    const lost = this.gpu.lost.then((l) => Promise.reject(new Error(`GPU device lost: ${describeLoss(l)}`)));
-    lost.catch(() => undefined);
-    for (;;) {
-      const timer = setTimeout(() => this.pause(run), this.checkpointMs);
-      let result: FitResult;
-      try {
-        const fit = run.trainer.fit(run.model, run.data);
-        fit.catch(() => undefined);
-        result = await (run.device ? Promise.race([fit, lost]) : fit);
-      } finally {
-        clearTimeout(timer);
-      }
-      if (result !== 'stopped' || !run.pausing) return result;
-      run.pausing = false;
-      if (this.stopAsked) {
-        run.events.status('stopped');
-        return result;
-      }
-      const t0 = performance.now();
-      await this.keep(run, true);
-      this.lastPauseMs = performance.now() - t0;
-      run.quietStart = true;
-    }
-  }
-
-  /** Asks the training run to stop at its next range boundary for a checkpoint, then go on. */
-  private pause(run: Run): void {
-    if (!this.busy || run !== this.run || run.pausing || this.stopAsked) return;
-    run.pausing = true;
-    run.trainer.stop();
-  }
-
-  /** The run's state as the last checkpoint in memory; `save` also writes it to the store, in the background. */
-  private async keep(run: Run, save: boolean): Promise<void> {
-    const file = await this.runFile(run, 'checkpoint');
-    this.memory = { run, file };
-    const store = this.platform.checkpoints;
-    if (!save || !store) return;
-    const where = positionText(file);
-    this.saving = this.saving.then(async () => {
-      try {
-        await store.save(encodeRunFile(file));
-        run.events.saved?.(where);
-      } catch (e) {
-        run.events.status(this.busy ? 'training' : 'stopped', `The checkpoint could not be saved: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    });
-  }
-
-  /** The device loss behind a failed fit(), if any (the lost promise may settle just after the failure). */
-  private async lossBehind(run: Run): Promise<DeviceLoss | null> {
-    if (!run.device) return null;
-    if (this.gpu.loss) return this.gpu.loss;
-    return Promise.race([this.gpu.lost, new Promise<null>((ok) => setTimeout(() => ok(null), 2000))]);
-  }
-
-  /** Gets a new device and rebuilds the run there from its last checkpoint; the page is told what was redone. */
-  private async moveToNewDevice(run: Run, lost: { loss: DeviceLoss; retry: number } | null): Promise<Run> {
-    const memory = this.memory?.run === run ? this.memory.file : null;
-    if (!memory) throw new Error('The GPU device was lost and the run has no checkpoint to continue from: press Train to start again.');
-    const before = globalStep(run);
-    if (lost) run.events.status('training', `The GPU device was lost (${describeLoss(lost.loss)}); getting a new one (try ${lost.retry} of ${MAX_DEVICE_RETRIES})…`);
-    const r = await this.gpu.reacquire();
-    if (!r.ok) throw new Error(`The GPU device was lost and no new one could be had: ${r.failure.message}`);
-    const next = await this.newRun(run.config, run.events, memory);
-    next.events = run.events;
-    const redo = before - globalStep(next);
-    const message = `The GPU device was lost; training continues on a new device from the checkpoint at ${positionText(memory)}` +
-      (lost ? `: ${redo} step${redo === 1 ? '' : 's'} since then are trained again.` : '.');
-    run.events.rewind?.(memory.manifest.history.length, message);
-    this.notify('recovered', message);
-    await this.keep(next, false);
-    return next;
   }
 
   /** A run from scratch, or (with `from`) the run a checkpoint or export describes, at its position. */
@@ -266,8 +178,9 @@ export class LabEngine implements EngineApi {
     const { kc, gpu, tuner } = this.gpu;
     const run = await buildRun(config, dataset, events, kc && gpu ? { kc, adapter: gpu.description, tuner: tuner ?? undefined, paceHost: this.platform.paceHost } : null, from, this.gpuFailure);
     run.afterEpoch = async () => {
-      await this.keep(run, true);
-      if (this.memory?.run === run) this.insight.epochKept(run, this.memory.file);
+      await this.guard.keep(run, true);
+      const kept = this.guard.checkpointOf(run);
+      if (kept) this.insight.epochKept(run, kept);
     };
     this.run = run;
     return run;
@@ -279,12 +192,12 @@ export class LabEngine implements EngineApi {
   }
 
   async checkpointNow(): Promise<void> {
-    if (this.run) this.pause(this.run);
+    if (this.run) this.guard.pause(this.run);
   }
 
   async setCheckpointInterval(seconds: number): Promise<void> {
     if (!(seconds > 0)) throw new Error(`Invalid checkpoint interval: ${seconds} s`);
-    this.checkpointMs = seconds * 1000;
+    this.guard.checkpointMs = seconds * 1000;
   }
 
   async loseDeviceForTest(): Promise<void> {
@@ -337,8 +250,8 @@ export class LabEngine implements EngineApi {
    * gives its last checkpoint (an export drops the optimizer state).
    */
   private async runFile(run: Run, contents: 'export' | 'checkpoint'): Promise<RunFile> {
-    if (run.device && run.device !== this.gpu.gpu?.device && this.memory?.run === run) {
-      const m = this.memory.file;
+    const m = this.guard.checkpointOf(run);
+    if (run.device && run.device !== this.gpu.gpu?.device && m) {
       return contents === 'checkpoint' ? m : { manifest: { ...m.manifest, contents, optimizer: undefined }, params: m.params, optimizerState: new Map() };
     }
     const kernels = this.gpu.kc ? Object.fromEntries(this.gpu.kc.blockChoices) : undefined;
@@ -357,7 +270,7 @@ export class LabEngine implements EngineApi {
     const saved = manifest.fingerprint;
     const differences = saved ? fingerprintDifferences(saved, await datasetFingerprint(dataset)) : ['the file does not record its dataset'];
     const run = await this.newRun(options.backend ? { ...manifest.config, backend: options.backend } : manifest.config, quietEvents, { ...file, manifest });
-    this.memory = { run, file: { ...file, manifest } };
+    this.guard.remember(run, { ...file, manifest });
     const done = run.trainer.position.epoch >= manifest.config.epochs;
     return { ...summaryOf(manifest), history: manifest.history, status: done ? 'done' : 'stopped', differences, notes };
   }
@@ -400,7 +313,7 @@ export class LabEngine implements EngineApi {
       const file = await this.runFile(run, 'checkpoint');
       checkFits(file.manifest, dataset, `The model (${run.datasetName})`);
       run = await this.newRun(file.manifest.config, quietEvents, file);
-      this.memory = { run, file };
+      this.guard.remember(run, file);
     }
     const r = await run.backend.validate();
     return { loss: r.lossSum / r.count, acc: r.correct / r.count, count: r.count, dataset: run.datasetName };
@@ -456,12 +369,4 @@ export class LabEngine implements EngineApi {
     this.run?.backend.destroy();
     this.gpu.destroy();
   }
-}
-
-const describeLoss = (l: DeviceLoss) => `${l.reason}: ${l.message}`;
-
-/** Where a checkpoint stands: "epoch 2, step 12 of 64", or "3 of 10 epochs" at an epoch's end. */
-function positionText(f: RunFile): string {
-  const p = f.manifest.position;
-  return p && p.step > 0 ? `epoch ${p.epoch + 1}, step ${p.step} of ${p.stepsPerEpoch}` : `${f.manifest.epochsDone} of ${f.manifest.config.epochs} epochs`;
 }
