@@ -8,6 +8,7 @@ import type { BackendName } from '../model/config';
 import { GpuBackend, type GpuBackendOptions } from '../model/gpu-backend';
 import { WasmBackend, type WasmBackendOptions } from '../model/wasm-backend';
 import type { KernelContext } from '../gpu/context';
+import { canShareMemory } from '../wasm/pool';
 
 export interface BackendChoice {
   kind: 'webgpu' | 'wasm' | 'reference';
@@ -32,7 +33,9 @@ export function isSoftwareAdapter(gpu: ChoiceGpu): boolean {
   return info?.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|softpipe|basic render|\bwarp\b|software/i.test(gpu.adapter);
 }
 
-const threadsOf = (b: WasmBackend) => `${b.threads} thread${b.threads === 1 ? '' : 's'}`;
+/** "2 threads", or why there is one (a page without cross-origin isolation has no SharedArrayBuffer). */
+const threadsOf = (b: WasmBackend) =>
+  b.threads === 1 && !canShareMemory() ? '1 thread (the page is not cross-origin isolated, so no shared memory for more)' : `${b.threads} thread${b.threads === 1 ? '' : 's'}`;
 const rate = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : `${Math.round(n)}`);
 
 /** Examples per second of `backend` over ≤ `seconds` of training steps (one step first, untimed: compilation). */
