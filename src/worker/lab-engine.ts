@@ -63,7 +63,8 @@ export class LabEngine implements EngineApi {
 
   constructor(private readonly platform: Platform) {
     this.gpu = new GpuSession(platform.acquireGpu, {
-      lost: (loss) => this.notify('lost', this.busy
+      // Only a run on the GPU moves to a new device; one on WebAssembly or the CPU reference goes on.
+      lost: (loss) => this.notify('lost', this.busy && this.run?.device
         ? `The GPU device was lost (${describeLoss(loss)}); the run gets a new one and continues from its last checkpoint.`
         : `The GPU device was lost (${describeLoss(loss)}); the next run gets a new one.`),
       error: (message) => this.notify('error', `WebGPU error: ${message}`),
