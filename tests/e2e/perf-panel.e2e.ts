@@ -9,7 +9,7 @@ const labs = labBrowser();
 
 describe('the performance panel', () => {
   it('shows the step by kernel family, examples/s and dispatches per step after an MLP epoch', async () => {
-    const page = await labs.open('?model=mlp&epochs=1&limit=2048');
+    const page = await labs.open('?model=mlp&epochs=1&limit=2048&backend=webgpu'); // the GPU's panel: pinned (auto may pick wasm over SwiftShader)
     await expect.poll(() => page.getByTestId('adapter').getAttribute('data-state'), { timeout: 60_000 }).toBe('ready');
     await page.getByTestId('dataset-name').waitFor({ timeout: 60_000 });
     const panel = page.getByTestId('perf-panel');
