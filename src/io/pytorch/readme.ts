@@ -12,9 +12,11 @@ export function projectReadme(m: Manifest, fileName: string, withData: boolean):
   return `# ${m.architecture.name} on ${m.dataset.name}: continue in PyTorch
 
 Exported by Classifier Lab from \`${fileName}\`: ${describeRunFile(m)}.
-\`train.py\` continues that run with the same architecture, tensor names, weights, optimizer state
-(${c.optimizer}${c.optimizer === 'momentum' ? ` μ = ${c.momentum}` : ''}${c.weightDecay ? `, weight decay ${c.weightDecay}` : ''}), learning-rate schedule (${c.schedule}, lr ${c.lr}, continued at the
-run's step), global batch size (${c.batchSize}), seed (${c.seed}), normalisation${c.resize ? `, resize to ${c.resize}×${c.resize}` : ''} and example order.
+\`train.py\` continues that run with the same
+- architecture and tensor names (\`model.py\`), weights and optimizer state (${c.optimizer}${c.optimizer === 'momentum' ? `, μ = ${c.momentum}` : ''}${c.weightDecay ? `, weight decay ${c.weightDecay}` : ''}),
+- learning-rate schedule (${c.schedule}, lr ${c.lr}), continued at the run's step,
+- global batch size (${c.batchSize}), seed (${c.seed}), normalisation${c.resize ? `, resize to ${c.resize}×${c.resize}` : ''}${(c as { augment?: unknown }).augment ? ', crop/flip augmentation' : ''} and example order.
+
 Every epoch rank 0 validates and writes \`checkpoint.safetensors\` in the lab's format, history continued,
 which the lab opens, inspects and keeps training.
 
