@@ -13,6 +13,7 @@ export const runOptions = {
   preset: { type: 'string' },
   dataset: { type: 'string' },
   data: { type: 'string', multiple: true },
+  test: { type: 'string', multiple: true },
   'label-column': { type: 'string' },
   'image-size': { type: 'string' },
   channels: { type: 'string' },

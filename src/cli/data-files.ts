@@ -8,13 +8,15 @@ import type { LabEngine } from '../worker/lab-engine';
 import type { DataOptions, DatasetSummary } from '../worker/protocol';
 import { InputError } from './input-error';
 
-export const dataUsage = `  classifier-lab train --data FILE... [--label-column NAME|INDEX] [--image-size N|HxW] [--channels grey|rgb] [--max-classes N] [train options]
+export const dataUsage = `  classifier-lab train --data FILE... [--test FILE...] [--label-column NAME|INDEX] [--image-size N|HxW] [--channels grey|rgb] [--max-classes N] [train options]
     trains on your files: IDX[.gz] pairs, CSV/TSV, a zip of <class>/<image> folders, X.npy + y.npy or a .npz;
+    --test files hold a test split, evaluated once at the end (a "test" JSON line), never used to choose the best epoch;
     more than 1,000 classes needs --max-classes
 `;
 
 interface DataValues {
   data?: string[];
+  test?: string[];
   'label-column'?: string;
   'image-size'?: string;
   channels?: string;
@@ -61,7 +63,9 @@ export async function openDataFiles(paths: string[]): Promise<File[]> {
 /** Loads `--data` (and any file names after it) into the engine; prints what was understood to stderr. */
 export async function loadDataFiles(engine: LabEngine, values: DataValues, more: string[] = []): Promise<DatasetSummary> {
   const options = dataOptions(values);
-  const files = await openDataFiles([...(values.data ?? []), ...more]);
+  const tests = values.test ?? [];
+  if (tests.length) options.testFiles = tests.map((p) => basename(p));
+  const files = await openDataFiles([...(values.data ?? []), ...more, ...tests]);
   let s: DatasetSummary;
   try {
     s = await engine.loadFiles(files, undefined, options);

@@ -87,6 +87,8 @@ async function train(argv: string[]): Promise<void> {
         process.stdout.write(`${JSON.stringify(e)}\n`);
         if (e.epoch >= until) stop();
       },
+      // The test split's one evaluation at the end, as its own line (confusion: a row per true class).
+      test: (r) => process.stdout.write(`${JSON.stringify({ test: { epoch: r.epoch, count: r.count, loss: r.loss, acc: r.acc, invalid: r.invalid, confusion: confusionRows(r.confusion) } })}\n`),
     }, resumeFile !== undefined);
     if (values.checkpoint) process.stderr.write(`checkpoint in ${values.checkpoint}\n`);
     await writeOutputs(engine, { out: values.out, onnx: values.onnx, softmax: values['onnx-softmax'] });
@@ -136,6 +138,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`classifier-lab: ${e instanceof Error ? e.message : String(e)}\n`);
     return e instanceof UsageError || e instanceof InputError ? 2 : 1;
   }
+}
+
+/** A flat (C × C) matrix as a row per true class. */
+function confusionRows(m: Uint32Array): number[][] {
+  const c = Math.round(Math.sqrt(m.length));
+  return Array.from({ length: c }, (_, t) => Array.from(m.subarray(t * c, (t + 1) * c)));
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -22,6 +22,9 @@ export interface AssembleInput {
   val?: Split;
   /** Where `val` came from, for the card ("the t10k-* files"). */
   valSource?: string;
+  /** A test split, and where it came from. */
+  test?: Split;
+  testSource?: string;
   seed?: number;
   warnings?: string[];
 }
@@ -32,6 +35,7 @@ export function assemble(a: AssembleInput): Dataset {
   const file = a.files.join(' + ') || a.name;
   checkClassCount(a.classNames.length, a.maxClasses, file);
   if (a.val) checkTrainCoverage(a.classNames, a.train.y, a.val.y, file, a.valSource);
+  if (a.test) checkTrainCoverage(a.classNames, a.train.y, a.test.y, file, a.testSource ?? 'the test split');
   let train = a.train;
   let val = a.val;
   let splitNote: string;
@@ -54,6 +58,10 @@ export function assemble(a: AssembleInput): Dataset {
     normalization: normalizationFor(train.x, size),
     source: { format: a.format, files: a.files },
   };
+  if (a.test) {
+    ds.test = a.test;
+    ds.splitNote += ` Test split: ${a.testSource ?? 'as given'} (${a.test.count.toLocaleString('en-US')} examples), evaluated once at the end.`;
+  }
   if (a.classIds) ds.classIds = a.classIds;
   if (a.warnings?.length) ds.warnings = a.warnings;
   return validateDataset(ds);

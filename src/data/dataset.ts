@@ -34,6 +34,8 @@ export interface Dataset {
   classIds?: number[];
   train: Split;
   val: Split;
+  /** A test split (a zip's test/ beside val/, or files marked as test): evaluated once at the end, never for choosing. */
+  test?: Split;
   /** How the validation split came about, shown on the dataset card. */
   splitNote: string;
   normalization: Normalization;

@@ -22,14 +22,17 @@ describe('image-folder zip', () => {
     expect(ds.warnings).toBeUndefined();
   });
 
-  it('takes the split from train/ and val/ folders; test/ is reported unused', async () => {
+  it('takes the split from train/ and val/ folders; beside them test/ is the test split', async () => {
     const files = { ...cls('train/', ['a', 'b'], 3), ...cls('val/', ['a', 'b'], 2), ...cls('test/', ['a', 'b'], 1) };
     const ds = await load(files);
-    expect([ds.train.count, ds.val.count]).toEqual([6, 4]);
-    expect(ds.splitNote).toMatch(/the val\/ folder/);
-    expect(ds.warnings).toEqual(['the test/ folder (2 images) is not used: val/ is the validation split']);
+    expect([ds.train.count, ds.val.count, ds.test?.count]).toEqual([6, 4, 2]);
+    expect(Array.from(ds.test!.y)).toEqual([0, 1]);
+    expect(ds.splitNote).toMatch(/the val\/ folder.*Test split: the test\/ folder \(2 examples\), evaluated once at the end/);
+    expect(ds.warnings).toBeUndefined();
+    // train/ and test/ alone: test/ is the validation split, as before.
     const t = await load({ ...cls('train/', ['a', 'b'], 3), ...cls('test/', ['a', 'b'], 2) });
     expect(t.val.count).toBe(4);
+    expect(t.test).toBeUndefined();
   });
 
   it('resizes to the most common size, or the requested one', async () => {

@@ -1,8 +1,8 @@
 // An image-folder zip: <class>/<image> (optionally under train/ and val/ or test/ top folders, which
-// then define the split). Pass 1 reads only each image's header (size, grey or colour) and holds it to
-// the pixel budget and the decoded-byte budgets (per image, per archive); the names then settle the
-// classes; pass 2 inflates each image only up to its end (PNG IEND, JPEG EOI), decodes, resizes to one
-// size with our own resize, and packs (C, H, W) bytes. An image that fails is skipped and named, never fatal.
+// then define the split; train/, val/ and test/ give a test split too). Pass 1 reads only each image's
+// header (size, grey or colour) and holds it to the pixel budget and the decoded-byte budgets (per
+// image, per archive); the names then settle the classes; pass 2 inflates each image only up to its
+// end (PNG IEND, JPEG EOI), decodes, resizes to one size with our own resize, and packs (C, H, W) bytes. An image that fails is skipped and named, never fatal.
 
 import { assemble } from './assemble';
 import { checkClassCount, checkTrainCoverage } from './classes';
@@ -134,7 +134,9 @@ export async function loadImageZip(bytes: Uint8Array, file: string, entries: Zip
   const hasVal = keep.some((l) => l.split === 'val');
   const valDir = hasVal ? 'val' : 'test';
   const presplit = keep.some((l) => l.split === 'train') && keep.some((l) => l.split === valDir);
-  const warnings = warningsOf(skipped, notImages, presplit && hasVal ? keep.filter((l) => l.split === 'test').length : 0);
+  // train/, val/ and test/: test/ is a test split, evaluated once at the end; with train/ and test/ only, test/ validates.
+  const hasTest = presplit && hasVal && keep.some((l) => l.split === 'test');
+  const warnings = warningsOf(skipped, notImages);
   const sizes = mixedSizes(keep.map((l) => l.item.header), w, h);
   if (sizes) warnings.push(sizes);
   return assemble({
@@ -146,6 +148,7 @@ export async function loadImageZip(bytes: Uint8Array, file: string, entries: Zip
     train: presplit ? part((s) => s === 'train') : part(() => true),
     val: presplit ? part((s) => s === valDir) : undefined,
     valSource: `the ${valDir}/ folder`,
+    ...(hasTest && { test: part((s) => s === 'test'), testSource: 'the test/ folder' }),
     seed: o.seed,
     maxClasses: o.maxClasses,
     warnings,
@@ -262,11 +265,10 @@ function toChw(hwc: Uint8Array, h: number, w: number, c: number): Uint8Array {
   return out;
 }
 
-function warningsOf(skipped: string[], notImages: string[], unusedTest: number): string[] {
+function warningsOf(skipped: string[], notImages: string[]): string[] {
   const w: string[] = [];
   const few = (xs: string[]) => xs.slice(0, 5).join('; ') + (xs.length > 5 ? `; and ${xs.length - 5} more` : '');
   if (skipped.length) w.push(`${skipped.length} image${skipped.length === 1 ? ' was' : 's were'} skipped: ${few(skipped)}`);
   if (notImages.length) w.push(`${notImages.length} file${notImages.length === 1 ? ' is not an image and was' : 's are not images and were'} ignored: ${few(notImages)}`);
-  if (unusedTest) w.push(`the test/ folder (${unusedTest} images) is not used: val/ is the validation split`);
   return w;
 }

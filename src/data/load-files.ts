@@ -15,6 +15,7 @@ import { imageKind } from './image-header';
 import type { NdArray } from './ndarray';
 import { isNpy, parseNpy } from './npy';
 import { tablesToDataset } from './table-dataset';
+import { isMarkedTest, withTestSplit } from './test-files';
 import { preflightArrays } from './preflight';
 import { refuseLookalike } from './sniff';
 import { entryPrefix, extractEntry, hasZipEnd, isZip, readZipDirectory } from './zip';
@@ -55,6 +56,8 @@ export interface LoadOptions {
   seed?: number;
   /** Decoder for WebP/GIF/BMP (the browser's); without it those images are skipped and counted. */
   decodeImage?: ExternalDecoder;
+  /** Names (with `*` wildcards) of files that hold a test split: loaded apart and joined as `test` (test-files.ts). */
+  testFiles?: string[];
 }
 
 type Kind = 'idx' | 'npy' | 'zip' | 'text';
@@ -69,6 +72,15 @@ interface Opened {
 export async function loadFiles(files: InputFile[], options: LoadOptions = {}): Promise<Dataset> {
   if (files.length === 0) throw new DataError('no files were given');
   const budget = options.budget ?? new ByteBudget(options.maxInflatedBytes);
+  const marks = options.testFiles?.filter((p) => p.trim() !== '') ?? [];
+  if (marks.length > 0) {
+    const test = files.filter((f) => isMarkedTest(f.name, marks));
+    const rest = files.filter((f) => !isMarkedTest(f.name, marks));
+    if (test.length === 0) throw new DataError(`no file matches the test files (${marks.join(', ')})`, { file: files[0].name });
+    if (rest.length === 0) throw new DataError('every file is marked as test: the training data is missing', { file: files[0].name });
+    const plain = { ...options, testFiles: undefined, budget };
+    return withTestSplit(await loadFiles(rest, plain), await loadFiles(test, plain), test.map((f) => f.name));
+  }
   const progress = (file: string) => (done: number, total: number) => options.onProgress?.({ file, bytesDone: done, bytesTotal: total });
   // Pairing and declared totals from the headers first: nothing is inflated for a pair that cannot load.
   preflightArrays(files, budget);

@@ -17,6 +17,7 @@ export function validateDataset(ds: Dataset): Dataset {
   for (const [name, s] of [['train', ds.train], ['validation', ds.val]] as const) {
     checkSplit(name, s, size, classes, file, present);
   }
+  if (ds.test) checkSplit('test', ds.test, size, classes, file, new Set<number>());
   if (ds.train.count === 0) throw new DataError('the training split is empty', { file });
   if (ds.val.count === 0) throw new DataError('the validation split is empty', { file });
   if (present.size < 2) {

@@ -5,7 +5,7 @@ import type { ParsedDataOptions, RawDataOptions } from './data-options';
 
 type Errors = Extract<ParsedDataOptions, { ok: false }>['errors'];
 
-function field(raw: RawDataOptions, name: 'labelColumn' | 'imageSize', label: string, onInput: (e: Event) => void, error?: string) {
+function field(raw: RawDataOptions, name: 'labelColumn' | 'imageSize' | 'testFiles', label: string, onInput: (e: Event) => void, error?: string) {
   return html`<label>
     ${label}
     <input name=${name} data-testid=${`option-${name}`} placeholder="auto" autocomplete="off" spellcheck="false"
@@ -27,7 +27,8 @@ export function dataOptionFields(raw: RawDataOptions, errors: Errors, onInput: (
           <option value="rgb" ?selected=${raw.channels === 'rgb'}>RGB</option>
         </select>
       </label>
+      ${field(raw, 'testFiles', 'Test files', onInput)}
     </div>
-    <p class="hint muted">Label column (CSV/TSV): a header name or 0-based index; by default label, class, target or y, else the last column. Image size (N or H×W) and channels: zips of images.</p>
+    <p class="hint muted">Label column (CSV/TSV): a header name or 0-based index; by default label, class, target or y, else the last column. Image size (N or H×W) and channels: zips of images. Test files: names (comma-separated, * matches anything) of dropped files holding a test split, evaluated once when a run finishes and never used to choose the best epoch.</p>
   `;
 }

@@ -6,9 +6,11 @@ export interface RawDataOptions {
   labelColumn: string;
   imageSize: string;
   channels: '' | 'grey' | 'rgb';
+  /** Names of the files that hold a test split, comma-separated (`*` wildcards). */
+  testFiles: string;
 }
 
-export const emptyDataOptions: RawDataOptions = { labelColumn: '', imageSize: '', channels: '' };
+export const emptyDataOptions: RawDataOptions = { labelColumn: '', imageSize: '', channels: '', testFiles: '' };
 
 /** The largest side the form accepts (the loader's pixel budget still applies). */
 export const MAX_IMAGE_SIDE = 1024;
@@ -31,5 +33,7 @@ export function parseDataOptions(raw: RawDataOptions): ParsedDataOptions {
     }
   }
   if (raw.channels) options.channels = raw.channels;
+  const tests = raw.testFiles.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  if (tests.length) options.testFiles = tests;
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, options };
 }

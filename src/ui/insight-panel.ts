@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { EngineApi } from '../worker/protocol';
-import type { EpochValidation, ExamplePage, ExampleQuery } from '../worker/insight-types';
+import type { EpochValidation, ExamplePage, ExampleQuery, TestReport } from '../worker/insight-types';
 import { errorMessage } from './format';
 import { CellPickEvent, ExamplePickEvent } from './insight-events';
 import { sharedStyles } from './shared-styles';
@@ -36,10 +36,13 @@ export class InsightPanel extends LitElement {
       @media (max-width: 1100px) { .matrix { grid-template-columns: minmax(0, 1fr); } }
       example-gallery { margin-top: 12px; }
       .error { color: var(--lab-danger); }
+      .test { font-size: 12.5px; margin: 0 0 10px; padding: 6px 10px; border-radius: 8px; background: var(--lab-accent-soft); }
     `,
   ];
 
   @property({ attribute: false }) validations: readonly EpochValidation[] = [];
+  /** The test split's one evaluation at the end of the run, where the data has one. */
+  @property({ attribute: false }) testReport?: TestReport;
   @property({ attribute: false }) classNames: readonly string[] = [];
   /** The loaded data's per-example shape and (tables) column names. */
   @property({ attribute: false }) shape: readonly number[] = [];
@@ -76,6 +79,8 @@ export class InsightPanel extends LitElement {
           ${TABS.map(([t, label]) => html`<button role="tab" data-testid=${`tab-${t}`} aria-selected=${this.tab === t ? 'true' : 'false'} @click=${() => this.open(t)}>${label}</button>`)}
         </div>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        ${this.testReport ? html`<p class="test" data-testid="test-report" data-acc=${this.testReport.acc}>Test split (${this.testReport.count.toLocaleString('en-US')} examples, once after epoch ${this.testReport.epoch}):
+          accuracy <strong>${(this.testReport.acc * 100).toFixed(2)} %</strong>, loss ${this.testReport.loss.toFixed(4)}. Reported apart; never used to choose the best epoch.</p>` : nothing}
         ${this.tab === 'matrix' || this.tab === 'confidence' ? this.epochBar(v) : nothing}
         ${this.body(v)}
       </section>

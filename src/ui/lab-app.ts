@@ -105,7 +105,7 @@ export class LabApp extends LitElement {
             .run=${runLabel(s)}
             .savedAt=${s.savedAt ?? ''}
           ></progress-board>
-          <insight-panel .validations=${s.validations} .classNames=${data?.classNames ?? []} .shape=${data?.shape ?? []} .columns=${data?.columns}
+          <insight-panel .validations=${s.validations} .testReport=${s.testReport} .classNames=${data?.classNames ?? []} .shape=${data?.shape ?? []} .columns=${data?.columns}
             .api=${this.session?.insight} ?hasModel=${s.runConfig !== undefined}></insight-panel>
           <runs-panel .runs=${this.runs}></runs-panel>
           <perf-panel .load=${this.loadPerf} .trigger=${`${s.status}:${s.lastEpoch?.epoch ?? 0}`}></perf-panel>

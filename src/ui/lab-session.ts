@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
 import { builtinDatasets } from '../data/builtin';
-import type { EpochValidation } from '../worker/insight-types';
+import type { EpochValidation, TestReport } from '../worker/insight-types';
 import type { DataOptions, DatasetSummary, EngineApi, EngineEvents, LoadProgress, PerfReport, StartupProgress } from '../worker/protocol';
 import { downloadBytes } from './download';
 import { errorMessage } from './format';
@@ -105,6 +105,7 @@ export class LabSession {
       },
       saved: (where: string) => this.store.setSavedAt(where),
       validation: (v: EpochValidation) => this.store.addValidation(v),
+      test: (r: TestReport) => this.store.setTestReport(r),
     };
     try {
       await this.api.train(config, Comlink.proxy(events), resume);

@@ -29,6 +29,9 @@ export class RunsSession {
   private answer?: (yes: boolean) => void;
   private current?: { id: string; records: unknown; createdAt: string; name: string };
   private lastStatus = '';
+  private lastTest?: unknown;
+  /** Saves and updates, one after another (a test report may arrive while its run is being saved). */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     lab: TrainingStore,
@@ -72,7 +75,13 @@ export class RunsSession {
     }
     const ended = ENDS.has(s.status) && !ENDS.has(this.lastStatus) && this.lastStatus !== '';
     this.lastStatus = s.status;
-    if (ended && this.current && s.runConfig) void this.save(s);
+    if (ended && this.current && s.runConfig) this.queue = this.queue.then(() => this.save(s));
+    if (s.testReport && s.testReport !== this.lastTest && this.current) {
+      const id = this.current.id;
+      const test = s.testReport;
+      this.lastTest = test;
+      this.queue = this.queue.then(() => this.act(() => this.store!.patch(id, { test })));
+    }
   }
 
   private async save(s: LabState): Promise<void> {
@@ -85,7 +94,7 @@ export class RunsSession {
         {
           id: cur.id, name: existing?.name ?? cur.name, createdAt: cur.createdAt, config: s.runConfig, datasetName: s.runDataset?.name ?? '',
           fingerprint: kept.fingerprint, history: [...s.records], validations: [...s.validations], status: s.status,
-          ...(kept.best && { best: { epoch: kept.best.epoch, by: kept.best.by, value: kept.best.value } }), ...(kept.test && { test: kept.test }),
+          ...(kept.best && { best: { epoch: kept.best.epoch, by: kept.best.by, value: kept.best.value } }), ...((kept.test ?? s.testReport) && { test: kept.test ?? s.testReport }),
         },
         { last: kept.last.bytes, best: kept.best?.bytes },
         (q) => new Promise<boolean>((ok) => ((this.answer = ok), this.set({ question: q }))),

@@ -115,6 +115,12 @@ export class RunsStore {
     await this.backend.put({ ...r, name: trimmed });
   }
 
+  /** Updates a kept run's metadata (the test report that arrives after the run was saved); unknown ids are ignored. */
+  async patch(id: string, patch: Partial<Pick<SavedRun, 'test' | 'status'>>): Promise<void> {
+    const r = (await this.backend.list()).find((x) => x.id === id);
+    if (r) await this.backend.put({ ...r, ...patch });
+  }
+
   async remove(id: string): Promise<void> {
     await this.backend.removeFile(id, 'last');
     await this.backend.removeFile(id, 'best');

@@ -2,7 +2,7 @@
 // history and notices. Elements never own this state; they subscribe through StoreController.
 import type { TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
-import type { EpochValidation } from '../worker/insight-types';
+import type { EpochValidation, TestReport } from '../worker/insight-types';
 import type { DatasetSummary, GpuInfo, LoadProgress, StartupProgress } from '../worker/protocol';
 import { summarizeArchitecture } from './architecture-summary';
 import type { RunFilesState } from './run-files-state';
@@ -56,6 +56,8 @@ export interface LabState {
   lastEpoch?: EpochSummary;
   /** Each finished epoch's validation statistics (confusion matrix, confidence bins), by epoch. */
   validations: EpochValidation[];
+  /** The test split's one evaluation at the end of the run, reported apart from validation. */
+  testReport?: TestReport;
   exporting: boolean;
   notices: Notice[];
   /** The saved run, an opened model file and the last ONNX export (run-files-state.ts). */
@@ -125,7 +127,7 @@ export class TrainingStore {
       ...(clear
         ? {
             runConfig: undefined, runDataset: undefined, status: 'idle' as const, statusMessage: undefined, records: [], progress: undefined,
-            startup: undefined, lastEpoch: undefined, validations: [], savedAt: undefined, files: { ...s.files, opened: undefined, onnx: undefined },
+            startup: undefined, lastEpoch: undefined, validations: [], testReport: undefined, savedAt: undefined, files: { ...s.files, opened: undefined, onnx: undefined },
           }
         : {}),
     });
@@ -144,6 +146,7 @@ export class TrainingStore {
       status: 'training',
       statusMessage: undefined,
       startup: undefined,
+      testReport: undefined,
       ...(resume ? {} : { records: [], progress: undefined, lastEpoch: undefined, validations: [] }),
     });
     this.clearTopic('run');
@@ -168,6 +171,10 @@ export class TrainingStore {
     this.set({ validations: [...this._state.validations.filter((e) => e.epoch < v.epoch), v] });
   }
 
+  setTestReport(testReport: TestReport): void {
+    this.set({ testReport });
+  }
+
   setSavedAt(savedAt: string): void {
     this.set({ savedAt });
   }
@@ -184,6 +191,7 @@ export class TrainingStore {
       startup: undefined,
       lastEpoch: undefined,
       validations: [],
+      testReport: undefined,
     });
   }
 

@@ -15,7 +15,7 @@ export function summarize(d: Dataset): DatasetSummary {
     shape: d.shape,
     classNames: d.classNames,
     ...(d.featureNames && { columns: d.featureNames }),
-    counts: { train: d.train.count, val: d.val.count },
+    counts: { train: d.train.count, val: d.val.count, ...(d.test && { test: d.test.count }) },
     classCounts: { train: classCounts(d.train.y, classes), val: classCounts(d.val.y, classes) },
     splitNote: d.splitNote,
     samples: d.shape.length === 3 ? samples(d) : undefined,

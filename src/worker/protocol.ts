@@ -3,7 +3,7 @@
 
 import type { BackendName, TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord, Progress, RunStatus } from '../model/metrics';
-import type { EpochValidation, ExamplePage, ExampleQuery, KeptRun, ModelInside, Prediction } from './insight-types';
+import type { EpochValidation, ExamplePage, ExampleQuery, KeptRun, ModelInside, Prediction, TestReport } from './insight-types';
 
 export interface GpuInfo {
   /** Human-readable adapter description ("swiftshader (Google)"). */
@@ -30,7 +30,7 @@ export interface DatasetSummary {
   classNames: string[];
   /** Table data with a header: the feature columns' names. */
   columns?: string[];
-  counts: { train: number; val: number };
+  counts: { train: number; val: number; test?: number };
   classCounts: { train: number[]; val: number[] };
   splitNote: string;
   samples?: SampleGrid;
@@ -52,6 +52,8 @@ export interface DataOptions {
   imageSize?: number | [number, number];
   /** Image folders: force grey or RGB (default: grey when every image is grey). */
   channels?: 'grey' | 'rgb';
+  /** Files (names, `*` wildcards) holding a test split, evaluated once at the end. */
+  testFiles?: string[];
 }
 
 /** Where a run's start-up stands (preparing data, compiling kernels, tuning the matmul, profiling a step). */
@@ -78,6 +80,8 @@ export interface EngineEvents {
   saved?(where: string): void;
   /** One finished epoch's validation statistics: confusion matrix, invalid rows, confidence bins. */
   validation?(v: EpochValidation): void;
+  /** The test split's one evaluation, after the last epoch (where the data has a test split). */
+  test?(report: TestReport): void;
 }
 
 /** What the engine reports outside any call: the GPU device lost, an uncaptured WebGPU error. */

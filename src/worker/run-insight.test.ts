@@ -2,12 +2,13 @@
 // matrix agrees with the accuracy, a cell's examples are that cell's rows (most confident first), the
 // CPU forward on the weights copy agrees with the GPU's outcomes, and the inside of LeNet has its
 // filters and activation maps. The CPU reference backend lists the same examples.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testGpu } from '../../tests/helpers/gpu';
 import { nodePlatform } from '../cli/node-platform';
 import { defaultConfig, type TrainConfig } from '../model/config';
 import type { EpochSummary, RunStatus } from '../model/metrics';
-import type { EpochValidation } from './insight-types';
+import type { EpochValidation, TestReport } from './insight-types';
+import { encodeIdx } from '../data/idx';
 import { decodeRunFile } from '../io/checkpoint';
 import type { Manifest } from '../io/manifest';
 import { initParams } from '../model/params';
@@ -17,6 +18,7 @@ import { lookInside } from './model-inside';
 import { predictWith } from './own-input';
 
 const engine = new LabEngine({ ...nodePlatform(), acquireGpu: async () => ({ ok: true, gpu: await testGpu() }) });
+beforeAll(() => engine.init());
 afterAll(() => engine.destroy());
 
 async function train(e: LabEngine, config: TrainConfig): Promise<{ validations: EpochValidation[]; epochs: EpochSummary[] }> {
@@ -32,7 +34,6 @@ const trace = (m: Uint32Array, c: number) => Array.from({ length: c }, (_, i) =>
 
 describe('run insight on the GPU', () => {
   it('softmax: per-epoch matrices, a cell\'s examples, own input on the weights copy', async () => {
-    await engine.init();
     await engine.loadBuiltin('fashion-mnist');
     const { validations, epochs } = await train(engine, { ...defaultConfig, model: 'softmax', epochs: 2, limit: 2048, backend: 'webgpu' });
     expect(validations.map((v) => v.epoch)).toEqual([1, 2]);
@@ -103,6 +104,35 @@ describe('the best epoch', () => {
     const bytes = (t: Float32Array) => Buffer.from(t.buffer, t.byteOffset, t.byteLength);
     expect([...last.params.keys()].sort()).toEqual([...file.params.keys()].sort());
     for (const [name, t] of last.params) expect(bytes(file.params.get(name)!).equals(bytes(t)), name).toBe(true);
+  });
+});
+
+describe('a test split', () => {
+  it('is evaluated once, when the run finishes, on the final weights, and kept with the run', async () => {
+    const images = (n: number, seed: number) => encodeIdx('u8', [n, 4, 4], Array.from({ length: n * 16 }, (_, i) => (i * 37 + seed * 11 + ((i * i) % 13)) % 256));
+    const labels = (n: number) => encodeIdx('u8', [n], Array.from({ length: n }, (_, i) => (i * 5) % 3));
+    const file = (name: string, bytes: Uint8Array) => new File([bytes as Uint8Array<ArrayBuffer>], name);
+    const summary = await engine.loadFiles(
+      [file('train-images', images(96, 1)), file('train-labels', labels(96)), file('val-images', images(40, 2)), file('val-labels', labels(40)), file('t10k-images', images(27, 3)), file('t10k-labels', labels(27))],
+      undefined, { testFiles: ['t10k-*'] },
+    );
+    expect(summary.counts).toEqual({ train: 96, val: 40, test: 27 });
+    const reports: TestReport[] = [];
+    const statuses: RunStatus[] = [];
+    const validations: EpochValidation[] = [];
+    await engine.train({ ...defaultConfig, model: 'softmax', epochs: 2, batchSize: 32, backend: 'webgpu' }, {
+      metric: () => {}, progress: () => {}, status: (st) => statuses.push(st), validation: (v) => validations.push(v), test: (r) => reports.push(r),
+    }, false);
+    expect(reports).toHaveLength(1);
+    const r = reports[0];
+    expect(r.epoch).toBe(2);
+    expect(r.count).toBe(27);
+    expect(r.confusion.reduce((a, b) => a + b, 0) + r.invalid).toBe(27);
+    expect(trace(r.confusion, 3) / 27).toBe(r.acc);
+    // Validation saw the 40 validation examples every epoch; the test split only once.
+    expect(validations.map((v) => v.count)).toEqual([40, 40]);
+    const kept = await engine.keepRun();
+    expect(kept.test).toEqual(r);
   });
 });
 

@@ -6,7 +6,9 @@ import { fileNameOf } from './run-snapshot';
 import type { BestBy } from '../model/config';
 import { globalStep, type Run } from './engine-run';
 import { findExamples } from './example-finder';
-import type { ExamplePage, ExampleQuery, KeptRun, ModelInside, Prediction } from './insight-types';
+import type { KernelContext } from '../gpu/context';
+import type { ExamplePage, ExampleQuery, KeptRun, ModelInside, Prediction, TestReport } from './insight-types';
+import { evaluateTest } from './test-split';
 import { lookInside } from './model-inside';
 import { predictWith, WeightsCopy } from './own-input';
 
@@ -21,6 +23,7 @@ export interface BestEpoch {
 export class RunInsight {
   private copies = new WeakMap<Run, WeightsCopy>();
   private bests = new WeakMap<Run, BestEpoch>();
+  private tests = new WeakMap<Run, TestReport>();
 
   constructor(
     private readonly current: () => Run | null,
@@ -66,6 +69,15 @@ export class RunInsight {
     return { filename: fileNameOf(run, 'export').replace(/\.safetensors$/, `-best-epoch${best.epoch}.safetensors`), bytes: encodeRunFile(best.file) };
   }
 
+  /** The run finished: where the data has a test split, it is evaluated now, once, and reported apart. */
+  async testAtEnd(run: Run, gpu: { kc: KernelContext; adapter: string } | null): Promise<void> {
+    const test = run.data.data.test;
+    if (!test) return;
+    const report = await evaluateTest(run, test, gpu);
+    this.tests.set(run, report);
+    run.events.test?.(report);
+  }
+
   /** What the page keeps of the run: its last weights, its best epoch's, the dataset's fingerprint. */
   async keep(run: Run): Promise<KeptRun> {
     const file = await this.snapshot(run);
@@ -74,6 +86,7 @@ export class RunInsight {
       last: { filename: fileNameOf(run, 'export'), bytes: encodeRunFile(file) },
       ...(best && { best: { ...this.exportBest(run), epoch: best.epoch, by: best.by, value: best.value } }),
       fingerprint: file.manifest.fingerprint,
+      ...(this.tests.has(run) && { test: this.tests.get(run) }),
     };
   }
 
