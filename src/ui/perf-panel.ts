@@ -106,7 +106,7 @@ export class PerfPanel extends LitElement {
   }
 
   private kernelTable(r: PerfReport) {
-    return html`<table>
+    return html`<table data-testid="perf-kernels">
       <tr><th>dispatch</th><th>variant</th><th>ms</th><th>GFLOP/s</th></tr>
       ${r.kernels.map((k) => html`<tr><td>${k.label}</td><td>${k.variant ?? ''}</td><td>${k.ms.toFixed(3)}</td><td>${k.gflops > 0 ? k.gflops.toFixed(2) : ''}</td></tr>`)}
     </table>`;

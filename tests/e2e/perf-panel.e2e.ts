@@ -24,8 +24,12 @@ describe('the performance panel', () => {
     expect(families).toEqual(expect.arrayContaining(['matmul', 'gather', 'softmax-xent', 'optim']));
     expect(Number(await page.getByTestId('perf-step').textContent())).toBeGreaterThan(0);
     expect(Number((await page.getByTestId('perf-rate').textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
-    await panel.locator('summary').click();
+    await panel.locator('summary', { hasText: 'Kernels and traffic' }).click();
     expect(await panel.textContent()).toMatch(/Per epoch: \d+ submits, \d+ readbacks awaited, [\d,]+ KiB uploaded/);
-    expect(await panel.locator('tr').count()).toBe(1 + 9);
+    expect(await panel.getByTestId('perf-kernels').locator('tr').count()).toBe(1 + 9);
+    // Time per layer path: the two dense layers, the gather, the loss and the optimizer.
+    await panel.getByTestId('perf-layers').locator('summary').click();
+    const paths = await panel.getByTestId('perf-layers').locator('tr[data-path]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')).sort());
+    expect(paths).toEqual(['layers.1', 'layers.3', 'optim', 'train.gather', 'train.loss']);
   });
 });
