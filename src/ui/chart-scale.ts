@@ -18,10 +18,14 @@ export function axisRange(key: 'loss' | 'acc', min: number | null, max: number |
   return [min >= 0 ? Math.max(0, lo) : lo, hi];
 }
 
-/** Decimals that tell ticks `incr` apart (0 for whole steps), at most `cap`. */
+/** The fewest decimals that write multiples of `incr` exactly (2.5 → 1, 0.25 → 2, 5 → 0), at most `cap`. */
 function decimalsFor(incr: number, cap = 6): number {
   if (!(incr > 0) || !Number.isFinite(incr)) return 0;
-  return Math.min(cap, Math.max(0, -Math.floor(Math.log10(incr) + 1e-9)));
+  for (let d = 0; d < cap; d++) {
+    const scaled = incr * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, scaled)) return d;
+  }
+  return cap;
 }
 
 /** "1.2e31", "5e-7": mantissa with the decimals the spacing needs, then the power of ten. */
