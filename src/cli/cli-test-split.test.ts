@@ -1,6 +1,6 @@
-// The built CLI with a test split: `train --data FILE --test FILE` prints the per-epoch lines, then one
-// "test" line with the test split's loss, accuracy and confusion matrix (a row per true class), evaluated
-// once at the end on real WebGPU (Dawn).
+// The built CLI with a test split: `train --data FILE --test FILE` prints the per-epoch lines (with the
+// validation confusion matrix and ECE), then one "test" line with the test split's loss, accuracy and
+// confusion matrix (a row per true class), evaluated once at the end on real WebGPU (Dawn).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,15 @@ describe('classifier-lab train --test', () => {
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.slice(0, 2).map((l) => l.epoch)).toEqual([1, 2]);
+    // Each epoch line carries its validation confusion matrix (a row per true class) and ECE.
+    for (const l of lines.slice(0, 2)) {
+      const diag = l.confusion.reduce((a: number, row: number[], i: number) => a + row[i], 0);
+      const n = l.confusion.flat().reduce((a: number, b: number) => a + b, 0);
+      expect(n).toBe(30);
+      expect(diag / n).toBe(l.val_acc);
+      expect(l.ece).toBeGreaterThanOrEqual(0);
+      expect(l.ece).toBeLessThanOrEqual(1);
+    }
     const test = lines[2].test;
     expect(lines).toHaveLength(3);
     expect(test).toMatchObject({ epoch: 2, count: 60, invalid: 0 });

@@ -15,6 +15,8 @@ import { predict, predictUsage } from './predict';
 import { exportPytorch, exportPytorchUsage } from './export-pytorch';
 import { summary, summaryUsage } from './summary';
 import { builtinOf, nodeOnnxRunner, openResumed, readResumeFile, writeOutputs } from './train-files';
+import { expectedCalibrationError } from '../reference/calibration';
+import type { EpochValidation } from '../worker/insight-types';
 
 const usage = `usage:
   classifier-lab train [--preset NAME] [training flags] [--dataset fashion-mnist|mnist] [--out model.safetensors] [--cpu]
@@ -76,6 +78,7 @@ async function train(argv: string[]): Promise<void> {
     }
     const until = values['until-epoch'] === undefined ? Infinity : num('until-epoch', values['until-epoch']);
     let failure = '';
+    let stats: EpochValidation | undefined;
     await engine.train(runConfig, {
       metric: () => {},
       progress: () => {},
@@ -83,8 +86,11 @@ async function train(argv: string[]): Promise<void> {
         if (s === 'diverged' || s === 'error') failure = m ?? s;
         else if (m) process.stderr.write(`${m}\n`);
       },
+      validation: (v) => (stats = v),
       epoch: (e) => {
-        process.stdout.write(`${JSON.stringify(e)}\n`);
+        // The epoch's confusion matrix (a row per true class) and expected calibration error, where the backend counts them.
+        const extra = stats?.epoch === e.epoch ? { confusion: confusionRows(stats.confusion), ece: expectedCalibrationError(stats.calibration) } : {};
+        process.stdout.write(`${JSON.stringify({ ...e, ...extra })}\n`);
         if (e.epoch >= until) stop();
       },
       // The test split's one evaluation at the end, as its own line (confusion: a row per true class).

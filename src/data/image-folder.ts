@@ -2,7 +2,8 @@
 // then define the split; train/, val/ and test/ give a test split too). Pass 1 reads only each image's
 // header (size, grey or colour) and holds it to the pixel budget and the decoded-byte budgets (per
 // image, per archive); the names then settle the classes; pass 2 inflates each image only up to its
-// end (PNG IEND, JPEG EOI), decodes, resizes to one size with our own resize, and packs (C, H, W) bytes. An image that fails is skipped and named, never fatal.
+// end (PNG IEND, JPEG EOI), decodes, resizes to one size with our own resize, and packs (C, H, W)
+// bytes. An image that fails is skipped and named, never fatal.
 
 import { assemble } from './assemble';
 import { checkClassCount, checkTrainCoverage } from './classes';

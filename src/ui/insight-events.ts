@@ -1,5 +1,5 @@
 // Events of the "what did the model learn" views: a confusion-matrix cell or a confused pair was picked
-// (its examples are listed), an example was picked to look inside the model with.
+// (its examples are listed), an example was picked to look inside the model with, the own input changed.
 
 /** Show the validation examples of true class `trueClass` predicted as `predClass`. */
 export class CellPickEvent extends Event {
@@ -20,9 +20,18 @@ export class ExamplePickEvent extends Event {
   }
 }
 
+/** The user's own input changed: its raw features, as the data stores them. */
+export class FeaturesEvent extends Event {
+  static readonly eventName = 'input-features' as const;
+  constructor(readonly features: Uint8Array | Float32Array) {
+    super(FeaturesEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'cell-pick': CellPickEvent;
     'example-pick': ExamplePickEvent;
+    'input-features': FeaturesEvent;
   }
 }

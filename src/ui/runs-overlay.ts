@@ -60,7 +60,7 @@ export class RunsOverlay extends LitElement {
     if (!this.plotEl || this.runs.length === 0) return;
     const [, key, split] = METRICS.find(([id]) => id === this.metric)!;
     const series = this.runs.map((r, i) => ({ label: r.name, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: true, points: { show: split === 'val', size: 5 }, value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatMetric(key, v)) }));
-    const opts: uPlot.Options = { width: Math.max(240, this.plotEl.clientWidth), height: 200, scales: { x: { time: false } }, axes: [{ label: 'epoch' }, { label: key === 'acc' ? 'accuracy' : 'loss' }], series: [{ label: 'epoch' }, ...series] };
+    const opts: uPlot.Options = { width: Math.max(240, this.plotEl.clientWidth), height: 200, scales: { x: { time: false } }, axes: [{ label: 'epoch', incrs: split === 'val' ? [1, 2, 5, 10, 20, 50, 100] : [0.25, 0.5, 1, 2, 5, 10, 20, 50, 100] }, { label: key === 'acc' ? 'accuracy' : 'loss' }], series: [{ label: 'epoch' }, ...series] };
     this.plot = new uPlot(opts, overlayColumns(this.runs, key, split) as uPlot.AlignedData, this.plotEl);
   }
 

@@ -161,9 +161,10 @@ export function makeTrainer(run: Run, epochs: number, position?: Trainer['positi
     },
     epoch: (e) => {
       run.perf?.epoch(e);
-      run.events.epoch?.(e);
+      // The epoch's statistics first, so that a listener can print them with its summary (the CLI does).
       const v = run.validations.epochDone(e.epoch);
       if (v) run.events.validation?.(v);
+      run.events.epoch?.(e);
     },
     status: (s, m) => {
       // The engine's own pauses (a checkpoint mid-run) are not the user's Stop and Continue.

@@ -35,7 +35,7 @@ describe('a test split', () => {
     expect(await waitForStatus(page, ['done'])).toBe('done');
     const report = page.getByTestId('test-report');
     await report.waitFor({ timeout: 60_000 });
-    expect(await report.textContent()).toMatch(/Test split \(60 examples, once after epoch 2\): accuracy \d+\.\d\d %/);
+    expect(await report.textContent()).toMatch(/Test split \(60 examples, once after epoch 2\):\s+accuracy \d+\.\d\d %/);
     const acc = Number(await report.getAttribute('data-acc'));
     expect(acc).toBeGreaterThan(0.5);
     await expect.poll(() => page.getByTestId('run-test').first().textContent(), { timeout: 30_000 }).toBe(`${(acc * 100).toFixed(1)} %`);
