@@ -225,12 +225,14 @@ describe('parseManifest', () => {
   const cases: [string, (m: Record<string, any>) => void, string][] = [
     ['format', (m) => (m.format = 'classifier-lab/2'), 'manifest.format: expected "classifier-lab/1", found "classifier-lab/2"'],
     ['layout', (m) => delete m.weightLayout, 'manifest.weightLayout: expected "pytorch", found nothing'],
-    ['layer type', (m) => (m.architecture.layers[2].type = 'gelu'), 'manifest.architecture.layers[2].type: expected one of flatten, relu'],
-    ['layer field', (m) => (m.architecture.layers[5].out = 0), 'manifest.architecture.layers[5].out: expected an integer ≥ 1, found 0'],
-    ['dropout p', (m) => m.architecture.layers.splice(2, 0, { type: 'dropout', p: 1 }), 'manifest.architecture.layers[2].p: expected a probability in [0, 1), found 1'],
-    ['shapes chain', (m) => (m.architecture.layers[5].in = 9), 'manifest.architecture: layer 5 (dense): expects 9 inputs, gets 8'],
-    ['BatchNorm width', (m) => (m.architecture.layers[1].features = 3), 'manifest.architecture.layers[1].features: expected the channels of a C×H×W input (2×4×4), found 3'],
-    ['output width', (m) => (m.architecture.numClasses = 4), 'manifest.architecture.layers: expected a last layer with 4 outputs (numClasses), found [3]'],
+    // The architecture is compiled as a graph: a refusal names the layer's path (flat models: layers.{i}).
+    ['layer type', (m) => (m.architecture.net[0].layers[2].type = 'gelu'), 'manifest.architecture.net: layers.2: unknown layer type "gelu" (one of flatten, dense, conv2d'],
+    ['layer field', (m) => (m.architecture.net[0].layers[5].out = 0), 'manifest.architecture.net: layers.5: out must be a whole number from 1 to 1048576, found 0'],
+    ['dropout p', (m) => m.architecture.net[0].layers.splice(2, 0, { type: 'dropout', p: 1 }), 'manifest.architecture.net: layers.2: p must be a number in [0, 1), found 1'],
+    ['shapes chain', (m) => (m.architecture.net[0].layers[5].in = 9), 'manifest.architecture.net: layers.5: input has 8 features, the layer expects 9'],
+    ['BatchNorm width', (m) => (m.architecture.net[0].layers[1].features = 3), 'manifest.architecture.net: layers.1: input has 2 channels, the layer expects 3'],
+    ['output width', (m) => (m.architecture.numClasses = 4), 'manifest.architecture.net: layers.8: the net must end in 4 outputs (one per class), its last layer gives 3'],
+    ['container field', (m) => (m.architecture.net[0].body = []), 'manifest.architecture.net: layers: a sequential container has no field "body"'],
     ['input shape', (m) => (m.architecture.inputShape = [1, 4, 4.5]), 'manifest.architecture.inputShape[2]: expected an integer ≥ 1, found 4.5'],
     ['class name', (m) => (m.classNames[1] = 7), 'manifest.classNames[1]: expected a string, found 7'],
     ['config', (m) => (m.config.batchSize = 0), 'manifest.config.batchSize: expected a whole number ≥ 1, found 0'],
@@ -243,6 +245,16 @@ describe('parseManifest', () => {
   it.each(cases)('%s', (_, edit, message) => {
     expect(refusal(() => parseManifest(json(edit)))).toContain(message);
   });
+  it('reads a file written before graphs: a flat `layers` list is the sequential named layers', () => {
+    const old = json((m) => {
+      m.architecture.layers = m.architecture.net[0].layers;
+      delete m.architecture.net;
+    });
+    const parsed = parseManifest(old);
+    expect(parsed.architecture.net).toEqual(manifestOf(lenetBn()).architecture.net);
+    expect(weightSpecs(parsed.architecture).map((t) => t.name)).toContain('layers.6.running_var');
+  });
+
   it('keeps fields it does not know', () => {
     expect((parseManifest(json((m) => (m.resume = { epoch: 3 }))) as unknown as Record<string, unknown>).resume).toEqual({ epoch: 3 });
   });

@@ -72,7 +72,7 @@ export const dense: LayerModule<DenseSpec> = {
     onlyFields(raw, ['in', 'out', 'bias'], path);
     const features = size(inShapes[0]);
     const out = raw.out === 'classes' ? numClasses : int(raw, 'out', path, 1);
-    return { type: 'dense', ...(raw.name !== undefined && { name: raw.name as string }), in: inputSize(raw, 'in', path, features, `features (${dims(inShapes[0])})`), out, bias: bool(raw, 'bias', path, true) };
+    return { type: 'dense', ...(raw.name !== undefined && { name: raw.name as string }), in: inputSize(raw, 'in', path, features, inShapes[0].length > 1 ? `features (${dims(inShapes[0])})` : 'features'), out, bias: bool(raw, 'bias', path, true) };
   },
   outputShape(spec, inShapes) {
     const features = size(inShapes[0]);
