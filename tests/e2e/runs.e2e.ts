@@ -62,4 +62,27 @@ describe('runs side by side', () => {
     await expect.poll(() => rows(page).count()).toBe(1);
     expect(await page.getByTestId('run-name').first().inputValue()).not.toBe('high lr');
   });
+
+  it('past the quota, asks before dropping the oldest run\'s weights; its history stays', async () => {
+    // A quota just above what the kept run's weights take: the next run's weights pass it.
+    type Quota = { runs: { store: { quota: number; used(): Promise<number> } } };
+    const quota = await page.locator('lab-app').evaluate(async (el) => {
+      const store = (el as unknown as Quota).runs.store;
+      store.quota = (await store.used()) + 10_000;
+      return store.quota;
+    });
+    await page.getByTestId('field-lr').fill('0.2');
+    await train(page);
+    const question = page.getByTestId('quota-question');
+    await question.waitFor({ timeout: 30_000 });
+    expect(await question.textContent()).toContain(`passes the ${(quota / 1e6).toFixed(1)} MB quota`);
+    await page.getByTestId('quota-yes').click();
+    await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(2);
+    const first = rows(page).first();
+    await expect.poll(() => first.textContent()).toContain('dropped');
+    expect(await rows(page).nth(1).getByTestId('run-export-last').count()).toBe(1);
+    // The dropped run's history still overlays.
+    await first.getByTestId('run-overlay').check();
+    expect(await page.getByTestId('overlay-entry').count()).toBe(1);
+  });
 });
