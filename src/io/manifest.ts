@@ -24,6 +24,8 @@ export interface Manifest {
   weightLayout: 'pytorch';
   config: TrainConfig;
   classNames: string[];
+  /** Where the data's labels were numbers: the label each class stands for (class i is label classIds[i]). */
+  classIds?: number[];
   /** Applied to raw features before the first layer: x' = x * scale + shift (see dataset.ts). */
   normalization: ManifestNormalization;
   /**
@@ -234,6 +236,10 @@ export function parseManifest(json: string): Manifest {
   const arch = checkArchitecture(m.architecture);
   check(Array.isArray(m.classNames) && m.classNames.length === arch.numClasses, 'classNames', `a list of ${arch.numClasses} names (numClasses)`, m.classNames);
   (m.classNames as unknown[]).forEach((c, i) => text(c, `classNames[${i}]`));
+  if (m.classIds !== undefined) {
+    check(Array.isArray(m.classIds) && m.classIds.length === arch.numClasses, 'classIds', `a list of ${arch.numClasses} labels (numClasses)`, m.classIds);
+    (m.classIds as unknown[]).forEach((c, i) => check(Number.isSafeInteger(c) && (c as number) >= 0 && (c as number) <= 65535, `classIds[${i}]`, 'a label from 0 to 65,535', c));
+  }
   checkConfig(m.config);
   checkDataShape(m as unknown as Manifest);
   checkNormalization(m.normalization, featureSize(featuresShape(m as unknown as Manifest)));

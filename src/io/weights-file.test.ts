@@ -233,6 +233,8 @@ describe('parseManifest', () => {
     ['BatchNorm width', (m) => (m.architecture.net[0].layers[1].features = 3), 'manifest.architecture.net: layers.1: input has 2 channels, the layer expects 3'],
     ['output width', (m) => (m.architecture.numClasses = 4), 'manifest.architecture.net: layers.8: the net must end in 4 outputs (one per class), its last layer gives 3'],
     ['container field', (m) => (m.architecture.net[0].body = []), 'manifest.architecture.net: layers: a sequential container has no field "body"'],
+    ['class ids', (m) => (m.classIds = [4, 70000, 9]), 'manifest.classIds[1]: expected a label from 0 to 65,535, found 70000'],
+    ['class id count', (m) => (m.classIds = [4, 9]), 'manifest.classIds: expected a list of 3 labels (numClasses), found [4,9]'],
     ['input shape', (m) => (m.architecture.inputShape = [1, 4, 4.5]), 'manifest.architecture.inputShape[2]: expected an integer ≥ 1, found 4.5'],
     ['class name', (m) => (m.classNames[1] = 7), 'manifest.classNames[1]: expected a string, found 7'],
     ['config', (m) => (m.config.batchSize = 0), 'manifest.config.batchSize: expected a whole number ≥ 1, found 0'],
@@ -253,6 +255,10 @@ describe('parseManifest', () => {
     const parsed = parseManifest(old);
     expect(parsed.architecture.net).toEqual(manifestOf(lenetBn()).architecture.net);
     expect(weightSpecs(parsed.architecture).map((t) => t.name)).toContain('layers.6.running_var');
+  });
+
+  it('keeps the numeric label of each class', () => {
+    expect(parseManifest(json((m) => (m.classIds = [3, 7, 65535]))).classIds).toEqual([3, 7, 65535]);
   });
 
   it('keeps fields it does not know', () => {

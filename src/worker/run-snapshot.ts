@@ -52,6 +52,7 @@ export async function snapshotRun(run: RunView, contents: 'export' | 'checkpoint
     weightLayout: 'pytorch',
     config: run.config,
     classNames: d.classNames,
+    ...(d.classIds && { classIds: [...d.classIds] }),
     normalization: n.kind === 'scale' ? n : { kind: 'standardize', mean: [...n.mean], std: [...n.std] },
     ...(run.config.resize !== undefined && { dataShape: d.shape }),
     dataset: { name: d.name, train: d.train.count, val: d.val.count },
