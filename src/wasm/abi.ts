@@ -2,12 +2,12 @@
 // Byte offsets of the records the kernels read (op records, the step record, the control block).
 
 /** Bytes of one op record; a program is records back to back, ended by opcode 0. */
-export const opBytes = 96;
+export const opBytes = 128;
 export const opHeader = {
   opcode: 0,
   tiles: 4,
   barrier: 8,
-  bytes: 96
+  bytes: 128
 } as const;
 export const opcodes = {
   gather: 1,
@@ -20,7 +20,15 @@ export const opcodes = {
   dropout: 8,
   activation: 9,
   gradSum: 10,
-  optimizer: 11
+  conv: 11,
+  convDW: 12,
+  convPackW: 13,
+  pool: 14,
+  batchnorm: 15,
+  copySlice: 16,
+  gatherImage: 17,
+  outcome: 18,
+  optimizer: 19
 } as const;
 export type OpName = keyof typeof opcodes;
 /** Byte offset of each op's fields in its record. */
@@ -63,7 +71,10 @@ export const opFields = {
     src: 20,
     rss: 24,
     dst: 28,
-    rsd: 32
+    rsd: 32,
+    batch: 36,
+    bss: 40,
+    bsd: 44
   },
   colsum: {
     rows: 12,
@@ -115,7 +126,8 @@ export const opFields = {
     mode: 28,
     src: 32,
     dst: 36,
-    y: 40
+    y: 40,
+    src2: 44
   },
   gradSum: {
     rows: 12,
@@ -126,6 +138,147 @@ export const opFields = {
     act: 32,
     y: 36,
     dst: 40
+  },
+  conv: {
+    rows: 12,
+    src: 16,
+    srcStride: 20,
+    channels: 24,
+    h: 28,
+    w: 32,
+    m: 36,
+    oh: 40,
+    ow: 44,
+    kernel: 48,
+    step: 52,
+    dilation: 56,
+    pad: 60,
+    a: 64,
+    rsa: 68,
+    csa: 72,
+    dst: 76,
+    dstStride: 80,
+    epilogue: 84,
+    bias: 88,
+    aux: 92,
+    chunk: 96,
+    chunks: 100,
+    colStride: 104
+  },
+  convDW: {
+    rows: 12,
+    src: 16,
+    srcStride: 20,
+    channels: 24,
+    h: 28,
+    w: 32,
+    oh: 36,
+    ow: 40,
+    kernel: 44,
+    step: 48,
+    pad: 52,
+    dyp: 56,
+    rsb: 60,
+    bsb: 64,
+    n: 68,
+    dst: 72,
+    rsc: 76,
+    tileK: 80,
+    chunk: 84,
+    colStride: 88
+  },
+  convPackW: {
+    cin: 12,
+    cout: 16,
+    kernel: 20,
+    src: 24,
+    rss: 28,
+    dst: 32,
+    rsd: 36
+  },
+  pool: {
+    mode: 12,
+    rows: 16,
+    channels: 20,
+    h: 24,
+    w: 28,
+    oh: 32,
+    ow: 36,
+    kernel: 40,
+    stride: 44,
+    pad: 48,
+    x: 52,
+    xStride: 56,
+    y: 60,
+    yStride: 64,
+    argmax: 68,
+    dy: 72,
+    dx: 76,
+    act: 80
+  },
+  batchnorm: {
+    mode: 12,
+    rows: 16,
+    channels: 20,
+    spatial: 24,
+    stride: 28,
+    x: 32,
+    y: 36,
+    gamma: 40,
+    beta: 44,
+    stats: 48,
+    running: 52,
+    varOffset: 56,
+    eps: 60,
+    momentum: 64,
+    dy: 68,
+    dgamma: 72,
+    dbeta: 76,
+    dx: 80,
+    act: 84
+  },
+  copySlice: {
+    rows: 12,
+    count: 16,
+    src: 20,
+    srcStride: 24,
+    srcOffset: 28,
+    dst: 32,
+    dstStride: 36,
+    dstOffset: 40,
+    act: 44,
+    y: 48
+  },
+  gatherImage: {
+    rows: 12,
+    channels: 16,
+    h: 20,
+    w: 24,
+    oh: 28,
+    ow: 32,
+    data: 36,
+    dtype: 40,
+    order: 44,
+    scale: 48,
+    shift: 52,
+    labels: 56,
+    x: 60,
+    y: 64,
+    stride: 68,
+    crop: 72,
+    flip: 76,
+    resize: 80,
+    scaleY: 84,
+    scaleX: 88,
+    key: 92
+  },
+  outcome: {
+    rows: 12,
+    classes: 16,
+    stride: 20,
+    logits: 24,
+    labels: 28,
+    out: 32
   },
   optimizer: {
     count: 12,
@@ -147,12 +300,26 @@ export const f32Fields: Partial<Record<OpName, readonly string[]>> = {
     "p",
     "scale"
   ],
+  batchnorm: [
+    "eps",
+    "momentum"
+  ],
+  gatherImage: [
+    "scaleY",
+    "scaleX"
+  ],
   optimizer: [
     "weightDecay",
     "momentum",
     "beta1",
     "beta2",
     "eps"
+  ]
+};
+/** Signed fields, per op. */
+export const i32Fields: Partial<Record<OpName, readonly string[]>> = {
+  conv: [
+    "pad"
   ]
 };
 export const stepBytes = 32;
@@ -188,9 +355,19 @@ export const epilogues = {
   relu: 1,
   sigmoid: 2,
   reluMask: 3,
-  sigmoidGrad: 4
+  sigmoidGrad: 4,
+  tanh: 5,
+  tanhGrad: 6
 } as const;
 export type EpilogueName = keyof typeof epilogues;
+/** Flags or-ed into a product's epilogue word (scripts/wasm/abi.mjs epilogueFlags). */
+export const epilogueFlags = {
+  rowBias: 256,
+  exact: 512,
+  accumulate: 1024
+} as const;
+/** Bytes of one validation outcome record. */
+export const outcomeBytes = 48;
 export const activations = {
   none: 0,
   relu: 1,
@@ -208,5 +385,10 @@ export const tileSizes = {
   dropout: 8,
   activation: 8,
   gradSum: 8,
-  optimizer: 4096
+  optimizer: 4096,
+  copySlice: 8,
+  gatherImage: 4,
+  outcome: 32,
+  batchnorm: 8,
+  convPackW: 1
 } as const;

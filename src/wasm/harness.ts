@@ -1,7 +1,7 @@
 // A small driver for running ops on fresh memory, for the kernel tests and the kernel benchmark:
 // put inputs, reserve outputs, run phases of ops for one or more steps on a pool of `threads`.
 import { stepBytes } from './abi';
-import { MemoryPlan } from './memory-plan';
+import { MemoryPlan, scratchBytes as defaultScratch } from './memory-plan';
 import { WasmPool } from './pool';
 import { phases, programBytes, writeProgram, writeStep, type Op, type StepRecord } from './program';
 
@@ -26,12 +26,12 @@ export class Harness {
   }
 
   /** A pool with the inputs in place and `groups` (phases, a barrier after each) written; `run()` runs them once per step record. */
-  async start(groups: Op[][], threads: number, steps: StepRecord[] = [defaultStep]): Promise<{ pool: WasmPool; run(): void }> {
+  async start(groups: Op[][], threads: number, steps: StepRecord[] = [defaultStep], scratchBytes = defaultScratch): Promise<{ pool: WasmPool; run(): void }> {
     const ops = phases(groups);
     const prog = this.plan.alloc('program', programBytes(ops.length));
     const table = this.plan.alloc('steps', steps.length * stepBytes);
-    const scratch = this.plan.threadScratch(threads);
-    const pool = await WasmPool.create({ bytes: this.plan.size, threads, scratch });
+    const scratch = this.plan.threadScratch(threads, scratchBytes);
+    const pool = await WasmPool.create({ bytes: this.plan.size, threads, scratch, scratchBytes });
     for (const { at, data } of this.inits) new Uint8Array(pool.memory.buffer, at, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     writeProgram(pool.memory.buffer, prog, ops);
     steps.forEach((s, i) => writeStep(pool.memory.buffer, table, i, s));
@@ -39,8 +39,8 @@ export class Harness {
   }
 
   /** Runs `groups` once per step record on a fresh pool (stopped afterwards); returns the pool to read from. */
-  async run(groups: Op[][], threads: number, steps: StepRecord[] = [defaultStep]): Promise<WasmPool> {
-    const { pool, run } = await this.start(groups, threads, steps);
+  async run(groups: Op[][], threads: number, steps: StepRecord[] = [defaultStep], scratchBytes = defaultScratch): Promise<WasmPool> {
+    const { pool, run } = await this.start(groups, threads, steps, scratchBytes);
     try {
       run();
     } finally {

@@ -62,6 +62,8 @@ const epilogueCases: { epilogue: EpilogueName; bias: boolean; aux: boolean }[] =
   { epilogue: 'sigmoid', bias: true, aux: false },
   { epilogue: 'reluMask', bias: false, aux: true },
   { epilogue: 'sigmoidGrad', bias: false, aux: true },
+  { epilogue: 'tanh', bias: true, aux: false },
+  { epilogue: 'tanhGrad', bias: false, aux: true },
 ];
 
 /** The reference epilogue on a product (f64). */
@@ -75,6 +77,8 @@ function epilogueRef(prod: Float64Array, m: number, n: number, e: (typeof epilog
       if (e.epilogue === 'sigmoid') v = sigmoidForward([v])[0];
       if (e.epilogue === 'reluMask') v = y > 0 ? v : 0;
       if (e.epilogue === 'sigmoidGrad') v = v * y * (1 - y);
+      if (e.epilogue === 'tanh') v = tanhForward([v])[0];
+      if (e.epilogue === 'tanhGrad') v = v * (1 - y * y);
       out[i * n + j] = v;
     }
   }

@@ -33,9 +33,9 @@ export class MemoryPlan {
     return this.alloc(label, 4 * n);
   }
 
-  /** Scratch for `threads` threads (packed B panels): the region's byte address. */
-  threadScratch(threads: number): number {
-    return this.alloc('thread.scratch', threads * scratchBytes);
+  /** Scratch for `threads` threads (packed B panels, convolution columns), `bytes` each: the region's byte address. */
+  threadScratch(threads: number, bytes = scratchBytes): number {
+    return this.alloc('thread.scratch', threads * bytes);
   }
 
   /** Bytes the memory needs. */
@@ -48,5 +48,5 @@ export class MemoryPlan {
 export const maxBytes = 65536 * 65536;
 export const pageBytes = 65536;
 
-/** Scratch bytes per thread: one packed 8-column panel of B for K ≤ 8,192. */
+/** Scratch bytes per thread (at least): one packed 8-column panel of B for K ≤ 8,192; convolution columns. */
 export const scratchBytes = 256 * 1024;

@@ -74,7 +74,7 @@ export function transposeOp(label: string, src: Mat, dst: Mat): Op<'transpose'> 
   if (dst.rows < src.cols || dst.cols < src.rows) throw new Error(`${label}: ${dst.rows}×${dst.cols} cannot hold the transpose of ${src.rows}×${src.cols}`);
   return {
     name: 'transpose', label, tiles: ceilDiv(src.rows, tileSizes.transpose),
-    args: { rows: src.rows, cols: src.cols, src: src.at, rss: 4 * src.stride, dst: dst.at, rsd: 4 * dst.stride },
+    args: { rows: src.rows, cols: src.cols, src: src.at, rss: 4 * src.stride, dst: dst.at, rsd: 4 * dst.stride, batch: 1, bss: 0, bsd: 0 },
   };
 }
 
@@ -147,11 +147,11 @@ export function dropoutOp(label: string, d: DropoutArgs): Op<'dropout'> {
   };
 }
 
-/** 'forward': dst = act(src); 'backward': dst = src ⊙ act'(y). Kind 'none' copies. */
-export function activationOp(label: string, kind: ActivationName, mode: 'forward' | 'backward', src: Mat, dst: number, y = 0): Op<'activation'> {
+/** 'forward': dst = act(src (+ src2)); 'backward': dst = src ⊙ act'(y). Kind 'none' copies. */
+export function activationOp(label: string, kind: ActivationName, mode: 'forward' | 'backward', src: Mat, dst: number, y = 0, src2 = 0): Op<'activation'> {
   return {
     name: 'activation', label, tiles: ceilDiv(src.rows, tileSizes.activation),
-    args: { rows: src.rows, features: src.cols, stride: src.stride, kind: activations[kind], mode: mode === 'forward' ? 0 : 1, src: src.at, dst, y },
+    args: { rows: src.rows, features: src.cols, stride: src.stride, kind: activations[kind], mode: mode === 'forward' ? 0 : 1, src: src.at, dst, y, src2 },
   };
 }
 

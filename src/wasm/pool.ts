@@ -70,8 +70,10 @@ export interface PoolOptions {
   bytes: number;
   /** Threads including the caller; 1 (or no shared memory) runs without workers. */
   threads: number;
-  /** Byte address of MemoryPlan.threadScratch(threads). */
+  /** Byte address of MemoryPlan.threadScratch(threads, scratchBytes). */
   scratch: number;
+  /** Bytes of each thread's scratch (default: memory-plan's scratchBytes). */
+  scratchBytes?: number;
 }
 
 export class WasmPool {
@@ -98,7 +100,7 @@ export class WasmPool {
     const words = new Int32Array(memory.buffer);
     words[ctl.threads / 4] = threads;
     words[ctl.scratch / 4] = o.scratch;
-    words[ctl.scratchBytes / 4] = scratchBytes;
+    words[ctl.scratchBytes / 4] = o.scratchBytes ?? scratchBytes;
     const ready: Promise<void>[] = [];
     for (let tid = 1; tid < threads; tid++) ready.push(pool.spawn(tid, module));
     await Promise.all(ready);

@@ -62,29 +62,45 @@
         (local.set $op (i32.add (local.get $op) (i32.const @op.bytes)))
         (br $find))))
   (block $bad
-    (block $optimizer
-      (block $gradSum
-      (block $activation
-        (block $dropout
-          (block $accuracy
-            (block $lossSum
-              (block $softmaxXent
-                (block $colsum
-                  (block $transpose
-                    (block $matmul
-                      (block $gather
-                        (br_table $bad $gather $matmul $transpose $colsum $softmaxXent $lossSum $accuracy $dropout $activation $gradSum $optimizer $bad
-                          (i32.load offset=@op.opcode (local.get $op))))
-                      (return (call $op_gather (local.get $op) (local.get $t) (local.get $step))))
-                    (return (call $op_matmul (local.get $op) (local.get $t) (local.get $step))))
-                  (return (call $op_transpose (local.get $op) (local.get $t) (local.get $step))))
-                (return (call $op_colsum (local.get $op) (local.get $t) (local.get $step))))
-              (return (call $op_softmaxXent (local.get $op) (local.get $t) (local.get $step))))
-            (return (call $op_lossSum (local.get $op) (local.get $t) (local.get $step))))
-          (return (call $op_accuracy (local.get $op) (local.get $t) (local.get $step))))
-        (return (call $op_dropout (local.get $op) (local.get $t) (local.get $step))))
-      (return (call $op_activation (local.get $op) (local.get $t) (local.get $step))))
-      (return (call $op_gradSum (local.get $op) (local.get $t) (local.get $step))))
+  (block $optimizer
+    (block $outcome
+      (block $gatherImage
+        (block $copySlice
+          (block $batchnorm
+            (block $pool
+              (block $convPackW
+                (block $convDW
+                  (block $conv
+                    (block $gradSum
+                      (block $activation
+                        (block $dropout
+                          (block $accuracy
+                            (block $lossSum
+                              (block $softmaxXent
+                                (block $colsum
+                                  (block $transpose
+                                    (block $matmul
+                                      (block $gather
+                                        (br_table $bad $gather $matmul $transpose $colsum $softmaxXent $lossSum $accuracy $dropout $activation $gradSum $conv $convDW $convPackW $pool $batchnorm $copySlice $gatherImage $outcome $optimizer $bad
+                                          (i32.load offset=@op.opcode (local.get $op))))
+                                        (return (call $op_gather (local.get $op) (local.get $t) (local.get $step))))
+                                      (return (call $op_matmul (local.get $op) (local.get $t) (local.get $step))))
+                                    (return (call $op_transpose (local.get $op) (local.get $t) (local.get $step))))
+                                  (return (call $op_colsum (local.get $op) (local.get $t) (local.get $step))))
+                                (return (call $op_softmaxXent (local.get $op) (local.get $t) (local.get $step))))
+                              (return (call $op_lossSum (local.get $op) (local.get $t) (local.get $step))))
+                            (return (call $op_accuracy (local.get $op) (local.get $t) (local.get $step))))
+                          (return (call $op_dropout (local.get $op) (local.get $t) (local.get $step))))
+                        (return (call $op_activation (local.get $op) (local.get $t) (local.get $step))))
+                      (return (call $op_gradSum (local.get $op) (local.get $t) (local.get $step))))
+                    (return (call $op_conv (local.get $op) (local.get $t) (local.get $step))))
+                  (return (call $op_convDW (local.get $op) (local.get $t) (local.get $step))))
+                (return (call $op_convPackW (local.get $op) (local.get $t) (local.get $step))))
+              (return (call $op_pool (local.get $op) (local.get $t) (local.get $step))))
+            (return (call $op_batchnorm (local.get $op) (local.get $t) (local.get $step))))
+          (return (call $op_copySlice (local.get $op) (local.get $t) (local.get $step))))
+        (return (call $op_gatherImage (local.get $op) (local.get $t) (local.get $step))))
+      (return (call $op_outcome (local.get $op) (local.get $t) (local.get $step))))
     (return (call $op_optimizer (local.get $op) (local.get $t) (local.get $step))))
   unreachable)
 

@@ -4,7 +4,11 @@
 ;;   the draw of src/reference/dropout.ts, so no mask is stored and the backward redraws it.
 ;;     mode 0: dst = src ⊙ keep · scale                     (scale = 1 / (1 − p))
 ;;     mode 1: dst = act'(src ⊙ keep · scale; actOut)        (src = dY; actOut = the producer's output)
-;;   activation: mode 0: dst = act(src); mode 1: dst = src ⊙ act'(y), y = the activation's output.
+;;   activation: mode 0: dst = act(src (+ src2: the residual add)); mode 1: dst = src ⊙ act'(y), y = the
+;;     activation's output.
+;;   copySlice: dst[b, dstOffset + j] = act'(src[b, srcOffset + j]; y[b, dstOffset + j]) for j < count
+;;     (concat's forward copies a branch into its channels, its backward copies them out; strides and
+;;     offsets in floats, the offsets of any alignment: whole vec4s, then the last 1–3 lanes one by one).
 ;;   gradSum: dst = act'(a + b; y), b = 0: act'(a; y) (a tensor's gradient from its consumers' parts)
 ;; act' from the output y: relu [y > 0], sigmoid y·(1 − y), tanh 1 − y². Tile t covers rows [8t, 8t + 8).
 
@@ -63,6 +67,8 @@
     (loop $cols
       (local.set $at (i32.shl (i32.add (i32.mul (local.get $b) (local.get $stride)) (local.get $j)) (i32.const 2)))
       (local.set $v (v128.load (i32.add (i32.load offset=@activation.src (local.get $op)) (local.get $at))))
+      (if (i32.load offset=@activation.src2 (local.get $op))
+        (then (local.set $v (f32x4.add (local.get $v) (v128.load (i32.add (i32.load offset=@activation.src2 (local.get $op)) (local.get $at)))))))
       (if (i32.load offset=@activation.mode (local.get $op))
         (then (local.set $v (call $actGrad (local.get $v) (v128.load (i32.add (i32.load offset=@activation.y (local.get $op)) (local.get $at))) (local.get $kind))))
         (else
@@ -95,4 +101,30 @@
       (v128.store (i32.add (i32.load offset=@gradSum.dst (local.get $op)) (local.get $at))
         (v128.and (local.get $v) (call $lanesBelow (local.get $j) (local.get $features))))
       (br_if $cols (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 4))) (local.get $stride))))
+    (br_if $rows (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $b1)))))
+
+(func $op_copySlice (param $op i32) (param $t i32) (param $step i32)
+  (local $b i32) (local $b1 i32) (local $count i32) (local $j i32) (local $src i32) (local $dst i32) (local $y i32) (local $act i32) (local $v v128)
+  (local.set $count (i32.load offset=@copySlice.count (local.get $op)))
+  (local.set $act (i32.load offset=@copySlice.act (local.get $op)))
+  (local.set $b (i32.mul (local.get $t) (i32.const @tile.copySlice)))
+  (local.set $b1 (i32.add (local.get $b) (i32.const @tile.copySlice)))
+  (if (i32.gt_u (local.get $b1) (i32.load offset=@copySlice.rows (local.get $op))) (then (local.set $b1 (i32.load offset=@copySlice.rows (local.get $op)))))
+  (loop $rows
+    (local.set $src (i32.add (i32.load offset=@copySlice.src (local.get $op))
+      (i32.shl (i32.add (i32.mul (local.get $b) (i32.load offset=@copySlice.srcStride (local.get $op))) (i32.load offset=@copySlice.srcOffset (local.get $op))) (i32.const 2))))
+    (local.set $dst (i32.shl (i32.add (i32.mul (local.get $b) (i32.load offset=@copySlice.dstStride (local.get $op))) (i32.load offset=@copySlice.dstOffset (local.get $op))) (i32.const 2)))
+    (local.set $y (i32.add (i32.load offset=@copySlice.y (local.get $op)) (local.get $dst)))
+    (local.set $dst (i32.add (i32.load offset=@copySlice.dst (local.get $op)) (local.get $dst)))
+    (local.set $j (i32.const 0))
+    (loop $vecs
+      (local.set $v (v128.load (local.get $src)))
+      (if (local.get $act) (then (local.set $v (call $actGrad (local.get $v) (v128.load (local.get $y)) (local.get $act)))))
+      (if (i32.ge_s (i32.sub (local.get $count) (local.get $j)) (i32.const 4))
+        (then (v128.store (local.get $dst) (local.get $v)))
+        (else (call $storeLanes (local.get $v) (local.get $dst) (i32.sub (local.get $count) (local.get $j)))))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (br_if $vecs (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 4))) (local.get $count))))
     (br_if $rows (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $b1)))))

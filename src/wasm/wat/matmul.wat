@@ -8,33 +8,57 @@
 ;; B is reused from L1 across the tile's rows. Every C element is one micro-kernel's sum over k = 0…K−1.
 ;;
 ;; Epilogues (per output vec4; `aux` has C's row stride):
-;;   none: v   relu: v·[v > 0]   sigmoid: σ(v)   (each after + bias[j] where bias ≠ 0)
-;;   reluMask: v·[aux > 0]   sigmoidGrad: v·aux·(1 − aux)   (dX through the producer's activation)
-;; Lanes past N are written as 0, so C's padding stays zero (the next product reads it as K padding).
+;;   none: v   relu: v·[v > 0]   sigmoid: σ(v)   tanh: tanh(v)   (each after + bias where bias ≠ 0)
+;;   reluMask: v·[aux > 0]   sigmoidGrad: v·aux·(1 − aux)   tanhGrad: v·(1 − aux²)   (dX through the producer's activation)
+;; Flags (abi.mjs epilogueFlags): rowBias: bias[i] splatted (a convolution's output channel) instead of
+;; bias[j..j+3]; accumulate: v += C first (a sum over examples, in order); exact: lanes past the row's
+;; end are not written (NCHW rows of any length, packed back to back). Without `exact`, lanes past N
+;; are written as 0, so C's padding stays zero (the next product reads it as K padding).
 
-;; One output vec4 at c + off: epilogue, then the lanes below `valid` (≤ 0: nothing is stored).
+;; One output vec4 at c + off: accumulate, bias, epilogue, then the lanes below `valid` (≤ 0: nothing is stored).
 (func $storeVec (param $v v128) (param $c i32) (param $valid i32) (param $off i32) (param $epi i32) (param $bias i32) (param $aux i32)
-  (local $y v128)
+  (local $y v128) (local $at i32)
   (if (i32.le_s (local.get $valid) (i32.const 0)) (then (return)))
-  (if (local.get $bias) (then (local.set $v (f32x4.add (local.get $v) (v128.load (i32.add (local.get $bias) (local.get $off)))))))
+  (local.set $at (i32.add (local.get $c) (local.get $off)))
+  (if (i32.and (local.get $epi) (i32.const @flag.accumulate))
+    (then (local.set $v (f32x4.add (v128.load (local.get $at)) (local.get $v)))))
+  (if (local.get $bias)
+    (then
+      (if (i32.and (local.get $epi) (i32.const @flag.rowBias))
+        (then (local.set $v (f32x4.add (local.get $v) (v128.load32_splat (local.get $bias)))))
+        (else (local.set $v (f32x4.add (local.get $v) (v128.load (i32.add (local.get $bias) (local.get $off)))))))))
   (block $store
-    (block $sigmoidGrad
-      (block $reluMask
-        (block $sigmoid
-          (block $relu
-            (br_table $store $relu $sigmoid $reluMask $sigmoidGrad $store (local.get $epi)))
-          ;; relu as the reference writes it: v > 0 ? v : 0 (NaN → 0)
-          (local.set $v (v128.and (local.get $v) (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))))
+    (block $tanhGrad
+      (block $tanh
+        (block $sigmoidGrad
+          (block $reluMask
+            (block $sigmoid
+              (block $relu
+                (br_table $store $relu $sigmoid $reluMask $sigmoidGrad $tanh $tanhGrad $store (i32.and (local.get $epi) (i32.const 255))))
+              ;; relu as the reference writes it: v > 0 ? v : 0 (NaN → 0)
+              (local.set $v (v128.and (local.get $v) (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))))
+              (br $store))
+            (local.set $v (call $sigmoid4 (local.get $v)))
+            (br $store))
+          (local.set $v (v128.and (local.get $v) (f32x4.gt (v128.load (i32.add (local.get $aux) (local.get $off))) (v128.const f32x4 0 0 0 0))))
           (br $store))
-        (local.set $v (call $sigmoid4 (local.get $v)))
+        (local.set $y (v128.load (i32.add (local.get $aux) (local.get $off))))
+        (local.set $v (f32x4.mul (local.get $v) (f32x4.mul (local.get $y) (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $y)))))
         (br $store))
-      (local.set $v (v128.and (local.get $v) (f32x4.gt (v128.load (i32.add (local.get $aux) (local.get $off))) (v128.const f32x4 0 0 0 0))))
+      (local.set $v (call $tanh4 (local.get $v)))
       (br $store))
     (local.set $y (v128.load (i32.add (local.get $aux) (local.get $off))))
-    (local.set $v (f32x4.mul (local.get $v) (f32x4.mul (local.get $y) (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $y))))))
+    (local.set $v (f32x4.mul (local.get $v) (f32x4.sub (f32x4.splat (f32.const 1)) (f32x4.mul (local.get $y) (local.get $y))))))
   (if (i32.lt_s (local.get $valid) (i32.const 4))
-    (then (local.set $v (v128.and (local.get $v) (call $lanesBelow (i32.const 0) (local.get $valid))))))
-  (v128.store (i32.add (local.get $c) (local.get $off)) (local.get $v)))
+    (then
+      (if (i32.and (local.get $epi) (i32.const @flag.exact))
+        (then
+          (f32.store (local.get $at) (f32x4.extract_lane 0 (local.get $v)))
+          (if (i32.gt_s (local.get $valid) (i32.const 1)) (then (f32.store offset=4 (local.get $at) (f32x4.extract_lane 1 (local.get $v)))))
+          (if (i32.gt_s (local.get $valid) (i32.const 2)) (then (f32.store offset=8 (local.get $at) (f32x4.extract_lane 2 (local.get $v)))))
+          (return)))
+      (local.set $v (v128.and (local.get $v) (call $lanesBelow (i32.const 0) (local.get $valid))))))
+  (v128.store (local.get $at) (local.get $v)))
 
 ;; Copies a panel of B (K rows × 4·nv floats at b, rows rsb bytes apart) to the thread's scratch, rows
 ;; 16·nv bytes apart: the micro-kernel then streams one contiguous panel (K × 32 bytes: L1-resident for
@@ -115,19 +139,26 @@
       (br_if $rows (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $i1))))
     (br_if $panels (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 8))) (local.get $j1)))))
 
-;; dst (cols, rows) = srcᵀ for src (rows, cols); tile t covers source rows [16t, 16t + 16).
-;; Packs Wᵀ (out, pad4(in)) from the arena's W (pad4(in), pad4(out)) for the nt product.
+;; dst (cols, rows) = srcᵀ for src (rows, cols), for each of `batch` matrices (bss, bsd bytes apart);
+;; tile t covers source rows [16r, 16r + 16) of matrix t / ceil(rows/16) (r = t mod ceil(rows/16)). Packs Wᵀ
+;; (out, pad4(in)) from the arena's W (pad4(in), pad4(out)) for the nt product, and a convolution's
+;; dY (C, P) per example into pixel-major rows (P, pad4(C)) for its weight gradient.
 (func $op_transpose (param $op i32) (param $t i32) (param $step i32)
   (local $r i32) (local $r1 i32) (local $cols i32) (local $src i32) (local $rss i32) (local $dst i32) (local $rsd i32) (local $j i32)
+  (local $per i32) (local $m i32) (local $srcM i32) (local $dstM i32)
   (local.set $cols (i32.load offset=@transpose.cols (local.get $op)))
   (local.set $rss (i32.load offset=@transpose.rss (local.get $op)))
   (local.set $rsd (i32.load offset=@transpose.rsd (local.get $op)))
-  (local.set $r (i32.mul (local.get $t) (i32.const @tile.transpose)))
+  (local.set $per (i32.div_u (i32.add (i32.load offset=@transpose.rows (local.get $op)) (i32.const 15)) (i32.const @tile.transpose)))
+  (local.set $m (i32.div_u (local.get $t) (local.get $per)))
+  (local.set $srcM (i32.add (i32.load offset=@transpose.src (local.get $op)) (i32.mul (local.get $m) (i32.load offset=@transpose.bss (local.get $op)))))
+  (local.set $dstM (i32.add (i32.load offset=@transpose.dst (local.get $op)) (i32.mul (local.get $m) (i32.load offset=@transpose.bsd (local.get $op)))))
+  (local.set $r (i32.mul (i32.rem_u (local.get $t) (local.get $per)) (i32.const @tile.transpose)))
   (local.set $r1 (i32.add (local.get $r) (i32.const @tile.transpose)))
   (if (i32.gt_u (local.get $r1) (i32.load offset=@transpose.rows (local.get $op))) (then (local.set $r1 (i32.load offset=@transpose.rows (local.get $op)))))
   (loop $rows
-    (local.set $src (i32.add (i32.load offset=@transpose.src (local.get $op)) (i32.mul (local.get $r) (local.get $rss))))
-    (local.set $dst (i32.add (i32.load offset=@transpose.dst (local.get $op)) (i32.shl (local.get $r) (i32.const 2))))
+    (local.set $src (i32.add (local.get $srcM) (i32.mul (local.get $r) (local.get $rss))))
+    (local.set $dst (i32.add (local.get $dstM) (i32.shl (local.get $r) (i32.const 2))))
     (local.set $j (i32.const 0))
     (loop $cols
       (f32.store (local.get $dst) (f32.load (local.get $src)))
