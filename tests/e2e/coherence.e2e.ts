@@ -43,7 +43,8 @@ const focusedTestId = (page: Page) =>
 
 describe('#13 defects', () => {
   it('1. a form field shows the value the next action uses (model switch, Stop → edit → Continue)', async () => {
-    const page = await labs.open('?model=mlp&epochs=3&limit=2048&batch-size=32');
+    // backend=webgpu: slow enough here for Stop and the running form to be seen (the WebAssembly backend is not).
+    const page = await labs.open('?model=mlp&epochs=3&limit=2048&batch-size=32&backend=webgpu');
     await ready(page);
     await page.getByTestId('field-batchSize').fill('0');
     await page.getByTestId('field-weightDecay').fill('-1');

@@ -104,7 +104,8 @@ describe('Stop then Continue', () => {
   const EPOCHS = 10;
 
   it('resumes the stopped run: earlier points stay, more are added and the epoch counter goes on', async () => {
-    const page = await open(`?model=softmax&epochs=${EPOCHS}&limit=4096`);
+    // On the GPU (SwiftShader here): the WebAssembly backend, which auto may pick, finishes before Stop lands.
+    const page = await open(`?model=softmax&epochs=${EPOCHS}&limit=4096&backend=webgpu`);
     const loss = page.getByTestId('chart-loss');
     const acc = page.getByTestId('chart-acc');
     const app = page.locator('lab-app');
@@ -153,6 +154,18 @@ describe('Stop then Continue', () => {
     );
     expect(trainX.every((x, i) => i === 0 || x > trainX[i - 1])).toBe(true);
     expect(trainX.at(-1)).toBe(EPOCHS);
+  });
+});
+
+describe('Stop on the WebAssembly backend', () => {
+  it('lands between ranges of steps, although that backend computes on the engine worker\'s own thread', async () => {
+    const page = await open('?model=softmax&epochs=50&backend=wasm');
+    await expect.poll(() => page.getByTestId('train-button').isEnabled(), { timeout: 60_000 }).toBe(true);
+    await page.getByTestId('train-button').click();
+    await expect.poll(async () => values((await plotted(page.getByTestId('chart-loss')))[1]).length, { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(1);
+    await page.getByTestId('stop-button').click();
+    expect(await waitForStatus(page, ['stopped'])).toBe('stopped');
+    expect(await epochShown(page)).toBeLessThan(50);
   });
 });
 
