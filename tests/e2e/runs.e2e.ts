@@ -1,6 +1,7 @@
 // Runs side by side in headless Chromium: each finished run is kept (IndexedDB), Export best gives the
-// best epoch's file, two runs overlay on one chart with a legend of the settings that differ, and a
-// rename survives a reload while a delete removes the run.
+// best epoch's file (the same run stopped there ends with its weights, bit for bit), two runs overlay on
+// one chart with a legend of the settings that differ, a rename survives a reload, a delete removes the
+// run, and a save past the quota asks before dropping the oldest weights.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -33,13 +34,25 @@ describe('runs side by side', () => {
     expect(file.manifest.epochsDone).toBe(best);
     expect(file.manifest.history.filter((r) => r.split === 'val' && r.key === 'loss').map((r) => r.value)).toEqual(valLoss.slice(0, best));
     expect(await page.getByTestId('runs-storage').textContent()).toMatch(/1 run kept in this browser · checkpoints \d+\.\d MB of 500\.0 MB/);
+    // The same run stopped at the best epoch ends with the best export's weights, bit for bit (same seed, same device).
+    await page.getByTestId('field-epochs').fill(String(best));
+    await train(page);
+    await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(2);
+    const [last] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-button').click()]);
+    const again = decodeRunFile(new Uint8Array(await readFile(await last.path())), last.suggestedFilename());
+    expect([...again.params.keys()].sort()).toEqual([...file.params.keys()].sort());
+    const bytes = (t: Float32Array) => Buffer.from(t.buffer, t.byteOffset, t.byteLength);
+    for (const [name, t] of again.params) expect(bytes(t).equals(bytes(file.params.get(name)!)), name).toBe(true);
   });
 
   it('overlays two runs with a legend of the settings that differ', async () => {
+    await page.getByTestId('field-epochs').fill('3');
     await page.getByTestId('field-lr').fill('0.1');
     await train(page);
-    await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(2);
-    for (const box of await page.getByTestId('run-overlay').all()) await box.check();
+    await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(3);
+    // The first run (lr 0.5) and this one (lr 0.1), both 3 epochs: only the learning rate differs.
+    await rows(page).nth(0).getByTestId('run-overlay').check();
+    await rows(page).nth(2).getByTestId('run-overlay').check();
     const legend = await page.getByTestId('overlay-entry').allTextContents();
     expect(legend).toHaveLength(2);
     expect(legend[0]).toContain('(lr=0.5)');
@@ -56,10 +69,10 @@ describe('runs side by side', () => {
     await page.getByTestId('run-name').first().blur();
     await expect.poll(() => page.getByTestId('run-name').first().inputValue()).toBe('high lr');
     await page.reload();
-    await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(3);
     expect(await page.getByTestId('run-name').first().inputValue()).toBe('high lr');
     await page.getByTestId('run-delete').first().click();
-    await expect.poll(() => rows(page).count()).toBe(1);
+    await expect.poll(() => rows(page).count()).toBe(2);
     expect(await page.getByTestId('run-name').first().inputValue()).not.toBe('high lr');
   });
 
@@ -77,7 +90,7 @@ describe('runs side by side', () => {
     await question.waitFor({ timeout: 30_000 });
     expect(await question.textContent()).toContain(`passes the ${(quota / 1e6).toFixed(1)} MB quota`);
     await page.getByTestId('quota-yes').click();
-    await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => rows(page).count(), { timeout: 30_000 }).toBe(3);
     const first = rows(page).first();
     await expect.poll(() => first.textContent()).toContain('dropped');
     expect(await rows(page).nth(1).getByTestId('run-export-last').count()).toBe(1);
