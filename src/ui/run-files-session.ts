@@ -92,6 +92,8 @@ export class RunFilesSession {
     const evaluation = await this.task('evaluating', () => this.api.evaluate(), 'Evaluation failed');
     const opened = this.store.state.files.opened;
     if (evaluation && opened) this.store.setFiles({ opened: { ...opened, evaluation } });
+    // The evaluated model's confusion matrix and calibration, in the insight views.
+    if (evaluation?.validation) this.store.addValidation(evaluation.validation);
   }
 
   /** Continues the opened run; a finished one gets the form's epochs on top of its own. */

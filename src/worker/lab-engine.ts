@@ -21,6 +21,7 @@ import type {
 import { checkFits, slug, summaryOf } from './run-files';
 import { fileNameOf, onnxExport, planRestore, snapshotRun } from './run-snapshot';
 import { RunInsight } from './run-insight';
+import { toEpochValidation } from './validation-log';
 import type { ExamplePage, ExampleQuery, KeptRun, ModelInside, Prediction } from './insight-types';
 
 /** Where the engine keeps the latest checkpoint (OPFS in the browser, a file for the CLI). */
@@ -316,8 +317,10 @@ export class LabEngine implements EngineApi {
       run = await this.newRun(file.manifest.config, quietEvents, file);
       this.guard.remember(run, file);
     }
-    const r = await run.backend.validate();
-    return { loss: r.lossSum / r.count, acc: r.correct / r.count, count: r.count, dataset: run.datasetName };
+    // Through the validation log: its outcomes are what the matrix's cells then list.
+    const r = await run.validations.tap(run.backend).validate();
+    const validation = r.confusion ? toEpochValidation(run.trainer.position.epoch, r) : undefined;
+    return { loss: r.lossSum / r.count, acc: r.correct / r.count, count: r.count, dataset: run.datasetName, ...(validation && { validation }) };
   }
 
   /** The run as a PyTorch project (src/io/pytorch), with its data unless `data` is false. */

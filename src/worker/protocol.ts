@@ -135,6 +135,8 @@ export interface Evaluation {
   count: number;
   /** The dataset whose validation split it ran on (the one loaded now). */
   dataset: string;
+  /** Its confusion matrix and confidence bins, where the backend counts them. */
+  validation?: EpochValidation;
 }
 
 /** An ONNX export and its parity check against the lab's own forward pass on a held-out batch. */

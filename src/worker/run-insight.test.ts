@@ -62,6 +62,12 @@ describe('run insight on the GPU', () => {
     }
     const conf = page.shown.map((e) => e.probs[0]);
     expect(conf).toEqual([...conf].sort((a, b) => b - a));
+    // The exported model, opened again and evaluated, counts the same matrix (same weights, same data).
+    const exported = await engine.exportWeights();
+    await engine.openRun(exported.bytes, exported.filename);
+    const evaluation = await engine.evaluate();
+    expect(Array.from(evaluation.validation!.confusion)).toEqual(Array.from(last.confusion));
+    expect(evaluation.validation!.calibration.binRows).toEqual(last.calibration.binRows);
     const wrong = await engine.examples({ wrongOnly: true, limit: 5 });
     expect(wrong.total).toBe(10_000 - trace(last.confusion, 10));
     expect(wrong.shown[0].probs[0]).toBeGreaterThanOrEqual(page.shown[0].probs[0]);
