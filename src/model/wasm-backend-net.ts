@@ -3,7 +3,7 @@
 // GPU's layout (params.ts), and each device op built by its layer module's `wasm` side into phases of
 // kernel ops. Everything is placed in a MemoryPlan at the run's largest batch, before the memory exists.
 import { gradSumOp } from '../wasm/ops';
-import type { MemoryPlan } from '../wasm/memory-plan';
+import { scratchBytes as defaultScratch, type MemoryPlan } from '../wasm/memory-plan';
 import type { Op } from '../wasm/program';
 import type { Architecture } from './architecture';
 import { planNetwork, type NetworkPlan } from './gpu-plan';
@@ -24,8 +24,11 @@ export class WasmNetwork {
   private readonly acts: WasmTensor[];
   private readonly gradTensors: (WasmTensor | null)[];
   private readonly ops: { path: string; op: WasmOp }[] = [];
+  /** Each thread's scratch: the default, or more where a convolution's columns need it. */
+  scratchBytes = defaultScratch;
 
-  constructor(mem: MemoryPlan, readonly arch: Architecture, readonly maxRows: number, readonly training: boolean, seed: number) {
+  /** `trainRows`: the largest training batch (gradient buffers), `maxRows`: the largest batch of all. */
+  constructor(mem: MemoryPlan, readonly arch: Architecture, readonly maxRows: number, readonly training: boolean, seed: number, readonly trainRows = maxRows) {
     this.plan = planNetwork(arch, training);
     this.layout = arenaLayout(arch);
     this.stateLayout = stateLayout(arch);
@@ -45,7 +48,7 @@ export class WasmNetwork {
       const label = t.producer === -1 ? 'network.input' : `${plan.ops[t.producer].op.path}.out`;
       return { at: mem.floats(label, maxRows * t.stride), features: t.features, stride: t.stride, shape: shapeOf.get(t.id)! };
     });
-    const physical = plan.physical.map((floats, i) => mem.floats(`network.grad.${i}`, maxRows * floats));
+    const physical = plan.physical.map((floats, i) => mem.floats(`network.grad.${i}`, trainRows * floats));
     this.gradTensors = plan.grads.map((b) => (b.physical >= 0 ? { at: physical[b.physical], features: b.features, stride: b.stride, shape: [b.features] } : null));
     for (const d of plan.ops) {
       const op = d.op;
@@ -57,8 +60,12 @@ export class WasmNetwork {
       const dPre = plan.tensors[d.output].dPre;
       const wasmOp = op.module.wasm!.create({
         spec: op.spec, path: op.path, index: op.index, inputs, out, dOut: training && dPre >= 0 ? { ...this.gradTensors[dPre]!, shape: out.shape } : null,
-        fused: d.fused, training, maxRows, seed,
+        fused: d.fused, training, maxRows, trainRows, seed,
         alloc: (label, floats) => mem.floats(`${op.path}.${label}`, floats),
+        needScratch: (bytes) => {
+          this.scratchBytes = Math.max(this.scratchBytes, Math.ceil(bytes / 64) * 64);
+        },
+        scratchBytes: () => this.scratchBytes,
         param: (name, arena) => this.param(`${op.path}.${name}`, arena),
         state: () => this.stateAt(op.index, op.path),
       });

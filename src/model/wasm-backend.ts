@@ -4,14 +4,18 @@
 // programs for a full and a last training batch and for validation batches); a range of steps is one
 // command to the pool, and runs on the calling thread and the workers until its last barrier.
 import { affineOf, featureSize, type Dataset, type Split } from '../data/dataset';
-import type { Augment } from '../reference/gather';
-import { stepBytes } from '../wasm/abi';
+import { augmentKey, gatherOutShape, type Augment } from '../reference/gather';
+import { addOutcome, emptyCounts } from '../reference/validation-stats';
+import { outcomeBytes, stepBytes } from '../wasm/abi';
 import { MemoryPlan } from '../wasm/memory-plan';
-import { accuracyOp, adamConstants, gatherOp, lossSumOp, optimizerOp, pad4, softmaxXentOp } from '../wasm/ops';
+import { adamConstants, gatherOp, lossSumOp, optimizerOp, pad4, softmaxXentOp } from '../wasm/ops';
+import { gatherImageOp, outcomeOp } from '../wasm/ops-layers';
+import { readOutcomes } from '../wasm/outcomes';
 import { hardwareThreads, WasmPool } from '../wasm/pool';
 import { phases, programBytes, writeProgram, writeStep, type Op } from '../wasm/program';
 import type { Architecture } from './architecture';
 import { optimizerSlots, type Backend, type OptimizerSettings, type StepLosses, type ValidationResult } from './backend';
+import { ArrayOutcomes } from './outcomes';
 import { fromArena, fromState, optimizerStateNames, toArena, toState } from './params';
 import { rowsOf } from './wasm-layers/types';
 import { WasmNetwork } from './wasm-backend-net';
@@ -30,8 +34,9 @@ export interface WasmBackendOptions {
   threads?: number;
   /** Largest validation batch (default: min(validation examples, max(batch, 1024))). */
   valBatch?: number;
-  /** Resize and augmentation are GPU/CPU-reference gathers; the wasm gather has neither yet. */
+  /** Every batch resized to (outH, outW) in the gather (images), as on the GPU. */
   resize?: readonly [number, number] | null;
+  /** Random crop / flip of training batches, keyed by (seed, epoch, example index), as on the GPU. */
   augment?: Augment | null;
 }
 
@@ -48,9 +53,11 @@ export class WasmBackend implements Backend {
   private readonly valBatches: number;
   private readonly settings: OptimizerSettings;
   private readonly at: {
-    order: number; trainSteps: number; valSteps: number; trainLosses: number; valLosses: number; counts: number;
+    order: number; trainSteps: number; valSteps: number; trainLosses: number; valLosses: number; outcomes: number; augmentKey: number;
     trainFull: number; trainLast: number; valFull: number; valLast: number; state: number[];
   };
+  /** Each validation row's outcome from the last validate(). */
+  readonly outcomes = new ArrayOutcomes();
 
   private constructor(
     private readonly o: WasmBackendOptions,
@@ -69,9 +76,11 @@ export class WasmBackend implements Backend {
   }
 
   static async create(o: WasmBackendOptions): Promise<WasmBackend> {
-    if (o.resize || o.augment) throw new Error('the WebAssembly backend has no resize or augmentation in its gather yet: use WebGPU or the CPU reference');
     const { data, arch, batchSize } = o;
     const features = featureSize(data.shape);
+    const augment = o.augment && (o.augment.crop > 0 || o.augment.flip) ? o.augment : null;
+    const image = !!o.resize || !!augment;
+    const outShape = gatherOutShape({ shape: data.shape, resize: o.resize ?? null, augment });
     const valBatch = Math.max(1, Math.min(data.val.count, o.valBatch ?? Math.max(batchSize, 1024)));
     const maxRows = Math.max(batchSize, valBatch);
     const mem = new MemoryPlan();
@@ -84,8 +93,9 @@ export class WasmBackend implements Backend {
     const val = putSplit('val', data.val);
     const scale = mem.floats('data.scale', pad4(features));
     const shift = mem.floats('data.shift', pad4(features));
-    const net = new WasmNetwork(mem, arch, maxRows, true, o.seed ?? 0);
-    if (net.input.features !== features) throw new Error(`the network takes ${net.input.features} features per example, the dataset has ${features}`);
+    const net = new WasmNetwork(mem, arch, maxRows, true, o.seed ?? 0, batchSize);
+    const inFeatures = outShape.reduce((a, b) => a * b, 1);
+    if (net.input.features !== inFeatures) throw new Error(`the network takes ${net.input.features} features per example, the gather gives ${inFeatures}`);
     const stepsPerEpoch = Math.ceil(data.train.count / batchSize);
     const valBatches = Math.ceil(data.val.count / valBatch);
     const kind = o.optimizer ?? 'sgd';
@@ -97,17 +107,25 @@ export class WasmBackend implements Backend {
       valSteps: mem.alloc('val.steps', stepBytes * valBatches),
       trainLosses: mem.floats('train.losses', stepsPerEpoch),
       valLosses: mem.floats('val.losses', valBatches),
-      counts: mem.alloc('val.counts', 16),
+      outcomes: mem.alloc('val.outcomes', outcomeBytes * data.val.count),
+      augmentKey: mem.alloc('train.augmentKey', 16),
       trainFull: 0, trainLast: 0, valFull: 0, valLast: 0, state,
     };
     const input = net.input;
-    const gather = (s: SplitAt, rows: number, order: number) =>
-      gatherOp('gather', { rows, features, data: s.data, dtype: s.dtype, order, scale, shift, labels: s.labels, x: input.at, y: net.labels });
+    const gather = (s: SplitAt, rows: number, order: number, training: boolean): Op => {
+      if (!image) return gatherOp('gather', { rows, features, data: s.data, dtype: s.dtype, order, scale, shift, labels: s.labels, x: input.at, y: net.labels });
+      const [channels, h, w] = data.shape;
+      const a = training ? augment : null;
+      return gatherImageOp('gather', {
+        rows, channels, h, w, oh: outShape[1], ow: outShape[2], data: s.data, dtype: s.dtype, order, scale, shift, labels: s.labels, x: input.at, y: net.labels,
+        crop: a?.crop ?? 0, flip: a?.flip ?? false, key: a ? at.augmentKey : 0,
+      });
+    };
     const trainProgram = (rows: number): Op[] => {
       const backward = net.backward(rows);
       backward[0] = [...(backward[0] ?? []), lossSumOp('loss.sum', rows, losses, at.trainLosses)];
       return phases([
-        [gather(train, rows, at.order), ...net.prepare(rows)],
+        [gather(train, rows, at.order, true), ...net.prepare(rows)],
         ...net.forward(rows, true),
         [softmaxXentOp('loss', rowsOf(net.logits, rows), net.labels, losses, net.dLogits.at)],
         ...backward,
@@ -116,9 +134,12 @@ export class WasmBackend implements Backend {
     };
     const valProgram = (rows: number): Op[] =>
       phases([
-        [gather(val, rows, 0)],
+        [gather(val, rows, 0, false)],
         ...net.forward(rows, false),
-        [softmaxXentOp('val.loss', rowsOf(net.logits, rows), net.labels, losses), accuracyOp('val.accuracy', rowsOf(net.logits, rows), net.labels, at.counts)],
+        [
+          softmaxXentOp('val.loss', rowsOf(net.logits, rows), net.labels, losses),
+          outcomeOp('val.outcomes', rows, net.logits.features, net.logits.stride, net.logits.at, net.labels, at.outcomes),
+        ],
         [lossSumOp('val.sum', rows, losses, at.valLosses)],
       ]);
     const lastRows = data.train.count - (stepsPerEpoch - 1) * batchSize;
@@ -128,8 +149,8 @@ export class WasmBackend implements Backend {
     Object.assign(at, { trainFull, trainLast, valFull, valLast });
 
     const threads = Math.max(1, Math.min(o.threads ?? Math.min(8, await hardwareThreads()), 64));
-    const scratch = mem.threadScratch(threads);
-    const pool = await WasmPool.create({ bytes: mem.size, threads, scratch });
+    const scratch = mem.threadScratch(threads, net.scratchBytes);
+    const pool = await WasmPool.create({ bytes: mem.size, threads, scratch, scratchBytes: net.scratchBytes });
     const buffer = pool.memory.buffer;
     const copySplit = (s: Split, a: SplitAt) => {
       new Uint8Array(buffer, a.data, s.x.byteLength).set(new Uint8Array(s.x.buffer, s.x.byteOffset, s.x.byteLength));
@@ -152,6 +173,8 @@ export class WasmBackend implements Backend {
 
   beginEpoch(order: Uint32Array, lrs: Float32Array, firstGlobalStep: number): void {
     this.pool.u32(this.at.order, order.length).set(order);
+    // The trainer starts epoch e at global step e·stepsPerEpoch: the epoch keys the augmentation draws.
+    this.pool.u32(this.at.augmentKey, 1)[0] = augmentKey(this.o.seed ?? 0, Math.floor(firstGlobalStep / this.stepsPerEpoch));
     const { beta1, beta2 } = adamConstants;
     for (let s = 0; s < this.stepsPerEpoch; s++) {
       const t = firstGlobalStep + s + 1;
@@ -167,14 +190,20 @@ export class WasmBackend implements Backend {
     return { sums, rows };
   }
 
+  /** Loss sums per batch, and the statistics added up from every row's outcome in row order (exact counts). */
   async validate(): Promise<ValidationResult> {
-    this.pool.u32(this.at.counts, 4).fill(0);
     const n = this.valBatches;
     this.pool.run({ progFull: this.at.valFull, progLast: this.at.valLast, lastIndex: n - 1, steps: this.at.valSteps, from: 0, to: n });
     const sums = this.pool.f32(this.at.valLosses, n);
     let lossSum = 0;
     for (let i = 0; i < n; i++) lossSum += sums[i];
-    return { lossSum, correct: this.pool.u32(this.at.counts, 1)[0], count: this.o.data.val.count };
+    const count = this.o.data.val.count;
+    const classes = this.net.logits.features;
+    const outcomes = readOutcomes(this.pool.memory.buffer, this.at.outcomes, count);
+    const stats = emptyCounts(classes);
+    for (const o of outcomes) addOutcome(stats, o, classes);
+    this.outcomes.set(outcomes);
+    return { lossSum, count, ...stats };
   }
 
   async readParams(): Promise<Map<string, Float32Array>> {

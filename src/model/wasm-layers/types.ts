@@ -36,11 +36,18 @@ export interface WasmOpArgs<S> {
   dOut: WasmTensor | null;
   fused: ActivationKind;
   training: boolean;
+  /** Rows of the largest batch (validation included); forward buffers hold this many. */
   maxRows: number;
+  /** Rows of the largest training batch; buffers only the backward uses hold this many. */
+  trainRows: number;
   /** The run's seed (dropout masks). */
   seed: number;
   /** Scratch the op keeps: byte address of `floats` f32 values. */
   alloc(label: string, floats: number): number;
+  /** Asks for at least `bytes` of scratch on every thread (convolution columns). */
+  needScratch(bytes: number): void;
+  /** Each thread's scratch in bytes: final once every op is built (read it when building phases). */
+  scratchBytes(): number;
   /** A parameter of this layer by local name: byte address in the weights or gradient arena, and its arena shape. */
   param(name: string, arena: 'weights' | 'grads'): { at: number; shape: number[] };
   /** This layer's block of state (its StateDecls in order, each padded to 4): byte address. */
@@ -68,4 +75,13 @@ declare module '../layers/types' {
 }
 
 /** The matmul epilogue that applies a producer's activation derivative to dX, where one exists. */
-export const inputGradEpilogue = { none: 'none', relu: 'reluMask', sigmoid: 'sigmoidGrad' } as const;
+export const inputGradEpilogue = { none: 'none', relu: 'reluMask', sigmoid: 'sigmoidGrad', tanh: 'tanhGrad' } as const;
+
+/** The tensor as (at, floats per example): what the image ops take. */
+export const perExample = (t: WasmTensor): { at: number; stride: number } => ({ at: t.at, stride: t.stride });
+
+/** The gradient w.r.t. the output, which every backward needs (a network built for training has it). */
+export function needDOut(a: { dOut: WasmTensor | null; path: string }): WasmTensor {
+  if (!a.dOut) throw new Error(`${a.path}: built without gradients`);
+  return a.dOut;
+}
