@@ -333,15 +333,3 @@ export function validateConfig(c: TrainConfig): void {
     if (!s.kind.valid(v)) throw new Error(`Invalid ${s.label.toLowerCase()}: ${show(v)} (${s.kind.need})`);
   }
 }
-
-/**
- * A config read from a file or a message: each setting it lacks (a file written before the setting
- * existed) takes its default for the config's model; then it is validated.
- */
-export function completeConfig(raw: Partial<TrainConfig>): TrainConfig {
-  const model = settings.model.kind.valid(raw.model) ? raw.model : defaultModel;
-  const c = { ...defaultsFor(model), ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) } as TrainConfig;
-  if (raw.limit === undefined) delete c.limit;
-  validateConfig(c);
-  return c;
-}

@@ -12,7 +12,7 @@ import type { RunsSession } from './runs-session';
 import type { RunFilesSession } from './run-files-session';
 import { sharedStyles } from './shared-styles';
 import { StoreController } from './store-controller';
-import { runActions, runLabel, trainedOnOtherData, type LabState, type TrainingStore } from './training-store';
+import { runActions, runLabel, type LabState, type TrainingStore } from './training-store';
 import './dataset-card';
 import './drop-zone';
 import './model-form';
@@ -90,7 +90,7 @@ export class LabApp extends LitElement {
               .splits=${data?.counts}
               ?disabled=${busy || s.files.task !== undefined}
             ></model-form>
-            <run-controls .actions=${runActions(s)} ?exporting=${s.exporting} .note=${this.controlsNote(s)} .moreEpochs=${s.config.epochs}></run-controls>
+            <run-controls .actions=${runActions(s)} ?exporting=${s.exporting} .moreEpochs=${s.config.epochs}></run-controls>
             <run-files-panel .files=${s.files} ?hasRun=${runActions(s).export && !busy} ?canOpen=${s.dataset.state === 'ready' && !busy && !s.loading}></run-files-panel>
           </section>
         </div>
@@ -112,11 +112,6 @@ export class LabApp extends LitElement {
         </div>
       </main>
     `;
-  }
-
-  private controlsNote(s: LabState): string {
-    if (s.status === 'stopped' && trainedOnOtherData(s)) return `The stopped run trained on ${s.runDataset!.name}; Train starts over on the dataset loaded now.`;
-    return '';
   }
 
   private adapterLine(s: LabState) {

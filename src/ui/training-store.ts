@@ -254,18 +254,13 @@ export function runActions(s: LabState) {
   return {
     train: ready && fits && free && Object.keys(s.formErrors).length === 0,
     stop: s.status === 'training',
-    continue: ready && free && s.status === 'stopped' && !trainedOnOtherData(s),
+    continue: ready && free && s.status === 'stopped',
     /** "Train N more epochs": the finished run goes on, with its own settings. */
-    more: ready && free && s.status === 'done' && s.runConfig !== undefined && !trainedOnOtherData(s),
+    more: ready && free && s.status === 'done' && s.runConfig !== undefined,
     export: hasRun && !s.exporting,
   };
 }
 export type RunActions = ReturnType<typeof runActions>;
-
-/** True when the stopped run trained on a dataset other than the one loaded now. */
-export function trainedOnOtherData(s: LabState): boolean {
-  return s.runDataset !== undefined && s.dataset.state === 'ready' && s.dataset.summary !== s.runDataset;
-}
 
 /** The run the page shows, named with its dataset ("softmax on Fashion-MNIST"), or '' without one. */
 export function runLabel(s: LabState): string {
