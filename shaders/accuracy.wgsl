@@ -121,6 +121,29 @@ fn accuracy(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) 
   }
 }
 
+// correct: one count per training step, at step.slot (the host zeroes a range's slots before it runs)
+@group(0) @binding(7) var<storage, read_write> correct: array<atomic<u32>>;
+
+// Train accuracy beside the loss sums: the training step's argmax compared with the label, counted at
+// the step's slot. The same argmax as `accuracy` (strict > scanning upwards: the first index wins ties;
+// a row holding a NaN is wrong), without the matrix, bins or outcomes; it only reads the logits, so the
+// loss and the gradients are untouched.
+@compute @workgroup_size(WorkgroupSize)
+fn count_correct(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let b = linear_index(gid, nwg, WorkgroupSize);
+  if (b >= params.rows) { return; }
+  let base = b * params.stride;
+  var best = 0u;
+  var m = logits[base];
+  var nan = is_nan(m);
+  for (var j = 1u; j < params.classes; j++) {
+    let v = logits[base + j];
+    nan = nan || is_nan(v);
+    if (v > m) { m = v; best = j; }
+  }
+  if (!nan && best == labels[b]) { atomicAdd(&correct[step.slot], 1u); }
+}
+
 struct Selection {
   rows: u32,      // rows of the split the outcomes hold
   true_class: u32,

@@ -204,3 +204,37 @@ describe('fused validation statistics vs the CPU reference', () => {
     expect(Math.abs(gpu.counts.calibration.trueProbability - ref.calibration.trueProbability)).toBeLessThan(rows * 2 ** -24 + 1e-3);
   });
 });
+
+describe('train accuracy (count_correct) vs the CPU reference', () => {
+  it('counts each batch at its step slot: odd batches, 13 classes, ties, NaN rows, label = last class', async () => {
+    const { device } = await testGpu();
+    const ctx = new KernelContext(device);
+    const kernel = new Accuracy(ctx);
+    const [rows, classes, batch] = [301, 13, 97];
+    const stride = pad4(classes);
+    const logits = randomArray(rows * classes, 77, 2);
+    const labels = Uint32Array.from({ length: rows }, (_, i) => (i * 7) % classes);
+    for (let i = 0; i < rows; i += 4) logits[i * classes + labels[i]] += 3;
+    for (let i = 1; i < rows; i += 10) logits.fill(5, i * classes, (i + 1) * classes); // all tied: argmax 0
+    for (let i = 2; i < rows; i += 25) logits[i * classes + labels[i]] = NaN; // a NaN row is wrong
+    const batches = Math.ceil(rows / batch);
+    const correct = emptyBuffer(device, batches + 1);
+    const steps = new StepUniform(device, batches, 'test.steps');
+    const want: number[] = [];
+    for (let i = 0; i < batches; i++) {
+      const n = Math.min(batch, rows - i * batch);
+      // Slots in reverse: each batch lands where its step says.
+      steps.set(i, { step: 0, batchStart: i * batch, slot: batches - 1 - i, lr: 0 });
+      steps.flush();
+      const part = logits.subarray(i * batch * classes, (i * batch + n) * classes);
+      const y = labels.slice(i * batch, i * batch + n);
+      want[batches - 1 - i] = accuracy(part, y, n, classes, false);
+      const d = await kernel.planCorrect({ rows: n, classes, stride }, { logits: { buffer: upload(device, padRows(part, n, classes, stride)) }, labels: { buffer: upload(device, y) }, correct: { buffer: correct }, stepBuffer: steps.buffer }, 'test.correct');
+      await runDispatches(device, [d], i);
+    }
+    const got = Array.from(new Uint32Array(await readBuffer(device, correct, 0, (batches + 1) * 4)));
+    expect(got).toEqual([...want, 0]);
+    // The same counts as the validation statistics' `correct` (its trace).
+    expect(want.reduce((a, b) => a + b, 0)).toBe(validationCounts(logits, labels, rows, classes).correct);
+  });
+});

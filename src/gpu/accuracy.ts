@@ -15,6 +15,7 @@ export const AccuracyBindings = {
   outcomes: { binding: 4, kind: 'rw' },
   selection: { binding: 5, kind: 'uniform' },
   selected: { binding: 6, kind: 'rw' },
+  correct: { binding: 7, kind: 'rw' },
 } as const satisfies BindingTable;
 
 export const WorkgroupSize = 64;
@@ -75,6 +76,20 @@ export class Accuracy {
       resources: { logits: ops.logits, labels: ops.labels, counts: ops.counts, outcomes: ops.outcomes ?? this.ctx.dummy },
       stepBuffer: ops.stepBuffer,
       groups: Math.ceil(s.rows / WorkgroupSize), flops: 4 * s.rows * s.classes,
+    });
+  }
+
+  /**
+   * Train accuracy of one training step: rows whose argmax equals the label, added to `correct[step.slot]`
+   * (zero a range's slots before it runs). Reads the logits only, so the loss path is unchanged.
+   */
+  planCorrect(s: { rows: number; classes: number; stride: number }, ops: { logits: GPUBufferBinding; labels: GPUBufferBinding; correct: GPUBufferBinding; stepBuffer: GPUBuffer }, label: string): Promise<Dispatch> {
+    return planKernel(this.ctx, {
+      shader: 'accuracy', entry: 'count_correct', table: AccuracyBindings, label, family: 'accuracy', constants: { WorkgroupSize },
+      params: packStruct([[s.rows, 'u'], [s.classes, 'u'], [s.stride, 'u'], [0, 'u']]),
+      resources: { logits: ops.logits, labels: ops.labels, correct: ops.correct },
+      stepBuffer: ops.stepBuffer,
+      groups: Math.ceil(s.rows / WorkgroupSize), flops: s.rows * s.classes,
     });
   }
 

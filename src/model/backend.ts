@@ -22,6 +22,11 @@ export interface StepLosses {
   sums: Float32Array;
   /** Examples in every step of the range. */
   rows: Uint32Array;
+  /**
+   * Rows of every step whose training-mode argmax equals the label (the train accuracy; the same argmax
+   * as validation: first index on ties, a NaN row wrong). Absent where a backend does not count them.
+   */
+  correct?: Uint32Array;
 }
 
 export interface ValidationResult {

@@ -62,6 +62,18 @@ export class Classifier extends Module {
   }
 }
 
+/** Train accuracy of a range of steps (its correct rows over its rows); null where the backend does not count. */
+export function meanCorrect(l: StepLosses): number | null {
+  if (!l.correct) return null;
+  let c = 0;
+  let n = 0;
+  for (let i = 0; i < l.correct.length; i++) {
+    c += l.correct[i];
+    n += l.rows[i];
+  }
+  return c / n;
+}
+
 /** Example-weighted mean loss of a range of steps. */
 export function meanLoss(l: StepLosses): number {
   let s = 0;

@@ -1,7 +1,7 @@
 // The model trained by the CPU reference: same data order, same init, same update rules as the GPU, in
 // f64 arithmetic on f32-stored parameters. Tests hold GPU curves to it; browsers without WebGPU use it.
 import { affineOf, featureSize, type Dataset, type Split } from '../data/dataset';
-import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from '../reference/softmax-xent';
+import { accuracy, softmaxCrossEntropy, softmaxCrossEntropyBackward } from '../reference/softmax-xent';
 import { emptyCounts, validationCounts, type Outcome } from '../reference/validation-stats';
 import { augmentKey, gatherBatch, type Augment } from '../reference/gather';
 import { adamUpdate, momentumUpdate, sgdUpdate } from '../reference/optim';
@@ -70,6 +70,7 @@ export class CpuBackend implements Backend {
     const classes = arch.numClasses;
     const sums = new Float32Array(to - from);
     const rows = new Uint32Array(to - from);
+    const correct = new Uint32Array(to - from);
     for (let s = from; s < to; s++) {
       const lo = s * batchSize;
       const hi = Math.min(data.train.count, lo + batchSize);
@@ -80,11 +81,12 @@ export class CpuBackend implements Backend {
       const { logits, cache, state } = graphForward(g, this.params, x, n, { training: true, step, seed: this.o.seed ?? 0 });
       sums[s - from] = softmaxCrossEntropy(logits, y, n, classes).reduce((a, b) => a + b, 0);
       rows[s - from] = n;
+      correct[s - from] = accuracy(logits, y, n, classes, false);
       const grads = graphBackward(g, this.params, cache, softmaxCrossEntropyBackward(logits, y, n, classes));
       for (const [name, v] of state) this.params.get(name)!.set(v);
       for (const [name, g] of grads) this.update(name, g, this.lrs[s], step);
     }
-    return { sums, rows };
+    return { sums, rows, correct };
   }
 
   private update(name: string, g: Float64Array, lr: number, step: number): void {

@@ -47,6 +47,8 @@ export interface GpuBackendOptions {
   resize?: readonly [number, number] | null;
   /** Random crop / flip of training batches inside the gather, keyed by (seed, epoch, example index); never validation. */
   augment?: Augment | null;
+  /** Count each training step's correct rows beside its loss (train accuracy; default true). Off, the step is the same minus that one read-only dispatch. */
+  trainAccuracy?: boolean;
 }
 
 export class GpuBackend implements Backend {
@@ -74,6 +76,8 @@ export class GpuBackend implements Backend {
   private losses!: GPUBuffer;
   private valLosses!: GPUBuffer;
   private correct!: GPUBuffer;
+  /** Correct rows of each training step (the train accuracy), at the step's slot; absent with trainAccuracy: false. */
+  private trainCorrect?: GPUBuffer;
   /** Each validation row's outcome from the last validate() (absent where the split is too large to bind). */
   outcomes?: GpuOutcomes;
   private augmentKey!: AugmentKey;
@@ -122,12 +126,13 @@ export class GpuBackend implements Backend {
     for (let i = 0; i < this.valBatches; i++) this.valSteps.set(i, { step: 0, batchStart: i * this.valBatch, slot: i, lr: 0 });
     this.valSteps.flush();
     this.losses = await this.buffer('train.losses', this.stepsPerEpoch * 4);
+    if (this.o.trainAccuracy ?? true) this.trainCorrect = await this.buffer('train.correct', this.stepsPerEpoch * 4);
     this.valLosses = await this.buffer('val.losses', this.valBatches * 4);
     // The fused validation statistics (src/gpu/accuracy.ts countsLayout); the correct count is word 0.
     this.correct = await this.buffer('val.counts', countsLayout(arch.numClasses).words * 4);
     const partials = await this.buffer('loss.partials', partialCount(this.net.maxRows) * 4);
     if (GpuOutcomes.fits(device, val.count)) this.outcomes = new GpuOutcomes(kc, await this.buffer('val.outcomes', val.count * OutcomeWords * 4), val.count);
-    const ringBytes = Math.max(this.stepsPerEpoch, this.valBatches + countsLayout(arch.numClasses).words) * 4;
+    const ringBytes = Math.max(2 * this.stepsPerEpoch, this.valBatches + countsLayout(arch.numClasses).words) * 4;
     for (let i = 0; i <= maxInFlight; i++) this.ring.push(await this.buffer(`staging.${i}`, ringBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
 
     const gather = new Gather(kc);
@@ -146,15 +151,17 @@ export class GpuBackend implements Backend {
     const settings = { kind: this.o.optimizer ?? 'sgd', momentum: this.o.momentum ?? 0.9, weightDecay: this.o.weightDecay } as const;
     this.optimizer = await GpuOptimizer.create(kc, net, settings, this.steps.buffer);
     const trainMode = { training: true, steps: this.steps.buffer };
+    const accuracy = new Accuracy(kc);
+    const trainCorrect = this.trainCorrect;
     const valMode = { training: false, steps: this.valSteps.buffer };
     const trainProgram = async (rows: number) => [
       ...(await gather.plan(gatherSpec(rows, train.dtype, this.o.augment ?? null), { ...gatherOps(train, this.order, this.steps.buffer), augment: this.augmentKey.buffer }, 'train.gather')),
       ...(await net.forward(rows, trainMode)),
       ...(await xent.plan({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, dLogits: { buffer: net.dLogits.buffer }, partials: { buffer: partials }, losses: { buffer: this.losses }, stepBuffer: this.steps.buffer }, 'train.loss')),
+      ...(trainCorrect ? [await accuracy.planCorrect({ ...logits, rows }, { logits: { buffer: net.logits.buffer }, labels: { buffer: net.labels }, correct: { buffer: trainCorrect }, stepBuffer: this.steps.buffer }, 'train.accuracy')] : []),
       ...(await net.backward(rows, trainMode)),
       this.optimizer.dispatch,
     ];
-    const accuracy = new Accuracy(kc);
     const valProgram = async (rows: number) => [
       ...(await gather.plan(gatherSpec(rows, val.dtype, null), gatherOps(val, identity, this.valSteps.buffer), 'val.gather')),
       ...(await net.forward(rows, valMode)),
@@ -193,6 +200,7 @@ export class GpuBackend implements Backend {
 
   async trainSteps(from: number, to: number): Promise<StepLosses> {
     const enc = this.device.createCommandEncoder({ label: `train.steps ${from}-${to}` });
+    if (this.trainCorrect) enc.clearBuffer(this.trainCorrect, from * 4, (to - from) * 4);
     const pass = enc.beginComputePass({ label: 'train' });
     for (let s = from; s < to; s++) {
       const program = s === this.stepsPerEpoch - 1 ? this.lastTrainProgram : this.trainProgram;
@@ -203,16 +211,21 @@ export class GpuBackend implements Backend {
     const staging = this.nextStaging();
     const bytes = (to - from) * 4;
     enc.copyBufferToBuffer(this.losses, from * 4, staging, 0, bytes);
+    // The correct counts ride in the same staging buffer, after the loss sums: one map for both.
+    const read = this.trainCorrect ? 2 * bytes : bytes;
+    if (this.trainCorrect) enc.copyBufferToBuffer(this.trainCorrect, from * 4, staging, bytes, bytes);
     this.device.queue.submit([enc.finish()]);
     this.traffic.submits++;
     this.traffic.mapAsyncs++;
     const { start } = await this.pacer.submitted(to - from);
-    await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+    await staging.mapAsync(GPUMapMode.READ, 0, read);
     this.pacer.done(to - from, start);
-    const sums = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+    const range = staging.getMappedRange(0, read);
+    const sums = new Float32Array(range.slice(0, bytes));
+    const correct = this.trainCorrect ? new Uint32Array(range.slice(bytes, 2 * bytes)) : undefined;
     staging.unmap();
     const rows = Uint32Array.from({ length: to - from }, (_, i) => (from + i === this.stepsPerEpoch - 1 ? this.lastRows : this.o.batchSize));
-    return { sums, rows };
+    return { sums, rows, ...(correct && { correct }) };
   }
 
   async validate(): Promise<ValidationResult> {

@@ -3,7 +3,7 @@
 // range's losses arrive later, are checked for divergence, and become one point on the board.
 // Stop takes effect at the next range boundary; fit() called again continues from the exact step.
 import type { StepLosses } from './backend';
-import { meanLoss, type Classifier } from './classifier';
+import { meanCorrect, meanLoss, type Classifier } from './classifier';
 import type { DataModule } from './data-module';
 import type { EpochSummary, Progress, RunStatus } from './metrics';
 import { epochLearningRates } from './schedule';
@@ -119,6 +119,9 @@ export class Trainer {
       this.step = head.to;
       model.clock = { step: this.epoch * steps + this.step, epoch: this.epoch + this.step / steps };
       model.plot('loss', meanLoss(losses), true);
+      // d2l's board also plots train accuracy at the train points: the steps' own argmax, counted beside the loss.
+      const acc = meanCorrect(losses);
+      if (acc !== null) model.plot('acc', acc, true);
       const seconds = this.epochTime + (performance.now() - started) / 1000;
       this.report(data, seconds);
     }

@@ -53,7 +53,7 @@ export class WasmBackend implements Backend {
   private readonly valBatches: number;
   private readonly settings: OptimizerSettings;
   private readonly at: {
-    order: number; trainSteps: number; valSteps: number; trainLosses: number; valLosses: number; outcomes: number; augmentKey: number;
+    order: number; trainSteps: number; valSteps: number; trainLosses: number; valLosses: number; outcomes: number; trainOutcomes: number; augmentKey: number;
     trainFull: number; trainLast: number; valFull: number; valLast: number; state: number[];
   };
   /** Each validation row's outcome from the last validate(). */
@@ -108,6 +108,8 @@ export class WasmBackend implements Backend {
       trainLosses: mem.floats('train.losses', stepsPerEpoch),
       valLosses: mem.floats('val.losses', valBatches),
       outcomes: mem.alloc('val.outcomes', outcomeBytes * data.val.count),
+      // Each training row's outcome at its place in the epoch: its top-1 against the label is the train accuracy.
+      trainOutcomes: mem.alloc('train.outcomes', outcomeBytes * data.train.count),
       augmentKey: mem.alloc('train.augmentKey', 16),
       trainFull: 0, trainLast: 0, valFull: 0, valLast: 0, state,
     };
@@ -127,7 +129,10 @@ export class WasmBackend implements Backend {
       return phases([
         [gather(train, rows, at.order, true), ...net.prepare(rows)],
         ...net.forward(rows, true),
-        [softmaxXentOp('loss', rowsOf(net.logits, rows), net.labels, losses, net.dLogits.at)],
+        [
+          softmaxXentOp('loss', rowsOf(net.logits, rows), net.labels, losses, net.dLogits.at),
+          outcomeOp('train.outcomes', rows, net.logits.features, net.logits.stride, net.logits.at, net.labels, at.trainOutcomes),
+        ],
         ...backward,
         [optimizerOp('optimizer', { kind, count: net.layout.size, weights: net.weights, grads: net.grads, s1: state[0] ?? 0, s2: state[1] ?? 0, weightDecay: o.weightDecay, momentum: o.momentum ?? 0.9 })],
       ]);
@@ -187,7 +192,21 @@ export class WasmBackend implements Backend {
     this.pool.run({ progFull: this.at.trainFull, progLast: this.at.trainLast, lastIndex: last, steps: this.at.trainSteps, from, to });
     const sums = Float32Array.from(this.pool.f32(this.at.trainLosses + 4 * from, to - from));
     const rows = Uint32Array.from({ length: to - from }, (_, i) => (from + i === last ? this.lastRows : this.o.batchSize));
-    return { sums, rows };
+    return { sums, rows, correct: this.trainCorrect(from, rows) };
+  }
+
+  /** Correct rows of steps from, from + 1, …: a valid outcome (top-1 present) whose top-1 is the label. */
+  private trainCorrect(from: number, rows: Uint32Array): Uint32Array {
+    const w = outcomeBytes / 4;
+    const first = from * this.o.batchSize;
+    const total = rows.reduce((a, b) => a + b, 0);
+    const words = new Uint32Array(this.pool.memory.buffer, this.at.trainOutcomes + first * outcomeBytes, total * w);
+    const correct = new Uint32Array(rows.length);
+    let r = 0;
+    rows.forEach((n, i) => {
+      for (let end = r + n; r < end; r++) if (words[r * w] === words[r * w + 3]) correct[i]++;
+    });
+    return correct;
   }
 
   /** Loss sums per batch, and the statistics added up from every row's outcome in row order (exact counts). */

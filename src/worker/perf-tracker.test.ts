@@ -26,19 +26,19 @@ describe('the performance report', () => {
     expect(r.batchSize).toBe(256);
     expect(r.examplesPerSecond).toBeGreaterThan(0);
 
-    // gather, 2 forward products, the loss (rows + reduce), dW+db and dX of the output layer, dW+db of
-    // the hidden layer, the optimizer.
+    // gather, 2 forward products, the loss (rows + reduce), the train accuracy count, dW+db and dX of the
+    // output layer, dW+db of the hidden layer, the optimizer.
     expect(r.kernels.map((k) => k.label)).toEqual([
-      'train.gather.chunk0', 'layers.1.forward', 'layers.3.forward', 'train.loss.rows', 'train.loss.reduce',
+      'train.gather.chunk0', 'layers.1.forward', 'layers.3.forward', 'train.loss.rows', 'train.loss.reduce', 'train.accuracy',
       'layers.3.backward.dW', 'layers.3.backward.dX', 'layers.1.backward.dW', 'optim',
     ]);
-    expect(r.dispatchesPerStep).toBe(9);
+    expect(r.dispatchesPerStep).toBe(10);
     // Time per layer path: each layer's forward and backward, the gather, the loss and the optimizer.
-    expect(r.layers.map((l) => l.path).sort()).toEqual(['layers.1', 'layers.3', 'optim', 'train.gather', 'train.loss']);
+    expect(r.layers.map((l) => l.path).sort()).toEqual(['layers.1', 'layers.3', 'optim', 'train.accuracy', 'train.gather', 'train.loss']);
     expect(r.layers.reduce((s, l) => s + l.ms, 0)).toBeCloseTo(r.stepMs!, 9);
     for (const k of r.kernels) expect(Number.isFinite(k.ms) && k.ms >= 0).toBe(true);
     expect(r.stepMs).toBeCloseTo(r.kernels.reduce((s, k) => s + k.ms, 0), 9);
-    expect(r.families.reduce((s, f) => s + f.count, 0)).toBe(9);
+    expect(r.families.reduce((s, f) => s + f.count, 0)).toBe(10);
     expect(r.kernels.filter((k) => k.family === 'matmul').every((k) => k.variant && r.kernelChoices)).toBe(true);
     expect(Object.values(r.kernelChoices)).toEqual(expect.arrayContaining(r.kernels.filter((k) => k.variant).map((k) => k.variant)));
 
@@ -49,7 +49,7 @@ describe('the performance report', () => {
       submits: 4 + 1 + 1 + 1,
       mapAsyncs: 4 + 1 + 1 + 1,
       bytesUploaded: 1024 * 4 + 4 * stepStride,
-      dispatches: 4 * 9 + valBatches * 6,
+      dispatches: 4 * 10 + valBatches * 6,
     });
   });
 });

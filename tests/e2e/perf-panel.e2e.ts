@@ -17,19 +17,19 @@ describe('the performance panel', () => {
     await page.getByTestId('train-button').click();
     await page.locator('[data-testid=run-status][data-status=done]').waitFor({ timeout: 240_000 });
 
-    // MLP step: gather, two forward products, the fused loss (2), dW+db (tn) and dX for the output
-    // layer, dW+db for the hidden one, and the optimizer.
-    await expect.poll(() => page.getByTestId('perf-dispatches').textContent(), { timeout: 30_000 }).toBe('9');
+    // MLP step: gather, two forward products, the fused loss (2), the train accuracy count, dW+db (tn) and
+    // dX for the output layer, dW+db for the hidden one, and the optimizer.
+    await expect.poll(() => page.getByTestId('perf-dispatches').textContent(), { timeout: 30_000 }).toBe('10');
     const families = await page.getByTestId('perf-families').locator('[data-family]').evaluateAll((els) => els.map((e) => e.getAttribute('data-family')));
-    expect(families).toEqual(expect.arrayContaining(['matmul', 'gather', 'softmax-xent', 'optim']));
+    expect(families).toEqual(expect.arrayContaining(['matmul', 'gather', 'softmax-xent', 'accuracy', 'optim']));
     expect(Number(await page.getByTestId('perf-step').textContent())).toBeGreaterThan(0);
     expect(Number((await page.getByTestId('perf-rate').textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
     await panel.locator('summary', { hasText: 'Kernels and traffic' }).click();
     expect(await panel.textContent()).toMatch(/Per epoch: \d+ submits, \d+ readbacks awaited, [\d,]+ KiB uploaded/);
-    expect(await panel.getByTestId('perf-kernels').locator('tr').count()).toBe(1 + 9);
-    // Time per layer path: the two dense layers, the gather, the loss and the optimizer.
+    expect(await panel.getByTestId('perf-kernels').locator('tr').count()).toBe(1 + 10);
+    // Time per layer path: the two dense layers, the gather, the loss, the train accuracy count and the optimizer.
     await panel.getByTestId('perf-layers').locator('summary').click();
     const paths = await panel.getByTestId('perf-layers').locator('tr[data-path]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')).sort());
-    expect(paths).toEqual(['layers.1', 'layers.3', 'optim', 'train.gather', 'train.loss']);
+    expect(paths).toEqual(['layers.1', 'layers.3', 'optim', 'train.accuracy', 'train.gather', 'train.loss']);
   });
 });
