@@ -61,8 +61,6 @@ export type OpName = keyof typeof opcodes;
 export const opFields = ${json(fields)} as const;
 /** Fields written as f32, per op (the rest are u32). */
 export const f32Fields: Partial<Record<OpName, readonly string[]>> = ${json(Object.fromEntries(abi.ops.filter((op) => op.f32).map((op) => [op.name, op.f32])))};
-/** Signed fields, per op. */
-export const i32Fields: Partial<Record<OpName, readonly string[]>> = ${json(Object.fromEntries(abi.ops.filter((op) => op.i32).map((op) => [op.name, op.i32])))};
 export const stepBytes = ${abi.stepWords * 4};
 export const stepFields = ${json(Object.fromEntries(abi.stepFields.map((f) => [f, table[`step.${f}`]])))} as const;
 export const stepF32: ReadonlySet<string> = new Set(${JSON.stringify([...abi.stepF32])});

@@ -9,7 +9,7 @@ export const opHeader = ['opcode', 'tiles', 'barrier'];
 
 /**
  * The ops, in opcode order (opcode = index + 1; 0 ends a program). Fields are u32 (counts, byte
- * addresses with 0 = absent, strides) except those listed in `f32` (and the signed ones in `i32`). Elementwise ops take `stride` in
+ * addresses with 0 = absent, strides) except those listed in `f32`. Elementwise ops take `stride` in
  * floats; products take byte strides. The comments are the kernels' contracts, in src/wasm/wat/.
  */
 export const ops = [
@@ -35,15 +35,11 @@ export const ops = [
   { name: 'activation', fields: ['rows', 'features', 'stride', 'kind', 'mode', 'src', 'dst', 'y', 'src2'] },
   // A tensor's gradient from its consumers' contributions: dst = act'(a + b; y) (b = 0: a alone).
   { name: 'gradSum', fields: ['rows', 'features', 'stride', 'a', 'b', 'act', 'y', 'dst'] },
-  // Convolution as an implicit GEMM per (example, pixel chunk): the chunk's im2col columns are built in
-  // the thread's scratch, then C (m × pixels) = A (m × K) · columns with the matmul micro-kernels.
-  // mode 0: forward (source = x, taps at o·stride − pad + kernel index); mode 1: the input gradient as
-  // a transposed convolution (source = dY, taps at o − pad + kernel index, on the stride's lattice).
+  // Convolution forward as an implicit GEMM per (example, pixel chunk): the chunk's im2col columns are
+  // built in the thread's scratch, then C (m × pixels) = A (m × K) · columns with the micro-kernels.
   {
     name: 'conv',
-    fields: ['rows', 'src', 'srcStride', 'channels', 'h', 'w', 'm', 'oh', 'ow', 'kernel', 'step', 'dilation', 'pad', 'a', 'rsa', 'csa', 'dst', 'dstStride', 'epilogue', 'bias', 'aux', 'chunk', 'chunks', 'colStride'],
-    // k − 1 − padding: negative where the padding exceeds k − 1
-    i32: ['pad'],
+    fields: ['rows', 'src', 'srcStride', 'channels', 'h', 'w', 'm', 'oh', 'ow', 'kernel', 'step', 'pad', 'a', 'rsa', 'csa', 'dst', 'dstStride', 'epilogue', 'bias', 'aux', 'chunk', 'chunks', 'colStride'],
   },
   // A convolution's weight gradient dWᵀ (K × n) = Σ_b columns_b (K × P) · dYp_b (P × n), examples in
   // order (each tile: `tileK` rows of K, every column panel; accumulated in the arena in a fixed order).
@@ -51,8 +47,12 @@ export const ops = [
     name: 'convDW',
     fields: ['rows', 'src', 'srcStride', 'channels', 'h', 'w', 'oh', 'ow', 'kernel', 'step', 'pad', 'dyp', 'rsb', 'bsb', 'n', 'dst', 'rsc', 'tileK', 'chunk', 'colStride'],
   },
-  // W' (cin × cout·k²) of the input gradient from the arena's Wᵀ ((cin·k²) × cout): W'[c, (o, p, q)] = W[o, c, k−1−p, k−1−q].
-  { name: 'convPackW', fields: ['cin', 'cout', 'kernel', 'src', 'rss', 'dst', 'rsd'] },
+  // A convolution's input gradient, one example a tile: dCol = Wᵀ · dY_b per pixel chunk, col2im added
+  // into dX_b in a fixed order, then the producer's activation derivative from x.
+  {
+    name: 'convDX',
+    fields: ['dy', 'dyStride', 'cout', 'oh', 'ow', 'cin', 'h', 'w', 'kernel', 'stride', 'pad', 'wt', 'rsa', 'dx', 'dxStride', 'x', 'act', 'chunk', 'colStride'],
+  },
   // Pooling, one example a tile. mode 0 max, 1 average, 2 global average (forward); 3, 4, 5 their backward.
   {
     name: 'pool',
@@ -87,7 +87,7 @@ export const ops = [
 /** Rows (or floats, for the optimizer; columns, for colsum) one tile of each elementwise op covers. */
 export const tileSizes = {
   gather: 8, transpose: 16, colsum: 64, softmaxXent: 16, accuracy: 64, dropout: 8, activation: 8, gradSum: 8, optimizer: 4096,
-  copySlice: 8, gatherImage: 4, outcome: 32, batchnorm: 8, convPackW: 1,
+  copySlice: 8, gatherImage: 4, outcome: 32, batchnorm: 8,
 };
 
 /** The per-step record (one per step of an epoch, or per validation batch), read by the ops. */

@@ -27,7 +27,7 @@ export function microKernel(mr, nv) {
   L.push(`  (param $c i32) (param $rsc i32) (param $k i32) (param $rows i32) (param $cols i32) (param $epi i32) (param $bias i32) (param $aux i32)`);
   L.push(`  ${range(mr).map((i) => `(local $a${i} i32)`).join(' ')}`);
   for (const i of range(mr)) L.push(`  ${range(nv).map((j) => `(local ${acc(i, j)} v128)`).join(' ')}`);
-  L.push(`  ${range(nv).map((j) => `(local $b${j} v128)`).join(' ')} (local $x v128) (local $bsr i32)`);
+  L.push(`  ${range(nv).map((j) => `(local $b${j} v128)`).join(' ')} (local $x v128) (local $bsr i32) (local $plain i32)`);
   L.push(`  ;; a per-row bias (a convolution's channel) moves one float a row; a per-column one stays`);
   L.push(`  (local.set $bsr (select (i32.const 4) (i32.const 0) (i32.and (local.get $epi) (i32.const @flag.rowBias))))`);
   L.push(`  (local.set $a0 (local.get $a))`);
@@ -43,8 +43,10 @@ export function microKernel(mr, nv) {
   for (const i of range(mr)) L.push(`    (local.set $a${i} (i32.add (local.get $a${i}) (local.get $csa)))`);
   L.push(`    (local.set $b (i32.add (local.get $b) (local.get $rsb)))`);
   L.push(`    (br_if $k (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))`);
+  L.push(`  ;; no epilogue, no bias and whole vec4s: plain stores (short products are dominated by their stores)`);
+  L.push(`  (local.set $plain (i32.and (i32.eqz (i32.or (local.get $epi) (local.get $bias))) (i32.ge_s (local.get $cols) (i32.const ${4 * nv}))))`);
   for (const i of range(mr)) {
-    const stores = range(nv).map((j) => `(call $storeVec (local.get ${acc(i, j)}) (local.get $c) (i32.sub (local.get $cols) (i32.const ${4 * j})) (i32.const ${16 * j}) (local.get $epi) (local.get $bias) (local.get $aux))`);
+    const stores = range(nv).map((j) => `(if (local.get $plain) (then (v128.store offset=${16 * j} (local.get $c) (local.get ${acc(i, j)}))) (else (call $storeVec (local.get ${acc(i, j)}) (local.get $c) (i32.sub (local.get $cols) (i32.const ${4 * j})) (i32.const ${16 * j}) (local.get $epi) (local.get $bias) (local.get $aux))))`);
     const next = `(local.set $c (i32.add (local.get $c) (local.get $rsc))) (local.set $aux (i32.add (local.get $aux) (local.get $rsc))) (local.set $bias (i32.add (local.get $bias) (local.get $bsr)))`;
     L.push(`  (if (i32.le_u (local.get $rows) (i32.const ${i})) (then (return)))`);
     L.push(`  ${stores.join('\n  ')}`);

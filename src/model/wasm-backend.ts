@@ -54,7 +54,7 @@ export class WasmBackend implements Backend {
   private readonly settings: OptimizerSettings;
   private readonly at: {
     order: number; trainSteps: number; valSteps: number; trainLosses: number; valLosses: number; outcomes: number; trainOutcomes: number; augmentKey: number;
-    trainFull: number; trainLast: number; valFull: number; valLast: number; state: number[];
+    trainFull: number; trainLast: number; valFull: number; valLast: number; state: number[]; profile: number;
   };
   /** Each validation row's outcome from the last validate(). */
   readonly outcomes = new ArrayOutcomes();
@@ -65,6 +65,8 @@ export class WasmBackend implements Backend {
     private readonly pool: WasmPool,
     at: WasmBackend['at'],
     readonly valBatch: number,
+    /** The ops of a full training step, in order (for profile()). */
+    private readonly stepOps: readonly Op[],
   ) {
     const n = o.data.train.count;
     this.stepsPerEpoch = Math.ceil(n / o.batchSize);
@@ -111,7 +113,7 @@ export class WasmBackend implements Backend {
       // Each training row's outcome at its place in the epoch: its top-1 against the label is the train accuracy.
       trainOutcomes: mem.alloc('train.outcomes', outcomeBytes * data.train.count),
       augmentKey: mem.alloc('train.augmentKey', 16),
-      trainFull: 0, trainLast: 0, valFull: 0, valLast: 0, state,
+      trainFull: 0, trainLast: 0, valFull: 0, valLast: 0, state, profile: 0,
     };
     const input = net.input;
     const gather = (s: SplitAt, rows: number, order: number, training: boolean): Op => {
@@ -151,7 +153,7 @@ export class WasmBackend implements Backend {
     const lastVal = data.val.count - (valBatches - 1) * valBatch;
     const programs = [trainProgram(batchSize), trainProgram(lastRows), valProgram(valBatch), valProgram(lastVal)];
     const [trainFull, trainLast, valFull, valLast] = programs.map((p, i) => mem.alloc(`program.${i}`, programBytes(p.length)));
-    Object.assign(at, { trainFull, trainLast, valFull, valLast });
+    Object.assign(at, { trainFull, trainLast, valFull, valLast, profile: mem.alloc('program.profile', programBytes(1)) });
 
     const threads = Math.max(1, Math.min(o.threads ?? Math.min(8, await hardwareThreads()), 64));
     const scratch = mem.threadScratch(threads, net.scratchBytes);
@@ -168,7 +170,31 @@ export class WasmBackend implements Backend {
     pool.f32(shift, features).set(affine.shift);
     [trainFull, trainLast, valFull, valLast].forEach((p, i) => writeProgram(buffer, p, programs[i]));
     for (let i = 0; i < valBatches; i++) writeStep(buffer, at.valSteps, i, { step: 0, batchStart: i * valBatch, slot: i, lr: 0, c1: 1, c2: 1 });
-    return new WasmBackend(o, net, pool, at, valBatch);
+    return new WasmBackend(o, net, pool, at, valBatch, programs[0]);
+  }
+
+  /**
+   * Each op of a full training step timed alone (the median of `reps` runs of a one-op program, on every
+   * thread), after beginEpoch: the figures behind the per-kernel GFLOP/s. The weights, state and
+   * optimizer state are put back afterwards.
+   */
+  async profile(reps = 5): Promise<{ label: string; op: string; ms: number; gflops: number | null }[]> {
+    const [params, state] = [await this.readParams(), await this.readOptimizerState()];
+    const out = [];
+    for (const op of this.stepOps) {
+      writeProgram(this.pool.memory.buffer, this.at.profile, [{ ...op, barrier: true }]);
+      const times: number[] = [];
+      for (let r = 0; r < reps; r++) {
+        const t = performance.now();
+        this.pool.run({ progFull: this.at.profile, progLast: this.at.profile, lastIndex: 0, steps: this.at.trainSteps, from: 0, to: 1 });
+        times.push(performance.now() - t);
+      }
+      const ms = times.sort((a, b) => a - b)[Math.floor(reps / 2)];
+      out.push({ label: op.label, op: op.name, ms, gflops: op.flops ? op.flops / (ms / 1000) / 1e9 : null });
+    }
+    this.writeParams(params);
+    if (state.size > 0) this.writeOptimizerState(state);
+    return out;
   }
 
   /** Threads the kernels run on (1 without shared memory). */

@@ -22,7 +22,7 @@ export const opcodes = {
   gradSum: 10,
   conv: 11,
   convDW: 12,
-  convPackW: 13,
+  convDX: 13,
   pool: 14,
   batchnorm: 15,
   copySlice: 16,
@@ -151,19 +151,18 @@ export const opFields = {
     ow: 44,
     kernel: 48,
     step: 52,
-    dilation: 56,
-    pad: 60,
-    a: 64,
-    rsa: 68,
-    csa: 72,
-    dst: 76,
-    dstStride: 80,
-    epilogue: 84,
-    bias: 88,
-    aux: 92,
-    chunk: 96,
-    chunks: 100,
-    colStride: 104
+    pad: 56,
+    a: 60,
+    rsa: 64,
+    csa: 68,
+    dst: 72,
+    dstStride: 76,
+    epilogue: 80,
+    bias: 84,
+    aux: 88,
+    chunk: 92,
+    chunks: 96,
+    colStride: 100
   },
   convDW: {
     rows: 12,
@@ -187,14 +186,26 @@ export const opFields = {
     chunk: 84,
     colStride: 88
   },
-  convPackW: {
-    cin: 12,
-    cout: 16,
-    kernel: 20,
-    src: 24,
-    rss: 28,
-    dst: 32,
-    rsd: 36
+  convDX: {
+    dy: 12,
+    dyStride: 16,
+    cout: 20,
+    oh: 24,
+    ow: 28,
+    cin: 32,
+    h: 36,
+    w: 40,
+    kernel: 44,
+    stride: 48,
+    pad: 52,
+    wt: 56,
+    rsa: 60,
+    dx: 64,
+    dxStride: 68,
+    x: 72,
+    act: 76,
+    chunk: 80,
+    colStride: 84
   },
   pool: {
     mode: 12,
@@ -316,12 +327,6 @@ export const f32Fields: Partial<Record<OpName, readonly string[]>> = {
     "eps"
   ]
 };
-/** Signed fields, per op. */
-export const i32Fields: Partial<Record<OpName, readonly string[]>> = {
-  conv: [
-    "pad"
-  ]
-};
 export const stepBytes = 32;
 export const stepFields = {
   step: 0,
@@ -389,6 +394,5 @@ export const tileSizes = {
   copySlice: 8,
   gatherImage: 4,
   outcome: 32,
-  batchnorm: 8,
-  convPackW: 1
+  batchnorm: 8
 } as const;

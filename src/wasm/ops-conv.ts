@@ -1,8 +1,8 @@
-// Typed constructors of the convolution ops (src/wasm/wat/conv.wat): the forward and the input gradient
-// as implicit GEMMs over (example, pixel chunk) tiles, the weight gradient over row blocks of dWᵀ, and the
-// two packings they need (W' for the input gradient, dY pixel-major for the weight gradient). A chunk's
-// im2col columns live in the thread's scratch: the chunk is sized to fit it.
-import { epilogueFlags, epilogues, tileSizes, type ActivationName } from './abi';
+// Typed constructors of the convolution ops (src/wasm/wat/conv.wat): the forward as an implicit GEMM over
+// (example, pixel chunk) tiles, the input gradient (Wᵀ·dY then col2im) one example a tile, the weight
+// gradient over row blocks of dWᵀ, and dY pixel-major for it. A chunk's columns (or dCol rows) live in
+// the thread's scratch: the chunk is sized to fit it.
+import { activations, epilogueFlags, epilogues, tileSizes, type ActivationName } from './abi';
 import { pad4 } from './ops';
 import type { Op } from './program';
 
@@ -27,13 +27,19 @@ export interface Rows {
   stride: number;
 }
 
-/** Pixels per tile whose `k` column rows fit `scratchBytes` (each row chunk + 4 floats: the copy's overhang). */
+/**
+ * Pixels per chunk whose `k` rows fit `scratchBytes`: rows of pad8(chunk) + 4 floats (a copy's vec4
+ * overhang; a panel's lanes past the chunk).
+ */
 export function convChunk(k: number, pixels: number, scratchBytes: number): number {
   const fit = Math.floor(scratchBytes / 4 / k) - 4;
-  if (fit >= pixels) return pixels;
+  if (fit >= Math.ceil(pixels / 8) * 8) return pixels;
   if (fit < 8) throw new Error(`a convolution with ${k} column rows needs ${convScratchBytes(k)} bytes of thread scratch, ${scratchBytes} given`);
   return Math.floor(fit / 8) * 8;
 }
+
+/** Bytes between column rows of a chunk. */
+const colStride = (chunk: number): number => 4 * (Math.ceil(chunk / 8) * 8 + 4);
 
 /** The least thread scratch a convolution of `k` column rows runs in (chunks of 8 pixels). */
 export const convScratchBytes = (k: number): number => k * 12 * 4;
@@ -41,10 +47,8 @@ export const convScratchBytes = (k: number): number => k * 12 * 4;
 /** Rows of dWᵀ a weight-gradient tile owns. */
 export const convTileK = (k: number): number => (k <= 32 ? 4 : 8);
 
-const inputGradEpilogue = { none: 'none', relu: 'reluMask', sigmoid: 'sigmoidGrad', tanh: 'tanhGrad' } as const;
-
 function convOp(label: string, rows: number, g: {
-  src: Rows; channels: number; h: number; w: number; m: number; oh: number; ow: number; kernel: number; step: number; dilation: number; pad: number;
+  src: Rows; channels: number; h: number; w: number; m: number; oh: number; ow: number; kernel: number; step: number; pad: number;
   a: number; rsa: number; csa: number; dst: Rows; epilogue: number; bias: number; aux: number; scratchBytes: number;
 }): Op<'conv'> {
   const k = g.channels * g.kernel * g.kernel;
@@ -52,11 +56,11 @@ function convOp(label: string, rows: number, g: {
   const chunk = convChunk(k, pixels, g.scratchBytes);
   const chunks = ceilDiv(pixels, chunk);
   return {
-    name: 'conv', label, tiles: rows * chunks,
+    name: 'conv', label, tiles: rows * chunks, flops: 2 * rows * g.m * k * pixels,
     args: {
       rows, src: g.src.at, srcStride: 4 * g.src.stride, channels: g.channels, h: g.h, w: g.w, m: g.m, oh: g.oh, ow: g.ow, kernel: g.kernel,
-      step: g.step, dilation: g.dilation, pad: g.pad, a: g.a, rsa: g.rsa, csa: g.csa, dst: g.dst.at, dstStride: 4 * g.dst.stride,
-      epilogue: g.epilogue, bias: g.bias, aux: g.aux, chunk, chunks, colStride: 4 * (chunk + 4),
+      step: g.step, pad: g.pad, a: g.a, rsa: g.rsa, csa: g.csa, dst: g.dst.at, dstStride: 4 * g.dst.stride,
+      epilogue: g.epilogue, bias: g.bias, aux: g.aux, chunk, chunks, colStride: colStride(chunk),
     },
   };
 }
@@ -64,31 +68,23 @@ function convOp(label: string, rows: number, g: {
 /** y = act(conv(x, W) + bias): W is the arena's Wᵀ (pad4(inC·k²), pad4(outC)); bias 0 = none. */
 export function convForwardOp(label: string, rows: number, c: ConvGeometry, x: Rows, weights: number, y: Rows, o: { bias: number; act: ActivationName; scratchBytes: number }): Op<'conv'> {
   return convOp(label, rows, {
-    src: x, channels: c.inC, h: c.h, w: c.w, m: c.outC, oh: c.oh, ow: c.ow, kernel: c.kernel, step: c.stride, dilation: 1, pad: c.padding,
+    src: x, channels: c.inC, h: c.h, w: c.w, m: c.outC, oh: c.oh, ow: c.ow, kernel: c.kernel, step: c.stride, pad: c.padding,
     a: weights, rsa: 4, csa: 4 * pad4(c.outC), dst: y, epilogue: epilogues[o.act] | epilogueFlags.rowBias | epilogueFlags.exact, bias: o.bias, aux: 0,
     scratchBytes: o.scratchBytes,
   });
 }
 
-/** Floats of W' (inC rows of outC·k²), packed by convPackWOp. */
-export const packedWeightFloats = (c: ConvGeometry): number => c.inC * c.outC * c.kernel * c.kernel;
-
-/** dX = act'_in(transposed conv(dY, W'); x): W' from convPackWOp, x the producer's output (dX's layout). */
-export function convInputGradOp(label: string, rows: number, c: ConvGeometry, dy: Rows, packedW: number, dx: Rows, o: { act: ActivationName; x: number; scratchBytes: number }): Op<'conv'> {
-  const kk = c.outC * c.kernel * c.kernel;
-  return convOp(label, rows, {
-    src: dy, channels: c.outC, h: c.oh, w: c.ow, m: c.inC, oh: c.h, ow: c.w, kernel: c.kernel, step: 1, dilation: c.stride, pad: c.kernel - 1 - c.padding,
-    a: packedW, rsa: 4 * kk, csa: 4, dst: dx, epilogue: epilogues[inputGradEpilogue[o.act]] | epilogueFlags.exact, bias: 0, aux: o.act === 'none' ? 0 : o.x,
-    scratchBytes: o.scratchBytes,
-  });
-}
-
-/** W' (inC, outC·k²) from the arena's Wᵀ, for the input gradient (run in the step's first phase). */
-export function convPackWOp(label: string, c: ConvGeometry, weights: number, packedW: number): Op<'convPackW'> {
-  const kk = c.outC * c.kernel * c.kernel;
+/** dX = act'_in(col2im(Wᵀ · dY); x), one example a tile; x is the producer's output (dX's layout). */
+export function convInputGradOp(label: string, rows: number, c: ConvGeometry, dy: Rows, weights: number, dx: Rows, o: { act: ActivationName; x: number; scratchBytes: number }): Op<'convDX'> {
+  const k = c.inC * c.kernel * c.kernel;
+  const pixels = c.oh * c.ow;
+  const chunk = convChunk(k, pixels, o.scratchBytes);
   return {
-    name: 'convPackW', label, tiles: ceilDiv(c.inC, tileSizes.convPackW),
-    args: { cin: c.inC, cout: c.outC, kernel: c.kernel, src: weights, rss: 4 * pad4(c.outC), dst: packedW, rsd: 4 * kk },
+    name: 'convDX', label, tiles: rows, flops: 2 * rows * k * c.outC * pixels,
+    args: {
+      dy: dy.at, dyStride: 4 * dy.stride, cout: c.outC, oh: c.oh, ow: c.ow, cin: c.inC, h: c.h, w: c.w, kernel: c.kernel, stride: c.stride, pad: c.padding,
+      wt: weights, rsa: 4 * pad4(c.outC), dx: dx.at, dxStride: 4 * dx.stride, x: o.x, act: activations[o.act], chunk, colStride: colStride(chunk),
+    },
   };
 }
 
@@ -110,10 +106,10 @@ export function convWeightGradOp(label: string, rows: number, c: ConvGeometry, x
   const tileK = convTileK(k);
   const chunk = convChunk(tileK, c.oh * c.ow, scratchBytes);
   return {
-    name: 'convDW', label, tiles: ceilDiv(k, tileK),
+    name: 'convDW', label, tiles: ceilDiv(k, tileK), flops: 2 * rows * k * c.outC * c.oh * c.ow,
     args: {
       rows, src: x.at, srcStride: 4 * x.stride, channels: c.inC, h: c.h, w: c.w, oh: c.oh, ow: c.ow, kernel: c.kernel, step: c.stride, pad: c.padding,
-      dyp, rsb: 4 * pad4(c.outC), bsb: 4 * dyPixelFloats(c), n: c.outC, dst: grad, rsc: 4 * pad4(c.outC), tileK, chunk, colStride: 4 * (chunk + 4),
+      dyp, rsb: 4 * pad4(c.outC), bsb: 4 * dyPixelFloats(c), n: c.outC, dst: grad, rsc: 4 * pad4(c.outC), tileK, chunk, colStride: colStride(chunk),
     },
   };
 }

@@ -50,6 +50,7 @@ function product(label: string, m: number, n: number, k: number, a: { at: number
     name: 'matmul',
     label,
     tiles: t.tiles,
+    flops: 2 * m * n * k,
     args: {
       m, n, k, a: a.at, rsa: a.rsa, csa: a.csa, b: b.at, rsb: 4 * b.stride, c: c.at, rsc: 4 * c.stride,
       epilogue: epilogues[o.epilogue ?? 'none'], bias: o.bias ?? 0, aux: o.aux ?? 0, tileRows: t.tileRows, tileCols: t.tileCols, tilesN: t.tilesN,

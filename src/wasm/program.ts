@@ -1,7 +1,7 @@
 // Programs for the kernels' interpreter (src/wasm/wat/core.wat): op records written by field name
 // from the generated layout (abi.ts), back to back, ended by opcode 0. An op's `barrier` ends a
 // phase: the next op may read what this phase wrote. Ops of one phase must not depend on each other.
-import { f32Fields, i32Fields, opBytes, opcodes, opFields, opHeader, stepBytes, stepF32, stepFields, type OpName } from './abi';
+import { f32Fields, opBytes, opcodes, opFields, opHeader, stepBytes, stepF32, stepFields, type OpName } from './abi';
 
 export type OpArgs<N extends OpName> = { [F in keyof (typeof opFields)[N]]: number };
 
@@ -13,6 +13,8 @@ export interface Op<N extends OpName = OpName> {
   label: string;
   /** Whether a barrier follows (set by `phases`). */
   barrier?: boolean;
+  /** Floating-point operations of the op (products: 2·M·N·K), for the performance figures; not written. */
+  flops?: number;
 }
 
 /** Ops grouped in phases (each inner list runs concurrently, a barrier after it), flattened. */
@@ -36,10 +38,7 @@ export function writeProgram(memory: ArrayBufferLike, at: number, ops: readonly 
       const v = (op.args as Record<string, number>)[field];
       if (v === undefined || !Number.isFinite(v)) throw new Error(`${op.label}: ${op.name}.${field} is ${v}`);
       if (f32Fields[op.name]?.includes(field)) view.setFloat32(base + offset, v, true);
-      else if (i32Fields[op.name]?.includes(field)) {
-        if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) throw new Error(`${op.label}: ${op.name}.${field} = ${v} is not an i32`);
-        view.setInt32(base + offset, v, true);
-      } else {
+      else {
         if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${op.label}: ${op.name}.${field} = ${v} is not a u32`);
         view.setUint32(base + offset, v, true);
       }

@@ -68,7 +68,7 @@
         (block $copySlice
           (block $batchnorm
             (block $pool
-              (block $convPackW
+              (block $convDX
                 (block $convDW
                   (block $conv
                     (block $gradSum
@@ -81,7 +81,7 @@
                                   (block $transpose
                                     (block $matmul
                                       (block $gather
-                                        (br_table $bad $gather $matmul $transpose $colsum $softmaxXent $lossSum $accuracy $dropout $activation $gradSum $conv $convDW $convPackW $pool $batchnorm $copySlice $gatherImage $outcome $optimizer $bad
+                                        (br_table $bad $gather $matmul $transpose $colsum $softmaxXent $lossSum $accuracy $dropout $activation $gradSum $conv $convDW $convDX $pool $batchnorm $copySlice $gatherImage $outcome $optimizer $bad
                                           (i32.load offset=@op.opcode (local.get $op))))
                                         (return (call $op_gather (local.get $op) (local.get $t) (local.get $step))))
                                       (return (call $op_matmul (local.get $op) (local.get $t) (local.get $step))))
@@ -95,7 +95,7 @@
                       (return (call $op_gradSum (local.get $op) (local.get $t) (local.get $step))))
                     (return (call $op_conv (local.get $op) (local.get $t) (local.get $step))))
                   (return (call $op_convDW (local.get $op) (local.get $t) (local.get $step))))
-                (return (call $op_convPackW (local.get $op) (local.get $t) (local.get $step))))
+                (return (call $op_convDX (local.get $op) (local.get $t) (local.get $step))))
               (return (call $op_pool (local.get $op) (local.get $t) (local.get $step))))
             (return (call $op_batchnorm (local.get $op) (local.get $t) (local.get $step))))
           (return (call $op_copySlice (local.get $op) (local.get $t) (local.get $step))))
