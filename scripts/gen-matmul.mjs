@@ -188,16 +188,213 @@ ${sgEpilogue(rm, cn)}
 }`;
 }
 
+/**
+ * Conv2d as implicit GEMM (shaders/conv.wgsl): the same register blocks, rows × vec4 columns per
+ * invocation, with the im2col operand's addresses computed in the kernel. See shaders/conv.template.wgsl.
+ */
+export const convBlocks = [
+  [4, 1], [8, 1], [16, 1],
+  [4, 2], [8, 2], [16, 2],
+  [4, 4], [8, 4],
+];
+
+const convHead = (pass, rm, cn) => `@compute @workgroup_size(WorkgroupSize)
+fn conv_${pass}_${rm}x${cn * 4}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);`;
+const accs = (rm, cn) => lines(rm * cn, (i) => `  var acc${i} = vec4f(0.0);`);
+const clamps = (cn, last) => `  let cl = ${last};\n${lines(cn, (j) => `  let cb${j} = min(c0 + ${j}u, cl);`)}`;
+
+/**
+ * Rows: rm neighbouring output pixels of one output row (the row's last block may hang past its end:
+ * those rows are computed and not stored), so a block shares the row test of each kernel row; at stride 1
+ * the rm inputs of tap kx + 1 are those of tap kx moved by one, so each tap loads one new x (a sliding
+ * window), else each row loads its own. One vec4 of W per column block a tap.
+ */
+function convForward(rm, cn) {
+  const rowLoads = (indent, kx) => lines(rm, (r) => `${indent}a${r} = x_at(rb + ${r}i * si + ${kx}, yok && (Padded == 0u || u32(ix0 + ${r}i * si + ${kx}) < params.in_w));`);
+  const fmas = (indent) => lines(rm, (r) => lines(cn, (j) => `${indent}acc${r * cn + j} += a${r} * b${j};`));
+  return `${convHead('forward', rm, cn)}
+  let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
+  let rowTiles = (params.out_w + ${rm - 1}u) / ${rm}u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * ${cn}u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * ${rm}u;
+${clamps(cn, 'params.c4 - 1u')}
+  let s = params.stride;
+  let si = i32(s);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * s) - i32(params.padding);
+  let ix0 = i32(ox0 * s) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+${accs(rm, cn)}
+${lines(rm + 3, (r) => `  var a${r} = 0.0;`)}
+  let k = params.kernel;
+  let plane = i32(params.in_h * params.in_w);
+  var wrow = 0u;
+  for (var c = 0u; c < params.in_c; c++) {
+    for (var ky = 0u; ky < k; ky++) {
+      let rb = base + i32(c) * plane + i32(ky) * W;
+      let yok = Padded == 0u || u32(iy0 + i32(ky)) < params.in_h;
+      if (s == 1u) {
+${lines(rm + 3, (i) => `        a${i} = x_at(rb + ${i}, yok && (Padded == 0u || u32(ix0 + ${i}) < params.in_w));`)}
+        for (var kx = 0u; kx < k; kx += 4u) {
+${lines(4, (l) => `          let in${l} = kx + ${l}u < k;`)}
+${lines(cn, (j) => lines(4, (l) => `          let b${l}_${j} = select(vec4f(0.0), w[wrow + ${l}u * params.c4 + cb${j}], in${l});`))}
+${lines(rm, (r) => lines(cn, (j) => `          acc${r * cn + j} += a${r} * b0_${j} + a${r + 1} * b1_${j} + a${r + 2} * b2_${j} + a${r + 3} * b3_${j};`))}
+${lines(rm - 1, (i) => `          a${i} = a${i + 4};`)}
+${lines(4, (l) => `          a${rm - 1 + l} = x_at(rb + i32(kx) + ${rm + 3 + l}, yok && (Padded == 0u || u32(ix0 + i32(kx) + ${rm + 3 + l}) < params.in_w));`)}
+          wrow += 4u * params.c4;
+        }
+        // The last group of four may pass the kernel row's end: its missing taps had zero weights.
+        wrow -= (((k + 3u) & ~3u) - k) * params.c4;
+      } else {
+        for (var kx = 0u; kx < k; kx++) {
+${lines(cn, (j) => `          let b${j} = w[wrow + cb${j}];`)}
+${rowLoads('          ', 'i32(kx)')}
+${fmas('          ')}
+          wrow += params.c4;
+        }
+      }
+    }
+  }
+  // The block's outputs share example, row and channel quads: addresses without divisions.
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+${lines(cn, (j) => `  if (c0 + ${j}u < params.c4) {
+    let q = c0 + ${j}u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+${lines(rm, (r) => `    if (ox0 + ${r}u < params.out_w) { store_forward(at + ${r}u, oplane, n, acc${r * cn + j} + bq); }`)}
+  }`)}
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}`;
+}
+
+/**
+ * Rows: input pixels of one (example, stride phase) group; per valid tap and output-channel quad, one
+ * vec4 of dYp per row and four vec4s of Wt per column block (an nn product, as matmul_nn's).
+ */
+function convInputGrad(rm, cn) {
+  return `${convHead('input_grad', rm, cn)}
+  let colTiles = (params.cin4 + ${cn - 1}u) / ${cn}u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * ${cn}u;
+  let s = params.stride;
+  let groupTiles = params.group_rows / ${rm}u;
+  let g = tile / groupTiles;
+  if (g >= params.rows * s * s) { return; }
+  let jr0 = (tile % groupTiles) * ${rm}u;
+  let b = g / (s * s);
+  let ey = (g / s) % s;
+  let ex = g % s;
+  let count = params.jh * params.jw;
+${clamps(cn, 'params.cin4 - 1u')}
+  let pad = params.padding;
+  let k = params.kernel;
+  // The block's phase takes taps ky = ky0 + s·i, kx = kx0 + s·j; output row qy − i, column qx − j.
+  let ky0 = (ey + pad) % s;
+  let kx0 = (ex + pad) % s;
+  let ni = (k + s - 1u - ky0) / s;
+  let nj = (k + s - 1u - kx0) / s;
+  let OW = i32(params.out_w);
+  let eb = i32(b * params.out_h) * OW;
+${lines(rm, (r) => `  let j${r} = min(jr0 + ${r}u, count - 1u);
+  let iy${r} = s * (j${r} / params.jw) + ey;
+  let ix${r} = s * (j${r} % params.jw) + ex;
+  let live${r} = jr0 + ${r}u < count && iy${r} < params.in_h && ix${r} < params.in_w;
+  let qy${r} = (i32(iy${r} + pad) - i32(ky0)) / i32(s);
+  let qx${r} = (i32(ix${r} + pad) - i32(kx0)) / i32(s);
+  let ab${r} = (eb + qy${r} * OW + qx${r}) * i32(params.c4);`)}
+${accs(rm, cn)}
+  let cp = 4u * params.c4;
+  for (var i = 0u; i < ni; i++) {
+${lines(rm, (r) => `    let yok${r} = u32(qy${r} - i32(i)) < params.out_h;`)}
+    for (var j = 0u; j < nj; j++) {
+      let tap = (ky0 + s * i) * k + kx0 + s * j;
+      let toff = (i32(i) * OW + i32(j)) * i32(params.c4);
+${lines(rm, (r) => `      let ok${r} = yok${r} && u32(qx${r} - i32(j)) < params.out_w;
+      let at${r} = u32(max(ab${r} - toff, 0));`)}
+      for (var q = 0u; q < params.c4; q++) {
+        let wb = (tap * cp + 4u * q) * params.cin4;
+${lines(cn, (j) => lines(4, (l) => `        let b${l}_${j} = wt[wb + ${l}u * params.cin4 + cb${j}];`))}
+${lines(rm, (r) => `        let a${r} = select(vec4f(0.0), dyp[at${r} + q], ok${r});\n` +
+    lines(cn, (j) => `        acc${r * cn + j} += a${r}.x * b0_${j} + a${r}.y * b1_${j} + a${r}.z * b2_${j} + a${r}.w * b3_${j};`))}
+      }
+    }
+  }
+${lines(rm, (r) => lines(cn, (j) => `  emit_input_grad(live${r}, b, iy${r}, ix${r}, c0 + ${j}u, acc${r * cn + j});`))}
+}`;
+}
+
+/**
+ * Rows: taps kk = (c, ky, kx); the reduction runs over the chunk's output pixels in order, one scalar of x
+ * per row and one vec4 of dYp per column block a pixel. Column sums of dYp ride along (the bias gradient).
+ */
+function convWeightGrad(rm, cn) {
+  return `${convHead('weight_grad', rm, cn)}
+  let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
+  let K = params.in_c * params.kernel * params.kernel;
+  let perChunk = ((K + ${rm - 1}u) / ${rm}u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * ${rm}u;
+  let c0 = (t % colTiles) * ${cn}u;
+${clamps(cn, 'params.c4 - 1u')}
+  let k = params.kernel;
+  let pad = i32(params.padding);
+  let W = i32(params.in_w);
+  let plane = params.in_h * params.in_w;
+${lines(rm, (r) => `  let kk${r} = min(r0 + ${r}u, K - 1u);
+  let ty${r} = i32((kk${r} / k) % k) - pad;
+  let tx${r} = i32(kk${r} % k) - pad;
+  let off${r} = i32((kk${r} / (k * k)) * plane) + ty${r} * W + tx${r};`)}
+${accs(rm, cn)}
+${lines(cn, (j) => `  var bs${j} = vec4f(0.0);`)}
+  let s = params.stride;
+  let P = params.out_h * params.out_w;
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows * params.out_h, first + params.chunk_rows);
+  for (var rr = first; rr < end; rr++) {
+    let b = rr / params.out_h;
+    let oy = rr % params.out_h;
+    let iyb = i32(oy * s);
+    let rowb = i32(b * params.src_stride) + iyb * W;
+${lines(rm, (r) => `    let yok${r} = Padded == 0u || u32(iyb + ty${r}) < params.in_h;\n    let rb${r} = rowb + off${r};`)}
+    var e = (b * P + oy * params.out_w) * params.c4;
+    var ixb = 0i;
+    for (var ox = 0u; ox < params.out_w; ox++) {
+${lines(cn, (j) => `      let g${j} = dyp[e + cb${j}];\n      bs${j} += g${j};`)}
+${lines(rm, (r) => `      let a${r} = x_at(rb${r} + ixb, yok${r} && (Padded == 0u || u32(ixb + tx${r}) < params.in_w));\n` +
+    lines(cn, (j) => `      acc${r * cn + j} += a${r} * g${j};`))}
+      e += params.c4;
+      ixb += i32(s);
+    }
+  }
+  let base = chunk * (K + 1u);
+${lines(rm, (r) => lines(cn, (j) => `  if (r0 + ${r}u < K && c0 + ${j}u < params.c4) { partials[(base + r0 + ${r}u) * params.c4 + c0 + ${j}u] = acc${r * cn + j}; }`))}
+  if (r0 == 0u) {
+${lines(cn, (j) => `    if (c0 + ${j}u < params.c4) { partials[(base + K) * params.c4 + c0 + ${j}u] = bs${j}; }`)}
+  }
+}`;
+}
+
 const banner = '// GENERATED by scripts/gen-matmul.mjs from shaders/matmul.template.wgsl — do not edit; edit those and rerun.';
+const convBanner = '// GENERATED by scripts/gen-matmul.mjs from shaders/conv.template.wgsl — do not edit; edit those and rerun.';
 
 /** The generated files: name → text. */
 export function generate() {
   const head = readFileSync(template, 'utf8');
   const threadBody = blocks.flatMap(([rm, cn]) => [nn(rm, cn), tn(rm, cn), nt(rm, cn)]).join('\n\n');
   const sgBody = subgroupBlocks.flatMap(([rm, cn]) => [sgNN(rm, cn), sgTN(rm, cn), sgNT(rm, cn)]).join('\n\n');
+  const convBody = convBlocks.flatMap(([rm, cn]) => [convForward(rm, cn), convInputGrad(rm, cn), convWeightGrad(rm, cn)]).join('\n\n');
   return {
     'matmul.wgsl': `${banner}\n${head}\n${threadBody}\n`,
     'matmul-subgroup.wgsl': `${banner}\n// Compiled only on devices with the subgroups feature and subgroups of 4 (see src/gpu/matmul.ts).\nenable subgroups;\n\n${head}\n${sgBody}\n`,
+    'conv.wgsl': `${convBanner}\n${readFileSync(shaderPath('conv.template.wgsl'), 'utf8')}\n${convBody}\n`,
   };
 }
 

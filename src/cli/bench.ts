@@ -19,11 +19,14 @@ import { fileChoiceStore } from './kernel-cache';
 import { nodePlatform } from './node-platform';
 import { benchConfig } from './bench-config';
 import { benchTable, kernelTable, median, type ModelFigures } from './bench-format';
+import { benchConvPasses, convBenchShapes, convTable, type ConvPassTiming } from './bench-conv';
 
 export const benchUsage = `usage:
-  classifier-lab bench [--models softmax,mlp] [--reps 3] [--limit N] [--warmup-limit 4096] [--no-autotune] [--matmul]
+  classifier-lab bench [--models softmax,mlp] [--reps 3] [--limit N] [--warmup-limit 4096] [--no-autotune] [--matmul] [--conv]
     Trains each model for one epoch (on the first N examples with --limit), reps times after a warm-up,
-    and prints a table and one JSON line. --matmul also times every matmul variant standalone.
+    and prints a table and one JSON line. --matmul also times every matmul variant standalone. --conv
+    times every Conv2d pass (forward, input gradient, weight gradient) standalone per layer shape of
+    LeNet and resnet-lab, in GFLOP/s (alone: without --models it trains no model).
 `;
 
 const options = {
@@ -33,6 +36,7 @@ const options = {
   'warmup-limit': { type: 'string' },
   'no-autotune': { type: 'boolean' },
   matmul: { type: 'boolean' },
+  conv: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -73,6 +77,17 @@ async function standaloneMatmul(): Promise<string> {
   return lines.join('\n');
 }
 
+/** Every conv pass of the benchmark's layer shapes, standalone (bench-conv.ts), on a device of its own. */
+async function standaloneConv(reps: number): Promise<ConvPassTiming[]> {
+  const r = await acquireNodeGpu();
+  if (!r.ok) throw new Error(r.failure.message);
+  try {
+    return await benchConvPasses(new KernelContext(r.gpu.device), convBenchShapes, reps);
+  } finally {
+    r.gpu.device.destroy();
+  }
+}
+
 /** The options, checked: a bad one is the user's error (exit 2). */
 function parse(argv: string[]) {
   try {
@@ -83,7 +98,7 @@ function parse(argv: string[]) {
       if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: ${v} is not a positive integer`);
       return n;
     };
-    const models = (values.models ?? 'softmax,mlp').split(',').map((m) => m.trim());
+    const models = values.models === undefined && values.conv ? [] : (values.models ?? 'softmax,mlp').split(',').map((m) => m.trim());
     for (const m of models) if (!modelNames.includes(m as ModelName)) throw new Error(`--models: unknown model "${m}" (one of ${modelNames.join(', ')})`);
     return { values, models: models as ModelName[], reps: count('reps', values.reps, 3)!, limit: count('limit', values.limit), warmupLimit: count('warmup-limit', values['warmup-limit'], 4096)! };
   } catch (e) {
@@ -104,7 +119,7 @@ export async function bench(argv: string[]): Promise<void> {
   try {
     adapter = (await engine.init()).adapter;
     process.stderr.write(`adapter: ${adapter}\n`);
-    await engine.loadBuiltin(DEFAULT_BUILTIN);
+    if (models.length > 0) await engine.loadBuiltin(DEFAULT_BUILTIN);
     for (const model of models) {
       const config: TrainConfig = benchConfig(model, limit);
       process.stderr.write(`${model}: warm-up on ${warmupLimit} examples\n`);
@@ -130,8 +145,13 @@ export async function bench(argv: string[]): Promise<void> {
   process.stdout.write(`${benchTable(figures)}\n`);
   for (const [model, r] of Object.entries(reports)) process.stdout.write(`\n${kernelTable(model, r)}\n`);
   if (values.matmul) process.stdout.write(`\n${await standaloneMatmul()}\n`);
+  const conv = values.conv ? await standaloneConv(reps) : null;
+  if (conv) process.stdout.write(`\n${convTable(conv, convBenchShapes)}\n`);
   const json = {
     adapter,
+    ...(conv && {
+      conv: Object.fromEntries(convBenchShapes.map((s) => [s.name, Object.fromEntries(conv.filter((c) => c.shape === s.name).map((c) => [`${c.pass}_gflops`, Number(c.gflops.toFixed(3))]))])),
+    }),
     models: Object.fromEntries(Object.entries(figures).map(([m, f]) => [m, {
       lab: Math.round(f.examplesPerSecond),
       lab_val_acc: f.valAcc,

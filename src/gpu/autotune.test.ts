@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../tests/helpers/gpu';
 import { Autotuner, kernelsVersion, memoryChoiceStore, pinChoices, timeVariants } from './autotune';
 import { KernelContext } from './context';
+import { Conv, convBlockName, convBlocks, convProblemKey, heuristicConvBlock, type ConvSpec } from './conv';
 import { candidates, heuristicVariant, Matmul, problemKey, subgroupsOfFour, type MatmulProblem } from './matmul';
 import { emptyBuffer } from './test-util';
 
@@ -66,5 +67,33 @@ describe('Autotuner', () => {
     const times = await timeVariants(kc, { ...big, rows: 32 }, vs, 1);
     expect(Object.keys(times)).toEqual(vs.map((v) => v.name));
     for (const ms of Object.values(times)) expect(Number.isFinite(ms) && ms >= 0).toBe(true);
+  });
+
+  it('conv passes: a large pass times a few blocks and keeps one, cached per adapter; Conv pins it in blockChoices', async () => {
+    const gpu = await testGpu();
+    const kc = new KernelContext(gpu.device);
+    const store = memoryChoiceStore();
+    const tuner = new Autotuner(kc, 'test adapter', store, { reps: 1, maxCandidates: 2, maxConvRows: 2 });
+    kc.tuner = tuner;
+    const s: ConvSpec = { rows: 64, inC: 6, h: 14, w: 14, outC: 16, kernel: 5, stride: 1, padding: 0 };
+    const conv = new Conv(kc);
+    const chosen = await conv.choose(s, 'forward');
+    const [record] = tuner.records;
+    expect(record.problem).toBe(convProblemKey(s, 'forward'));
+    expect(Object.keys(record.times!)).toHaveLength(2);
+    expect(Object.keys(record.times!)).toContain(convBlockName(heuristicConvBlock(s, 'forward')));
+    expect(record.chosen).toBe(convBlockName(chosen));
+    expect(kc.blockChoices.get(convProblemKey(s, 'forward'))).toBe(convBlockName(chosen));
+    expect((await store.load())[`${kernelsVersion} test adapter`]).toEqual({ [convProblemKey(s, 'forward')]: convBlockName(chosen) });
+    // A small pass keeps the heuristic's block without timing.
+    const tiny: ConvSpec = { ...s, rows: 1, h: 5, w: 5 };
+    expect(await conv.choose(tiny, 'weight_grad')).toEqual(heuristicConvBlock(tiny, 'weight_grad'));
+    expect(tuner.records).toHaveLength(1);
+    // A pinned choice (a manifest's kernels) wins over tuning.
+    const other = convBlocks.find((b) => convBlockName(b) !== convBlockName(chosen))!;
+    const pinned = new KernelContext(gpu.device);
+    pinChoices(pinned, { [convProblemKey(s, 'input_grad')]: convBlockName(other) });
+    expect(await new Conv(pinned).choose(s, 'input_grad')).toEqual(other);
+    tuner.destroy();
   });
 });

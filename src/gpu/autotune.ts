@@ -1,12 +1,13 @@
-// Start-up autotune of the matmul variants: for each of the run's large problems it times a few
-// candidate variants on scratch operands of the problem's shape and keeps the fastest. Choices are
+// Start-up autotune of the matmul variants and of the conv passes' blocks: for each of the run's large
+// problems it times a few candidates on scratch operands of the problem's shape and keeps the fastest. Choices are
 // cached per adapter (a ChoiceStore: memory, OPFS in the browser, a JSON file for the CLI), recorded in
 // KernelContext.blockChoices by Matmul.plan, carried by the run's manifest and pinned on resume. Tests
 // set no tuner, so they run the heuristic's fixed choice.
 import { createBuffer, storageUsage } from './buffers';
 import type { KernelContext } from './context';
+import { convBlockName, convGeometry, convProblemKey, convScratch, type Conv, type ConvPass, type ConvSpec, type ConvTuner } from './conv';
 import { encodeDispatch, type Dispatch } from './dispatch';
-import { Matmul, matmulFlops, problemKey, type MatmulProblem, type MatmulTuner, type Variant, heuristicVariant, parseVariant } from './matmul';
+import { Matmul, matmulFlops, problemKey, type Block, type MatmulProblem, type MatmulTuner, type Variant, heuristicVariant, parseVariant } from './matmul';
 import { median, Profiler, timestampsSupported } from './profiler';
 
 /** Cached choices: adapter key → problem key → variant name. */
@@ -44,15 +45,17 @@ export interface AutotuneOptions {
   maxRows?: number;
   /** Candidates timed at most, in the order Matmul offers them filtered by `prefer` (default 4). */
   maxCandidates?: number;
+  /** Examples a conv pass is timed at, at most (default 32). */
+  maxConvRows?: number;
 }
 
 /** Candidates worth timing first: the subgroup blocks, then the thread blocks that measured best. */
 const preferred = ['sg16x16', 'sg8x32', 'sg8x16', 'sg16x32', '8x8', '16x4', '8x4', '4x8'];
 
 /** A version tag for cached choices: bump it when the generated kernels change. */
-export const kernelsVersion = 'matmul-2';
+export const kernelsVersion = 'matmul-2 conv-1';
 
-export class Autotuner implements MatmulTuner {
+export class Autotuner implements MatmulTuner, ConvTuner {
   readonly records: TuneRecord[] = [];
   private table: Promise<ChoiceTable> | undefined;
   private readonly matmul: Matmul;
@@ -64,7 +67,7 @@ export class Autotuner implements MatmulTuner {
     this.matmul = new Matmul(kc);
     this.profiler = timestampsSupported(kc.device) ? new Profiler(kc.device, 1) : null;
     this.key = `${kernelsVersion} ${adapter}`;
-    this.o = { minFlops: 8e6, reps: 2, maxRows: 1024, maxCandidates: 4, ...options };
+    this.o = { minFlops: 8e6, reps: 2, maxRows: 1024, maxCandidates: 4, maxConvRows: 32, ...options };
   }
 
   async choose(p: MatmulProblem, candidates: readonly Variant[]): Promise<Variant> {
@@ -87,9 +90,78 @@ export class Autotuner implements MatmulTuner {
     return best;
   }
 
+  /**
+   * A conv pass's block: the cached choice, else the fastest of a few candidates (the heuristic's first)
+   * timed on scratch operands of the layer's shape at ≤ maxRows examples; small passes keep the heuristic's.
+   */
+  async chooseConv(conv: Conv, s: ConvSpec, pass: ConvPass, candidates: readonly Block[], heuristic: Block): Promise<Block> {
+    const g = convGeometry(s);
+    if (2 * s.rows * g.pixels * s.outC * g.k < this.o.minFlops) return heuristic;
+    this.table ??= this.store.load().catch(() => ({}));
+    const table = await this.table;
+    const mine = (table[this.key] ??= {});
+    const key = convProblemKey(s, pass);
+    const cached = candidates.find((b) => convBlockName(b) === mine[key]);
+    if (cached) {
+      this.records.push({ problem: key, chosen: convBlockName(cached) });
+      return cached;
+    }
+    const cols4 = pass === 'input_grad' ? g.cin4 : g.c4;
+    const pool = [heuristic, ...convPreferred.map((n) => candidates.find((b) => convBlockName(b) === n))]
+      .filter((b, i, all): b is Block => b !== undefined && (b[1] <= cols4 || b[1] === 1) && all.findIndex((x) => x && convBlockName(x) === convBlockName(b)) === i)
+      .slice(0, this.o.maxCandidates);
+    const times = await timeConvBlocks(this.kc, conv, { ...s, rows: Math.max(1, Math.min(s.rows, this.o.maxConvRows)) }, pass, pool, this.o.reps, this.profiler);
+    const best = pool.reduce((a, b) => (times[convBlockName(b)] < times[convBlockName(a)] ? b : a));
+    this.records.push({ problem: key, times, chosen: convBlockName(best) });
+    mine[key] = convBlockName(best);
+    await this.store.save(table).catch(() => undefined);
+    return best;
+  }
+
   destroy(): void {
     this.profiler?.destroy();
   }
+}
+
+/** Conv blocks worth timing after the heuristic's (most products per load first). */
+const convPreferred = ['8x16', '16x8', '8x8', '16x4', '4x16'];
+
+/**
+ * Median milliseconds of a conv pass's GEMM in each block (the small passes around it do not depend on
+ * the block) on zero-filled operands of `s`'s shape: GPU timestamps where the device has them, else wall time.
+ */
+export async function timeConvBlocks(kc: KernelContext, conv: Conv, s: ConvSpec, pass: ConvPass, blocks: readonly Block[], reps = 3, profiler?: Profiler | null): Promise<Record<string, number>> {
+  const ownProfiler = profiler === undefined && timestampsSupported(kc.device) ? new Profiler(kc.device, 8) : null;
+  const prof = profiler ?? ownProfiler;
+  const g = convGeometry(s);
+  const sc = convScratch(s);
+  const make = (label: string, floats: number) => createBuffer(kc.device, `Autotuner.conv.${label}`, Math.max(16, floats * 4), storageUsage());
+  const buf = {
+    x: await make('x', s.rows * g.xStride), w: await make('w', g.kRows * g.c4 * 4), bias: await make('bias', g.c4 * 4), y: await make('y', s.rows * g.yStride),
+    dy: await make('dy', s.rows * g.yStride), dyp: await make('dyp', sc.dyp), partials: await make('partials', sc.partials), columns: await make('columns', sc.columns),
+    dw: await make('dw', g.kRows * g.c4 * 4), db: await make('db', g.c4 * 4), dx: await make('dx', s.rows * g.xStride),
+  };
+  const b = (x: GPUBuffer) => ({ buffer: x });
+  const times: Record<string, number> = {};
+  try {
+    for (const block of blocks) {
+      let d: Dispatch;
+      if (pass === 'forward') {
+        d = await conv.forward(s, 'none', { x: b(buf.x), w: b(buf.w), bias: b(buf.bias), y: b(buf.y) }, `Autotuner.conv.${convBlockName(block)}`, block);
+      } else {
+        const list = await conv.backward(s, 'none', {
+          x: b(buf.x), w: b(buf.w), dy: b(buf.dy), dyp: b(buf.dyp), partials: b(buf.partials), dw: b(buf.dw), db: b(buf.db),
+          dx: pass === 'input_grad' ? b(buf.dx) : undefined, columns: b(buf.columns),
+        }, `Autotuner.conv.${convBlockName(block)}`, { weight_grad: block, input_grad: block });
+        d = list.find((x) => x.label.endsWith(pass === 'input_grad' ? '.dX' : '.dWPartial'))!;
+      }
+      times[convBlockName(block)] = prof ? (await prof.time([d], 0, reps))[0].ms : await wallTime(kc.device, d, reps);
+    }
+  } finally {
+    for (const x of Object.values(buf)) x.destroy();
+    ownProfiler?.destroy();
+  }
+  return times;
 }
 
 type Scratch = Record<'a' | 'b' | 'c' | 'aux' | 'db', GPUBuffer>;

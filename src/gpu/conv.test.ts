@@ -6,7 +6,8 @@ import { conv2dBackward, conv2dForward } from '../reference/conv';
 import type { ActivationKind } from './activation';
 import { readFloats } from './buffers';
 import { KernelContext } from './context';
-import { Conv, convGeometry, convScratch, usesWideForward, weightGradSplit, type ConvSpec } from './conv';
+import { Conv, convBlockName, convBlocks, convGeometry, convScratch, weightGradSplit, type ConvSpec } from './conv';
+import type { Block } from './matmul';
 import { applyActivation, activationDerivative, fromGpuMatrix, toGpuMatrix } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
 
@@ -42,15 +43,24 @@ const cases: Case[] = [
 ];
 
 describe('conv2d vs CPU reference', () => {
-  it('the eight-pixel forward serves 5×5 stride-1 layers (both of LeNet\'s), the four-pixel one the rest', () => {
-    expect([cases[3], cases[4], cases[5]].every(usesWideForward)).toBe(true);
-    expect([...cases.slice(0, 3), ...cases.slice(6)].some(usesWideForward)).toBe(false);
-  });
+  it.each(cases)('$rows×$inC×$h×$w → $outC@$kernel s$stride p$padding, $activation (input $inputActivation)', (c) => check(c));
 
-  it.each(cases)('$rows×$inC×$h×$w → $outC@$kernel s$stride p$padding, $activation (input $inputActivation)', async (c) => {
-    const gpu = await testGpu();
-    const device = gpu.device;
-    const ctx = new KernelContext(device);
+  // Every generated block of every pass, on shapes whose rows and channels leave ragged blocks.
+  const blockCases = [cases[0], cases[10]];
+  it.each(convBlocks.map((b) => [convBlockName(b), b] as const))('block %s on every pass', async (_name, block) => {
+    for (const c of blockCases) await check(c, block);
+  });
+});
+
+/** One kernel context for the file: each pipeline compiles once (SwiftShader takes seconds per pipeline). */
+let context: Promise<KernelContext> | undefined;
+const sharedContext = () => (context ??= testGpu().then((g) => new KernelContext(g.device)));
+
+async function check(c: Case, block?: Block): Promise<void> {
+  const tag = block ? ` (block ${convBlockName(block)}, ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}@${c.kernel}/${c.stride} p${c.padding})` : '';
+  {
+    const ctx = await sharedContext();
+    const device = ctx.device;
     const g = convGeometry(c);
     const cp = g.c4 * 4;
     // The input is the producer's output: in (0, 1) after a sigmoid, ≥ 0 after a ReLU.
@@ -65,20 +75,21 @@ describe('conv2d vs CPU reference', () => {
       x: upload(device, padRows(x, c.rows, fanIn, g.xStride)),
       w: upload(device, toGpuMatrix(w, c.outC, g.k, g.kRows, cp)),
       bias: upload(device, padRows(bias, 1, c.outC, cp)),
-      y: emptyBuffer(device, c.rows * g.yStride),
+      // Outputs poisoned with NaN: every element, the row padding included, must be written.
+      y: upload(device, new Float32Array(c.rows * g.yStride).fill(Number.NaN)),
       dy: upload(device, padRows(dy, c.rows, outFeatures, g.yStride)),
       dyp: emptyBuffer(device, convScratch(c).dyp),
       partials: emptyBuffer(device, convScratch(c).partials),
       columns: emptyBuffer(device, convScratch(c).columns),
       // dW and db as sub-ranges of one buffer, as in the gradient arena (two writable bindings of it).
       grads: emptyBuffer(device, dbOffset + cp),
-      dx: emptyBuffer(device, c.rows * g.xStride),
+      dx: upload(device, new Float32Array(c.rows * g.xStride).fill(Number.NaN)),
     };
     const b = (k: keyof typeof buf) => ({ buffer: buf[k] });
     const conv = new Conv(ctx);
     const list = [
-      await conv.forward(c, c.activation, { x: b('x'), w: b('w'), bias: b('bias'), y: b('y') }, 'test.conv'),
-      ...(await conv.backward(c, c.inputActivation, { x: b('x'), w: b('w'), dy: b('dy'), dyp: b('dyp'), partials: b('partials'), dw: { buffer: buf.grads, offset: 0, size: g.kRows * cp * 4 }, db: { buffer: buf.grads, offset: dbOffset * 4, size: cp * 4 }, dx: c.withDx ? b('dx') : undefined, columns: b('columns') }, 'test.conv')),
+      await conv.forward(c, c.activation, { x: b('x'), w: b('w'), bias: b('bias'), y: b('y') }, 'test.conv', block),
+      ...(await conv.backward(c, c.inputActivation, { x: b('x'), w: b('w'), dy: b('dy'), dyp: b('dyp'), partials: b('partials'), dw: { buffer: buf.grads, offset: 0, size: g.kRows * cp * 4 }, db: { buffer: buf.grads, offset: dbOffset * 4, size: cp * 4 }, dx: c.withDx ? b('dx') : undefined, columns: b('columns') }, 'test.conv', block && { weight_grad: block, input_grad: block })),
     ];
     await runDispatches(device, list);
 
@@ -86,22 +97,23 @@ describe('conv2d vs CPU reference', () => {
     const yGot = await readFloats(device, buf.y, 0, c.rows * g.yStride);
     // Forward: f32 sums of k = Cin·k² products of values ≤ 2 · 0.5.
     const fwd = compareArrays(unpadRows(yGot, c.rows, outFeatures, g.yStride), yRef, 1e-5 * Math.sqrt(g.k), 1e-4);
-    expect(fwd.ok, `forward max diff ${fwd.maxDiff}`).toBe(true);
+    expect(fwd.ok, `forward max diff ${fwd.maxDiff}${tag}`).toBe(true);
     expect(Array.from({ length: c.rows }, (_, r) => yGot.subarray(r * g.yStride + outFeatures, (r + 1) * g.yStride)).every((p) => p.every((v) => v === 0)), 'padding').toBe(true);
 
     const ref = conv2dBackward(x, w, dy, { ...c, batch: c.rows });
     // Gradients: sums over B·OH·OW positions (up to 3,920 here) of products of values ≤ 2.
     const dw = compareArrays(fromGpuMatrix(await readFloats(device, buf.grads, 0, g.kRows * cp), c.outC, g.k, cp), ref.dW, 1e-4 * Math.sqrt(c.rows * g.pixels), 1e-3);
-    expect(dw.ok, `dW max diff ${dw.maxDiff} (split ${JSON.stringify(weightGradSplit(c))})`).toBe(true);
+    expect(dw.ok, `dW max diff ${dw.maxDiff} (split ${JSON.stringify(weightGradSplit(c, block))})${tag}`).toBe(true);
     const dbGot = await readFloats(device, buf.grads, dbOffset, cp);
     const db = compareArrays(dbGot.subarray(0, c.outC), ref.dB, 1e-4 * Math.sqrt(c.rows * g.pixels), 1e-3);
-    expect(db.ok, `db max diff ${db.maxDiff}`).toBe(true);
+    expect(db.ok, `db max diff ${db.maxDiff}${tag}`).toBe(true);
     expect([...dbGot.subarray(c.outC)].every((v) => v === 0), 'db padding').toBe(true);
     if (c.withDx) {
       const dxRef = activationDerivative(ref.dX, x, c.inputActivation);
       const dxGot = await readFloats(device, buf.dx, 0, c.rows * g.xStride);
       const dx = compareArrays(unpadRows(dxGot, c.rows, fanIn, g.xStride), dxRef, 1e-4, 1e-3);
-      expect(dx.ok, `dX max diff ${dx.maxDiff}`).toBe(true);
+      expect(dx.ok, `dX max diff ${dx.maxDiff}${tag}`).toBe(true);
+      expect(Array.from({ length: c.rows }, (_, r) => dxGot.subarray(r * g.xStride + fanIn, (r + 1) * g.xStride)).every((p) => p.every((v) => v === 0)), 'dX padding').toBe(true);
     }
-  });
-});
+  }
+}

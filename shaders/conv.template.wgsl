@@ -1,0 +1,15 @@
+// Conv2d as implicit GEMM (PyTorch's cross-correlation: square kernel k, stride s, zero padding), one
+// register block of rows × vec4 columns per invocation (entry point name: conv_{pass}_{rows}x{cols}). The
+// im2col operand is never stored: every load computes its address (and, with padding, its bounds) from
+// (pixel, tap) — no buffer larger than the block's registers stands for it. Reductions run in a fixed
+// order per invocation (the weight gradient's split over output rows is added up in chunk order by
+// conv-grad.wgsl), so a run repeats bit for bit. 1×1 layers without padding skip every bounds check and
+// are plain matrix products over the NCHW planes.
+//   forward:      Y[b·P + p, o] = act(bias[o] + Σ_{c, ky, kx} x[b, c, oy·s − pad + ky, ox·s − pad + kx] · w[(c, ky, kx), o])
+//                 rows = output pixels (B·OH·OW), columns = output channels, reduction over (c, ky, kx)
+//   input_grad:   dX[b, c, iy, ix] = act'_in(Σ_{ky, kx, o} dYp[b, oy, ox, o] · wt[(ky, kx, o), c]) over the
+//                 taps with iy + pad − ky = oy·s (and the same along x): rows are ordered by stride phase
+//                 ((iy mod s, ix mod s) groups, group_rows each) so a block's taps are (ky₀ + s·i, kx₀ + s·j)
+//                 and no product with a missing output is ever computed
+//   weight_grad:  partial[chunk, (c, ky, kx), o] = Σ_{(b, oy) of the chunk, ox} x[b, c, oy·s − pad + ky, ox·s − pad + kx] · dYp[b, oy, ox, o]
+//                 rows = taps, columns = output channels; row K holds Σ dYp (the bias gradient)

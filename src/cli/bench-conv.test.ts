@@ -1,0 +1,23 @@
+// The conv benchmark's parts on real WebGPU, at a small batch: every pass of a shape gets a time and a
+// GFLOP/s figure and names its kernels; the table has one row per shape. Nothing checks speed.
+import { describe, expect, it } from 'vitest';
+import { testGpu } from '../../tests/helpers/gpu';
+import { KernelContext } from '../gpu/context';
+import { benchConvPasses, convPassFlops, convTable, type ConvShapeCase } from './bench-conv';
+
+describe('bench --conv', () => {
+  it('times forward, input gradient and weight gradient of each shape', async () => {
+    const kc = new KernelContext((await testGpu()).device);
+    const shapes: ConvShapeCase[] = [{ name: 'small 3×3/2', rows: 2, inC: 3, h: 9, w: 7, outC: 5, kernel: 3, stride: 2, padding: 1 }];
+    const rows = await benchConvPasses(kc, shapes, 1);
+    expect(rows.map((r) => r.pass)).toEqual(['forward', 'dX', 'dW']);
+    for (const r of rows) expect(r.ms >= 0 && Number.isFinite(r.gflops)).toBe(true);
+    expect(rows[0].kernels).toMatch(/^forward\[\d+x\d+\]$/);
+    expect(rows[1].kernels).toMatch(/dX\[\d+x\d+\]/);
+    expect(rows[2].kernels).toMatch(/toPixels dWPartial\[\d+x\d+\] dW/);
+    expect(convPassFlops(shapes[0])).toBe(2 * 2 * 5 * 4 * 5 * 27);
+    const table = convTable(rows, shapes).split('\n');
+    expect(table).toHaveLength(3);
+    expect(table[2]).toMatch(/^\| small 3×3\/2 \(2, 3×9×7 → 5, 3\/2 p1\)/);
+  });
+});

@@ -1,0 +1,108 @@
+// `classifier-lab bench --conv`: every Conv2d pass timed standalone per layer shape — forward (bias and
+// activation fused), input gradient and weight gradient (+ bias) — on zero-filled scratch operands
+// (times do not depend on the values), as GPU time per dispatch (timestamp queries) summed per pass, and
+// GFLOP/s of the pass's 2·B·P·Cout·Cin·k² multiply-adds.
+import { pad4 } from '../gpu/buffers';
+import type { KernelContext } from '../gpu/context';
+import { Conv, convGeometry, convScratch, type ConvSpec } from '../gpu/conv';
+import type { Dispatch } from '../gpu/dispatch';
+import { Profiler, timestampsSupported } from '../gpu/profiler';
+import { table } from './bench-format';
+
+export interface ConvShapeCase extends ConvSpec {
+  /** Where the shape comes from ("lenet conv1"). */
+  name: string;
+}
+
+/** LeNet's two convs (d2l batch 128) and resnet-lab-like 28×28 shapes (batch 128): 3×3 pad 1, 3×3/2 downsampling, a strided 1×1 shortcut. */
+export const convBenchShapes: readonly ConvShapeCase[] = [
+  { name: 'lenet conv1', rows: 128, inC: 1, h: 28, w: 28, outC: 6, kernel: 5, stride: 1, padding: 2 },
+  { name: 'lenet conv2', rows: 128, inC: 6, h: 14, w: 14, outC: 16, kernel: 5, stride: 1, padding: 0 },
+  { name: 'resnet stem 3×3', rows: 128, inC: 1, h: 28, w: 28, outC: 16, kernel: 3, stride: 1, padding: 1 },
+  { name: 'resnet 16→16 3×3', rows: 128, inC: 16, h: 28, w: 28, outC: 16, kernel: 3, stride: 1, padding: 1 },
+  { name: 'resnet 16→32 3×3/2', rows: 128, inC: 16, h: 28, w: 28, outC: 32, kernel: 3, stride: 2, padding: 1 },
+  { name: 'resnet 32→32 3×3', rows: 128, inC: 32, h: 14, w: 14, outC: 32, kernel: 3, stride: 1, padding: 1 },
+  { name: 'resnet 16→32 1×1/2', rows: 128, inC: 16, h: 28, w: 28, outC: 32, kernel: 1, stride: 2, padding: 0 },
+  { name: 'resnet 64→64 3×3', rows: 128, inC: 64, h: 7, w: 7, outC: 64, kernel: 3, stride: 1, padding: 1 },
+];
+
+export type ConvPass = 'forward' | 'dX' | 'dW';
+
+export interface ConvPassTiming {
+  shape: string;
+  pass: ConvPass;
+  ms: number;
+  gflops: number;
+  /** The dispatches of the pass and their variants. */
+  kernels: string;
+}
+
+/** Which pass a backward dispatch serves: the input gradient's (labels …dX…, …dColumns), else the weight gradient's. */
+export function passOf(d: Dispatch, forward: boolean): ConvPass {
+  if (forward) return 'forward';
+  return /\.d(X|Columns|Col)\b|\.dX/.test(d.label) ? 'dX' : 'dW';
+}
+
+/** Multiply-add FLOPs of one pass: 2·B·OH·OW·Cout·Cin·k² (the bias and activation not counted). */
+export function convPassFlops(s: ConvSpec): number {
+  const g = convGeometry(s);
+  return 2 * s.rows * g.pixels * s.outC * g.k;
+}
+
+async function scratchBuffers(device: GPUDevice, s: ConvSpec) {
+  const g = convGeometry(s);
+  const sc = convScratch(s);
+  const cp = g.c4 * 4;
+  const make = (label: string, floats: number) =>
+    device.createBuffer({ label: `benchConv.${label}`, size: Math.max(16, Math.ceil((floats * 4) / 256) * 256), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  return {
+    x: make('x', s.rows * g.xStride), w: make('w', g.kRows * cp), bias: make('bias', cp), y: make('y', s.rows * g.yStride),
+    dy: make('dy', s.rows * g.yStride), dyp: make('dyp', sc.dyp), partials: make('partials', sc.partials), columns: make('columns', sc.columns),
+    dw: make('dw', g.kRows * cp), db: make('db', pad4(s.outC)), dx: make('dx', s.rows * g.xStride),
+  };
+}
+
+/** Median GPU time of each pass of each shape (reps timed runs after a warm-up). */
+export async function benchConvPasses(kc: KernelContext, shapes: readonly ConvShapeCase[], reps = 5): Promise<ConvPassTiming[]> {
+  if (!timestampsSupported(kc.device)) throw new Error('bench --conv needs timestamp queries (per-dispatch GPU time), which this adapter lacks');
+  const conv = new Conv(kc);
+  const profiler = new Profiler(kc.device, 64);
+  const out: ConvPassTiming[] = [];
+  try {
+    for (const s of shapes) {
+      const b = await scratchBuffers(kc.device, s);
+      const bind = (x: GPUBuffer) => ({ buffer: x });
+      const forward = await conv.forward(s, 'relu', { x: bind(b.x), w: bind(b.w), bias: bind(b.bias), y: bind(b.y) }, `${s.name}.forward`);
+      const backward = await conv.backward(s, 'relu', {
+        x: bind(b.x), w: bind(b.w), dy: bind(b.dy), dyp: bind(b.dyp), partials: bind(b.partials), dw: bind(b.dw), db: bind(b.db), dx: bind(b.dx), columns: bind(b.columns),
+      }, s.name);
+      const list = [forward, ...backward];
+      const times = await profiler.time(list, 0, reps);
+      const flops = convPassFlops(s);
+      for (const pass of ['forward', 'dX', 'dW'] as const) {
+        const picked = list.map((d, i) => ({ d, t: times[i] })).filter(({ d }, i) => passOf(d, i === 0) === pass);
+        const ms = picked.reduce((a, p) => a + p.t.ms, 0);
+        const kernels = picked.map(({ d }) => `${d.label.slice(s.name.length + 1)}${d.variant ? `[${d.variant}]` : ''}`).join(' ');
+        out.push({ shape: s.name, pass, ms, gflops: ms > 0 ? flops / ms / 1e6 : 0, kernels });
+      }
+      for (const x of Object.values(b)) x.destroy();
+    }
+  } finally {
+    profiler.destroy();
+  }
+  return out;
+}
+
+/** One row per shape: each pass's GPU ms and GFLOP/s. */
+export function convTable(rows: readonly ConvPassTiming[], shapes: readonly ConvShapeCase[]): string {
+  const head = ['conv shape (batch, in → out, k/s pad)', 'fwd ms', 'fwd GFLOP/s', 'dX ms', 'dX GFLOP/s', 'dW ms', 'dW GFLOP/s'];
+  const body = shapes.map((s) => {
+    const get = (p: ConvPass) => rows.find((r) => r.shape === s.name && r.pass === p);
+    const cells = (['forward', 'dX', 'dW'] as const).flatMap((p) => {
+      const r = get(p);
+      return r ? [r.ms.toFixed(3), r.gflops.toFixed(2)] : ['–', '–'];
+    });
+    return [`${s.name} (${s.rows}, ${s.inC}×${s.h}×${s.w} → ${s.outC}, ${s.kernel}/${s.stride} p${s.padding})`, ...cells];
+  });
+  return table([head, ...body]);
+}
