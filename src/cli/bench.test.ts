@@ -26,9 +26,10 @@ describe('classifier-lab bench', () => {
     const s = json.models.softmax;
     expect(s.lab).toBeGreaterThan(0);
     expect(s.lab_val_acc).toBeGreaterThan(0.1);
-    // 1,024 examples at batch 256: 4 steps in 4 ranges, validation, the epoch-end weights, and (a run of
-    // one epoch) the initial weights the trainer keeps for a divergence.
-    expect(s).toMatchObject({ dispatches_per_step: 6, submits_per_epoch: 7, map_async_per_epoch: 7, bytes_uploaded_per_epoch: 1024 * 4 + 4 * 256 });
+    // 1,024 examples at batch 256: 4 steps in 4 ranges, validation, the epoch-end weights, the engine's
+    // in-memory checkpoint of them, and (a run of one epoch) the initial weights the trainer keeps for a
+    // divergence. A step's dispatches include the training steps' accuracy count (issue 12 item 7).
+    expect(s).toMatchObject({ dispatches_per_step: 7, submits_per_epoch: 8, map_async_per_epoch: 8, bytes_uploaded_per_epoch: 1024 * 4 + 4 * 256 });
   });
 
   it('refuses a bad --reps with a usage message', async () => {

@@ -121,7 +121,8 @@ export async function bench(argv: string[]): Promise<void> {
     process.stderr.write(`adapter: ${adapter}\n`);
     if (models.length > 0) await engine.loadBuiltin(DEFAULT_BUILTIN);
     for (const model of models) {
-      const config: TrainConfig = benchConfig(model, limit);
+      // The GPU's figures (the profile is WebGPU's): never the backend `auto` would pick.
+      const config: TrainConfig = { ...benchConfig(model, limit), backend: 'webgpu' };
       process.stderr.write(`${model}: warm-up on ${warmupLimit} examples\n`);
       await oneEpoch(engine, { ...config, limit: Math.min(limit ?? Infinity, warmupLimit) });
       const runs: EpochSummary[] = [];

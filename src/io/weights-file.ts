@@ -136,7 +136,7 @@ export function decodeWeights(bytes: Uint8Array, fileName: string): WeightsFile 
     if (bad) throw new Error(`${fileName}, byte ${t.offset + 4 * bad.index}: tensor ${name} holds ${bad.value} at ${bad.at}`);
     params.set(name, t.data);
   }
-  checkWeightValues(fileName, manifest.normalization, file.tensors); // #15.7: running_var < 0, std ≤ 0
+  checkWeightValues(fileName, manifest.normalization, file.tensors as ReadonlyMap<string, SafetensorsTensor & { data: Float32Array }>); // #15.7: running_var < 0, std ≤ 0
   return { manifest, params };
 }
 

@@ -63,9 +63,9 @@ describe('model.py generation', () => {
 
   it('carries the settings train.py reproduces and refuses others by name', () => {
     const m = (config: Partial<TrainConfig> & Record<string, unknown>) => ({ config: { ...defaultConfig, ...config } }) as unknown as Manifest;
-    expect(() => checkPortable(m({ augment: 'crop:4,flip' }))).not.toThrow();
+    expect(() => checkPortable(m({ augment: 'crop:4,flip' as never }))).not.toThrow();
     expect(() => checkPortable(m({ augment: { crop: 2, flip: false } }))).not.toThrow();
-    expect(refusal(() => checkPortable(m({ augment: 'rotate:10' })))).toMatch(/^PyTorch export: setting augment: "rotate:10" is not a crop\/flip augmentation/);
+    expect(refusal(() => checkPortable(m({ augment: 'rotate:10' as never })))).toMatch(/^PyTorch export: setting augment: "rotate:10" is not a crop\/flip augmentation/);
     expect(refusal(() => checkPortable(m({ labelSmoothing: 0.1 })))).toBe('PyTorch export: setting labelSmoothing: train.py does not reproduce it (value 0.1); export without it');
     expect(refusal(() => checkPortable(m({ optimizer: 'lamb' as never })))).toMatch(/setting optimizer: "lamb"/);
   });
