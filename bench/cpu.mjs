@@ -1,14 +1,17 @@
 // `npm run bench -- --cpu`: the machines without a usable GPU. In the same cross-origin isolated headless
 // Chromium, per model: a warm-up each, then `reps` one-epoch runs alternating the lab's WebAssembly
 // backend (--backend wasm), TensorFlow.js 4.22 on its wasm backend (SIMD, threads) and jax-js on its wasm
-// device, from the same init, order, batch and learning rate; then headless, the built CLI
-// (`train --backend wasm --epochs 1 --limit N`) against jax-js in Node, alternating, in the same run.
+// device (dense models), from the same init, order, batch and learning rate; then headless, the built CLI
+// (`train --backend wasm --epochs 1 --limit N`) against jax-js in Node (the CLI alone for LeNet),
+// alternating, in the same run.
 // Medians; the lab and each other must agree on validation accuracy (0.01) and train loss (1 %).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-/** Models jax-js's trainer can build (dense only); TF.js runs every model the lab does. */
+/** Models jax-js's trainer can build (dense only). */
 const jaxModels = new Set(['softmax', 'mlp']);
+/** Models TF.js 4.22 trains on its wasm backend: it has no Conv2DBackpropFilter there ("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'"). */
+const tfjsModels = new Set(['softmax', 'mlp']);
 
 export async function runCpuBrowser({ page, models, reps, limitOf, warmupLimit, log }) {
   const info = await page.evaluate(() => window.bench.init(true));
@@ -18,17 +21,20 @@ export async function runCpuBrowser({ page, models, reps, limitOf, warmupLimit, 
   for (const model of models) {
     const n = limitOf(model) ?? null;
     const withJax = jaxModels.has(model);
-    log(`${model}: warm-up on ${warmupLimit} examples, then ${reps} epochs of ${n ?? 'all'} examples each (lab wasm, TF.js wasm${withJax ? ', jax-js wasm' : ''})`);
+    const withTf = tfjsModels.has(model);
+    const others = [withTf && 'TF.js wasm', withJax && 'jax-js wasm'].filter(Boolean);
+    log(`${model}: warm-up on ${warmupLimit} examples, then ${reps} epochs of ${n ?? 'all'} examples each (lab wasm${others.map((o) => `, ${o}`).join('')})`);
     await page.evaluate(([m, k]) => window.bench.lab(m, k, 'wasm'), [model, warmupLimit]);
-    await page.evaluate(([m, k]) => window.bench.tfjs(m, k, false, 'upload'), [model, warmupLimit]);
+    if (withTf) await page.evaluate(([m, k]) => window.bench.tfjs(m, k, false, 'upload'), [model, warmupLimit]);
     if (withJax) await page.evaluate(([m, k]) => window.bench.jax(m, k, false), [model, warmupLimit]);
     const runs = { lab: [], tfjs: [], jax: [] };
     for (let r = 0; r < reps; r++) {
       const last = r === reps - 1;
       runs.lab.push(await page.evaluate(([m, k]) => window.bench.lab(m, k ?? undefined, 'wasm'), [model, n]));
-      runs.tfjs.push(await page.evaluate(([m, k, v]) => window.bench.tfjs(m, k ?? undefined, v, 'upload'), [model, n, last]));
+      if (withTf) runs.tfjs.push(await page.evaluate(([m, k, v]) => window.bench.tfjs(m, k ?? undefined, v, 'upload'), [model, n, last]));
       if (withJax) runs.jax.push(await page.evaluate(([m, k, v]) => window.bench.jax(m, k ?? undefined, v), [model, n, last]));
-      log(`${model} rep ${r + 1}/${reps}: lab ${runs.lab[r].examplesPerSecond.toFixed(0)}, TF.js ${runs.tfjs[r].examplesPerSecond.toFixed(0)}${withJax ? `, jax-js ${runs.jax[r].examplesPerSecond.toFixed(0)}` : ''} examples/s`);
+      const rate = (xs) => xs[r].examplesPerSecond.toFixed(0);
+      log(`${model} rep ${r + 1}/${reps}: lab ${rate(runs.lab)}${withTf ? `, TF.js ${rate(runs.tfjs)}` : ''}${withJax ? `, jax-js ${rate(runs.jax)}` : ''} examples/s`);
     }
     results[model] = { ...runs, examples: n ?? 60000 };
   }
@@ -53,18 +59,22 @@ function lastJson(r, what) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
+/** The CLI against jax-js in Node (dense models), and the CLI alone where jax-js has no trainer (LeNet). */
 export function runCpuHeadless({ root, models, reps, limit, log }) {
   const { cli, jax } = buildNode(root, log);
   const env = { ...process.env, CLASSIFIER_LAB_DATA: join(root, 'public/data') };
   const results = {};
-  for (const model of models.filter((m) => jaxModels.has(m))) {
-    const runs = { lab: [], jax: [] };
+  for (const model of models) {
+    const withJax = jaxModels.has(model);
+    const runs = { lab: [], ...(withJax && { jax: [] }) };
     for (let r = 0; r < reps; r++) {
       const lab = lastJson(spawnSync(process.execPath, [cli, 'train', '--backend', 'wasm', '--model', model, '--epochs', '1', '--limit', String(limit)], { cwd: root, env, encoding: 'utf8' }), `the lab's CLI (${model})`);
-      const jx = lastJson(spawnSync(process.execPath, [jax, model, String(limit)], { cwd: root, env, encoding: 'utf8' }), `jax-js in Node (${model})`);
       runs.lab.push({ examplesPerSecond: lab.examples_per_s, trainLoss: lab.train_loss, valAcc: lab.val_acc });
-      runs.jax.push({ examplesPerSecond: jx.examples_per_s, trainLoss: jx.train_loss, valAcc: jx.val_acc, device: jx.device });
-      log(`headless ${model} rep ${r + 1}/${reps}: lab CLI ${lab.examples_per_s.toFixed(0)}, jax-js ${jx.examples_per_s.toFixed(0)} examples/s`);
+      if (withJax) {
+        const jx = lastJson(spawnSync(process.execPath, [jax, model, String(limit)], { cwd: root, env, encoding: 'utf8' }), `jax-js in Node (${model})`);
+        runs.jax.push({ examplesPerSecond: jx.examples_per_s, trainLoss: jx.train_loss, valAcc: jx.val_acc, device: jx.device });
+      }
+      log(`headless ${model} rep ${r + 1}/${reps}: lab CLI ${lab.examples_per_s.toFixed(0)}${withJax ? `, jax-js ${runs.jax[r].examplesPerSecond.toFixed(0)}` : ''} examples/s`);
     }
     results[model] = { ...runs, examples: limit };
   }

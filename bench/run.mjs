@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 import { cpuReport, runCpuBrowser, runCpuHeadless } from './cpu.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const usage = `usage: npm run bench -- [--models softmax,mlp,lenet (--cpu: softmax,mlp)] [--reps 3] [--limit N] [--lenet-limit 2048]
+const usage = `usage: npm run bench -- [--models softmax,mlp,lenet] [--reps 3] [--limit N] [--lenet-limit 2048]
                       [--warmup-limit 2048] [--tfjs-feed upload|gpu] [--chrome PATH] [--gpu] [--chrome-arg=FLAG ...] [--no-build]
                       [--cpu [--headless-limit 20000]]
   --cpu            the WebAssembly backends instead (bench/cpu.mjs): the lab's wasm, TF.js wasm and jax-js wasm in
@@ -56,8 +56,7 @@ const positiveInt = (name, v) => {
   }
   return Number(v);
 };
-// --cpu: the dense models (the wasm backend's LeNet needs its convolution, still to come).
-const models = (values.models ?? (values.cpu ? 'softmax,mlp' : 'softmax,mlp,lenet')).split(',').map((m) => m.trim()).filter(Boolean);
+const models = (values.models ?? 'softmax,mlp,lenet').split(',').map((m) => m.trim()).filter(Boolean);
 const reps = positiveInt('reps', values.reps);
 const limit = values.limit === undefined ? undefined : positiveInt('limit', values.limit);
 const warmupLimit = positiveInt('warmup-limit', values['warmup-limit']);

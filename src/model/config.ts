@@ -5,6 +5,7 @@
 import type { InitKind } from './architecture';
 import { decimal, jsonObjectText, oneOf, optional, sizeList, wholeNumber, type ValueKind } from './setting-kinds';
 import { parseArchitectureText, zoo, type ZooName } from './zoo';
+import { formatAugment, maxCropPadding, parseAugment, type Augment } from '../reference/gather';
 
 export type ModelName = ZooName;
 export type OptimizerName = 'sgd' | 'momentum' | 'adam';
@@ -39,6 +40,8 @@ export interface TrainConfig {
   dropout: number;
   /** Images resized to resize × resize inside the GPU batch gather (absent: native size). */
   resize?: number;
+  /** Random crop / horizontal flip of the training batches in the batch gather (absent: none; validation never). */
+  augment?: Augment;
   /** The architecture text of the `custom` model (graph/spec.ts). */
   arch?: string;
   /** Where training runs; `auto` is decided per run (src/worker/backend-choice.ts). */
@@ -100,6 +103,25 @@ const imageModels = zoo.filter((e) => e.images).map((e) => e.name);
 /** What the custom model starts from: an MLP with one hidden layer, as text to edit. */
 const starterArchitecture = JSON.stringify({ net: [{ type: 'flatten' }, { type: 'dense', out: 256 }, { type: 'relu' }, { type: 'dense', out: 'classes' }] }, null, 2);
 const defaultModel: ModelName = 'softmax';
+
+/** `crop:4,flip`, `crop:4`, `flip`, or `none` (absent): src/reference/gather.ts's parseAugment. */
+const augmentKind: ValueKind<Augment | undefined> = {
+  parse: (t) => {
+    try {
+      return { value: parseAugment(t) ?? undefined };
+    } catch {
+      return undefined;
+    }
+  },
+  format: (v) => formatAugment(v),
+  valid: (v): v is Augment | undefined =>
+    v === undefined ||
+    (typeof v === 'object' && v !== null && Number.isInteger((v as Augment).crop) && (v as Augment).crop >= 0 && (v as Augment).crop <= maxCropPadding &&
+      typeof (v as Augment).flip === 'boolean' && ((v as Augment).crop > 0 || (v as Augment).flip)),
+  equals: (a, b) => formatAugment(a) === formatAugment(b),
+  need: `none, crop:N (N from 1 to ${maxCropPadding}), flip, or crop:N,flip`,
+  inputMode: 'text',
+};
 
 /** Every training setting, in the form's order. */
 export const settings: Settings = {
@@ -187,6 +209,10 @@ export const settings: Settings = {
   resize: {
     key: 'resize', name: 'resize', label: 'Resize', help: 'images resized to N×N (bilinear) in the GPU batch gather; d2l uses 224 for AlexNet, VGG, NiN and 96 for GoogLeNet, ResNet, DenseNet',
     kind: optional(wholeNumber(4, 512), 'native size'), default: undefined, models: [...imageModels, 'custom'], example: 96, form: { placeholder: 'native' },
+  },
+  augment: {
+    key: 'augment', name: 'augment', label: 'Augment', help: 'training batches only, inside the GPU batch gather: crop:N takes a random crop of the image zero-padded by N pixels, flip mirrors it with probability ½ (e.g. crop:4,flip); keyed by the seed, epoch and example, so a run repeats bit for bit',
+    kind: augmentKind, default: byModel<Augment | undefined>({ 'resnet-narrow': { crop: 4, flip: true } }, undefined), models: [...imageModels, 'custom'], example: { crop: 4, flip: true }, form: { placeholder: 'none' },
   },
   arch: {
     key: 'arch', name: 'arch', label: 'Architecture', help: 'the custom model as JSON text (layers, residual and concat blocks; see the README)',

@@ -74,6 +74,7 @@ export async function buildRun(config: TrainConfig, dataset: Dataset, events: En
   const runOptions = {
     arch, data: data.data, batchSize: config.batchSize, weightDecay: config.weightDecay, optimizer: config.optimizer, momentum: config.momentum, seed: config.seed,
     resize: config.resize === undefined ? null : ([config.resize, config.resize] as const),
+    augment: config.augment ?? null,
   };
   let backend: Backend;
   let perf: PerfTracker | undefined;
