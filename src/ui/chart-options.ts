@@ -4,6 +4,7 @@
 import type uPlot from 'uplot';
 import type { MetricKey, MetricSplit } from '../model/metrics';
 import { axisRange, axisWidth, tickLabels } from './chart-scale';
+import { logRange, logTickLabels } from './chart-log';
 import { formatMetric } from './format';
 
 const FALLBACK = { train: '#4257d6', val: '#e0702b', muted: '#5f6878', grid: '#e1e4ea' } as const;
@@ -15,7 +16,13 @@ export interface ChartHooks {
   ticks(axis: number, labels: string[]): void;
 }
 
-export function chartOptions(el: Element, key: MetricKey, splits: readonly MetricSplit[], width: number, height: number, hooks: ChartHooks): uPlot.Options {
+/** How the data are shown: a log-scale y axis; the train curve smoothed (its EMA drawn as an extra last series over the faded raw points). */
+export interface ChartLook {
+  log?: boolean;
+  smoothed?: boolean;
+}
+
+export function chartOptions(el: Element, key: MetricKey, splits: readonly MetricSplit[], width: number, height: number, hooks: ChartHooks, look: ChartLook = {}): uPlot.Options {
   const style = getComputedStyle(el);
   const css = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
   const color = (split: MetricSplit) => css(split === 'train' ? '--lab-train' : '--lab-val', FALLBACK[split]);
@@ -27,7 +34,7 @@ export function chartOptions(el: Element, key: MetricKey, splits: readonly Metri
     height,
     scales: {
       x: { time: false },
-      y: { range: (_u, min, max) => axisRange(key, min, max, hooks.zoomed()) },
+      y: look.log ? { distr: 3, log: 10, range: (_u, min, max) => logRange(min, max) } : { range: (_u, min, max) => axisRange(key, min, max, hooks.zoomed()) },
     },
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
@@ -40,7 +47,7 @@ export function chartOptions(el: Element, key: MetricKey, splits: readonly Metri
       {
         label: key === 'acc' ? 'accuracy' : 'loss', labelSize: 18, stroke: muted, grid, ticks: grid, space: 24,
         values: (_u, splits, axis, _space, incr) => {
-          const labels = tickLabels(key, splits, incr);
+          const labels = look.log ? logTickLabels(splits) : tickLabels(key, splits, incr);
           hooks.ticks(axis, labels);
           return labels;
         },
@@ -56,7 +63,11 @@ export function chartOptions(el: Element, key: MetricKey, splits: readonly Metri
         spanGaps: true,
         points: { show: split === 'val', size: 6, fill: color(split) },
         value: (_u: uPlot, v: number | null) => fmt(v),
+        ...(look.smoothed && split === 'train' && { label: 'train (raw)', alpha: 0.3, width: 1 }),
       })),
+      ...(look.smoothed && splits.includes('train')
+        ? [{ label: 'train (smoothed)', stroke: color('train'), width: 2, spanGaps: true, points: { show: false }, value: (_u: uPlot, v: number | null) => fmt(v) }]
+        : []),
     ],
   };
 }

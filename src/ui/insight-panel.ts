@@ -88,7 +88,7 @@ export class InsightPanel extends LitElement {
   }
 
   private body(v: EpochValidation | undefined) {
-    const none = html`<p class="muted" data-testid="insight-empty">The confusion matrix and calibration appear after the first epoch (on WebGPU or the CPU reference; the WebAssembly backend does not count them yet).</p>`;
+    const none = html`<p class="muted" data-testid="insight-empty">The confusion matrix and calibration appear after the first epoch.</p>`;
     switch (this.tab) {
       case 'matrix':
         return v

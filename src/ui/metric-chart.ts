@@ -1,12 +1,15 @@
 // One uPlot chart of one metric over epochs: columnar [x, train, val] arrays that grow as records arrive,
 // redrawn at most once per animation frame, sized by a ResizeObserver, destroyed on disconnect, rebuilt
-// when the colour scheme changes. Accuracy sits on 0–100 % unless `zoom` is set.
+// when the colour scheme changes. Accuracy sits on 0–100 % unless `zoom` is set. What uPlot gets is a view
+// of the columns (chart-data.ts): the train curve's EMA added when smoothing, min/max decimated to the
+// plot's width, so 10⁵ points redraw as a few thousand; the raw columns stay for the table and CSV.
 import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import type { MetricKey, MetricRecord, MetricSplit } from '../model/metrics';
 import { chartOptions } from './chart-options';
+import { chartView } from './chart-data';
 import { sharedStyles } from './shared-styles';
 
 type Column = (number | null)[];
@@ -47,6 +50,12 @@ export class MetricChart extends LitElement {
   @property({ type: Number }) height = 190;
   /** Accuracy: fit the axis to the data instead of 0–100 %. */
   @property({ type: Boolean }) zoom = false;
+  /** EMA weight of the train curve in [0, 1); 0 is off. The raw points stay drawn, faded. */
+  @property({ type: Number }) smoothing = 0;
+  /** Log-scale y axis (losses). */
+  @property({ type: Boolean }) log = false;
+  /** Min/max decimation to the plot's width (off only to measure what it saves). */
+  @property({ attribute: false }) decimate = true;
 
   @query('.plot') private plotEl!: HTMLDivElement;
   private plot?: uPlot;
@@ -57,6 +66,9 @@ export class MetricChart extends LitElement {
   private resizer?: ResizeObserver;
   private readonly ticks: string[][] = [];
   private drawnAxis = '';
+  private drawnLook = '';
+  /** Rows uPlot got at the last redraw, how long that redraw took (view + setData + draw, synchronous) and the view's share. */
+  lastRedraw = { rows: 0, ms: 0, viewMs: 0 };
   private readonly scheme = matchMedia('(prefers-color-scheme: dark)');
 
   /** What uPlot holds now: [x, ...one column per split] (read by the end-to-end tests). */
@@ -99,12 +111,17 @@ export class MetricChart extends LitElement {
 
   private createPlot(): void {
     const hooks = { zoomed: () => this.zoom, ticks: (axis: number, labels: string[]) => (this.ticks[axis] = labels) };
-    const options = chartOptions(this, this.key, this.splits, Math.max(200, this.plotEl.clientWidth), this.height, hooks);
+    const look = this.look;
+    const options = chartOptions(this, this.key, this.splits, Math.max(200, this.plotEl.clientWidth), this.height, hooks, look);
     this.drawnAxis = String(options.axes?.[1]?.stroke ?? '');
-    this.plot = new uPlot(options, this.columns as uPlot.AlignedData, this.plotEl);
+    this.drawnLook = JSON.stringify(look);
+    this.plot = new uPlot(options, this.view(Math.max(200, this.plotEl.clientWidth)) as uPlot.AlignedData, this.plotEl);
     this.resizer = new ResizeObserver(([entry]) => {
       const width = Math.floor(entry.contentRect.width);
-      if (this.plot && width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: this.height });
+      if (this.plot && width > 0 && width !== this.plot.width) {
+        this.plot.setSize({ width, height: this.height });
+        this.redraw(); // decimated to the new width
+      }
     });
     this.resizer.observe(this.plotEl);
   }
@@ -115,11 +132,33 @@ export class MetricChart extends LitElement {
     if (this.plotEl) this.createPlot();
   };
 
+  /** Series set and scale kind: a change rebuilds the plot. */
+  private get look() {
+    return { log: this.log, smoothed: this.smoothing > 0 && this.splits.includes('train') };
+  }
+
+  private view(width: number) {
+    return chartView(this.columns, { trainColumn: this.splits.indexOf('train') + 1, smoothing: this.smoothing, log: this.log, buckets: Math.max(1, Math.round(width)), decimate: this.decimate });
+  }
+
+  /** Gives uPlot the current view and draws it now; returns the milliseconds it took. */
+  redraw(): number {
+    const plot = this.plot;
+    if (!plot) return 0;
+    const start = performance.now();
+    const view = this.view(plot.width);
+    const viewMs = performance.now() - start;
+    plot.batch(() => plot.setData(view as uPlot.AlignedData));
+    this.lastRedraw = { rows: view[0].length, ms: performance.now() - start, viewMs };
+    return this.lastRedraw.ms;
+  }
+
   protected override updated(): void {
+    if (this.plot && JSON.stringify(this.look) !== this.drawnLook) this.rebuild();
     if (this.plot && this.frame === 0) {
       this.frame = requestAnimationFrame(() => {
         this.frame = 0;
-        this.plot?.setData(this.columns as uPlot.AlignedData);
+        this.redraw();
       });
     }
   }

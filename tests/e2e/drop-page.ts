@@ -74,7 +74,7 @@ export async function trainTwoEpochs(page: Page, dataset: string): Promise<void>
   expect(trainLoss.every(Number.isFinite)).toBe(true);
   expect(trainLoss.at(-1)!).toBeLessThan(trainLoss[0]);
   expect(x.filter((_, i) => val[i] !== null)).toEqual([1, 2]);
-  const [accX, acc] = await plotted(page.getByTestId('chart-acc'));
-  expect(accX).toEqual([1, 2]);
+  const [accX, , acc] = await plotted(page.getByTestId('chart-acc'));
+  expect(accX.filter((_, i) => acc[i] !== null)).toEqual([1, 2]);
   expect(values(acc).every((a) => a > 0 && a <= 1)).toBe(true);
 }

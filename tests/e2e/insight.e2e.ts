@@ -35,7 +35,7 @@ describe('the confusion matrix, its examples and calibration (softmax on Fashion
     expect(all).toHaveLength(100);
     expect(all.reduce((a, c) => a + c.n, 0)).toBe(10_000);
     const trace = all.filter((c) => c.t === c.p).reduce((a, c) => a + c.n, 0);
-    const acc = values((await plotted(page.getByTestId('chart-acc')))[1]);
+    const acc = values((await plotted(page.getByTestId('chart-acc')))[2]);
     expect(trace / 10_000).toBeCloseTo(acc.at(-1)!, 12);
     expect(await page.getByTestId('epoch-shown').textContent()).toBe('2');
     expect(await page.getByTestId('class-metric-row').count()).toBe(10);

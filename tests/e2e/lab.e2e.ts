@@ -61,9 +61,12 @@ describe('a softmax run on a 4,096-example subset', () => {
     expect(trainLoss[trainLoss.length - 1]).toBeLessThan(trainLoss[0]);
     expect(valLoss[1]).toBeLessThan(valLoss[0]);
 
-    const [accX, acc] = await plotted(page.getByTestId('chart-acc'));
-    expect(accX).toEqual([1, 2]);
+    // Accuracy: train points (the training steps' own argmax) where the train loss has them, validation at epoch ends.
+    const [accX, trainAcc, acc] = await plotted(page.getByTestId('chart-acc'));
+    expect(accX.filter((_, i) => acc[i] !== null)).toEqual([1, 2]);
     expect(values(acc).every((a) => a > 0.1 && a <= 1)).toBe(true);
+    expect(accX.filter((_, i) => trainAcc[i] !== null)).toEqual(x.filter((_, i) => train[i] !== null));
+    expect(values(trainAcc).every((a) => a > 0 && a <= 1)).toBe(true);
 
     expect(await epochShown(page)).toBe(2);
     expect(await page.getByTestId('export-button').isEnabled()).toBe(true);
@@ -95,7 +98,9 @@ describe('a softmax run on a 4,096-example subset', () => {
     // The file's metric history is the curve the page drew.
     const drawn = await plotted(page.getByTestId('chart-acc'));
     const saved = manifest.history.filter((r: { key: string; split: string }) => r.key === 'acc' && r.split === 'val');
-    expect(saved.map((r: { epoch: number; value: number }) => [r.epoch, r.value])).toEqual(drawn[0].map((x, i) => [x, drawn[1][i]]));
+    expect(saved.map((r: { epoch: number; value: number }) => [r.epoch, r.value])).toEqual(drawn[0].flatMap((x, i) => (drawn[2][i] === null ? [] : [[x, drawn[2][i]]])));
+    const savedTrain = manifest.history.filter((r: { key: string; split: string }) => r.key === 'acc' && r.split === 'train');
+    expect(savedTrain.map((r: { epoch: number; value: number }) => [r.epoch, r.value])).toEqual(drawn[0].flatMap((x, i) => (drawn[1][i] === null ? [] : [[x, drawn[1][i]]])));
   });
 });
 
@@ -113,7 +118,7 @@ describe('Stop then Continue', () => {
     await expect.poll(() => page.getByTestId('train-button').isEnabled(), { timeout: 60_000 }).toBe(true);
 
     await page.getByTestId('train-button').click();
-    await expect.poll(async () => values((await plotted(acc))[1]).length, { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => values((await plotted(acc))[2]).length, { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(1);
     await page.getByTestId('stop-button').click();
     expect(await waitForStatus(page, ['stopped'])).toBe('stopped');
     expect(await page.getByTestId('continue-button').isEnabled()).toBe(true);
@@ -148,7 +153,7 @@ describe('Stop then Continue', () => {
     expect(values(after[1]).every(Number.isFinite)).toBe(true);
     // One validation point per epoch end and no train point twice: the run went on, it did not restart.
     expect(after[0].filter((_, i) => after[2][i] !== null)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i + 1));
-    expect(values((await plotted(acc))[1])).toHaveLength(EPOCHS);
+    expect(values((await plotted(acc))[2])).toHaveLength(EPOCHS);
     const trainX = await app.evaluate((el: HTMLElementTagNameMap['lab-app']) =>
       el.store!.state.records.filter((r) => r.key === 'loss' && r.split === 'train').map((r) => r.epoch),
     );
@@ -170,7 +175,7 @@ describe('Stop on the WebAssembly backend', () => {
 });
 
 describe('without a WebGPU adapter', () => {
-  it('says what is missing, keeps form and URL in step, and trains on the CPU reference', async () => {
+  it('says what is missing, keeps form and URL in step, and trains on the WebAssembly backend', async () => {
     const noGpu = await launchChromium(NO_WEBGPU_FLAGS);
     try {
       const lab = await openLab(noGpu, '?model=softmax&epochs=1&limit=1024&lr=abc', false);
@@ -216,9 +221,22 @@ describe('without a WebGPU adapter', () => {
       expect(await page.getByTestId('field-hidden').count()).toBe(0);
       expect(new URL(page.url()).search).toBe('?model=softmax&epochs=1&batch-size=256&lr=0.1&seed=0&limit=1024');
 
+      // With no adapter, auto takes the WebAssembly kernels (threads: the page is cross-origin isolated) and says so.
+      await page.locator('lab-app').evaluate((el: HTMLElementTagNameMap['lab-app']) => {
+        const said: string[] = [];
+        (window as unknown as { statusSaid: string[] }).statusSaid = said;
+        el.store!.subscribe((s) => s.statusMessage && said.push(s.statusMessage));
+      });
       await page.getByTestId('train-button').click();
       expect(await waitForStatus(page, ['done'])).toBe('done');
-      expect(values((await plotted(page.getByTestId('chart-acc')))[1])).toHaveLength(1);
+      const said = await page.evaluate(() => (window as unknown as { statusSaid: string[] }).statusSaid);
+      expect(said.find((m) => m.startsWith('Training on')), said.join(' | ')).toMatch(/^Training on WebAssembly, \d+ threads?: no WebGPU adapter/);
+      expect(values((await plotted(page.getByTestId('chart-acc')))[2])).toHaveLength(1);
+      // The insight views get the WebAssembly backend's confusion matrix: 100 cells over the 10,000 validation examples.
+      await page.getByTestId('insight-panel').getByTestId('confusion-matrix').waitFor({ timeout: 10_000 });
+      const counts = await page.getByTestId('cell').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+      expect(counts).toHaveLength(100);
+      expect(counts.reduce((a, n) => a + n, 0)).toBe(10_000);
     } finally {
       await noGpu.close();
     }
