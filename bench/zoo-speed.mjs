@@ -1,6 +1,7 @@
 // `npm run bench:zoo`: every zoo model's parameter count and its training examples/s on this machine, at
 // the smallest input it accepts (or --size N), through the built CLI on Dawn: one epoch on the first
-// --train Fashion-MNIST examples (validation on the next --val), images resized in the gather.
+// --train Fashion-MNIST examples (validation on the next --val), images resized in the gather, on
+// --backend (webgpu by default: `auto` would choose per model; wasm for the WebAssembly kernels).
 // Prints a table and one JSON line. Timings drift with the machine's load: compare within one run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     val: { type: 'string', default: '64' },
     size: { type: 'string' },
     cli: { type: 'string', default: 'dist-cli/cli.mjs' },
+    backend: { type: 'string', default: 'webgpu' },
   },
 });
 const root = new URL('..', import.meta.url).pathname;
@@ -61,7 +63,7 @@ try {
     }
     const s = summary(size);
     const resize = size === 28 ? [] : ['--resize', String(size)];
-    const args = [cli, 'train', '--model', model, '--epochs', '1', '--batch-size', String(Math.min(64, train)), '--data', ...files, ...resize];
+    const args = [cli, 'train', '--model', model, '--epochs', '1', '--batch-size', String(Math.min(64, train)), '--data', ...files, ...resize, '--backend', values.backend];
     const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
     const epoch = run.stdout.trim().split('\n').map((l) => { try { return JSON.parse(l); } catch { return null; } }).find((e) => e && e.epoch === 1);
     const row = { model, input: size, params: s.params, macs: s.macs, examples_per_s: epoch ? Number(epoch.examples_per_s.toFixed(1)) : null, error: epoch ? undefined : run.stderr.trim().split('\n').at(-1) };
@@ -71,4 +73,4 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(JSON.stringify({ train, val, rows }));
+console.log(JSON.stringify({ backend: values.backend, train, val, rows }));
