@@ -1,4 +1,4 @@
-// The headless lab: `classifier-lab train|predict|inspect …` on the same engine as the page, through Dawn.
+// The headless lab: `classifier-lab train|evaluate|predict|inspect …` on the same engine as the page, through Dawn.
 // Prints one JSON object per line on stdout; messages go to stderr; exit 2 on bad input, 1 otherwise.
 import { DEFAULT_BUILTIN } from '../data/builtin';
 import { LabEngine } from '../worker/lab-engine';
@@ -12,6 +12,7 @@ import { bench, benchUsage } from './bench';
 import { fileChoiceStore } from './kernel-cache';
 import { nodePlatform } from './node-platform';
 import { predict, predictUsage } from './predict';
+import { evaluate, evaluateUsage } from './evaluate';
 import { exportPytorch, exportPytorchUsage } from './export-pytorch';
 import { summary, summaryUsage } from './summary';
 import { builtinOf, nodeOnnxRunner, openResumed, readResumeFile, writeOutputs } from './train-files';
@@ -27,7 +28,7 @@ ${settingsUsage('      ')}
     saved at every epoch end, every 30 s, on Ctrl-C and at the end; --resume continues either kind (only --epochs may change).
     A run starts from --preset (${Object.keys(presets).join(', ')}), else from the d2l settings of --model;
     the other flags override it.
-${dataUsage}${predictUsage}${exportPytorchUsage}${summaryUsage}${inspectUsage}${benchUsage}`;
+${dataUsage}${evaluateUsage}${predictUsage}${exportPytorchUsage}${summaryUsage}${inspectUsage}${benchUsage}`;
 
 class UsageError extends Error {}
 
@@ -119,6 +120,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'bench':
         await bench(rest);
+        return 0;
+      case 'evaluate':
+        await evaluate(rest);
         return 0;
       case 'predict':
         await predict(rest);
