@@ -3,7 +3,10 @@
 // built-in datasets, and drives it in headless Chromium: per model a warm-up on a small subset, then
 // `reps` one-epoch runs alternating lab / TensorFlow.js (WebGPU), from the same init and batch order.
 // Prints a table (speed, accuracy, structural figures, the lab's step by kernel family) and ends with
-// one JSON line. Exit 1 when the two disagree on validation accuracy by more than 0.01 or on train loss by more than 1 %. See bench/README.md.
+// one JSON line. Each model runs alone: one that fails (browser crash / page closed, timeout, out of memory,
+// or an error) is a table row and a JSON entry with its cause, the browser is relaunched for the next, and
+// the JSON line always comes out. Exit 1 when a model failed, or the two disagree on validation accuracy by
+// more than 0.01 or on train loss by more than 1 %. See bench/README.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,7 +18,7 @@ import { cpuReport, runCpuBrowser, runCpuHeadless } from './cpu.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage = `usage: npm run bench -- [--models softmax,mlp,lenet] [--reps 3] [--limit N] [--lenet-limit 2048]
-                      [--warmup-limit 2048] [--tfjs-feed upload|gpu] [--chrome PATH] [--gpu] [--chrome-arg=FLAG ...] [--no-build]
+                      [--warmup-limit 2048] [--model-timeout 20] [--tfjs-feed upload|gpu] [--chrome PATH] [--gpu] [--chrome-arg=FLAG ...] [--no-build]
                       [--cpu [--headless-limit 20000]]
   --cpu            the WebAssembly backends instead (bench/cpu.mjs): the lab's wasm, TF.js wasm and jax-js wasm in
                    the page, then the CLI (--backend wasm, --limit from --headless-limit) against jax-js in Node
@@ -23,6 +26,8 @@ const usage = `usage: npm run bench -- [--models softmax,mlp,lenet] [--reps 3] [
   --limit N        train on the first N examples (quick looks; by default every model but LeNet trains a full epoch)
   --lenet-limit N  LeNet's epoch: TF.js trains LeNet at ~16 examples/s on SwiftShader, an hour an epoch
                    (0: the full epoch)
+  --model-timeout M  minutes one model (warm-ups, repetitions, validation) may take (default 20, 0: no limit); past
+                   it the model is reported as timed out and the others run in a fresh browser
   --tfjs-feed      TF.js batches built on the CPU and uploaded each step (upload, the usual TF.js loop and the
                    faster here) or gathered from the training set held on the GPU (gpu)
 `;
@@ -35,6 +40,7 @@ const { values } = parseArgs({
     'warmup-limit': { type: 'string', default: '2048' },
     'lenet-limit': { type: 'string', default: '2048' },
     'tfjs-feed': { type: 'string', default: 'upload' },
+    'model-timeout': { type: 'string', default: '20' },
     chrome: { type: 'string' },
     gpu: { type: 'boolean', default: false },
     'chrome-arg': { type: 'string', multiple: true, default: [] },
@@ -68,6 +74,10 @@ if (feed !== 'upload' && feed !== 'gpu') {
 const lenetLimit = values['lenet-limit'] === '0' ? undefined : positiveInt('lenet-limit', values['lenet-limit']);
 /** Training examples of each model's epoch (undefined: all 60,000). */
 const limitOf = (model) => limit ?? (model.startsWith('lenet') ? lenetLimit : undefined);
+const warmupOf = () => warmupLimit;
+const valLimitOf = () => undefined;
+/** The per-model time limit in ms (0: none): past it the model is reported as timed out and the browser relaunched. */
+const modelTimeout = values['model-timeout'] === '0' ? 0 : positiveInt('model-timeout', values['model-timeout']) * 60000;
 const log = (s) => process.stderr.write(`${s}\n`);
 
 function findChrome() {
@@ -117,27 +127,111 @@ function table(rows) {
   return [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
 }
 
-async function main() {
-  if (!existsSync(join(root, 'public/data/fashion-mnist'))) throw new Error('bench: public/data/fashion-mnist is missing: run `node scripts/prepare-data.mjs` (npm install does it)');
-  build();
-  const server = await serve();
-  const url = `http://127.0.0.1:${server.address().port}/index.html`;
+/** A failure's cause, classified: what the table and the JSON say about a model whose run did not finish. */
+function classify(e) {
+  const text = e instanceof Error ? e.message : String(e);
+  if (e instanceof ModelTimeout) return 'timeout';
+  if (/Target (page, context or browser )?(has been )?closed|Target crashed|Page crashed|browser has disconnected|Browser closed|has been closed/i.test(text)) return 'browser crash / page closed';
+  if (/out of memory|OutOfMemory|Array buffer allocation failed|Aborted\(OOM\)|allocation failed|RangeError: .*memory/i.test(text)) return 'out of memory';
+  return text.split('\n').find((l) => l.trim())?.trim().slice(0, 160) ?? 'unknown error';
+}
+
+class ModelTimeout extends Error {}
+
+/** Rejects with ModelTimeout after `ms` (0: never), calling `onTimeout` first (closing the browser ends the pending evaluate). */
+function withTimeout(promise, ms, onTimeout) {
+  if (!ms) return promise;
+  let timer;
+  const limit = new Promise((_, fail) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      fail(new ModelTimeout(`over the per-model limit of ${ms / 60000} min`));
+    }, ms);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+/** A fresh headless Chromium on the benchmark page, `window.bench` initialised (the --cpu run initialises its own). */
+async function launch(url, cpu) {
   const gpuArgs = values.gpu ? ['--ignore-gpu-blocklist', '--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan', '--use-angle=vulkan'] : [];
   const browser = await chromium.launch({
     executablePath: findChrome(),
     headless: true,
     args: ['--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...gpuArgs, ...values['chrome-arg']],
   });
-  const results = {};
-  let adapter = '';
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
     page.on('console', (m) => m.type() === 'error' && log(`console: ${m.text()}`));
+    page.on('crash', () => log('the page crashed'));
     await page.goto(url);
     await page.waitForFunction(() => 'bench' in window);
+    const info = cpu ? null : await page.evaluate(() => window.bench.init());
+    return { browser, page, info };
+  } catch (e) {
+    await browser.close().catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * A failure forced for testing the bench itself: BENCH_FAIL=<model>:<how>[@<point>], how = close (the page
+ * closes while the point's evaluate runs), throw (the evaluate throws) or hang (it never returns); point =
+ * warmup, lab, tfjs or validate (TF.js's validating repetition, the default).
+ */
+const forced = (() => {
+  const m = /^([\w-]+):(close|throw|hang)(?:@(warmup|lab|tfjs|validate))?$/.exec(process.env.BENCH_FAIL ?? '');
+  return m ? { model: m[1], how: m[2], point: m[3] ?? 'validate' } : null;
+})();
+
+/** page.evaluate(fn, arg), or the forced failure when this is its point. */
+function evaluate(page, model, point, fn, arg) {
+  if (forced?.model !== model || forced.point !== point) return page.evaluate(fn, arg);
+  log(`BENCH_FAIL: forcing "${forced.how}" at ${model}'s ${point}`);
+  if (forced.how === 'throw') return page.evaluate(() => Promise.reject(new Error('BENCH_FAIL: forced failure')));
+  if (forced.how === 'hang') return page.evaluate(() => new Promise(() => {}));
+  const running = page.evaluate(fn, arg);
+  setTimeout(() => page.close().catch(() => {}), 1000);
+  return running;
+}
+
+/** One model: warm-ups, then `reps` epochs alternating lab / TF.js; TF.js validates on the last. */
+async function runModel(s, model, progress) {
+  const n = limitOf(model) ?? null;
+  const warm = warmupOf(model);
+  const val = valLimitOf(model) ?? null;
+  log(`${model}: warm-up on ${warm} examples, then ${reps} epochs of ${n ?? 'all'} examples each, validation on ${val ?? 'all 10,000'} examples`);
+  progress('warm-up');
+  await evaluate(s.page, model, 'warmup', ([m, k]) => window.bench.lab(m, k), [model, warm]);
+  await evaluate(s.page, model, 'warmup', ([m, k, f]) => window.bench.tfjs(m, k, false, f), [model, warm, feed]);
+  const lab = [];
+  const tfjs = [];
+  for (let r = 0; r < reps; r++) {
+    const last = r === reps - 1;
+    progress(`lab rep ${r + 1}`);
+    lab.push(await evaluate(s.page, model, 'lab', ([m, k, v]) => window.bench.lab(m, k ?? undefined), [model, n]));
+    log(`${model} rep ${r + 1}/${reps}: lab ${lab[r].examplesPerSecond.toFixed(0)} examples/s (val acc ${lab[r].valAcc.toFixed(4)})`);
+    // TF.js validates on the last repetition only (same init and order: the same accuracy), to save time.
+    progress(`TF.js rep ${r + 1}${last ? ' + validation' : ''}`);
+    tfjs.push(await evaluate(s.page, model, last ? 'validate' : 'tfjs', ([m, k, v, f, vl]) => window.bench.tfjs(m, k ?? undefined, v, f), [model, n, last, feed]));
+    log(`${model} rep ${r + 1}/${reps}: TF.js ${tfjs[r].examplesPerSecond.toFixed(0)} examples/s`);
+  }
+  log(`${model}: validation accuracy lab ${lab[reps - 1].valAcc.toFixed(4)}, TF.js ${tfjs[reps - 1].valAcc.toFixed(4)}`);
+  return { lab, tfjs, examples: n ?? 60000, warmup: warm, val: val ?? 10000 };
+}
+
+async function main() {
+  if (!existsSync(join(root, 'public/data/fashion-mnist'))) throw new Error('bench: public/data/fashion-mnist is missing: run `node scripts/prepare-data.mjs` (npm install does it)');
+  build();
+  const server = await serve();
+  const url = `http://127.0.0.1:${server.address().port}/index.html`;
+  const results = {};
+  let adapter = '';
+  let session = null;
+  try {
     if (values.cpu) {
-      const browserRuns = await runCpuBrowser({ page, models, reps, limitOf, warmupLimit, log });
+      session = await launch(url, true);
+      const browserRuns = await runCpuBrowser({ page: session.page, models, reps, limitOf, warmupLimit, log });
       const headless = runCpuHeadless({ root, models, reps, limit: positiveInt('headless-limit', values['headless-limit']), log });
       const parts = [cpuReport(browserRuns.results, median, 'browser'), cpuReport(headless, median, 'headless')];
       process.stdout.write(`${table([parts[0].rows[0], ...parts.flatMap((p) => p.rows.slice(1))])}\n`);
@@ -147,28 +241,29 @@ async function main() {
       if (disagree.length) process.exitCode = 1;
       return;
     }
-    const info = await page.evaluate(() => window.bench.init());
-    adapter = info.adapter;
-    log(`adapter: ${info.adapter}\n${info.tfjs}, batches fed by ${feed}\n${info.userAgent}`);
     for (const model of models) {
-      const n = limitOf(model) ?? null;
-      log(`${model}: warm-up on ${warmupLimit} examples, then ${reps} epochs of ${n ?? 'all'} examples each`);
-      await page.evaluate(([m, k]) => window.bench.lab(m, k), [model, warmupLimit]);
-      await page.evaluate(([m, k, f]) => window.bench.tfjs(m, k, false, f), [model, warmupLimit, feed]);
-      const lab = [];
-      const tfjs = [];
-      for (let r = 0; r < reps; r++) {
-        lab.push(await page.evaluate(([m, k]) => window.bench.lab(m, k ?? undefined), [model, n]));
-        log(`${model} rep ${r + 1}/${reps}: lab ${lab[r].examplesPerSecond.toFixed(0)} examples/s (val acc ${lab[r].valAcc.toFixed(4)})`);
-        // TF.js validates on the last repetition only (same init and order: the same accuracy), to save time.
-        tfjs.push(await page.evaluate(([m, k, v, f]) => window.bench.tfjs(m, k ?? undefined, v, f), [model, n, r === reps - 1, feed]));
-        log(`${model} rep ${r + 1}/${reps}: TF.js ${tfjs[r].examplesPerSecond.toFixed(0)} examples/s`);
+      let phase = 'launching the browser';
+      const started = performance.now();
+      try {
+        // Each model runs alone: after a failure the browser is closed, and the next model gets a fresh one.
+        if (!session) {
+          session = await launch(url, false);
+          if (!adapter) log(`adapter: ${session.info.adapter}\n${session.info.tfjs}, batches fed by ${feed}\n${session.info.userAgent}`);
+          adapter = session.info.adapter;
+        }
+        const s = session;
+        results[model] = await withTimeout(runModel(s, model, (p) => (phase = p)), modelTimeout, () => s.browser.close().catch(() => {}));
+      } catch (e) {
+        const cause = classify(e);
+        log(`${model}: FAILED at ${phase} after ${((performance.now() - started) / 1000).toFixed(0)} s: ${cause}\n  ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+        results[model] = { failed: { cause, phase } };
+        const s = session;
+        session = null;
+        if (s) await s.browser.close().catch(() => {});
       }
-      log(`${model}: validation accuracy lab ${lab[reps - 1].valAcc.toFixed(4)}, TF.js ${tfjs[reps - 1].valAcc.toFixed(4)}`);
-      results[model] = { lab, tfjs, examples: n ?? 60000 };
     }
   } finally {
-    await browser.close();
+    if (session) await session.browser.close().catch(() => {});
     server.close();
   }
   report(adapter, results);
@@ -177,8 +272,17 @@ async function main() {
 function report(adapter, results) {
   const rows = [['model', 'examples', 'lab ex/s', 'TF.js ex/s', 'ratio', 'lab epoch s', 'TF.js epoch s', 'lab val acc', 'TF.js val acc', 'lab train loss', 'TF.js train loss', 'dispatches/step', 'submits/epoch', 'mapAsync/epoch', 'KB up/epoch']];
   const json = { adapter, models: {} };
-  let disagree = [];
-  for (const [model, { lab, tfjs, examples }] of Object.entries(results)) {
+  const disagree = [];
+  const failed = [];
+  for (const [model, result] of Object.entries(results)) {
+    if (result.failed) {
+      const { cause, phase } = result.failed;
+      failed.push(`${model}: ${cause} (at ${phase})`);
+      rows.push([model, `FAILED: ${cause} (at ${phase})`, ...rows[0].slice(2).map(() => '–')]);
+      json.models[model] = { failed: cause, phase };
+      continue;
+    }
+    const { lab, tfjs, examples } = result;
     const labRate = median(lab.map((r) => r.examplesPerSecond));
     const tfRate = median(tfjs.map((r) => r.examplesPerSecond));
     const labAcc = lab[lab.length - 1].valAcc;
@@ -199,6 +303,7 @@ function report(adapter, results) {
   }
   process.stdout.write(`${table(rows)}\n`);
   for (const [model, { lab }] of Object.entries(results)) {
+    if (!lab) continue;
     const perf = lab[lab.length - 1].perf;
     if (!perf || perf.stepMs === null) continue;
     const fam = [['lab ' + model + ' step', 'GPU ms', 'share', 'launches', 'GFLOP/s'], ...perf.families.map((f) => [f.family, f.ms.toFixed(2), `${((100 * f.ms) / perf.stepMs).toFixed(0)}%`, f.count, f.gflops.toFixed(2)]), ['total', perf.stepMs.toFixed(2), '100%', perf.dispatchesPerStep, '']];
@@ -207,11 +312,16 @@ function report(adapter, results) {
     if (mm.length) process.stdout.write(`matmuls: ${mm.join('; ')}\n`);
   }
   if (disagree.length) process.stdout.write(`\nlab and TF.js did not train the same thing: ${disagree.join('; ')}\n`);
+  if (failed.length) process.stdout.write(`\nfailed: ${failed.join('; ')}\n`);
+  if (failed.length) json.failed = failed;
   process.stdout.write(`${JSON.stringify(json)}\n`);
-  if (disagree.length) process.exitCode = 1;
+  if (disagree.length || failed.length) process.exitCode = 1;
 }
 
 main().catch((e) => {
+  // Before any model ran (the build, the server, the --cpu run): the JSON line still comes out.
+  const cause = classify(e);
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.stdout.write(`${JSON.stringify({ error: cause })}\n`);
   process.exitCode = 1;
 });
