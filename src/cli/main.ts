@@ -1,5 +1,6 @@
 // The headless lab: `classifier-lab train|evaluate|predict|inspect …` on the same engine as the page, through Dawn.
 // Prints one JSON object per line on stdout; messages go to stderr; exit 2 on bad input, 1 otherwise.
+import { progressReporter } from './progress-line';
 import { DEFAULT_BUILTIN } from '../data/builtin';
 import { LabEngine } from '../worker/lab-engine';
 import { presets } from '../model/config';
@@ -80,16 +81,19 @@ async function train(argv: string[]): Promise<void> {
     const until = values['until-epoch'] === undefined ? Infinity : num('until-epoch', values['until-epoch']);
     let failure = '';
     let stats: EpochValidation | undefined;
+    const where = progressReporter(process.stderr);
     await engine.train(runConfig, {
       metric: () => {},
-      progress: () => {},
+      progress: where.progress,
       status: (s, m) => {
+        where.end();
         if (s === 'diverged' || s === 'error') failure = m ?? s;
         else if (m) process.stderr.write(`${m}\n`);
       },
       validation: (v) => (stats = v),
       epoch: (e) => {
         // The epoch's confusion matrix (a row per true class) and expected calibration error, where the backend counts them.
+        where.end();
         const extra = stats?.epoch === e.epoch ? { confusion: confusionRows(stats.confusion), ece: expectedCalibrationError(stats.calibration) } : {};
         process.stdout.write(`${JSON.stringify({ ...e, ...extra })}\n`);
         if (e.epoch >= until) stop();
