@@ -56,8 +56,8 @@ try {
     const flat = ['softmax', 'mlp'].includes(model);
     let size = flat ? 28 : Number(values.size ?? 0);
     if (!size) {
-      // The smallest square input the model accepts.
-      for (size = 1; size <= 512; size++) {
+      // The smallest square input the model accepts, from 4 (the smallest --resize).
+      for (size = 4; size <= 512; size++) {
         if (spawnSync(process.execPath, [cli, 'summary', '--model', model, '--input', `1x${size}x${size}`, '--json']).status === 0) break;
       }
     }
