@@ -4,9 +4,9 @@
 import * as Comlink from 'comlink';
 import { loadBuiltin } from '../src/data/builtin';
 import type { Dataset } from '../src/data/dataset';
-import type { BackendName, ModelName } from '../src/model/config';
+import type { BackendName, ModelName, PresetName } from '../src/model/config';
 import type { EpochSummary, RunStatus } from '../src/model/metrics';
-import type { EngineApi, PerfReport } from '../src/worker/protocol';
+import type { EngineApi, EngineEvents, PerfReport } from '../src/worker/protocol';
 import { benchConfig } from '../src/cli/bench-config';
 import { initTfjs, tfjsEpoch, type TfjsEpoch, type TfjsFeed } from './tfjs-trainer';
 import { initJax, jaxEpoch, type JaxEpoch } from './jax-trainer';
@@ -16,15 +16,21 @@ export interface LabEpoch {
   seconds: number;
   trainLoss: number;
   valAcc: number;
+  /** The validation examples valAcc counts (10,000, or the first N with `valLimit`). */
+  valExamples: number;
   perf: PerfReport | null;
 }
+
+/** A benchmarked model: a zoo model with d2l's settings, or a preset (resnet-lab). */
+type BenchModel = ModelName | PresetName;
 
 export interface BenchApi {
   /** `cpu`: the --cpu benchmark (the lab's wasm backend, TF.js on wasm, jax-js on wasm). */
   init(cpu?: boolean): Promise<{ adapter: string; tfjs: string; jax?: string; userAgent: string; isolated: boolean }>;
-  lab(model: ModelName, limit?: number, backend?: BackendName): Promise<LabEpoch>;
+  /** `valLimit`: the accuracy of the first N validation examples, from the lab's own CPU copy of the trained weights (engine.predict). */
+  lab(model: BenchModel, limit?: number, backend?: BackendName, valLimit?: number): Promise<LabEpoch>;
   jax(model: ModelName, limit?: number, validate?: boolean): Promise<JaxEpoch>;
-  tfjs(model: ModelName, limit?: number, validate?: boolean, feed?: TfjsFeed): Promise<TfjsEpoch>;
+  tfjs(model: BenchModel, limit?: number, validate?: boolean, feed?: TfjsFeed, valLimit?: number): Promise<TfjsEpoch>;
 }
 
 declare global {
@@ -55,12 +61,18 @@ window.bench = {
     return { adapter: gpu.adapter, tfjs, ...(cpu && { jax: await initJax() }), userAgent: navigator.userAgent, isolated: crossOriginIsolated };
   },
 
-  async lab(model, limit, backend) {
+  async lab(model, limit, backend, valLimit) {
     let summary: EpochSummary | undefined;
     let failure = '';
-    const events = {
+    // Every member the engine may call: through Comlink an absent one is `undefined.apply` in this page.
+    const events: EngineEvents = {
       metric: () => {},
       progress: () => {},
+      startup: () => {},
+      rewind: () => {},
+      saved: () => {},
+      validation: () => {},
+      test: () => {},
       status: (s: RunStatus, m?: string) => {
         if (s === 'diverged' || s === 'error') failure = m ?? s;
       },
@@ -70,7 +82,9 @@ window.bench = {
     };
     await engine.train({ ...benchConfig(model, limit), ...(backend && { backend }) }, Comlink.proxy(events), false);
     if (failure || !summary) throw new Error(`the lab's ${model} epoch failed: ${failure || 'no epoch summary'}`);
-    return { examplesPerSecond: summary.examples_per_s, seconds: summary.seconds, trainLoss: summary.train_loss, valAcc: summary.val_acc, perf: await engine.profile() };
+    const perf = await engine.profile();
+    const val = valLimit === undefined ? { acc: summary.val_acc, count: dataset?.val.count ?? 10000 } : await labSubsetAccuracy(valLimit);
+    return { examplesPerSecond: summary.examples_per_s, seconds: summary.seconds, trainLoss: summary.train_loss, valAcc: val.acc, valExamples: val.count, perf };
   },
 
   async jax(model, limit, validate = true) {
@@ -78,8 +92,27 @@ window.bench = {
     return jaxEpoch(dataset, benchConfig(model, limit), validate);
   },
 
-  async tfjs(model, limit, validate = true, feed = 'upload') {
+  async tfjs(model, limit, validate = true, feed = 'upload', valLimit) {
     if (!dataset) throw new Error('bench.init() first');
-    return tfjsEpoch(dataset, benchConfig(model, limit), validate, feed);
+    return tfjsEpoch(dataset, benchConfig(model, limit), validate, feed, valLimit);
   },
 };
+
+/** Accuracy of the run's last weights on the first `limit` validation examples (argmax, first index wins ties), in slices of 250. */
+async function labSubsetAccuracy(limit: number): Promise<{ acc: number; count: number }> {
+  if (!dataset) throw new Error('bench.init() first');
+  const { val, shape, classNames } = dataset;
+  const features = shape.reduce((a, b) => a * b, 1);
+  const count = Math.min(limit, val.count);
+  let correct = 0;
+  for (let r = 0; r < count; r += 250) {
+    const rows = Math.min(250, count - r);
+    const { probs } = await engine.predict(val.x.slice(r * features, (r + rows) * features), rows);
+    for (let i = 0; i < rows; i++) {
+      let best = 0;
+      for (let c = 1; c < classNames.length; c++) if (probs[i * classNames.length + c] > probs[i * classNames.length + best]) best = c;
+      if (best === val.y[r + i]) correct++;
+    }
+  }
+  return { acc: correct / count, count };
+}

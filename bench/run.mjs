@@ -17,8 +17,9 @@ import { chromium } from 'playwright-core';
 import { cpuReport, runCpuBrowser, runCpuHeadless } from './cpu.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const usage = `usage: npm run bench -- [--models softmax,mlp,lenet] [--reps 3] [--limit N] [--lenet-limit 2048]
-                      [--warmup-limit 2048] [--model-timeout 20] [--tfjs-feed upload|gpu] [--chrome PATH] [--gpu] [--chrome-arg=FLAG ...] [--no-build]
+const usage = `usage: npm run bench -- [--models softmax,mlp,lenet,resnet-lab] [--reps 3] [--limit N] [--lenet-limit 2048]
+                      [--resnet-limit 256] [--resnet-warmup-limit 128] [--resnet-val-limit 500] [--resnet-reps 1]
+                      [--warmup-limit 2048] [--model-timeout 30] [--tfjs-feed upload|gpu] [--chrome PATH] [--gpu] [--chrome-arg=FLAG ...] [--no-build]
                       [--cpu [--headless-limit 20000]]
   --cpu            the WebAssembly backends instead (bench/cpu.mjs): the lab's wasm, TF.js wasm and jax-js wasm in
                    the page, then the CLI (--backend wasm, --limit from --headless-limit) against jax-js in Node
@@ -26,7 +27,11 @@ const usage = `usage: npm run bench -- [--models softmax,mlp,lenet] [--reps 3] [
   --limit N        train on the first N examples (quick looks; by default every model but LeNet trains a full epoch)
   --lenet-limit N  LeNet's epoch: TF.js trains LeNet at ~16 examples/s on SwiftShader, an hour an epoch
                    (0: the full epoch)
-  --model-timeout M  minutes one model (warm-ups, repetitions, validation) may take (default 20, 0: no limit); past
+  --resnet-*       resnet-lab (the lab's narrow ResNet: BatchNorm, Adam, cosine schedule, batch 128): TF.js trains it
+                   at ~1 example/s on SwiftShader (a step of 128 takes 2-4 min), so by default 2 steps (256), a
+                   one-step warm-up, 1 repetition, and both sides validate on the first 500 validation examples
+                   (limit/val-limit 0: all)
+  --model-timeout M  minutes one model (warm-ups, repetitions, validation) may take (default 30, 0: no limit); past
                    it the model is reported as timed out and the others run in a fresh browser
   --tfjs-feed      TF.js batches built on the CPU and uploaded each step (upload, the usual TF.js loop and the
                    faster here) or gathered from the training set held on the GPU (gpu)
@@ -39,8 +44,12 @@ const { values } = parseArgs({
     limit: { type: 'string' },
     'warmup-limit': { type: 'string', default: '2048' },
     'lenet-limit': { type: 'string', default: '2048' },
+    'resnet-limit': { type: 'string', default: '256' },
+    'resnet-warmup-limit': { type: 'string', default: '128' },
+    'resnet-reps': { type: 'string', default: '1' },
+    'resnet-val-limit': { type: 'string', default: '500' },
     'tfjs-feed': { type: 'string', default: 'upload' },
-    'model-timeout': { type: 'string', default: '20' },
+    'model-timeout': { type: 'string', default: '30' },
     chrome: { type: 'string' },
     gpu: { type: 'boolean', default: false },
     'chrome-arg': { type: 'string', multiple: true, default: [] },
@@ -62,7 +71,7 @@ const positiveInt = (name, v) => {
   }
   return Number(v);
 };
-const models = (values.models ?? 'softmax,mlp,lenet').split(',').map((m) => m.trim()).filter(Boolean);
+const models = (values.models ?? 'softmax,mlp,lenet,resnet-lab').split(',').map((m) => m.trim()).filter(Boolean);
 const reps = positiveInt('reps', values.reps);
 const limit = values.limit === undefined ? undefined : positiveInt('limit', values.limit);
 const warmupLimit = positiveInt('warmup-limit', values['warmup-limit']);
@@ -73,9 +82,16 @@ if (feed !== 'upload' && feed !== 'gpu') {
 }
 const lenetLimit = values['lenet-limit'] === '0' ? undefined : positiveInt('lenet-limit', values['lenet-limit']);
 /** Training examples of each model's epoch (undefined: all 60,000). */
-const limitOf = (model) => limit ?? (model.startsWith('lenet') ? lenetLimit : undefined);
-const warmupOf = () => warmupLimit;
-const valLimitOf = () => undefined;
+const resnetLimit = values['resnet-limit'] === '0' ? undefined : positiveInt('resnet-limit', values['resnet-limit']);
+const isResnet = (model) => model.startsWith('resnet');
+const limitOf = (model) => limit ?? (model.startsWith('lenet') ? lenetLimit : isResnet(model) ? resnetLimit : undefined);
+/** Warm-up examples: resnet-lab's TF.js runs at a few examples/s, so its warm-up is shorter. */
+const warmupOf = (model) => (isResnet(model) ? positiveInt('resnet-warmup-limit', values['resnet-warmup-limit']) : warmupLimit);
+/** Validation examples (undefined: all 10,000): resnet-lab's both sides validate on the same first N. */
+const resnetValLimit = values['resnet-val-limit'] === '0' ? undefined : positiveInt('resnet-val-limit', values['resnet-val-limit']);
+/** Repetitions: TF.js trains resnet-lab at ~1 example/s on SwiftShader (two steps of 128: ~4 min), so it gets one by default. */
+const repsOf = (model) => (isResnet(model) ? positiveInt('resnet-reps', values['resnet-reps']) : reps);
+const valLimitOf = (model) => (isResnet(model) ? resnetValLimit : undefined);
 /** The per-model time limit in ms (0: none): past it the model is reported as timed out and the browser relaunched. */
 const modelTimeout = values['model-timeout'] === '0' ? 0 : positiveInt('model-timeout', values['model-timeout']) * 60000;
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -197,27 +213,28 @@ function evaluate(page, model, point, fn, arg) {
 
 /** One model: warm-ups, then `reps` epochs alternating lab / TF.js; TF.js validates on the last. */
 async function runModel(s, model, progress) {
+  const reps = repsOf(model);
   const n = limitOf(model) ?? null;
   const warm = warmupOf(model);
   const val = valLimitOf(model) ?? null;
   log(`${model}: warm-up on ${warm} examples, then ${reps} epochs of ${n ?? 'all'} examples each, validation on ${val ?? 'all 10,000'} examples`);
   progress('warm-up');
-  await evaluate(s.page, model, 'warmup', ([m, k]) => window.bench.lab(m, k), [model, warm]);
+  await evaluate(s.page, model, 'warmup', ([m, k, v]) => window.bench.lab(m, k), [model, warm]);
   await evaluate(s.page, model, 'warmup', ([m, k, f]) => window.bench.tfjs(m, k, false, f), [model, warm, feed]);
   const lab = [];
   const tfjs = [];
   for (let r = 0; r < reps; r++) {
     const last = r === reps - 1;
     progress(`lab rep ${r + 1}`);
-    lab.push(await evaluate(s.page, model, 'lab', ([m, k, v]) => window.bench.lab(m, k ?? undefined), [model, n]));
-    log(`${model} rep ${r + 1}/${reps}: lab ${lab[r].examplesPerSecond.toFixed(0)} examples/s (val acc ${lab[r].valAcc.toFixed(4)})`);
+    lab.push(await evaluate(s.page, model, 'lab', ([m, k, v]) => window.bench.lab(m, k ?? undefined, undefined, v ?? undefined), [model, n, last ? val : null]));
+    log(`${model} rep ${r + 1}/${reps}: lab ${lab[r].examplesPerSecond.toFixed(0)} examples/s (val acc ${lab[r].valAcc.toFixed(4)} on ${lab[r].valExamples})`);
     // TF.js validates on the last repetition only (same init and order: the same accuracy), to save time.
     progress(`TF.js rep ${r + 1}${last ? ' + validation' : ''}`);
-    tfjs.push(await evaluate(s.page, model, last ? 'validate' : 'tfjs', ([m, k, v, f, vl]) => window.bench.tfjs(m, k ?? undefined, v, f), [model, n, last, feed]));
-    log(`${model} rep ${r + 1}/${reps}: TF.js ${tfjs[r].examplesPerSecond.toFixed(0)} examples/s`);
+    tfjs.push(await evaluate(s.page, model, last ? 'validate' : 'tfjs', ([m, k, v, f, vl]) => window.bench.tfjs(m, k ?? undefined, v, f, vl ?? undefined), [model, n, last, feed, val]));
+    log(`${model} rep ${r + 1}/${reps}: TF.js ${tfjs[r].examplesPerSecond.toFixed(model.startsWith('resnet') ? 2 : 0)} examples/s${last ? ` (validation on ${tfjs[r].valExamples}: ${tfjs[r].valSeconds.toFixed(0)} s)` : ''}`);
   }
   log(`${model}: validation accuracy lab ${lab[reps - 1].valAcc.toFixed(4)}, TF.js ${tfjs[reps - 1].valAcc.toFixed(4)}`);
-  return { lab, tfjs, examples: n ?? 60000, warmup: warm, val: val ?? 10000 };
+  return { lab, tfjs, examples: n ?? 60000, warmup: warm, val: val ?? 10000, reps };
 }
 
 async function main() {
@@ -274,6 +291,7 @@ function report(adapter, results) {
   const json = { adapter, models: {} };
   const disagree = [];
   const failed = [];
+  const notes = [];
   for (const [model, result] of Object.entries(results)) {
     if (result.failed) {
       const { cause, phase } = result.failed;
@@ -282,7 +300,8 @@ function report(adapter, results) {
       json.models[model] = { failed: cause, phase };
       continue;
     }
-    const { lab, tfjs, examples } = result;
+    const { lab, tfjs, examples, warmup, val, reps } = result;
+    notes.push(`${model}: ${examples} training examples, warm-up ${warmup}, ${reps} repetition${reps === 1 ? '' : 's'}, validation on ${val === 10000 ? 'all 10,000' : `the first ${val} validation examples (both sides; the lab's from its CPU copy of the trained weights)`}`);
     const labRate = median(lab.map((r) => r.examplesPerSecond));
     const tfRate = median(tfjs.map((r) => r.examplesPerSecond));
     const labAcc = lab[lab.length - 1].valAcc;
@@ -299,9 +318,9 @@ function report(adapter, results) {
       (examples / labRate).toFixed(2), (examples / tfRate).toFixed(2), labAcc.toFixed(4), tfAcc.toFixed(4), labLoss.toFixed(5), tfLoss.toFixed(5),
       perf ? perf.dispatchesPerStep : '–', perf?.epoch ? perf.epoch.submits : '–', perf?.epoch ? perf.epoch.mapAsyncs : '–', perf?.epoch ? (perf.epoch.bytesUploaded / 1024).toFixed(1) : '–',
     ]);
-    json.models[model] = { lab: Math.round(labRate), tfjs_webgpu: Math.round(tfRate), ratio: Number((labRate / tfRate).toFixed(2)), lab_val_acc: labAcc, tfjs_val_acc: tfAcc, lab_train_loss: labLoss, tfjs_train_loss: tfLoss };
+    json.models[model] = { examples, val_examples: val, reps, lab: Math.round(labRate), tfjs_webgpu: Math.round(tfRate), ratio: Number((labRate / tfRate).toFixed(2)), lab_val_acc: labAcc, tfjs_val_acc: tfAcc, lab_train_loss: labLoss, tfjs_train_loss: tfLoss };
   }
-  process.stdout.write(`${table(rows)}\n`);
+  process.stdout.write(`${table(rows)}\n${notes.map((n) => `  ${n}`).join('\n')}\n`);
   for (const [model, { lab }] of Object.entries(results)) {
     if (!lab) continue;
     const perf = lab[lab.length - 1].perf;
