@@ -1,8 +1,10 @@
 // Which backend a run trains on, and why (the `backend` setting: auto | webgpu | wasm | reference).
 // `auto` takes WebGPU on a hardware adapter. With no adapter it takes the WebAssembly kernels. With a
 // software adapter (SwiftShader, llvmpipe: WebGPU emulated on the same cores, or one that says it is a
-// fallback) it times one short probe on each (≤ 0.5 s of steps apiece, after compilation) and keeps the
-// faster. The reason is said to the user and recorded with the run.
+// fallback) it times a short probe on each and keeps the faster: untimed steps until the one-time work is
+// done, then at least two timed steps (≤ 0.5 s of them, beyond two; one, for the second probed, when it is
+// already 8x slower than the first), so it compares steady speeds. The reason is said to the user and
+// recorded with the run.
 import type { Backend } from '../model/backend';
 import type { BackendName } from '../model/config';
 import { GpuBackend, type GpuBackendOptions } from '../model/gpu-backend';
@@ -16,6 +18,8 @@ export interface BackendChoice {
   reason: string;
   /** The WebAssembly backend, when the choice built it (the run takes it over and writes its weights). */
   wasm?: WasmBackend;
+  /** What each probe measured, when the choice timed them (a software adapter). */
+  probes?: { wasm: ProbeResult; webgpu: ProbeResult };
 }
 
 export interface ChoiceGpu {
@@ -38,20 +42,79 @@ const threadsOf = (b: WasmBackend) =>
   b.threads === 1 && !canShareMemory() ? '1 thread (the page is not cross-origin isolated, so no shared memory for more)' : `${b.threads} thread${b.threads === 1 ? '' : 's'}`;
 const rate = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : `${Math.round(n)}`);
 
-/** Examples per second of `backend` over ≤ `seconds` of training steps (one step first, untimed: compilation). */
-async function probe(backend: Backend, o: RunOptions, seconds: number): Promise<number> {
+export interface ProbeOptions {
+  /** Untimed steps first, at least: the one-time work (V8's tier-up of the wasm kernels, Dawn's first dispatches, first touches of memory). */
+  warmup: number;
+  /** Untimed steps at most: past `warmup`, one more while a step still ran in under `Settled` of the one before. */
+  maxWarmup: number;
+  /** Timed steps at least, however long they take (but see `rival`): one step's noise (2x here on a shared machine) does not decide. */
+  minTimed: number;
+  /** Seconds of timed steps beyond `minTimed`. */
+  seconds: number;
+  /**
+   * The other backend's examples/s, when it was probed first: a probe `Decisive` times slower than it after
+   * one timed step stops there (it cannot win; a resnet-lab step of 128 takes 40–90 s on SwiftShader here).
+   */
+  rival?: number;
+  /** Milliseconds clock (performance.now; tests pass a fake one). */
+  now: () => number;
+}
+
+export const probeDefaults: ProbeOptions = { warmup: 2, maxWarmup: 4, minTimed: 2, seconds: 0.5, now: () => performance.now() };
+
+/** A warm-up step under this fraction of the one before is still shedding one-time work. */
+const Settled = 0.75;
+/** A gap no step-to-step noise explains (steps vary up to 2x on a shared machine). */
+const Decisive = 8;
+
+export interface ProbeResult {
+  /** Examples per second over the timed steps. */
+  rate: number;
+  /** Untimed steps, then timed steps. */
+  warmup: number;
+  timed: number;
+  /** Milliseconds the probe took, warm-up included. */
+  ms: number;
+}
+
+/**
+ * Examples per second of `backend` in steady state: untimed steps while the one-time work lasts (at least
+ * `warmup`), then timed steps (at least `minTimed`, then until `seconds` have passed; one if it already
+ * lost to `rival` by `Decisive`). Steps wrap into a new epoch where the training split has fewer.
+ */
+export async function probe(backend: Backend, o: Pick<RunOptions, 'data' | 'batchSize'>, p: ProbeOptions = probeDefaults): Promise<ProbeResult> {
   const steps = Math.ceil(o.data.train.count / o.batchSize);
-  backend.beginEpoch(Uint32Array.from({ length: o.data.train.count }, (_, i) => i), new Float32Array(steps), 0);
-  await backend.trainSteps(0, 1);
-  let done = 0;
-  let rows = 0;
-  const start = performance.now();
-  for (let s = 1; s < steps && performance.now() - start < seconds * 1000; s++) {
-    rows += (await backend.trainSteps(s, s + 1)).rows[0];
-    done++;
+  const order = Uint32Array.from({ length: o.data.train.count }, (_, i) => i);
+  let s = steps;
+  const step = async () => {
+    if (s === steps) {
+      backend.beginEpoch(order, new Float32Array(steps), 0);
+      s = 0;
+    }
+    return (await backend.trainSteps(s, ++s)).rows[0];
+  };
+  const begin = p.now();
+  let warmup = 0;
+  let last = Infinity;
+  for (;;) {
+    const t = p.now();
+    await step();
+    const ms = p.now() - t;
+    warmup++;
+    if (warmup >= p.maxWarmup || (warmup >= p.warmup && ms >= Settled * last)) break;
+    last = ms;
   }
-  const elapsed = (performance.now() - start) / 1000;
-  return done > 0 ? rows / elapsed : 0;
+  let timed = 0;
+  let rows = 0;
+  const start = p.now();
+  const perSecond = (now: number) => (now > start ? (rows * 1000) / (now - start) : 0);
+  while (timed < p.minTimed || p.now() - start < p.seconds * 1000) {
+    rows += await step();
+    timed++;
+    if (p.rival !== undefined && perSecond(p.now()) * Decisive < p.rival) break;
+  }
+  const end = p.now();
+  return { rate: perSecond(end), warmup, timed, ms: end - begin };
 }
 
 /** Why the wasm kernels cannot run this model (null: they can). */
@@ -87,21 +150,23 @@ export async function chooseBackend(want: BackendName, gpu: ChoiceGpu | null, o:
   }
   const threads = threadsOf(wasm.backend);
   if (!gpu) return { kind: 'wasm', reason: `WebAssembly, ${threads}: no WebGPU adapter`, wasm: wasm.backend };
-  let wasmRate = 0;
-  let gpuRate = 0;
+  let wasmProbe: ProbeResult;
+  let gpuProbe: ProbeResult;
   try {
-    wasmRate = await probe(wasm.backend, o, 0.5);
+    wasmProbe = await probe(wasm.backend, o);
   } catch (e) {
     wasm.backend.destroy();
     throw e;
   }
   const g = await GpuBackend.create({ kc: gpu.kc, description: `webgpu: ${gpu.adapter}`, ...o, paceHost: gpu.paceHost });
   try {
-    gpuRate = await probe(g, o, 0.5);
+    gpuProbe = await probe(g, o, { ...probeDefaults, rival: wasmProbe.rate });
   } finally {
     g.destroy();
   }
-  if (wasmRate >= gpuRate) return { kind: 'wasm', reason: `WebAssembly, ${threads}: faster than the software WebGPU adapter on this machine (${rate(wasmRate)} vs ${rate(gpuRate)} examples/s)`, wasm: wasm.backend };
+  const probes = { wasm: wasmProbe, webgpu: gpuProbe };
+  const over = (a: ProbeResult, b: ProbeResult) => `${rate(a.rate)} vs ${rate(b.rate)} examples/s over ${a.timed} and ${b.timed} timed steps, after ${a.warmup} and ${b.warmup} untimed`;
+  if (wasmProbe.rate >= gpuProbe.rate) return { kind: 'wasm', reason: `WebAssembly, ${threads}: faster than the software WebGPU adapter on this machine (${over(wasmProbe, gpuProbe)})`, wasm: wasm.backend, probes };
   wasm.backend.destroy();
-  return { kind: 'webgpu', reason: `WebGPU on ${gpu.adapter}: a software adapter, but faster than WebAssembly on this machine (${rate(gpuRate)} vs ${rate(wasmRate)} examples/s)` };
+  return { kind: 'webgpu', reason: `WebGPU on ${gpu.adapter}: a software adapter, but faster than WebAssembly on this machine (${over(gpuProbe, wasmProbe)})`, probes };
 }
