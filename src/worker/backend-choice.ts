@@ -2,8 +2,8 @@
 // `auto` takes WebGPU on a hardware adapter. With no adapter it takes the WebAssembly kernels. With a
 // software adapter (SwiftShader, llvmpipe: WebGPU emulated on the same cores, or one that says it is a
 // fallback) it times a short probe on each and keeps the faster: untimed steps until the one-time work is
-// done, then at least two timed steps (≤ 0.5 s of them, beyond two; one, for the second probed, when it is
-// already 8x slower than the first), so it compares steady speeds. The reason is said to the user and
+// done, then at least two timed steps (≤ 0.5 s of them, beyond two), so it compares steady speeds. The
+// second probed stops as soon as one of its steps, warm-up included, is 8x slower than the first's rate. The reason is said to the user and
 // recorded with the run.
 import type { Backend } from '../model/backend';
 import type { BackendName } from '../model/config';
@@ -79,8 +79,8 @@ export interface ProbeResult {
 
 /**
  * Examples per second of `backend` in steady state: untimed steps while the one-time work lasts (at least
- * `warmup`), then timed steps (at least `minTimed`, then until `seconds` have passed; one if it already
- * lost to `rival` by `Decisive`). Steps wrap into a new epoch where the training split has fewer.
+ * `warmup`), then timed steps (at least `minTimed`, then until `seconds` have passed). It stops at the first
+ * step, untimed or not, that loses to `rival` by `Decisive` (a warm-up step can only be slower). Steps wrap into a new epoch where the training split has fewer.
  */
 export async function probe(backend: Backend, o: Pick<RunOptions, 'data' | 'batchSize'>, p: ProbeOptions = probeDefaults): Promise<ProbeResult> {
   const steps = Math.ceil(o.data.train.count / o.batchSize);
@@ -98,9 +98,13 @@ export async function probe(backend: Backend, o: Pick<RunOptions, 'data' | 'batc
   let last = Infinity;
   for (;;) {
     const t = p.now();
-    await step();
+    const n = await step();
     const ms = p.now() - t;
     warmup++;
+    // Already decisively slower while still warming up (one-time work only makes a step slower): stop
+    // here rather than spend more minute-long steps (resnet-lab on SwiftShader) confirming it.
+    const warmRate = ms > 0 ? (n * 1000) / ms : Infinity;
+    if (p.rival !== undefined && warmRate * Decisive < p.rival) return { rate: warmRate, warmup, timed: 0, ms: p.now() - begin };
     if (warmup >= p.maxWarmup || (warmup >= p.warmup && ms >= Settled * last)) break;
     last = ms;
   }
