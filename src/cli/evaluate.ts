@@ -2,12 +2,12 @@
 // model, headless. The file's model is opened on the run's built-in dataset (or the user's files, parsed by
 // the same loaders as `train --data`) and measured on its validation split by the engine's evaluation path
 // (the fused accuracy statistics): accuracy, loss, confusion matrix, per-class figures and ECE.
+import { cliEngine, startEngine } from './cli-engine';
 import { parseArgs } from 'node:util';
 import { builtinNames, isBuiltinName } from '../data/builtin';
 import { decodeRunFile } from '../io/checkpoint';
 import type { Manifest } from '../io/manifest';
 import { settings, type BackendName } from '../model/config';
-import { LabEngine } from '../worker/lab-engine';
 import { checkFits, slug } from '../worker/run-files';
 import { loadDataFiles } from './data-files';
 import { evaluationReport, evaluationTable } from './evaluate-report';
@@ -61,8 +61,7 @@ export async function evaluate(argv: string[]): Promise<void> {
   if (!values.data && loaderFlags.length > 0) throw new InputError(`evaluate: ${loaderFlags.map((k) => `--${k}`).join(', ')} ${loaderFlags.length === 1 ? 'is' : 'are'} for --data files only`);
 
   const platform = { ...nodePlatform(), kernelChoices: fileChoiceStore() };
-  const noGpu = backend === 'reference' || backend === 'wasm';
-  const engine = new LabEngine(noGpu ? { ...platform, acquireGpu: async () => ({ ok: false, failure: { kind: 'no-adapter', message: `--backend ${backend} given` } }) } : platform);
+  const engine = cliEngine(platform, backend);
   try {
     // The data before the GPU: a file that does not fit the model is refused without opening a device.
     const summary = builtin === undefined
@@ -75,13 +74,7 @@ export async function evaluate(argv: string[]): Promise<void> {
     } catch (e) {
       throw new InputError((e as Error).message);
     }
-    try {
-      const info = await engine.init();
-      process.stderr.write(`adapter: ${info.adapter}\n`);
-    } catch (e) {
-      if (backend === 'webgpu') throw e;
-      if (!noGpu) process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    }
+    await startEngine(engine, backend);
     const restored = await engine.openRun(file.bytes, modelPath, { backend });
     if (restored.differences.length > 0) process.stderr.write(`note: ${summary.name} differs from the data ${modelPath} trained on in ${restored.differences.join(', ')}\n`);
     const modelNames = file.manifest.classNames;

@@ -1,8 +1,8 @@
 // The headless lab: `classifier-lab train|evaluate|predict|inspect …` on the same engine as the page, through Dawn.
 // Prints one JSON object per line on stdout; messages go to stderr; exit 2 on bad input, 1 otherwise.
+import { cliEngine, startEngine } from './cli-engine';
 import { progressReporter } from './progress-line';
 import { DEFAULT_BUILTIN } from '../data/builtin';
-import { LabEngine } from '../worker/lab-engine';
 import { presets } from '../model/config';
 import { num, parseTrainArgs, settingsUsage } from './args';
 import { dataUsage, loadDataFiles } from './data-files';
@@ -53,20 +53,13 @@ async function train(argv: string[]): Promise<void> {
     ...(values.checkpoint ? { checkpoints: fileCheckpointStore(values.checkpoint) } : {}),
     ...(values.onnx ? { runOnnx: await nodeOnnxRunner() } : {}),
   };
-  // --cpu is --backend reference; the CPU backends never open a GPU (no Vulkan loader needed for wasm).
+  // --cpu is --backend reference.
   const backend = values.cpu ? 'reference' : config.backend;
-  const noGpu = backend === 'reference' || backend === 'wasm';
-  const engine = new LabEngine(noGpu ? { ...platform, acquireGpu: async () => ({ ok: false, failure: { kind: 'no-adapter', message: `--backend ${backend} given` } }) } : platform);
+  const engine = cliEngine(platform, backend);
   const stop = () => void engine.stop();
   process.once('SIGINT', stop);
   try {
-    try {
-      const info = await engine.init();
-      process.stderr.write(`adapter: ${info.adapter}\n`);
-    } catch (e) {
-      if (backend === 'webgpu') throw e;
-      if (!noGpu) process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    }
+    await startEngine(engine, backend);
     const summary = values.data
       ? await loadDataFiles(engine, values, positionals)
       : await engine.loadBuiltin(values.dataset ?? (resumeFile ? builtinOf(resumeFile.manifest) : DEFAULT_BUILTIN));
