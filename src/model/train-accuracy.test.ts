@@ -1,6 +1,7 @@
 // Train accuracy counted beside the loss sums (issue 12 item 7): each device backend's per-step correct
 // counts against the CPU reference (one step exactly, two epochs within 1e-3), the Trainer's `acc` train
 // points at the train loss's positions, and the loss path unchanged bit for bit by the extra count.
+import { firstExamples } from '../../tests/helpers/dataset-slice';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testGpu } from '../../tests/helpers/gpu';
 import { loadBuiltin } from '../data/builtin';
@@ -27,14 +28,7 @@ beforeAll(async () => {
 });
 
 /** The first `train` training and `val` validation examples. */
-function slice(train: number, val: number): Dataset {
-  const d = 784;
-  return {
-    ...full,
-    train: { x: full.train.x.subarray(0, train * d), y: full.train.y.subarray(0, train), count: train },
-    val: { x: full.val.x.subarray(0, val * d), y: full.val.y.subarray(0, val), count: val },
-  };
-}
+const slice = (train: number, val: number): Dataset => firstExamples(full, train, val);
 
 type RunOptions = Parameters<typeof WasmBackend.create>[0] & { trainAccuracy?: boolean };
 

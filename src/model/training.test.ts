@@ -1,6 +1,7 @@
 // Whole-model checks of each device backend (real WebGPU; the WebAssembly kernels on 3 threads) against
 // the CPU reference: one step, bit-reproducibility, and two-epoch curves, for each model of the zoo, on a
 // slice of the built-in Fashion-MNIST.
+import { firstExamples } from '../../tests/helpers/dataset-slice';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testGpu } from '../../tests/helpers/gpu';
 import { loadBuiltin } from '../data/builtin';
@@ -30,14 +31,7 @@ beforeAll(async () => {
 });
 
 /** The first `train` training and `val` validation examples. */
-function slice(train: number, val: number): Dataset {
-  const d = 784;
-  return {
-    ...full,
-    train: { x: full.train.x.subarray(0, train * d), y: full.train.y.subarray(0, train), count: train },
-    val: { x: full.val.x.subarray(0, val * d), y: full.val.y.subarray(0, val), count: val },
-  };
-}
+const slice = (train: number, val: number): Dataset => firstExamples(full, train, val);
 
 type RunOptions = Parameters<typeof WasmBackend.create>[0] & { maxChunkBytes?: number };
 

@@ -1,6 +1,7 @@
 // The WebAssembly backend's own checks against the CPU reference beyond the shared training suite
 // (training.test.ts): the validation statistics of issue 12 (confusion matrix, invalid rows, calibration
 // bins, per-row outcomes and their selection) and a training step through the augmenting gather.
+import { firstExamples } from '../../tests/helpers/dataset-slice';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltin } from '../data/builtin';
 import { readFromDir } from '../data/builtin-node';
@@ -17,14 +18,7 @@ beforeAll(async () => {
   full = await loadBuiltin('fashion-mnist', readFromDir());
 });
 
-function slice(train: number, val: number): Dataset {
-  const d = 784;
-  return {
-    ...full,
-    train: { x: full.train.x.subarray(0, train * d), y: full.train.y.subarray(0, train), count: train },
-    val: { x: full.val.x.subarray(0, val * d), y: full.val.y.subarray(0, val), count: val },
-  };
-}
+const slice = (train: number, val: number): Dataset => firstExamples(full, train, val);
 
 async function pair(config: TrainConfig, data: Dataset, extra: { augment?: { crop: number; flip: boolean } } = {}) {
   const arch = buildArchitecture(config, data.shape, data.classNames.length);
