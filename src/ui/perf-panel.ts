@@ -90,17 +90,21 @@ export class PerfPanel extends LitElement {
     `;
   }
 
-  /** Where the step goes by layer path: the ten slowest, then the rest in one row. */
+  /** Where the step goes by layer path: the ten slowest, then the rest in one row; a conv layer's GFLOP/s per pass. */
   private layerTable(r: PerfReport, step: number) {
     const top = r.layers.slice(0, 10);
     const rest = r.layers.slice(10).reduce((n, l) => n + l.ms, 0);
     const share = (ms: number) => `${((100 * ms) / Math.max(step, 1e-9)).toFixed(0)} %`;
+    const conv = r.layers.some((l) => l.conv);
+    const rate = (g: number) => (g > 0 ? g.toFixed(2) : '');
     return html`<details data-testid="perf-layers">
       <summary>Time per layer</summary>
       <table>
-        <tr><th>layer</th><th>ms</th><th>share</th><th>GFLOP/s</th></tr>
-        ${top.map((l) => html`<tr data-path=${l.path}><td>${l.path}</td><td>${l.ms.toFixed(3)}</td><td>${share(l.ms)}</td><td>${l.gflops > 0 ? l.gflops.toFixed(2) : ''}</td></tr>`)}
-        ${rest > 0 ? html`<tr class="muted"><td>${r.layers.length - top.length} more</td><td>${rest.toFixed(3)}</td><td>${share(rest)}</td><td></td></tr>` : nothing}
+        <tr><th>layer</th><th>ms</th><th>share</th><th>GFLOP/s</th>${conv ? html`<th title="conv layers: GFLOP/s of the forward pass">fwd</th><th title="conv layers: GFLOP/s of the input gradient">dX</th><th title="conv layers: GFLOP/s of the weight gradient">dW</th>` : nothing}</tr>
+        ${top.map((l) => html`<tr data-path=${l.path}><td>${l.path}</td><td>${l.ms.toFixed(3)}</td><td>${share(l.ms)}</td><td>${rate(l.gflops)}</td>${conv
+          ? html`<td data-pass="forward">${l.conv ? rate(l.conv.forward.gflops) : ''}</td><td data-pass="dX">${l.conv ? rate(l.conv.dX.gflops) : ''}</td><td data-pass="dW">${l.conv ? rate(l.conv.dW.gflops) : ''}</td>`
+          : nothing}</tr>`)}
+        ${rest > 0 ? html`<tr class="muted"><td>${r.layers.length - top.length} more</td><td>${rest.toFixed(3)}</td><td>${share(rest)}</td><td></td>${conv ? html`<td></td><td></td><td></td>` : nothing}</tr>` : nothing}
       </table>
     </details>`;
   }

@@ -8,6 +8,7 @@ import { nodePlatform } from '../cli/node-platform';
 import { stepStride } from '../gpu/step-uniform';
 import { defaultConfig } from '../model/config';
 import { LabEngine } from './lab-engine';
+import { convPassOf } from './perf-tracker';
 
 const engine = new LabEngine({ ...nodePlatform(), acquireGpu: async () => ({ ok: true, gpu: await testGpu() }) });
 afterAll(() => engine.destroy());
@@ -51,5 +52,33 @@ describe('the performance report', () => {
       bytesUploaded: 1024 * 4 + 4 * stepStride,
       dispatches: 4 * 10 + valBatches * 6,
     });
+  });
+});
+
+describe('the performance report of a conv net', () => {
+  it('splits each conv layer into forward, input gradient and weight gradient, with their GFLOP/s', async () => {
+    await engine.train({ ...defaultConfig, model: 'lenet', epochs: 1, limit: 256, backend: 'webgpu' }, quiet, false);
+    const r = (await engine.profile())!;
+    const batch = r.batchSize;
+    const convs = r.layers.filter((l) => l.conv);
+    // LeNet's two convs: 1×28×28 → 6 (5×5, pad 2) and 6×14×14 → 16 (5×5).
+    const flops = { 'layers.0': 2 * batch * 28 * 28 * 6 * 1 * 25, 'layers.3': 2 * batch * 10 * 10 * 16 * 6 * 25 } as Record<string, number>;
+    expect(convs.map((l) => l.path).sort()).toEqual(Object.keys(flops));
+    for (const l of convs) {
+      const kernels = r.kernels.filter((k) => k.label.startsWith(`${l.path}.`) && k.family === 'conv');
+      const of = (pass: 'forward' | 'dX' | 'dW') => kernels.filter((k) => convPassOf(k.label) === pass);
+      for (const pass of ['forward', 'dX', 'dW'] as const) {
+        const ms = of(pass).reduce((s, k) => s + k.ms, 0);
+        expect(l.conv![pass].ms).toBeCloseTo(ms, 9);
+        // GFLOP/s over the pass's dispatches together (the bias gradient's sums count with dW).
+        if (ms > 0) expect(l.conv![pass].gflops).toBeCloseTo(of(pass).reduce((s, k) => s + k.gflops * k.ms, 0) / ms, 6);
+      }
+      expect(l.conv!.forward.gflops).toBeCloseTo(flops[l.path] / l.conv!.forward.ms / 1e6, 6);
+    }
+    // The first conv has no input gradient to compute (its input is the data); the second has one.
+    expect(convs.find((l) => l.path === 'layers.0')!.conv!.dX).toEqual({ ms: 0, gflops: 0 });
+    expect(convs.find((l) => l.path === 'layers.3')!.conv!.dX.gflops).toBeCloseTo(flops['layers.3'] / convs.find((l) => l.path === 'layers.3')!.conv!.dX.ms / 1e6, 6);
+    // Layers without convolutions have no split.
+    expect(r.layers.filter((l) => !l.conv).every((l) => !l.path.match(/^layers\.(0|3)$/))).toBe(true);
   });
 });

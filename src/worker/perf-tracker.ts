@@ -6,7 +6,7 @@ import { byFamily, gflops, type DispatchTiming } from '../gpu/profiler';
 import type { GpuBackend } from '../model/gpu-backend';
 import { trafficSince, type TrafficStats } from '../model/gpu-perf';
 import type { EpochSummary, Progress } from '../model/metrics';
-import type { PerfReport } from './protocol';
+import type { LayerTime, PerfReport } from './protocol';
 
 export interface PerfRunInfo {
   adapter: string;
@@ -70,14 +70,30 @@ export function layerOf(label: string): string {
   return layer !== label ? layer : label.split('.').slice(0, 2).join('.');
 }
 
-/** GPU time and GFLOP/s per layer path, largest first. */
-export function byLayer(step: readonly DispatchTiming[]): { path: string; ms: number; gflops: number }[] {
-  const sums = new Map<string, { ms: number; flops: number }>();
+/** Which pass of a conv layer a dispatch serves, from its label (src/gpu/conv.ts names them). */
+export function convPassOf(label: string): 'forward' | 'dX' | 'dW' {
+  if (/\.forward(\.|$)/.test(label)) return 'forward';
+  return /\.backward\.dX/.test(label) ? 'dX' : 'dW';
+}
+
+/** GPU time and GFLOP/s per layer path, largest first; a conv layer's time also per pass. */
+export function byLayer(step: readonly DispatchTiming[]): LayerTime[] {
+  const sums = new Map<string, { ms: number; flops: number; passes?: Record<'forward' | 'dX' | 'dW', { ms: number; flops: number }> }>();
   for (const t of step) {
-    const s = sums.get(layerOf(t.label)) ?? { ms: 0, flops: 0 };
+    const path = layerOf(t.label);
+    const s = sums.get(path) ?? { ms: 0, flops: 0 };
     s.ms += t.ms;
     s.flops += t.flops;
-    sums.set(layerOf(t.label), s);
+    if (t.family === 'conv') {
+      s.passes ??= { forward: { ms: 0, flops: 0 }, dX: { ms: 0, flops: 0 }, dW: { ms: 0, flops: 0 } };
+      const p = s.passes[convPassOf(t.label)];
+      p.ms += t.ms;
+      p.flops += t.flops;
+    }
+    sums.set(path, s);
   }
-  return [...sums].map(([path, s]) => ({ path, ms: s.ms, gflops: gflops(s.flops, s.ms) })).sort((a, b) => b.ms - a.ms);
+  const pass = (p: { ms: number; flops: number }) => ({ ms: p.ms, gflops: gflops(p.flops, p.ms) });
+  return [...sums]
+    .map(([path, s]) => ({ path, ms: s.ms, gflops: gflops(s.flops, s.ms), ...(s.passes && { conv: { forward: pass(s.passes.forward), dX: pass(s.passes.dX), dW: pass(s.passes.dW) } }) }))
+    .sort((a, b) => b.ms - a.ms);
 }

@@ -168,6 +168,21 @@ export interface KernelTime {
 }
 
 /** The performance panel's figures for the current run (src/worker/perf-tracker.ts). */
+/** GPU time of one pass of a layer (its dispatches together) and the GFLOP/s of its products. */
+export interface PassTime {
+  ms: number;
+  gflops: number;
+}
+
+/** A layer path's share of the step; a convolution's also split into its three passes. */
+export interface LayerTime {
+  path: string;
+  ms: number;
+  gflops: number;
+  /** Conv layers: forward, input gradient (dX, with its weight transpose) and weight gradient (dW: the pixel-major dY, partial sums and their reduce). */
+  conv?: { forward: PassTime; dX: PassTime; dW: PassTime };
+}
+
 export interface PerfReport {
   adapter: string;
   model: string;
@@ -180,7 +195,7 @@ export interface PerfReport {
   families: { family: string; ms: number; count: number; gflops: number }[];
   kernels: KernelTime[];
   /** Step time per layer path (its forward, backward and gradient sums), largest first; the batch gather, loss and optimizer as their own rows. */
-  layers: { path: string; ms: number; gflops: number }[];
+  layers: LayerTime[];
   dispatchesPerStep: number;
   /** Host↔GPU traffic of the last finished epoch (null before the first ends). */
   epoch: { submits: number; mapAsyncs: number; bytesUploaded: number; dispatches: number } | null;

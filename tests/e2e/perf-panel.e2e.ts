@@ -32,4 +32,25 @@ describe('the performance panel', () => {
     const paths = await panel.getByTestId('perf-layers').locator('tr[data-path]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')).sort());
     expect(paths).toEqual(['layers.1', 'layers.3', 'optim', 'train.accuracy', 'train.gather', 'train.loss']);
   });
+
+  it('gives each conv layer its forward, input-gradient and weight-gradient GFLOP/s after a LeNet epoch', async () => {
+    const page = await labs.open('?model=lenet&epochs=1&limit=512&backend=webgpu');
+    await expect.poll(() => page.getByTestId('adapter').getAttribute('data-state'), { timeout: 60_000 }).toBe('ready');
+    await page.getByTestId('dataset-name').waitFor({ timeout: 60_000 });
+    await page.getByTestId('train-button').click();
+    await page.locator('[data-testid=run-status][data-status=done]').waitFor({ timeout: 240_000 });
+    const layers = page.getByTestId('perf-panel').getByTestId('perf-layers');
+    await expect.poll(() => layers.locator('tr[data-path]').count(), { timeout: 30_000 }).toBeGreaterThan(2);
+    await layers.locator('summary').click();
+    const passes = (path: string) => layers.locator(`tr[data-path="${path}"] td[data-pass]`).evaluateAll((els) => els.map((e) => [e.getAttribute('data-pass'), e.textContent]));
+    // The first conv's input is the data: no input gradient. The second conv has all three passes.
+    const first = await passes('layers.0');
+    expect(first.map(([p]) => p)).toEqual(['forward', 'dX', 'dW']);
+    expect(Number(first[0][1])).toBeGreaterThan(0);
+    expect(first[1][1]).toBe('');
+    expect(Number(first[2][1])).toBeGreaterThan(0);
+    for (const [, v] of await passes('layers.3')) expect(Number(v)).toBeGreaterThan(0);
+    // A layer without convolutions (the first dense layer) leaves the pass columns empty.
+    expect((await passes('layers.7')).map(([, v]) => v)).toEqual(['', '', '']);
+  });
 });
