@@ -97,7 +97,7 @@ function toChw(x: Features, n: number, h: number, w: number, c: number): Feature
 }
 
 /** The whole route from paired arrays to a validated dataset. */
-export function arraysToDataset(arrays: NdArray[], o: { name: string; format: string; files: string[]; seed?: number; maxClasses?: number }): Dataset {
+export function arraysToDataset(arrays: NdArray[], o: { name: string; format: string; files: string[]; seed?: number; maxClasses?: number; classNames?: readonly string[] }): Dataset {
   const pairs = pairArrays(arrays);
   if (pairs.length === 2 && pairs[0].features.dims[0] === pairs[1].features.dims[0] && /train/i.test(pairs[1].features.file)) pairs.reverse();
   const splits = pairs.map((p) => {
@@ -123,7 +123,7 @@ export function arraysToDataset(arrays: NdArray[], o: { name: string; format: st
     format: o.format,
     files: o.files,
     shape: train.shape,
-    classNames: ids.map(String),
+    classNames: ids.map((id) => o.classNames?.[id] ?? String(id)),
     classIds: ids,
     maxClasses: o.maxClasses,
     train: train.split,

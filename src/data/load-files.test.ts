@@ -6,6 +6,8 @@ import { loadFiles, type InputFile } from './load-files';
 import { ByteBudget } from './budget';
 import { readZipDirectory } from './zip';
 import { enc, fixture, gzip, npy, zip } from './fixtures/make';
+import { datasetNpz } from '../io/pytorch/dataset-npz';
+import { npzBytes, textArray } from '../io/pytorch/npz';
 
 const images = (n: number, seed = 0) => encodeIdx('u8', [n, 3, 2], Array.from({ length: n * 6 }, (_, i) => (i * 7 + seed) % 256));
 const labels = (n: number) => encodeIdx('u8', [n], Array.from({ length: n }, (_, i) => i % 3));
@@ -121,6 +123,22 @@ describe('loadFiles: NumPy', () => {
     expect([ds.train.count, ds.val.count, ds.shape]).toEqual([12, 6, [1, 4, 4]]);
     expect(Array.from(ds.train.x.subarray(0, 4))).toEqual([95, 130, 194, 217]);
     expect(Array.from(ds.val.y)).toEqual([2, 1, 0, 2, 1, 0]);
+  });
+
+  it("reads the lab's own data.npz back: the same splits, and the class names from its meta", async () => {
+    const source = await loadFiles([f('train-images', images(30)), f('train-labels', labels(30)), f('t10k-images', images(9, 4)), f('t10k-labels', labels(9))]);
+    const named = { ...source, name: 'shapes', classNames: ['circle', 'square', 'star'] };
+    const ds = await loadFiles([f('data.npz', datasetNpz(named))]);
+    expect(ds.source.format).toBe('npz');
+    expect(ds.classNames).toEqual(['circle', 'square', 'star']);
+    expect([ds.train.count, ds.val.count, ds.shape]).toEqual([30, 9, [1, 3, 2]]);
+    expect(Array.from(ds.train.x)).toEqual(Array.from(source.train.x));
+    expect(Array.from(ds.val.x)).toEqual(Array.from(source.val.x));
+    expect(Array.from(ds.train.y)).toEqual(Array.from(source.train.y));
+    expect(Array.from(ds.val.y)).toEqual(Array.from(source.val.y));
+    // A `meta` member that is not the lab's stays an array (and here pairs with nothing).
+    const other = npzBytes({ x: { data: new Uint8Array(12), shape: [4, 3] }, y: { data: new Uint8Array([0, 1, 0, 1]), shape: [4] }, meta: textArray('{"format":"other"}') });
+    await expect(loadFiles([f('d.npz', other)])).rejects.toThrow(/d.npz:meta.npy \(18 items\)/);
   });
 
   it('reads an np.savez archive (stored, ZIP64 local extras) with float32 X and int64 y', async () => {

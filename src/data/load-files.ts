@@ -12,6 +12,7 @@ import { parseIdx, looksLikeIdx, type IdxArray } from './idx';
 import type { ExternalDecoder } from './image-decode';
 import { loadImageZip } from './image-folder';
 import { imageKind } from './image-header';
+import { takeLabMeta } from './lab-npz-meta';
 import type { NdArray } from './ndarray';
 import { isNpy, parseNpy } from './npy';
 import { tablesToDataset } from './table-dataset';
@@ -109,8 +110,8 @@ export async function loadFiles(files: InputFile[], options: LoadOptions = {}): 
   const entries = readZipDirectory(bytes, file);
   const members = entries.filter((e) => !e.isDirectory && !e.name.split('/').some((s) => s.startsWith('.') || s === '__MACOSX'));
   if (members.length > 0 && members.every((e) => isNpy(entryPrefix(bytes, e, file, 16)))) {
-    const arrays = members.map((e) => parseNpy(extractEntry(bytes, e, file, budget), `${file}:${e.name}`));
-    return arraysToDataset(arrays, { name, format: 'npz' + gz, files: names, seed, maxClasses });
+    const { arrays, classNames } = takeLabMeta(members.map((e) => parseNpy(extractEntry(bytes, e, file, budget), `${file}:${e.name}`)));
+    return arraysToDataset(arrays, { name, format: 'npz' + gz, files: names, seed, maxClasses, classNames });
   }
   return loadImageZip(bytes, file, entries, budget, { ...options, onProgress: progress(file) });
 }
