@@ -7,6 +7,7 @@ import { planKernel, type BindingTable } from './binding-table';
 import type { KernelContext } from './context';
 import type { Dispatch } from './dispatch';
 import { WgslStruct } from './wgsl-struct';
+import { windowOut } from '../reference/window';
 
 export const PoolBindings = {
   params: { binding: 0, kind: 'uniform' },
@@ -48,8 +49,8 @@ export interface GlobalPoolSpec {
 /** Output plane and padded row strides: OH = ⌊(H + 2p − k) / s⌋ + 1. */
 export function poolGeometry(s: PoolSpec) {
   const p = s.padding ?? 0;
-  const oh = Math.floor((s.h + 2 * p - s.kernel) / s.stride) + 1;
-  const ow = Math.floor((s.w + 2 * p - s.kernel) / s.stride) + 1;
+  const oh = windowOut(s.h, s.kernel, s.stride, p);
+  const ow = windowOut(s.w, s.kernel, s.stride, p);
   return { oh, ow, xStride: pad4(s.channels * s.h * s.w), yStride: pad4(s.channels * oh * ow) };
 }
 

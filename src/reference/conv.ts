@@ -1,5 +1,6 @@
 // CPU reference of Conv2d (PyTorch semantics: cross-correlation, square kernel, zero padding), NCHW
 // activations and (out, in, k, k) weights, f64 accumulation. Forward directly above its backward.
+import { windowOut } from './window';
 
 export interface ConvShape {
   batch: number;
@@ -14,7 +15,7 @@ export interface ConvShape {
 
 /** Output height and width: ⌊(H + 2·pad − k) / s⌋ + 1. */
 export function convOutSize(s: ConvShape): [number, number] {
-  return [Math.floor((s.h + 2 * s.padding - s.kernel) / s.stride) + 1, Math.floor((s.w + 2 * s.padding - s.kernel) / s.stride) + 1];
+  return [windowOut(s.h, s.kernel, s.stride, s.padding), windowOut(s.w, s.kernel, s.stride, s.padding)];
 }
 
 // x: (B, Cin, H, W), w: (Cout, Cin, k, k), bias: (Cout,) → y: (B, Cout, OH, OW)

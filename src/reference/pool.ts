@@ -3,6 +3,7 @@
 // padding, average counts it (count_include_pad=True: the divisor is always k², since in floor mode no
 // window reaches past the padded image). Max pooling routes the gradient to the first maximum of each
 // window in row-major order (PyTorch's and NumPy's tie rule).
+import { windowOut } from './window';
 
 export interface PoolShape {
   batch: number;
@@ -24,7 +25,7 @@ function checkPadding(s: PoolShape): number {
 /** Output height and width: ⌊(H + 2p − k) / s⌋ + 1. */
 export function poolOutSize(s: PoolShape): [number, number] {
   const p = s.padding ?? 0;
-  return [Math.floor((s.h + 2 * p - s.kernel) / s.stride) + 1, Math.floor((s.w + 2 * p - s.kernel) / s.stride) + 1];
+  return [windowOut(s.h, s.kernel, s.stride, p), windowOut(s.w, s.kernel, s.stride, p)];
 }
 
 /** Index (y·W + x within its channel) of the first maximum of every window, padding ignored. */
