@@ -3,6 +3,7 @@
 // bit, a resumed epoch equals the uninterrupted one (the draws depend on seed, epoch and example only),
 // augmentation really changes the training batches, and validation is never augmented.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { firstExamples } from '../../tests/helpers/dataset-slice';
 import { testGpu } from '../../tests/helpers/gpu';
 import { loadBuiltin } from '../data/builtin';
 import { readFromDir } from '../data/builtin-node';
@@ -20,10 +21,7 @@ import { buildArchitecture } from './zoo';
 let data: Dataset;
 let kc: KernelContext;
 beforeAll(async () => {
-  const full = await loadBuiltin('fashion-mnist', readFromDir());
-  const d = 784;
-  const slice = (s: Dataset['train'], n: number) => ({ x: s.x.subarray(0, n * d), y: s.y.subarray(0, n), count: n });
-  data = { ...full, train: slice(full.train, 300), val: slice(full.val, 100) };
+  data = firstExamples(await loadBuiltin('fashion-mnist', readFromDir()), 300, 100);
   kc = new KernelContext((await testGpu()).device);
 });
 
