@@ -3,7 +3,8 @@
 // `window.bench` trains either for one epoch with the settings of bench-config.ts.
 import * as Comlink from 'comlink';
 import { loadBuiltin } from '../src/data/builtin';
-import type { Dataset } from '../src/data/dataset';
+import { featureSize, type Dataset } from '../src/data/dataset';
+import { datasetNpz } from '../src/io/pytorch/dataset-npz';
 import type { BackendName, ModelName, PresetName } from '../src/model/config';
 import type { EpochSummary, RunStatus } from '../src/model/metrics';
 import type { EngineApi, EngineEvents, PerfReport } from '../src/worker/protocol';
@@ -27,7 +28,7 @@ type BenchModel = ModelName | PresetName;
 export interface BenchApi {
   /** `cpu`: the --cpu benchmark (the lab's wasm backend, TF.js on wasm, jax-js on wasm). */
   init(cpu?: boolean): Promise<{ adapter: string; tfjs: string; jax?: string; userAgent: string; isolated: boolean }>;
-  /** `valLimit`: the accuracy of the first N validation examples, from the lab's own CPU copy of the trained weights (engine.predict). */
+  /** `valLimit`: the engine trains on a copy of the dataset whose validation split is the first N examples (its own backend validates them). */
   lab(model: BenchModel, limit?: number, backend?: BackendName, valLimit?: number): Promise<LabEpoch>;
   jax(model: ModelName, limit?: number, validate?: boolean): Promise<JaxEpoch>;
   tfjs(model: BenchModel, limit?: number, validate?: boolean, feed?: TfjsFeed, valLimit?: number): Promise<TfjsEpoch>;
@@ -62,6 +63,7 @@ window.bench = {
   },
 
   async lab(model, limit, backend, valLimit) {
+    await engineData(valLimit);
     let summary: EpochSummary | undefined;
     let failure = '';
     // Every member the engine may call: through Comlink an absent one is `undefined.apply` in this page.
@@ -83,8 +85,7 @@ window.bench = {
     await engine.train({ ...benchConfig(model, limit), ...(backend && { backend }) }, Comlink.proxy(events), false);
     if (failure || !summary) throw new Error(`the lab's ${model} epoch failed: ${failure || 'no epoch summary'}`);
     const perf = await engine.profile();
-    const val = valLimit === undefined ? { acc: summary.val_acc, count: dataset?.val.count ?? 10000 } : await labSubsetAccuracy(valLimit);
-    return { examplesPerSecond: summary.examples_per_s, seconds: summary.seconds, trainLoss: summary.train_loss, valAcc: val.acc, valExamples: val.count, perf };
+    return { examplesPerSecond: summary.examples_per_s, seconds: summary.seconds, trainLoss: summary.train_loss, valAcc: summary.val_acc, valExamples: engineValCount, perf };
   },
 
   async jax(model, limit, validate = true) {
@@ -98,21 +99,25 @@ window.bench = {
   },
 };
 
-/** Accuracy of the run's last weights on the first `limit` validation examples (argmax, first index wins ties), in slices of 250. */
-async function labSubsetAccuracy(limit: number): Promise<{ acc: number; count: number }> {
+/** The validation examples of the dataset the engine holds now. */
+let engineValCount = 10000;
+
+/**
+ * The engine's dataset: the built-in Fashion-MNIST, or (`valLimit`) the same training split with only the
+ * first N validation examples, loaded as a data.npz (bytes scale by 1/255 as the built-in's do), so that
+ * the lab validates those N on its own backend every epoch, as TF.js does with its valLimit.
+ */
+async function engineData(valLimit: number | undefined): Promise<void> {
   if (!dataset) throw new Error('bench.init() first');
-  const { val, shape, classNames } = dataset;
-  const features = shape.reduce((a, b) => a * b, 1);
-  const count = Math.min(limit, val.count);
-  let correct = 0;
-  for (let r = 0; r < count; r += 250) {
-    const rows = Math.min(250, count - r);
-    const { probs } = await engine.predict(val.x.slice(r * features, (r + rows) * features), rows);
-    for (let i = 0; i < rows; i++) {
-      let best = 0;
-      for (let c = 1; c < classNames.length; c++) if (probs[i * classNames.length + c] > probs[i * classNames.length + best]) best = c;
-      if (best === val.y[r + i]) correct++;
-    }
+  const want = valLimit === undefined ? dataset.val.count : Math.min(valLimit, dataset.val.count);
+  if (want === engineValCount) return;
+  if (want === dataset.val.count) {
+    await engine.loadBuiltin('fashion-mnist');
+  } else {
+    const size = featureSize(dataset.shape);
+    const val = { ...dataset.val, x: dataset.val.x.subarray(0, want * size), y: dataset.val.y.subarray(0, want), count: want };
+    const npz = datasetNpz({ ...dataset, val });
+    await engine.loadFiles([new File([npz as Uint8Array<ArrayBuffer>], `fashion-mnist-val${want}.npz`)]);
   }
-  return { acc: correct / count, count };
+  engineValCount = want;
 }

@@ -18,7 +18,7 @@ import { cpuReport, runCpuBrowser, runCpuHeadless } from './cpu.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage = `usage: npm run bench -- [--models softmax,mlp,lenet,resnet-lab] [--reps 3] [--limit N] [--lenet-limit 2048]
-                      [--resnet-limit 256] [--resnet-warmup-limit 128] [--resnet-val-limit 500] [--resnet-reps 1]
+                      [--resnet-limit 256] [--resnet-warmup-limit 128] [--resnet-val-limit 250] [--resnet-reps 1]
                       [--warmup-limit 2048] [--model-timeout 30] [--tfjs-feed upload|gpu] [--chrome PATH] [--gpu] [--chrome-arg=FLAG ...] [--no-build]
                       [--cpu [--headless-limit 20000]]
   --cpu            the WebAssembly backends instead (bench/cpu.mjs): the lab's wasm, TF.js wasm and jax-js wasm in
@@ -29,7 +29,7 @@ const usage = `usage: npm run bench -- [--models softmax,mlp,lenet,resnet-lab] [
                    (0: the full epoch)
   --resnet-*       resnet-lab (the lab's narrow ResNet: BatchNorm, Adam, cosine schedule, batch 128): TF.js trains it
                    at ~1 example/s on SwiftShader (a step of 128 takes 2-4 min), so by default 2 steps (256), a
-                   one-step warm-up, 1 repetition, and both sides validate on the first 500 validation examples
+                   one-step warm-up, 1 repetition, and both sides validate on the first 250 validation examples
                    (limit/val-limit 0: all)
   --model-timeout M  minutes one model (warm-ups, repetitions, validation) may take (default 30, 0: no limit); past
                    it the model is reported as timed out and the others run in a fresh browser
@@ -47,7 +47,7 @@ const { values } = parseArgs({
     'resnet-limit': { type: 'string', default: '256' },
     'resnet-warmup-limit': { type: 'string', default: '128' },
     'resnet-reps': { type: 'string', default: '1' },
-    'resnet-val-limit': { type: 'string', default: '500' },
+    'resnet-val-limit': { type: 'string', default: '250' },
     'tfjs-feed': { type: 'string', default: 'upload' },
     'model-timeout': { type: 'string', default: '30' },
     chrome: { type: 'string' },
@@ -211,6 +211,9 @@ function evaluate(page, model, point, fn, arg) {
   return running;
 }
 
+/** Examples/s for the JSON line: whole numbers, two decimals below 100 (resnet-lab's TF.js runs at ~1). */
+const round = (rate) => (rate < 100 ? Number(rate.toFixed(2)) : Math.round(rate));
+
 /** One model: warm-ups, then `reps` epochs alternating lab / TF.js; TF.js validates on the last. */
 async function runModel(s, model, progress) {
   const reps = repsOf(model);
@@ -219,15 +222,15 @@ async function runModel(s, model, progress) {
   const val = valLimitOf(model) ?? null;
   log(`${model}: warm-up on ${warm} examples, then ${reps} epochs of ${n ?? 'all'} examples each, validation on ${val ?? 'all 10,000'} examples`);
   progress('warm-up');
-  await evaluate(s.page, model, 'warmup', ([m, k, v]) => window.bench.lab(m, k), [model, warm]);
+  await evaluate(s.page, model, 'warmup', ([m, k, v]) => window.bench.lab(m, k, 'webgpu', v ?? undefined), [model, warm, val]);
   await evaluate(s.page, model, 'warmup', ([m, k, f]) => window.bench.tfjs(m, k, false, f), [model, warm, feed]);
   const lab = [];
   const tfjs = [];
   for (let r = 0; r < reps; r++) {
     const last = r === reps - 1;
     progress(`lab rep ${r + 1}`);
-    lab.push(await evaluate(s.page, model, 'lab', ([m, k, v]) => window.bench.lab(m, k ?? undefined, undefined, v ?? undefined), [model, n, last ? val : null]));
-    log(`${model} rep ${r + 1}/${reps}: lab ${lab[r].examplesPerSecond.toFixed(0)} examples/s (val acc ${lab[r].valAcc.toFixed(4)} on ${lab[r].valExamples})`);
+    lab.push(await evaluate(s.page, model, 'lab', ([m, k, v]) => window.bench.lab(m, k ?? undefined, 'webgpu', v ?? undefined), [model, n, val]));
+    log(`${model} rep ${r + 1}/${reps}: lab ${lab[r].examplesPerSecond.toFixed(model.startsWith('resnet') ? 1 : 0)} examples/s (val acc ${lab[r].valAcc.toFixed(4)} on ${lab[r].valExamples})`);
     // TF.js validates on the last repetition only (same init and order: the same accuracy), to save time.
     progress(`TF.js rep ${r + 1}${last ? ' + validation' : ''}`);
     tfjs.push(await evaluate(s.page, model, last ? 'validate' : 'tfjs', ([m, k, v, f, vl]) => window.bench.tfjs(m, k ?? undefined, v, f, vl ?? undefined), [model, n, last, feed, val]));
@@ -301,7 +304,7 @@ function report(adapter, results) {
       continue;
     }
     const { lab, tfjs, examples, warmup, val, reps } = result;
-    notes.push(`${model}: ${examples} training examples, warm-up ${warmup}, ${reps} repetition${reps === 1 ? '' : 's'}, validation on ${val === 10000 ? 'all 10,000' : `the first ${val} validation examples (both sides; the lab's from its CPU copy of the trained weights)`}`);
+    notes.push(`${model}: ${examples} training examples, warm-up ${warmup}, ${reps} repetition${reps === 1 ? '' : 's'}, validation on ${val === 10000 ? 'all 10,000' : `the first ${val} validation examples (both sides; the lab's engine loads the dataset with that validation split)`}`);
     const labRate = median(lab.map((r) => r.examplesPerSecond));
     const tfRate = median(tfjs.map((r) => r.examplesPerSecond));
     const labAcc = lab[lab.length - 1].valAcc;
@@ -314,11 +317,11 @@ function report(adapter, results) {
     if (Math.abs(labAcc - tfAcc) > 0.01) disagree.push(`${model}: validation accuracy lab ${labAcc.toFixed(4)} vs TF.js ${tfAcc.toFixed(4)} (more than 0.01 apart)`);
     if (!(Math.abs(labLoss - tfLoss) <= 0.01 * Math.abs(tfLoss))) disagree.push(`${model}: train loss lab ${labLoss.toFixed(5)} vs TF.js ${tfLoss.toFixed(5)} (more than 1 % apart)`);
     rows.push([
-      model, examples, labRate.toFixed(0), tfRate.toFixed(0), `${(labRate / tfRate).toFixed(2)}×`,
+      model, examples, labRate.toFixed(labRate < 100 ? 1 : 0), tfRate.toFixed(tfRate < 100 ? 2 : 0), `${(labRate / tfRate).toFixed(2)}×`,
       (examples / labRate).toFixed(2), (examples / tfRate).toFixed(2), labAcc.toFixed(4), tfAcc.toFixed(4), labLoss.toFixed(5), tfLoss.toFixed(5),
       perf ? perf.dispatchesPerStep : '–', perf?.epoch ? perf.epoch.submits : '–', perf?.epoch ? perf.epoch.mapAsyncs : '–', perf?.epoch ? (perf.epoch.bytesUploaded / 1024).toFixed(1) : '–',
     ]);
-    json.models[model] = { examples, val_examples: val, reps, lab: Math.round(labRate), tfjs_webgpu: Math.round(tfRate), ratio: Number((labRate / tfRate).toFixed(2)), lab_val_acc: labAcc, tfjs_val_acc: tfAcc, lab_train_loss: labLoss, tfjs_train_loss: tfLoss };
+    json.models[model] = { examples, val_examples: val, reps, lab: round(labRate), tfjs_webgpu: round(tfRate), ratio: Number((labRate / tfRate).toFixed(2)), lab_val_acc: labAcc, tfjs_val_acc: tfAcc, lab_train_loss: labLoss, tfjs_train_loss: tfLoss };
   }
   process.stdout.write(`${table(rows)}\n${notes.map((n) => `  ${n}`).join('\n')}\n`);
   for (const [model, { lab }] of Object.entries(results)) {
