@@ -1,5 +1,6 @@
 // Typed wrapper of shaders/batchnorm.wgsl: BatchNorm's training forward (batch statistics, running
-// statistics moved), evaluation forward (running statistics) and backward, for 1-D and 2-D inputs.
+// statistics moved), evaluation forward (running statistics) and backward, for 1-D and 2-D inputs; each
+// is one dispatch of one workgroup per channel.
 import { activationCode, type ActivationKind } from './activation';
 import { packStruct, pad4 } from './buffers';
 import { planKernel, type BindingTable } from './binding-table';
@@ -20,7 +21,7 @@ export const BatchNormBindings = {
   dx: { binding: 10, kind: 'rw' },
 } as const satisfies BindingTable;
 
-/** Also the size of the per-channel reduction tree: a power of two. */
+/** Invocations per channel (each owns every WorkgroupSize-th example's plane); the reduction tree's size: a power of two. */
 export const WorkgroupSize = 64;
 
 export interface BatchNormSpec {
@@ -66,42 +67,32 @@ export interface BatchNormBackwardOperands {
 export class BatchNorm {
   constructor(private readonly ctx: KernelContext) {}
 
-  /** Training: statistics (and the running update) then the normalisation; evaluation: the normalisation alone. */
+  /** One dispatch: training = batch statistics, running update and normalisation; evaluation = the normalisation with the running statistics. */
   async forward(s: BatchNormSpec, training: boolean, activation: ActivationKind, ops: BatchNormForwardOperands, label: string): Promise<Dispatch[]> {
-    const common = { shader: 'batchnorm', table: BatchNormBindings, family: 'batchnorm', params: params(s) } as const;
     const n = s.rows * s.channels * s.spatial;
-    const apply = await planKernel(this.ctx, {
-      ...common, entry: training ? 'bn_forward_train' : 'bn_forward_eval', label: `${label}.normalize`,
-      constants: { WorkgroupSize, Activation: activationCode[activation] }, resources: ops,
-      groups: Math.ceil((s.rows * stride(s)) / WorkgroupSize), flops: 4 * n,
-    });
-    if (!training) return [apply];
-    const stats = await planKernel(this.ctx, {
-      ...common, entry: 'bn_stats', label: `${label}.stats`, constants: { WorkgroupSize },
-      resources: { x: ops.x, stats: ops.stats, running: ops.running }, groups: s.channels, flops: 3 * n,
-    });
-    return [stats, apply];
-  }
-
-  /** dγ, dβ, and (with `dx`) dX = act'_in(∂L/∂x); `dy` is the gradient before this layer's activation. */
-  async backward(s: BatchNormSpec, inputActivation: ActivationKind, ops: BatchNormBackwardOperands, label: string): Promise<Dispatch[]> {
-    const common = { shader: 'batchnorm', table: BatchNormBindings, family: 'batchnorm', params: params(s) } as const;
-    const n = s.rows * s.channels * s.spatial;
-    const list = [
+    const resources = training ? ops : { x: ops.x, y: ops.y, gamma: ops.gamma, beta: ops.beta, running: ops.running };
+    return [
       await planKernel(this.ctx, {
-        ...common, entry: 'bn_grad_reduce', label: `${label}.dGammaBeta`, constants: { WorkgroupSize },
-        resources: { x: ops.x, stats: ops.stats, dy: ops.dy, dgamma: ops.dgamma, dbeta: ops.dbeta }, groups: s.channels, flops: 4 * n,
+        shader: 'batchnorm', table: BatchNormBindings, family: 'batchnorm', params: params(s),
+        entry: training ? 'bn_forward_train' : 'bn_forward_eval', label: `${label}.${training ? 'statsNormalize' : 'normalize'}`,
+        constants: { WorkgroupSize, Activation: activationCode[activation] }, resources, groups: s.channels, flops: (training ? 7 : 4) * n,
       }),
     ];
-    if (ops.dx) {
-      list.push(
-        await planKernel(this.ctx, {
-          ...common, entry: 'bn_backward', label: `${label}.dX`, constants: { WorkgroupSize, InputActivation: activationCode[inputActivation] },
-          resources: { x: ops.x, gamma: ops.gamma, stats: ops.stats, dy: ops.dy, dgamma: ops.dgamma, dbeta: ops.dbeta, dx: ops.dx },
-          groups: Math.ceil((s.rows * stride(s)) / WorkgroupSize), flops: 8 * n,
-        }),
-      );
+  }
+
+  /** One dispatch: dγ, dβ, and (with `dx`) dX = act'_in(∂L/∂x); `dy` is the gradient before this layer's activation. */
+  async backward(s: BatchNormSpec, inputActivation: ActivationKind, ops: BatchNormBackwardOperands, label: string): Promise<Dispatch[]> {
+    const n = s.rows * s.channels * s.spatial;
+    const reduce = { x: ops.x, stats: ops.stats, dy: ops.dy, dgamma: ops.dgamma, dbeta: ops.dbeta };
+    const common = { shader: 'batchnorm', table: BatchNormBindings, family: 'batchnorm', params: params(s), groups: s.channels } as const;
+    if (!ops.dx) {
+      return [await planKernel(this.ctx, { ...common, entry: 'bn_grad_reduce', label: `${label}.dGammaBeta`, constants: { WorkgroupSize }, resources: reduce, flops: 4 * n })];
     }
-    return list;
+    return [
+      await planKernel(this.ctx, {
+        ...common, entry: 'bn_backward', label: `${label}.dGammaBetaX`, constants: { WorkgroupSize, InputActivation: activationCode[inputActivation] },
+        resources: { ...reduce, gamma: ops.gamma, dx: ops.dx }, flops: 10 * n,
+      }),
+    ];
   }
 }
