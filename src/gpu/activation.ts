@@ -29,7 +29,14 @@ export interface ElementwiseShape {
 }
 
 const params = (s: ElementwiseShape) => packStruct([[s.rows, 'u'], [s.features, 'u'], [s.stride, 'u']]);
-const groups = (s: ElementwiseShape) => Math.ceil((s.rows * s.stride) / WorkgroupSize);
+/** Floats one invocation covers (activation.wgsl's 4 × SegmentVec4s), within one row. */
+export const SegmentFloats = 16;
+
+/** Workgroups: one invocation per 16-float segment of a row. */
+function groups(s: ElementwiseShape): number {
+  if (s.stride % 4 !== 0) throw new Error(`activation kernels need rows of a multiple of 4 floats (vec4 access), got a stride of ${s.stride}`);
+  return Math.ceil((s.rows * Math.ceil(s.stride / SegmentFloats)) / WorkgroupSize);
+}
 
 export class ActivationKernel {
   constructor(private readonly ctx: KernelContext) {}

@@ -15,6 +15,8 @@ export const GraphBindings = {
 } as const satisfies BindingTable;
 
 export const WorkgroupSize = 64;
+/** Floats one elementwise invocation covers (graph.wgsl's 4 × SegmentVec4s), within one row. */
+export const SegmentFloats = 16;
 
 /** (rows, stride) tensors with `features` real floats per row. */
 export interface RowsShape {
@@ -34,6 +36,11 @@ export interface SliceShape {
 }
 
 const elementwise = (s: RowsShape): SliceShape => ({ rows: s.rows, count: s.features, aStride: s.stride, aOffset: 0, dstStride: s.stride, dstOffset: 0 });
+/** Invocations of an elementwise entry: one per 16-float segment of a row. */
+function segments(s: RowsShape): number {
+  if (s.stride % 4 !== 0) throw new Error(`graph kernels need rows of a multiple of 4 floats (vec4 access), got a stride of ${s.stride}`);
+  return s.rows * Math.ceil(s.stride / SegmentFloats);
+}
 
 function params(s: SliceShape): ArrayBuffer {
   return packStruct([[s.rows, 'u'], [s.count, 'u'], [s.aStride, 'u'], [s.aOffset, 'u'], [s.dstStride, 'u'], [s.dstOffset, 'u']]);
@@ -51,7 +58,7 @@ export class GraphKernels {
 
   /** dst = act(a + b). */
   add(s: RowsShape, activation: ActivationKind, ops: { a: GPUBufferBinding; b: GPUBufferBinding; dst: GPUBufferBinding }, label: string): Promise<Dispatch> {
-    return this.plan('add_forward', elementwise(s), s.rows * s.stride, { Activation: activationCode[activation] }, ops, label, s.rows * s.features);
+    return this.plan('add_forward', elementwise(s), segments(s), { Activation: activationCode[activation] }, ops, label, s.rows * s.features);
   }
 
   /** dst[·, dstOffset + j] = act'(a[·, aOffset + j]) with y laid out as dst (unread for 'none'). */
@@ -62,11 +69,11 @@ export class GraphKernels {
 
   /** dst = act'(a + b), y = the producer's output. */
   sum(s: RowsShape, inputActivation: ActivationKind, ops: { a: GPUBufferBinding; b: GPUBufferBinding; y: GPUBufferBinding; dst: GPUBufferBinding }, label: string): Promise<Dispatch> {
-    return this.plan('sum_grad', elementwise(s), s.rows * s.stride, { InputActivation: activationCode[inputActivation] }, ops, label, s.rows * s.features);
+    return this.plan('sum_grad', elementwise(s), segments(s), { InputActivation: activationCode[inputActivation] }, ops, label, s.rows * s.features);
   }
 
   /** dst = act'(dst + a). */
   accumulate(s: RowsShape, inputActivation: ActivationKind, ops: { a: GPUBufferBinding; y: GPUBufferBinding; dst: GPUBufferBinding }, label: string): Promise<Dispatch> {
-    return this.plan('accumulate', elementwise(s), s.rows * s.stride, { InputActivation: activationCode[inputActivation] }, ops, label, s.rows * s.features);
+    return this.plan('accumulate', elementwise(s), segments(s), { InputActivation: activationCode[inputActivation] }, ops, label, s.rows * s.features);
   }
 }
