@@ -86,7 +86,7 @@ describe('BatchNorm vs CPU reference', () => {
     // f32 rounding of its magnitude, 1/√(σ² + ε) to 1e-4 relative (σ² loses ~log2(N) bits in the sums).
     const saved = await readFloats(device, buf.stats, 0, statsFloats(c.channels));
     const mean = compareArrays(saved.subarray(0, c.channels), ref.cache.mean, 1e-6, 1e-6);
-    const invStd = compareArrays(saved.subarray(c.channels), ref.cache.invStd, 1e-6, 1e-4);
+    const invStd = compareArrays(saved.subarray(c.channels, 2 * c.channels), ref.cache.invStd, 1e-6, 1e-4);
     expect(mean.ok && invStd.ok, `mean ${mean.maxDiff}, 1/std ${invStd.maxDiff}`).toBe(true);
     const runGot = await readFloats(device, buf.running, 0, runningFloats(c.channels));
     const moved = compareArrays([...runGot.subarray(0, c.channels), ...runGot.subarray(pad4(c.channels), pad4(c.channels) + c.channels)], [...ref.running.mean, ...ref.running.var], 1e-5, 1e-4);
@@ -110,6 +110,11 @@ describe('BatchNorm vs CPU reference', () => {
     expect(await readFloats(device, buf.grads, 0, 128)).toEqual(grads);
     expect(await readFloats(device, buf.dx, 0, c.rows * stride)).toEqual(dxGot);
     device.queue.writeBuffer(buf.running, 0, bufferSource(runGot));
+
+    // A first layer's backward (no dX: its own totals entry) gives the same dγ, dβ bits.
+    const gradsOnly = emptyBuffer(device, 128);
+    await runDispatches(device, await bn.backward(c, c.inputActivation, { x: b('x'), gamma: fwd.gamma, stats: b('stats'), dy: b('dy'), dgamma: sub(gradsOnly, 0), dbeta: sub(gradsOnly, 64) }, 'test.bnFirst'));
+    expect(await readFloats(device, gradsOnly, 0, 128)).toEqual(grads);
 
     // Evaluation: normalises with the (moved) running statistics and leaves them as they are.
     await runDispatches(device, await bn.forward(c, false, c.activation, { ...fwd, y: b('yEval') }, 'test.bnEval'));

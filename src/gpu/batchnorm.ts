@@ -1,9 +1,9 @@
 // Typed wrapper of shaders/batchnorm.wgsl: BatchNorm's training forward (batch statistics, running
 // statistics moved), evaluation forward (running statistics) and backward, for 1-D and 2-D inputs; each
-// is one dispatch of one workgroup per channel.
+// is two barrier-free dispatches (partial sums, then merge and apply) of Partials invocations per channel.
 import { activationCode, type ActivationKind } from './activation';
 import { packStruct, pad4 } from './buffers';
-import { planKernel, type BindingTable } from './binding-table';
+import { planKernel, type BindingTable, type Resources } from './binding-table';
 import type { KernelContext } from './context';
 import type { Dispatch } from './dispatch';
 
@@ -21,8 +21,9 @@ export const BatchNormBindings = {
   dx: { binding: 10, kind: 'rw' },
 } as const satisfies BindingTable;
 
-/** Invocations per channel (each owns every WorkgroupSize-th example's plane); the reduction tree's size: a power of two. */
 export const WorkgroupSize = 64;
+/** Invocations per channel, each owning every Partials-th example's plane, and the partial sums per channel. */
+export const Partials = 16;
 
 export interface BatchNormSpec {
   rows: number;
@@ -35,8 +36,8 @@ export interface BatchNormSpec {
 
 /** Floats of the running-statistics block: running_mean (pad4(C)) then running_var (pad4(C)). */
 export const runningFloats = (channels: number): number => 2 * pad4(channels);
-/** Floats of the saved batch statistics: mean (C) then 1/√(σ² + ε) (C). */
-export const statsFloats = (channels: number): number => 2 * channels;
+/** Floats of the saved batch statistics, mean (C) then 1/√(σ² + ε) (C), then the (C, Partials) pairs of partial sums. */
+export const statsFloats = (channels: number): number => 2 * channels + 2 * channels * Partials;
 
 const stride = (s: BatchNormSpec) => pad4(s.channels * s.spatial);
 
@@ -64,35 +65,38 @@ export interface BatchNormBackwardOperands {
   dx?: GPUBufferBinding;
 }
 
+const perChannel = (s: BatchNormSpec) => Math.ceil((s.channels * Partials) / WorkgroupSize);
+
 export class BatchNorm {
   constructor(private readonly ctx: KernelContext) {}
 
-  /** One dispatch: training = batch statistics, running update and normalisation; evaluation = the normalisation with the running statistics. */
+  private plan(s: BatchNormSpec, entry: string, label: string, resources: Resources<typeof BatchNormBindings>, constants: Record<string, number>, flops: number, groups = perChannel(s)): Promise<Dispatch> {
+    return planKernel(this.ctx, {
+      shader: 'batchnorm', table: BatchNormBindings, family: 'batchnorm', params: params(s), entry, label,
+      constants: { WorkgroupSize, Partials, ...constants }, resources, groups, flops,
+    });
+  }
+
+  /** Training: partial sums, then statistics, running update and normalisation; evaluation: the normalisation with the running statistics. */
   async forward(s: BatchNormSpec, training: boolean, activation: ActivationKind, ops: BatchNormForwardOperands, label: string): Promise<Dispatch[]> {
     const n = s.rows * s.channels * s.spatial;
-    const resources = training ? ops : { x: ops.x, y: ops.y, gamma: ops.gamma, beta: ops.beta, running: ops.running };
+    const act = { Activation: activationCode[activation] };
+    if (!training) return [await this.plan(s, 'bn_forward_eval', `${label}.normalize`, { x: ops.x, y: ops.y, gamma: ops.gamma, beta: ops.beta, running: ops.running }, act, 4 * n)];
     return [
-      await planKernel(this.ctx, {
-        shader: 'batchnorm', table: BatchNormBindings, family: 'batchnorm', params: params(s),
-        entry: training ? 'bn_forward_train' : 'bn_forward_eval', label: `${label}.${training ? 'statsNormalize' : 'normalize'}`,
-        constants: { WorkgroupSize, Activation: activationCode[activation] }, resources, groups: s.channels, flops: (training ? 7 : 4) * n,
-      }),
+      await this.plan(s, 'bn_stats_partial', `${label}.stats`, { x: ops.x, stats: ops.stats }, {}, 3 * n),
+      await this.plan(s, 'bn_forward_train', `${label}.normalize`, ops, act, 4 * n),
     ];
   }
 
-  /** One dispatch: dγ, dβ, and (with `dx`) dX = act'_in(∂L/∂x); `dy` is the gradient before this layer's activation. */
+  /** dγ, dβ, and (with `dx`) dX = act'_in(∂L/∂x); `dy` is the gradient before this layer's activation. */
   async backward(s: BatchNormSpec, inputActivation: ActivationKind, ops: BatchNormBackwardOperands, label: string): Promise<Dispatch[]> {
     const n = s.rows * s.channels * s.spatial;
-    const reduce = { x: ops.x, stats: ops.stats, dy: ops.dy, dgamma: ops.dgamma, dbeta: ops.dbeta };
-    const common = { shader: 'batchnorm', table: BatchNormBindings, family: 'batchnorm', params: params(s), groups: s.channels } as const;
-    if (!ops.dx) {
-      return [await planKernel(this.ctx, { ...common, entry: 'bn_grad_reduce', label: `${label}.dGammaBeta`, constants: { WorkgroupSize }, resources: reduce, flops: 4 * n })];
-    }
+    const partial = await this.plan(s, 'bn_grad_partial', `${label}.dGammaBeta`, { x: ops.x, stats: ops.stats, dy: ops.dy }, {}, 4 * n);
+    const totals = { stats: ops.stats, dgamma: ops.dgamma, dbeta: ops.dbeta };
+    if (!ops.dx) return [partial, await this.plan(s, 'bn_grad_finish', `${label}.dGammaBetaTotals`, totals, {}, 0, Math.ceil(s.channels / WorkgroupSize))];
     return [
-      await planKernel(this.ctx, {
-        ...common, entry: 'bn_backward', label: `${label}.dGammaBetaX`, constants: { WorkgroupSize, InputActivation: activationCode[inputActivation] },
-        resources: { ...reduce, gamma: ops.gamma, dx: ops.dx }, flops: 10 * n,
-      }),
+      partial,
+      await this.plan(s, 'bn_backward', `${label}.dX`, { ...totals, x: ops.x, gamma: ops.gamma, dy: ops.dy, dx: ops.dx }, { InputActivation: activationCode[inputActivation] }, 6 * n),
     ];
   }
 }
