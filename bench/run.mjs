@@ -71,7 +71,8 @@ const positiveInt = (name, v) => {
   }
   return Number(v);
 };
-const models = (values.models ?? 'softmax,mlp,lenet,resnet-lab').split(',').map((m) => m.trim()).filter(Boolean);
+// --cpu: the dense models and LeNet (resnet-lab on the wasm backend would take hours at --limit 20000).
+const models = (values.models ?? (values.cpu ? 'softmax,mlp,lenet' : 'softmax,mlp,lenet,resnet-lab')).split(',').map((m) => m.trim()).filter(Boolean);
 const reps = positiveInt('reps', values.reps);
 const limit = values.limit === undefined ? undefined : positiveInt('limit', values.limit);
 const warmupLimit = positiveInt('warmup-limit', values['warmup-limit']);
