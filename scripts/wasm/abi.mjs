@@ -97,15 +97,16 @@ export const stepF32 = new Set(['lr', 'c1', 'c2']);
 
 /**
  * The control block at address 0 (words): the command the caller posts (programs, step range) and the
- * scheduling words: `gen` wakes the workers, `ticket` hands out tiles, `arrive`/`phase` form the barrier,
- * `abort` stops every thread after a trap in one of them. Thread t's scratch (packed B panels) is
- * `scratchBytes` bytes at scratch + t·scratchBytes.
+ * scheduling words: `gen` wakes the workers, `ticket` hands out tiles, `done` counts finished tiles (a
+ * phase starts once every tile before it is done), `exited` counts workers back from a command (the
+ * caller waits for them before posting the next), `abort` stops every thread after a trap in one of
+ * them. Thread t's scratch (packed B panels) is `scratchBytes` bytes at scratch + t·scratchBytes.
  */
-export const ctlFields = ['gen', 'quit', 'abort', 'threads', 'from', 'to', 'progFull', 'progLast', 'lastIndex', 'steps', 'scratch', 'scratchBytes', 'ticket', 'arrive', 'phase'];
+export const ctlFields = ['gen', 'quit', 'abort', 'threads', 'from', 'to', 'progFull', 'progLast', 'lastIndex', 'steps', 'scratch', 'scratchBytes', 'ticket', 'done', 'exited'];
 /** Bytes reserved for the control block (its scheduling words sit on their own cache lines). */
 export const ctlBytes = 512;
 /** Byte offsets of the scheduling words, each on its own 64-byte line. */
-export const ctlLines = { ticket: 128, arrive: 192, phase: 256 };
+export const ctlLines = { ticket: 128, done: 192, exited: 256 };
 
 /** Matmul epilogues, applied to each output vec4 (after the bias, where a bias is given). */
 export const epilogues = ['none', 'relu', 'sigmoid', 'reluMask', 'sigmoidGrad', 'tanh', 'tanhGrad'];

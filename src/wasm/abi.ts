@@ -352,8 +352,8 @@ export const ctl = {
   scratch: 40,
   scratchBytes: 44,
   ticket: 128,
-  arrive: 192,
-  phase: 256
+  done: 192,
+  exited: 256
 } as const;
 export const epilogues = {
   none: 0,

@@ -80,6 +80,8 @@ export class WasmPool {
   /** Messages of worker traps, as they arrive. */
   readonly workerErrors: string[] = [];
   private broken: Error | null = null;
+  /** Commands posted to the workers so far: each worker adds 1 to `exited` when it leaves one. */
+  private commands = 0;
 
   private constructor(
     readonly memory: WebAssembly.Memory,
@@ -156,17 +158,32 @@ export class WasmPool {
     words[ctl.lastIndex / 4] = cmd.lastIndex;
     words[ctl.steps / 4] = cmd.steps;
     Atomics.store(words, ctl.ticket / 4, 0);
+    Atomics.store(words, ctl.done / 4, 0);
     if (this.threads > 1) {
+      this.commands++;
       Atomics.add(words, ctl.gen / 4, 1);
       Atomics.notify(words, ctl.gen / 4);
     }
     try {
       this.kernels.run(0);
+      // The command's last tile is done; a worker may still be walking the programs on its way out
+      // (holding a ticket drawn past the end). Rewriting a program or zeroing the counters under it could
+      // hand it another command's tiles, so the command ends when every worker has left it.
+      if (this.threads > 1) this.awaitWorkers(words, this.commands * (this.threads - 1));
     } catch (e) {
       Atomics.store(words, ctl.abort / 4, 1);
-      Atomics.notify(words, ctl.phase / 4);
+      Atomics.notify(words, ctl.done / 4);
       this.broken = e instanceof Error ? e : new Error(String(e));
       throw new Error(`wasm kernels trapped: ${this.broken.message}${this.workerErrors.length ? ` (${this.workerErrors.join('; ')})` : ''}`);
+    }
+  }
+
+  /** Spins a while, then sleeps, until `exited` reaches `want` (a worker that trapped has left too). */
+  private awaitWorkers(words: Int32Array, want: number): void {
+    for (let spin = 0; ; spin++) {
+      const now = Atomics.load(words, ctl.exited / 4);
+      if (now >= want) return;
+      if (spin > 2000) Atomics.wait(words, ctl.exited / 4, now, 1);
     }
   }
 

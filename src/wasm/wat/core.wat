@@ -1,11 +1,15 @@
 ;; The interpreter every thread runs: the posted command's steps, each a program of ops, each op cut into
 ;; tiles. Tiles are handed out by one atomic ticket counter; a phase (ops up to one with barrier = 1)
-;; ends in a barrier. Which thread computes a tile never changes what the tile computes, and no tile
-;; splits a reduction, so results do not depend on the thread count.
+;; ends when all its tiles are done: a second counter, `done`, counts finished tiles, and a thread starts
+;; on the next phase once `done` has reached the phase's end. No thread waits for the others to arrive
+;; (one preempted or still asleep, holding no tile, delays no one). Which thread computes a tile never
+;; changes what the tile computes, and no tile splits a reduction, so results do not depend on the
+;; thread count.
 ;;
 ;; Tickets: all threads walk the same programs, so they agree on every phase's ticket range
 ;; [base, end). A thread holds at most one ticket; one drawn past `end` belongs to a later phase and is
-;; kept until that phase comes (the counter only grows within a command; the caller zeroes it).
+;; kept until that phase comes (the counter only grows within a command; the caller zeroes it, and
+;; `done`, once every worker has left the previous command: pool.ts).
 
 ;; This thread's scratch (byte address), set by run.
 (global $scratch (mut i32) (i32.const 0))
@@ -43,9 +47,12 @@
                 (then (local.set $ticket (i32.atomic.rmw.add offset=@ctl.ticket (i32.const 0) (i32.const 1)))))
               (br_if $claimed (i32.ge_u (local.get $ticket) (local.get $end)))
               (call $runTile (local.get $phase) (i32.sub (local.get $ticket) (local.get $base)) (local.get $step))
+              ;; the phase's last tile wakes any thread asleep in $awaitDone
+              (if (i32.eq (i32.add (i32.atomic.rmw.add offset=@ctl.done (i32.const 0) (i32.const 1)) (i32.const 1)) (local.get $end))
+                (then (drop (memory.atomic.notify offset=@ctl.done (i32.const 0) (i32.const -1)))))
               (local.set $ticket (i32.const -1))
               (br $claim)))
-          (call $barrier (local.get $threads))
+          (call $awaitDone (local.get $threads) (local.get $end))
           (local.set $base (local.get $end))
           (br $phases)))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
@@ -104,24 +111,18 @@
     (return (call $op_optimizer (local.get $op) (local.get $t) (local.get $step))))
   unreachable)
 
-;; Centralised barrier: the last to arrive resets the count and advances `phase`; the others spin on
-;; `phase` a while (a phase is often tens of microseconds), then sleep on it. A trap in any thread sets
-;; `abort` (the JS side does) and wakes everyone, who trap in turn instead of waiting forever.
-(func $barrier (param $threads i32)
-  (local $phase i32) (local $spin i32)
+;; Waits until `end` tiles of the command are done: spins a while (a phase is often tens of
+;; microseconds), then sleeps on `done`. A trap in any thread sets `abort` (the JS side does) and wakes
+;; everyone, who trap in turn instead of waiting forever.
+(func $awaitDone (param $threads i32) (param $end i32)
+  (local $done i32) (local $spin i32)
   (if (i32.le_u (local.get $threads) (i32.const 1)) (then (return)))
-  (local.set $phase (i32.atomic.load offset=@ctl.phase (i32.const 0)))
-  (if (i32.eq (i32.atomic.rmw.add offset=@ctl.arrive (i32.const 0) (i32.const 1)) (i32.sub (local.get $threads) (i32.const 1)))
-    (then
-      (i32.atomic.store offset=@ctl.arrive (i32.const 0) (i32.const 0))
-      (drop (i32.atomic.rmw.add offset=@ctl.phase (i32.const 0) (i32.const 1)))
-      (drop (memory.atomic.notify offset=@ctl.phase (i32.const 0) (i32.const -1)))
-      (return)))
   (loop $wait
     (if (i32.atomic.load offset=@ctl.abort (i32.const 0)) (then unreachable))
-    (if (i32.ne (i32.atomic.load offset=@ctl.phase (i32.const 0)) (local.get $phase)) (then (return)))
+    (local.set $done (i32.atomic.load offset=@ctl.done (i32.const 0)))
+    (if (i32.ge_u (local.get $done) (local.get $end)) (then (return)))
     (local.set $spin (i32.add (local.get $spin) (i32.const 1)))
-    ;; Past the spin budget: sleep until notified (or 1 ms, to look at `abort` again).
+    ;; Past the spin budget: sleep until the phase's last tile notifies (or 1 ms, to look at `abort` again).
     (if (i32.gt_u (local.get $spin) (i32.const 20000))
-      (then (drop (memory.atomic.wait32 offset=@ctl.phase (i32.const 0) (local.get $phase) (i64.const 1000000)))))
+      (then (drop (memory.atomic.wait32 offset=@ctl.done (i32.const 0) (local.get $done) (i64.const 1000000)))))
     (br $wait)))
