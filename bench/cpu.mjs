@@ -74,7 +74,9 @@ export function runCpuHeadless({ root, models, reps, limit, log }) {
         const jx = lastJson(spawnSync(process.execPath, [jax, model, String(limit)], { cwd: root, env, encoding: 'utf8' }), `jax-js in Node (${model})`);
         runs.jax.push({ examplesPerSecond: jx.examples_per_s, trainLoss: jx.train_loss, valAcc: jx.val_acc, device: jx.device });
       }
-      log(`headless ${model} rep ${r + 1}/${reps}: lab CLI ${lab.examples_per_s.toFixed(0)}${withJax ? `, jax-js ${runs.jax[r].examplesPerSecond.toFixed(0)}` : ''} examples/s`);
+      // jax-js threads only where a global Worker exists: in Node (no Worker) its device line says one thread.
+      const jaxDevice = withJax && r === 0 ? ` (${runs.jax[0].device})` : '';
+      log(`headless ${model} rep ${r + 1}/${reps}: lab CLI ${lab.examples_per_s.toFixed(0)}${withJax ? `, jax-js ${runs.jax[r].examplesPerSecond.toFixed(0)}${jaxDevice}` : ''} examples/s`);
     }
     results[model] = { ...runs, examples: limit };
   }
