@@ -260,8 +260,12 @@ ${fmas('          ')}
       }
     }
   }
-  // The block's outputs share example, row and channel quads: addresses without divisions.
-  let oplane = params.out_h * params.out_w;
+${forwardEpilogue(rm, cn)}
+}`;
+}
+
+// The block's outputs share example, row and channel quads: addresses without divisions.
+const forwardEpilogue = (rm, cn) => `  let oplane = params.out_h * params.out_w;
   let yb = b * params.dst_stride + oy * params.out_w + ox0;
 ${lines(cn, (j) => `  if (c0 + ${j}u < params.c4) {
     let q = c0 + ${j}u;
@@ -270,7 +274,60 @@ ${lines(cn, (j) => `  if (c0 + ${j}u < params.c4) {
     let at = yb + 4u * q * oplane;
 ${lines(rm, (r) => `    if (ox0 + ${r}u < params.out_w) { store_forward(at + ${r}u, oplane, n, acc${r * cn + j} + bq); }`)}
   }`)}
-  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }`;
+
+/** Kernel sizes × strides with forward entry points of their own (conv_forward_k{k}s{s}_{block}). */
+export const convForwardShapes = [[1, 1], [1, 2], [3, 1], [3, 2], [5, 1]];
+
+/**
+ * The forward for one kernel size k and stride s known when generating: the loop runs over input
+ * channels only (k = 1: four at a time), its body every tap written out — SwiftShader neither unrolls
+ * loops nor keeps variables in registers across iterations, so each iteration's fixed cost (the
+ * accumulators' round trip through memory, the lane masks) is spread over rm·cn·k² products instead of
+ * rm·cn·4. The block's rows read input columns r·s + kx: each such column is loaded once per kernel row
+ * and its padding test (column and row validity) is computed before the loop.
+ */
+function convForwardK(rm, cn, k, s) {
+  const cols = [...new Set(range(rm).flatMap((r) => range(k).map((kx) => r * s + kx)))].sort((a, b) => a - b);
+  const per = k === 1 ? 4 : 1;
+  // Channel cc of the iteration's: x at kernel row ky, column col; w of tap ky·k + kx, column block j.
+  const xn = (cc, ky, col) => `x${cc}_${ky}_${col}`;
+  const wn = (cc, ky, kx, j) => `w${cc}_${ky * k + kx}_${j}`;
+  const body = (cc) => lines(k, (ky) => `${lines(cols.length, (i) => `    let ${xn(cc, ky, cols[i])} = x_at(xc${cc} + ${ky}i * W + ${cols[i]}, rok${ky} && cok${cols[i]});`)}
+${lines(k, (kx) => lines(cn, (j) => `    let ${wn(cc, ky, kx, j)} = w[wc${cc} + ${ky * k + kx}u * params.c4 + cb${j}];`))}
+${lines(rm, (r) => lines(cn, (j) => `    acc${r * cn + j} += ${range(k).map((kx) => `${xn(cc, ky, r * s + kx)} * ${wn(cc, ky, kx, j)}`).join(' + ')};`))}`);
+  const step = (cc) => `    let xc${cc} = base + i32(c + ${cc}u) * plane;
+    let wc${cc} = (c + ${cc}u) * k2c4;
+${body(cc)}`;
+  return `@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k${k}s${s}_${rm}x${cn * 4}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
+  let rowTiles = (params.out_w + ${rm - 1}u) / ${rm}u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * ${cn}u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * ${rm}u;
+${clamps(cn, 'params.c4 - 1u')}
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * ${s}u) - i32(params.padding);
+  let ix0 = i32(ox0 * ${s}u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+${lines(k, (ky) => `  let rok${ky} = Padded == 0u || u32(iy0 + ${ky}) < params.in_h;`)}
+${lines(cols.length, (i) => `  let cok${cols[i]} = Padded == 0u || u32(ix0 + ${cols[i]}) < params.in_w;`)}
+${accs(rm, cn)}
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = ${k * k}u * params.c4;
+  var c = 0u;
+${per > 1 ? `  for (; c + ${per - 1}u < params.in_c; c += ${per}u) {
+${range(per).map(step).join('\n')}
+  }
+` : ''}  for (; c < params.in_c; c++) {
+${step(0)}
+  }
+${forwardEpilogue(rm, cn)}
 }`;
 }
 
@@ -390,7 +447,8 @@ export function generate() {
   const head = readFileSync(template, 'utf8');
   const threadBody = blocks.flatMap(([rm, cn]) => [nn(rm, cn), tn(rm, cn), nt(rm, cn)]).join('\n\n');
   const sgBody = subgroupBlocks.flatMap(([rm, cn]) => [sgNN(rm, cn), sgTN(rm, cn), sgNT(rm, cn)]).join('\n\n');
-  const convBody = convBlocks.flatMap(([rm, cn]) => [convForward(rm, cn), convInputGrad(rm, cn), convWeightGrad(rm, cn)]).join('\n\n');
+  const convBody = convBlocks.flatMap(([rm, cn]) => [convForward(rm, cn), convInputGrad(rm, cn), convWeightGrad(rm, cn)])
+    .concat(convForwardShapes.flatMap(([k, st]) => convBlocks.map(([rm, cn]) => convForwardK(rm, cn, k, st)))).join('\n\n');
   return {
     'matmul.wgsl': `${banner}\n${head}\n${threadBody}\n`,
     'matmul-subgroup.wgsl': `${banner}\n// Compiled only on devices with the subgroups feature and subgroups of 4 (see src/gpu/matmul.ts).\nenable subgroups;\n\n${head}\n${sgBody}\n`,

@@ -5,6 +5,8 @@
 // order per invocation (the weight gradient's split over output rows is added up in chunk order by
 // conv-grad.wgsl), so a run repeats bit for bit. 1×1 layers without padding skip every bounds check and
 // are plain matrix products over the NCHW planes.
+// The forward of kernel sizes and strides (k, s) in (1, 1), (1, 2), (3, 1), (3, 2), (5, 1) has entry points of
+// its own (conv_forward_k{k}s{s}_{rows}x{cols}): one loop over input channels, every tap written out.
 //   forward:      Y[b·P + p, o] = act(bias[o] + Σ_{c, ky, kx} x[b, c, oy·s − pad + ky, ox·s − pad + kx] · w[(c, ky, kx), o])
 //                 rows = output pixels (B·OH·OW), columns = output channels, reduction over (c, ky, kx)
 //   input_grad:   dX[b, c, iy, ix] = act'_in(Σ_{ky, kx, o} dYp[b, oy, ox, o] · wt[(ky, kx, o), c]) over the

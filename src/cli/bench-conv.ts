@@ -4,7 +4,8 @@
 // GFLOP/s of the pass's 2·B·P·Cout·Cin·k² multiply-adds.
 import { pad4 } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/context';
-import { Conv, convGeometry, convScratch, type ConvSpec } from '../gpu/conv';
+import { timeConvBlocks } from '../gpu/autotune';
+import { Conv, convBlockName, convBlocks, convGeometry, convScratch, heuristicConvBlock, type ConvPass as GemmPass, type ConvSpec } from '../gpu/conv';
 import type { Dispatch } from '../gpu/dispatch';
 import { Profiler, timestampsSupported } from '../gpu/profiler';
 import { table } from './bench-format';
@@ -105,4 +106,28 @@ export function convTable(rows: readonly ConvPassTiming[], shapes: readonly Conv
     return [`${s.name} (${s.rows}, ${s.inC}×${s.h}×${s.w} → ${s.outC}, ${s.kernel}/${s.stride} p${s.padding})`, ...cells];
   });
   return table([head, ...body]);
+}
+
+/**
+ * `bench --conv-blocks`: each pass's GEMM of each shape in every generated block (reps timed runs), one
+ * line per shape and pass, fastest first in GFLOP/s, the heuristic's choice marked with *.
+ */
+export async function benchConvBlocks(kc: KernelContext, shapes: readonly ConvShapeCase[], reps = 3): Promise<string> {
+  const conv = new Conv(kc);
+  const profiler = new Profiler(kc.device, 8);
+  const lines: string[] = [];
+  try {
+    for (const s of shapes) {
+      const flops = convPassFlops(s);
+      for (const pass of ['forward', 'input_grad', 'weight_grad'] as const satisfies readonly GemmPass[]) {
+        const times = await timeConvBlocks(kc, conv, s, pass, convBlocks, reps, profiler);
+        const chosen = convBlockName(heuristicConvBlock(s, pass));
+        const row = Object.entries(times).sort((a, b) => a[1] - b[1]).map(([n, ms]) => `${n}${n === chosen ? '*' : ''} ${(flops / ms / 1e6).toFixed(2)}`);
+        lines.push(`${s.name} ${pass}: ${row.join(', ')}`);
+      }
+    }
+  } finally {
+    profiler.destroy();
+  }
+  return lines.join('\n');
 }

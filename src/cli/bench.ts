@@ -19,14 +19,15 @@ import { fileChoiceStore } from './kernel-cache';
 import { nodePlatform } from './node-platform';
 import { benchConfig } from './bench-config';
 import { benchTable, kernelTable, median, type ModelFigures } from './bench-format';
-import { benchConvPasses, convBenchShapes, convTable, type ConvPassTiming } from './bench-conv';
+import { benchConvBlocks, benchConvPasses, convBenchShapes, convTable, type ConvPassTiming } from './bench-conv';
 
 export const benchUsage = `usage:
-  classifier-lab bench [--models softmax,mlp] [--reps 3] [--limit N] [--warmup-limit 4096] [--no-autotune] [--matmul] [--conv]
+  classifier-lab bench [--models softmax,mlp] [--reps 3] [--limit N] [--warmup-limit 4096] [--no-autotune] [--matmul] [--conv] [--conv-blocks]
     Trains each model for one epoch (on the first N examples with --limit), reps times after a warm-up,
     and prints a table and one JSON line. --matmul also times every matmul variant standalone. --conv
     times every Conv2d pass (forward, input gradient, weight gradient) standalone per layer shape of
-    LeNet and resnet-lab, in GFLOP/s (alone: without --models it trains no model).
+    LeNet and resnet-lab, in GFLOP/s (alone: without --models it trains no model). --conv-blocks times
+    each of those passes in every register block, fastest first, the heuristic's choice marked with *.
 `;
 
 const options = {
@@ -37,6 +38,7 @@ const options = {
   'no-autotune': { type: 'boolean' },
   matmul: { type: 'boolean' },
   conv: { type: 'boolean' },
+  'conv-blocks': { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -88,6 +90,17 @@ async function standaloneConv(reps: number): Promise<ConvPassTiming[]> {
   }
 }
 
+/** Every conv pass of the benchmark's shapes in every block (bench-conv.ts benchConvBlocks). */
+async function standaloneConvBlocks(reps: number): Promise<string> {
+  const r = await acquireNodeGpu();
+  if (!r.ok) throw new Error(r.failure.message);
+  try {
+    return await benchConvBlocks(new KernelContext(r.gpu.device), convBenchShapes, reps);
+  } finally {
+    r.gpu.device.destroy();
+  }
+}
+
 /** The options, checked: a bad one is the user's error (exit 2). */
 function parse(argv: string[]) {
   try {
@@ -98,7 +111,7 @@ function parse(argv: string[]) {
       if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: ${v} is not a positive integer`);
       return n;
     };
-    const models = values.models === undefined && values.conv ? [] : (values.models ?? 'softmax,mlp').split(',').map((m) => m.trim());
+    const models = values.models === undefined && (values.conv || values['conv-blocks']) ? [] : (values.models ?? 'softmax,mlp').split(',').map((m) => m.trim());
     for (const m of models) if (!modelNames.includes(m as ModelName)) throw new Error(`--models: unknown model "${m}" (one of ${modelNames.join(', ')})`);
     return { values, models: models as ModelName[], reps: count('reps', values.reps, 3)!, limit: count('limit', values.limit), warmupLimit: count('warmup-limit', values['warmup-limit'], 4096)! };
   } catch (e) {
@@ -148,6 +161,7 @@ export async function bench(argv: string[]): Promise<void> {
   if (values.matmul) process.stdout.write(`\n${await standaloneMatmul()}\n`);
   const conv = values.conv ? await standaloneConv(reps) : null;
   if (conv) process.stdout.write(`\n${convTable(conv, convBenchShapes)}\n`);
+  if (values['conv-blocks']) process.stdout.write(`\nconv GFLOP/s per block (* the heuristic's):\n${await standaloneConvBlocks(reps)}\n`);
   const json = {
     adapter,
     ...(conv && {

@@ -6,7 +6,7 @@ import { conv2dBackward, conv2dForward } from '../reference/conv';
 import type { ActivationKind } from './activation';
 import { readFloats } from './buffers';
 import { KernelContext } from './context';
-import { Conv, convBlockName, convBlocks, convGeometry, convScratch, weightGradSplit, type ConvSpec } from './conv';
+import { Conv, convBlockName, convBlocks, convForwardShapes, convGeometry, convScratch, forwardEntry, weightGradSplit, type ConvSpec } from './conv';
 import type { Block } from './matmul';
 import { applyActivation, activationDerivative, fromGpuMatrix, toGpuMatrix } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
@@ -50,7 +50,56 @@ describe('conv2d vs CPU reference', () => {
   it.each(convBlocks.map((b) => [convBlockName(b), b] as const))('block %s on every pass', async (_name, block) => {
     for (const c of blockCases) await check(c, block);
   });
+
+  // The kernel-size specialised forwards (conv_forward_k{k}s{s}_*), every block, on shapes whose rows
+  // leave ragged blocks and whose channels are not a multiple of 4 (k = 1 unrolls four input channels).
+  const special: Case[] = [
+    { rows: 2, inC: 7, h: 6, w: 9, outC: 9, kernel: 1, stride: 1, padding: 0, activation: 'relu', inputActivation: 'none', withDx: false },
+    { rows: 2, inC: 6, h: 9, w: 11, outC: 5, kernel: 1, stride: 2, padding: 0, activation: 'none', inputActivation: 'none', withDx: false },
+    { rows: 2, inC: 3, h: 9, w: 19, outC: 10, kernel: 3, stride: 1, padding: 1, activation: 'sigmoid', inputActivation: 'none', withDx: false },
+    { rows: 2, inC: 3, h: 9, w: 21, outC: 6, kernel: 3, stride: 2, padding: 1, activation: 'relu', inputActivation: 'none', withDx: false },
+    { rows: 2, inC: 2, h: 8, w: 23, outC: 7, kernel: 5, stride: 1, padding: 2, activation: 'none', inputActivation: 'none', withDx: false },
+  ];
+  it('covers every specialised kernel size and stride', () => {
+    expect(special.map((c) => [c.kernel, c.stride])).toEqual(convForwardShapes);
+    expect(forwardEntry(special[2], [8, 2])).toBe('conv_forward_k3s1_8x8');
+    expect(forwardEntry(cases[6], [8, 2])).toBe('conv_forward_8x8');
+  });
+  it.each(convBlocks.map((b) => [convBlockName(b), b] as const))('specialised forward, block %s', async (_name, block) => {
+    for (const c of special) await checkForward(c, block);
+  });
 });
+
+/** The forward alone in `block`, against the reference; a second run must give the same bits. */
+async function checkForward(c: Case, block: Block): Promise<void> {
+  const ctx = await sharedContext();
+  const device = ctx.device;
+  const g = convGeometry(c);
+  const cp = g.c4 * 4;
+  const x = randomArray(c.rows * c.inC * c.h * c.w, 5, 2);
+  const w = randomArray(c.outC * g.k, 6, 0.5);
+  const bias = randomArray(c.outC, 7);
+  const fanIn = c.inC * c.h * c.w;
+  const outFeatures = c.outC * g.pixels;
+  const buf = {
+    x: upload(device, padRows(x, c.rows, fanIn, g.xStride)),
+    w: upload(device, toGpuMatrix(w, c.outC, g.k, g.kRows, cp)),
+    bias: upload(device, padRows(bias, 1, c.outC, cp)),
+    y: upload(device, new Float32Array(c.rows * g.yStride).fill(Number.NaN)),
+  };
+  const b = (k: keyof typeof buf) => ({ buffer: buf[k] });
+  const d = await new Conv(ctx).forward(c, c.activation, { x: b('x'), w: b('w'), bias: b('bias'), y: b('y') }, 'test.conv', block);
+  await runDispatches(device, [d]);
+  const first = await readFloats(device, buf.y, 0, c.rows * g.yStride);
+  await runDispatches(device, [d]);
+  const again = await readFloats(device, buf.y, 0, c.rows * g.yStride);
+  const tag = `${forwardEntry(c, block)} on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}@${c.kernel}/${c.stride} p${c.padding}`;
+  const yRef = applyActivation(conv2dForward(x, w, bias, { ...c, batch: c.rows }), c.activation);
+  const fwd = compareArrays(unpadRows(first, c.rows, outFeatures, g.yStride), yRef, 1e-5 * Math.sqrt(g.k), 1e-4);
+  expect(fwd.ok, `forward max diff ${fwd.maxDiff} (${tag})`).toBe(true);
+  expect(Array.from({ length: c.rows }, (_, r) => first.subarray(r * g.yStride + outFeatures, (r + 1) * g.yStride)).every((p) => p.every((v) => v === 0)), `padding (${tag})`).toBe(true);
+  expect(new Uint32Array(again.buffer).every((v, i) => v === new Uint32Array(first.buffer)[i]), `rerun bits (${tag})`).toBe(true);
+}
 
 /** One kernel context for the file: each pipeline compiles once (SwiftShader takes seconds per pipeline). */
 let context: Promise<KernelContext> | undefined;

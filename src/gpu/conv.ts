@@ -62,6 +62,15 @@ export const convBlocks: readonly Block[] = [[4, 1], [8, 1], [16, 1], [4, 2], [8
 
 export const convBlockName = (b: Block): string => `${b[0]}x${b[1] * 4}`;
 
+/** Kernel size × stride pairs whose forward has entry points of its own, every tap written out (scripts/gen-matmul.mjs convForwardShapes). */
+export const convForwardShapes: readonly (readonly [number, number])[] = [[1, 1], [1, 2], [3, 1], [3, 2], [5, 1]];
+
+/** The forward's entry point for a layer and block: the kernel-size specialised one where generated, else the general one. */
+export function forwardEntry(s: ConvSpec, b: Block): string {
+  const special = convForwardShapes.some(([k, st]) => k === s.kernel && st === s.stride);
+  return `conv_forward_${special ? `k${s.kernel}s${s.stride}_` : ''}${convBlockName(b)}`;
+}
+
 export function parseConvBlock(name: string): Block {
   const b = convBlocks.find((x) => convBlockName(x) === name);
   if (!b) throw new Error(`Unknown conv block ${name} (known: ${convBlocks.map(convBlockName).join(', ')})`);
@@ -206,7 +215,7 @@ export class Conv {
     const g = convGeometry(s);
     const b = block ?? (await this.choose(s, 'forward'));
     return withVariant(b, planKernel(this.ctx, {
-      shader: 'conv', entry: `conv_forward_${convBlockName(b)}`, table: ConvBindings, label, family: 'conv',
+      shader: 'conv', entry: forwardEntry(s, b), table: ConvBindings, label, family: 'conv',
       constants: { WorkgroupSize: this.workgroup(s, 'forward', b), Activation: activationCode[activation], Padded: s.padding > 0 ? 1 : 0 },
       params: layerParams(s, b, 'forward'),
       resources: { src: ops.x, w: ops.w, bias: ops.bias, dst: ops.y },
