@@ -7,9 +7,10 @@
 import { ActivationKernel } from '../gpu/activation';
 import { BatchNorm, runningFloats, statsFloats } from '../gpu/batchnorm';
 import { pad4 } from '../gpu/buffers';
-import type { KernelContext } from '../gpu/context';
+import { KernelContext } from '../gpu/context';
 import type { Dispatch } from '../gpu/dispatch';
 import { GraphKernels } from '../gpu/graph-ops';
+import { acquireNodeGpu } from '../gpu/node-gpu';
 import { Profiler, timestampsSupported } from '../gpu/profiler';
 import { table } from './bench-format';
 
@@ -98,4 +99,15 @@ export function bnTable(rows: readonly BnPassTiming[], shapes: readonly BnShapeC
     }),
   ]);
   return table([head, ...body]);
+}
+
+/** `bench --bn`: the table, on a device of its own. */
+export async function standaloneBn(reps: number): Promise<string> {
+  const r = await acquireNodeGpu();
+  if (!r.ok) throw new Error(r.failure.message);
+  try {
+    return bnTable(await benchBnPasses(new KernelContext(r.gpu.device), bnBenchShapes, reps), bnBenchShapes);
+  } finally {
+    r.gpu.device.destroy();
+  }
 }
