@@ -46,3 +46,34 @@ fn activation_grad(g: f32, y: f32, kind: u32) -> f32 {
     default: { return g; }
   }
 }
+
+// Elementwise kernels (activation.wgsl, graph.wgsl): one invocation per segment of SegmentVec4s vec4s of
+// one row (the host's SegmentFloats, src/gpu/activation.ts, is 4 × SegmentVec4s).
+const SegmentVec4s: u32 = 4u;
+
+// Invocation t's segment in rows of `stride` floats: the vec4 index of its first vec4, its first column, its row.
+struct Segment {
+  first: u32,
+  col: u32,
+  row: u32,
+}
+
+fn row_segment(t: u32, stride: u32) -> Segment {
+  let per_row = (stride + 4u * SegmentVec4s - 1u) / (4u * SegmentVec4s);
+  let row = t / per_row;
+  let col = (t - row * per_row) * 4u * SegmentVec4s;
+  return Segment((row * stride + col) / 4u, col, row);
+}
+
+// Components of the vec4 at column col that hold one of a row's `count` real floats (the rest is padding).
+fn in_row4(col: u32, count: u32) -> vec4<bool> {
+  return vec4u(col) + vec4u(0u, 1u, 2u, 3u) < vec4u(count);
+}
+
+fn activate4(v: vec4f, kind: u32) -> vec4f {
+  return vec4f(activate(v.x, kind), activate(v.y, kind), activate(v.z, kind), activate(v.w, kind));
+}
+
+fn activation_grad4(g: vec4f, y: vec4f, kind: u32) -> vec4f {
+  return vec4f(activation_grad(g.x, y.x, kind), activation_grad(g.y, y.y, kind), activation_grad(g.z, y.z, kind), activation_grad(g.w, y.w, kind));
+}

@@ -37,43 +37,13 @@ override InputActivation: u32 = 0;
 @group(0) @binding(3) var<storage, read> y4: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> dst4: array<vec4f>;
 
-// Floats an elementwise invocation covers, as SegmentVec4s vec4s of one row.
-const SegmentVec4s: u32 = 4u;
-
-// The vec4 index of the first vec4 of invocation t's segment and its first column; rows = B means none.
-struct Segment {
-  first: u32,
-  col: u32,
-  row: u32,
-}
-
-fn segment(t: u32) -> Segment {
-  let per_row = (params.dst_stride + 4u * SegmentVec4s - 1u) / (4u * SegmentVec4s);
-  let row = t / per_row;
-  let col = (t - row * per_row) * 4u * SegmentVec4s;
-  return Segment((row * params.dst_stride + col) / 4u, col, row);
-}
-
-// Components of the vec4 at column col that hold features (padding columns are written 0).
-fn in_row4(col: u32) -> vec4<bool> {
-  return vec4u(col) + vec4u(0u, 1u, 2u, 3u) < vec4u(params.count);
-}
-
-fn activate4(v: vec4f, kind: u32) -> vec4f {
-  return vec4f(activate(v.x, kind), activate(v.y, kind), activate(v.z, kind), activate(v.w, kind));
-}
-
-fn activation_grad4(g: vec4f, y: vec4f, kind: u32) -> vec4f {
-  return vec4f(activation_grad(g.x, y.x, kind), activation_grad(g.y, y.y, kind), activation_grad(g.z, y.z, kind), activation_grad(g.w, y.w, kind));
-}
-
 @compute @workgroup_size(WorkgroupSize)
 fn add_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let s = segment(linear_index(gid, nwg, WorkgroupSize));
+  let s = row_segment(linear_index(gid, nwg, WorkgroupSize), params.dst_stride);
   if (s.row >= params.rows) { return; }
   for (var k = 0u; k < SegmentVec4s && s.col + 4u * k < params.dst_stride; k++) {
     let i = s.first + k;
-    dst4[i] = select(vec4f(0.0), activate4(a4[i] + b4[i], Activation), in_row4(s.col + 4u * k));
+    dst4[i] = select(vec4f(0.0), activate4(a4[i] + b4[i], Activation), in_row4(s.col + 4u * k, params.count));
   }
 }
 
@@ -89,20 +59,20 @@ fn copy_slice(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups
 
 @compute @workgroup_size(WorkgroupSize)
 fn sum_grad(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let s = segment(linear_index(gid, nwg, WorkgroupSize));
+  let s = row_segment(linear_index(gid, nwg, WorkgroupSize), params.dst_stride);
   if (s.row >= params.rows) { return; }
   for (var k = 0u; k < SegmentVec4s && s.col + 4u * k < params.dst_stride; k++) {
     let i = s.first + k;
-    dst4[i] = select(vec4f(0.0), activation_grad4(a4[i] + b4[i], y4[i], InputActivation), in_row4(s.col + 4u * k));
+    dst4[i] = select(vec4f(0.0), activation_grad4(a4[i] + b4[i], y4[i], InputActivation), in_row4(s.col + 4u * k, params.count));
   }
 }
 
 @compute @workgroup_size(WorkgroupSize)
 fn accumulate(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let s = segment(linear_index(gid, nwg, WorkgroupSize));
+  let s = row_segment(linear_index(gid, nwg, WorkgroupSize), params.dst_stride);
   if (s.row >= params.rows) { return; }
   for (var k = 0u; k < SegmentVec4s && s.col + 4u * k < params.dst_stride; k++) {
     let i = s.first + k;
-    dst4[i] = select(vec4f(0.0), activation_grad4(dst4[i] + a4[i], y4[i], InputActivation), in_row4(s.col + 4u * k));
+    dst4[i] = select(vec4f(0.0), activation_grad4(dst4[i] + a4[i], y4[i], InputActivation), in_row4(s.col + 4u * k, params.count));
   }
 }

@@ -29,7 +29,7 @@ export interface ElementwiseShape {
 }
 
 const params = (s: ElementwiseShape) => packStruct([[s.rows, 'u'], [s.features, 'u'], [s.stride, 'u']]);
-/** Floats one invocation covers (activation.wgsl's 4 × SegmentVec4s), within one row. */
+/** Floats one elementwise invocation covers (common.wgsl's 4 × SegmentVec4s), within one row: activation.wgsl and graph.wgsl. */
 export const SegmentFloats = 16;
 
 /** Workgroups: one invocation per 16-float segment of a row. */

@@ -1,6 +1,6 @@
 // Typed wrapper of shaders/graph.wgsl: the residual add, the channel-concat copies and the fixed-order
 // gradient sums of a model graph (src/model/gpu-network.ts plans where they go).
-import { activationCode, type ActivationKind } from './activation';
+import { activationCode, SegmentFloats, type ActivationKind } from './activation';
 import { packStruct } from './buffers';
 import { planKernel, type BindingTable } from './binding-table';
 import type { KernelContext } from './context';
@@ -15,8 +15,6 @@ export const GraphBindings = {
 } as const satisfies BindingTable;
 
 export const WorkgroupSize = 64;
-/** Floats one elementwise invocation covers (graph.wgsl's 4 × SegmentVec4s), within one row. */
-export const SegmentFloats = 16;
 
 /** (rows, stride) tensors with `features` real floats per row. */
 export interface RowsShape {
