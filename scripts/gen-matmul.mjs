@@ -210,11 +210,9 @@ const clamps = (cn, last) => `  let cl = ${last};\n${lines(cn, (j) => `  let cb$
  * the rm inputs of tap kx + 1 are those of tap kx moved by one, so each tap loads one new x (a sliding
  * window), else each row loads its own. One vec4 of W per column block a tap.
  */
-function convForward(rm, cn) {
-  const rowLoads = (indent, kx) => lines(rm, (r) => `${indent}a${r} = x_at(rb + ${r}i * si + ${kx}, yok && (Padded == 0u || u32(ix0 + ${r}i * si + ${kx}) < params.in_w));`);
-  const fmas = (indent) => lines(rm, (r) => lines(cn, (j) => `${indent}acc${r * cn + j} += a${r} * b${j};`));
-  return `${convHead('forward', rm, cn)}
-  let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
+/** A forward block's tile: (example, output row, first column) and its channel quads, clamped. */
+function forwardTile(rm, cn) {
+  return `  let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
   let rowTiles = (params.out_w + ${rm - 1}u) / ${rm}u;
   let tile = t / colTiles;
   let c0 = (t % colTiles) * ${cn}u;
@@ -222,7 +220,14 @@ function convForward(rm, cn) {
   let b = tile / (params.out_h * rowTiles);
   let oy = (tile / rowTiles) % params.out_h;
   let ox0 = (tile % rowTiles) * ${rm}u;
-${clamps(cn, 'params.c4 - 1u')}
+${clamps(cn, 'params.c4 - 1u')}`;
+}
+
+function convForward(rm, cn) {
+  const rowLoads = (indent, kx) => lines(rm, (r) => `${indent}a${r} = x_at(rb + ${r}i * si + ${kx}, yok && (Padded == 0u || u32(ix0 + ${r}i * si + ${kx}) < params.in_w));`);
+  const fmas = (indent) => lines(rm, (r) => lines(cn, (j) => `${indent}acc${r * cn + j} += a${r} * b${j};`));
+  return `${convHead('forward', rm, cn)}
+${forwardTile(rm, cn)}
   let s = params.stride;
   let si = i32(s);
   let W = i32(params.in_w);
@@ -302,15 +307,7 @@ ${body(cc)}`;
   return `@compute @workgroup_size(WorkgroupSize)
 fn conv_forward_k${k}s${s}_${rm}x${cn * 4}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
-  let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
-  let rowTiles = (params.out_w + ${rm - 1}u) / ${rm}u;
-  let tile = t / colTiles;
-  let c0 = (t % colTiles) * ${cn}u;
-  if (tile >= params.rows * params.out_h * rowTiles) { return; }
-  let b = tile / (params.out_h * rowTiles);
-  let oy = (tile / rowTiles) % params.out_h;
-  let ox0 = (tile % rowTiles) * ${rm}u;
-${clamps(cn, 'params.c4 - 1u')}
+${forwardTile(rm, cn)}
   let W = i32(params.in_w);
   let iy0 = i32(oy * ${s}u) - i32(params.padding);
   let ix0 = i32(ox0 * ${s}u) - i32(params.padding);
