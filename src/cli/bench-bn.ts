@@ -7,12 +7,12 @@
 import { ActivationKernel } from '../gpu/activation';
 import { BatchNorm, runningFloats, statsFloats } from '../gpu/batchnorm';
 import { pad4 } from '../gpu/buffers';
-import { KernelContext } from '../gpu/context';
+import type { KernelContext } from '../gpu/context';
 import type { Dispatch } from '../gpu/dispatch';
 import { GraphKernels } from '../gpu/graph-ops';
-import { acquireNodeGpu } from '../gpu/node-gpu';
 import { Profiler, timestampsSupported } from '../gpu/profiler';
 import { table } from './bench-format';
+import { onOwnDevice } from './own-device';
 
 export interface BnShapeCase {
   name: string;
@@ -102,12 +102,6 @@ export function bnTable(rows: readonly BnPassTiming[], shapes: readonly BnShapeC
 }
 
 /** `bench --bn`: the table, on a device of its own. */
-export async function standaloneBn(reps: number): Promise<string> {
-  const r = await acquireNodeGpu();
-  if (!r.ok) throw new Error(r.failure.message);
-  try {
-    return bnTable(await benchBnPasses(new KernelContext(r.gpu.device), bnBenchShapes, reps), bnBenchShapes);
-  } finally {
-    r.gpu.device.destroy();
-  }
+export function standaloneBn(reps: number): Promise<string> {
+  return onOwnDevice(async (kc) => bnTable(await benchBnPasses(kc, bnBenchShapes, reps), bnBenchShapes));
 }

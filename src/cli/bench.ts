@@ -7,8 +7,6 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_BUILTIN } from '../data/builtin';
 import { candidates, Matmul, type MatmulProblem } from '../gpu/matmul';
 import { timeVariants } from '../gpu/autotune';
-import { KernelContext } from '../gpu/context';
-import { acquireNodeGpu } from '../gpu/node-gpu';
 import { modelNames, type ModelName, type TrainConfig } from '../model/config';
 import type { EpochSummary } from '../model/metrics';
 import { LabEngine } from '../worker/lab-engine';
@@ -18,6 +16,7 @@ import { InputError } from './input-error';
 import { fileChoiceStore } from './kernel-cache';
 import { nodePlatform } from './node-platform';
 import { benchConfig } from './bench-config';
+import { onOwnDevice } from './own-device';
 import { benchTable, kernelTable, median, type ModelFigures } from './bench-format';
 import { standaloneBn } from './bench-bn';
 import { benchConvBlocks, benchConvPasses, convBenchShapes, convTable, type ConvPassTiming } from './bench-conv';
@@ -62,47 +61,29 @@ async function oneEpoch(engine: LabEngine, config: TrainConfig): Promise<EpochSu
 }
 
 /** Standalone GFLOP/s of every variant on the MLP's two large products (the kernels' ceiling here). */
-async function standaloneMatmul(): Promise<string> {
-  const r = await acquireNodeGpu();
-  if (!r.ok) throw new Error(r.failure.message);
-  const kc = new KernelContext(r.gpu.device);
-  const vs = candidates(new Matmul(kc).subgroups);
-  const problems: MatmulProblem[] = [
-    { layout: 'nn', rows: 256, cols: 256, inner: 784, epilogue: 'biasRelu' },
-    { layout: 'tn', rows: 784, cols: 256, inner: 256, epilogue: 'none' },
-  ];
-  const lines: string[] = [];
-  for (const p of problems) {
-    const times = await timeVariants(kc, p, vs, 3);
-    const flops = 2 * p.rows * p.cols * p.inner;
-    const row = Object.entries(times).sort((a, b) => a[1] - b[1]).map(([n, ms]) => `${n} ${(flops / ms / 1e6).toFixed(2)}`);
-    lines.push(`standalone ${p.layout} ${p.rows}×${p.cols}×${p.inner} GFLOP/s: ${row.join(', ')}`);
-  }
-  r.gpu.device.destroy();
-  return lines.join('\n');
+function standaloneMatmul(): Promise<string> {
+  return onOwnDevice(async (kc) => {
+    const vs = candidates(new Matmul(kc).subgroups);
+    const problems: MatmulProblem[] = [
+      { layout: 'nn', rows: 256, cols: 256, inner: 784, epilogue: 'biasRelu' },
+      { layout: 'tn', rows: 784, cols: 256, inner: 256, epilogue: 'none' },
+    ];
+    const lines: string[] = [];
+    for (const p of problems) {
+      const times = await timeVariants(kc, p, vs, 3);
+      const flops = 2 * p.rows * p.cols * p.inner;
+      const row = Object.entries(times).sort((a, b) => a[1] - b[1]).map(([n, ms]) => `${n} ${(flops / ms / 1e6).toFixed(2)}`);
+      lines.push(`standalone ${p.layout} ${p.rows}×${p.cols}×${p.inner} GFLOP/s: ${row.join(', ')}`);
+    }
+    return lines.join('\n');
+  });
 }
 
-/** Every conv pass of the benchmark's layer shapes, standalone (bench-conv.ts), on a device of its own. */
-async function standaloneConv(reps: number): Promise<ConvPassTiming[]> {
-  const r = await acquireNodeGpu();
-  if (!r.ok) throw new Error(r.failure.message);
-  try {
-    return await benchConvPasses(new KernelContext(r.gpu.device), convBenchShapes, reps);
-  } finally {
-    r.gpu.device.destroy();
-  }
-}
+/** Every conv pass of the benchmark's layer shapes, standalone (bench-conv.ts). */
+const standaloneConv = (reps: number): Promise<ConvPassTiming[]> => onOwnDevice((kc) => benchConvPasses(kc, convBenchShapes, reps));
 
 /** Every conv pass of the benchmark's shapes in every block (bench-conv.ts benchConvBlocks). */
-async function standaloneConvBlocks(reps: number): Promise<string> {
-  const r = await acquireNodeGpu();
-  if (!r.ok) throw new Error(r.failure.message);
-  try {
-    return await benchConvBlocks(new KernelContext(r.gpu.device), convBenchShapes, reps);
-  } finally {
-    r.gpu.device.destroy();
-  }
-}
+const standaloneConvBlocks = (reps: number): Promise<string> => onOwnDevice((kc) => benchConvBlocks(kc, convBenchShapes, reps));
 
 /** The options, checked: a bad one is the user's error (exit 2). */
 function parse(argv: string[]) {
