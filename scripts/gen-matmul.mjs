@@ -269,20 +269,26 @@ ${forwardEpilogue(rm, cn)}
 }`;
 }
 
-// The block's outputs share example, row and channel quads: addresses without divisions.
-const forwardEpilogue = (rm, cn) => `  let oplane = params.out_h * params.out_w;
+// The block's outputs share example, row and channel quads: addresses without divisions. `grad`: the
+// input gradient computed as a forward conv (no bias; the producer's activation derivative, from x).
+const forwardEpilogue = (rm, cn, grad = false) => `  let oplane = params.out_h * params.out_w;
   let yb = b * params.dst_stride + oy * params.out_w + ox0;
 ${lines(cn, (j) => `  if (c0 + ${j}u < params.c4) {
     let q = c0 + ${j}u;
-    let bq = bias[q];
-    let n = min(4u, params.out_c - 4u * q);
+${grad ? '' : '    let bq = bias[q];\n'}    let n = min(4u, params.out_c - 4u * q);
     let at = yb + 4u * q * oplane;
-${lines(rm, (r) => `    if (ox0 + ${r}u < params.out_w) { store_forward(at + ${r}u, oplane, n, acc${r * cn + j} + bq); }`)}
+${lines(rm, (r) => `    if (ox0 + ${r}u < params.out_w) { ${grad ? `store_input_grad(at + ${r}u, oplane, n, acc${r * cn + j})` : `store_forward(at + ${r}u, oplane, n, acc${r * cn + j} + bq)`}; }`)}
   }`)}
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }`;
 
 /** Kernel sizes × strides with forward entry points of their own (conv_forward_k{k}s{s}_{block}). */
 export const convForwardShapes = [[1, 1], [1, 2], [3, 1], [3, 2], [5, 1]];
+
+/**
+ * Kernel sizes whose stride-1 input gradient runs as a forward conv (conv_input_grad_k{k}s1_{block}):
+ * dX = conv(dY padded by k − 1 − p, the weight transposed and flipped), with this forward's loop.
+ */
+export const convInputGradKernels = convForwardShapes.filter(([, st]) => st === 1).map(([k]) => k);
 
 /**
  * The forward for one kernel size k and stride s known when generating: the loop runs over input
@@ -292,20 +298,21 @@ export const convForwardShapes = [[1, 1], [1, 2], [3, 1], [3, 2], [5, 1]];
  * rm·cn·4. The block's rows read input columns r·s + kx: each such column is loaded once per kernel row
  * and its padding test (column and row validity) is computed before the loop.
  */
-function convForwardK(rm, cn, k, s) {
+function convForwardK(rm, cn, k, s, grad = false) {
+  const load = grad ? 'dy_at' : 'x_at';
   const cols = [...new Set(range(rm).flatMap((r) => range(k).map((kx) => r * s + kx)))].sort((a, b) => a - b);
   const per = k === 1 ? 4 : 1;
   // Channel cc of the iteration's: x at kernel row ky, column col; w of tap ky·k + kx, column block j.
   const xn = (cc, ky, col) => `x${cc}_${ky}_${col}`;
   const wn = (cc, ky, kx, j) => `w${cc}_${ky * k + kx}_${j}`;
-  const body = (cc) => lines(k, (ky) => `${lines(cols.length, (i) => `    let ${xn(cc, ky, cols[i])} = x_at(xc${cc} + ${ky}i * W + ${cols[i]}, rok${ky} && cok${cols[i]});`)}
+  const body = (cc) => lines(k, (ky) => `${lines(cols.length, (i) => `    let ${xn(cc, ky, cols[i])} = ${load}(xc${cc} + ${ky}i * W + ${cols[i]}, rok${ky} && cok${cols[i]});`)}
 ${lines(k, (kx) => lines(cn, (j) => `    let ${wn(cc, ky, kx, j)} = w[wc${cc} + ${ky * k + kx}u * params.c4 + cb${j}];`))}
 ${lines(rm, (r) => lines(cn, (j) => `    acc${r * cn + j} += ${range(k).map((kx) => `${xn(cc, ky, r * s + kx)} * ${wn(cc, ky, kx, j)}`).join(' + ')};`))}`);
   const step = (cc) => `    let xc${cc} = base + i32(c + ${cc}u) * plane;
     let wc${cc} = (c + ${cc}u) * k2c4;
 ${body(cc)}`;
   return `@compute @workgroup_size(WorkgroupSize)
-fn conv_forward_k${k}s${s}_${rm}x${cn * 4}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+fn conv_${grad ? 'input_grad' : 'forward'}_k${k}s${s}_${rm}x${cn * 4}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
 ${forwardTile(rm, cn)}
   let W = i32(params.in_w);
@@ -324,7 +331,7 @@ ${range(per).map(step).join('\n')}
 ` : ''}  for (; c < params.in_c; c++) {
 ${step(0)}
   }
-${forwardEpilogue(rm, cn)}
+${forwardEpilogue(rm, cn, grad)}
 }`;
 }
 
@@ -445,7 +452,8 @@ export function generate() {
   const threadBody = blocks.flatMap(([rm, cn]) => [nn(rm, cn), tn(rm, cn), nt(rm, cn)]).join('\n\n');
   const sgBody = subgroupBlocks.flatMap(([rm, cn]) => [sgNN(rm, cn), sgTN(rm, cn), sgNT(rm, cn)]).join('\n\n');
   const convBody = convBlocks.flatMap(([rm, cn]) => [convForward(rm, cn), convInputGrad(rm, cn), convWeightGrad(rm, cn)])
-    .concat(convForwardShapes.flatMap(([k, st]) => convBlocks.map(([rm, cn]) => convForwardK(rm, cn, k, st)))).join('\n\n');
+    .concat(convForwardShapes.flatMap(([k, st]) => convBlocks.map(([rm, cn]) => convForwardK(rm, cn, k, st))))
+    .concat(convInputGradKernels.flatMap((k) => convBlocks.map(([rm, cn]) => convForwardK(rm, cn, k, 1, true)))).join('\n\n');
   return {
     'matmul.wgsl': `${banner}\n${head}\n${threadBody}\n`,
     'matmul-subgroup.wgsl': `${banner}\n// Compiled only on devices with the subgroups feature and subgroups of 4 (see src/gpu/matmul.ts).\nenable subgroups;\n\n${head}\n${sgBody}\n`,

@@ -53,10 +53,18 @@ override Padded: u32 = 1;
 // dw: (Kp, c4) vec4s; db: (c4,) vec4s — sub-ranges of the gradient arena
 @group(0) @binding(8) var<storage, read_write> dw: array<vec4f>;
 @group(0) @binding(9) var<storage, read_write> db: array<vec4f>;
+// dy: (B, dst_stride of the layer) dY in NCHW, the operand of the stride-1 input gradient run as a forward
+// conv (conv_input_grad_k{k}s1_*: its params are the transposed layer's, so this is its src_stride)
+@group(0) @binding(10) var<storage, read> dy: array<f32>;
 
 // x at signed index i when `inside` (0 otherwise): the index is clamped so that no read leaves the buffer.
 fn x_at(i: i32, inside: bool) -> f32 {
   return select(0.0, src[u32(max(i, 0))], inside);
+}
+
+// dY at signed index i when `inside` (0 otherwise), clamped as x_at.
+fn dy_at(i: i32, inside: bool) -> f32 {
+  return select(0.0, dy[u32(max(i, 0))], inside);
 }
 
 // Forward epilogue: y at `at` and the n − 1 channel planes after it = act(z) (n ≤ 4 channels of a quad).
@@ -65,6 +73,15 @@ fn store_forward(at: u32, plane: u32, n: u32, z: vec4f) {
   if (n > 1u) { dst[at + plane] = activate(z.y, Activation); }
   if (n > 2u) { dst[at + 2u * plane] = activate(z.z, Activation); }
   if (n > 3u) { dst[at + 3u * plane] = activate(z.w, Activation); }
+}
+
+// The input gradient's epilogue as a forward conv: dX at `at` and the n − 1 channel planes after it =
+// act'_in(z), the derivative taken at x (src, laid out as dX).
+fn store_input_grad(at: u32, plane: u32, n: u32, z: vec4f) {
+  dst[at] = activation_grad(z.x, src[at], InputActivation);
+  if (n > 1u) { dst[at + plane] = activation_grad(z.y, src[at + plane], InputActivation); }
+  if (n > 2u) { dst[at + 2u * plane] = activation_grad(z.z, src[at + 2u * plane], InputActivation); }
+  if (n > 3u) { dst[at + 3u * plane] = activation_grad(z.w, src[at + 3u * plane], InputActivation); }
 }
 
 // Zeros past out_c·P in example b's row of y (the padding every consumer may read as vec4s).

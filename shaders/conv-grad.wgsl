@@ -2,6 +2,8 @@
 //   to_pixels:          dY (NCHW) → dYp (B·P, Cp): pixel-major, four channels a vec4, zeros past Cout
 //   transpose_weight:   W (Kp, Cp) → Wt (k²·Cp, cin4): row (t, o) = w[o, ·, t], for the input gradient,
 //                       whose GEMM reduces over (tap, output channel) and yields input channels
+//   flip_weight:        W (Kp, Cp) → Wf (Cout·k², cin4), the weight of the stride-1 input gradient run as
+//                       a forward conv: row o·k² + (k−1−ky)·k + (k−1−kx) = w[o, ·, ky, kx]
 //   weight_grad_reduce: dW[kk] = Σ_t partial[t, kk] (chunk order); db = Σ_t partial[t, K]
 
 // One invocation per (b·P + p, channel quad q).
@@ -33,6 +35,24 @@ fn transpose_weight(@builtin(global_invocation_id) gid: vec3u, @builtin(num_work
   let j = i % params.cin4;
   let o = (i / params.cin4) % cp;
   let t = i / (params.cin4 * cp);
+  var v = vec4f(0.0);
+  for (var l = 0u; l < 4u; l++) {
+    let c = 4u * j + l;
+    if (c < params.in_c) { v[l] = w[(c * k2 + t) * params.c4 + o / 4u][o % 4u]; }
+  }
+  wt[i] = v;
+}
+
+// One invocation per (output channel o, tap t' of the flipped kernel, input quad j): wt[(o·k² + t')·cin4 + j]
+// = (w[o, 4j + l, k² − 1 − t'])_l — flipping both kernel axes reverses the tap index — zeros past Cin.
+@compute @workgroup_size(WorkgroupSize)
+fn flip_weight(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linear_index(gid, nwg, WorkgroupSize);
+  let k2 = params.kernel * params.kernel;
+  if (i >= params.out_c * k2 * params.cin4) { return; }
+  let j = i % params.cin4;
+  let t = k2 - 1u - (i / params.cin4) % k2;
+  let o = i / (params.cin4 * k2);
   var v = vec4f(0.0);
   for (var l = 0u; l < 4u; l++) {
     let c = 4u * j + l;

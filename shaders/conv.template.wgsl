@@ -7,6 +7,10 @@
 // are plain matrix products over the NCHW planes.
 // The forward of kernel sizes and strides (k, s) in (1, 1), (1, 2), (3, 1), (3, 2), (5, 1) has entry points of
 // its own (conv_forward_k{k}s{s}_{rows}x{cols}): one loop over input channels, every tap written out.
+// At stride 1 with k in 1, 3, 5 (and p ≤ k − 1) the input gradient is that forward run on dY
+// (conv_input_grad_k{k}s1_{rows}x{cols}): dX = act'_in(conv(dY padded by k − 1 − p, Wf)), Wf the weight
+// transposed (Cout in, Cin out) and flipped in both kernel axes (conv-grad.wgsl flip_weight); other
+// layers take the phase-grouped GEMM below.
 //   forward:      Y[b·P + p, o] = act(bias[o] + Σ_{c, ky, kx} x[b, c, oy·s − pad + ky, ox·s − pad + kx] · w[(c, ky, kx), o])
 //                 rows = output pixels (B·OH·OW), columns = output channels, reduction over (c, ky, kx)
 //   input_grad:   dX[b, c, iy, ix] = act'_in(Σ_{ky, kx, o} dYp[b, oy, ox, o] · wt[(ky, kx, o), c]) over the

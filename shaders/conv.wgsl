@@ -8,6 +8,10 @@
 // are plain matrix products over the NCHW planes.
 // The forward of kernel sizes and strides (k, s) in (1, 1), (1, 2), (3, 1), (3, 2), (5, 1) has entry points of
 // its own (conv_forward_k{k}s{s}_{rows}x{cols}): one loop over input channels, every tap written out.
+// At stride 1 with k in 1, 3, 5 (and p ≤ k − 1) the input gradient is that forward run on dY
+// (conv_input_grad_k{k}s1_{rows}x{cols}): dX = act'_in(conv(dY padded by k − 1 − p, Wf)), Wf the weight
+// transposed (Cout in, Cin out) and flipped in both kernel axes (conv-grad.wgsl flip_weight); other
+// layers take the phase-grouped GEMM below.
 //   forward:      Y[b·P + p, o] = act(bias[o] + Σ_{c, ky, kx} x[b, c, oy·s − pad + ky, ox·s − pad + kx] · w[(c, ky, kx), o])
 //                 rows = output pixels (B·OH·OW), columns = output channels, reduction over (c, ky, kx)
 //   input_grad:   dX[b, c, iy, ix] = act'_in(Σ_{ky, kx, o} dYp[b, oy, ox, o] · wt[(ky, kx, o), c]) over the
@@ -13535,6 +13539,5651 @@ fn conv_forward_k5s1_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin(nu
     if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
     if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
     if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let rowTiles = (params.out_w + 3u) / 4u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 1u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_1 * w0_0_0;
+    acc2 += x0_0_2 * w0_0_0;
+    acc3 += x0_0_3 * w0_0_0;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_1 * w1_0_0;
+    acc2 += x1_0_2 * w1_0_0;
+    acc3 += x1_0_3 * w1_0_0;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_1 * w2_0_0;
+    acc2 += x2_0_2 * w2_0_0;
+    acc3 += x2_0_3 * w2_0_0;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_1 * w3_0_0;
+    acc2 += x3_0_2 * w3_0_0;
+    acc3 += x3_0_3 * w3_0_0;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_1 * w0_0_0;
+    acc2 += x0_0_2 * w0_0_0;
+    acc3 += x0_0_3 * w0_0_0;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc1); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc2); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc3); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_8x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let rowTiles = (params.out_w + 7u) / 8u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 1u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 8u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_1 * w0_0_0;
+    acc2 += x0_0_2 * w0_0_0;
+    acc3 += x0_0_3 * w0_0_0;
+    acc4 += x0_0_4 * w0_0_0;
+    acc5 += x0_0_5 * w0_0_0;
+    acc6 += x0_0_6 * w0_0_0;
+    acc7 += x0_0_7 * w0_0_0;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = dy_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = dy_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = dy_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_7 = dy_at(xc1 + 0i * W + 7, rok0 && cok7);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_1 * w1_0_0;
+    acc2 += x1_0_2 * w1_0_0;
+    acc3 += x1_0_3 * w1_0_0;
+    acc4 += x1_0_4 * w1_0_0;
+    acc5 += x1_0_5 * w1_0_0;
+    acc6 += x1_0_6 * w1_0_0;
+    acc7 += x1_0_7 * w1_0_0;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = dy_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = dy_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = dy_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_7 = dy_at(xc2 + 0i * W + 7, rok0 && cok7);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_1 * w2_0_0;
+    acc2 += x2_0_2 * w2_0_0;
+    acc3 += x2_0_3 * w2_0_0;
+    acc4 += x2_0_4 * w2_0_0;
+    acc5 += x2_0_5 * w2_0_0;
+    acc6 += x2_0_6 * w2_0_0;
+    acc7 += x2_0_7 * w2_0_0;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = dy_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = dy_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = dy_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_7 = dy_at(xc3 + 0i * W + 7, rok0 && cok7);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_1 * w3_0_0;
+    acc2 += x3_0_2 * w3_0_0;
+    acc3 += x3_0_3 * w3_0_0;
+    acc4 += x3_0_4 * w3_0_0;
+    acc5 += x3_0_5 * w3_0_0;
+    acc6 += x3_0_6 * w3_0_0;
+    acc7 += x3_0_7 * w3_0_0;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_1 * w0_0_0;
+    acc2 += x0_0_2 * w0_0_0;
+    acc3 += x0_0_3 * w0_0_0;
+    acc4 += x0_0_4 * w0_0_0;
+    acc5 += x0_0_5 * w0_0_0;
+    acc6 += x0_0_6 * w0_0_0;
+    acc7 += x0_0_7 * w0_0_0;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc1); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc2); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc3); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc4); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc5); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc6); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc7); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_16x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let rowTiles = (params.out_w + 15u) / 16u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 1u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 16u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = dy_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = dy_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_1 * w0_0_0;
+    acc2 += x0_0_2 * w0_0_0;
+    acc3 += x0_0_3 * w0_0_0;
+    acc4 += x0_0_4 * w0_0_0;
+    acc5 += x0_0_5 * w0_0_0;
+    acc6 += x0_0_6 * w0_0_0;
+    acc7 += x0_0_7 * w0_0_0;
+    acc8 += x0_0_8 * w0_0_0;
+    acc9 += x0_0_9 * w0_0_0;
+    acc10 += x0_0_10 * w0_0_0;
+    acc11 += x0_0_11 * w0_0_0;
+    acc12 += x0_0_12 * w0_0_0;
+    acc13 += x0_0_13 * w0_0_0;
+    acc14 += x0_0_14 * w0_0_0;
+    acc15 += x0_0_15 * w0_0_0;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = dy_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = dy_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = dy_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_7 = dy_at(xc1 + 0i * W + 7, rok0 && cok7);
+    let x1_0_8 = dy_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_9 = dy_at(xc1 + 0i * W + 9, rok0 && cok9);
+    let x1_0_10 = dy_at(xc1 + 0i * W + 10, rok0 && cok10);
+    let x1_0_11 = dy_at(xc1 + 0i * W + 11, rok0 && cok11);
+    let x1_0_12 = dy_at(xc1 + 0i * W + 12, rok0 && cok12);
+    let x1_0_13 = dy_at(xc1 + 0i * W + 13, rok0 && cok13);
+    let x1_0_14 = dy_at(xc1 + 0i * W + 14, rok0 && cok14);
+    let x1_0_15 = dy_at(xc1 + 0i * W + 15, rok0 && cok15);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_1 * w1_0_0;
+    acc2 += x1_0_2 * w1_0_0;
+    acc3 += x1_0_3 * w1_0_0;
+    acc4 += x1_0_4 * w1_0_0;
+    acc5 += x1_0_5 * w1_0_0;
+    acc6 += x1_0_6 * w1_0_0;
+    acc7 += x1_0_7 * w1_0_0;
+    acc8 += x1_0_8 * w1_0_0;
+    acc9 += x1_0_9 * w1_0_0;
+    acc10 += x1_0_10 * w1_0_0;
+    acc11 += x1_0_11 * w1_0_0;
+    acc12 += x1_0_12 * w1_0_0;
+    acc13 += x1_0_13 * w1_0_0;
+    acc14 += x1_0_14 * w1_0_0;
+    acc15 += x1_0_15 * w1_0_0;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = dy_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = dy_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = dy_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_7 = dy_at(xc2 + 0i * W + 7, rok0 && cok7);
+    let x2_0_8 = dy_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_9 = dy_at(xc2 + 0i * W + 9, rok0 && cok9);
+    let x2_0_10 = dy_at(xc2 + 0i * W + 10, rok0 && cok10);
+    let x2_0_11 = dy_at(xc2 + 0i * W + 11, rok0 && cok11);
+    let x2_0_12 = dy_at(xc2 + 0i * W + 12, rok0 && cok12);
+    let x2_0_13 = dy_at(xc2 + 0i * W + 13, rok0 && cok13);
+    let x2_0_14 = dy_at(xc2 + 0i * W + 14, rok0 && cok14);
+    let x2_0_15 = dy_at(xc2 + 0i * W + 15, rok0 && cok15);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_1 * w2_0_0;
+    acc2 += x2_0_2 * w2_0_0;
+    acc3 += x2_0_3 * w2_0_0;
+    acc4 += x2_0_4 * w2_0_0;
+    acc5 += x2_0_5 * w2_0_0;
+    acc6 += x2_0_6 * w2_0_0;
+    acc7 += x2_0_7 * w2_0_0;
+    acc8 += x2_0_8 * w2_0_0;
+    acc9 += x2_0_9 * w2_0_0;
+    acc10 += x2_0_10 * w2_0_0;
+    acc11 += x2_0_11 * w2_0_0;
+    acc12 += x2_0_12 * w2_0_0;
+    acc13 += x2_0_13 * w2_0_0;
+    acc14 += x2_0_14 * w2_0_0;
+    acc15 += x2_0_15 * w2_0_0;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = dy_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = dy_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = dy_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_7 = dy_at(xc3 + 0i * W + 7, rok0 && cok7);
+    let x3_0_8 = dy_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_9 = dy_at(xc3 + 0i * W + 9, rok0 && cok9);
+    let x3_0_10 = dy_at(xc3 + 0i * W + 10, rok0 && cok10);
+    let x3_0_11 = dy_at(xc3 + 0i * W + 11, rok0 && cok11);
+    let x3_0_12 = dy_at(xc3 + 0i * W + 12, rok0 && cok12);
+    let x3_0_13 = dy_at(xc3 + 0i * W + 13, rok0 && cok13);
+    let x3_0_14 = dy_at(xc3 + 0i * W + 14, rok0 && cok14);
+    let x3_0_15 = dy_at(xc3 + 0i * W + 15, rok0 && cok15);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_1 * w3_0_0;
+    acc2 += x3_0_2 * w3_0_0;
+    acc3 += x3_0_3 * w3_0_0;
+    acc4 += x3_0_4 * w3_0_0;
+    acc5 += x3_0_5 * w3_0_0;
+    acc6 += x3_0_6 * w3_0_0;
+    acc7 += x3_0_7 * w3_0_0;
+    acc8 += x3_0_8 * w3_0_0;
+    acc9 += x3_0_9 * w3_0_0;
+    acc10 += x3_0_10 * w3_0_0;
+    acc11 += x3_0_11 * w3_0_0;
+    acc12 += x3_0_12 * w3_0_0;
+    acc13 += x3_0_13 * w3_0_0;
+    acc14 += x3_0_14 * w3_0_0;
+    acc15 += x3_0_15 * w3_0_0;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = dy_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = dy_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_1 * w0_0_0;
+    acc2 += x0_0_2 * w0_0_0;
+    acc3 += x0_0_3 * w0_0_0;
+    acc4 += x0_0_4 * w0_0_0;
+    acc5 += x0_0_5 * w0_0_0;
+    acc6 += x0_0_6 * w0_0_0;
+    acc7 += x0_0_7 * w0_0_0;
+    acc8 += x0_0_8 * w0_0_0;
+    acc9 += x0_0_9 * w0_0_0;
+    acc10 += x0_0_10 * w0_0_0;
+    acc11 += x0_0_11 * w0_0_0;
+    acc12 += x0_0_12 * w0_0_0;
+    acc13 += x0_0_13 * w0_0_0;
+    acc14 += x0_0_14 * w0_0_0;
+    acc15 += x0_0_15 * w0_0_0;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc1); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc2); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc3); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc4); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc5); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc6); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc7); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc8); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc9); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc10); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc11); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc12); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc13); }
+    if (ox0 + 14u < params.out_w) { store_input_grad(at + 14u, oplane, n, acc14); }
+    if (ox0 + 15u < params.out_w) { store_input_grad(at + 15u, oplane, n, acc15); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_4x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 3u) / 4u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_1 * w1_0_0;
+    acc3 += x1_0_1 * w1_0_1;
+    acc4 += x1_0_2 * w1_0_0;
+    acc5 += x1_0_2 * w1_0_1;
+    acc6 += x1_0_3 * w1_0_0;
+    acc7 += x1_0_3 * w1_0_1;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_1 * w2_0_0;
+    acc3 += x2_0_1 * w2_0_1;
+    acc4 += x2_0_2 * w2_0_0;
+    acc5 += x2_0_2 * w2_0_1;
+    acc6 += x2_0_3 * w2_0_0;
+    acc7 += x2_0_3 * w2_0_1;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_1 * w3_0_0;
+    acc3 += x3_0_1 * w3_0_1;
+    acc4 += x3_0_2 * w3_0_0;
+    acc5 += x3_0_2 * w3_0_1;
+    acc6 += x3_0_3 * w3_0_0;
+    acc7 += x3_0_3 * w3_0_1;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_8x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 7u) / 8u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 8u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_7 * w0_0_0;
+    acc15 += x0_0_7 * w0_0_1;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = dy_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = dy_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = dy_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_7 = dy_at(xc1 + 0i * W + 7, rok0 && cok7);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_1 * w1_0_0;
+    acc3 += x1_0_1 * w1_0_1;
+    acc4 += x1_0_2 * w1_0_0;
+    acc5 += x1_0_2 * w1_0_1;
+    acc6 += x1_0_3 * w1_0_0;
+    acc7 += x1_0_3 * w1_0_1;
+    acc8 += x1_0_4 * w1_0_0;
+    acc9 += x1_0_4 * w1_0_1;
+    acc10 += x1_0_5 * w1_0_0;
+    acc11 += x1_0_5 * w1_0_1;
+    acc12 += x1_0_6 * w1_0_0;
+    acc13 += x1_0_6 * w1_0_1;
+    acc14 += x1_0_7 * w1_0_0;
+    acc15 += x1_0_7 * w1_0_1;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = dy_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = dy_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = dy_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_7 = dy_at(xc2 + 0i * W + 7, rok0 && cok7);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_1 * w2_0_0;
+    acc3 += x2_0_1 * w2_0_1;
+    acc4 += x2_0_2 * w2_0_0;
+    acc5 += x2_0_2 * w2_0_1;
+    acc6 += x2_0_3 * w2_0_0;
+    acc7 += x2_0_3 * w2_0_1;
+    acc8 += x2_0_4 * w2_0_0;
+    acc9 += x2_0_4 * w2_0_1;
+    acc10 += x2_0_5 * w2_0_0;
+    acc11 += x2_0_5 * w2_0_1;
+    acc12 += x2_0_6 * w2_0_0;
+    acc13 += x2_0_6 * w2_0_1;
+    acc14 += x2_0_7 * w2_0_0;
+    acc15 += x2_0_7 * w2_0_1;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = dy_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = dy_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = dy_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_7 = dy_at(xc3 + 0i * W + 7, rok0 && cok7);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_1 * w3_0_0;
+    acc3 += x3_0_1 * w3_0_1;
+    acc4 += x3_0_2 * w3_0_0;
+    acc5 += x3_0_2 * w3_0_1;
+    acc6 += x3_0_3 * w3_0_0;
+    acc7 += x3_0_3 * w3_0_1;
+    acc8 += x3_0_4 * w3_0_0;
+    acc9 += x3_0_4 * w3_0_1;
+    acc10 += x3_0_5 * w3_0_0;
+    acc11 += x3_0_5 * w3_0_1;
+    acc12 += x3_0_6 * w3_0_0;
+    acc13 += x3_0_6 * w3_0_1;
+    acc14 += x3_0_7 * w3_0_0;
+    acc15 += x3_0_7 * w3_0_1;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_7 * w0_0_0;
+    acc15 += x0_0_7 * w0_0_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_16x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 15u) / 16u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 16u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = dy_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = dy_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_7 * w0_0_0;
+    acc15 += x0_0_7 * w0_0_1;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_9 * w0_0_0;
+    acc19 += x0_0_9 * w0_0_1;
+    acc20 += x0_0_10 * w0_0_0;
+    acc21 += x0_0_10 * w0_0_1;
+    acc22 += x0_0_11 * w0_0_0;
+    acc23 += x0_0_11 * w0_0_1;
+    acc24 += x0_0_12 * w0_0_0;
+    acc25 += x0_0_12 * w0_0_1;
+    acc26 += x0_0_13 * w0_0_0;
+    acc27 += x0_0_13 * w0_0_1;
+    acc28 += x0_0_14 * w0_0_0;
+    acc29 += x0_0_14 * w0_0_1;
+    acc30 += x0_0_15 * w0_0_0;
+    acc31 += x0_0_15 * w0_0_1;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = dy_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = dy_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = dy_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_7 = dy_at(xc1 + 0i * W + 7, rok0 && cok7);
+    let x1_0_8 = dy_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_9 = dy_at(xc1 + 0i * W + 9, rok0 && cok9);
+    let x1_0_10 = dy_at(xc1 + 0i * W + 10, rok0 && cok10);
+    let x1_0_11 = dy_at(xc1 + 0i * W + 11, rok0 && cok11);
+    let x1_0_12 = dy_at(xc1 + 0i * W + 12, rok0 && cok12);
+    let x1_0_13 = dy_at(xc1 + 0i * W + 13, rok0 && cok13);
+    let x1_0_14 = dy_at(xc1 + 0i * W + 14, rok0 && cok14);
+    let x1_0_15 = dy_at(xc1 + 0i * W + 15, rok0 && cok15);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_1 * w1_0_0;
+    acc3 += x1_0_1 * w1_0_1;
+    acc4 += x1_0_2 * w1_0_0;
+    acc5 += x1_0_2 * w1_0_1;
+    acc6 += x1_0_3 * w1_0_0;
+    acc7 += x1_0_3 * w1_0_1;
+    acc8 += x1_0_4 * w1_0_0;
+    acc9 += x1_0_4 * w1_0_1;
+    acc10 += x1_0_5 * w1_0_0;
+    acc11 += x1_0_5 * w1_0_1;
+    acc12 += x1_0_6 * w1_0_0;
+    acc13 += x1_0_6 * w1_0_1;
+    acc14 += x1_0_7 * w1_0_0;
+    acc15 += x1_0_7 * w1_0_1;
+    acc16 += x1_0_8 * w1_0_0;
+    acc17 += x1_0_8 * w1_0_1;
+    acc18 += x1_0_9 * w1_0_0;
+    acc19 += x1_0_9 * w1_0_1;
+    acc20 += x1_0_10 * w1_0_0;
+    acc21 += x1_0_10 * w1_0_1;
+    acc22 += x1_0_11 * w1_0_0;
+    acc23 += x1_0_11 * w1_0_1;
+    acc24 += x1_0_12 * w1_0_0;
+    acc25 += x1_0_12 * w1_0_1;
+    acc26 += x1_0_13 * w1_0_0;
+    acc27 += x1_0_13 * w1_0_1;
+    acc28 += x1_0_14 * w1_0_0;
+    acc29 += x1_0_14 * w1_0_1;
+    acc30 += x1_0_15 * w1_0_0;
+    acc31 += x1_0_15 * w1_0_1;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = dy_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = dy_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = dy_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_7 = dy_at(xc2 + 0i * W + 7, rok0 && cok7);
+    let x2_0_8 = dy_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_9 = dy_at(xc2 + 0i * W + 9, rok0 && cok9);
+    let x2_0_10 = dy_at(xc2 + 0i * W + 10, rok0 && cok10);
+    let x2_0_11 = dy_at(xc2 + 0i * W + 11, rok0 && cok11);
+    let x2_0_12 = dy_at(xc2 + 0i * W + 12, rok0 && cok12);
+    let x2_0_13 = dy_at(xc2 + 0i * W + 13, rok0 && cok13);
+    let x2_0_14 = dy_at(xc2 + 0i * W + 14, rok0 && cok14);
+    let x2_0_15 = dy_at(xc2 + 0i * W + 15, rok0 && cok15);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_1 * w2_0_0;
+    acc3 += x2_0_1 * w2_0_1;
+    acc4 += x2_0_2 * w2_0_0;
+    acc5 += x2_0_2 * w2_0_1;
+    acc6 += x2_0_3 * w2_0_0;
+    acc7 += x2_0_3 * w2_0_1;
+    acc8 += x2_0_4 * w2_0_0;
+    acc9 += x2_0_4 * w2_0_1;
+    acc10 += x2_0_5 * w2_0_0;
+    acc11 += x2_0_5 * w2_0_1;
+    acc12 += x2_0_6 * w2_0_0;
+    acc13 += x2_0_6 * w2_0_1;
+    acc14 += x2_0_7 * w2_0_0;
+    acc15 += x2_0_7 * w2_0_1;
+    acc16 += x2_0_8 * w2_0_0;
+    acc17 += x2_0_8 * w2_0_1;
+    acc18 += x2_0_9 * w2_0_0;
+    acc19 += x2_0_9 * w2_0_1;
+    acc20 += x2_0_10 * w2_0_0;
+    acc21 += x2_0_10 * w2_0_1;
+    acc22 += x2_0_11 * w2_0_0;
+    acc23 += x2_0_11 * w2_0_1;
+    acc24 += x2_0_12 * w2_0_0;
+    acc25 += x2_0_12 * w2_0_1;
+    acc26 += x2_0_13 * w2_0_0;
+    acc27 += x2_0_13 * w2_0_1;
+    acc28 += x2_0_14 * w2_0_0;
+    acc29 += x2_0_14 * w2_0_1;
+    acc30 += x2_0_15 * w2_0_0;
+    acc31 += x2_0_15 * w2_0_1;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = dy_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = dy_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = dy_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_7 = dy_at(xc3 + 0i * W + 7, rok0 && cok7);
+    let x3_0_8 = dy_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_9 = dy_at(xc3 + 0i * W + 9, rok0 && cok9);
+    let x3_0_10 = dy_at(xc3 + 0i * W + 10, rok0 && cok10);
+    let x3_0_11 = dy_at(xc3 + 0i * W + 11, rok0 && cok11);
+    let x3_0_12 = dy_at(xc3 + 0i * W + 12, rok0 && cok12);
+    let x3_0_13 = dy_at(xc3 + 0i * W + 13, rok0 && cok13);
+    let x3_0_14 = dy_at(xc3 + 0i * W + 14, rok0 && cok14);
+    let x3_0_15 = dy_at(xc3 + 0i * W + 15, rok0 && cok15);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_1 * w3_0_0;
+    acc3 += x3_0_1 * w3_0_1;
+    acc4 += x3_0_2 * w3_0_0;
+    acc5 += x3_0_2 * w3_0_1;
+    acc6 += x3_0_3 * w3_0_0;
+    acc7 += x3_0_3 * w3_0_1;
+    acc8 += x3_0_4 * w3_0_0;
+    acc9 += x3_0_4 * w3_0_1;
+    acc10 += x3_0_5 * w3_0_0;
+    acc11 += x3_0_5 * w3_0_1;
+    acc12 += x3_0_6 * w3_0_0;
+    acc13 += x3_0_6 * w3_0_1;
+    acc14 += x3_0_7 * w3_0_0;
+    acc15 += x3_0_7 * w3_0_1;
+    acc16 += x3_0_8 * w3_0_0;
+    acc17 += x3_0_8 * w3_0_1;
+    acc18 += x3_0_9 * w3_0_0;
+    acc19 += x3_0_9 * w3_0_1;
+    acc20 += x3_0_10 * w3_0_0;
+    acc21 += x3_0_10 * w3_0_1;
+    acc22 += x3_0_11 * w3_0_0;
+    acc23 += x3_0_11 * w3_0_1;
+    acc24 += x3_0_12 * w3_0_0;
+    acc25 += x3_0_12 * w3_0_1;
+    acc26 += x3_0_13 * w3_0_0;
+    acc27 += x3_0_13 * w3_0_1;
+    acc28 += x3_0_14 * w3_0_0;
+    acc29 += x3_0_14 * w3_0_1;
+    acc30 += x3_0_15 * w3_0_0;
+    acc31 += x3_0_15 * w3_0_1;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = dy_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = dy_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_7 * w0_0_0;
+    acc15 += x0_0_7 * w0_0_1;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_9 * w0_0_0;
+    acc19 += x0_0_9 * w0_0_1;
+    acc20 += x0_0_10 * w0_0_0;
+    acc21 += x0_0_10 * w0_0_1;
+    acc22 += x0_0_11 * w0_0_0;
+    acc23 += x0_0_11 * w0_0_1;
+    acc24 += x0_0_12 * w0_0_0;
+    acc25 += x0_0_12 * w0_0_1;
+    acc26 += x0_0_13 * w0_0_0;
+    acc27 += x0_0_13 * w0_0_1;
+    acc28 += x0_0_14 * w0_0_0;
+    acc29 += x0_0_14 * w0_0_1;
+    acc30 += x0_0_15 * w0_0_0;
+    acc31 += x0_0_15 * w0_0_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc20); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc22); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc24); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc26); }
+    if (ox0 + 14u < params.out_w) { store_input_grad(at + 14u, oplane, n, acc28); }
+    if (ox0 + 15u < params.out_w) { store_input_grad(at + 15u, oplane, n, acc30); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc21); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc23); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc25); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc27); }
+    if (ox0 + 14u < params.out_w) { store_input_grad(at + 14u, oplane, n, acc29); }
+    if (ox0 + 15u < params.out_w) { store_input_grad(at + 15u, oplane, n, acc31); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_4x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 3u) / 4u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_1 * w0_0_0;
+    acc5 += x0_0_1 * w0_0_1;
+    acc6 += x0_0_1 * w0_0_2;
+    acc7 += x0_0_1 * w0_0_3;
+    acc8 += x0_0_2 * w0_0_0;
+    acc9 += x0_0_2 * w0_0_1;
+    acc10 += x0_0_2 * w0_0_2;
+    acc11 += x0_0_2 * w0_0_3;
+    acc12 += x0_0_3 * w0_0_0;
+    acc13 += x0_0_3 * w0_0_1;
+    acc14 += x0_0_3 * w0_0_2;
+    acc15 += x0_0_3 * w0_0_3;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    let w1_0_2 = w[wc1 + 0u * params.c4 + cb2];
+    let w1_0_3 = w[wc1 + 0u * params.c4 + cb3];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_0 * w1_0_2;
+    acc3 += x1_0_0 * w1_0_3;
+    acc4 += x1_0_1 * w1_0_0;
+    acc5 += x1_0_1 * w1_0_1;
+    acc6 += x1_0_1 * w1_0_2;
+    acc7 += x1_0_1 * w1_0_3;
+    acc8 += x1_0_2 * w1_0_0;
+    acc9 += x1_0_2 * w1_0_1;
+    acc10 += x1_0_2 * w1_0_2;
+    acc11 += x1_0_2 * w1_0_3;
+    acc12 += x1_0_3 * w1_0_0;
+    acc13 += x1_0_3 * w1_0_1;
+    acc14 += x1_0_3 * w1_0_2;
+    acc15 += x1_0_3 * w1_0_3;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    let w2_0_2 = w[wc2 + 0u * params.c4 + cb2];
+    let w2_0_3 = w[wc2 + 0u * params.c4 + cb3];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_0 * w2_0_2;
+    acc3 += x2_0_0 * w2_0_3;
+    acc4 += x2_0_1 * w2_0_0;
+    acc5 += x2_0_1 * w2_0_1;
+    acc6 += x2_0_1 * w2_0_2;
+    acc7 += x2_0_1 * w2_0_3;
+    acc8 += x2_0_2 * w2_0_0;
+    acc9 += x2_0_2 * w2_0_1;
+    acc10 += x2_0_2 * w2_0_2;
+    acc11 += x2_0_2 * w2_0_3;
+    acc12 += x2_0_3 * w2_0_0;
+    acc13 += x2_0_3 * w2_0_1;
+    acc14 += x2_0_3 * w2_0_2;
+    acc15 += x2_0_3 * w2_0_3;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    let w3_0_2 = w[wc3 + 0u * params.c4 + cb2];
+    let w3_0_3 = w[wc3 + 0u * params.c4 + cb3];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_0 * w3_0_2;
+    acc3 += x3_0_0 * w3_0_3;
+    acc4 += x3_0_1 * w3_0_0;
+    acc5 += x3_0_1 * w3_0_1;
+    acc6 += x3_0_1 * w3_0_2;
+    acc7 += x3_0_1 * w3_0_3;
+    acc8 += x3_0_2 * w3_0_0;
+    acc9 += x3_0_2 * w3_0_1;
+    acc10 += x3_0_2 * w3_0_2;
+    acc11 += x3_0_2 * w3_0_3;
+    acc12 += x3_0_3 * w3_0_0;
+    acc13 += x3_0_3 * w3_0_1;
+    acc14 += x3_0_3 * w3_0_2;
+    acc15 += x3_0_3 * w3_0_3;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_1 * w0_0_0;
+    acc5 += x0_0_1 * w0_0_1;
+    acc6 += x0_0_1 * w0_0_2;
+    acc7 += x0_0_1 * w0_0_3;
+    acc8 += x0_0_2 * w0_0_0;
+    acc9 += x0_0_2 * w0_0_1;
+    acc10 += x0_0_2 * w0_0_2;
+    acc11 += x0_0_2 * w0_0_3;
+    acc12 += x0_0_3 * w0_0_0;
+    acc13 += x0_0_3 * w0_0_1;
+    acc14 += x0_0_3 * w0_0_2;
+    acc15 += x0_0_3 * w0_0_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 7u) / 8u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 8u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_1 * w0_0_0;
+    acc5 += x0_0_1 * w0_0_1;
+    acc6 += x0_0_1 * w0_0_2;
+    acc7 += x0_0_1 * w0_0_3;
+    acc8 += x0_0_2 * w0_0_0;
+    acc9 += x0_0_2 * w0_0_1;
+    acc10 += x0_0_2 * w0_0_2;
+    acc11 += x0_0_2 * w0_0_3;
+    acc12 += x0_0_3 * w0_0_0;
+    acc13 += x0_0_3 * w0_0_1;
+    acc14 += x0_0_3 * w0_0_2;
+    acc15 += x0_0_3 * w0_0_3;
+    acc16 += x0_0_4 * w0_0_0;
+    acc17 += x0_0_4 * w0_0_1;
+    acc18 += x0_0_4 * w0_0_2;
+    acc19 += x0_0_4 * w0_0_3;
+    acc20 += x0_0_5 * w0_0_0;
+    acc21 += x0_0_5 * w0_0_1;
+    acc22 += x0_0_5 * w0_0_2;
+    acc23 += x0_0_5 * w0_0_3;
+    acc24 += x0_0_6 * w0_0_0;
+    acc25 += x0_0_6 * w0_0_1;
+    acc26 += x0_0_6 * w0_0_2;
+    acc27 += x0_0_6 * w0_0_3;
+    acc28 += x0_0_7 * w0_0_0;
+    acc29 += x0_0_7 * w0_0_1;
+    acc30 += x0_0_7 * w0_0_2;
+    acc31 += x0_0_7 * w0_0_3;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = dy_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = dy_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = dy_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_7 = dy_at(xc1 + 0i * W + 7, rok0 && cok7);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    let w1_0_2 = w[wc1 + 0u * params.c4 + cb2];
+    let w1_0_3 = w[wc1 + 0u * params.c4 + cb3];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_0 * w1_0_2;
+    acc3 += x1_0_0 * w1_0_3;
+    acc4 += x1_0_1 * w1_0_0;
+    acc5 += x1_0_1 * w1_0_1;
+    acc6 += x1_0_1 * w1_0_2;
+    acc7 += x1_0_1 * w1_0_3;
+    acc8 += x1_0_2 * w1_0_0;
+    acc9 += x1_0_2 * w1_0_1;
+    acc10 += x1_0_2 * w1_0_2;
+    acc11 += x1_0_2 * w1_0_3;
+    acc12 += x1_0_3 * w1_0_0;
+    acc13 += x1_0_3 * w1_0_1;
+    acc14 += x1_0_3 * w1_0_2;
+    acc15 += x1_0_3 * w1_0_3;
+    acc16 += x1_0_4 * w1_0_0;
+    acc17 += x1_0_4 * w1_0_1;
+    acc18 += x1_0_4 * w1_0_2;
+    acc19 += x1_0_4 * w1_0_3;
+    acc20 += x1_0_5 * w1_0_0;
+    acc21 += x1_0_5 * w1_0_1;
+    acc22 += x1_0_5 * w1_0_2;
+    acc23 += x1_0_5 * w1_0_3;
+    acc24 += x1_0_6 * w1_0_0;
+    acc25 += x1_0_6 * w1_0_1;
+    acc26 += x1_0_6 * w1_0_2;
+    acc27 += x1_0_6 * w1_0_3;
+    acc28 += x1_0_7 * w1_0_0;
+    acc29 += x1_0_7 * w1_0_1;
+    acc30 += x1_0_7 * w1_0_2;
+    acc31 += x1_0_7 * w1_0_3;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = dy_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = dy_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = dy_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_7 = dy_at(xc2 + 0i * W + 7, rok0 && cok7);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    let w2_0_2 = w[wc2 + 0u * params.c4 + cb2];
+    let w2_0_3 = w[wc2 + 0u * params.c4 + cb3];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_0 * w2_0_2;
+    acc3 += x2_0_0 * w2_0_3;
+    acc4 += x2_0_1 * w2_0_0;
+    acc5 += x2_0_1 * w2_0_1;
+    acc6 += x2_0_1 * w2_0_2;
+    acc7 += x2_0_1 * w2_0_3;
+    acc8 += x2_0_2 * w2_0_0;
+    acc9 += x2_0_2 * w2_0_1;
+    acc10 += x2_0_2 * w2_0_2;
+    acc11 += x2_0_2 * w2_0_3;
+    acc12 += x2_0_3 * w2_0_0;
+    acc13 += x2_0_3 * w2_0_1;
+    acc14 += x2_0_3 * w2_0_2;
+    acc15 += x2_0_3 * w2_0_3;
+    acc16 += x2_0_4 * w2_0_0;
+    acc17 += x2_0_4 * w2_0_1;
+    acc18 += x2_0_4 * w2_0_2;
+    acc19 += x2_0_4 * w2_0_3;
+    acc20 += x2_0_5 * w2_0_0;
+    acc21 += x2_0_5 * w2_0_1;
+    acc22 += x2_0_5 * w2_0_2;
+    acc23 += x2_0_5 * w2_0_3;
+    acc24 += x2_0_6 * w2_0_0;
+    acc25 += x2_0_6 * w2_0_1;
+    acc26 += x2_0_6 * w2_0_2;
+    acc27 += x2_0_6 * w2_0_3;
+    acc28 += x2_0_7 * w2_0_0;
+    acc29 += x2_0_7 * w2_0_1;
+    acc30 += x2_0_7 * w2_0_2;
+    acc31 += x2_0_7 * w2_0_3;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = dy_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = dy_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = dy_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_7 = dy_at(xc3 + 0i * W + 7, rok0 && cok7);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    let w3_0_2 = w[wc3 + 0u * params.c4 + cb2];
+    let w3_0_3 = w[wc3 + 0u * params.c4 + cb3];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_0 * w3_0_2;
+    acc3 += x3_0_0 * w3_0_3;
+    acc4 += x3_0_1 * w3_0_0;
+    acc5 += x3_0_1 * w3_0_1;
+    acc6 += x3_0_1 * w3_0_2;
+    acc7 += x3_0_1 * w3_0_3;
+    acc8 += x3_0_2 * w3_0_0;
+    acc9 += x3_0_2 * w3_0_1;
+    acc10 += x3_0_2 * w3_0_2;
+    acc11 += x3_0_2 * w3_0_3;
+    acc12 += x3_0_3 * w3_0_0;
+    acc13 += x3_0_3 * w3_0_1;
+    acc14 += x3_0_3 * w3_0_2;
+    acc15 += x3_0_3 * w3_0_3;
+    acc16 += x3_0_4 * w3_0_0;
+    acc17 += x3_0_4 * w3_0_1;
+    acc18 += x3_0_4 * w3_0_2;
+    acc19 += x3_0_4 * w3_0_3;
+    acc20 += x3_0_5 * w3_0_0;
+    acc21 += x3_0_5 * w3_0_1;
+    acc22 += x3_0_5 * w3_0_2;
+    acc23 += x3_0_5 * w3_0_3;
+    acc24 += x3_0_6 * w3_0_0;
+    acc25 += x3_0_6 * w3_0_1;
+    acc26 += x3_0_6 * w3_0_2;
+    acc27 += x3_0_6 * w3_0_3;
+    acc28 += x3_0_7 * w3_0_0;
+    acc29 += x3_0_7 * w3_0_1;
+    acc30 += x3_0_7 * w3_0_2;
+    acc31 += x3_0_7 * w3_0_3;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_1 * w0_0_0;
+    acc5 += x0_0_1 * w0_0_1;
+    acc6 += x0_0_1 * w0_0_2;
+    acc7 += x0_0_1 * w0_0_3;
+    acc8 += x0_0_2 * w0_0_0;
+    acc9 += x0_0_2 * w0_0_1;
+    acc10 += x0_0_2 * w0_0_2;
+    acc11 += x0_0_2 * w0_0_3;
+    acc12 += x0_0_3 * w0_0_0;
+    acc13 += x0_0_3 * w0_0_1;
+    acc14 += x0_0_3 * w0_0_2;
+    acc15 += x0_0_3 * w0_0_3;
+    acc16 += x0_0_4 * w0_0_0;
+    acc17 += x0_0_4 * w0_0_1;
+    acc18 += x0_0_4 * w0_0_2;
+    acc19 += x0_0_4 * w0_0_3;
+    acc20 += x0_0_5 * w0_0_0;
+    acc21 += x0_0_5 * w0_0_1;
+    acc22 += x0_0_5 * w0_0_2;
+    acc23 += x0_0_5 * w0_0_3;
+    acc24 += x0_0_6 * w0_0_0;
+    acc25 += x0_0_6 * w0_0_1;
+    acc26 += x0_0_6 * w0_0_2;
+    acc27 += x0_0_6 * w0_0_3;
+    acc28 += x0_0_7 * w0_0_0;
+    acc29 += x0_0_7 * w0_0_1;
+    acc30 += x0_0_7 * w0_0_2;
+    acc31 += x0_0_7 * w0_0_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc28); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc29); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc30); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let rowTiles = (params.out_w + 3u) / 4u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 1u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc2 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc3 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc2 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc3 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc2 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc3 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc1); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc2); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc3); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_8x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let rowTiles = (params.out_w + 7u) / 8u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 1u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 8u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc2 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc3 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc4 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc5 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc6 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc7 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc2 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc3 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc4 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc5 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc6 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc7 += x0_1_7 * w0_3_0 + x0_1_8 * w0_4_0 + x0_1_9 * w0_5_0;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc2 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc3 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc4 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc5 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc6 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc7 += x0_2_7 * w0_6_0 + x0_2_8 * w0_7_0 + x0_2_9 * w0_8_0;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc1); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc2); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc3); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc4); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc5); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc6); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc7); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_16x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let rowTiles = (params.out_w + 15u) / 16u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 1u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 16u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = dy_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = dy_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let x0_0_16 = dy_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_17 = dy_at(xc0 + 0i * W + 17, rok0 && cok17);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc2 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc3 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc4 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc5 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc6 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc7 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0;
+    acc8 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc9 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0;
+    acc10 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0;
+    acc11 += x0_0_11 * w0_0_0 + x0_0_12 * w0_1_0 + x0_0_13 * w0_2_0;
+    acc12 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0;
+    acc13 += x0_0_13 * w0_0_0 + x0_0_14 * w0_1_0 + x0_0_15 * w0_2_0;
+    acc14 += x0_0_14 * w0_0_0 + x0_0_15 * w0_1_0 + x0_0_16 * w0_2_0;
+    acc15 += x0_0_15 * w0_0_0 + x0_0_16 * w0_1_0 + x0_0_17 * w0_2_0;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = dy_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = dy_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = dy_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let x0_1_15 = dy_at(xc0 + 1i * W + 15, rok1 && cok15);
+    let x0_1_16 = dy_at(xc0 + 1i * W + 16, rok1 && cok16);
+    let x0_1_17 = dy_at(xc0 + 1i * W + 17, rok1 && cok17);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc2 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc3 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc4 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc5 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc6 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc7 += x0_1_7 * w0_3_0 + x0_1_8 * w0_4_0 + x0_1_9 * w0_5_0;
+    acc8 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc9 += x0_1_9 * w0_3_0 + x0_1_10 * w0_4_0 + x0_1_11 * w0_5_0;
+    acc10 += x0_1_10 * w0_3_0 + x0_1_11 * w0_4_0 + x0_1_12 * w0_5_0;
+    acc11 += x0_1_11 * w0_3_0 + x0_1_12 * w0_4_0 + x0_1_13 * w0_5_0;
+    acc12 += x0_1_12 * w0_3_0 + x0_1_13 * w0_4_0 + x0_1_14 * w0_5_0;
+    acc13 += x0_1_13 * w0_3_0 + x0_1_14 * w0_4_0 + x0_1_15 * w0_5_0;
+    acc14 += x0_1_14 * w0_3_0 + x0_1_15 * w0_4_0 + x0_1_16 * w0_5_0;
+    acc15 += x0_1_15 * w0_3_0 + x0_1_16 * w0_4_0 + x0_1_17 * w0_5_0;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = dy_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = dy_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = dy_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let x0_2_15 = dy_at(xc0 + 2i * W + 15, rok2 && cok15);
+    let x0_2_16 = dy_at(xc0 + 2i * W + 16, rok2 && cok16);
+    let x0_2_17 = dy_at(xc0 + 2i * W + 17, rok2 && cok17);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc2 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc3 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc4 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc5 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc6 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc7 += x0_2_7 * w0_6_0 + x0_2_8 * w0_7_0 + x0_2_9 * w0_8_0;
+    acc8 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc9 += x0_2_9 * w0_6_0 + x0_2_10 * w0_7_0 + x0_2_11 * w0_8_0;
+    acc10 += x0_2_10 * w0_6_0 + x0_2_11 * w0_7_0 + x0_2_12 * w0_8_0;
+    acc11 += x0_2_11 * w0_6_0 + x0_2_12 * w0_7_0 + x0_2_13 * w0_8_0;
+    acc12 += x0_2_12 * w0_6_0 + x0_2_13 * w0_7_0 + x0_2_14 * w0_8_0;
+    acc13 += x0_2_13 * w0_6_0 + x0_2_14 * w0_7_0 + x0_2_15 * w0_8_0;
+    acc14 += x0_2_14 * w0_6_0 + x0_2_15 * w0_7_0 + x0_2_16 * w0_8_0;
+    acc15 += x0_2_15 * w0_6_0 + x0_2_16 * w0_7_0 + x0_2_17 * w0_8_0;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc1); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc2); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc3); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc4); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc5); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc6); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc7); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc8); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc9); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc10); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc11); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc12); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc13); }
+    if (ox0 + 14u < params.out_w) { store_input_grad(at + 14u, oplane, n, acc14); }
+    if (ox0 + 15u < params.out_w) { store_input_grad(at + 15u, oplane, n, acc15); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_4x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 3u) / 4u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc3 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc4 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc5 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc6 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc7 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc3 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc4 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc5 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc6 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc7 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_8x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 7u) / 8u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 8u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc14 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0;
+    acc15 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc3 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc4 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc5 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc6 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc7 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc8 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc9 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc10 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc11 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc12 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc13 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc14 += x0_1_7 * w0_3_0 + x0_1_8 * w0_4_0 + x0_1_9 * w0_5_0;
+    acc15 += x0_1_7 * w0_3_1 + x0_1_8 * w0_4_1 + x0_1_9 * w0_5_1;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc3 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc4 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc5 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc6 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc7 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc8 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc9 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc10 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc11 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc12 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc13 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc14 += x0_2_7 * w0_6_0 + x0_2_8 * w0_7_0 + x0_2_9 * w0_8_0;
+    acc15 += x0_2_7 * w0_6_1 + x0_2_8 * w0_7_1 + x0_2_9 * w0_8_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_16x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 15u) / 16u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 16u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = dy_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = dy_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let x0_0_16 = dy_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_17 = dy_at(xc0 + 0i * W + 17, rok0 && cok17);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc14 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0;
+    acc15 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1;
+    acc16 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc17 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1;
+    acc18 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0;
+    acc19 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1;
+    acc20 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0;
+    acc21 += x0_0_10 * w0_0_1 + x0_0_11 * w0_1_1 + x0_0_12 * w0_2_1;
+    acc22 += x0_0_11 * w0_0_0 + x0_0_12 * w0_1_0 + x0_0_13 * w0_2_0;
+    acc23 += x0_0_11 * w0_0_1 + x0_0_12 * w0_1_1 + x0_0_13 * w0_2_1;
+    acc24 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0;
+    acc25 += x0_0_12 * w0_0_1 + x0_0_13 * w0_1_1 + x0_0_14 * w0_2_1;
+    acc26 += x0_0_13 * w0_0_0 + x0_0_14 * w0_1_0 + x0_0_15 * w0_2_0;
+    acc27 += x0_0_13 * w0_0_1 + x0_0_14 * w0_1_1 + x0_0_15 * w0_2_1;
+    acc28 += x0_0_14 * w0_0_0 + x0_0_15 * w0_1_0 + x0_0_16 * w0_2_0;
+    acc29 += x0_0_14 * w0_0_1 + x0_0_15 * w0_1_1 + x0_0_16 * w0_2_1;
+    acc30 += x0_0_15 * w0_0_0 + x0_0_16 * w0_1_0 + x0_0_17 * w0_2_0;
+    acc31 += x0_0_15 * w0_0_1 + x0_0_16 * w0_1_1 + x0_0_17 * w0_2_1;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = dy_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = dy_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = dy_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let x0_1_15 = dy_at(xc0 + 1i * W + 15, rok1 && cok15);
+    let x0_1_16 = dy_at(xc0 + 1i * W + 16, rok1 && cok16);
+    let x0_1_17 = dy_at(xc0 + 1i * W + 17, rok1 && cok17);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc3 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc4 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc5 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc6 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc7 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc8 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc9 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc10 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc11 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc12 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc13 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc14 += x0_1_7 * w0_3_0 + x0_1_8 * w0_4_0 + x0_1_9 * w0_5_0;
+    acc15 += x0_1_7 * w0_3_1 + x0_1_8 * w0_4_1 + x0_1_9 * w0_5_1;
+    acc16 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc17 += x0_1_8 * w0_3_1 + x0_1_9 * w0_4_1 + x0_1_10 * w0_5_1;
+    acc18 += x0_1_9 * w0_3_0 + x0_1_10 * w0_4_0 + x0_1_11 * w0_5_0;
+    acc19 += x0_1_9 * w0_3_1 + x0_1_10 * w0_4_1 + x0_1_11 * w0_5_1;
+    acc20 += x0_1_10 * w0_3_0 + x0_1_11 * w0_4_0 + x0_1_12 * w0_5_0;
+    acc21 += x0_1_10 * w0_3_1 + x0_1_11 * w0_4_1 + x0_1_12 * w0_5_1;
+    acc22 += x0_1_11 * w0_3_0 + x0_1_12 * w0_4_0 + x0_1_13 * w0_5_0;
+    acc23 += x0_1_11 * w0_3_1 + x0_1_12 * w0_4_1 + x0_1_13 * w0_5_1;
+    acc24 += x0_1_12 * w0_3_0 + x0_1_13 * w0_4_0 + x0_1_14 * w0_5_0;
+    acc25 += x0_1_12 * w0_3_1 + x0_1_13 * w0_4_1 + x0_1_14 * w0_5_1;
+    acc26 += x0_1_13 * w0_3_0 + x0_1_14 * w0_4_0 + x0_1_15 * w0_5_0;
+    acc27 += x0_1_13 * w0_3_1 + x0_1_14 * w0_4_1 + x0_1_15 * w0_5_1;
+    acc28 += x0_1_14 * w0_3_0 + x0_1_15 * w0_4_0 + x0_1_16 * w0_5_0;
+    acc29 += x0_1_14 * w0_3_1 + x0_1_15 * w0_4_1 + x0_1_16 * w0_5_1;
+    acc30 += x0_1_15 * w0_3_0 + x0_1_16 * w0_4_0 + x0_1_17 * w0_5_0;
+    acc31 += x0_1_15 * w0_3_1 + x0_1_16 * w0_4_1 + x0_1_17 * w0_5_1;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = dy_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = dy_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = dy_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let x0_2_15 = dy_at(xc0 + 2i * W + 15, rok2 && cok15);
+    let x0_2_16 = dy_at(xc0 + 2i * W + 16, rok2 && cok16);
+    let x0_2_17 = dy_at(xc0 + 2i * W + 17, rok2 && cok17);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc3 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc4 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc5 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc6 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc7 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc8 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc9 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc10 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc11 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc12 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc13 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc14 += x0_2_7 * w0_6_0 + x0_2_8 * w0_7_0 + x0_2_9 * w0_8_0;
+    acc15 += x0_2_7 * w0_6_1 + x0_2_8 * w0_7_1 + x0_2_9 * w0_8_1;
+    acc16 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc17 += x0_2_8 * w0_6_1 + x0_2_9 * w0_7_1 + x0_2_10 * w0_8_1;
+    acc18 += x0_2_9 * w0_6_0 + x0_2_10 * w0_7_0 + x0_2_11 * w0_8_0;
+    acc19 += x0_2_9 * w0_6_1 + x0_2_10 * w0_7_1 + x0_2_11 * w0_8_1;
+    acc20 += x0_2_10 * w0_6_0 + x0_2_11 * w0_7_0 + x0_2_12 * w0_8_0;
+    acc21 += x0_2_10 * w0_6_1 + x0_2_11 * w0_7_1 + x0_2_12 * w0_8_1;
+    acc22 += x0_2_11 * w0_6_0 + x0_2_12 * w0_7_0 + x0_2_13 * w0_8_0;
+    acc23 += x0_2_11 * w0_6_1 + x0_2_12 * w0_7_1 + x0_2_13 * w0_8_1;
+    acc24 += x0_2_12 * w0_6_0 + x0_2_13 * w0_7_0 + x0_2_14 * w0_8_0;
+    acc25 += x0_2_12 * w0_6_1 + x0_2_13 * w0_7_1 + x0_2_14 * w0_8_1;
+    acc26 += x0_2_13 * w0_6_0 + x0_2_14 * w0_7_0 + x0_2_15 * w0_8_0;
+    acc27 += x0_2_13 * w0_6_1 + x0_2_14 * w0_7_1 + x0_2_15 * w0_8_1;
+    acc28 += x0_2_14 * w0_6_0 + x0_2_15 * w0_7_0 + x0_2_16 * w0_8_0;
+    acc29 += x0_2_14 * w0_6_1 + x0_2_15 * w0_7_1 + x0_2_16 * w0_8_1;
+    acc30 += x0_2_15 * w0_6_0 + x0_2_16 * w0_7_0 + x0_2_17 * w0_8_0;
+    acc31 += x0_2_15 * w0_6_1 + x0_2_16 * w0_7_1 + x0_2_17 * w0_8_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc20); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc22); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc24); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc26); }
+    if (ox0 + 14u < params.out_w) { store_input_grad(at + 14u, oplane, n, acc28); }
+    if (ox0 + 15u < params.out_w) { store_input_grad(at + 15u, oplane, n, acc30); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc21); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc23); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc25); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc27); }
+    if (ox0 + 14u < params.out_w) { store_input_grad(at + 14u, oplane, n, acc29); }
+    if (ox0 + 15u < params.out_w) { store_input_grad(at + 15u, oplane, n, acc31); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_4x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 3u) / 4u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3;
+    acc4 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc5 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc6 += x0_0_1 * w0_0_2 + x0_0_2 * w0_1_2 + x0_0_3 * w0_2_2;
+    acc7 += x0_0_1 * w0_0_3 + x0_0_2 * w0_1_3 + x0_0_3 * w0_2_3;
+    acc8 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc9 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc10 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2;
+    acc11 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3;
+    acc12 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc13 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc14 += x0_0_3 * w0_0_2 + x0_0_4 * w0_1_2 + x0_0_5 * w0_2_2;
+    acc15 += x0_0_3 * w0_0_3 + x0_0_4 * w0_1_3 + x0_0_5 * w0_2_3;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_0 * w0_3_2 + x0_1_1 * w0_4_2 + x0_1_2 * w0_5_2;
+    acc3 += x0_1_0 * w0_3_3 + x0_1_1 * w0_4_3 + x0_1_2 * w0_5_3;
+    acc4 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc5 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc6 += x0_1_1 * w0_3_2 + x0_1_2 * w0_4_2 + x0_1_3 * w0_5_2;
+    acc7 += x0_1_1 * w0_3_3 + x0_1_2 * w0_4_3 + x0_1_3 * w0_5_3;
+    acc8 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc9 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc10 += x0_1_2 * w0_3_2 + x0_1_3 * w0_4_2 + x0_1_4 * w0_5_2;
+    acc11 += x0_1_2 * w0_3_3 + x0_1_3 * w0_4_3 + x0_1_4 * w0_5_3;
+    acc12 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc13 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc14 += x0_1_3 * w0_3_2 + x0_1_4 * w0_4_2 + x0_1_5 * w0_5_2;
+    acc15 += x0_1_3 * w0_3_3 + x0_1_4 * w0_4_3 + x0_1_5 * w0_5_3;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_0 * w0_6_2 + x0_2_1 * w0_7_2 + x0_2_2 * w0_8_2;
+    acc3 += x0_2_0 * w0_6_3 + x0_2_1 * w0_7_3 + x0_2_2 * w0_8_3;
+    acc4 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc5 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc6 += x0_2_1 * w0_6_2 + x0_2_2 * w0_7_2 + x0_2_3 * w0_8_2;
+    acc7 += x0_2_1 * w0_6_3 + x0_2_2 * w0_7_3 + x0_2_3 * w0_8_3;
+    acc8 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc9 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc10 += x0_2_2 * w0_6_2 + x0_2_3 * w0_7_2 + x0_2_4 * w0_8_2;
+    acc11 += x0_2_2 * w0_6_3 + x0_2_3 * w0_7_3 + x0_2_4 * w0_8_3;
+    acc12 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc13 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc14 += x0_2_3 * w0_6_2 + x0_2_4 * w0_7_2 + x0_2_5 * w0_8_2;
+    acc15 += x0_2_3 * w0_6_3 + x0_2_4 * w0_7_3 + x0_2_5 * w0_8_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 7u) / 8u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 8u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3;
+    acc4 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc5 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc6 += x0_0_1 * w0_0_2 + x0_0_2 * w0_1_2 + x0_0_3 * w0_2_2;
+    acc7 += x0_0_1 * w0_0_3 + x0_0_2 * w0_1_3 + x0_0_3 * w0_2_3;
+    acc8 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc9 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc10 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2;
+    acc11 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3;
+    acc12 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc13 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc14 += x0_0_3 * w0_0_2 + x0_0_4 * w0_1_2 + x0_0_5 * w0_2_2;
+    acc15 += x0_0_3 * w0_0_3 + x0_0_4 * w0_1_3 + x0_0_5 * w0_2_3;
+    acc16 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc17 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc18 += x0_0_4 * w0_0_2 + x0_0_5 * w0_1_2 + x0_0_6 * w0_2_2;
+    acc19 += x0_0_4 * w0_0_3 + x0_0_5 * w0_1_3 + x0_0_6 * w0_2_3;
+    acc20 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc21 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc22 += x0_0_5 * w0_0_2 + x0_0_6 * w0_1_2 + x0_0_7 * w0_2_2;
+    acc23 += x0_0_5 * w0_0_3 + x0_0_6 * w0_1_3 + x0_0_7 * w0_2_3;
+    acc24 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc25 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc26 += x0_0_6 * w0_0_2 + x0_0_7 * w0_1_2 + x0_0_8 * w0_2_2;
+    acc27 += x0_0_6 * w0_0_3 + x0_0_7 * w0_1_3 + x0_0_8 * w0_2_3;
+    acc28 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0;
+    acc29 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1;
+    acc30 += x0_0_7 * w0_0_2 + x0_0_8 * w0_1_2 + x0_0_9 * w0_2_2;
+    acc31 += x0_0_7 * w0_0_3 + x0_0_8 * w0_1_3 + x0_0_9 * w0_2_3;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_0 * w0_3_2 + x0_1_1 * w0_4_2 + x0_1_2 * w0_5_2;
+    acc3 += x0_1_0 * w0_3_3 + x0_1_1 * w0_4_3 + x0_1_2 * w0_5_3;
+    acc4 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc5 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc6 += x0_1_1 * w0_3_2 + x0_1_2 * w0_4_2 + x0_1_3 * w0_5_2;
+    acc7 += x0_1_1 * w0_3_3 + x0_1_2 * w0_4_3 + x0_1_3 * w0_5_3;
+    acc8 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc9 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc10 += x0_1_2 * w0_3_2 + x0_1_3 * w0_4_2 + x0_1_4 * w0_5_2;
+    acc11 += x0_1_2 * w0_3_3 + x0_1_3 * w0_4_3 + x0_1_4 * w0_5_3;
+    acc12 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc13 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc14 += x0_1_3 * w0_3_2 + x0_1_4 * w0_4_2 + x0_1_5 * w0_5_2;
+    acc15 += x0_1_3 * w0_3_3 + x0_1_4 * w0_4_3 + x0_1_5 * w0_5_3;
+    acc16 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc17 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc18 += x0_1_4 * w0_3_2 + x0_1_5 * w0_4_2 + x0_1_6 * w0_5_2;
+    acc19 += x0_1_4 * w0_3_3 + x0_1_5 * w0_4_3 + x0_1_6 * w0_5_3;
+    acc20 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc21 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc22 += x0_1_5 * w0_3_2 + x0_1_6 * w0_4_2 + x0_1_7 * w0_5_2;
+    acc23 += x0_1_5 * w0_3_3 + x0_1_6 * w0_4_3 + x0_1_7 * w0_5_3;
+    acc24 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc25 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc26 += x0_1_6 * w0_3_2 + x0_1_7 * w0_4_2 + x0_1_8 * w0_5_2;
+    acc27 += x0_1_6 * w0_3_3 + x0_1_7 * w0_4_3 + x0_1_8 * w0_5_3;
+    acc28 += x0_1_7 * w0_3_0 + x0_1_8 * w0_4_0 + x0_1_9 * w0_5_0;
+    acc29 += x0_1_7 * w0_3_1 + x0_1_8 * w0_4_1 + x0_1_9 * w0_5_1;
+    acc30 += x0_1_7 * w0_3_2 + x0_1_8 * w0_4_2 + x0_1_9 * w0_5_2;
+    acc31 += x0_1_7 * w0_3_3 + x0_1_8 * w0_4_3 + x0_1_9 * w0_5_3;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_0 * w0_6_2 + x0_2_1 * w0_7_2 + x0_2_2 * w0_8_2;
+    acc3 += x0_2_0 * w0_6_3 + x0_2_1 * w0_7_3 + x0_2_2 * w0_8_3;
+    acc4 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc5 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc6 += x0_2_1 * w0_6_2 + x0_2_2 * w0_7_2 + x0_2_3 * w0_8_2;
+    acc7 += x0_2_1 * w0_6_3 + x0_2_2 * w0_7_3 + x0_2_3 * w0_8_3;
+    acc8 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc9 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc10 += x0_2_2 * w0_6_2 + x0_2_3 * w0_7_2 + x0_2_4 * w0_8_2;
+    acc11 += x0_2_2 * w0_6_3 + x0_2_3 * w0_7_3 + x0_2_4 * w0_8_3;
+    acc12 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc13 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc14 += x0_2_3 * w0_6_2 + x0_2_4 * w0_7_2 + x0_2_5 * w0_8_2;
+    acc15 += x0_2_3 * w0_6_3 + x0_2_4 * w0_7_3 + x0_2_5 * w0_8_3;
+    acc16 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc17 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc18 += x0_2_4 * w0_6_2 + x0_2_5 * w0_7_2 + x0_2_6 * w0_8_2;
+    acc19 += x0_2_4 * w0_6_3 + x0_2_5 * w0_7_3 + x0_2_6 * w0_8_3;
+    acc20 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc21 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc22 += x0_2_5 * w0_6_2 + x0_2_6 * w0_7_2 + x0_2_7 * w0_8_2;
+    acc23 += x0_2_5 * w0_6_3 + x0_2_6 * w0_7_3 + x0_2_7 * w0_8_3;
+    acc24 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc25 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc26 += x0_2_6 * w0_6_2 + x0_2_7 * w0_7_2 + x0_2_8 * w0_8_2;
+    acc27 += x0_2_6 * w0_6_3 + x0_2_7 * w0_7_3 + x0_2_8 * w0_8_3;
+    acc28 += x0_2_7 * w0_6_0 + x0_2_8 * w0_7_0 + x0_2_9 * w0_8_0;
+    acc29 += x0_2_7 * w0_6_1 + x0_2_8 * w0_7_1 + x0_2_9 * w0_8_1;
+    acc30 += x0_2_7 * w0_6_2 + x0_2_8 * w0_7_2 + x0_2_9 * w0_8_2;
+    acc31 += x0_2_7 * w0_6_3 + x0_2_8 * w0_7_3 + x0_2_9 * w0_8_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc28); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc29); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc30); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let rowTiles = (params.out_w + 3u) / 4u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 1u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc2 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc3 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc2 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc3 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc2 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc3 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc2 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc3 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc2 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc3 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc1); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc2); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc3); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_8x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let rowTiles = (params.out_w + 7u) / 8u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 1u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 8u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc2 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc3 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc4 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc5 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc6 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc7 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0 + x0_0_10 * w0_3_0 + x0_0_11 * w0_4_0;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc2 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc3 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc4 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc5 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc6 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc7 += x0_1_7 * w0_5_0 + x0_1_8 * w0_6_0 + x0_1_9 * w0_7_0 + x0_1_10 * w0_8_0 + x0_1_11 * w0_9_0;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc2 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc3 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc4 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc5 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc6 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc7 += x0_2_7 * w0_10_0 + x0_2_8 * w0_11_0 + x0_2_9 * w0_12_0 + x0_2_10 * w0_13_0 + x0_2_11 * w0_14_0;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = dy_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = dy_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = dy_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let x0_3_11 = dy_at(xc0 + 3i * W + 11, rok3 && cok11);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc2 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc3 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc4 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc5 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc6 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc7 += x0_3_7 * w0_15_0 + x0_3_8 * w0_16_0 + x0_3_9 * w0_17_0 + x0_3_10 * w0_18_0 + x0_3_11 * w0_19_0;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = dy_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = dy_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = dy_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let x0_4_11 = dy_at(xc0 + 4i * W + 11, rok4 && cok11);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc2 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc3 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc4 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc5 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc6 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc7 += x0_4_7 * w0_20_0 + x0_4_8 * w0_21_0 + x0_4_9 * w0_22_0 + x0_4_10 * w0_23_0 + x0_4_11 * w0_24_0;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc1); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc2); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc3); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc4); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc5); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc6); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc7); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_16x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let rowTiles = (params.out_w + 15u) / 16u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 1u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 16u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  let cok19 = Padded == 0u || u32(ix0 + 19) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = dy_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = dy_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let x0_0_16 = dy_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_17 = dy_at(xc0 + 0i * W + 17, rok0 && cok17);
+    let x0_0_18 = dy_at(xc0 + 0i * W + 18, rok0 && cok18);
+    let x0_0_19 = dy_at(xc0 + 0i * W + 19, rok0 && cok19);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc2 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc3 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc4 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc5 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc6 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc7 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0 + x0_0_10 * w0_3_0 + x0_0_11 * w0_4_0;
+    acc8 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0 + x0_0_11 * w0_3_0 + x0_0_12 * w0_4_0;
+    acc9 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0 + x0_0_12 * w0_3_0 + x0_0_13 * w0_4_0;
+    acc10 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0 + x0_0_13 * w0_3_0 + x0_0_14 * w0_4_0;
+    acc11 += x0_0_11 * w0_0_0 + x0_0_12 * w0_1_0 + x0_0_13 * w0_2_0 + x0_0_14 * w0_3_0 + x0_0_15 * w0_4_0;
+    acc12 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0 + x0_0_15 * w0_3_0 + x0_0_16 * w0_4_0;
+    acc13 += x0_0_13 * w0_0_0 + x0_0_14 * w0_1_0 + x0_0_15 * w0_2_0 + x0_0_16 * w0_3_0 + x0_0_17 * w0_4_0;
+    acc14 += x0_0_14 * w0_0_0 + x0_0_15 * w0_1_0 + x0_0_16 * w0_2_0 + x0_0_17 * w0_3_0 + x0_0_18 * w0_4_0;
+    acc15 += x0_0_15 * w0_0_0 + x0_0_16 * w0_1_0 + x0_0_17 * w0_2_0 + x0_0_18 * w0_3_0 + x0_0_19 * w0_4_0;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = dy_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = dy_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = dy_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let x0_1_15 = dy_at(xc0 + 1i * W + 15, rok1 && cok15);
+    let x0_1_16 = dy_at(xc0 + 1i * W + 16, rok1 && cok16);
+    let x0_1_17 = dy_at(xc0 + 1i * W + 17, rok1 && cok17);
+    let x0_1_18 = dy_at(xc0 + 1i * W + 18, rok1 && cok18);
+    let x0_1_19 = dy_at(xc0 + 1i * W + 19, rok1 && cok19);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc2 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc3 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc4 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc5 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc6 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc7 += x0_1_7 * w0_5_0 + x0_1_8 * w0_6_0 + x0_1_9 * w0_7_0 + x0_1_10 * w0_8_0 + x0_1_11 * w0_9_0;
+    acc8 += x0_1_8 * w0_5_0 + x0_1_9 * w0_6_0 + x0_1_10 * w0_7_0 + x0_1_11 * w0_8_0 + x0_1_12 * w0_9_0;
+    acc9 += x0_1_9 * w0_5_0 + x0_1_10 * w0_6_0 + x0_1_11 * w0_7_0 + x0_1_12 * w0_8_0 + x0_1_13 * w0_9_0;
+    acc10 += x0_1_10 * w0_5_0 + x0_1_11 * w0_6_0 + x0_1_12 * w0_7_0 + x0_1_13 * w0_8_0 + x0_1_14 * w0_9_0;
+    acc11 += x0_1_11 * w0_5_0 + x0_1_12 * w0_6_0 + x0_1_13 * w0_7_0 + x0_1_14 * w0_8_0 + x0_1_15 * w0_9_0;
+    acc12 += x0_1_12 * w0_5_0 + x0_1_13 * w0_6_0 + x0_1_14 * w0_7_0 + x0_1_15 * w0_8_0 + x0_1_16 * w0_9_0;
+    acc13 += x0_1_13 * w0_5_0 + x0_1_14 * w0_6_0 + x0_1_15 * w0_7_0 + x0_1_16 * w0_8_0 + x0_1_17 * w0_9_0;
+    acc14 += x0_1_14 * w0_5_0 + x0_1_15 * w0_6_0 + x0_1_16 * w0_7_0 + x0_1_17 * w0_8_0 + x0_1_18 * w0_9_0;
+    acc15 += x0_1_15 * w0_5_0 + x0_1_16 * w0_6_0 + x0_1_17 * w0_7_0 + x0_1_18 * w0_8_0 + x0_1_19 * w0_9_0;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = dy_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = dy_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = dy_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let x0_2_15 = dy_at(xc0 + 2i * W + 15, rok2 && cok15);
+    let x0_2_16 = dy_at(xc0 + 2i * W + 16, rok2 && cok16);
+    let x0_2_17 = dy_at(xc0 + 2i * W + 17, rok2 && cok17);
+    let x0_2_18 = dy_at(xc0 + 2i * W + 18, rok2 && cok18);
+    let x0_2_19 = dy_at(xc0 + 2i * W + 19, rok2 && cok19);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc2 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc3 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc4 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc5 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc6 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc7 += x0_2_7 * w0_10_0 + x0_2_8 * w0_11_0 + x0_2_9 * w0_12_0 + x0_2_10 * w0_13_0 + x0_2_11 * w0_14_0;
+    acc8 += x0_2_8 * w0_10_0 + x0_2_9 * w0_11_0 + x0_2_10 * w0_12_0 + x0_2_11 * w0_13_0 + x0_2_12 * w0_14_0;
+    acc9 += x0_2_9 * w0_10_0 + x0_2_10 * w0_11_0 + x0_2_11 * w0_12_0 + x0_2_12 * w0_13_0 + x0_2_13 * w0_14_0;
+    acc10 += x0_2_10 * w0_10_0 + x0_2_11 * w0_11_0 + x0_2_12 * w0_12_0 + x0_2_13 * w0_13_0 + x0_2_14 * w0_14_0;
+    acc11 += x0_2_11 * w0_10_0 + x0_2_12 * w0_11_0 + x0_2_13 * w0_12_0 + x0_2_14 * w0_13_0 + x0_2_15 * w0_14_0;
+    acc12 += x0_2_12 * w0_10_0 + x0_2_13 * w0_11_0 + x0_2_14 * w0_12_0 + x0_2_15 * w0_13_0 + x0_2_16 * w0_14_0;
+    acc13 += x0_2_13 * w0_10_0 + x0_2_14 * w0_11_0 + x0_2_15 * w0_12_0 + x0_2_16 * w0_13_0 + x0_2_17 * w0_14_0;
+    acc14 += x0_2_14 * w0_10_0 + x0_2_15 * w0_11_0 + x0_2_16 * w0_12_0 + x0_2_17 * w0_13_0 + x0_2_18 * w0_14_0;
+    acc15 += x0_2_15 * w0_10_0 + x0_2_16 * w0_11_0 + x0_2_17 * w0_12_0 + x0_2_18 * w0_13_0 + x0_2_19 * w0_14_0;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = dy_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = dy_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = dy_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let x0_3_11 = dy_at(xc0 + 3i * W + 11, rok3 && cok11);
+    let x0_3_12 = dy_at(xc0 + 3i * W + 12, rok3 && cok12);
+    let x0_3_13 = dy_at(xc0 + 3i * W + 13, rok3 && cok13);
+    let x0_3_14 = dy_at(xc0 + 3i * W + 14, rok3 && cok14);
+    let x0_3_15 = dy_at(xc0 + 3i * W + 15, rok3 && cok15);
+    let x0_3_16 = dy_at(xc0 + 3i * W + 16, rok3 && cok16);
+    let x0_3_17 = dy_at(xc0 + 3i * W + 17, rok3 && cok17);
+    let x0_3_18 = dy_at(xc0 + 3i * W + 18, rok3 && cok18);
+    let x0_3_19 = dy_at(xc0 + 3i * W + 19, rok3 && cok19);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc2 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc3 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc4 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc5 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc6 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc7 += x0_3_7 * w0_15_0 + x0_3_8 * w0_16_0 + x0_3_9 * w0_17_0 + x0_3_10 * w0_18_0 + x0_3_11 * w0_19_0;
+    acc8 += x0_3_8 * w0_15_0 + x0_3_9 * w0_16_0 + x0_3_10 * w0_17_0 + x0_3_11 * w0_18_0 + x0_3_12 * w0_19_0;
+    acc9 += x0_3_9 * w0_15_0 + x0_3_10 * w0_16_0 + x0_3_11 * w0_17_0 + x0_3_12 * w0_18_0 + x0_3_13 * w0_19_0;
+    acc10 += x0_3_10 * w0_15_0 + x0_3_11 * w0_16_0 + x0_3_12 * w0_17_0 + x0_3_13 * w0_18_0 + x0_3_14 * w0_19_0;
+    acc11 += x0_3_11 * w0_15_0 + x0_3_12 * w0_16_0 + x0_3_13 * w0_17_0 + x0_3_14 * w0_18_0 + x0_3_15 * w0_19_0;
+    acc12 += x0_3_12 * w0_15_0 + x0_3_13 * w0_16_0 + x0_3_14 * w0_17_0 + x0_3_15 * w0_18_0 + x0_3_16 * w0_19_0;
+    acc13 += x0_3_13 * w0_15_0 + x0_3_14 * w0_16_0 + x0_3_15 * w0_17_0 + x0_3_16 * w0_18_0 + x0_3_17 * w0_19_0;
+    acc14 += x0_3_14 * w0_15_0 + x0_3_15 * w0_16_0 + x0_3_16 * w0_17_0 + x0_3_17 * w0_18_0 + x0_3_18 * w0_19_0;
+    acc15 += x0_3_15 * w0_15_0 + x0_3_16 * w0_16_0 + x0_3_17 * w0_17_0 + x0_3_18 * w0_18_0 + x0_3_19 * w0_19_0;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = dy_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = dy_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = dy_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let x0_4_11 = dy_at(xc0 + 4i * W + 11, rok4 && cok11);
+    let x0_4_12 = dy_at(xc0 + 4i * W + 12, rok4 && cok12);
+    let x0_4_13 = dy_at(xc0 + 4i * W + 13, rok4 && cok13);
+    let x0_4_14 = dy_at(xc0 + 4i * W + 14, rok4 && cok14);
+    let x0_4_15 = dy_at(xc0 + 4i * W + 15, rok4 && cok15);
+    let x0_4_16 = dy_at(xc0 + 4i * W + 16, rok4 && cok16);
+    let x0_4_17 = dy_at(xc0 + 4i * W + 17, rok4 && cok17);
+    let x0_4_18 = dy_at(xc0 + 4i * W + 18, rok4 && cok18);
+    let x0_4_19 = dy_at(xc0 + 4i * W + 19, rok4 && cok19);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc2 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc3 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc4 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc5 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc6 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc7 += x0_4_7 * w0_20_0 + x0_4_8 * w0_21_0 + x0_4_9 * w0_22_0 + x0_4_10 * w0_23_0 + x0_4_11 * w0_24_0;
+    acc8 += x0_4_8 * w0_20_0 + x0_4_9 * w0_21_0 + x0_4_10 * w0_22_0 + x0_4_11 * w0_23_0 + x0_4_12 * w0_24_0;
+    acc9 += x0_4_9 * w0_20_0 + x0_4_10 * w0_21_0 + x0_4_11 * w0_22_0 + x0_4_12 * w0_23_0 + x0_4_13 * w0_24_0;
+    acc10 += x0_4_10 * w0_20_0 + x0_4_11 * w0_21_0 + x0_4_12 * w0_22_0 + x0_4_13 * w0_23_0 + x0_4_14 * w0_24_0;
+    acc11 += x0_4_11 * w0_20_0 + x0_4_12 * w0_21_0 + x0_4_13 * w0_22_0 + x0_4_14 * w0_23_0 + x0_4_15 * w0_24_0;
+    acc12 += x0_4_12 * w0_20_0 + x0_4_13 * w0_21_0 + x0_4_14 * w0_22_0 + x0_4_15 * w0_23_0 + x0_4_16 * w0_24_0;
+    acc13 += x0_4_13 * w0_20_0 + x0_4_14 * w0_21_0 + x0_4_15 * w0_22_0 + x0_4_16 * w0_23_0 + x0_4_17 * w0_24_0;
+    acc14 += x0_4_14 * w0_20_0 + x0_4_15 * w0_21_0 + x0_4_16 * w0_22_0 + x0_4_17 * w0_23_0 + x0_4_18 * w0_24_0;
+    acc15 += x0_4_15 * w0_20_0 + x0_4_16 * w0_21_0 + x0_4_17 * w0_22_0 + x0_4_18 * w0_23_0 + x0_4_19 * w0_24_0;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc1); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc2); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc3); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc4); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc5); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc6); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc7); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc8); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc9); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc10); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc11); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc12); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc13); }
+    if (ox0 + 14u < params.out_w) { store_input_grad(at + 14u, oplane, n, acc14); }
+    if (ox0 + 15u < params.out_w) { store_input_grad(at + 15u, oplane, n, acc15); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_4x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 3u) / 4u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc3 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc4 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc5 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc6 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc7 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc3 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc4 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc5 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc6 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc7 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc3 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc4 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc5 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc6 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc7 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc3 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc4 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc5 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc6 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc7 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_8x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 7u) / 8u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 8u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    acc14 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0 + x0_0_10 * w0_3_0 + x0_0_11 * w0_4_0;
+    acc15 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1 + x0_0_10 * w0_3_1 + x0_0_11 * w0_4_1;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc3 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc4 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc5 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc6 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc7 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc8 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc9 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc10 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc11 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc12 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc13 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    acc14 += x0_1_7 * w0_5_0 + x0_1_8 * w0_6_0 + x0_1_9 * w0_7_0 + x0_1_10 * w0_8_0 + x0_1_11 * w0_9_0;
+    acc15 += x0_1_7 * w0_5_1 + x0_1_8 * w0_6_1 + x0_1_9 * w0_7_1 + x0_1_10 * w0_8_1 + x0_1_11 * w0_9_1;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc3 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc4 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc5 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc6 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc7 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc8 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc9 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc10 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc11 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc12 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc13 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    acc14 += x0_2_7 * w0_10_0 + x0_2_8 * w0_11_0 + x0_2_9 * w0_12_0 + x0_2_10 * w0_13_0 + x0_2_11 * w0_14_0;
+    acc15 += x0_2_7 * w0_10_1 + x0_2_8 * w0_11_1 + x0_2_9 * w0_12_1 + x0_2_10 * w0_13_1 + x0_2_11 * w0_14_1;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = dy_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = dy_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = dy_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let x0_3_11 = dy_at(xc0 + 3i * W + 11, rok3 && cok11);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc3 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc4 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc5 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc6 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc7 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc8 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc9 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc10 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc11 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc12 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc13 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    acc14 += x0_3_7 * w0_15_0 + x0_3_8 * w0_16_0 + x0_3_9 * w0_17_0 + x0_3_10 * w0_18_0 + x0_3_11 * w0_19_0;
+    acc15 += x0_3_7 * w0_15_1 + x0_3_8 * w0_16_1 + x0_3_9 * w0_17_1 + x0_3_10 * w0_18_1 + x0_3_11 * w0_19_1;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = dy_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = dy_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = dy_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let x0_4_11 = dy_at(xc0 + 4i * W + 11, rok4 && cok11);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc3 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc4 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc5 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc6 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc7 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc8 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc9 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc10 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc11 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc12 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc13 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+    acc14 += x0_4_7 * w0_20_0 + x0_4_8 * w0_21_0 + x0_4_9 * w0_22_0 + x0_4_10 * w0_23_0 + x0_4_11 * w0_24_0;
+    acc15 += x0_4_7 * w0_20_1 + x0_4_8 * w0_21_1 + x0_4_9 * w0_22_1 + x0_4_10 * w0_23_1 + x0_4_11 * w0_24_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_16x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 15u) / 16u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 16u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  let cok19 = Padded == 0u || u32(ix0 + 19) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = dy_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = dy_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let x0_0_16 = dy_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_17 = dy_at(xc0 + 0i * W + 17, rok0 && cok17);
+    let x0_0_18 = dy_at(xc0 + 0i * W + 18, rok0 && cok18);
+    let x0_0_19 = dy_at(xc0 + 0i * W + 19, rok0 && cok19);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    acc14 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0 + x0_0_10 * w0_3_0 + x0_0_11 * w0_4_0;
+    acc15 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1 + x0_0_10 * w0_3_1 + x0_0_11 * w0_4_1;
+    acc16 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0 + x0_0_11 * w0_3_0 + x0_0_12 * w0_4_0;
+    acc17 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1 + x0_0_11 * w0_3_1 + x0_0_12 * w0_4_1;
+    acc18 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0 + x0_0_12 * w0_3_0 + x0_0_13 * w0_4_0;
+    acc19 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1 + x0_0_12 * w0_3_1 + x0_0_13 * w0_4_1;
+    acc20 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0 + x0_0_13 * w0_3_0 + x0_0_14 * w0_4_0;
+    acc21 += x0_0_10 * w0_0_1 + x0_0_11 * w0_1_1 + x0_0_12 * w0_2_1 + x0_0_13 * w0_3_1 + x0_0_14 * w0_4_1;
+    acc22 += x0_0_11 * w0_0_0 + x0_0_12 * w0_1_0 + x0_0_13 * w0_2_0 + x0_0_14 * w0_3_0 + x0_0_15 * w0_4_0;
+    acc23 += x0_0_11 * w0_0_1 + x0_0_12 * w0_1_1 + x0_0_13 * w0_2_1 + x0_0_14 * w0_3_1 + x0_0_15 * w0_4_1;
+    acc24 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0 + x0_0_15 * w0_3_0 + x0_0_16 * w0_4_0;
+    acc25 += x0_0_12 * w0_0_1 + x0_0_13 * w0_1_1 + x0_0_14 * w0_2_1 + x0_0_15 * w0_3_1 + x0_0_16 * w0_4_1;
+    acc26 += x0_0_13 * w0_0_0 + x0_0_14 * w0_1_0 + x0_0_15 * w0_2_0 + x0_0_16 * w0_3_0 + x0_0_17 * w0_4_0;
+    acc27 += x0_0_13 * w0_0_1 + x0_0_14 * w0_1_1 + x0_0_15 * w0_2_1 + x0_0_16 * w0_3_1 + x0_0_17 * w0_4_1;
+    acc28 += x0_0_14 * w0_0_0 + x0_0_15 * w0_1_0 + x0_0_16 * w0_2_0 + x0_0_17 * w0_3_0 + x0_0_18 * w0_4_0;
+    acc29 += x0_0_14 * w0_0_1 + x0_0_15 * w0_1_1 + x0_0_16 * w0_2_1 + x0_0_17 * w0_3_1 + x0_0_18 * w0_4_1;
+    acc30 += x0_0_15 * w0_0_0 + x0_0_16 * w0_1_0 + x0_0_17 * w0_2_0 + x0_0_18 * w0_3_0 + x0_0_19 * w0_4_0;
+    acc31 += x0_0_15 * w0_0_1 + x0_0_16 * w0_1_1 + x0_0_17 * w0_2_1 + x0_0_18 * w0_3_1 + x0_0_19 * w0_4_1;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = dy_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = dy_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = dy_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let x0_1_15 = dy_at(xc0 + 1i * W + 15, rok1 && cok15);
+    let x0_1_16 = dy_at(xc0 + 1i * W + 16, rok1 && cok16);
+    let x0_1_17 = dy_at(xc0 + 1i * W + 17, rok1 && cok17);
+    let x0_1_18 = dy_at(xc0 + 1i * W + 18, rok1 && cok18);
+    let x0_1_19 = dy_at(xc0 + 1i * W + 19, rok1 && cok19);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc3 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc4 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc5 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc6 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc7 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc8 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc9 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc10 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc11 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc12 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc13 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    acc14 += x0_1_7 * w0_5_0 + x0_1_8 * w0_6_0 + x0_1_9 * w0_7_0 + x0_1_10 * w0_8_0 + x0_1_11 * w0_9_0;
+    acc15 += x0_1_7 * w0_5_1 + x0_1_8 * w0_6_1 + x0_1_9 * w0_7_1 + x0_1_10 * w0_8_1 + x0_1_11 * w0_9_1;
+    acc16 += x0_1_8 * w0_5_0 + x0_1_9 * w0_6_0 + x0_1_10 * w0_7_0 + x0_1_11 * w0_8_0 + x0_1_12 * w0_9_0;
+    acc17 += x0_1_8 * w0_5_1 + x0_1_9 * w0_6_1 + x0_1_10 * w0_7_1 + x0_1_11 * w0_8_1 + x0_1_12 * w0_9_1;
+    acc18 += x0_1_9 * w0_5_0 + x0_1_10 * w0_6_0 + x0_1_11 * w0_7_0 + x0_1_12 * w0_8_0 + x0_1_13 * w0_9_0;
+    acc19 += x0_1_9 * w0_5_1 + x0_1_10 * w0_6_1 + x0_1_11 * w0_7_1 + x0_1_12 * w0_8_1 + x0_1_13 * w0_9_1;
+    acc20 += x0_1_10 * w0_5_0 + x0_1_11 * w0_6_0 + x0_1_12 * w0_7_0 + x0_1_13 * w0_8_0 + x0_1_14 * w0_9_0;
+    acc21 += x0_1_10 * w0_5_1 + x0_1_11 * w0_6_1 + x0_1_12 * w0_7_1 + x0_1_13 * w0_8_1 + x0_1_14 * w0_9_1;
+    acc22 += x0_1_11 * w0_5_0 + x0_1_12 * w0_6_0 + x0_1_13 * w0_7_0 + x0_1_14 * w0_8_0 + x0_1_15 * w0_9_0;
+    acc23 += x0_1_11 * w0_5_1 + x0_1_12 * w0_6_1 + x0_1_13 * w0_7_1 + x0_1_14 * w0_8_1 + x0_1_15 * w0_9_1;
+    acc24 += x0_1_12 * w0_5_0 + x0_1_13 * w0_6_0 + x0_1_14 * w0_7_0 + x0_1_15 * w0_8_0 + x0_1_16 * w0_9_0;
+    acc25 += x0_1_12 * w0_5_1 + x0_1_13 * w0_6_1 + x0_1_14 * w0_7_1 + x0_1_15 * w0_8_1 + x0_1_16 * w0_9_1;
+    acc26 += x0_1_13 * w0_5_0 + x0_1_14 * w0_6_0 + x0_1_15 * w0_7_0 + x0_1_16 * w0_8_0 + x0_1_17 * w0_9_0;
+    acc27 += x0_1_13 * w0_5_1 + x0_1_14 * w0_6_1 + x0_1_15 * w0_7_1 + x0_1_16 * w0_8_1 + x0_1_17 * w0_9_1;
+    acc28 += x0_1_14 * w0_5_0 + x0_1_15 * w0_6_0 + x0_1_16 * w0_7_0 + x0_1_17 * w0_8_0 + x0_1_18 * w0_9_0;
+    acc29 += x0_1_14 * w0_5_1 + x0_1_15 * w0_6_1 + x0_1_16 * w0_7_1 + x0_1_17 * w0_8_1 + x0_1_18 * w0_9_1;
+    acc30 += x0_1_15 * w0_5_0 + x0_1_16 * w0_6_0 + x0_1_17 * w0_7_0 + x0_1_18 * w0_8_0 + x0_1_19 * w0_9_0;
+    acc31 += x0_1_15 * w0_5_1 + x0_1_16 * w0_6_1 + x0_1_17 * w0_7_1 + x0_1_18 * w0_8_1 + x0_1_19 * w0_9_1;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = dy_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = dy_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = dy_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let x0_2_15 = dy_at(xc0 + 2i * W + 15, rok2 && cok15);
+    let x0_2_16 = dy_at(xc0 + 2i * W + 16, rok2 && cok16);
+    let x0_2_17 = dy_at(xc0 + 2i * W + 17, rok2 && cok17);
+    let x0_2_18 = dy_at(xc0 + 2i * W + 18, rok2 && cok18);
+    let x0_2_19 = dy_at(xc0 + 2i * W + 19, rok2 && cok19);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc3 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc4 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc5 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc6 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc7 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc8 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc9 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc10 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc11 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc12 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc13 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    acc14 += x0_2_7 * w0_10_0 + x0_2_8 * w0_11_0 + x0_2_9 * w0_12_0 + x0_2_10 * w0_13_0 + x0_2_11 * w0_14_0;
+    acc15 += x0_2_7 * w0_10_1 + x0_2_8 * w0_11_1 + x0_2_9 * w0_12_1 + x0_2_10 * w0_13_1 + x0_2_11 * w0_14_1;
+    acc16 += x0_2_8 * w0_10_0 + x0_2_9 * w0_11_0 + x0_2_10 * w0_12_0 + x0_2_11 * w0_13_0 + x0_2_12 * w0_14_0;
+    acc17 += x0_2_8 * w0_10_1 + x0_2_9 * w0_11_1 + x0_2_10 * w0_12_1 + x0_2_11 * w0_13_1 + x0_2_12 * w0_14_1;
+    acc18 += x0_2_9 * w0_10_0 + x0_2_10 * w0_11_0 + x0_2_11 * w0_12_0 + x0_2_12 * w0_13_0 + x0_2_13 * w0_14_0;
+    acc19 += x0_2_9 * w0_10_1 + x0_2_10 * w0_11_1 + x0_2_11 * w0_12_1 + x0_2_12 * w0_13_1 + x0_2_13 * w0_14_1;
+    acc20 += x0_2_10 * w0_10_0 + x0_2_11 * w0_11_0 + x0_2_12 * w0_12_0 + x0_2_13 * w0_13_0 + x0_2_14 * w0_14_0;
+    acc21 += x0_2_10 * w0_10_1 + x0_2_11 * w0_11_1 + x0_2_12 * w0_12_1 + x0_2_13 * w0_13_1 + x0_2_14 * w0_14_1;
+    acc22 += x0_2_11 * w0_10_0 + x0_2_12 * w0_11_0 + x0_2_13 * w0_12_0 + x0_2_14 * w0_13_0 + x0_2_15 * w0_14_0;
+    acc23 += x0_2_11 * w0_10_1 + x0_2_12 * w0_11_1 + x0_2_13 * w0_12_1 + x0_2_14 * w0_13_1 + x0_2_15 * w0_14_1;
+    acc24 += x0_2_12 * w0_10_0 + x0_2_13 * w0_11_0 + x0_2_14 * w0_12_0 + x0_2_15 * w0_13_0 + x0_2_16 * w0_14_0;
+    acc25 += x0_2_12 * w0_10_1 + x0_2_13 * w0_11_1 + x0_2_14 * w0_12_1 + x0_2_15 * w0_13_1 + x0_2_16 * w0_14_1;
+    acc26 += x0_2_13 * w0_10_0 + x0_2_14 * w0_11_0 + x0_2_15 * w0_12_0 + x0_2_16 * w0_13_0 + x0_2_17 * w0_14_0;
+    acc27 += x0_2_13 * w0_10_1 + x0_2_14 * w0_11_1 + x0_2_15 * w0_12_1 + x0_2_16 * w0_13_1 + x0_2_17 * w0_14_1;
+    acc28 += x0_2_14 * w0_10_0 + x0_2_15 * w0_11_0 + x0_2_16 * w0_12_0 + x0_2_17 * w0_13_0 + x0_2_18 * w0_14_0;
+    acc29 += x0_2_14 * w0_10_1 + x0_2_15 * w0_11_1 + x0_2_16 * w0_12_1 + x0_2_17 * w0_13_1 + x0_2_18 * w0_14_1;
+    acc30 += x0_2_15 * w0_10_0 + x0_2_16 * w0_11_0 + x0_2_17 * w0_12_0 + x0_2_18 * w0_13_0 + x0_2_19 * w0_14_0;
+    acc31 += x0_2_15 * w0_10_1 + x0_2_16 * w0_11_1 + x0_2_17 * w0_12_1 + x0_2_18 * w0_13_1 + x0_2_19 * w0_14_1;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = dy_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = dy_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = dy_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let x0_3_11 = dy_at(xc0 + 3i * W + 11, rok3 && cok11);
+    let x0_3_12 = dy_at(xc0 + 3i * W + 12, rok3 && cok12);
+    let x0_3_13 = dy_at(xc0 + 3i * W + 13, rok3 && cok13);
+    let x0_3_14 = dy_at(xc0 + 3i * W + 14, rok3 && cok14);
+    let x0_3_15 = dy_at(xc0 + 3i * W + 15, rok3 && cok15);
+    let x0_3_16 = dy_at(xc0 + 3i * W + 16, rok3 && cok16);
+    let x0_3_17 = dy_at(xc0 + 3i * W + 17, rok3 && cok17);
+    let x0_3_18 = dy_at(xc0 + 3i * W + 18, rok3 && cok18);
+    let x0_3_19 = dy_at(xc0 + 3i * W + 19, rok3 && cok19);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc3 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc4 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc5 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc6 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc7 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc8 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc9 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc10 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc11 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc12 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc13 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    acc14 += x0_3_7 * w0_15_0 + x0_3_8 * w0_16_0 + x0_3_9 * w0_17_0 + x0_3_10 * w0_18_0 + x0_3_11 * w0_19_0;
+    acc15 += x0_3_7 * w0_15_1 + x0_3_8 * w0_16_1 + x0_3_9 * w0_17_1 + x0_3_10 * w0_18_1 + x0_3_11 * w0_19_1;
+    acc16 += x0_3_8 * w0_15_0 + x0_3_9 * w0_16_0 + x0_3_10 * w0_17_0 + x0_3_11 * w0_18_0 + x0_3_12 * w0_19_0;
+    acc17 += x0_3_8 * w0_15_1 + x0_3_9 * w0_16_1 + x0_3_10 * w0_17_1 + x0_3_11 * w0_18_1 + x0_3_12 * w0_19_1;
+    acc18 += x0_3_9 * w0_15_0 + x0_3_10 * w0_16_0 + x0_3_11 * w0_17_0 + x0_3_12 * w0_18_0 + x0_3_13 * w0_19_0;
+    acc19 += x0_3_9 * w0_15_1 + x0_3_10 * w0_16_1 + x0_3_11 * w0_17_1 + x0_3_12 * w0_18_1 + x0_3_13 * w0_19_1;
+    acc20 += x0_3_10 * w0_15_0 + x0_3_11 * w0_16_0 + x0_3_12 * w0_17_0 + x0_3_13 * w0_18_0 + x0_3_14 * w0_19_0;
+    acc21 += x0_3_10 * w0_15_1 + x0_3_11 * w0_16_1 + x0_3_12 * w0_17_1 + x0_3_13 * w0_18_1 + x0_3_14 * w0_19_1;
+    acc22 += x0_3_11 * w0_15_0 + x0_3_12 * w0_16_0 + x0_3_13 * w0_17_0 + x0_3_14 * w0_18_0 + x0_3_15 * w0_19_0;
+    acc23 += x0_3_11 * w0_15_1 + x0_3_12 * w0_16_1 + x0_3_13 * w0_17_1 + x0_3_14 * w0_18_1 + x0_3_15 * w0_19_1;
+    acc24 += x0_3_12 * w0_15_0 + x0_3_13 * w0_16_0 + x0_3_14 * w0_17_0 + x0_3_15 * w0_18_0 + x0_3_16 * w0_19_0;
+    acc25 += x0_3_12 * w0_15_1 + x0_3_13 * w0_16_1 + x0_3_14 * w0_17_1 + x0_3_15 * w0_18_1 + x0_3_16 * w0_19_1;
+    acc26 += x0_3_13 * w0_15_0 + x0_3_14 * w0_16_0 + x0_3_15 * w0_17_0 + x0_3_16 * w0_18_0 + x0_3_17 * w0_19_0;
+    acc27 += x0_3_13 * w0_15_1 + x0_3_14 * w0_16_1 + x0_3_15 * w0_17_1 + x0_3_16 * w0_18_1 + x0_3_17 * w0_19_1;
+    acc28 += x0_3_14 * w0_15_0 + x0_3_15 * w0_16_0 + x0_3_16 * w0_17_0 + x0_3_17 * w0_18_0 + x0_3_18 * w0_19_0;
+    acc29 += x0_3_14 * w0_15_1 + x0_3_15 * w0_16_1 + x0_3_16 * w0_17_1 + x0_3_17 * w0_18_1 + x0_3_18 * w0_19_1;
+    acc30 += x0_3_15 * w0_15_0 + x0_3_16 * w0_16_0 + x0_3_17 * w0_17_0 + x0_3_18 * w0_18_0 + x0_3_19 * w0_19_0;
+    acc31 += x0_3_15 * w0_15_1 + x0_3_16 * w0_16_1 + x0_3_17 * w0_17_1 + x0_3_18 * w0_18_1 + x0_3_19 * w0_19_1;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = dy_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = dy_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = dy_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let x0_4_11 = dy_at(xc0 + 4i * W + 11, rok4 && cok11);
+    let x0_4_12 = dy_at(xc0 + 4i * W + 12, rok4 && cok12);
+    let x0_4_13 = dy_at(xc0 + 4i * W + 13, rok4 && cok13);
+    let x0_4_14 = dy_at(xc0 + 4i * W + 14, rok4 && cok14);
+    let x0_4_15 = dy_at(xc0 + 4i * W + 15, rok4 && cok15);
+    let x0_4_16 = dy_at(xc0 + 4i * W + 16, rok4 && cok16);
+    let x0_4_17 = dy_at(xc0 + 4i * W + 17, rok4 && cok17);
+    let x0_4_18 = dy_at(xc0 + 4i * W + 18, rok4 && cok18);
+    let x0_4_19 = dy_at(xc0 + 4i * W + 19, rok4 && cok19);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc3 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc4 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc5 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc6 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc7 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc8 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc9 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc10 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc11 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc12 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc13 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+    acc14 += x0_4_7 * w0_20_0 + x0_4_8 * w0_21_0 + x0_4_9 * w0_22_0 + x0_4_10 * w0_23_0 + x0_4_11 * w0_24_0;
+    acc15 += x0_4_7 * w0_20_1 + x0_4_8 * w0_21_1 + x0_4_9 * w0_22_1 + x0_4_10 * w0_23_1 + x0_4_11 * w0_24_1;
+    acc16 += x0_4_8 * w0_20_0 + x0_4_9 * w0_21_0 + x0_4_10 * w0_22_0 + x0_4_11 * w0_23_0 + x0_4_12 * w0_24_0;
+    acc17 += x0_4_8 * w0_20_1 + x0_4_9 * w0_21_1 + x0_4_10 * w0_22_1 + x0_4_11 * w0_23_1 + x0_4_12 * w0_24_1;
+    acc18 += x0_4_9 * w0_20_0 + x0_4_10 * w0_21_0 + x0_4_11 * w0_22_0 + x0_4_12 * w0_23_0 + x0_4_13 * w0_24_0;
+    acc19 += x0_4_9 * w0_20_1 + x0_4_10 * w0_21_1 + x0_4_11 * w0_22_1 + x0_4_12 * w0_23_1 + x0_4_13 * w0_24_1;
+    acc20 += x0_4_10 * w0_20_0 + x0_4_11 * w0_21_0 + x0_4_12 * w0_22_0 + x0_4_13 * w0_23_0 + x0_4_14 * w0_24_0;
+    acc21 += x0_4_10 * w0_20_1 + x0_4_11 * w0_21_1 + x0_4_12 * w0_22_1 + x0_4_13 * w0_23_1 + x0_4_14 * w0_24_1;
+    acc22 += x0_4_11 * w0_20_0 + x0_4_12 * w0_21_0 + x0_4_13 * w0_22_0 + x0_4_14 * w0_23_0 + x0_4_15 * w0_24_0;
+    acc23 += x0_4_11 * w0_20_1 + x0_4_12 * w0_21_1 + x0_4_13 * w0_22_1 + x0_4_14 * w0_23_1 + x0_4_15 * w0_24_1;
+    acc24 += x0_4_12 * w0_20_0 + x0_4_13 * w0_21_0 + x0_4_14 * w0_22_0 + x0_4_15 * w0_23_0 + x0_4_16 * w0_24_0;
+    acc25 += x0_4_12 * w0_20_1 + x0_4_13 * w0_21_1 + x0_4_14 * w0_22_1 + x0_4_15 * w0_23_1 + x0_4_16 * w0_24_1;
+    acc26 += x0_4_13 * w0_20_0 + x0_4_14 * w0_21_0 + x0_4_15 * w0_22_0 + x0_4_16 * w0_23_0 + x0_4_17 * w0_24_0;
+    acc27 += x0_4_13 * w0_20_1 + x0_4_14 * w0_21_1 + x0_4_15 * w0_22_1 + x0_4_16 * w0_23_1 + x0_4_17 * w0_24_1;
+    acc28 += x0_4_14 * w0_20_0 + x0_4_15 * w0_21_0 + x0_4_16 * w0_22_0 + x0_4_17 * w0_23_0 + x0_4_18 * w0_24_0;
+    acc29 += x0_4_14 * w0_20_1 + x0_4_15 * w0_21_1 + x0_4_16 * w0_22_1 + x0_4_17 * w0_23_1 + x0_4_18 * w0_24_1;
+    acc30 += x0_4_15 * w0_20_0 + x0_4_16 * w0_21_0 + x0_4_17 * w0_22_0 + x0_4_18 * w0_23_0 + x0_4_19 * w0_24_0;
+    acc31 += x0_4_15 * w0_20_1 + x0_4_16 * w0_21_1 + x0_4_17 * w0_22_1 + x0_4_18 * w0_23_1 + x0_4_19 * w0_24_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc20); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc22); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc24); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc26); }
+    if (ox0 + 14u < params.out_w) { store_input_grad(at + 14u, oplane, n, acc28); }
+    if (ox0 + 15u < params.out_w) { store_input_grad(at + 15u, oplane, n, acc30); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc21); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc23); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc25); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc27); }
+    if (ox0 + 14u < params.out_w) { store_input_grad(at + 14u, oplane, n, acc29); }
+    if (ox0 + 15u < params.out_w) { store_input_grad(at + 15u, oplane, n, acc31); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_4x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 3u) / 4u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2 + x0_0_3 * w0_3_2 + x0_0_4 * w0_4_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3 + x0_0_3 * w0_3_3 + x0_0_4 * w0_4_3;
+    acc4 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc5 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc6 += x0_0_1 * w0_0_2 + x0_0_2 * w0_1_2 + x0_0_3 * w0_2_2 + x0_0_4 * w0_3_2 + x0_0_5 * w0_4_2;
+    acc7 += x0_0_1 * w0_0_3 + x0_0_2 * w0_1_3 + x0_0_3 * w0_2_3 + x0_0_4 * w0_3_3 + x0_0_5 * w0_4_3;
+    acc8 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc9 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc10 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2 + x0_0_5 * w0_3_2 + x0_0_6 * w0_4_2;
+    acc11 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3 + x0_0_5 * w0_3_3 + x0_0_6 * w0_4_3;
+    acc12 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc13 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc14 += x0_0_3 * w0_0_2 + x0_0_4 * w0_1_2 + x0_0_5 * w0_2_2 + x0_0_6 * w0_3_2 + x0_0_7 * w0_4_2;
+    acc15 += x0_0_3 * w0_0_3 + x0_0_4 * w0_1_3 + x0_0_5 * w0_2_3 + x0_0_6 * w0_3_3 + x0_0_7 * w0_4_3;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    let w0_9_2 = w[wc0 + 9u * params.c4 + cb2];
+    let w0_9_3 = w[wc0 + 9u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_0 * w0_5_2 + x0_1_1 * w0_6_2 + x0_1_2 * w0_7_2 + x0_1_3 * w0_8_2 + x0_1_4 * w0_9_2;
+    acc3 += x0_1_0 * w0_5_3 + x0_1_1 * w0_6_3 + x0_1_2 * w0_7_3 + x0_1_3 * w0_8_3 + x0_1_4 * w0_9_3;
+    acc4 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc5 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc6 += x0_1_1 * w0_5_2 + x0_1_2 * w0_6_2 + x0_1_3 * w0_7_2 + x0_1_4 * w0_8_2 + x0_1_5 * w0_9_2;
+    acc7 += x0_1_1 * w0_5_3 + x0_1_2 * w0_6_3 + x0_1_3 * w0_7_3 + x0_1_4 * w0_8_3 + x0_1_5 * w0_9_3;
+    acc8 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc9 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc10 += x0_1_2 * w0_5_2 + x0_1_3 * w0_6_2 + x0_1_4 * w0_7_2 + x0_1_5 * w0_8_2 + x0_1_6 * w0_9_2;
+    acc11 += x0_1_2 * w0_5_3 + x0_1_3 * w0_6_3 + x0_1_4 * w0_7_3 + x0_1_5 * w0_8_3 + x0_1_6 * w0_9_3;
+    acc12 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc13 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc14 += x0_1_3 * w0_5_2 + x0_1_4 * w0_6_2 + x0_1_5 * w0_7_2 + x0_1_6 * w0_8_2 + x0_1_7 * w0_9_2;
+    acc15 += x0_1_3 * w0_5_3 + x0_1_4 * w0_6_3 + x0_1_5 * w0_7_3 + x0_1_6 * w0_8_3 + x0_1_7 * w0_9_3;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_10_2 = w[wc0 + 10u * params.c4 + cb2];
+    let w0_10_3 = w[wc0 + 10u * params.c4 + cb3];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_11_2 = w[wc0 + 11u * params.c4 + cb2];
+    let w0_11_3 = w[wc0 + 11u * params.c4 + cb3];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_12_2 = w[wc0 + 12u * params.c4 + cb2];
+    let w0_12_3 = w[wc0 + 12u * params.c4 + cb3];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_13_2 = w[wc0 + 13u * params.c4 + cb2];
+    let w0_13_3 = w[wc0 + 13u * params.c4 + cb3];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    let w0_14_2 = w[wc0 + 14u * params.c4 + cb2];
+    let w0_14_3 = w[wc0 + 14u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_0 * w0_10_2 + x0_2_1 * w0_11_2 + x0_2_2 * w0_12_2 + x0_2_3 * w0_13_2 + x0_2_4 * w0_14_2;
+    acc3 += x0_2_0 * w0_10_3 + x0_2_1 * w0_11_3 + x0_2_2 * w0_12_3 + x0_2_3 * w0_13_3 + x0_2_4 * w0_14_3;
+    acc4 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc5 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc6 += x0_2_1 * w0_10_2 + x0_2_2 * w0_11_2 + x0_2_3 * w0_12_2 + x0_2_4 * w0_13_2 + x0_2_5 * w0_14_2;
+    acc7 += x0_2_1 * w0_10_3 + x0_2_2 * w0_11_3 + x0_2_3 * w0_12_3 + x0_2_4 * w0_13_3 + x0_2_5 * w0_14_3;
+    acc8 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc9 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc10 += x0_2_2 * w0_10_2 + x0_2_3 * w0_11_2 + x0_2_4 * w0_12_2 + x0_2_5 * w0_13_2 + x0_2_6 * w0_14_2;
+    acc11 += x0_2_2 * w0_10_3 + x0_2_3 * w0_11_3 + x0_2_4 * w0_12_3 + x0_2_5 * w0_13_3 + x0_2_6 * w0_14_3;
+    acc12 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc13 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc14 += x0_2_3 * w0_10_2 + x0_2_4 * w0_11_2 + x0_2_5 * w0_12_2 + x0_2_6 * w0_13_2 + x0_2_7 * w0_14_2;
+    acc15 += x0_2_3 * w0_10_3 + x0_2_4 * w0_11_3 + x0_2_5 * w0_12_3 + x0_2_6 * w0_13_3 + x0_2_7 * w0_14_3;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_15_2 = w[wc0 + 15u * params.c4 + cb2];
+    let w0_15_3 = w[wc0 + 15u * params.c4 + cb3];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_16_2 = w[wc0 + 16u * params.c4 + cb2];
+    let w0_16_3 = w[wc0 + 16u * params.c4 + cb3];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_17_2 = w[wc0 + 17u * params.c4 + cb2];
+    let w0_17_3 = w[wc0 + 17u * params.c4 + cb3];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_18_2 = w[wc0 + 18u * params.c4 + cb2];
+    let w0_18_3 = w[wc0 + 18u * params.c4 + cb3];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    let w0_19_2 = w[wc0 + 19u * params.c4 + cb2];
+    let w0_19_3 = w[wc0 + 19u * params.c4 + cb3];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_0 * w0_15_2 + x0_3_1 * w0_16_2 + x0_3_2 * w0_17_2 + x0_3_3 * w0_18_2 + x0_3_4 * w0_19_2;
+    acc3 += x0_3_0 * w0_15_3 + x0_3_1 * w0_16_3 + x0_3_2 * w0_17_3 + x0_3_3 * w0_18_3 + x0_3_4 * w0_19_3;
+    acc4 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc5 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc6 += x0_3_1 * w0_15_2 + x0_3_2 * w0_16_2 + x0_3_3 * w0_17_2 + x0_3_4 * w0_18_2 + x0_3_5 * w0_19_2;
+    acc7 += x0_3_1 * w0_15_3 + x0_3_2 * w0_16_3 + x0_3_3 * w0_17_3 + x0_3_4 * w0_18_3 + x0_3_5 * w0_19_3;
+    acc8 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc9 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc10 += x0_3_2 * w0_15_2 + x0_3_3 * w0_16_2 + x0_3_4 * w0_17_2 + x0_3_5 * w0_18_2 + x0_3_6 * w0_19_2;
+    acc11 += x0_3_2 * w0_15_3 + x0_3_3 * w0_16_3 + x0_3_4 * w0_17_3 + x0_3_5 * w0_18_3 + x0_3_6 * w0_19_3;
+    acc12 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc13 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc14 += x0_3_3 * w0_15_2 + x0_3_4 * w0_16_2 + x0_3_5 * w0_17_2 + x0_3_6 * w0_18_2 + x0_3_7 * w0_19_2;
+    acc15 += x0_3_3 * w0_15_3 + x0_3_4 * w0_16_3 + x0_3_5 * w0_17_3 + x0_3_6 * w0_18_3 + x0_3_7 * w0_19_3;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_20_2 = w[wc0 + 20u * params.c4 + cb2];
+    let w0_20_3 = w[wc0 + 20u * params.c4 + cb3];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_21_2 = w[wc0 + 21u * params.c4 + cb2];
+    let w0_21_3 = w[wc0 + 21u * params.c4 + cb3];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_22_2 = w[wc0 + 22u * params.c4 + cb2];
+    let w0_22_3 = w[wc0 + 22u * params.c4 + cb3];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_23_2 = w[wc0 + 23u * params.c4 + cb2];
+    let w0_23_3 = w[wc0 + 23u * params.c4 + cb3];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    let w0_24_2 = w[wc0 + 24u * params.c4 + cb2];
+    let w0_24_3 = w[wc0 + 24u * params.c4 + cb3];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_0 * w0_20_2 + x0_4_1 * w0_21_2 + x0_4_2 * w0_22_2 + x0_4_3 * w0_23_2 + x0_4_4 * w0_24_2;
+    acc3 += x0_4_0 * w0_20_3 + x0_4_1 * w0_21_3 + x0_4_2 * w0_22_3 + x0_4_3 * w0_23_3 + x0_4_4 * w0_24_3;
+    acc4 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc5 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc6 += x0_4_1 * w0_20_2 + x0_4_2 * w0_21_2 + x0_4_3 * w0_22_2 + x0_4_4 * w0_23_2 + x0_4_5 * w0_24_2;
+    acc7 += x0_4_1 * w0_20_3 + x0_4_2 * w0_21_3 + x0_4_3 * w0_22_3 + x0_4_4 * w0_23_3 + x0_4_5 * w0_24_3;
+    acc8 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc9 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc10 += x0_4_2 * w0_20_2 + x0_4_3 * w0_21_2 + x0_4_4 * w0_22_2 + x0_4_5 * w0_23_2 + x0_4_6 * w0_24_2;
+    acc11 += x0_4_2 * w0_20_3 + x0_4_3 * w0_21_3 + x0_4_4 * w0_22_3 + x0_4_5 * w0_23_3 + x0_4_6 * w0_24_3;
+    acc12 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc13 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc14 += x0_4_3 * w0_20_2 + x0_4_4 * w0_21_2 + x0_4_5 * w0_22_2 + x0_4_6 * w0_23_2 + x0_4_7 * w0_24_2;
+    acc15 += x0_4_3 * w0_20_3 + x0_4_4 * w0_21_3 + x0_4_5 * w0_22_3 + x0_4_6 * w0_23_3 + x0_4_7 * w0_24_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 7u) / 8u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 8u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2 + x0_0_3 * w0_3_2 + x0_0_4 * w0_4_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3 + x0_0_3 * w0_3_3 + x0_0_4 * w0_4_3;
+    acc4 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc5 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc6 += x0_0_1 * w0_0_2 + x0_0_2 * w0_1_2 + x0_0_3 * w0_2_2 + x0_0_4 * w0_3_2 + x0_0_5 * w0_4_2;
+    acc7 += x0_0_1 * w0_0_3 + x0_0_2 * w0_1_3 + x0_0_3 * w0_2_3 + x0_0_4 * w0_3_3 + x0_0_5 * w0_4_3;
+    acc8 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc9 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc10 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2 + x0_0_5 * w0_3_2 + x0_0_6 * w0_4_2;
+    acc11 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3 + x0_0_5 * w0_3_3 + x0_0_6 * w0_4_3;
+    acc12 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc13 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc14 += x0_0_3 * w0_0_2 + x0_0_4 * w0_1_2 + x0_0_5 * w0_2_2 + x0_0_6 * w0_3_2 + x0_0_7 * w0_4_2;
+    acc15 += x0_0_3 * w0_0_3 + x0_0_4 * w0_1_3 + x0_0_5 * w0_2_3 + x0_0_6 * w0_3_3 + x0_0_7 * w0_4_3;
+    acc16 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc17 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc18 += x0_0_4 * w0_0_2 + x0_0_5 * w0_1_2 + x0_0_6 * w0_2_2 + x0_0_7 * w0_3_2 + x0_0_8 * w0_4_2;
+    acc19 += x0_0_4 * w0_0_3 + x0_0_5 * w0_1_3 + x0_0_6 * w0_2_3 + x0_0_7 * w0_3_3 + x0_0_8 * w0_4_3;
+    acc20 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc21 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc22 += x0_0_5 * w0_0_2 + x0_0_6 * w0_1_2 + x0_0_7 * w0_2_2 + x0_0_8 * w0_3_2 + x0_0_9 * w0_4_2;
+    acc23 += x0_0_5 * w0_0_3 + x0_0_6 * w0_1_3 + x0_0_7 * w0_2_3 + x0_0_8 * w0_3_3 + x0_0_9 * w0_4_3;
+    acc24 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc25 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    acc26 += x0_0_6 * w0_0_2 + x0_0_7 * w0_1_2 + x0_0_8 * w0_2_2 + x0_0_9 * w0_3_2 + x0_0_10 * w0_4_2;
+    acc27 += x0_0_6 * w0_0_3 + x0_0_7 * w0_1_3 + x0_0_8 * w0_2_3 + x0_0_9 * w0_3_3 + x0_0_10 * w0_4_3;
+    acc28 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0 + x0_0_10 * w0_3_0 + x0_0_11 * w0_4_0;
+    acc29 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1 + x0_0_10 * w0_3_1 + x0_0_11 * w0_4_1;
+    acc30 += x0_0_7 * w0_0_2 + x0_0_8 * w0_1_2 + x0_0_9 * w0_2_2 + x0_0_10 * w0_3_2 + x0_0_11 * w0_4_2;
+    acc31 += x0_0_7 * w0_0_3 + x0_0_8 * w0_1_3 + x0_0_9 * w0_2_3 + x0_0_10 * w0_3_3 + x0_0_11 * w0_4_3;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    let w0_9_2 = w[wc0 + 9u * params.c4 + cb2];
+    let w0_9_3 = w[wc0 + 9u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_0 * w0_5_2 + x0_1_1 * w0_6_2 + x0_1_2 * w0_7_2 + x0_1_3 * w0_8_2 + x0_1_4 * w0_9_2;
+    acc3 += x0_1_0 * w0_5_3 + x0_1_1 * w0_6_3 + x0_1_2 * w0_7_3 + x0_1_3 * w0_8_3 + x0_1_4 * w0_9_3;
+    acc4 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc5 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc6 += x0_1_1 * w0_5_2 + x0_1_2 * w0_6_2 + x0_1_3 * w0_7_2 + x0_1_4 * w0_8_2 + x0_1_5 * w0_9_2;
+    acc7 += x0_1_1 * w0_5_3 + x0_1_2 * w0_6_3 + x0_1_3 * w0_7_3 + x0_1_4 * w0_8_3 + x0_1_5 * w0_9_3;
+    acc8 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc9 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc10 += x0_1_2 * w0_5_2 + x0_1_3 * w0_6_2 + x0_1_4 * w0_7_2 + x0_1_5 * w0_8_2 + x0_1_6 * w0_9_2;
+    acc11 += x0_1_2 * w0_5_3 + x0_1_3 * w0_6_3 + x0_1_4 * w0_7_3 + x0_1_5 * w0_8_3 + x0_1_6 * w0_9_3;
+    acc12 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc13 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc14 += x0_1_3 * w0_5_2 + x0_1_4 * w0_6_2 + x0_1_5 * w0_7_2 + x0_1_6 * w0_8_2 + x0_1_7 * w0_9_2;
+    acc15 += x0_1_3 * w0_5_3 + x0_1_4 * w0_6_3 + x0_1_5 * w0_7_3 + x0_1_6 * w0_8_3 + x0_1_7 * w0_9_3;
+    acc16 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc17 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc18 += x0_1_4 * w0_5_2 + x0_1_5 * w0_6_2 + x0_1_6 * w0_7_2 + x0_1_7 * w0_8_2 + x0_1_8 * w0_9_2;
+    acc19 += x0_1_4 * w0_5_3 + x0_1_5 * w0_6_3 + x0_1_6 * w0_7_3 + x0_1_7 * w0_8_3 + x0_1_8 * w0_9_3;
+    acc20 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc21 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc22 += x0_1_5 * w0_5_2 + x0_1_6 * w0_6_2 + x0_1_7 * w0_7_2 + x0_1_8 * w0_8_2 + x0_1_9 * w0_9_2;
+    acc23 += x0_1_5 * w0_5_3 + x0_1_6 * w0_6_3 + x0_1_7 * w0_7_3 + x0_1_8 * w0_8_3 + x0_1_9 * w0_9_3;
+    acc24 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc25 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    acc26 += x0_1_6 * w0_5_2 + x0_1_7 * w0_6_2 + x0_1_8 * w0_7_2 + x0_1_9 * w0_8_2 + x0_1_10 * w0_9_2;
+    acc27 += x0_1_6 * w0_5_3 + x0_1_7 * w0_6_3 + x0_1_8 * w0_7_3 + x0_1_9 * w0_8_3 + x0_1_10 * w0_9_3;
+    acc28 += x0_1_7 * w0_5_0 + x0_1_8 * w0_6_0 + x0_1_9 * w0_7_0 + x0_1_10 * w0_8_0 + x0_1_11 * w0_9_0;
+    acc29 += x0_1_7 * w0_5_1 + x0_1_8 * w0_6_1 + x0_1_9 * w0_7_1 + x0_1_10 * w0_8_1 + x0_1_11 * w0_9_1;
+    acc30 += x0_1_7 * w0_5_2 + x0_1_8 * w0_6_2 + x0_1_9 * w0_7_2 + x0_1_10 * w0_8_2 + x0_1_11 * w0_9_2;
+    acc31 += x0_1_7 * w0_5_3 + x0_1_8 * w0_6_3 + x0_1_9 * w0_7_3 + x0_1_10 * w0_8_3 + x0_1_11 * w0_9_3;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_10_2 = w[wc0 + 10u * params.c4 + cb2];
+    let w0_10_3 = w[wc0 + 10u * params.c4 + cb3];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_11_2 = w[wc0 + 11u * params.c4 + cb2];
+    let w0_11_3 = w[wc0 + 11u * params.c4 + cb3];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_12_2 = w[wc0 + 12u * params.c4 + cb2];
+    let w0_12_3 = w[wc0 + 12u * params.c4 + cb3];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_13_2 = w[wc0 + 13u * params.c4 + cb2];
+    let w0_13_3 = w[wc0 + 13u * params.c4 + cb3];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    let w0_14_2 = w[wc0 + 14u * params.c4 + cb2];
+    let w0_14_3 = w[wc0 + 14u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_0 * w0_10_2 + x0_2_1 * w0_11_2 + x0_2_2 * w0_12_2 + x0_2_3 * w0_13_2 + x0_2_4 * w0_14_2;
+    acc3 += x0_2_0 * w0_10_3 + x0_2_1 * w0_11_3 + x0_2_2 * w0_12_3 + x0_2_3 * w0_13_3 + x0_2_4 * w0_14_3;
+    acc4 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc5 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc6 += x0_2_1 * w0_10_2 + x0_2_2 * w0_11_2 + x0_2_3 * w0_12_2 + x0_2_4 * w0_13_2 + x0_2_5 * w0_14_2;
+    acc7 += x0_2_1 * w0_10_3 + x0_2_2 * w0_11_3 + x0_2_3 * w0_12_3 + x0_2_4 * w0_13_3 + x0_2_5 * w0_14_3;
+    acc8 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc9 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc10 += x0_2_2 * w0_10_2 + x0_2_3 * w0_11_2 + x0_2_4 * w0_12_2 + x0_2_5 * w0_13_2 + x0_2_6 * w0_14_2;
+    acc11 += x0_2_2 * w0_10_3 + x0_2_3 * w0_11_3 + x0_2_4 * w0_12_3 + x0_2_5 * w0_13_3 + x0_2_6 * w0_14_3;
+    acc12 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc13 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc14 += x0_2_3 * w0_10_2 + x0_2_4 * w0_11_2 + x0_2_5 * w0_12_2 + x0_2_6 * w0_13_2 + x0_2_7 * w0_14_2;
+    acc15 += x0_2_3 * w0_10_3 + x0_2_4 * w0_11_3 + x0_2_5 * w0_12_3 + x0_2_6 * w0_13_3 + x0_2_7 * w0_14_3;
+    acc16 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc17 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc18 += x0_2_4 * w0_10_2 + x0_2_5 * w0_11_2 + x0_2_6 * w0_12_2 + x0_2_7 * w0_13_2 + x0_2_8 * w0_14_2;
+    acc19 += x0_2_4 * w0_10_3 + x0_2_5 * w0_11_3 + x0_2_6 * w0_12_3 + x0_2_7 * w0_13_3 + x0_2_8 * w0_14_3;
+    acc20 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc21 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc22 += x0_2_5 * w0_10_2 + x0_2_6 * w0_11_2 + x0_2_7 * w0_12_2 + x0_2_8 * w0_13_2 + x0_2_9 * w0_14_2;
+    acc23 += x0_2_5 * w0_10_3 + x0_2_6 * w0_11_3 + x0_2_7 * w0_12_3 + x0_2_8 * w0_13_3 + x0_2_9 * w0_14_3;
+    acc24 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc25 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    acc26 += x0_2_6 * w0_10_2 + x0_2_7 * w0_11_2 + x0_2_8 * w0_12_2 + x0_2_9 * w0_13_2 + x0_2_10 * w0_14_2;
+    acc27 += x0_2_6 * w0_10_3 + x0_2_7 * w0_11_3 + x0_2_8 * w0_12_3 + x0_2_9 * w0_13_3 + x0_2_10 * w0_14_3;
+    acc28 += x0_2_7 * w0_10_0 + x0_2_8 * w0_11_0 + x0_2_9 * w0_12_0 + x0_2_10 * w0_13_0 + x0_2_11 * w0_14_0;
+    acc29 += x0_2_7 * w0_10_1 + x0_2_8 * w0_11_1 + x0_2_9 * w0_12_1 + x0_2_10 * w0_13_1 + x0_2_11 * w0_14_1;
+    acc30 += x0_2_7 * w0_10_2 + x0_2_8 * w0_11_2 + x0_2_9 * w0_12_2 + x0_2_10 * w0_13_2 + x0_2_11 * w0_14_2;
+    acc31 += x0_2_7 * w0_10_3 + x0_2_8 * w0_11_3 + x0_2_9 * w0_12_3 + x0_2_10 * w0_13_3 + x0_2_11 * w0_14_3;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = dy_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = dy_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = dy_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let x0_3_11 = dy_at(xc0 + 3i * W + 11, rok3 && cok11);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_15_2 = w[wc0 + 15u * params.c4 + cb2];
+    let w0_15_3 = w[wc0 + 15u * params.c4 + cb3];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_16_2 = w[wc0 + 16u * params.c4 + cb2];
+    let w0_16_3 = w[wc0 + 16u * params.c4 + cb3];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_17_2 = w[wc0 + 17u * params.c4 + cb2];
+    let w0_17_3 = w[wc0 + 17u * params.c4 + cb3];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_18_2 = w[wc0 + 18u * params.c4 + cb2];
+    let w0_18_3 = w[wc0 + 18u * params.c4 + cb3];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    let w0_19_2 = w[wc0 + 19u * params.c4 + cb2];
+    let w0_19_3 = w[wc0 + 19u * params.c4 + cb3];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_0 * w0_15_2 + x0_3_1 * w0_16_2 + x0_3_2 * w0_17_2 + x0_3_3 * w0_18_2 + x0_3_4 * w0_19_2;
+    acc3 += x0_3_0 * w0_15_3 + x0_3_1 * w0_16_3 + x0_3_2 * w0_17_3 + x0_3_3 * w0_18_3 + x0_3_4 * w0_19_3;
+    acc4 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc5 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc6 += x0_3_1 * w0_15_2 + x0_3_2 * w0_16_2 + x0_3_3 * w0_17_2 + x0_3_4 * w0_18_2 + x0_3_5 * w0_19_2;
+    acc7 += x0_3_1 * w0_15_3 + x0_3_2 * w0_16_3 + x0_3_3 * w0_17_3 + x0_3_4 * w0_18_3 + x0_3_5 * w0_19_3;
+    acc8 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc9 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc10 += x0_3_2 * w0_15_2 + x0_3_3 * w0_16_2 + x0_3_4 * w0_17_2 + x0_3_5 * w0_18_2 + x0_3_6 * w0_19_2;
+    acc11 += x0_3_2 * w0_15_3 + x0_3_3 * w0_16_3 + x0_3_4 * w0_17_3 + x0_3_5 * w0_18_3 + x0_3_6 * w0_19_3;
+    acc12 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc13 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc14 += x0_3_3 * w0_15_2 + x0_3_4 * w0_16_2 + x0_3_5 * w0_17_2 + x0_3_6 * w0_18_2 + x0_3_7 * w0_19_2;
+    acc15 += x0_3_3 * w0_15_3 + x0_3_4 * w0_16_3 + x0_3_5 * w0_17_3 + x0_3_6 * w0_18_3 + x0_3_7 * w0_19_3;
+    acc16 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc17 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc18 += x0_3_4 * w0_15_2 + x0_3_5 * w0_16_2 + x0_3_6 * w0_17_2 + x0_3_7 * w0_18_2 + x0_3_8 * w0_19_2;
+    acc19 += x0_3_4 * w0_15_3 + x0_3_5 * w0_16_3 + x0_3_6 * w0_17_3 + x0_3_7 * w0_18_3 + x0_3_8 * w0_19_3;
+    acc20 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc21 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc22 += x0_3_5 * w0_15_2 + x0_3_6 * w0_16_2 + x0_3_7 * w0_17_2 + x0_3_8 * w0_18_2 + x0_3_9 * w0_19_2;
+    acc23 += x0_3_5 * w0_15_3 + x0_3_6 * w0_16_3 + x0_3_7 * w0_17_3 + x0_3_8 * w0_18_3 + x0_3_9 * w0_19_3;
+    acc24 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc25 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    acc26 += x0_3_6 * w0_15_2 + x0_3_7 * w0_16_2 + x0_3_8 * w0_17_2 + x0_3_9 * w0_18_2 + x0_3_10 * w0_19_2;
+    acc27 += x0_3_6 * w0_15_3 + x0_3_7 * w0_16_3 + x0_3_8 * w0_17_3 + x0_3_9 * w0_18_3 + x0_3_10 * w0_19_3;
+    acc28 += x0_3_7 * w0_15_0 + x0_3_8 * w0_16_0 + x0_3_9 * w0_17_0 + x0_3_10 * w0_18_0 + x0_3_11 * w0_19_0;
+    acc29 += x0_3_7 * w0_15_1 + x0_3_8 * w0_16_1 + x0_3_9 * w0_17_1 + x0_3_10 * w0_18_1 + x0_3_11 * w0_19_1;
+    acc30 += x0_3_7 * w0_15_2 + x0_3_8 * w0_16_2 + x0_3_9 * w0_17_2 + x0_3_10 * w0_18_2 + x0_3_11 * w0_19_2;
+    acc31 += x0_3_7 * w0_15_3 + x0_3_8 * w0_16_3 + x0_3_9 * w0_17_3 + x0_3_10 * w0_18_3 + x0_3_11 * w0_19_3;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = dy_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = dy_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = dy_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let x0_4_11 = dy_at(xc0 + 4i * W + 11, rok4 && cok11);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_20_2 = w[wc0 + 20u * params.c4 + cb2];
+    let w0_20_3 = w[wc0 + 20u * params.c4 + cb3];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_21_2 = w[wc0 + 21u * params.c4 + cb2];
+    let w0_21_3 = w[wc0 + 21u * params.c4 + cb3];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_22_2 = w[wc0 + 22u * params.c4 + cb2];
+    let w0_22_3 = w[wc0 + 22u * params.c4 + cb3];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_23_2 = w[wc0 + 23u * params.c4 + cb2];
+    let w0_23_3 = w[wc0 + 23u * params.c4 + cb3];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    let w0_24_2 = w[wc0 + 24u * params.c4 + cb2];
+    let w0_24_3 = w[wc0 + 24u * params.c4 + cb3];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_0 * w0_20_2 + x0_4_1 * w0_21_2 + x0_4_2 * w0_22_2 + x0_4_3 * w0_23_2 + x0_4_4 * w0_24_2;
+    acc3 += x0_4_0 * w0_20_3 + x0_4_1 * w0_21_3 + x0_4_2 * w0_22_3 + x0_4_3 * w0_23_3 + x0_4_4 * w0_24_3;
+    acc4 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc5 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc6 += x0_4_1 * w0_20_2 + x0_4_2 * w0_21_2 + x0_4_3 * w0_22_2 + x0_4_4 * w0_23_2 + x0_4_5 * w0_24_2;
+    acc7 += x0_4_1 * w0_20_3 + x0_4_2 * w0_21_3 + x0_4_3 * w0_22_3 + x0_4_4 * w0_23_3 + x0_4_5 * w0_24_3;
+    acc8 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc9 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc10 += x0_4_2 * w0_20_2 + x0_4_3 * w0_21_2 + x0_4_4 * w0_22_2 + x0_4_5 * w0_23_2 + x0_4_6 * w0_24_2;
+    acc11 += x0_4_2 * w0_20_3 + x0_4_3 * w0_21_3 + x0_4_4 * w0_22_3 + x0_4_5 * w0_23_3 + x0_4_6 * w0_24_3;
+    acc12 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc13 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc14 += x0_4_3 * w0_20_2 + x0_4_4 * w0_21_2 + x0_4_5 * w0_22_2 + x0_4_6 * w0_23_2 + x0_4_7 * w0_24_2;
+    acc15 += x0_4_3 * w0_20_3 + x0_4_4 * w0_21_3 + x0_4_5 * w0_22_3 + x0_4_6 * w0_23_3 + x0_4_7 * w0_24_3;
+    acc16 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc17 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc18 += x0_4_4 * w0_20_2 + x0_4_5 * w0_21_2 + x0_4_6 * w0_22_2 + x0_4_7 * w0_23_2 + x0_4_8 * w0_24_2;
+    acc19 += x0_4_4 * w0_20_3 + x0_4_5 * w0_21_3 + x0_4_6 * w0_22_3 + x0_4_7 * w0_23_3 + x0_4_8 * w0_24_3;
+    acc20 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc21 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc22 += x0_4_5 * w0_20_2 + x0_4_6 * w0_21_2 + x0_4_7 * w0_22_2 + x0_4_8 * w0_23_2 + x0_4_9 * w0_24_2;
+    acc23 += x0_4_5 * w0_20_3 + x0_4_6 * w0_21_3 + x0_4_7 * w0_22_3 + x0_4_8 * w0_23_3 + x0_4_9 * w0_24_3;
+    acc24 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc25 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+    acc26 += x0_4_6 * w0_20_2 + x0_4_7 * w0_21_2 + x0_4_8 * w0_22_2 + x0_4_9 * w0_23_2 + x0_4_10 * w0_24_2;
+    acc27 += x0_4_6 * w0_20_3 + x0_4_7 * w0_21_3 + x0_4_8 * w0_22_3 + x0_4_9 * w0_23_3 + x0_4_10 * w0_24_3;
+    acc28 += x0_4_7 * w0_20_0 + x0_4_8 * w0_21_0 + x0_4_9 * w0_22_0 + x0_4_10 * w0_23_0 + x0_4_11 * w0_24_0;
+    acc29 += x0_4_7 * w0_20_1 + x0_4_8 * w0_21_1 + x0_4_9 * w0_22_1 + x0_4_10 * w0_23_1 + x0_4_11 * w0_24_1;
+    acc30 += x0_4_7 * w0_20_2 + x0_4_8 * w0_21_2 + x0_4_9 * w0_22_2 + x0_4_10 * w0_23_2 + x0_4_11 * w0_24_2;
+    acc31 += x0_4_7 * w0_20_3 + x0_4_8 * w0_21_3 + x0_4_9 * w0_22_3 + x0_4_10 * w0_23_3 + x0_4_11 * w0_24_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc28); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc29); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc30); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
   }
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
 }

@@ -6,7 +6,7 @@ import { conv2dBackward, conv2dForward } from '../reference/conv';
 import type { ActivationKind } from './activation';
 import { readFloats } from './buffers';
 import { KernelContext } from './context';
-import { Conv, convBlockName, convBlocks, convForwardShapes, convGeometry, convScratch, forwardEntry, weightGradSplit, type ConvSpec } from './conv';
+import { Conv, convBlockName, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradSplit, type ConvSpec } from './conv';
 import type { Block } from './matmul';
 import { applyActivation, activationDerivative, fromGpuMatrix, toGpuMatrix } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
@@ -68,7 +68,69 @@ describe('conv2d vs CPU reference', () => {
   it.each(convBlocks.map((b) => [convBlockName(b), b] as const))('specialised forward, block %s', async (_name, block) => {
     for (const c of special) await checkForward(c, block);
   });
+
+  // The stride-1 input gradients run as forward convs on dY (conv_input_grad_k{k}s1_*), every block:
+  // ragged rows, channel counts off 4 both ways (k = 1 unrolls four of dY's channels: 9 = 4 + 4 + 1),
+  // padding 0 (the flipped conv pads k − 1) and k − 1 − p = 0 (k = 1; no bounds checks).
+  const gradCases: Case[] = [
+    { rows: 2, inC: 6, h: 7, w: 9, outC: 9, kernel: 1, stride: 1, padding: 0, activation: 'none', inputActivation: 'relu', withDx: true },
+    { rows: 2, inC: 5, h: 9, w: 19, outC: 6, kernel: 3, stride: 1, padding: 1, activation: 'none', inputActivation: 'sigmoid', withDx: true },
+    { rows: 3, inC: 3, h: 8, w: 11, outC: 7, kernel: 3, stride: 1, padding: 0, activation: 'none', inputActivation: 'sigmoid', withDx: true },
+    { rows: 2, inC: 7, h: 8, w: 23, outC: 5, kernel: 5, stride: 1, padding: 2, activation: 'none', inputActivation: 'relu', withDx: true },
+    { rows: 2, inC: 6, h: 12, w: 13, outC: 16, kernel: 5, stride: 1, padding: 0, activation: 'none', inputActivation: 'relu', withDx: true },
+  ];
+  it('takes the forward-shaped input gradient exactly where one is generated', () => {
+    expect([...new Set(gradCases.map((c) => c.kernel))]).toEqual(convInputGradKernels);
+    expect(inputGradEntry(gradCases[1], [8, 2])).toBe('conv_input_grad_k3s1_8x8');
+    // Stride 2, a kernel size without entry points, padding past k − 1: the phase-grouped GEMM.
+    expect(inputGradEntry(cases[1], [8, 2])).toBe('conv_input_grad_8x8');
+    expect(inputGradEntry(cases[14], [8, 2])).toBe('conv_input_grad_8x8');
+    expect(inputGradEntry({ ...gradCases[0], padding: 1 }, [8, 2])).toBe('conv_input_grad_8x8');
+  });
+  it.each(convBlocks.map((b) => [convBlockName(b), b] as const))('input gradient as a forward conv, block %s', async (_name, block) => {
+    for (const c of gradCases) await checkInputGrad(c, block);
+  });
 });
+
+/** dX alone in `block` (the weight gradient in one fixed block), against the reference; a rerun gives the same bits. */
+async function checkInputGrad(c: Case, block: Block): Promise<void> {
+  const ctx = await sharedContext();
+  const device = ctx.device;
+  const g = convGeometry(c);
+  const cp = g.c4 * 4;
+  const x = applyActivation(randomArray(c.rows * c.inC * c.h * c.w, 8, 2), c.inputActivation);
+  const w = randomArray(c.outC * g.k, 9, 0.5);
+  const dy = randomArray(c.rows * c.outC * g.pixels, 10);
+  const fanIn = c.inC * c.h * c.w;
+  const sc = convScratch(c);
+  const dbOffset = Math.ceil((g.kRows * cp) / 64) * 64;
+  const buf = {
+    x: upload(device, padRows(x, c.rows, fanIn, g.xStride)),
+    w: upload(device, toGpuMatrix(w, c.outC, g.k, g.kRows, cp)),
+    dy: upload(device, padRows(dy, c.rows, c.outC * g.pixels, g.yStride)),
+    dyp: emptyBuffer(device, sc.dyp),
+    partials: emptyBuffer(device, sc.partials),
+    columns: emptyBuffer(device, sc.columns),
+    grads: emptyBuffer(device, dbOffset + cp),
+    dx: upload(device, new Float32Array(c.rows * g.xStride).fill(Number.NaN)),
+  };
+  const b = (k: keyof typeof buf) => ({ buffer: buf[k] });
+  const list = await new Conv(ctx).backward(c, c.inputActivation, {
+    x: b('x'), w: b('w'), dy: b('dy'), dyp: b('dyp'), partials: b('partials'), columns: b('columns'), dx: b('dx'),
+    dw: { buffer: buf.grads, offset: 0, size: g.kRows * cp * 4 }, db: { buffer: buf.grads, offset: dbOffset * 4, size: cp * 4 },
+  }, 'test.conv', { weight_grad: [4, 1], input_grad: block });
+  await runDispatches(device, list);
+  const first = await readFloats(device, buf.dx, 0, c.rows * g.xStride);
+  await runDispatches(device, list);
+  const again = await readFloats(device, buf.dx, 0, c.rows * g.xStride);
+  const tag = `${inputGradEntry(c, block)} on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}@${c.kernel}/${c.stride} p${c.padding}`;
+  const dxRef = activationDerivative(conv2dBackward(x, w, dy, { ...c, batch: c.rows }).dX, x, c.inputActivation);
+  // Sums of Cout·k² products of values ≤ 1 · 0.5.
+  const dx = compareArrays(unpadRows(first, c.rows, fanIn, g.xStride), dxRef, 1e-5 * Math.sqrt(c.outC * c.kernel * c.kernel), 1e-4);
+  expect(dx.ok, `dX max diff ${dx.maxDiff} (${tag})`).toBe(true);
+  expect(Array.from({ length: c.rows }, (_, r) => first.subarray(r * g.xStride + fanIn, (r + 1) * g.xStride)).every((p) => p.every((v) => v === 0)), `dX padding (${tag})`).toBe(true);
+  expect(new Uint32Array(again.buffer).every((v, i) => v === new Uint32Array(first.buffer)[i]), `rerun bits (${tag})`).toBe(true);
+}
 
 /** The forward alone in `block`, against the reference; a second run must give the same bits. */
 async function checkForward(c: Case, block: Block): Promise<void> {

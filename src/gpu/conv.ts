@@ -22,6 +22,7 @@ export const ConvBindings = {
   partials: { binding: 7, kind: 'rw' },
   dw: { binding: 8, kind: 'rw' },
   db: { binding: 9, kind: 'rw' },
+  dy: { binding: 10, kind: 'read' },
 } as const satisfies BindingTable;
 
 export const ConvParams = new WgslStruct('Params', {
@@ -71,6 +72,25 @@ export function forwardEntry(s: ConvSpec, b: Block): string {
   return `conv_forward_${special ? `k${s.kernel}s${s.stride}_` : ''}${convBlockName(b)}`;
 }
 
+/** Kernel sizes whose stride-1 input gradient has entry points of its own (scripts/gen-matmul.mjs convInputGradKernels). */
+export const convInputGradKernels: readonly number[] = convForwardShapes.filter(([, st]) => st === 1).map(([k]) => k);
+
+/**
+ * The layer whose forward is this layer's input gradient, where one is generated: at stride 1,
+ * dX = conv(dY padded by k − 1 − p, the weight transposed and flipped) — Cout channels in, Cin out, the
+ * output plane in, the input plane out. Null for strides > 1 and padding ≥ k (the phase-grouped GEMM).
+ */
+export function inputGradAsForward(s: ConvSpec): ConvSpec | null {
+  if (s.stride !== 1 || s.padding > s.kernel - 1 || !convInputGradKernels.includes(s.kernel)) return null;
+  const g = convGeometry(s);
+  return { rows: s.rows, inC: s.outC, h: g.oh, w: g.ow, outC: s.inC, kernel: s.kernel, stride: 1, padding: s.kernel - 1 - s.padding };
+}
+
+/** The input gradient's entry point for a layer and block: the forward-shaped one where generated, else the phase-grouped GEMM. */
+export function inputGradEntry(s: ConvSpec, b: Block): string {
+  return `conv_input_grad_${inputGradAsForward(s) ? `k${s.kernel}s1_` : ''}${convBlockName(b)}`;
+}
+
 export function parseConvBlock(name: string): Block {
   const b = convBlocks.find((x) => convBlockName(x) === name);
   if (!b) throw new Error(`Unknown conv block ${name} (known: ${convBlocks.map(convBlockName).join(', ')})`);
@@ -96,6 +116,8 @@ function gemmShape(s: ConvSpec, pass: ConvPass): { rows: number; cols4: number }
 
 /** Register blocks a pass launches: forward blocks never span two output rows (a row's last one may hang over). */
 const tiles = (s: ConvSpec, pass: ConvPass, b: Block): number => {
+  const asForward = pass === 'input_grad' ? inputGradAsForward(s) : null;
+  if (asForward) return tiles(asForward, 'forward', b);
   const m = gemmShape(s, pass);
   if (pass === 'forward') {
     const g = convGeometry(s);
@@ -118,6 +140,8 @@ export function weightGradSplit(s: ConvSpec, block: Block = heuristicConvBlock(s
  * to spread over the cores; columns no wider than the layer has (LeNet's 6 channels: 2 vec4s).
  */
 export function heuristicConvBlock(s: ConvSpec, pass: ConvPass): Block {
+  const asForward = pass === 'input_grad' ? inputGradAsForward(s) : null;
+  if (asForward) return heuristicConvBlock(asForward, 'forward');
   const cols4 = gemmShape(s, pass).cols4;
   const order: Block[] = [[8, 4], [16, 2], [8, 2], [16, 1], [4, 4], [8, 1], [4, 2], [4, 1]];
   const fits = order.filter((b) => b[1] <= cols4 || b[1] === 1);
@@ -249,6 +273,24 @@ export class Conv {
     if (!ops.dx) return list;
     if (!ops.columns) throw new Error(`${label}: the input gradient needs its scratch (convScratch().columns)`);
     const xb = blocks.input_grad ?? (await this.choose(s, 'input_grad'));
+    const asForward = inputGradAsForward(s);
+    const dxFlops = 2 * s.rows * g.pixels * s.outC * g.k;
+    const dxConstants = { WorkgroupSize: this.workgroup(s, 'input_grad', xb), InputActivation: activationCode[inputActivation] };
+    if (asForward) {
+      list.push(
+        await planKernel(this.ctx, {
+          ...common, shader: 'conv-grad', entry: 'flip_weight', label: `${label}.dXWeight`, constants: { WorkgroupSize }, params: layerParams(s, null, null),
+          resources: { w: ops.w, wt: ops.columns }, groups: Math.ceil((s.outC * s.kernel * s.kernel * g.cin4) / WorkgroupSize), flops: 0,
+        }),
+        await withVariant(xb, planKernel(this.ctx, {
+          ...common, shader: 'conv', entry: inputGradEntry(s, xb), label: `${label}.dX`,
+          constants: { ...dxConstants, Padded: asForward.padding > 0 ? 1 : 0 }, params: layerParams(asForward, xb, 'forward'),
+          resources: { src: ops.x, dst: ops.dx, w: ops.columns, dy: ops.dy },
+          groups: Math.ceil(tiles(s, 'input_grad', xb) / dxConstants.WorkgroupSize), flops: dxFlops,
+        })),
+      );
+      return list;
+    }
     const groups = inputGradGroups(s, xb);
     const colTiles = Math.ceil(g.cin4 / xb[1]);
     list.push(
@@ -257,11 +299,10 @@ export class Conv {
         resources: { w: ops.w, wt: ops.columns }, groups: Math.ceil((s.kernel * s.kernel * g.c4 * 4 * g.cin4) / WorkgroupSize), flops: 0,
       }),
       await withVariant(xb, planKernel(this.ctx, {
-        ...common, shader: 'conv', entry: `conv_input_grad_${convBlockName(xb)}`, label: `${label}.dX`,
-        constants: { WorkgroupSize: this.workgroup(s, 'input_grad', xb), InputActivation: activationCode[inputActivation] }, params: layerParams(s, xb, 'input_grad'),
+        ...common, shader: 'conv', entry: inputGradEntry(s, xb), label: `${label}.dX`,
+        constants: dxConstants, params: layerParams(s, xb, 'input_grad'),
         resources: { src: ops.x, dst: ops.dx, wt: ops.columns, dyp: ops.dyp },
-        groups: Math.ceil((groups.groups * (groups.groupRows / xb[0]) * colTiles) / this.workgroup(s, 'input_grad', xb)),
-        flops: 2 * s.rows * g.pixels * s.outC * g.k,
+        groups: Math.ceil((groups.groups * (groups.groupRows / xb[0]) * colTiles) / dxConstants.WorkgroupSize), flops: dxFlops,
       })),
     );
     return list;
