@@ -19,16 +19,18 @@ import { benchConfig } from './bench-config';
 import { onOwnDevice } from './own-device';
 import { benchTable, kernelTable, median, type ModelFigures } from './bench-format';
 import { standaloneBn } from './bench-bn';
+import { standalonePool } from './bench-pool';
 import { benchConvBlocks, benchConvPasses, convBenchShapes, convTable, type ConvPassTiming } from './bench-conv';
 
 export const benchUsage = `usage:
-  classifier-lab bench [--models softmax,mlp] [--reps 3] [--limit N] [--warmup-limit 4096] [--no-autotune] [--matmul] [--conv] [--conv-blocks] [--bn]
+  classifier-lab bench [--models softmax,mlp] [--reps 3] [--limit N] [--warmup-limit 4096] [--no-autotune] [--matmul] [--conv] [--conv-blocks] [--bn] [--pool]
     Trains each model for one epoch (on the first N examples with --limit), reps times after a warm-up,
     and prints a table and one JSON line. --matmul also times every matmul variant standalone. --conv
     times every Conv2d pass (forward, input gradient, weight gradient) standalone per layer shape of
     LeNet and resnet-lab, in GFLOP/s (alone: without --models it trains no model). --conv-blocks times
     each of those passes in every register block, fastest first, the heuristic's choice marked with *.
     --bn times BatchNorm and the elementwise graph passes standalone at resnet-lab's shapes (ms, M elements/s).
+    --pool times the pooling forwards and backwards standalone at LeNet's and the ResNets' shapes (ms, M elements/s).
 `;
 
 const options = {
@@ -41,6 +43,7 @@ const options = {
   conv: { type: 'boolean' },
   'conv-blocks': { type: 'boolean' },
   bn: { type: 'boolean' },
+  pool: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -95,7 +98,7 @@ function parse(argv: string[]) {
       if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: ${v} is not a positive integer`);
       return n;
     };
-    const models = values.models === undefined && (values.conv || values['conv-blocks'] || values.bn) ? [] : (values.models ?? 'softmax,mlp').split(',').map((m) => m.trim());
+    const models = values.models === undefined && (values.conv || values['conv-blocks'] || values.bn || values.pool) ? [] : (values.models ?? 'softmax,mlp').split(',').map((m) => m.trim());
     for (const m of models) if (!modelNames.includes(m as ModelName)) throw new Error(`--models: unknown model "${m}" (one of ${modelNames.join(', ')})`);
     return { values, models: models as ModelName[], reps: count('reps', values.reps, 3)!, limit: count('limit', values.limit), warmupLimit: count('warmup-limit', values['warmup-limit'], 4096)! };
   } catch (e) {
@@ -147,6 +150,7 @@ export async function bench(argv: string[]): Promise<void> {
   if (conv) process.stdout.write(`\n${convTable(conv, convBenchShapes)}\n`);
   if (values['conv-blocks']) process.stdout.write(`\nconv GFLOP/s per block (* the heuristic's):\n${await standaloneConvBlocks(reps)}\n`);
   if (values.bn) process.stdout.write(`\n${await standaloneBn(reps)}\n`);
+  if (values.pool) process.stdout.write(`\n${await standalonePool(reps)}\n`);
   const json = {
     adapter,
     ...(conv && {

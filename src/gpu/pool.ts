@@ -16,6 +16,9 @@ export const PoolBindings = {
   argmax: { binding: 3, kind: 'rw' },
   dy: { binding: 4, kind: 'read' },
   dx: { binding: 5, kind: 'rw' },
+  // x and dx as vec4s (the specialised entry points bind these instead).
+  x4: { binding: 1, kind: 'read' },
+  dx4: { binding: 5, kind: 'rw' },
 } as const satisfies BindingTable;
 
 export const PoolParams = new WgslStruct('Params', {
@@ -54,6 +57,19 @@ export function poolGeometry(s: PoolSpec) {
   return { oh, ow, xStride: pad4(s.channels * s.h * s.w), yStride: pad4(s.channels * oh * ow) };
 }
 
+/**
+ * 2×2 windows, stride 2, no padding, on an even width with H·W a multiple of 4 (LeNet's pools): each
+ * output row's two input rows are whole vec4s, so the `_k2` entry points run one invocation per output row.
+ */
+export function isK2(s: PoolSpec): boolean {
+  return s.kernel === 2 && s.stride === 2 && (s.padding ?? 0) === 0 && s.w % 2 === 0 && (s.h * s.w) % 4 === 0;
+}
+
+/** The entry point that runs a pass of `kind` pooling on shape `s`. */
+export function poolEntry(s: PoolSpec, kind: PoolKind, pass: 'forward' | 'backward'): string {
+  return `${kind}_${pass}${isK2(s) ? '_k2' : ''}`;
+}
+
 function params(s: PoolSpec, label: string): ArrayBuffer {
   const padding = s.padding ?? 0;
   if (!Number.isInteger(padding) || padding < 0 || 2 * padding > s.kernel) throw new Error(`${label}: padding ${padding} must be 0 to half the kernel (${s.kernel})`);
@@ -79,10 +95,13 @@ export class Pool {
   forward(s: PoolSpec, kind: PoolKind, ops: { x: GPUBufferBinding; y: GPUBufferBinding; argmax?: GPUBufferBinding }, label: string): Promise<Dispatch> {
     const g = poolGeometry(s);
     if (kind === 'max' && !ops.argmax) throw new Error(`${label}: max pooling needs an argmax buffer`);
+    const k2 = isK2(s);
+    const xs = k2 ? { x4: ops.x } : { x: ops.x };
     return planKernel(this.ctx, {
-      shader: 'pool', entry: `${kind}_forward`, table: PoolBindings, label, family: 'pool', constants: { WorkgroupSize }, params: params(s, label),
-      resources: kind === 'max' ? ops : { x: ops.x, y: ops.y },
-      groups: Math.ceil((s.rows * g.yStride) / WorkgroupSize), flops: s.rows * s.channels * g.oh * g.ow * s.kernel * s.kernel,
+      shader: 'pool', entry: poolEntry(s, kind, 'forward'), table: PoolBindings, label, family: 'pool', constants: { WorkgroupSize }, params: params(s, label),
+      resources: kind === 'max' ? { ...xs, y: ops.y, argmax: ops.argmax } : { ...xs, y: ops.y },
+      // k2: one invocation per output row; else one per float of y.
+      groups: Math.ceil((k2 ? s.rows * s.channels * g.oh : s.rows * g.yStride) / WorkgroupSize), flops: s.rows * s.channels * g.oh * g.ow * s.kernel * s.kernel,
     });
   }
 
@@ -90,12 +109,16 @@ export class Pool {
   backward(s: PoolSpec, kind: PoolKind, inputActivation: ActivationKind, ops: { x: GPUBufferBinding; dy: GPUBufferBinding; dx: GPUBufferBinding; argmax?: GPUBufferBinding }, label: string): Promise<Dispatch> {
     const g = poolGeometry(s);
     if (kind === 'max' && !ops.argmax) throw new Error(`${label}: max pooling needs an argmax buffer`);
+    const k2 = isK2(s);
+    const common = { dy: ops.dy, argmax: ops.argmax };
     return planKernel(this.ctx, {
-      shader: 'pool', entry: `${kind}_backward`, table: PoolBindings, label, family: 'pool',
+      shader: 'pool', entry: poolEntry(s, kind, 'backward'), table: PoolBindings, label, family: 'pool',
       constants: { WorkgroupSize, InputActivation: activationCode[inputActivation] }, params: params(s, label),
-      // avg_backward shares the gather with max_backward, so it binds an argmax slot too (unread).
-      resources: { ...ops, argmax: ops.argmax ?? this.ctx.dummy },
-      groups: Math.ceil((s.rows * g.xStride) / WorkgroupSize), flops: s.rows * s.channels * s.h * s.w * 2,
+      resources: k2
+        ? { x4: ops.x, dx4: ops.dx, ...(kind === 'max' ? common : { dy: ops.dy }) }
+        // avg_backward shares the gather with max_backward, so it binds an argmax slot too (unread).
+        : { x: ops.x, dx: ops.dx, dy: ops.dy, argmax: ops.argmax ?? this.ctx.dummy },
+      groups: Math.ceil((k2 ? s.rows * s.channels * g.oh : s.rows * g.xStride) / WorkgroupSize), flops: s.rows * s.channels * s.h * s.w * 2,
     });
   }
 
