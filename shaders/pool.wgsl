@@ -168,24 +168,61 @@ fn avg_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgrou
   dx[t] = activation_grad(gather_grad(t, false) / k, x[t], InputActivation);
 }
 
-// One invocation per (b, channel slot < y_stride); slots past C are the row padding of y.
+// One invocation per (b, channel slot < y_stride); slots past C are the row padding of y. The plane is
+// read as the vec4s that cover it, the floats outside it masked to zeros: adding a zero before the first
+// real float or after the last is exact, so the sum is the row-major one, in fewer, wider loads.
 @compute @workgroup_size(WorkgroupSize)
 fn global_avg_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
   if (t >= params.rows * params.y_stride) { return; }
-  let c = t % params.y_stride;
+  let b = t / params.y_stride;
+  let c = t - b * params.y_stride;
   if (c >= params.channels) {
     y[t] = 0.0;
     return;
   }
   let plane = params.in_h * params.in_w;
-  let base = (t / params.y_stride) * params.x_stride + c * plane;
+  let first = b * params.x_stride + c * plane;
+  let end = first + plane;
   var sum = 0.0;
-  for (var i = 0u; i < plane; i++) { sum += x[base + i]; }
+  for (var q = first / 4u; 4u * q < end; q++) {
+    let v = x4[q];
+    let at = vec4u(4u * q) + vec4u(0u, 1u, 2u, 3u);
+    let r = select(vec4f(0.0), v, (at >= vec4u(first)) & (at < vec4u(end)));
+    sum = sum + r.x + r.y + r.z + r.w;
+  }
   y[t] = sum / f32(plane);
 }
 
-// One invocation per input element: the broadcast of its channel's gradient.
+// One invocation per 16-float segment of a dX row (planes of ≥ 4 floats): one division finds the first
+// float's channel; a vec4 crosses at most one channel boundary, so each takes the gradients of channels
+// c and c + 1 and picks per float.
+@compute @workgroup_size(WorkgroupSize)
+fn global_avg_backward_seg(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let s = row_segment(linear_index(gid, nwg, WorkgroupSize), params.x_stride);
+  if (s.row >= params.rows) { return; }
+  let plane = params.in_h * params.in_w;
+  let features = params.channels * plane;
+  let dy_row = s.row * params.y_stride;
+  let scale = f32(plane);
+  var c = s.col / plane;
+  var next = (c + 1u) * plane; // the first float of channel c + 1
+  for (var k = 0u; k < SegmentVec4s && s.col + 4u * k < params.x_stride; k++) {
+    let col = s.col + 4u * k;
+    // Row padding past C·H·W (channel ≥ C) reads a clamped channel and is zeroed below.
+    let g_c = dy[dy_row + min(c, params.channels - 1u)] / scale;
+    let g_next = dy[dy_row + min(c + 1u, params.channels - 1u)] / scale;
+    let g = select(vec4f(g_c), vec4f(g_next), vec4u(col) + vec4u(0u, 1u, 2u, 3u) >= vec4u(next));
+    let r = activation_grad4(g, x4[s.first + k], InputActivation);
+    dx4[s.first + k] = select(vec4f(0.0), r, in_row4(col, features));
+    if (col + 4u >= next) {
+      c += 1u;
+      next += plane;
+    }
+  }
+}
+
+// One invocation per input element: the broadcast of its channel's gradient (planes of < 4 floats).
 @compute @workgroup_size(WorkgroupSize)
 fn global_avg_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);

@@ -11,7 +11,7 @@ import { avgPool2dBackward, avgPool2dForward, globalAvgPoolBackward, globalAvgPo
 import type { ActivationKind } from './activation';
 import { pad4, readFloats } from './buffers';
 import { KernelContext } from './context';
-import { Pool, poolEntry, poolGeometry, type GlobalPoolSpec, type PoolKind, type PoolSpec } from './pool';
+import { globalPoolEntry, Pool, poolEntry, poolGeometry, type GlobalPoolSpec, type PoolKind, type PoolSpec } from './pool';
 import { activationDerivative as zooDerivative, applyActivation as zooActivation } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
 
@@ -126,14 +126,21 @@ describe('pooling vs CPU reference', () => {
   });
 });
 
-const globalCases: (GlobalPoolSpec & { inputActivation: ActivationKind })[] = [
-  { rows: 67, channels: 7, h: 7, w: 7, inputActivation: 'relu' },
-  { rows: 3, channels: 5, h: 3, w: 5, inputActivation: 'none' },
-  { rows: 2, channels: 8, h: 1, w: 1, inputActivation: 'sigmoid' },
+// The backward's segment path (planes ≥ 4 floats) meets channel boundaries mid-vec4 (planes 49, 15, 6, 5),
+// on one (4) and with row padding (5·6 = 30 floats a row); planes < 4 take the per-float kernel.
+const globalCases: (GlobalPoolSpec & { inputActivation: ActivationKind; backward: string })[] = [
+  { rows: 67, channels: 7, h: 7, w: 7, inputActivation: 'relu', backward: 'global_avg_backward_seg' },
+  { rows: 3, channels: 5, h: 3, w: 5, inputActivation: 'none', backward: 'global_avg_backward_seg' },
+  { rows: 5, channels: 5, h: 2, w: 3, inputActivation: 'tanh', backward: 'global_avg_backward_seg' },
+  { rows: 3, channels: 3, h: 1, w: 5, inputActivation: 'sigmoid', backward: 'global_avg_backward_seg' },
+  { rows: 4, channels: 6, h: 2, w: 2, inputActivation: 'relu', backward: 'global_avg_backward_seg' },
+  { rows: 2, channels: 8, h: 1, w: 1, inputActivation: 'sigmoid', backward: 'global_avg_backward' },
+  { rows: 3, channels: 5, h: 1, w: 3, inputActivation: 'none', backward: 'global_avg_backward' },
 ];
 
 describe('global average pooling vs CPU reference', () => {
-  it.each(globalCases)('$rows×$channels×$h×$w (input $inputActivation)', async (c) => {
+  it.each(globalCases)('$backward $rows×$channels×$h×$w (input $inputActivation)', async (c) => {
+    expect(globalPoolEntry(c, 'backward')).toBe(c.backward);
     const device = (await testGpu()).device;
     const ctx = new KernelContext(device);
     const inF = c.channels * c.h * c.w;
@@ -149,10 +156,11 @@ describe('global average pooling vs CPU reference', () => {
     };
     const b = (k: keyof typeof buf) => ({ buffer: buf[k] });
     const pool = new Pool(ctx);
-    await runDispatches(device, [
+    const list = [
       await pool.globalAvgForward(c, { x: b('x'), y: b('y') }, 'test.gap'),
       await pool.globalAvgBackward(c, c.inputActivation, { x: b('x'), dy: b('dy'), dx: b('dx') }, 'test.gap'),
-    ]);
+    ];
+    await runDispatches(device, list);
     const shape = { ...c, batch: c.rows };
     const yGot = await readFloats(device, buf.y, 0, c.rows * yStride);
     // A mean of ≤ 49 values ≤ 2 in f32.
@@ -164,5 +172,11 @@ describe('global average pooling vs CPU reference', () => {
     const dx = compareArrays(unpadRows(dxGot, c.rows, inF, xStride), dxRef, 1e-7, 1e-6);
     expect(dx.ok, `dX max diff ${dx.maxDiff}`).toBe(true);
     expect(Array.from({ length: c.rows }, (_, r) => dxGot.subarray(r * xStride + inF, (r + 1) * xStride)).every((p) => p.every((v) => v === 0)), 'dX row padding').toBe(true);
+    // A rerun onto re-poisoned outputs gives the same bits.
+    device.queue.writeBuffer(buf.y, 0, new Float32Array(c.rows * yStride).fill(Number.NaN));
+    device.queue.writeBuffer(buf.dx, 0, new Float32Array(c.rows * xStride).fill(Number.NaN));
+    await runDispatches(device, list);
+    expect(new Uint32Array((await readFloats(device, buf.y, 0, c.rows * yStride)).buffer), 'rerun y').toEqual(new Uint32Array(yGot.buffer));
+    expect(new Uint32Array((await readFloats(device, buf.dx, 0, c.rows * xStride)).buffer), 'rerun dX').toEqual(new Uint32Array(dxGot.buffer));
   });
 });

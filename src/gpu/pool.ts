@@ -1,7 +1,7 @@
 // Typed wrapper of shaders/pool.wgsl: MaxPool2d (with the first-maximum index kept for the backward)
 // and AvgPool2d with kernel, stride and zero padding (PyTorch's semantics, floor mode), and global
 // average pooling; forwards and gather-form backwards (no atomics, no zero-fill pass).
-import { activationCode, type ActivationKind } from './activation';
+import { activationCode, SegmentFloats, type ActivationKind } from './activation';
 import { pad4 } from './buffers';
 import { planKernel, type BindingTable } from './binding-table';
 import type { KernelContext } from './context';
@@ -88,6 +88,11 @@ const globalParams = (s: GlobalPoolSpec): ArrayBuffer =>
     kernel: 0, stride: 1, padding: 0, x_stride: pad4(s.channels * s.h * s.w), y_stride: pad4(s.channels),
   });
 
+/** Global pooling's entry point: the backward runs per 16-float row segment where a plane holds ≥ 4 floats. */
+export function globalPoolEntry(s: GlobalPoolSpec, pass: 'forward' | 'backward'): string {
+  return pass === 'forward' ? 'global_avg_forward' : s.h * s.w >= 4 ? 'global_avg_backward_seg' : 'global_avg_backward';
+}
+
 export class Pool {
   constructor(private readonly ctx: KernelContext) {}
 
@@ -126,16 +131,20 @@ export class Pool {
   globalAvgForward(s: GlobalPoolSpec, ops: { x: GPUBufferBinding; y: GPUBufferBinding }, label: string): Promise<Dispatch> {
     return planKernel(this.ctx, {
       shader: 'pool', entry: 'global_avg_forward', table: PoolBindings, label, family: 'pool', constants: { WorkgroupSize }, params: globalParams(s),
-      resources: ops, groups: Math.ceil((s.rows * pad4(s.channels)) / WorkgroupSize), flops: s.rows * s.channels * s.h * s.w,
+      resources: { x4: ops.x, y: ops.y }, groups: Math.ceil((s.rows * pad4(s.channels)) / WorkgroupSize), flops: s.rows * s.channels * s.h * s.w,
     });
   }
 
   /** dX = act'_in(dY[b, c] / (H·W)) broadcast over the plane. */
   globalAvgBackward(s: GlobalPoolSpec, inputActivation: ActivationKind, ops: { x: GPUBufferBinding; dy: GPUBufferBinding; dx: GPUBufferBinding }, label: string): Promise<Dispatch> {
+    const xStride = pad4(s.channels * s.h * s.w);
+    const entry = globalPoolEntry(s, 'backward');
+    const seg = entry === 'global_avg_backward_seg';
     return planKernel(this.ctx, {
-      shader: 'pool', entry: 'global_avg_backward', table: PoolBindings, label, family: 'pool',
+      shader: 'pool', entry, table: PoolBindings, label, family: 'pool',
       constants: { WorkgroupSize, InputActivation: activationCode[inputActivation] }, params: globalParams(s),
-      resources: ops, groups: Math.ceil((s.rows * pad4(s.channels * s.h * s.w)) / WorkgroupSize), flops: s.rows * s.channels * s.h * s.w,
+      resources: seg ? { x4: ops.x, dy: ops.dy, dx4: ops.dx } : ops,
+      groups: Math.ceil((seg ? s.rows * Math.ceil(xStride / SegmentFloats) : s.rows * xStride) / WorkgroupSize), flops: s.rows * s.channels * s.h * s.w,
     });
   }
 }
