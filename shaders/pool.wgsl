@@ -48,102 +48,284 @@ override InputActivation: u32 = 0;
 @group(0) @binding(1) var<storage, read> x4: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> dx4: array<vec4f>;
 
-// The window of output element t: the channel's first float in x, and the window's clipped row and
-// column ranges [y0, y1) × [x0, x1) in input coordinates; `valid` is false in the row padding of y.
-struct Window { base: u32, y0: u32, y1: u32, x0: u32, x1: u32, valid: bool }
+// ---- General windows: one invocation per row of a plane ----
+// The forward runs one invocation per output row (b, c, i), the backward one per input row (b, c, iy):
+// the divisions that place the row happen once, the row's window rows are clipped once, and the columns
+// advance by counters along the row. The invocation of an example's last row also zeroes the row
+// padding past C·OH·OW (y) or C·H·W (dX).
 
-fn window_of(t: u32) -> Window {
-  let b = t / params.y_stride;
-  let o = t % params.y_stride;
-  let per = params.out_h * params.out_w;
-  if (o >= params.channels * per) { return Window(0u, 0u, 0u, 0u, 0u, false); }
-  let r = o % per;
-  let top = i32((r / params.out_w) * params.stride) - i32(params.padding);
-  let left = i32((r % params.out_w) * params.stride) - i32(params.padding);
+// Row r of plane (b, c) for invocation t over rows of `per_plane` rows each.
+struct PlaneRow { b: u32, c: u32, r: u32 }
+
+fn plane_row(t: u32, per_plane: u32) -> PlaneRow {
+  let bc = t / per_plane;
+  let b = bc / params.channels;
+  return PlaneRow(b, bc - b * params.channels, t - bc * per_plane);
+}
+
+fn last_row(pr: PlaneRow, per_plane: u32) -> bool {
+  return pr.c + 1u == params.channels && pr.r + 1u == per_plane;
+}
+
+// Output row pr.r: each window clipped to the input ([y0, y1) × [x0, x1)); `use_argmax` selects max
+// pooling (the first maximum, row-major, padding never competing) over the average (padding counted as
+// zeros in the divisor k²).
+fn pool_row(pr: PlaneRow, use_argmax: bool) {
   let k = i32(params.kernel);
-  return Window(
-    b * params.x_stride + (o / per) * params.in_h * params.in_w,
-    u32(max(top, 0)), u32(min(top + k, i32(params.in_h))),
-    u32(max(left, 0)), u32(min(left + k, i32(params.in_w))),
-    true,
-  );
+  let xc = pr.b * params.x_stride + pr.c * params.in_h * params.in_w;
+  let yr = pr.b * params.y_stride + (pr.c * params.out_h + pr.r) * params.out_w;
+  let top = i32(pr.r * params.stride) - i32(params.padding);
+  let y0 = u32(max(top, 0));
+  let y1 = u32(min(top + k, i32(params.in_h)));
+  let divisor = f32(params.kernel * params.kernel);
+  for (var ox = 0u; ox < params.out_w; ox++) {
+    let left = i32(ox * params.stride) - i32(params.padding);
+    let x0 = u32(max(left, 0));
+    let x1 = u32(min(left + k, i32(params.in_w)));
+    var at = y0 * params.in_w + x0;
+    var best = x[xc + at];
+    var sum = 0.0;
+    for (var iy = y0; iy < y1; iy++) {
+      let row = iy * params.in_w;
+      for (var ix = x0; ix < x1; ix++) {
+        let v = x[xc + row + ix];
+        sum += v;
+        if (v > best) {
+          best = v;
+          at = row + ix;
+        }
+      }
+    }
+    if (use_argmax) {
+      y[yr + ox] = best;
+      argmax[yr + ox] = at;
+    } else {
+      y[yr + ox] = sum / divisor;
+    }
+  }
+  if (last_row(pr, params.out_h)) {
+    for (var f = params.channels * params.out_h * params.out_w; f < params.y_stride; f++) { y[pr.b * params.y_stride + f] = 0.0; }
+  }
 }
 
 @compute @workgroup_size(WorkgroupSize)
 fn max_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
-  if (t >= params.rows * params.y_stride) { return; }
-  let win = window_of(t);
-  if (!win.valid) {
-    y[t] = 0.0;
-    return;
-  }
-  // The window's first real element starts the search; padding never competes (max ignores it).
-  var at = win.y0 * params.in_w + win.x0;
-  var best = x[win.base + at];
-  for (var iy = win.y0; iy < win.y1; iy++) {
-    for (var ix = win.x0; ix < win.x1; ix++) {
-      let idx = iy * params.in_w + ix;
-      let v = x[win.base + idx];
-      if (v > best) {
-        best = v;
-        at = idx;
-      }
-    }
-  }
-  y[t] = best;
-  argmax[t] = at;
+  if (t >= params.rows * params.channels * params.out_h) { return; }
+  pool_row(plane_row(t, params.out_h), true);
 }
 
 @compute @workgroup_size(WorkgroupSize)
 fn avg_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
-  if (t >= params.rows * params.y_stride) { return; }
-  let win = window_of(t);
-  if (!win.valid) {
-    y[t] = 0.0;
-    return;
-  }
-  // Padding adds zeros to the sum and still counts in the divisor k².
-  var sum = 0.0;
-  for (var iy = win.y0; iy < win.y1; iy++) {
-    for (var ix = win.x0; ix < win.x1; ix++) { sum += x[win.base + iy * params.in_w + ix]; }
-  }
-  y[t] = sum / f32(params.kernel * params.kernel);
+  if (t >= params.rows * params.channels * params.out_h) { return; }
+  pool_row(plane_row(t, params.out_h), false);
 }
 
-// Sum of the output gradient over the windows covering input element t; `use_argmax` selects max pooling.
-fn gather_grad(t: u32, use_argmax: bool) -> f32 {
-  let b = t / params.x_stride;
-  let j = t % params.x_stride;
-  let plane = params.in_h * params.in_w;
-  let c = j / plane;
-  let at = j % plane;
-  // Padded coordinates: window i covers py = iy + p when i·s ≤ py < i·s + k.
-  let py = i32(at / params.in_w + params.padding);
-  let px = i32(at % params.in_w + params.padding);
+// Floor division for a possibly negative numerator and d > 0: (q, n − q·d) with the remainder in [0, d).
+fn floor_div(n: i32, d: i32) -> vec2i {
+  let q = select(n / d, (n - d + 1) / d, n < 0);
+  return vec2i(q, n - q * d);
+}
+
+// Input row pr.r: dX[.., iy, ix] = act'_in(Σ over the windows covering it of dY (max: where argmax is
+// this element; avg: dY / k²)). In padded coordinates (py, px) = (iy + p, ix + p) window (oy, ox) covers
+// the element when oy·s ≤ py < oy·s + k, i.e. oy from ⌈(py − k + 1)/s⌉ = ⌊(py − k + s)/s⌋ (≥ 0) to ⌊py/s⌋
+// (< OH), and likewise ox. Both column bounds step by one every s columns: counters, no division per
+// element. Windows are summed in row-major order (oy, then ox), a fixed order.
+fn gather_row(pr: PlaneRow, use_argmax: bool) {
   let k = i32(params.kernel);
   let s = i32(params.stride);
-  let out_base = b * params.y_stride + c * params.out_h * params.out_w;
-  if (k == s) {
-    // Windows tile the padded input: at most one covers (py, px).
-    if (py / s >= i32(params.out_h) || px / s >= i32(params.out_w)) { return 0.0; }
-    let o = out_base + u32(py / s) * params.out_w + u32(px / s);
-    return select(0.0, dy[o], !use_argmax || argmax[o] == at);
-  }
-  // Windows i from ⌈(py − k + 1)/s⌉ (≥ 0) to ⌊py/s⌋ (< OH); py − k + s ≥ 0 or the max clamps it.
-  let y_lo = max(0, (py - k + s) / s);
+  let p = i32(params.padding);
+  let xr = pr.b * params.x_stride + (pr.c * params.in_h + pr.r) * params.in_w;
+  let out_base = pr.b * params.y_stride + pr.c * params.out_h * params.out_w;
+  let py = i32(pr.r) + p;
+  let y_lo = max(0, floor_div(py - k + s, s).x);
   let y_hi = min(i32(params.out_h) - 1, py / s);
-  let x_lo = max(0, (px - k + s) / s);
-  let x_hi = min(i32(params.out_w) - 1, px / s);
-  var acc = 0.0;
-  for (var oy = y_lo; oy <= y_hi; oy++) {
-    for (var ox = x_lo; ox <= x_hi; ox++) {
-      let o = out_base + u32(oy) * params.out_w + u32(ox);
-      if (!use_argmax || argmax[o] == at) { acc += dy[o]; }
+  let scale = select(f32(params.kernel * params.kernel), 1.0, use_argmax);
+  let at_row = pr.r * params.in_w;
+  var lo = floor_div(p - k + s, s); // ⌊(px − k + s)/s⌋ and its remainder at ix = 0
+  var hi = vec2i(p / s, p % s);     // ⌊px/s⌋ and its remainder
+  for (var ix = 0u; ix < params.in_w; ix++) {
+    let x_lo = max(0, lo.x);
+    let x_hi = min(i32(params.out_w) - 1, hi.x);
+    var acc = 0.0;
+    for (var oy = y_lo; oy <= y_hi; oy++) {
+      let orow = out_base + u32(oy) * params.out_w;
+      for (var ox = x_lo; ox <= x_hi; ox++) {
+        let o = orow + u32(ox);
+        if (!use_argmax || argmax[o] == at_row + ix) { acc += dy[o]; }
+      }
+    }
+    dx[xr + ix] = activation_grad(acc / scale, x[xr + ix], InputActivation);
+    lo = select(lo + vec2i(0, 1), vec2i(lo.x + 1, 0), lo.y + 1 == s);
+    hi = select(hi + vec2i(0, 1), vec2i(hi.x + 1, 0), hi.y + 1 == s);
+  }
+  if (last_row(pr, params.in_h)) {
+    for (var f = params.channels * params.in_h * params.in_w; f < params.x_stride; f++) { dx[pr.b * params.x_stride + f] = 0.0; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn max_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  if (t >= params.rows * params.channels * params.in_h) { return; }
+  gather_row(plane_row(t, params.in_h), true);
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn avg_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  if (t >= params.rows * params.channels * params.in_h) { return; }
+  gather_row(plane_row(t, params.in_h), false);
+}
+
+// ---- Small windows, unrolled ----
+// A loop iteration costs SwiftShader a fixed overhead, and a loop whose trip count differs between lanes
+// runs the longest lane's count: the general kernels spend most of their time there. Windows of k ≤ 3
+// (forward, *_k3) and inputs covered by at most two windows per axis (k ≤ 2s: backward, *_c2) are written
+// out instead: every candidate is loaded at a clamped address and masked, in the same row-major order as
+// the loops (a masked candidate adds an exact zero or loses every comparison): the same sums and the
+// same first maxima as the loops.
+
+// The first maximum so far: `v` where `ok` and strictly greater wins (row-major order keeps the first).
+fn better(best: Best, v: f32, ok: bool, at: u32) -> Best {
+  if (ok && v > best.v) { return Best(v, at); }
+  return best;
+}
+
+// One window row (its offset within the channel and whether it is real) against the three columns.
+fn window_row(xc: u32, row: u32, real: bool, cols: vec3u, col_ok: vec3<bool>, use_argmax: bool, acc: Best) -> Best {
+  let v = vec3f(x[xc + row + cols.x], x[xc + row + cols.y], x[xc + row + cols.z]);
+  let ok = vec3<bool>(real) & col_ok;
+  if (use_argmax) {
+    return better(better(better(acc, v.x, ok.x, row + cols.x), v.y, ok.y, row + cols.y), v.z, ok.z, row + cols.z);
+  }
+  let m = select(vec3f(0.0), v, ok);
+  return Best(acc.v + m.x + m.y + m.z, 0u);
+}
+
+fn pool_row_k3(pr: PlaneRow, use_argmax: bool) {
+  let k = i32(params.kernel);
+  let xc = pr.b * params.x_stride + pr.c * params.in_h * params.in_w;
+  let yr = pr.b * params.y_stride + (pr.c * params.out_h + pr.r) * params.out_w;
+  let top = i32(pr.r * params.stride) - i32(params.padding);
+  // The window's rows top + {0, 1, 2}: real when inside the plane and the kernel (k = 2 drops the third).
+  let rows = vec3i(top) + vec3i(0, 1, 2);
+  let row_ok = (rows >= vec3i(0)) & (rows < vec3i(i32(params.in_h))) & (rows < vec3i(top + k));
+  let row_at = vec3u(clamp(rows, vec3i(0), vec3i(i32(params.in_h) - 1))) * params.in_w;
+  let y0 = u32(max(top, 0));
+  let divisor = f32(params.kernel * params.kernel);
+  for (var ox = 0u; ox < params.out_w; ox++) {
+    let left = i32(ox * params.stride) - i32(params.padding);
+    let cols = vec3i(left) + vec3i(0, 1, 2);
+    let col_ok = (cols >= vec3i(0)) & (cols < vec3i(i32(params.in_w))) & (cols < vec3i(left + k));
+    let col_at = vec3u(clamp(cols, vec3i(0), vec3i(i32(params.in_w) - 1)));
+    // The max starts from the first real element (padding never competes); the sum from zero.
+    let first = y0 * params.in_w + u32(max(left, 0));
+    var r = Best(0.0, 0u);
+    if (use_argmax) { r = Best(x[xc + first], first); }
+    r = window_row(xc, row_at.x, row_ok.x, col_at, col_ok, use_argmax, r);
+    r = window_row(xc, row_at.y, row_ok.y, col_at, col_ok, use_argmax, r);
+    r = window_row(xc, row_at.z, row_ok.z, col_at, col_ok, use_argmax, r);
+    if (use_argmax) {
+      y[yr + ox] = r.v;
+      argmax[yr + ox] = r.at;
+    } else {
+      y[yr + ox] = r.v / divisor;
     }
   }
-  return acc;
+  if (last_row(pr, params.out_h)) {
+    for (var f = params.channels * params.out_h * params.out_w; f < params.y_stride; f++) { y[pr.b * params.y_stride + f] = 0.0; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn max_forward_k3(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  if (t >= params.rows * params.channels * params.out_h) { return; }
+  pool_row_k3(plane_row(t, params.out_h), true);
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn avg_forward_k3(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  if (t >= params.rows * params.channels * params.out_h) { return; }
+  pool_row_k3(plane_row(t, params.out_h), false);
+}
+
+// Output column ox of the two window rows: their gradients and (max pooling) recorded maxima.
+struct Column { g: vec2f, at: vec2u }
+
+fn load_column(orow: vec2u, ox: u32, use_argmax: bool) -> Column {
+  var c = Column(vec2f(dy[orow.x + ox], dy[orow.y + ox]), vec2u(0u));
+  if (use_argmax) { c.at = vec2u(argmax[orow.x + ox], argmax[orow.y + ox]); }
+  return c;
+}
+
+// The gradient a column's two windows route to element `at`, where they are real (`ok`).
+fn routed(c: Column, ok: vec2<bool>, at: u32, use_argmax: bool) -> vec2f {
+  let hit = ok & ((c.at == vec2u(at)) | vec2<bool>(!use_argmax));
+  return select(vec2f(0.0), c.g, hit);
+}
+
+// gather_row with k ≤ 2s: windows y_lo and y_lo + 1 (real up to y_hi), likewise the columns. The column
+// range depends on ix alone, so it moves alike in every lane; the two window columns slide along the row
+// in registers, each output loaded once per row instead of once per element it covers.
+fn gather_row_c2(pr: PlaneRow, use_argmax: bool) {
+  let k = i32(params.kernel);
+  let s = i32(params.stride);
+  let p = i32(params.padding);
+  let xr = pr.b * params.x_stride + (pr.c * params.in_h + pr.r) * params.in_w;
+  let out_base = pr.b * params.y_stride + pr.c * params.out_h * params.out_w;
+  let py = i32(pr.r) + p;
+  let y_lo = max(0, floor_div(py - k + s, s).x);
+  let y_hi = min(i32(params.out_h) - 1, py / s);
+  let last_oy = i32(params.out_h) - 1;
+  let orow = vec2u(vec2i(min(y_lo, last_oy), min(y_lo + 1, last_oy))) * params.out_w + vec2u(out_base);
+  let row_ok = vec2<bool>(y_lo <= y_hi, y_lo + 1 <= y_hi);
+  let scale = select(f32(params.kernel * params.kernel), 1.0, use_argmax);
+  let last_ox = i32(params.out_w) - 1;
+  let at_row = pr.r * params.in_w;
+  var lo = floor_div(p - k + s, s);
+  var hi = vec2i(p / s, p % s);
+  // Columns x_lo (a) and x_lo + 1 (b), clamped into the row (a clamped column is never real).
+  var x_lo = max(0, lo.x);
+  var a = load_column(orow, u32(x_lo), use_argmax);
+  var b = load_column(orow, u32(min(x_lo + 1, last_ox)), use_argmax);
+  for (var ix = 0u; ix < params.in_w; ix++) {
+    if (max(0, lo.x) != x_lo) {
+      x_lo += 1;
+      a = b;
+      b = load_column(orow, u32(min(x_lo + 1, last_ox)), use_argmax);
+    }
+    let x_hi = min(last_ox, hi.x);
+    let at = at_row + ix;
+    // Row-major over the windows: (y_lo, x_lo), (y_lo, x_lo + 1), (y_lo + 1, x_lo), (y_lo + 1, x_lo + 1).
+    let ga = routed(a, row_ok & vec2<bool>(x_lo <= x_hi), at, use_argmax);
+    let gb = routed(b, row_ok & vec2<bool>(x_lo + 1 <= x_hi), at, use_argmax);
+    let acc = 0.0 + ga.x + gb.x + ga.y + gb.y;
+    dx[xr + ix] = activation_grad(acc / scale, x[xr + ix], InputActivation);
+    lo = select(lo + vec2i(0, 1), vec2i(lo.x + 1, 0), lo.y + 1 == s);
+    hi = select(hi + vec2i(0, 1), vec2i(hi.x + 1, 0), hi.y + 1 == s);
+  }
+  if (last_row(pr, params.in_h)) {
+    for (var f = params.channels * params.in_h * params.in_w; f < params.x_stride; f++) { dx[pr.b * params.x_stride + f] = 0.0; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn max_backward_c2(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  if (t >= params.rows * params.channels * params.in_h) { return; }
+  gather_row_c2(plane_row(t, params.in_h), true);
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn avg_backward_c2(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  if (t >= params.rows * params.channels * params.in_h) { return; }
+  gather_row_c2(plane_row(t, params.in_h), false);
 }
 
 // True (after writing the zero) for t in the row padding of dX past C·H·W.
@@ -151,21 +333,6 @@ fn dx_padding(t: u32) -> bool {
   if (t % params.x_stride < params.channels * params.in_h * params.in_w) { return false; }
   dx[t] = 0.0;
   return true;
-}
-
-@compute @workgroup_size(WorkgroupSize)
-fn max_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = linear_index(gid, nwg, WorkgroupSize);
-  if (t >= params.rows * params.x_stride || dx_padding(t)) { return; }
-  dx[t] = activation_grad(gather_grad(t, true), x[t], InputActivation);
-}
-
-@compute @workgroup_size(WorkgroupSize)
-fn avg_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = linear_index(gid, nwg, WorkgroupSize);
-  if (t >= params.rows * params.x_stride || dx_padding(t)) { return; }
-  let k = f32(params.kernel * params.kernel);
-  dx[t] = activation_grad(gather_grad(t, false) / k, x[t], InputActivation);
 }
 
 // One invocation per (b, channel slot < y_stride); slots past C are the row padding of y. The plane is

@@ -27,47 +27,52 @@ interface Case extends PoolSpec {
   ties?: boolean;
   /** Inputs all negative: a max over padding zeros would show. */
   negative?: boolean;
-  /** The entry point the forward runs (the backward's ends the same way). */
+  /** The entry points the forward and the backward run. */
   entry: string;
+  backward: string;
 }
 
 const cases: Case[] = [
-  { rows: 3, channels: 6, h: 28, w: 28, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'sigmoid', entry: 'avg_forward_k2' },
-  { rows: 3, channels: 6, h: 28, w: 28, kernel: 2, stride: 2, kind: 'max', inputActivation: 'relu', entry: 'max_forward_k2' },
-  { rows: 2, channels: 3, h: 7, w: 5, kernel: 3, stride: 2, kind: 'max', inputActivation: 'sigmoid', entry: 'max_forward' },
-  { rows: 2, channels: 3, h: 7, w: 5, kernel: 3, stride: 2, kind: 'avg', inputActivation: 'none', entry: 'avg_forward' },
-  { rows: 4, channels: 5, h: 9, w: 9, kernel: 2, stride: 1, kind: 'max', inputActivation: 'none', ties: true, entry: 'max_forward' },
+  { rows: 3, channels: 6, h: 28, w: 28, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'sigmoid', entry: 'avg_forward_k2', backward: 'avg_backward_k2' },
+  { rows: 3, channels: 6, h: 28, w: 28, kernel: 2, stride: 2, kind: 'max', inputActivation: 'relu', entry: 'max_forward_k2', backward: 'max_backward_k2' },
+  { rows: 2, channels: 3, h: 7, w: 5, kernel: 3, stride: 2, kind: 'max', inputActivation: 'sigmoid', entry: 'max_forward_k3', backward: 'max_backward_c2' },
+  { rows: 2, channels: 3, h: 7, w: 5, kernel: 3, stride: 2, kind: 'avg', inputActivation: 'none', entry: 'avg_forward_k3', backward: 'avg_backward_c2' },
+  { rows: 4, channels: 5, h: 9, w: 9, kernel: 2, stride: 1, kind: 'max', inputActivation: 'none', ties: true, entry: 'max_forward_k3', backward: 'max_backward_c2' },
   // ResNet's stem pool (3×3/2, pad 1) on odd inputs, a batch past one workgroup of outputs.
-  { rows: 67, channels: 3, h: 15, w: 13, kernel: 3, stride: 2, padding: 1, kind: 'max', inputActivation: 'relu', entry: 'max_forward' },
-  { rows: 5, channels: 7, h: 15, w: 13, kernel: 3, stride: 2, padding: 1, kind: 'max', inputActivation: 'none', negative: true, entry: 'max_forward' },
-  { rows: 5, channels: 7, h: 11, w: 12, kernel: 3, stride: 2, padding: 1, kind: 'avg', inputActivation: 'sigmoid', entry: 'avg_forward' },
+  { rows: 67, channels: 3, h: 15, w: 13, kernel: 3, stride: 2, padding: 1, kind: 'max', inputActivation: 'relu', entry: 'max_forward_k3', backward: 'max_backward_c2' },
+  { rows: 5, channels: 7, h: 15, w: 13, kernel: 3, stride: 2, padding: 1, kind: 'max', inputActivation: 'none', negative: true, entry: 'max_forward_k3', backward: 'max_backward_c2' },
+  { rows: 5, channels: 7, h: 11, w: 12, kernel: 3, stride: 2, padding: 1, kind: 'avg', inputActivation: 'sigmoid', entry: 'avg_forward_k3', backward: 'avg_backward_c2' },
   // GoogLeNet's 3×3/1 pad 1 branch pool, with ties at the border.
-  { rows: 3, channels: 5, h: 9, w: 7, kernel: 3, stride: 1, padding: 1, kind: 'max', inputActivation: 'none', ties: true, entry: 'max_forward' },
-  { rows: 3, channels: 5, h: 9, w: 7, kernel: 3, stride: 1, padding: 1, kind: 'avg', inputActivation: 'relu', entry: 'avg_forward' },
+  { rows: 3, channels: 5, h: 9, w: 7, kernel: 3, stride: 1, padding: 1, kind: 'max', inputActivation: 'none', ties: true, entry: 'max_forward_k3', backward: 'max_backward' },
+  { rows: 3, channels: 5, h: 9, w: 7, kernel: 3, stride: 1, padding: 1, kind: 'avg', inputActivation: 'relu', entry: 'avg_forward_k3', backward: 'avg_backward' },
   // k = s with padding: windows tile the padded input (the shader's one-window path).
-  { rows: 65, channels: 2, h: 7, w: 9, kernel: 2, stride: 2, padding: 1, kind: 'max', inputActivation: 'none', negative: true, entry: 'max_forward' },
-  { rows: 65, channels: 2, h: 7, w: 9, kernel: 2, stride: 2, padding: 1, kind: 'avg', inputActivation: 'none', entry: 'avg_forward' },
+  { rows: 65, channels: 2, h: 7, w: 9, kernel: 2, stride: 2, padding: 1, kind: 'max', inputActivation: 'none', negative: true, entry: 'max_forward_k3', backward: 'max_backward_c2' },
+  { rows: 65, channels: 2, h: 7, w: 9, kernel: 2, stride: 2, padding: 1, kind: 'avg', inputActivation: 'none', entry: 'avg_forward_k3', backward: 'avg_backward_c2' },
   // 2×2/2 specialised: odd OW (5 and 3: a vec4 straddles the row pair), odd H (the last row gets no
   // window), ties, all-negative inputs, every input activation, channels off the vec4, y row padding
   // (3·3·3 = 27 outputs a row), and a batch of invocations past one workgroup.
-  { rows: 5, channels: 3, h: 10, w: 10, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'sigmoid', entry: 'avg_forward_k2' },
-  { rows: 5, channels: 3, h: 10, w: 10, kernel: 2, stride: 2, kind: 'max', inputActivation: 'relu', ties: true, entry: 'max_forward_k2' },
-  { rows: 7, channels: 3, h: 6, w: 6, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'tanh', entry: 'avg_forward_k2' },
-  { rows: 7, channels: 3, h: 6, w: 6, kernel: 2, stride: 2, kind: 'max', inputActivation: 'tanh', ties: true, entry: 'max_forward_k2' },
-  { rows: 9, channels: 5, h: 7, w: 8, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'none', entry: 'avg_forward_k2' },
-  { rows: 9, channels: 5, h: 7, w: 8, kernel: 2, stride: 2, kind: 'max', inputActivation: 'sigmoid', negative: true, entry: 'max_forward_k2' },
-  { rows: 3, channels: 2, h: 9, w: 12, kernel: 2, stride: 2, kind: 'max', inputActivation: 'none', ties: true, entry: 'max_forward_k2' },
-  { rows: 3, channels: 2, h: 9, w: 12, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'relu', entry: 'avg_forward_k2' },
+  { rows: 5, channels: 3, h: 10, w: 10, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'sigmoid', entry: 'avg_forward_k2', backward: 'avg_backward_k2' },
+  { rows: 5, channels: 3, h: 10, w: 10, kernel: 2, stride: 2, kind: 'max', inputActivation: 'relu', ties: true, entry: 'max_forward_k2', backward: 'max_backward_k2' },
+  { rows: 7, channels: 3, h: 6, w: 6, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'tanh', entry: 'avg_forward_k2', backward: 'avg_backward_k2' },
+  { rows: 7, channels: 3, h: 6, w: 6, kernel: 2, stride: 2, kind: 'max', inputActivation: 'tanh', ties: true, entry: 'max_forward_k2', backward: 'max_backward_k2' },
+  { rows: 9, channels: 5, h: 7, w: 8, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'none', entry: 'avg_forward_k2', backward: 'avg_backward_k2' },
+  { rows: 9, channels: 5, h: 7, w: 8, kernel: 2, stride: 2, kind: 'max', inputActivation: 'sigmoid', negative: true, entry: 'max_forward_k2', backward: 'max_backward_k2' },
+  { rows: 3, channels: 2, h: 9, w: 12, kernel: 2, stride: 2, kind: 'max', inputActivation: 'none', ties: true, entry: 'max_forward_k2', backward: 'max_backward_k2' },
+  { rows: 3, channels: 2, h: 9, w: 12, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'relu', entry: 'avg_forward_k2', backward: 'avg_backward_k2' },
   // Odd W (H·W % 4 ≠ 0): the general kernels, floor mode dropping a column and a row.
-  { rows: 3, channels: 3, h: 7, w: 9, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'sigmoid', entry: 'avg_forward' },
-  { rows: 3, channels: 3, h: 7, w: 9, kernel: 2, stride: 2, kind: 'max', inputActivation: 'relu', ties: true, entry: 'max_forward' },
+  { rows: 3, channels: 3, h: 7, w: 9, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'sigmoid', entry: 'avg_forward_k3', backward: 'avg_backward_c2' },
+  { rows: 3, channels: 3, h: 7, w: 9, kernel: 2, stride: 2, kind: 'max', inputActivation: 'relu', ties: true, entry: 'max_forward_k3', backward: 'max_backward_c2' },
+  // The general loops: 5×5/1 pad 2 both ways; 4×4/2 pad 1 (a looped forward, the unrolled backward).
+  { rows: 3, channels: 3, h: 9, w: 8, kernel: 5, stride: 1, padding: 2, kind: 'avg', inputActivation: 'relu', entry: 'avg_forward', backward: 'avg_backward' },
+  { rows: 3, channels: 5, h: 11, w: 10, kernel: 4, stride: 2, padding: 1, kind: 'max', inputActivation: 'none', ties: true, entry: 'max_forward', backward: 'max_backward_c2' },
+  { rows: 3, channels: 5, h: 11, w: 10, kernel: 5, stride: 1, padding: 2, kind: 'max', inputActivation: 'tanh', ties: true, entry: 'max_forward', backward: 'max_backward' },
   // Larger kernels: 5×5/3 pad 2, 4×4/4 (stride = kernel) with an odd remainder.
-  { rows: 2, channels: 3, h: 17, w: 16, kernel: 5, stride: 3, padding: 2, kind: 'max', inputActivation: 'sigmoid', entry: 'max_forward' },
-  { rows: 2, channels: 3, h: 17, w: 16, kernel: 4, stride: 4, kind: 'avg', inputActivation: 'none', entry: 'avg_forward' },
+  { rows: 2, channels: 3, h: 17, w: 16, kernel: 5, stride: 3, padding: 2, kind: 'max', inputActivation: 'sigmoid', entry: 'max_forward', backward: 'max_backward_c2' },
+  { rows: 2, channels: 3, h: 17, w: 16, kernel: 4, stride: 4, kind: 'avg', inputActivation: 'none', entry: 'avg_forward', backward: 'avg_backward_c2' },
 ];
 
 describe('pooling vs CPU reference', () => {
-  it.each(cases)('$entry $rows×$channels×$h×$w k$kernel s$stride p$padding (input $inputActivation, ties $ties)', async (c) => {
+  it.each(cases)('$entry/$backward $rows×$channels×$h×$w k$kernel s$stride p$padding (input $inputActivation, ties $ties)', async (c) => {
     const gpu = await testGpu();
     const device = gpu.device;
     const ctx = new KernelContext(device);
@@ -78,7 +83,7 @@ describe('pooling vs CPU reference', () => {
     const x = applyActivation(c.ties ? raw.map((v) => Math.round(v)) : raw, c.inputActivation);
     const dy = randomArray(c.rows * outF, 6);
     expect(poolEntry(c, c.kind, 'forward')).toBe(c.entry);
-    expect(poolEntry(c, c.kind, 'backward')).toBe(c.entry.replace('forward', 'backward'));
+    expect(poolEntry(c, c.kind, 'backward')).toBe(c.backward);
     // Poisoned: the forward must write every float of y (row padding too), the backward every element of
     // dX (no zero-fill pass before it).
     const poison = (n: number) => new Float32Array(n).fill(Number.NaN);

@@ -65,9 +65,14 @@ export function isK2(s: PoolSpec): boolean {
   return s.kernel === 2 && s.stride === 2 && (s.padding ?? 0) === 0 && s.w % 2 === 0 && (s.h * s.w) % 4 === 0;
 }
 
-/** The entry point that runs a pass of `kind` pooling on shape `s`. */
+/**
+ * The entry point that runs a pass of `kind` pooling on shape `s`: `_k2` (above); else the forward with
+ * windows of k ≤ 3 unrolled (`_k3`), the backward with at most two windows covering an element per axis
+ * (k ≤ 2s) unrolled (`_c2`); the general loops for the rest.
+ */
 export function poolEntry(s: PoolSpec, kind: PoolKind, pass: 'forward' | 'backward'): string {
-  return `${kind}_${pass}${isK2(s) ? '_k2' : ''}`;
+  const variant = isK2(s) ? '_k2' : pass === 'forward' ? (s.kernel <= 3 ? '_k3' : '') : s.kernel <= 2 * s.stride ? '_c2' : '';
+  return `${kind}_${pass}${variant}`;
 }
 
 function params(s: PoolSpec, label: string): ArrayBuffer {
@@ -104,9 +109,10 @@ export class Pool {
     const xs = k2 ? { x4: ops.x } : { x: ops.x };
     return planKernel(this.ctx, {
       shader: 'pool', entry: poolEntry(s, kind, 'forward'), table: PoolBindings, label, family: 'pool', constants: { WorkgroupSize }, params: params(s, label),
-      resources: kind === 'max' ? { ...xs, y: ops.y, argmax: ops.argmax } : { ...xs, y: ops.y },
-      // k2: one invocation per output row; else one per float of y.
-      groups: Math.ceil((k2 ? s.rows * s.channels * g.oh : s.rows * g.yStride) / WorkgroupSize), flops: s.rows * s.channels * g.oh * g.ow * s.kernel * s.kernel,
+      // The general avg_forward shares its row loop with max_forward, so it binds an argmax slot too (unwritten).
+      resources: kind === 'max' ? { ...xs, y: ops.y, argmax: ops.argmax } : k2 ? { ...xs, y: ops.y } : { ...xs, y: ops.y, argmax: this.ctx.dummy },
+      // One invocation per output row.
+      groups: Math.ceil((s.rows * s.channels * g.oh) / WorkgroupSize), flops: s.rows * s.channels * g.oh * g.ow * s.kernel * s.kernel,
     });
   }
 
@@ -123,7 +129,8 @@ export class Pool {
         ? { x4: ops.x, dx4: ops.dx, ...(kind === 'max' ? common : { dy: ops.dy }) }
         // avg_backward shares the gather with max_backward, so it binds an argmax slot too (unread).
         : { x: ops.x, dx: ops.dx, dy: ops.dy, argmax: ops.argmax ?? this.ctx.dummy },
-      groups: Math.ceil((k2 ? s.rows * s.channels * g.oh : s.rows * g.xStride) / WorkgroupSize), flops: s.rows * s.channels * s.h * s.w * 2,
+      // k2: one invocation per output row (its input row pair); general: one per input row.
+      groups: Math.ceil((s.rows * s.channels * (k2 ? g.oh : s.h)) / WorkgroupSize), flops: s.rows * s.channels * s.h * s.w * 2,
     });
   }
 
