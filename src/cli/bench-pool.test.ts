@@ -15,8 +15,8 @@ describe('bench --pool', () => {
     const rows = await benchPoolPasses(kc, shapes, 1);
     expect(rows.map((r) => `${r.shape} ${r.pass}`)).toEqual(['small max forward', 'small max backward', 'small gap forward', 'small gap backward']);
     for (const r of rows) expect(r.ms >= 0 && Number.isFinite(r.melems)).toBe(true);
-    expect(rows[0].kernels).toMatch(/^max_forward [\d.]+$/);
-    expect(rows[3].kernels).toMatch(/^global_avg_backward [\d.]+$/);
+    expect(rows[0].kernels).toMatch(/^max_forward_k3 [\d.]+$/);
+    expect(rows[3].kernels).toMatch(/^global_avg_backward_seg [\d.]+$/);
     const table = poolTable(rows, shapes).split('\n');
     expect(table).toHaveLength(4);
     expect(table[2]).toMatch(/^\| small max \(3, 3\/2 p1, relu'\)/);

@@ -6,7 +6,7 @@
 import type { ActivationKind } from '../gpu/activation';
 import type { KernelContext } from '../gpu/context';
 import type { Dispatch } from '../gpu/dispatch';
-import { Pool, poolEntry, poolGeometry, type PoolKind } from '../gpu/pool';
+import { globalPoolEntry, Pool, poolEntry, poolGeometry, type PoolKind } from '../gpu/pool';
 import { Profiler, timestampsSupported } from '../gpu/profiler';
 import { pad4 } from '../gpu/buffers';
 import { table } from './bench-format';
@@ -72,8 +72,8 @@ export async function benchPoolPasses(kc: KernelContext, shapes: readonly PoolSh
       let lists: [PoolPass, Dispatch[]][];
       if (s.kind === 'global') {
         lists = [
-          ['forward', [await pool.globalAvgForward(s, { x: t.x, y: t.y }, 'global_avg_forward')]],
-          ['backward', [await pool.globalAvgBackward(s, s.inputActivation, { x: t.x, dy: t.dy, dx: t.dx }, 'global_avg_backward')]],
+          ['forward', [await pool.globalAvgForward(s, { x: t.x, y: t.y }, globalPoolEntry(s, 'forward'))]],
+          ['backward', [await pool.globalAvgBackward(s, s.inputActivation, { x: t.x, dy: t.dy, dx: t.dx }, globalPoolEntry(s, 'backward'))]],
         ];
       } else {
         // The forward fills argmax before the backward reads it (max pooling).
