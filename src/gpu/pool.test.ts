@@ -62,6 +62,9 @@ const cases: Case[] = [
   // Odd W (H·W % 4 ≠ 0): the general kernels, floor mode dropping a column and a row.
   { rows: 3, channels: 3, h: 7, w: 9, kernel: 2, stride: 2, kind: 'avg', inputActivation: 'sigmoid', entry: 'avg_forward_k3', backward: 'avg_backward_c2' },
   { rows: 3, channels: 3, h: 7, w: 9, kernel: 2, stride: 2, kind: 'max', inputActivation: 'relu', ties: true, entry: 'max_forward_k3', backward: 'max_backward_c2' },
+  // The unrolled 3×3/2 pad 1 pair through tanh, ragged width.
+  { rows: 4, channels: 3, h: 8, w: 11, kernel: 3, stride: 2, padding: 1, kind: 'avg', inputActivation: 'tanh', entry: 'avg_forward_k3', backward: 'avg_backward_c2' },
+  { rows: 4, channels: 3, h: 8, w: 11, kernel: 3, stride: 2, padding: 1, kind: 'max', inputActivation: 'tanh', ties: true, entry: 'max_forward_k3', backward: 'max_backward_c2' },
   // The general loops: 5×5/1 pad 2 both ways; 4×4/2 pad 1 (a looped forward, the unrolled backward).
   { rows: 3, channels: 3, h: 9, w: 8, kernel: 5, stride: 1, padding: 2, kind: 'avg', inputActivation: 'relu', entry: 'avg_forward', backward: 'avg_backward' },
   { rows: 3, channels: 5, h: 11, w: 10, kernel: 4, stride: 2, padding: 1, kind: 'max', inputActivation: 'none', ties: true, entry: 'max_forward', backward: 'max_backward_c2' },
