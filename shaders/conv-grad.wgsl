@@ -6,22 +6,36 @@
 //                       a forward conv: row o·k² + (k−1−ky)·k + (k−1−kx) = w[o, ·, ky, kx]
 //   weight_grad_reduce: dW[kk] = Σ_t partial[t, kk] (chunk order); db = Σ_t partial[t, K]
 
-// One invocation per (b·P + p, channel quad q).
+// One invocation per (example b, four pixels p0..p0+3, channel quad q): divisions once per 16 values.
 @compute @workgroup_size(WorkgroupSize)
 fn to_pixels(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
   let P = params.out_h * params.out_w;
-  if (t >= params.rows * P * params.c4) { return; }
+  let p4 = (P + 3u) / 4u;
+  if (t >= params.rows * p4 * params.c4) { return; }
   let q = t % params.c4;
   let e = t / params.c4;
-  let b = e / P;
-  let p = e % P;
-  var v = vec4f(0.0);
+  let b = e / p4;
+  let p0 = (e % p4) * 4u;
+  var v0 = vec4f(0.0);
+  var v1 = vec4f(0.0);
+  var v2 = vec4f(0.0);
+  var v3 = vec4f(0.0);
   for (var l = 0u; l < 4u; l++) {
     let o = 4u * q + l;
-    if (o < params.out_c) { v[l] = src[b * params.dst_stride + o * P + p]; }
+    if (o < params.out_c) {
+      let at = b * params.dst_stride + o * P + p0;
+      v0[l] = src[at];
+      if (p0 + 1u < P) { v1[l] = src[at + 1u]; }
+      if (p0 + 2u < P) { v2[l] = src[at + 2u]; }
+      if (p0 + 3u < P) { v3[l] = src[at + 3u]; }
+    }
   }
-  dyp[t] = v;
+  let d = (b * P + p0) * params.c4 + q;
+  dyp[d] = v0;
+  if (p0 + 1u < P) { dyp[d + params.c4] = v1; }
+  if (p0 + 2u < P) { dyp[d + 2u * params.c4] = v2; }
+  if (p0 + 3u < P) { dyp[d + 3u * params.c4] = v3; }
 }
 
 // One invocation per (tap t, output channel o < Cp, input quad j): wt[(t·Cp + o)·cin4 + j] =

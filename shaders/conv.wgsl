@@ -19187,3 +19187,817 @@ fn conv_input_grad_k5s1_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin
   }
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
 }
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k3s1_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let K = params.in_c * 9u;
+  let perChunk = ((K + 8u) / 9u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * 9u;
+  let c0 = (t % colTiles) * 1u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let pad = i32(params.padding);
+  let W = i32(params.in_w);
+  let plane = i32(params.in_h * params.in_w);
+  let ky0 = 0;
+  let cA = r0 / 9u;
+  let xo0 = i32(cA) * plane + (ky0 + 0 - pad) * W - pad;
+  let xo1 = i32(cA) * plane + (ky0 + 1 - pad) * W - pad;
+  let xo2 = i32(cA) * plane + (ky0 + 2 - pad) * W - pad;
+  var acc0_0_0 = vec4f(0.0);
+  var acc0_1_0 = vec4f(0.0);
+  var acc0_2_0 = vec4f(0.0);
+  var acc1_0_0 = vec4f(0.0);
+  var acc1_1_0 = vec4f(0.0);
+  var acc1_2_0 = vec4f(0.0);
+  var acc2_0_0 = vec4f(0.0);
+  var acc2_1_0 = vec4f(0.0);
+  var acc2_2_0 = vec4f(0.0);
+  var bs0 = vec4f(0.0);
+  let P = params.out_h * params.out_w;
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows * params.out_h, first + params.chunk_rows);
+  // (example, output row) of the chunk's rows counted along, not divided out per row.
+  var b = first / params.out_h;
+  var oy = first % params.out_h;
+  for (var rr = first; rr < end; rr++) {
+    let iyb = i32(oy * 1u) - pad + ky0;
+    let rowb = i32(b * params.src_stride) + i32(oy * 1u) * W;
+    let rok0 = Padded == 0u || u32(iyb + 0) < params.in_h;
+    let rok1 = Padded == 0u || u32(iyb + 1) < params.in_h;
+    let rok2 = Padded == 0u || u32(iyb + 2) < params.in_h;
+    let eb = (b * P + oy * params.out_w) * params.c4;
+    for (var ox = 0u; ox < params.out_w; ox += 4u) {
+      let ixb = i32(ox * 1u) - pad;
+      let xb = rowb + i32(ox * 1u);
+      let in0 = ox + 0u < params.out_w;
+      let g0_0 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb0], in0);
+      let in1 = ox + 1u < params.out_w;
+      let g1_0 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb0], in1);
+      let in2 = ox + 2u < params.out_w;
+      let g2_0 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb0], in2);
+      let in3 = ox + 3u < params.out_w;
+      let g3_0 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb0], in3);
+      bs0 += g0_0 + g1_0 + g2_0 + g3_0;
+      let cok0 = Padded == 0u || u32(ixb + 0) < params.in_w;
+      let cok1 = Padded == 0u || u32(ixb + 1) < params.in_w;
+      let cok2 = Padded == 0u || u32(ixb + 2) < params.in_w;
+      let cok3 = Padded == 0u || u32(ixb + 3) < params.in_w;
+      let cok4 = Padded == 0u || u32(ixb + 4) < params.in_w;
+      let cok5 = Padded == 0u || u32(ixb + 5) < params.in_w;
+      let x0_0 = x_at(xb + xo0 + 0, rok0 && cok0);
+      let x0_1 = x_at(xb + xo0 + 1, rok0 && cok1);
+      let x0_2 = x_at(xb + xo0 + 2, rok0 && cok2);
+      let x0_3 = x_at(xb + xo0 + 3, rok0 && cok3);
+      let x0_4 = x_at(xb + xo0 + 4, rok0 && cok4);
+      let x0_5 = x_at(xb + xo0 + 5, rok0 && cok5);
+      acc0_0_0 += x0_0 * g0_0 + x0_1 * g1_0 + x0_2 * g2_0 + x0_3 * g3_0;
+      acc0_1_0 += x0_1 * g0_0 + x0_2 * g1_0 + x0_3 * g2_0 + x0_4 * g3_0;
+      acc0_2_0 += x0_2 * g0_0 + x0_3 * g1_0 + x0_4 * g2_0 + x0_5 * g3_0;
+      let x1_0 = x_at(xb + xo1 + 0, rok1 && cok0);
+      let x1_1 = x_at(xb + xo1 + 1, rok1 && cok1);
+      let x1_2 = x_at(xb + xo1 + 2, rok1 && cok2);
+      let x1_3 = x_at(xb + xo1 + 3, rok1 && cok3);
+      let x1_4 = x_at(xb + xo1 + 4, rok1 && cok4);
+      let x1_5 = x_at(xb + xo1 + 5, rok1 && cok5);
+      acc1_0_0 += x1_0 * g0_0 + x1_1 * g1_0 + x1_2 * g2_0 + x1_3 * g3_0;
+      acc1_1_0 += x1_1 * g0_0 + x1_2 * g1_0 + x1_3 * g2_0 + x1_4 * g3_0;
+      acc1_2_0 += x1_2 * g0_0 + x1_3 * g1_0 + x1_4 * g2_0 + x1_5 * g3_0;
+      let x2_0 = x_at(xb + xo2 + 0, rok2 && cok0);
+      let x2_1 = x_at(xb + xo2 + 1, rok2 && cok1);
+      let x2_2 = x_at(xb + xo2 + 2, rok2 && cok2);
+      let x2_3 = x_at(xb + xo2 + 3, rok2 && cok3);
+      let x2_4 = x_at(xb + xo2 + 4, rok2 && cok4);
+      let x2_5 = x_at(xb + xo2 + 5, rok2 && cok5);
+      acc2_0_0 += x2_0 * g0_0 + x2_1 * g1_0 + x2_2 * g2_0 + x2_3 * g3_0;
+      acc2_1_0 += x2_1 * g0_0 + x2_2 * g1_0 + x2_3 * g2_0 + x2_4 * g3_0;
+      acc2_2_0 += x2_2 * g0_0 + x2_3 * g1_0 + x2_4 * g2_0 + x2_5 * g3_0;
+    }  oy += 1u;
+    if (oy == params.out_h) {
+      oy = 0u;
+      b += 1u;
+    }
+  }
+  let base = chunk * (K + 1u);
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 0u] = acc0_0_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 0u] = acc0_1_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 0u] = acc0_2_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 0u] = acc1_0_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 0u] = acc1_1_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 0u] = acc1_2_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 0u] = acc2_0_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 0u] = acc2_1_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 0u] = acc2_2_0; }
+  if (r0 == 0u) {
+    if (c0 + 0u < params.c4) { partials[(base + K) * params.c4 + c0 + 0u] = bs0; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k3s1_4x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let K = params.in_c * 9u;
+  let perChunk = ((K + 8u) / 9u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * 9u;
+  let c0 = (t % colTiles) * 2u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let pad = i32(params.padding);
+  let W = i32(params.in_w);
+  let plane = i32(params.in_h * params.in_w);
+  let ky0 = 0;
+  let cA = r0 / 9u;
+  let xo0 = i32(cA) * plane + (ky0 + 0 - pad) * W - pad;
+  let xo1 = i32(cA) * plane + (ky0 + 1 - pad) * W - pad;
+  let xo2 = i32(cA) * plane + (ky0 + 2 - pad) * W - pad;
+  var acc0_0_0 = vec4f(0.0);
+  var acc0_0_1 = vec4f(0.0);
+  var acc0_1_0 = vec4f(0.0);
+  var acc0_1_1 = vec4f(0.0);
+  var acc0_2_0 = vec4f(0.0);
+  var acc0_2_1 = vec4f(0.0);
+  var acc1_0_0 = vec4f(0.0);
+  var acc1_0_1 = vec4f(0.0);
+  var acc1_1_0 = vec4f(0.0);
+  var acc1_1_1 = vec4f(0.0);
+  var acc1_2_0 = vec4f(0.0);
+  var acc1_2_1 = vec4f(0.0);
+  var acc2_0_0 = vec4f(0.0);
+  var acc2_0_1 = vec4f(0.0);
+  var acc2_1_0 = vec4f(0.0);
+  var acc2_1_1 = vec4f(0.0);
+  var acc2_2_0 = vec4f(0.0);
+  var acc2_2_1 = vec4f(0.0);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
+  let P = params.out_h * params.out_w;
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows * params.out_h, first + params.chunk_rows);
+  // (example, output row) of the chunk's rows counted along, not divided out per row.
+  var b = first / params.out_h;
+  var oy = first % params.out_h;
+  for (var rr = first; rr < end; rr++) {
+    let iyb = i32(oy * 1u) - pad + ky0;
+    let rowb = i32(b * params.src_stride) + i32(oy * 1u) * W;
+    let rok0 = Padded == 0u || u32(iyb + 0) < params.in_h;
+    let rok1 = Padded == 0u || u32(iyb + 1) < params.in_h;
+    let rok2 = Padded == 0u || u32(iyb + 2) < params.in_h;
+    let eb = (b * P + oy * params.out_w) * params.c4;
+    for (var ox = 0u; ox < params.out_w; ox += 4u) {
+      let ixb = i32(ox * 1u) - pad;
+      let xb = rowb + i32(ox * 1u);
+      let in0 = ox + 0u < params.out_w;
+      let g0_0 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb0], in0);
+      let g0_1 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb1], in0);
+      let in1 = ox + 1u < params.out_w;
+      let g1_0 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb0], in1);
+      let g1_1 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb1], in1);
+      let in2 = ox + 2u < params.out_w;
+      let g2_0 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb0], in2);
+      let g2_1 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb1], in2);
+      let in3 = ox + 3u < params.out_w;
+      let g3_0 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb0], in3);
+      let g3_1 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb1], in3);
+      bs0 += g0_0 + g1_0 + g2_0 + g3_0;
+      bs1 += g0_1 + g1_1 + g2_1 + g3_1;
+      let cok0 = Padded == 0u || u32(ixb + 0) < params.in_w;
+      let cok1 = Padded == 0u || u32(ixb + 1) < params.in_w;
+      let cok2 = Padded == 0u || u32(ixb + 2) < params.in_w;
+      let cok3 = Padded == 0u || u32(ixb + 3) < params.in_w;
+      let cok4 = Padded == 0u || u32(ixb + 4) < params.in_w;
+      let cok5 = Padded == 0u || u32(ixb + 5) < params.in_w;
+      let x0_0 = x_at(xb + xo0 + 0, rok0 && cok0);
+      let x0_1 = x_at(xb + xo0 + 1, rok0 && cok1);
+      let x0_2 = x_at(xb + xo0 + 2, rok0 && cok2);
+      let x0_3 = x_at(xb + xo0 + 3, rok0 && cok3);
+      let x0_4 = x_at(xb + xo0 + 4, rok0 && cok4);
+      let x0_5 = x_at(xb + xo0 + 5, rok0 && cok5);
+      acc0_0_0 += x0_0 * g0_0 + x0_1 * g1_0 + x0_2 * g2_0 + x0_3 * g3_0;
+      acc0_0_1 += x0_0 * g0_1 + x0_1 * g1_1 + x0_2 * g2_1 + x0_3 * g3_1;
+      acc0_1_0 += x0_1 * g0_0 + x0_2 * g1_0 + x0_3 * g2_0 + x0_4 * g3_0;
+      acc0_1_1 += x0_1 * g0_1 + x0_2 * g1_1 + x0_3 * g2_1 + x0_4 * g3_1;
+      acc0_2_0 += x0_2 * g0_0 + x0_3 * g1_0 + x0_4 * g2_0 + x0_5 * g3_0;
+      acc0_2_1 += x0_2 * g0_1 + x0_3 * g1_1 + x0_4 * g2_1 + x0_5 * g3_1;
+      let x1_0 = x_at(xb + xo1 + 0, rok1 && cok0);
+      let x1_1 = x_at(xb + xo1 + 1, rok1 && cok1);
+      let x1_2 = x_at(xb + xo1 + 2, rok1 && cok2);
+      let x1_3 = x_at(xb + xo1 + 3, rok1 && cok3);
+      let x1_4 = x_at(xb + xo1 + 4, rok1 && cok4);
+      let x1_5 = x_at(xb + xo1 + 5, rok1 && cok5);
+      acc1_0_0 += x1_0 * g0_0 + x1_1 * g1_0 + x1_2 * g2_0 + x1_3 * g3_0;
+      acc1_0_1 += x1_0 * g0_1 + x1_1 * g1_1 + x1_2 * g2_1 + x1_3 * g3_1;
+      acc1_1_0 += x1_1 * g0_0 + x1_2 * g1_0 + x1_3 * g2_0 + x1_4 * g3_0;
+      acc1_1_1 += x1_1 * g0_1 + x1_2 * g1_1 + x1_3 * g2_1 + x1_4 * g3_1;
+      acc1_2_0 += x1_2 * g0_0 + x1_3 * g1_0 + x1_4 * g2_0 + x1_5 * g3_0;
+      acc1_2_1 += x1_2 * g0_1 + x1_3 * g1_1 + x1_4 * g2_1 + x1_5 * g3_1;
+      let x2_0 = x_at(xb + xo2 + 0, rok2 && cok0);
+      let x2_1 = x_at(xb + xo2 + 1, rok2 && cok1);
+      let x2_2 = x_at(xb + xo2 + 2, rok2 && cok2);
+      let x2_3 = x_at(xb + xo2 + 3, rok2 && cok3);
+      let x2_4 = x_at(xb + xo2 + 4, rok2 && cok4);
+      let x2_5 = x_at(xb + xo2 + 5, rok2 && cok5);
+      acc2_0_0 += x2_0 * g0_0 + x2_1 * g1_0 + x2_2 * g2_0 + x2_3 * g3_0;
+      acc2_0_1 += x2_0 * g0_1 + x2_1 * g1_1 + x2_2 * g2_1 + x2_3 * g3_1;
+      acc2_1_0 += x2_1 * g0_0 + x2_2 * g1_0 + x2_3 * g2_0 + x2_4 * g3_0;
+      acc2_1_1 += x2_1 * g0_1 + x2_2 * g1_1 + x2_3 * g2_1 + x2_4 * g3_1;
+      acc2_2_0 += x2_2 * g0_0 + x2_3 * g1_0 + x2_4 * g2_0 + x2_5 * g3_0;
+      acc2_2_1 += x2_2 * g0_1 + x2_3 * g1_1 + x2_4 * g2_1 + x2_5 * g3_1;
+    }  oy += 1u;
+    if (oy == params.out_h) {
+      oy = 0u;
+      b += 1u;
+    }
+  }
+  let base = chunk * (K + 1u);
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 0u] = acc0_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 1u] = acc0_0_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 0u] = acc0_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 1u] = acc0_1_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 0u] = acc0_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 1u] = acc0_2_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 0u] = acc1_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 1u] = acc1_0_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 0u] = acc1_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 1u] = acc1_1_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 0u] = acc1_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 1u] = acc1_2_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 0u] = acc2_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 1u] = acc2_0_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 0u] = acc2_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 1u] = acc2_1_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 0u] = acc2_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 1u] = acc2_2_1; }
+  if (r0 == 0u) {
+    if (c0 + 0u < params.c4) { partials[(base + K) * params.c4 + c0 + 0u] = bs0; }
+    if (c0 + 1u < params.c4) { partials[(base + K) * params.c4 + c0 + 1u] = bs1; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k3s1_4x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let K = params.in_c * 9u;
+  let perChunk = ((K + 8u) / 9u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * 9u;
+  let c0 = (t % colTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let pad = i32(params.padding);
+  let W = i32(params.in_w);
+  let plane = i32(params.in_h * params.in_w);
+  let ky0 = 0;
+  let cA = r0 / 9u;
+  let xo0 = i32(cA) * plane + (ky0 + 0 - pad) * W - pad;
+  let xo1 = i32(cA) * plane + (ky0 + 1 - pad) * W - pad;
+  let xo2 = i32(cA) * plane + (ky0 + 2 - pad) * W - pad;
+  var acc0_0_0 = vec4f(0.0);
+  var acc0_0_1 = vec4f(0.0);
+  var acc0_0_2 = vec4f(0.0);
+  var acc0_0_3 = vec4f(0.0);
+  var acc0_1_0 = vec4f(0.0);
+  var acc0_1_1 = vec4f(0.0);
+  var acc0_1_2 = vec4f(0.0);
+  var acc0_1_3 = vec4f(0.0);
+  var acc0_2_0 = vec4f(0.0);
+  var acc0_2_1 = vec4f(0.0);
+  var acc0_2_2 = vec4f(0.0);
+  var acc0_2_3 = vec4f(0.0);
+  var acc1_0_0 = vec4f(0.0);
+  var acc1_0_1 = vec4f(0.0);
+  var acc1_0_2 = vec4f(0.0);
+  var acc1_0_3 = vec4f(0.0);
+  var acc1_1_0 = vec4f(0.0);
+  var acc1_1_1 = vec4f(0.0);
+  var acc1_1_2 = vec4f(0.0);
+  var acc1_1_3 = vec4f(0.0);
+  var acc1_2_0 = vec4f(0.0);
+  var acc1_2_1 = vec4f(0.0);
+  var acc1_2_2 = vec4f(0.0);
+  var acc1_2_3 = vec4f(0.0);
+  var acc2_0_0 = vec4f(0.0);
+  var acc2_0_1 = vec4f(0.0);
+  var acc2_0_2 = vec4f(0.0);
+  var acc2_0_3 = vec4f(0.0);
+  var acc2_1_0 = vec4f(0.0);
+  var acc2_1_1 = vec4f(0.0);
+  var acc2_1_2 = vec4f(0.0);
+  var acc2_1_3 = vec4f(0.0);
+  var acc2_2_0 = vec4f(0.0);
+  var acc2_2_1 = vec4f(0.0);
+  var acc2_2_2 = vec4f(0.0);
+  var acc2_2_3 = vec4f(0.0);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
+  var bs2 = vec4f(0.0);
+  var bs3 = vec4f(0.0);
+  let P = params.out_h * params.out_w;
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows * params.out_h, first + params.chunk_rows);
+  // (example, output row) of the chunk's rows counted along, not divided out per row.
+  var b = first / params.out_h;
+  var oy = first % params.out_h;
+  for (var rr = first; rr < end; rr++) {
+    let iyb = i32(oy * 1u) - pad + ky0;
+    let rowb = i32(b * params.src_stride) + i32(oy * 1u) * W;
+    let rok0 = Padded == 0u || u32(iyb + 0) < params.in_h;
+    let rok1 = Padded == 0u || u32(iyb + 1) < params.in_h;
+    let rok2 = Padded == 0u || u32(iyb + 2) < params.in_h;
+    let eb = (b * P + oy * params.out_w) * params.c4;
+    for (var ox = 0u; ox < params.out_w; ox += 4u) {
+      let ixb = i32(ox * 1u) - pad;
+      let xb = rowb + i32(ox * 1u);
+      let in0 = ox + 0u < params.out_w;
+      let g0_0 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb0], in0);
+      let g0_1 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb1], in0);
+      let g0_2 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb2], in0);
+      let g0_3 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb3], in0);
+      let in1 = ox + 1u < params.out_w;
+      let g1_0 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb0], in1);
+      let g1_1 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb1], in1);
+      let g1_2 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb2], in1);
+      let g1_3 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb3], in1);
+      let in2 = ox + 2u < params.out_w;
+      let g2_0 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb0], in2);
+      let g2_1 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb1], in2);
+      let g2_2 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb2], in2);
+      let g2_3 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb3], in2);
+      let in3 = ox + 3u < params.out_w;
+      let g3_0 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb0], in3);
+      let g3_1 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb1], in3);
+      let g3_2 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb2], in3);
+      let g3_3 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb3], in3);
+      bs0 += g0_0 + g1_0 + g2_0 + g3_0;
+      bs1 += g0_1 + g1_1 + g2_1 + g3_1;
+      bs2 += g0_2 + g1_2 + g2_2 + g3_2;
+      bs3 += g0_3 + g1_3 + g2_3 + g3_3;
+      let cok0 = Padded == 0u || u32(ixb + 0) < params.in_w;
+      let cok1 = Padded == 0u || u32(ixb + 1) < params.in_w;
+      let cok2 = Padded == 0u || u32(ixb + 2) < params.in_w;
+      let cok3 = Padded == 0u || u32(ixb + 3) < params.in_w;
+      let cok4 = Padded == 0u || u32(ixb + 4) < params.in_w;
+      let cok5 = Padded == 0u || u32(ixb + 5) < params.in_w;
+      let x0_0 = x_at(xb + xo0 + 0, rok0 && cok0);
+      let x0_1 = x_at(xb + xo0 + 1, rok0 && cok1);
+      let x0_2 = x_at(xb + xo0 + 2, rok0 && cok2);
+      let x0_3 = x_at(xb + xo0 + 3, rok0 && cok3);
+      let x0_4 = x_at(xb + xo0 + 4, rok0 && cok4);
+      let x0_5 = x_at(xb + xo0 + 5, rok0 && cok5);
+      acc0_0_0 += x0_0 * g0_0 + x0_1 * g1_0 + x0_2 * g2_0 + x0_3 * g3_0;
+      acc0_0_1 += x0_0 * g0_1 + x0_1 * g1_1 + x0_2 * g2_1 + x0_3 * g3_1;
+      acc0_0_2 += x0_0 * g0_2 + x0_1 * g1_2 + x0_2 * g2_2 + x0_3 * g3_2;
+      acc0_0_3 += x0_0 * g0_3 + x0_1 * g1_3 + x0_2 * g2_3 + x0_3 * g3_3;
+      acc0_1_0 += x0_1 * g0_0 + x0_2 * g1_0 + x0_3 * g2_0 + x0_4 * g3_0;
+      acc0_1_1 += x0_1 * g0_1 + x0_2 * g1_1 + x0_3 * g2_1 + x0_4 * g3_1;
+      acc0_1_2 += x0_1 * g0_2 + x0_2 * g1_2 + x0_3 * g2_2 + x0_4 * g3_2;
+      acc0_1_3 += x0_1 * g0_3 + x0_2 * g1_3 + x0_3 * g2_3 + x0_4 * g3_3;
+      acc0_2_0 += x0_2 * g0_0 + x0_3 * g1_0 + x0_4 * g2_0 + x0_5 * g3_0;
+      acc0_2_1 += x0_2 * g0_1 + x0_3 * g1_1 + x0_4 * g2_1 + x0_5 * g3_1;
+      acc0_2_2 += x0_2 * g0_2 + x0_3 * g1_2 + x0_4 * g2_2 + x0_5 * g3_2;
+      acc0_2_3 += x0_2 * g0_3 + x0_3 * g1_3 + x0_4 * g2_3 + x0_5 * g3_3;
+      let x1_0 = x_at(xb + xo1 + 0, rok1 && cok0);
+      let x1_1 = x_at(xb + xo1 + 1, rok1 && cok1);
+      let x1_2 = x_at(xb + xo1 + 2, rok1 && cok2);
+      let x1_3 = x_at(xb + xo1 + 3, rok1 && cok3);
+      let x1_4 = x_at(xb + xo1 + 4, rok1 && cok4);
+      let x1_5 = x_at(xb + xo1 + 5, rok1 && cok5);
+      acc1_0_0 += x1_0 * g0_0 + x1_1 * g1_0 + x1_2 * g2_0 + x1_3 * g3_0;
+      acc1_0_1 += x1_0 * g0_1 + x1_1 * g1_1 + x1_2 * g2_1 + x1_3 * g3_1;
+      acc1_0_2 += x1_0 * g0_2 + x1_1 * g1_2 + x1_2 * g2_2 + x1_3 * g3_2;
+      acc1_0_3 += x1_0 * g0_3 + x1_1 * g1_3 + x1_2 * g2_3 + x1_3 * g3_3;
+      acc1_1_0 += x1_1 * g0_0 + x1_2 * g1_0 + x1_3 * g2_0 + x1_4 * g3_0;
+      acc1_1_1 += x1_1 * g0_1 + x1_2 * g1_1 + x1_3 * g2_1 + x1_4 * g3_1;
+      acc1_1_2 += x1_1 * g0_2 + x1_2 * g1_2 + x1_3 * g2_2 + x1_4 * g3_2;
+      acc1_1_3 += x1_1 * g0_3 + x1_2 * g1_3 + x1_3 * g2_3 + x1_4 * g3_3;
+      acc1_2_0 += x1_2 * g0_0 + x1_3 * g1_0 + x1_4 * g2_0 + x1_5 * g3_0;
+      acc1_2_1 += x1_2 * g0_1 + x1_3 * g1_1 + x1_4 * g2_1 + x1_5 * g3_1;
+      acc1_2_2 += x1_2 * g0_2 + x1_3 * g1_2 + x1_4 * g2_2 + x1_5 * g3_2;
+      acc1_2_3 += x1_2 * g0_3 + x1_3 * g1_3 + x1_4 * g2_3 + x1_5 * g3_3;
+      let x2_0 = x_at(xb + xo2 + 0, rok2 && cok0);
+      let x2_1 = x_at(xb + xo2 + 1, rok2 && cok1);
+      let x2_2 = x_at(xb + xo2 + 2, rok2 && cok2);
+      let x2_3 = x_at(xb + xo2 + 3, rok2 && cok3);
+      let x2_4 = x_at(xb + xo2 + 4, rok2 && cok4);
+      let x2_5 = x_at(xb + xo2 + 5, rok2 && cok5);
+      acc2_0_0 += x2_0 * g0_0 + x2_1 * g1_0 + x2_2 * g2_0 + x2_3 * g3_0;
+      acc2_0_1 += x2_0 * g0_1 + x2_1 * g1_1 + x2_2 * g2_1 + x2_3 * g3_1;
+      acc2_0_2 += x2_0 * g0_2 + x2_1 * g1_2 + x2_2 * g2_2 + x2_3 * g3_2;
+      acc2_0_3 += x2_0 * g0_3 + x2_1 * g1_3 + x2_2 * g2_3 + x2_3 * g3_3;
+      acc2_1_0 += x2_1 * g0_0 + x2_2 * g1_0 + x2_3 * g2_0 + x2_4 * g3_0;
+      acc2_1_1 += x2_1 * g0_1 + x2_2 * g1_1 + x2_3 * g2_1 + x2_4 * g3_1;
+      acc2_1_2 += x2_1 * g0_2 + x2_2 * g1_2 + x2_3 * g2_2 + x2_4 * g3_2;
+      acc2_1_3 += x2_1 * g0_3 + x2_2 * g1_3 + x2_3 * g2_3 + x2_4 * g3_3;
+      acc2_2_0 += x2_2 * g0_0 + x2_3 * g1_0 + x2_4 * g2_0 + x2_5 * g3_0;
+      acc2_2_1 += x2_2 * g0_1 + x2_3 * g1_1 + x2_4 * g2_1 + x2_5 * g3_1;
+      acc2_2_2 += x2_2 * g0_2 + x2_3 * g1_2 + x2_4 * g2_2 + x2_5 * g3_2;
+      acc2_2_3 += x2_2 * g0_3 + x2_3 * g1_3 + x2_4 * g2_3 + x2_5 * g3_3;
+    }  oy += 1u;
+    if (oy == params.out_h) {
+      oy = 0u;
+      b += 1u;
+    }
+  }
+  let base = chunk * (K + 1u);
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 0u] = acc0_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 1u] = acc0_0_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 2u] = acc0_0_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 3u] = acc0_0_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 0u] = acc0_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 1u] = acc0_1_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 2u] = acc0_1_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 3u] = acc0_1_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 0u] = acc0_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 1u] = acc0_2_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 2u] = acc0_2_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 3u] = acc0_2_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 0u] = acc1_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 1u] = acc1_0_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 2u] = acc1_0_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 3u] = acc1_0_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 0u] = acc1_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 1u] = acc1_1_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 2u] = acc1_1_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 3u] = acc1_1_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 0u] = acc1_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 1u] = acc1_2_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 2u] = acc1_2_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 3u] = acc1_2_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 0u] = acc2_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 1u] = acc2_0_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 2u] = acc2_0_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 3u] = acc2_0_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 0u] = acc2_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 1u] = acc2_1_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 2u] = acc2_1_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 3u] = acc2_1_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 0u] = acc2_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 1u] = acc2_2_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 2u] = acc2_2_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 3u] = acc2_2_3; }
+  if (r0 == 0u) {
+    if (c0 + 0u < params.c4) { partials[(base + K) * params.c4 + c0 + 0u] = bs0; }
+    if (c0 + 1u < params.c4) { partials[(base + K) * params.c4 + c0 + 1u] = bs1; }
+    if (c0 + 2u < params.c4) { partials[(base + K) * params.c4 + c0 + 2u] = bs2; }
+    if (c0 + 3u < params.c4) { partials[(base + K) * params.c4 + c0 + 3u] = bs3; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k5s1_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let K = params.in_c * 25u;
+  let perChunk = ((K + 4u) / 5u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * 5u;
+  let c0 = (t % colTiles) * 1u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let pad = i32(params.padding);
+  let W = i32(params.in_w);
+  let plane = i32(params.in_h * params.in_w);
+  let ky0 = i32((r0 / 5u) % 5u);
+  let cA = r0 / 25u;
+  let xo0 = i32(cA) * plane + (ky0 + 0 - pad) * W - pad;
+  var acc0_0_0 = vec4f(0.0);
+  var acc0_1_0 = vec4f(0.0);
+  var acc0_2_0 = vec4f(0.0);
+  var acc0_3_0 = vec4f(0.0);
+  var acc0_4_0 = vec4f(0.0);
+  var bs0 = vec4f(0.0);
+  let P = params.out_h * params.out_w;
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows * params.out_h, first + params.chunk_rows);
+  // (example, output row) of the chunk's rows counted along, not divided out per row.
+  var b = first / params.out_h;
+  var oy = first % params.out_h;
+  for (var rr = first; rr < end; rr++) {
+    let iyb = i32(oy * 1u) - pad + ky0;
+    let rowb = i32(b * params.src_stride) + i32(oy * 1u) * W;
+    let rok0 = Padded == 0u || u32(iyb + 0) < params.in_h;
+    let eb = (b * P + oy * params.out_w) * params.c4;
+    for (var ox = 0u; ox < params.out_w; ox += 4u) {
+      let ixb = i32(ox * 1u) - pad;
+      let xb = rowb + i32(ox * 1u);
+      let in0 = ox + 0u < params.out_w;
+      let g0_0 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb0], in0);
+      let in1 = ox + 1u < params.out_w;
+      let g1_0 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb0], in1);
+      let in2 = ox + 2u < params.out_w;
+      let g2_0 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb0], in2);
+      let in3 = ox + 3u < params.out_w;
+      let g3_0 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb0], in3);
+      bs0 += g0_0 + g1_0 + g2_0 + g3_0;
+      let cok0 = Padded == 0u || u32(ixb + 0) < params.in_w;
+      let cok1 = Padded == 0u || u32(ixb + 1) < params.in_w;
+      let cok2 = Padded == 0u || u32(ixb + 2) < params.in_w;
+      let cok3 = Padded == 0u || u32(ixb + 3) < params.in_w;
+      let cok4 = Padded == 0u || u32(ixb + 4) < params.in_w;
+      let cok5 = Padded == 0u || u32(ixb + 5) < params.in_w;
+      let cok6 = Padded == 0u || u32(ixb + 6) < params.in_w;
+      let cok7 = Padded == 0u || u32(ixb + 7) < params.in_w;
+      let x0_0 = x_at(xb + xo0 + 0, rok0 && cok0);
+      let x0_1 = x_at(xb + xo0 + 1, rok0 && cok1);
+      let x0_2 = x_at(xb + xo0 + 2, rok0 && cok2);
+      let x0_3 = x_at(xb + xo0 + 3, rok0 && cok3);
+      let x0_4 = x_at(xb + xo0 + 4, rok0 && cok4);
+      let x0_5 = x_at(xb + xo0 + 5, rok0 && cok5);
+      let x0_6 = x_at(xb + xo0 + 6, rok0 && cok6);
+      let x0_7 = x_at(xb + xo0 + 7, rok0 && cok7);
+      acc0_0_0 += x0_0 * g0_0 + x0_1 * g1_0 + x0_2 * g2_0 + x0_3 * g3_0;
+      acc0_1_0 += x0_1 * g0_0 + x0_2 * g1_0 + x0_3 * g2_0 + x0_4 * g3_0;
+      acc0_2_0 += x0_2 * g0_0 + x0_3 * g1_0 + x0_4 * g2_0 + x0_5 * g3_0;
+      acc0_3_0 += x0_3 * g0_0 + x0_4 * g1_0 + x0_5 * g2_0 + x0_6 * g3_0;
+      acc0_4_0 += x0_4 * g0_0 + x0_5 * g1_0 + x0_6 * g2_0 + x0_7 * g3_0;
+    }  oy += 1u;
+    if (oy == params.out_h) {
+      oy = 0u;
+      b += 1u;
+    }
+  }
+  let base = chunk * (K + 1u);
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 0u] = acc0_0_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 0u] = acc0_1_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 0u] = acc0_2_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 0u] = acc0_3_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 0u] = acc0_4_0; }
+  if (r0 == 0u) {
+    if (c0 + 0u < params.c4) { partials[(base + K) * params.c4 + c0 + 0u] = bs0; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k5s1_4x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let K = params.in_c * 25u;
+  let perChunk = ((K + 4u) / 5u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * 5u;
+  let c0 = (t % colTiles) * 2u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let pad = i32(params.padding);
+  let W = i32(params.in_w);
+  let plane = i32(params.in_h * params.in_w);
+  let ky0 = i32((r0 / 5u) % 5u);
+  let cA = r0 / 25u;
+  let xo0 = i32(cA) * plane + (ky0 + 0 - pad) * W - pad;
+  var acc0_0_0 = vec4f(0.0);
+  var acc0_0_1 = vec4f(0.0);
+  var acc0_1_0 = vec4f(0.0);
+  var acc0_1_1 = vec4f(0.0);
+  var acc0_2_0 = vec4f(0.0);
+  var acc0_2_1 = vec4f(0.0);
+  var acc0_3_0 = vec4f(0.0);
+  var acc0_3_1 = vec4f(0.0);
+  var acc0_4_0 = vec4f(0.0);
+  var acc0_4_1 = vec4f(0.0);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
+  let P = params.out_h * params.out_w;
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows * params.out_h, first + params.chunk_rows);
+  // (example, output row) of the chunk's rows counted along, not divided out per row.
+  var b = first / params.out_h;
+  var oy = first % params.out_h;
+  for (var rr = first; rr < end; rr++) {
+    let iyb = i32(oy * 1u) - pad + ky0;
+    let rowb = i32(b * params.src_stride) + i32(oy * 1u) * W;
+    let rok0 = Padded == 0u || u32(iyb + 0) < params.in_h;
+    let eb = (b * P + oy * params.out_w) * params.c4;
+    for (var ox = 0u; ox < params.out_w; ox += 4u) {
+      let ixb = i32(ox * 1u) - pad;
+      let xb = rowb + i32(ox * 1u);
+      let in0 = ox + 0u < params.out_w;
+      let g0_0 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb0], in0);
+      let g0_1 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb1], in0);
+      let in1 = ox + 1u < params.out_w;
+      let g1_0 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb0], in1);
+      let g1_1 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb1], in1);
+      let in2 = ox + 2u < params.out_w;
+      let g2_0 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb0], in2);
+      let g2_1 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb1], in2);
+      let in3 = ox + 3u < params.out_w;
+      let g3_0 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb0], in3);
+      let g3_1 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb1], in3);
+      bs0 += g0_0 + g1_0 + g2_0 + g3_0;
+      bs1 += g0_1 + g1_1 + g2_1 + g3_1;
+      let cok0 = Padded == 0u || u32(ixb + 0) < params.in_w;
+      let cok1 = Padded == 0u || u32(ixb + 1) < params.in_w;
+      let cok2 = Padded == 0u || u32(ixb + 2) < params.in_w;
+      let cok3 = Padded == 0u || u32(ixb + 3) < params.in_w;
+      let cok4 = Padded == 0u || u32(ixb + 4) < params.in_w;
+      let cok5 = Padded == 0u || u32(ixb + 5) < params.in_w;
+      let cok6 = Padded == 0u || u32(ixb + 6) < params.in_w;
+      let cok7 = Padded == 0u || u32(ixb + 7) < params.in_w;
+      let x0_0 = x_at(xb + xo0 + 0, rok0 && cok0);
+      let x0_1 = x_at(xb + xo0 + 1, rok0 && cok1);
+      let x0_2 = x_at(xb + xo0 + 2, rok0 && cok2);
+      let x0_3 = x_at(xb + xo0 + 3, rok0 && cok3);
+      let x0_4 = x_at(xb + xo0 + 4, rok0 && cok4);
+      let x0_5 = x_at(xb + xo0 + 5, rok0 && cok5);
+      let x0_6 = x_at(xb + xo0 + 6, rok0 && cok6);
+      let x0_7 = x_at(xb + xo0 + 7, rok0 && cok7);
+      acc0_0_0 += x0_0 * g0_0 + x0_1 * g1_0 + x0_2 * g2_0 + x0_3 * g3_0;
+      acc0_0_1 += x0_0 * g0_1 + x0_1 * g1_1 + x0_2 * g2_1 + x0_3 * g3_1;
+      acc0_1_0 += x0_1 * g0_0 + x0_2 * g1_0 + x0_3 * g2_0 + x0_4 * g3_0;
+      acc0_1_1 += x0_1 * g0_1 + x0_2 * g1_1 + x0_3 * g2_1 + x0_4 * g3_1;
+      acc0_2_0 += x0_2 * g0_0 + x0_3 * g1_0 + x0_4 * g2_0 + x0_5 * g3_0;
+      acc0_2_1 += x0_2 * g0_1 + x0_3 * g1_1 + x0_4 * g2_1 + x0_5 * g3_1;
+      acc0_3_0 += x0_3 * g0_0 + x0_4 * g1_0 + x0_5 * g2_0 + x0_6 * g3_0;
+      acc0_3_1 += x0_3 * g0_1 + x0_4 * g1_1 + x0_5 * g2_1 + x0_6 * g3_1;
+      acc0_4_0 += x0_4 * g0_0 + x0_5 * g1_0 + x0_6 * g2_0 + x0_7 * g3_0;
+      acc0_4_1 += x0_4 * g0_1 + x0_5 * g1_1 + x0_6 * g2_1 + x0_7 * g3_1;
+    }  oy += 1u;
+    if (oy == params.out_h) {
+      oy = 0u;
+      b += 1u;
+    }
+  }
+  let base = chunk * (K + 1u);
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 0u] = acc0_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 1u] = acc0_0_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 0u] = acc0_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 1u] = acc0_1_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 0u] = acc0_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 1u] = acc0_2_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 0u] = acc0_3_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 1u] = acc0_3_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 0u] = acc0_4_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 1u] = acc0_4_1; }
+  if (r0 == 0u) {
+    if (c0 + 0u < params.c4) { partials[(base + K) * params.c4 + c0 + 0u] = bs0; }
+    if (c0 + 1u < params.c4) { partials[(base + K) * params.c4 + c0 + 1u] = bs1; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k5s1_4x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let K = params.in_c * 25u;
+  let perChunk = ((K + 4u) / 5u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * 5u;
+  let c0 = (t % colTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let pad = i32(params.padding);
+  let W = i32(params.in_w);
+  let plane = i32(params.in_h * params.in_w);
+  let ky0 = i32((r0 / 5u) % 5u);
+  let cA = r0 / 25u;
+  let xo0 = i32(cA) * plane + (ky0 + 0 - pad) * W - pad;
+  var acc0_0_0 = vec4f(0.0);
+  var acc0_0_1 = vec4f(0.0);
+  var acc0_0_2 = vec4f(0.0);
+  var acc0_0_3 = vec4f(0.0);
+  var acc0_1_0 = vec4f(0.0);
+  var acc0_1_1 = vec4f(0.0);
+  var acc0_1_2 = vec4f(0.0);
+  var acc0_1_3 = vec4f(0.0);
+  var acc0_2_0 = vec4f(0.0);
+  var acc0_2_1 = vec4f(0.0);
+  var acc0_2_2 = vec4f(0.0);
+  var acc0_2_3 = vec4f(0.0);
+  var acc0_3_0 = vec4f(0.0);
+  var acc0_3_1 = vec4f(0.0);
+  var acc0_3_2 = vec4f(0.0);
+  var acc0_3_3 = vec4f(0.0);
+  var acc0_4_0 = vec4f(0.0);
+  var acc0_4_1 = vec4f(0.0);
+  var acc0_4_2 = vec4f(0.0);
+  var acc0_4_3 = vec4f(0.0);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
+  var bs2 = vec4f(0.0);
+  var bs3 = vec4f(0.0);
+  let P = params.out_h * params.out_w;
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows * params.out_h, first + params.chunk_rows);
+  // (example, output row) of the chunk's rows counted along, not divided out per row.
+  var b = first / params.out_h;
+  var oy = first % params.out_h;
+  for (var rr = first; rr < end; rr++) {
+    let iyb = i32(oy * 1u) - pad + ky0;
+    let rowb = i32(b * params.src_stride) + i32(oy * 1u) * W;
+    let rok0 = Padded == 0u || u32(iyb + 0) < params.in_h;
+    let eb = (b * P + oy * params.out_w) * params.c4;
+    for (var ox = 0u; ox < params.out_w; ox += 4u) {
+      let ixb = i32(ox * 1u) - pad;
+      let xb = rowb + i32(ox * 1u);
+      let in0 = ox + 0u < params.out_w;
+      let g0_0 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb0], in0);
+      let g0_1 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb1], in0);
+      let g0_2 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb2], in0);
+      let g0_3 = select(vec4f(0.0), dyp[eb + (ox + 0u) * params.c4 + cb3], in0);
+      let in1 = ox + 1u < params.out_w;
+      let g1_0 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb0], in1);
+      let g1_1 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb1], in1);
+      let g1_2 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb2], in1);
+      let g1_3 = select(vec4f(0.0), dyp[eb + (ox + 1u) * params.c4 + cb3], in1);
+      let in2 = ox + 2u < params.out_w;
+      let g2_0 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb0], in2);
+      let g2_1 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb1], in2);
+      let g2_2 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb2], in2);
+      let g2_3 = select(vec4f(0.0), dyp[eb + (ox + 2u) * params.c4 + cb3], in2);
+      let in3 = ox + 3u < params.out_w;
+      let g3_0 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb0], in3);
+      let g3_1 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb1], in3);
+      let g3_2 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb2], in3);
+      let g3_3 = select(vec4f(0.0), dyp[eb + (ox + 3u) * params.c4 + cb3], in3);
+      bs0 += g0_0 + g1_0 + g2_0 + g3_0;
+      bs1 += g0_1 + g1_1 + g2_1 + g3_1;
+      bs2 += g0_2 + g1_2 + g2_2 + g3_2;
+      bs3 += g0_3 + g1_3 + g2_3 + g3_3;
+      let cok0 = Padded == 0u || u32(ixb + 0) < params.in_w;
+      let cok1 = Padded == 0u || u32(ixb + 1) < params.in_w;
+      let cok2 = Padded == 0u || u32(ixb + 2) < params.in_w;
+      let cok3 = Padded == 0u || u32(ixb + 3) < params.in_w;
+      let cok4 = Padded == 0u || u32(ixb + 4) < params.in_w;
+      let cok5 = Padded == 0u || u32(ixb + 5) < params.in_w;
+      let cok6 = Padded == 0u || u32(ixb + 6) < params.in_w;
+      let cok7 = Padded == 0u || u32(ixb + 7) < params.in_w;
+      let x0_0 = x_at(xb + xo0 + 0, rok0 && cok0);
+      let x0_1 = x_at(xb + xo0 + 1, rok0 && cok1);
+      let x0_2 = x_at(xb + xo0 + 2, rok0 && cok2);
+      let x0_3 = x_at(xb + xo0 + 3, rok0 && cok3);
+      let x0_4 = x_at(xb + xo0 + 4, rok0 && cok4);
+      let x0_5 = x_at(xb + xo0 + 5, rok0 && cok5);
+      let x0_6 = x_at(xb + xo0 + 6, rok0 && cok6);
+      let x0_7 = x_at(xb + xo0 + 7, rok0 && cok7);
+      acc0_0_0 += x0_0 * g0_0 + x0_1 * g1_0 + x0_2 * g2_0 + x0_3 * g3_0;
+      acc0_0_1 += x0_0 * g0_1 + x0_1 * g1_1 + x0_2 * g2_1 + x0_3 * g3_1;
+      acc0_0_2 += x0_0 * g0_2 + x0_1 * g1_2 + x0_2 * g2_2 + x0_3 * g3_2;
+      acc0_0_3 += x0_0 * g0_3 + x0_1 * g1_3 + x0_2 * g2_3 + x0_3 * g3_3;
+      acc0_1_0 += x0_1 * g0_0 + x0_2 * g1_0 + x0_3 * g2_0 + x0_4 * g3_0;
+      acc0_1_1 += x0_1 * g0_1 + x0_2 * g1_1 + x0_3 * g2_1 + x0_4 * g3_1;
+      acc0_1_2 += x0_1 * g0_2 + x0_2 * g1_2 + x0_3 * g2_2 + x0_4 * g3_2;
+      acc0_1_3 += x0_1 * g0_3 + x0_2 * g1_3 + x0_3 * g2_3 + x0_4 * g3_3;
+      acc0_2_0 += x0_2 * g0_0 + x0_3 * g1_0 + x0_4 * g2_0 + x0_5 * g3_0;
+      acc0_2_1 += x0_2 * g0_1 + x0_3 * g1_1 + x0_4 * g2_1 + x0_5 * g3_1;
+      acc0_2_2 += x0_2 * g0_2 + x0_3 * g1_2 + x0_4 * g2_2 + x0_5 * g3_2;
+      acc0_2_3 += x0_2 * g0_3 + x0_3 * g1_3 + x0_4 * g2_3 + x0_5 * g3_3;
+      acc0_3_0 += x0_3 * g0_0 + x0_4 * g1_0 + x0_5 * g2_0 + x0_6 * g3_0;
+      acc0_3_1 += x0_3 * g0_1 + x0_4 * g1_1 + x0_5 * g2_1 + x0_6 * g3_1;
+      acc0_3_2 += x0_3 * g0_2 + x0_4 * g1_2 + x0_5 * g2_2 + x0_6 * g3_2;
+      acc0_3_3 += x0_3 * g0_3 + x0_4 * g1_3 + x0_5 * g2_3 + x0_6 * g3_3;
+      acc0_4_0 += x0_4 * g0_0 + x0_5 * g1_0 + x0_6 * g2_0 + x0_7 * g3_0;
+      acc0_4_1 += x0_4 * g0_1 + x0_5 * g1_1 + x0_6 * g2_1 + x0_7 * g3_1;
+      acc0_4_2 += x0_4 * g0_2 + x0_5 * g1_2 + x0_6 * g2_2 + x0_7 * g3_2;
+      acc0_4_3 += x0_4 * g0_3 + x0_5 * g1_3 + x0_6 * g2_3 + x0_7 * g3_3;
+    }  oy += 1u;
+    if (oy == params.out_h) {
+      oy = 0u;
+      b += 1u;
+    }
+  }
+  let base = chunk * (K + 1u);
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 0u] = acc0_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 1u] = acc0_0_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 2u] = acc0_0_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 3u] = acc0_0_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 0u] = acc0_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 1u] = acc0_1_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 2u] = acc0_1_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 3u] = acc0_1_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 0u] = acc0_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 1u] = acc0_2_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 2u] = acc0_2_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 3u] = acc0_2_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 0u] = acc0_3_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 1u] = acc0_3_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 2u] = acc0_3_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 3u] = acc0_3_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 0u] = acc0_4_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 1u] = acc0_4_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 2u] = acc0_4_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 3u] = acc0_4_3; }
+  if (r0 == 0u) {
+    if (c0 + 0u < params.c4) { partials[(base + K) * params.c4 + c0 + 0u] = bs0; }
+    if (c0 + 1u < params.c4) { partials[(base + K) * params.c4 + c0 + 1u] = bs1; }
+    if (c0 + 2u < params.c4) { partials[(base + K) * params.c4 + c0 + 2u] = bs2; }
+    if (c0 + 3u < params.c4) { partials[(base + K) * params.c4 + c0 + 3u] = bs3; }
+  }
+}

@@ -6,7 +6,7 @@ import { conv2dBackward, conv2dForward } from '../reference/conv';
 import type { ActivationKind } from './activation';
 import { readFloats } from './buffers';
 import { KernelContext } from './context';
-import { Conv, convBlockName, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradSplit, type ConvSpec } from './conv';
+import { Conv, convBlockName, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradEntry, convWeightGradShapes, weightGradSplit, type ConvSpec } from './conv';
 import type { Block } from './matmul';
 import { applyActivation, activationDerivative, fromGpuMatrix, toGpuMatrix } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
@@ -69,6 +69,20 @@ describe('conv2d vs CPU reference', () => {
     for (const c of special) await checkForward(c, block);
   });
 
+  // The kernel-specialised weight gradients (conv_weight_grad_k{k}s{s}_4x*), each of their blocks, on
+  // ragged pixel rows (the last four-pixel step hangs over), with and without padding, several chunks.
+  const wgBlocks = convBlocks.filter((b) => b[0] === 4);
+  const wgCases: Case[] = [special[2], { ...special[2], rows: 9, padding: 0 }, special[4], { ...special[4], h: 11, w: 14, padding: 0 }];
+  it('takes the specialised weight gradient in the four-pixel blocks of the generated shapes', () => {
+    expect(wgCases.map((c) => [c.kernel, c.stride]).filter((x, i, all) => all.findIndex((y) => `${y}` === `${x}`) === i)).toEqual(convWeightGradShapes);
+    expect(wgBlocks.map((b) => weightGradEntry(special[2], b))).toEqual(['conv_weight_grad_k3s1_4x4', 'conv_weight_grad_k3s1_4x8', 'conv_weight_grad_k3s1_4x16']);
+    expect(weightGradEntry(special[2], [8, 2])).toBe('conv_weight_grad_8x8');
+    expect(weightGradEntry(special[3], [4, 2])).toBe('conv_weight_grad_4x8');
+  });
+  it.each(wgBlocks.map((b) => [convBlockName(b), b] as const))('specialised weight gradient, block %s', async (_name, block) => {
+    for (const c of wgCases) await checkWeightGrad(c, block);
+  });
+
   // The stride-1 input gradients run as forward convs on dY (conv_input_grad_k{k}s1_*), every block:
   // ragged rows, channel counts off 4 both ways (k = 1 unrolls four of dY's channels: 9 = 4 + 4 + 1),
   // padding 0 (the flipped conv pads k − 1) and k − 1 − p = 0 (k = 1; no bounds checks).
@@ -91,6 +105,46 @@ describe('conv2d vs CPU reference', () => {
     for (const c of gradCases) await checkInputGrad(c, block);
   });
 });
+
+/** dW and db in `block`, against the reference; a rerun gives the same bits. */
+async function checkWeightGrad(c: Case, block: Block): Promise<void> {
+  const ctx = await sharedContext();
+  const device = ctx.device;
+  const g = convGeometry(c);
+  const cp = g.c4 * 4;
+  const x = randomArray(c.rows * c.inC * c.h * c.w, 11, 2);
+  const w = randomArray(c.outC * g.k, 12, 0.5);
+  const dy = randomArray(c.rows * c.outC * g.pixels, 13);
+  const sc = convScratch(c);
+  const dbOffset = Math.ceil((g.kRows * cp) / 64) * 64;
+  const buf = {
+    x: upload(device, padRows(x, c.rows, c.inC * c.h * c.w, g.xStride)),
+    w: upload(device, toGpuMatrix(w, c.outC, g.k, g.kRows, cp)),
+    dy: upload(device, padRows(dy, c.rows, c.outC * g.pixels, g.yStride)),
+    dyp: emptyBuffer(device, sc.dyp),
+    partials: emptyBuffer(device, sc.partials),
+    grads: upload(device, new Float32Array(dbOffset + cp).fill(Number.NaN)),
+  };
+  const b = (k: keyof typeof buf) => ({ buffer: buf[k] });
+  const list = await new Conv(ctx).backward(c, 'none', {
+    x: b('x'), w: b('w'), dy: b('dy'), dyp: b('dyp'), partials: b('partials'),
+    dw: { buffer: buf.grads, offset: 0, size: g.kRows * cp * 4 }, db: { buffer: buf.grads, offset: dbOffset * 4, size: cp * 4 },
+  }, 'test.conv', { weight_grad: block });
+  await runDispatches(device, list);
+  const first = await readFloats(device, buf.grads, 0, dbOffset + cp);
+  await runDispatches(device, list);
+  const again = await readFloats(device, buf.grads, 0, dbOffset + cp);
+  const tag = `${weightGradEntry(c, block)} on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}@${c.kernel}/${c.stride} p${c.padding}, split ${JSON.stringify(weightGradSplit(c, block))}`;
+  const ref = conv2dBackward(x, w, dy, { ...c, batch: c.rows });
+  // Sums over B·OH·OW positions of products of values ≤ 2 · 1.
+  const tol = 1e-5 * Math.sqrt(c.rows * g.pixels);
+  const dw = compareArrays(fromGpuMatrix(first.subarray(0, g.kRows * cp), c.outC, g.k, cp), ref.dW, tol, 1e-4);
+  expect(dw.ok, `dW max diff ${dw.maxDiff} (${tag})`).toBe(true);
+  const db = compareArrays(first.subarray(dbOffset, dbOffset + c.outC), ref.dB, tol, 1e-4);
+  expect(db.ok, `db max diff ${db.maxDiff} (${tag})`).toBe(true);
+  expect(first.subarray(g.k * cp, g.kRows * cp).every((v) => v === 0) && first.subarray(dbOffset + c.outC, dbOffset + cp).every((v) => v === 0), `dW and db padding (${tag})`).toBe(true);
+  expect(new Uint32Array(again.buffer).every((v, i) => v === new Uint32Array(first.buffer)[i]), `rerun bits (${tag})`).toBe(true);
+}
 
 /** dX alone in `block` (the weight gradient in one fixed block), against the reference; a rerun gives the same bits. */
 async function checkInputGrad(c: Case, block: Block): Promise<void> {

@@ -91,6 +91,25 @@ export function inputGradEntry(s: ConvSpec, b: Block): string {
   return `conv_input_grad_${inputGradAsForward(s) ? `k${s.kernel}s1_` : ''}${convBlockName(b)}`;
 }
 
+/** Kernel size × stride pairs whose weight gradient has entry points of its own (scripts/gen-matmul.mjs convWeightGradShapes). */
+export const convWeightGradShapes: readonly (readonly [number, number])[] = [[3, 1], [5, 1]];
+
+/**
+ * The weight gradient's kernel-specialised entry points (conv_weight_grad_k{k}s{s}_4x{cols}: four output
+ * pixels an iteration, scripts/gen-matmul.mjs convWeightGradK) exist in the blocks of four rows: taps of
+ * dW an invocation holds (k = 3: one input channel's 9; k = 5: one kernel row's 5). Null where the
+ * general GEMM runs.
+ */
+export function weightGradTaps(s: ConvSpec, b: Block): number | null {
+  if (b[0] !== 4 || !convWeightGradShapes.some(([k, st]) => k === s.kernel && st === s.stride)) return null;
+  return s.kernel === 5 ? 5 : s.kernel * s.kernel;
+}
+
+/** The weight gradient's entry point for a layer and block. */
+export function weightGradEntry(s: ConvSpec, b: Block): string {
+  return `conv_weight_grad_${weightGradTaps(s, b) ? `k${s.kernel}s${s.stride}_` : ''}${convBlockName(b)}`;
+}
+
 export function parseConvBlock(name: string): Block {
   const b = convBlocks.find((x) => convBlockName(x) === name);
   if (!b) throw new Error(`Unknown conv block ${name} (known: ${convBlocks.map(convBlockName).join(', ')})`);
@@ -119,6 +138,8 @@ const tiles = (s: ConvSpec, pass: ConvPass, b: Block): number => {
   const asForward = pass === 'input_grad' ? inputGradAsForward(s) : null;
   if (asForward) return tiles(asForward, 'forward', b);
   const m = gemmShape(s, pass);
+  const taps = pass === 'weight_grad' ? weightGradTaps(s, b) : null;
+  if (taps) return Math.ceil(m.rows / taps) * Math.ceil(m.cols4 / b[1]);
   if (pass === 'forward') {
     const g = convGeometry(s);
     return s.rows * g.oh * Math.ceil(g.ow / b[0]) * Math.ceil(m.cols4 / b[1]);
@@ -145,7 +166,9 @@ export function heuristicConvBlock(s: ConvSpec, pass: ConvPass): Block {
   const cols4 = gemmShape(s, pass).cols4;
   const order: Block[] = [[8, 4], [16, 2], [8, 2], [16, 1], [4, 4], [8, 1], [4, 2], [4, 1]];
   const fits = order.filter((b) => b[1] <= cols4 || b[1] === 1);
-  if (pass === 'weight_grad') return fits[0];
+  // The weight gradient: the widest block — the kernel-specialised one of that width where generated and
+  // the output rows are at least 16 wide (it pays per row: on 7–14 wide planes the general GEMM won).
+  if (pass === 'weight_grad') return weightGradTaps(s, [4, 1]) && convGeometry(s).ow >= 16 ? [4, fits[0][1]] : fits[0];
   return fits.find((b) => tiles(s, pass, b) >= 512) ?? [4, 1];
 }
 
@@ -257,10 +280,10 @@ export class Conv {
     const list = [
       await planKernel(this.ctx, {
         ...common, shader: 'conv-grad', entry: 'to_pixels', label: `${label}.toPixels`, constants: { WorkgroupSize }, params: layerParams(s, null, null),
-        resources: { src: ops.dy, dyp: ops.dyp }, groups: Math.ceil((s.rows * g.pixels * g.c4) / WorkgroupSize), flops: 0,
+        resources: { src: ops.dy, dyp: ops.dyp }, groups: Math.ceil((s.rows * Math.ceil(g.pixels / 4) * g.c4) / WorkgroupSize), flops: 0,
       }),
       await withVariant(wb, planKernel(this.ctx, {
-        ...common, shader: 'conv', entry: `conv_weight_grad_${convBlockName(wb)}`, label: `${label}.dWPartial`,
+        ...common, shader: 'conv', entry: weightGradEntry(s, wb), label: `${label}.dWPartial`,
         constants: { WorkgroupSize: this.workgroup(s, 'weight_grad', wb), Padded: s.padding > 0 ? 1 : 0 }, params: layerParams(s, wb, 'weight_grad'),
         resources: { src: ops.x, dyp: ops.dyp, partials: ops.partials },
         groups: Math.ceil((chunks * tiles(s, 'weight_grad', wb)) / this.workgroup(s, 'weight_grad', wb)), flops: 2 * s.rows * g.pixels * s.outC * (g.k + 1),
