@@ -1,4 +1,4 @@
-// Typed wrapper of shaders/pool.wgsl: MaxPool2d (with the first-maximum index kept for the backward)
+// Typed wrapper of shaders/pool.wgsl (+ pool-k2.wgsl): MaxPool2d (with the first-maximum index kept for the backward)
 // and AvgPool2d with kernel, stride and zero padding (PyTorch's semantics, floor mode), and global
 // average pooling; forwards and gather-form backwards (no atomics, no zero-fill pass).
 import { activationCode, SegmentFloats, type ActivationKind } from './activation';

@@ -16,6 +16,7 @@ import matmul from '../../shaders/matmul.wgsl?raw';
 import matmulSubgroup from '../../shaders/matmul-subgroup.wgsl?raw';
 import optim from '../../shaders/optim.wgsl?raw';
 import pool from '../../shaders/pool.wgsl?raw';
+import poolK2 from '../../shaders/pool-k2.wgsl?raw';
 import random from '../../shaders/random.wgsl?raw';
 import softmaxXent from '../../shaders/softmax-xent.wgsl?raw';
 
@@ -32,7 +33,7 @@ export const shaderParts = {
   matmul: [['matmul', matmul]],
   'matmul-subgroup': [['matmul-subgroup', matmulSubgroup]],
   optim: [['common', common], ['optim', optim]],
-  pool: [['common', common], ['pool', pool]],
+  pool: [['common', common], ['pool', pool], ['pool-k2', poolK2]],
   'softmax-xent': [['softmax-xent', softmaxXent]],
 } as const satisfies Record<string, readonly (readonly [string, string])[]>;
 
