@@ -11,6 +11,9 @@
 // (conv_input_grad_k{k}s1_{rows}x{cols}): dX = act'_in(conv(dY padded by k − 1 − p, Wf)), Wf the weight
 // transposed (Cout in, Cin out) and flipped in both kernel axes (conv-grad.wgsl flip_weight); other
 // layers take the phase-grouped GEMM below.
+// The weight gradient of (k, s) = (3, 1), (5, 1) has entry points of its own in the blocks of four rows
+// (conv_weight_grad_k{k}s{s}_4x{cols}): four output pixels an iteration, every tap written out; the
+// heuristic takes them for output rows ≥ 16 wide.
 //   forward:      Y[b·P + p, o] = act(bias[o] + Σ_{c, ky, kx} x[b, c, oy·s − pad + ky, ox·s − pad + kx] · w[(c, ky, kx), o])
 //                 rows = output pixels (B·OH·OW), columns = output channels, reduction over (c, ky, kx)
 //   input_grad:   dX[b, c, iy, ix] = act'_in(Σ_{ky, kx, o} dYp[b, oy, ox, o] · wt[(ky, kx, o), c]) over the
