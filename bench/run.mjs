@@ -18,6 +18,7 @@ import { cpuReport, runCpuBrowser, runCpuHeadless } from './cpu.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage = `usage: npm run bench -- [--models softmax,mlp,lenet,resnet-lab] [--reps 3] [--limit N] [--lenet-limit 2048]
+                      [--lenet-warmup-limit 512] [--lenet-val-limit 2000]
                       [--resnet-limit 256] [--resnet-warmup-limit 128] [--resnet-val-limit 250] [--resnet-reps 1]
                       [--warmup-limit 2048] [--model-timeout 30] [--tfjs-feed upload|gpu] [--chrome PATH] [--gpu] [--chrome-arg=FLAG ...] [--no-build]
                       [--cpu [--headless-limit 20000]]
@@ -26,7 +27,9 @@ const usage = `usage: npm run bench -- [--models softmax,mlp,lenet,resnet-lab] [
   --gpu            add flags that let Chromium use a real GPU (see bench/README.md)
   --limit N        train on the first N examples (quick looks; by default every model but LeNet trains a full epoch)
   --lenet-limit N  LeNet's epoch: TF.js trains LeNet at ~16 examples/s on SwiftShader, an hour an epoch
-                   (0: the full epoch)
+                   (0: the full epoch); it warms up on 512 (--lenet-warmup-limit) and both sides validate on the
+                   first 2,000 validation examples (--lenet-val-limit, 0: all 10,000; TF.js validates LeNet at
+                   ~30 examples/s)
   --resnet-*       resnet-lab (the lab's narrow ResNet: BatchNorm, Adam, cosine schedule, batch 128): TF.js trains it
                    at ~1 example/s on SwiftShader (a step of 128 takes 2-4 min), so by default 2 steps (256), a
                    one-step warm-up, 1 repetition, and both sides validate on the first 250 validation examples
@@ -44,6 +47,8 @@ const { values } = parseArgs({
     limit: { type: 'string' },
     'warmup-limit': { type: 'string', default: '2048' },
     'lenet-limit': { type: 'string', default: '2048' },
+    'lenet-warmup-limit': { type: 'string', default: '512' },
+    'lenet-val-limit': { type: 'string', default: '2000' },
     'resnet-limit': { type: 'string', default: '256' },
     'resnet-warmup-limit': { type: 'string', default: '128' },
     'resnet-reps': { type: 'string', default: '1' },
@@ -85,14 +90,18 @@ const lenetLimit = values['lenet-limit'] === '0' ? undefined : positiveInt('lene
 /** Training examples of each model's epoch (undefined: all 60,000). */
 const resnetLimit = values['resnet-limit'] === '0' ? undefined : positiveInt('resnet-limit', values['resnet-limit']);
 const isResnet = (model) => model.startsWith('resnet');
-const limitOf = (model) => limit ?? (model.startsWith('lenet') ? lenetLimit : isResnet(model) ? resnetLimit : undefined);
-/** Warm-up examples: resnet-lab's TF.js runs at a few examples/s, so its warm-up is shorter. */
-const warmupOf = (model) => (isResnet(model) ? positiveInt('resnet-warmup-limit', values['resnet-warmup-limit']) : warmupLimit);
-/** Validation examples (undefined: all 10,000): resnet-lab's both sides validate on the same first N. */
-const resnetValLimit = values['resnet-val-limit'] === '0' ? undefined : positiveInt('resnet-val-limit', values['resnet-val-limit']);
+const isLenet = (model) => model.startsWith('lenet');
+const limitOf = (model) => limit ?? (isLenet(model) ? lenetLimit : isResnet(model) ? resnetLimit : undefined);
+/** Warm-up examples: TF.js trains LeNet at ~20 examples/s and resnet-lab at ~1, so theirs are shorter. */
+const warmupOf = (model) =>
+  isResnet(model) ? positiveInt('resnet-warmup-limit', values['resnet-warmup-limit']) : isLenet(model) ? positiveInt('lenet-warmup-limit', values['lenet-warmup-limit']) : warmupLimit;
+/** Validation examples (undefined: all 10,000): LeNet's and resnet-lab's both sides validate on the same first N. */
+const valLimitArg = (name) => (values[name] === '0' ? undefined : positiveInt(name, values[name]));
+const resnetValLimit = valLimitArg('resnet-val-limit');
+const lenetValLimit = valLimitArg('lenet-val-limit');
 /** Repetitions: TF.js trains resnet-lab at ~1 example/s on SwiftShader (two steps of 128: ~4 min), so it gets one by default. */
 const repsOf = (model) => (isResnet(model) ? positiveInt('resnet-reps', values['resnet-reps']) : reps);
-const valLimitOf = (model) => (isResnet(model) ? resnetValLimit : undefined);
+const valLimitOf = (model) => (isResnet(model) ? resnetValLimit : isLenet(model) ? lenetValLimit : undefined);
 /** The per-model time limit in ms (0: none): past it the model is reported as timed out and the browser relaunched. */
 const modelTimeout = values['model-timeout'] === '0' ? 0 : positiveInt('model-timeout', values['model-timeout']) * 60000;
 const log = (s) => process.stderr.write(`${s}\n`);
