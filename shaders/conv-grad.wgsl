@@ -38,6 +38,16 @@ fn to_pixels(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
   if (p0 + 3u < P) { dyp[d + 3u * params.c4] = v3; }
 }
 
+// (w[o, 4j + l, t])_l: output channel o's weights of tap t for the input channels of quad j, zeros past Cin.
+fn input_quad(o: u32, j: u32, t: u32, k2: u32) -> vec4f {
+  var v = vec4f(0.0);
+  for (var l = 0u; l < 4u; l++) {
+    let c = 4u * j + l;
+    if (c < params.in_c) { v[l] = w[(c * k2 + t) * params.c4 + o / 4u][o % 4u]; }
+  }
+  return v;
+}
+
 // One invocation per (tap t, output channel o < Cp, input quad j): wt[(t·Cp + o)·cin4 + j] =
 // (w[o, 4j + l, t])_l, zeros past Cin (the arena's padding rows hold zeros past K already).
 @compute @workgroup_size(WorkgroupSize)
@@ -49,12 +59,7 @@ fn transpose_weight(@builtin(global_invocation_id) gid: vec3u, @builtin(num_work
   let j = i % params.cin4;
   let o = (i / params.cin4) % cp;
   let t = i / (params.cin4 * cp);
-  var v = vec4f(0.0);
-  for (var l = 0u; l < 4u; l++) {
-    let c = 4u * j + l;
-    if (c < params.in_c) { v[l] = w[(c * k2 + t) * params.c4 + o / 4u][o % 4u]; }
-  }
-  wt[i] = v;
+  wt[i] = input_quad(o, j, t, k2);
 }
 
 // One invocation per (output channel o, tap t' of the flipped kernel, input quad j): wt[(o·k² + t')·cin4 + j]
@@ -67,12 +72,7 @@ fn flip_weight(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
   let j = i % params.cin4;
   let t = k2 - 1u - (i / params.cin4) % k2;
   let o = i / (params.cin4 * k2);
-  var v = vec4f(0.0);
-  for (var l = 0u; l < 4u; l++) {
-    let c = 4u * j + l;
-    if (c < params.in_c) { v[l] = w[(c * k2 + t) * params.c4 + o / 4u][o % 4u]; }
-  }
-  wt[i] = v;
+  wt[i] = input_quad(o, j, t, k2);
 }
 
 // One invocation per (weight row kk ≤ Kp, channel quad q): partial sums added in chunk order.
