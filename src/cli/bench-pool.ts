@@ -6,23 +6,17 @@
 import type { ActivationKind } from '../gpu/activation';
 import type { KernelContext } from '../gpu/context';
 import type { Dispatch } from '../gpu/dispatch';
-import { globalPoolEntry, Pool, poolEntry, poolGeometry, type PoolKind } from '../gpu/pool';
+import { globalPoolEntry, Pool, poolEntry, poolGeometry, type PoolKind, type PoolSpec } from '../gpu/pool';
 import { Profiler, timestampsSupported } from '../gpu/profiler';
 import { pad4 } from '../gpu/buffers';
 import { table } from './bench-format';
 import { onOwnDevice } from './own-device';
 
-export interface PoolShapeCase {
+/** A pooling layer's shape (PoolSpec, padding given) with its kind and the producer's activation. */
+export interface PoolShapeCase extends Required<PoolSpec> {
   name: string;
   /** `global`: global average pooling (kernel, stride and padding unused). */
   kind: PoolKind | 'global';
-  rows: number;
-  channels: number;
-  h: number;
-  w: number;
-  kernel: number;
-  stride: number;
-  padding: number;
   /** The producer's activation, whose derivative the backward applies. */
   inputActivation: ActivationKind;
 }
