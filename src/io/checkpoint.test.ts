@@ -37,6 +37,7 @@ function checkpointManifest(): Manifest {
     optimizer: { kind: 'momentum', slots: ['momentum'], steps: 13 },
     fingerprint: { name: 'tiny', train: 20, val: 5, shape: [6], classes: 3, hash: HASH },
     kernels: { 'nn:256:4:8': '4x2' },
+    kernelsVersion: 'matmul-2 conv-2',
   };
 }
 
@@ -73,6 +74,7 @@ describe('checkpoint files', () => {
     expect(back.manifest.rng).toEqual(m.rng);
     expect(back.manifest.fingerprint).toEqual(m.fingerprint);
     expect(back.manifest.kernels).toEqual(m.kernels);
+    expect(back.manifest.kernelsVersion).toBe('matmul-2 conv-2');
     expect(optimizerSlots(back.optimizerState)).toEqual(['momentum']);
     expect(describeRunFile(back.manifest)).toBe('checkpoint of mlp on tiny, epoch 3, step 3 of 5');
   });

@@ -40,6 +40,11 @@ export interface Manifest {
   /** The adapter that trained it and any per-adapter kernel choices. */
   adapter?: string;
   kernels?: Record<string, string>;
+  /**
+   * The generated kernels that `kernels` names blocks of (src/gpu/autotune.ts kernelsVersion): a block name
+   * may stand for other code in another version, so a resume pins the choices only where this matches.
+   */
+  kernelsVersion?: string;
   createdAt: string;
   /** What the file is for: an export (model tensors) or a checkpoint (plus optimizer state). Absent: export. */
   contents?: 'export' | 'checkpoint';
@@ -252,6 +257,7 @@ export function parseManifest(json: string): Manifest {
   text(m.createdAt, 'createdAt');
   if (m.adapter !== undefined) text(m.adapter, 'adapter');
   if (m.kernels !== undefined) Object.entries(record(m.kernels, 'kernels')).forEach(([k, s]) => text(s, `kernels.${k}`));
+  if (m.kernelsVersion !== undefined) text(m.kernelsVersion, 'kernelsVersion');
   checkRunState(m);
   return m as unknown as Manifest;
 }

@@ -19,6 +19,7 @@ import { buildArchitecture } from '../model/zoo';
 import { WasmBackend } from '../model/wasm-backend';
 import { chooseBackend } from './backend-choice';
 import { PerfTracker } from './perf-tracker';
+import { recordedKernels } from './run-snapshot';
 import type { EngineEvents } from './protocol';
 import { dataForModel } from './run-files';
 import { ValidationLog } from './validation-log';
@@ -82,7 +83,7 @@ export async function buildRun(config: TrainConfig, dataset: Dataset, events: En
   events.status('training', `Training on ${choice.reason}.`);
   if (gpu && choice.kind === 'webgpu') {
     // Kernel choices recorded with the run are pinned, so the resumed run computes as the original did.
-    if (from?.manifest.kernels) for (const [k, v] of Object.entries(from.manifest.kernels)) gpu.kc.blockChoices.set(k, v);
+    for (const [k, v] of Object.entries((from && recordedKernels(from.manifest)) ?? {})) gpu.kc.blockChoices.set(k, v);
     const { kc, tuner } = gpu;
     kc.cache.onCompile = (c) => events.startup?.({ phase: 'compile', message: `Compiling kernels… ${c.done}/${c.requested}` });
     if (tuner) kc.tuner = { choose: (p, candidates) => (events.startup?.({ phase: 'tune', message: `Tuning matmul… (${p.rows}×${p.cols}×${p.inner})` }), tuner.choose(p, candidates)) };

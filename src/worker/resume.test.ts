@@ -1,11 +1,13 @@
 // Exact resume on real WebGPU (Dawn): a run stopped at an epoch end or mid-epoch, saved as a checkpoint
 // and resumed by a fresh engine, gives the same loss records, epoch summaries and final weights, bit
-// for bit, as the run that was never interrupted. The CPU reference backend is held to the same.
+// for bit, as the run that was never interrupted. The WebAssembly and CPU reference backends are held to the same.
+// Each case names its backend: 'auto' could take another one on this machine's software adapter.
 import { afterAll, describe, expect, it } from 'vitest';
 import { testGpu } from '../../tests/helpers/gpu';
 import { nodePlatform } from '../cli/node-platform';
 import type { Dataset } from '../data/dataset';
-import { decodeRunFile } from '../io/checkpoint';
+import { kernelsVersion } from '../gpu/autotune';
+import { decodeRunFile, encodeRunFile } from '../io/checkpoint';
 import { defaultConfig, type TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord } from '../model/metrics';
 import { LabEngine, type CheckpointStore, type Platform } from './lab-engine';
@@ -109,23 +111,25 @@ const cases: { backend: Backend; data: 'fashion-mnist' | 'bars'; config: TrainCo
   // Dropout masks are keyed by (seed, global step) and the cosine rate by the step: both must resume in place.
   {
     backend: 'gpu', data: 'fashion-mnist', slots: ['momentum'], runningStats: false,
-    config: { ...defaultConfig, model: 'mlp', hidden: [64], dropout: 0.3, optimizer: 'momentum', schedule: 'cosine', epochs: 3, limit: 4096, seed: 3 },
+    config: { ...defaultConfig, backend: 'webgpu', model: 'mlp', hidden: [64], dropout: 0.3, optimizer: 'momentum', schedule: 'cosine', epochs: 3, limit: 4096, seed: 3 },
   },
   // BatchNorm running statistics and Adam's two moments.
   {
     backend: 'gpu', data: 'bars', slots: ['m', 'v'], runningStats: true,
-    config: { ...defaultConfig, model: 'lenet-bn', optimizer: 'adam', lr: 0.002, init: 'he', epochs: 3, batchSize: 32, seed: 1 },
+    config: { ...defaultConfig, backend: 'webgpu', model: 'lenet-bn', optimizer: 'adam', lr: 0.002, init: 'he', epochs: 3, batchSize: 32, seed: 1 },
   },
   // A graph (residual add with a projection, concat with an identity branch) on images resized 16 → 20 in the gather.
   {
     backend: 'gpu', data: 'bars', slots: ['m', 'v'], runningStats: true,
-    config: { ...defaultConfig, model: 'custom', arch: JSON.stringify(graphNet), resize: 20, optimizer: 'adam', lr: 0.002, init: 'he', epochs: 3, batchSize: 32, seed: 4 },
+    config: { ...defaultConfig, backend: 'webgpu', model: 'custom', arch: JSON.stringify(graphNet), resize: 20, optimizer: 'adam', lr: 0.002, init: 'he', epochs: 3, batchSize: 32, seed: 4 },
   },
-  { backend: 'cpu', data: 'fashion-mnist', slots: [], runningStats: false, config: { ...defaultConfig, model: 'softmax', epochs: 3, limit: 1024, batchSize: 128, seed: 5 } },
-  { backend: 'cpu', data: 'bars', slots: ['momentum'], runningStats: false, config: { ...defaultConfig, model: 'lenet', optimizer: 'momentum', init: 'xavier-uniform', epochs: 3, batchSize: 64, seed: 2 } },
+  { backend: 'cpu', data: 'fashion-mnist', slots: [], runningStats: false, config: { ...defaultConfig, backend: 'reference', model: 'softmax', epochs: 3, limit: 1024, batchSize: 128, seed: 5 } },
+  // The WebAssembly kernels (what 'auto' takes without a GPU): BatchNorm statistics and Adam's moments.
+  { backend: 'cpu', data: 'bars', slots: ['m', 'v'], runningStats: true, config: { ...defaultConfig, backend: 'wasm', model: 'lenet-bn', optimizer: 'adam', lr: 0.002, init: 'he', epochs: 3, batchSize: 32, seed: 6 } },
+  { backend: 'cpu', data: 'bars', slots: ['momentum'], runningStats: false, config: { ...defaultConfig, backend: 'reference', model: 'lenet', optimizer: 'momentum', init: 'xavier-uniform', epochs: 3, batchSize: 64, seed: 2 } },
 ];
 
-describe.each(cases)('exact resume ($backend, $config.model, $config.optimizer, $data)', ({ backend, data, config, slots, runningStats }) => {
+describe.each(cases)('exact resume ($config.backend, $config.model, $config.optimizer, $data)', ({ backend, data, config, slots, runningStats }) => {
   let reference: { trace: Trace; params: Map<string, string>; history: MetricRecord[] };
 
   it('the uninterrupted run saves a checkpoint at every epoch end', async () => {
@@ -134,6 +138,9 @@ describe.each(cases)('exact resume ($backend, $config.model, $config.optimizer, 
     expect(trace.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
     expect(store.saves).toBe(3);
     const saved = decodeRunFile(store.bytes!, 'saved');
+    // The backend asked for is the one that trained (the adapter recorded; kernel choices only on WebGPU).
+    expect(saved.manifest.adapter).toMatch({ webgpu: /swiftshader/i, wasm: /^wasm: /, reference: /^cpu reference/ }[config.backend as 'webgpu' | 'wasm' | 'reference']);
+    expect(saved.manifest.kernelsVersion).toBe(config.backend === 'webgpu' ? kernelsVersion : undefined);
     expect(saved.manifest.contents).toBe('checkpoint');
     expect(saved.manifest.position).toMatchObject({ epoch: 3, step: 0 });
     expect(saved.manifest.fingerprint?.hash).toMatch(/^sha256:/);
@@ -170,5 +177,33 @@ describe.each(cases)('exact resume ($backend, $config.model, $config.optimizer, 
     expect(bitsOf(await second.engine.readParams())).toEqual(reference.params);
     const exported = decodeRunFile((await second.engine.exportWeights()).bytes, 'export');
     expect(exported.manifest.history).toEqual(reference.history);
+  });
+});
+
+// A block name may stand for other code in another version of the generated kernels, so the recorded
+// choices are pinned only where the file's kernels are this lab's; otherwise they are chosen afresh and
+// the resume says so.
+describe('kernel choices on resume (gpu, mlp)', () => {
+  it("pins the file's choices where its kernels are this lab's, else chooses afresh with a note", async () => {
+    const first = await engineOn('gpu', 'fashion-mnist');
+    await train(first.engine, { ...cases[0].config, epochs: 1 }, false);
+    const file = decodeRunFile(first.store.bytes!, 'saved');
+    expect(file.manifest.kernelsVersion).toBe(kernelsVersion);
+    const [key, chosen] = Object.entries(file.manifest.kernels!).find(([k]) => k.startsWith('nn:'))!;
+    const other = chosen === '4x4' ? '8x4' : '4x4';
+    const resumeWith = async (version: string | undefined) => {
+      const bytes = encodeRunFile({ ...file, manifest: { ...file.manifest, kernels: { ...file.manifest.kernels, [key]: other }, kernelsVersion: version } });
+      const { engine } = await engineOn('gpu', 'fashion-mnist', Object.assign(new MemoryStore(), { bytes }));
+      const restored = await engine.resumeStored();
+      const exported = decodeRunFile((await engine.exportWeights()).bytes, 'export');
+      return { notes: restored.notes, block: exported.manifest.kernels?.[key] };
+    };
+    expect(await resumeWith(kernelsVersion)).toEqual({ notes: [], block: other });
+    const stale = await resumeWith('matmul-1');
+    expect(stale.block).toBe(chosen);
+    expect(stale.notes.join('\n')).toMatch(/made for kernels "matmul-1".*chosen afresh/);
+    const unversioned = await resumeWith(undefined);
+    expect(unversioned.block).toBe(chosen);
+    expect(unversioned.notes.join('\n')).toMatch(/an earlier version of the lab.*chosen afresh/);
   });
 });

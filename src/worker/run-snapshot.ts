@@ -2,6 +2,7 @@
 // the manifest with position, RNG state, fingerprint and kernel choices), the settings a file's run
 // resumes with, and the ONNX export checked by a runtime against the lab's forward pass.
 import { featureSize, type Dataset } from '../data/dataset';
+import { kernelsVersion } from '../gpu/autotune';
 import { optimizerSlots, type RunFile } from '../io/checkpoint';
 import { datasetFingerprint } from '../io/dataset-fingerprint';
 import { labLogits } from '../io/lab-forward';
@@ -60,6 +61,7 @@ export async function snapshotRun(run: RunView, contents: 'export' | 'checkpoint
     epochsDone: pos.epoch,
     adapter: env.adapter,
     kernels: env.kernels,
+    kernelsVersion: env.kernels ? kernelsVersion : undefined,
     createdAt: new Date().toISOString(),
     contents,
     position: { ...pos, globalStep, stepsPerEpoch: steps },
@@ -81,7 +83,21 @@ export function planRestore(file: RunFile, fileName: string, epochs: number | un
     config.epochs = epochs;
   }
   if (m.contents !== 'checkpoint' && config.optimizer !== 'sgd') notes.push(`The file holds no optimizer state: ${config.optimizer} starts afresh from here.`);
+  if (m.kernels && !recordedKernels(m)) {
+    notes.push(
+      `The file's GPU kernel choices were made for ${m.kernelsVersion ? `kernels "${m.kernelsVersion}"` : 'an earlier version of the lab'}, and this lab has "${kernelsVersion}": ` +
+        'they are chosen afresh, so from here the run may differ in the last bits from one that was never interrupted.',
+    );
+  }
   return { manifest: { ...m, config }, notes };
+}
+
+/**
+ * The kernel choices a resumed run pins, so that it computes as the original did: the file's, where the
+ * kernels that recorded them are this lab's (in another version a block's name may stand for other code).
+ */
+export function recordedKernels(m: Manifest): Record<string, string> | undefined {
+  return m.kernelsVersion === kernelsVersion ? m.kernels : undefined;
 }
 
 /** The ONNX graph of an export snapshot, run by `runner` (where there is one) on held-out raw examples. */
