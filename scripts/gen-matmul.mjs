@@ -518,6 +518,74 @@ ${lines(cn, (j) => `    if (c0 + ${j}u < params.c4) { partials[(base + K) * para
 }`;
 }
 
+/**
+ * The weight gradient of a stride-1 "same" conv (output plane = input plane: padding (k − 1) / 2), entry
+ * points conv_weight_grad_k{k}s1f_4x{cols}: as convWeightGradK, but an invocation walks each example's
+ * plane as one flattened run of P pixels, four at a time, across row ends. Pixel p's tap (ky, kx) reads
+ * x at p + (ky − pad)·W + (kx − pad) in the flattened plane, so the four pixels' taps still slide over
+ * k + 3 shared loads per kernel row. A load outside the plane is a zero (the rows above and below); a
+ * tap whose column leaves the row would read the neighbouring row's end instead, so that product gets a
+ * zero dYp (the column masks go on the products, not the loads). On 7- and 14-wide planes this saves the
+ * row kernel's per-row set-up and its partly empty last group of each row. The chunks split the
+ * examples (chunk_rows examples each). Needs W ≥ 4 (a group of four wraps a row at most once).
+ */
+function convWeightGradFlat(cn, k) {
+  const U = weightGradPixels;
+  const R = weightGradTaps(k);
+  const nky = R / k;
+  const pad = (k - 1) / 2;
+  const cols = range(U + k - 1);
+  const xn = (ky, c) => `x${ky}_${c}`;
+  const an = (ky, kx, j) => `acc${ky}_${kx}_${j}`;
+  // g masked for tap column kx (kx = pad needs no mask: the pixel's own column).
+  const gn = (u, kx, j) => (kx === pad ? `g${u}_${j}` : `g${u}_${kx}_${j}`);
+  const taps = range(nky).flatMap((ky) => range(k).map((kx) => [ky, kx]));
+  return `@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k${k}s1f_${U}x${cn * 4}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
+  let K = params.in_c * ${k * k}u;
+  let perChunk = ((K + ${R - 1}u) / ${R}u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * ${R}u;
+  let c0 = (t % colTiles) * ${cn}u;
+${clamps(cn, 'params.c4 - 1u')}
+  let W = params.in_w;
+  let P = i32(params.in_h * params.in_w);
+  let ky0 = ${nky === 1 ? `i32((r0 / ${k}u) % ${k}u)` : '0'};
+  let cA = i32(r0 / ${k * k}u) * P;
+${lines(nky, (ky) => `  let fo${ky} = (ky0 ${ky >= pad ? '+' : '-'} ${Math.abs(ky - pad)}) * i32(W) - ${pad};`)}
+${taps.map(([ky, kx]) => lines(cn, (j) => `  var ${an(ky, kx, j)} = vec4f(0.0);`)).join('\n')}
+${lines(cn, (j) => `  var bs${j} = vec4f(0.0);`)}
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows, first + params.chunk_rows);
+  for (var b = first; b < end; b++) {
+    let xb = i32(b * params.src_stride) + cA;
+    let eb = b * u32(P) * params.c4;
+    var ox = 0u; // the column of pixel p0
+    for (var p0 = 0i; p0 < P; p0 += ${U}i) {
+${lines(U, (u) => `      let ox${u} = ${u === 0 ? 'ox' : `select(ox + ${u}u, ox + ${u}u - W, ox + ${u}u >= W)`};\n` +
+    lines(cn, (j) => `      let g${u}_${j} = select(vec4f(0.0), dyp[eb + u32(p0 + ${u}) * params.c4 + cb${j}], p0 + ${u} < P);`) + '\n' +
+    range(k).filter((kx) => kx !== pad).map((kx) => lines(cn, (j) => `      let ${gn(u, kx, j)} = select(vec4f(0.0), g${u}_${j}, ${kx < pad ? `ox${u} >= ${pad - kx}u` : `ox${u} + ${kx - pad}u < W`});`)).join('\n'))}
+${lines(cn, (j) => `      bs${j} += ${range(U).map((u) => `g${u}_${j}`).join(' + ')};`)}
+${range(nky).map((ky) => `${lines(cols.length, (c) => `      let f${ky}_${c} = p0 + fo${ky} + ${c};\n      let ${xn(ky, c)} = x_at(xb + f${ky}_${c}, u32(f${ky}_${c}) < u32(P));`)}
+${range(k).map((kx) => lines(cn, (j) => `      ${an(ky, kx, j)} += ${range(U).map((u) => `${xn(ky, u + kx)} * ${gn(u, kx, j)}`).join(' + ')};`)).join('\n')}`).join('\n')}
+      ox += ${U}u;
+      if (ox >= W) { ox -= W; }
+    }
+  }
+  let base = chunk * (K + 1u);
+${taps.map(([ky, kx]) => lines(cn, (j) => `  if (c0 + ${j}u < params.c4) { partials[(base + r0 + ${ky * k + kx}u) * params.c4 + c0 + ${j}u] = ${an(ky, kx, j)}; }`)).join('\n')}
+  if (r0 == 0u) {
+${lines(cn, (j) => `    if (c0 + ${j}u < params.c4) { partials[(base + K) * params.c4 + c0 + ${j}u] = bs${j}; }`)}
+  }
+}`;
+}
+
+/** Kernel sizes whose stride-1 "same" weight gradient has flattened-plane entry points (conv_weight_grad_k{k}s1f_4x{cols}). */
+export const convWeightGradFlatKernels = [3, 5];
+
 /** The specialised weight gradient's blocks: four pixels a row (rows) × 1, 2 or 4 channel quads. */
 export const convWeightGradBlocks = convBlocks.filter(([rm]) => rm === weightGradPixels);
 
@@ -532,7 +600,8 @@ export function generate() {
   const convBody = convBlocks.flatMap(([rm, cn]) => [convForward(rm, cn), convInputGrad(rm, cn), convWeightGrad(rm, cn)])
     .concat(convForwardShapes.flatMap(([k, st]) => convBlocks.map(([rm, cn]) => convForwardK(rm, cn, k, st))))
     .concat(convInputGradKernels.flatMap((k) => convBlocks.map(([rm, cn]) => convForwardK(rm, cn, k, 1, true))))
-    .concat(convWeightGradShapes.flatMap(([k, st]) => convWeightGradBlocks.map(([, cn]) => convWeightGradK(cn, k, st)))).join('\n\n');
+    .concat(convWeightGradShapes.flatMap(([k, st]) => convWeightGradBlocks.map(([, cn]) => convWeightGradK(cn, k, st))))
+    .concat(convWeightGradFlatKernels.flatMap((k) => convWeightGradBlocks.map(([, cn]) => convWeightGradFlat(cn, k)))).join('\n\n');
   return {
     'matmul.wgsl': `${banner}\n${head}\n${threadBody}\n`,
     'matmul-subgroup.wgsl': `${banner}\n// Compiled only on devices with the subgroups feature and subgroups of 4 (see src/gpu/matmul.ts).\nenable subgroups;\n\n${head}\n${sgBody}\n`,

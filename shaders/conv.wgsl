@@ -20004,3 +20004,955 @@ fn conv_weight_grad_k5s1_4x16(@builtin(global_invocation_id) gid: vec3u, @builti
     if (c0 + 3u < params.c4) { partials[(base + K) * params.c4 + c0 + 3u] = bs3; }
   }
 }
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k3s1f_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let K = params.in_c * 9u;
+  let perChunk = ((K + 8u) / 9u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * 9u;
+  let c0 = (t % colTiles) * 1u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let W = params.in_w;
+  let P = i32(params.in_h * params.in_w);
+  let ky0 = 0;
+  let cA = i32(r0 / 9u) * P;
+  let fo0 = (ky0 - 1) * i32(W) - 1;
+  let fo1 = (ky0 + 0) * i32(W) - 1;
+  let fo2 = (ky0 + 1) * i32(W) - 1;
+  var acc0_0_0 = vec4f(0.0);
+  var acc0_1_0 = vec4f(0.0);
+  var acc0_2_0 = vec4f(0.0);
+  var acc1_0_0 = vec4f(0.0);
+  var acc1_1_0 = vec4f(0.0);
+  var acc1_2_0 = vec4f(0.0);
+  var acc2_0_0 = vec4f(0.0);
+  var acc2_1_0 = vec4f(0.0);
+  var acc2_2_0 = vec4f(0.0);
+  var bs0 = vec4f(0.0);
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows, first + params.chunk_rows);
+  for (var b = first; b < end; b++) {
+    let xb = i32(b * params.src_stride) + cA;
+    let eb = b * u32(P) * params.c4;
+    var ox = 0u; // the column of pixel p0
+    for (var p0 = 0i; p0 < P; p0 += 4i) {
+      let ox0 = ox;
+      let g0_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb0], p0 + 0 < P);
+      let g0_0_0 = select(vec4f(0.0), g0_0, ox0 >= 1u);
+      let g0_2_0 = select(vec4f(0.0), g0_0, ox0 + 1u < W);
+      let ox1 = select(ox + 1u, ox + 1u - W, ox + 1u >= W);
+      let g1_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb0], p0 + 1 < P);
+      let g1_0_0 = select(vec4f(0.0), g1_0, ox1 >= 1u);
+      let g1_2_0 = select(vec4f(0.0), g1_0, ox1 + 1u < W);
+      let ox2 = select(ox + 2u, ox + 2u - W, ox + 2u >= W);
+      let g2_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb0], p0 + 2 < P);
+      let g2_0_0 = select(vec4f(0.0), g2_0, ox2 >= 1u);
+      let g2_2_0 = select(vec4f(0.0), g2_0, ox2 + 1u < W);
+      let ox3 = select(ox + 3u, ox + 3u - W, ox + 3u >= W);
+      let g3_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb0], p0 + 3 < P);
+      let g3_0_0 = select(vec4f(0.0), g3_0, ox3 >= 1u);
+      let g3_2_0 = select(vec4f(0.0), g3_0, ox3 + 1u < W);
+      bs0 += g0_0 + g1_0 + g2_0 + g3_0;
+      let f0_0 = p0 + fo0 + 0;
+      let x0_0 = x_at(xb + f0_0, u32(f0_0) < u32(P));
+      let f0_1 = p0 + fo0 + 1;
+      let x0_1 = x_at(xb + f0_1, u32(f0_1) < u32(P));
+      let f0_2 = p0 + fo0 + 2;
+      let x0_2 = x_at(xb + f0_2, u32(f0_2) < u32(P));
+      let f0_3 = p0 + fo0 + 3;
+      let x0_3 = x_at(xb + f0_3, u32(f0_3) < u32(P));
+      let f0_4 = p0 + fo0 + 4;
+      let x0_4 = x_at(xb + f0_4, u32(f0_4) < u32(P));
+      let f0_5 = p0 + fo0 + 5;
+      let x0_5 = x_at(xb + f0_5, u32(f0_5) < u32(P));
+      acc0_0_0 += x0_0 * g0_0_0 + x0_1 * g1_0_0 + x0_2 * g2_0_0 + x0_3 * g3_0_0;
+      acc0_1_0 += x0_1 * g0_0 + x0_2 * g1_0 + x0_3 * g2_0 + x0_4 * g3_0;
+      acc0_2_0 += x0_2 * g0_2_0 + x0_3 * g1_2_0 + x0_4 * g2_2_0 + x0_5 * g3_2_0;
+      let f1_0 = p0 + fo1 + 0;
+      let x1_0 = x_at(xb + f1_0, u32(f1_0) < u32(P));
+      let f1_1 = p0 + fo1 + 1;
+      let x1_1 = x_at(xb + f1_1, u32(f1_1) < u32(P));
+      let f1_2 = p0 + fo1 + 2;
+      let x1_2 = x_at(xb + f1_2, u32(f1_2) < u32(P));
+      let f1_3 = p0 + fo1 + 3;
+      let x1_3 = x_at(xb + f1_3, u32(f1_3) < u32(P));
+      let f1_4 = p0 + fo1 + 4;
+      let x1_4 = x_at(xb + f1_4, u32(f1_4) < u32(P));
+      let f1_5 = p0 + fo1 + 5;
+      let x1_5 = x_at(xb + f1_5, u32(f1_5) < u32(P));
+      acc1_0_0 += x1_0 * g0_0_0 + x1_1 * g1_0_0 + x1_2 * g2_0_0 + x1_3 * g3_0_0;
+      acc1_1_0 += x1_1 * g0_0 + x1_2 * g1_0 + x1_3 * g2_0 + x1_4 * g3_0;
+      acc1_2_0 += x1_2 * g0_2_0 + x1_3 * g1_2_0 + x1_4 * g2_2_0 + x1_5 * g3_2_0;
+      let f2_0 = p0 + fo2 + 0;
+      let x2_0 = x_at(xb + f2_0, u32(f2_0) < u32(P));
+      let f2_1 = p0 + fo2 + 1;
+      let x2_1 = x_at(xb + f2_1, u32(f2_1) < u32(P));
+      let f2_2 = p0 + fo2 + 2;
+      let x2_2 = x_at(xb + f2_2, u32(f2_2) < u32(P));
+      let f2_3 = p0 + fo2 + 3;
+      let x2_3 = x_at(xb + f2_3, u32(f2_3) < u32(P));
+      let f2_4 = p0 + fo2 + 4;
+      let x2_4 = x_at(xb + f2_4, u32(f2_4) < u32(P));
+      let f2_5 = p0 + fo2 + 5;
+      let x2_5 = x_at(xb + f2_5, u32(f2_5) < u32(P));
+      acc2_0_0 += x2_0 * g0_0_0 + x2_1 * g1_0_0 + x2_2 * g2_0_0 + x2_3 * g3_0_0;
+      acc2_1_0 += x2_1 * g0_0 + x2_2 * g1_0 + x2_3 * g2_0 + x2_4 * g3_0;
+      acc2_2_0 += x2_2 * g0_2_0 + x2_3 * g1_2_0 + x2_4 * g2_2_0 + x2_5 * g3_2_0;
+      ox += 4u;
+      if (ox >= W) { ox -= W; }
+    }
+  }
+  let base = chunk * (K + 1u);
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 0u] = acc0_0_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 0u] = acc0_1_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 0u] = acc0_2_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 0u] = acc1_0_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 0u] = acc1_1_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 0u] = acc1_2_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 0u] = acc2_0_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 0u] = acc2_1_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 0u] = acc2_2_0; }
+  if (r0 == 0u) {
+    if (c0 + 0u < params.c4) { partials[(base + K) * params.c4 + c0 + 0u] = bs0; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k3s1f_4x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let K = params.in_c * 9u;
+  let perChunk = ((K + 8u) / 9u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * 9u;
+  let c0 = (t % colTiles) * 2u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = params.in_w;
+  let P = i32(params.in_h * params.in_w);
+  let ky0 = 0;
+  let cA = i32(r0 / 9u) * P;
+  let fo0 = (ky0 - 1) * i32(W) - 1;
+  let fo1 = (ky0 + 0) * i32(W) - 1;
+  let fo2 = (ky0 + 1) * i32(W) - 1;
+  var acc0_0_0 = vec4f(0.0);
+  var acc0_0_1 = vec4f(0.0);
+  var acc0_1_0 = vec4f(0.0);
+  var acc0_1_1 = vec4f(0.0);
+  var acc0_2_0 = vec4f(0.0);
+  var acc0_2_1 = vec4f(0.0);
+  var acc1_0_0 = vec4f(0.0);
+  var acc1_0_1 = vec4f(0.0);
+  var acc1_1_0 = vec4f(0.0);
+  var acc1_1_1 = vec4f(0.0);
+  var acc1_2_0 = vec4f(0.0);
+  var acc1_2_1 = vec4f(0.0);
+  var acc2_0_0 = vec4f(0.0);
+  var acc2_0_1 = vec4f(0.0);
+  var acc2_1_0 = vec4f(0.0);
+  var acc2_1_1 = vec4f(0.0);
+  var acc2_2_0 = vec4f(0.0);
+  var acc2_2_1 = vec4f(0.0);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows, first + params.chunk_rows);
+  for (var b = first; b < end; b++) {
+    let xb = i32(b * params.src_stride) + cA;
+    let eb = b * u32(P) * params.c4;
+    var ox = 0u; // the column of pixel p0
+    for (var p0 = 0i; p0 < P; p0 += 4i) {
+      let ox0 = ox;
+      let g0_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb0], p0 + 0 < P);
+      let g0_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb1], p0 + 0 < P);
+      let g0_0_0 = select(vec4f(0.0), g0_0, ox0 >= 1u);
+      let g0_0_1 = select(vec4f(0.0), g0_1, ox0 >= 1u);
+      let g0_2_0 = select(vec4f(0.0), g0_0, ox0 + 1u < W);
+      let g0_2_1 = select(vec4f(0.0), g0_1, ox0 + 1u < W);
+      let ox1 = select(ox + 1u, ox + 1u - W, ox + 1u >= W);
+      let g1_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb0], p0 + 1 < P);
+      let g1_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb1], p0 + 1 < P);
+      let g1_0_0 = select(vec4f(0.0), g1_0, ox1 >= 1u);
+      let g1_0_1 = select(vec4f(0.0), g1_1, ox1 >= 1u);
+      let g1_2_0 = select(vec4f(0.0), g1_0, ox1 + 1u < W);
+      let g1_2_1 = select(vec4f(0.0), g1_1, ox1 + 1u < W);
+      let ox2 = select(ox + 2u, ox + 2u - W, ox + 2u >= W);
+      let g2_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb0], p0 + 2 < P);
+      let g2_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb1], p0 + 2 < P);
+      let g2_0_0 = select(vec4f(0.0), g2_0, ox2 >= 1u);
+      let g2_0_1 = select(vec4f(0.0), g2_1, ox2 >= 1u);
+      let g2_2_0 = select(vec4f(0.0), g2_0, ox2 + 1u < W);
+      let g2_2_1 = select(vec4f(0.0), g2_1, ox2 + 1u < W);
+      let ox3 = select(ox + 3u, ox + 3u - W, ox + 3u >= W);
+      let g3_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb0], p0 + 3 < P);
+      let g3_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb1], p0 + 3 < P);
+      let g3_0_0 = select(vec4f(0.0), g3_0, ox3 >= 1u);
+      let g3_0_1 = select(vec4f(0.0), g3_1, ox3 >= 1u);
+      let g3_2_0 = select(vec4f(0.0), g3_0, ox3 + 1u < W);
+      let g3_2_1 = select(vec4f(0.0), g3_1, ox3 + 1u < W);
+      bs0 += g0_0 + g1_0 + g2_0 + g3_0;
+      bs1 += g0_1 + g1_1 + g2_1 + g3_1;
+      let f0_0 = p0 + fo0 + 0;
+      let x0_0 = x_at(xb + f0_0, u32(f0_0) < u32(P));
+      let f0_1 = p0 + fo0 + 1;
+      let x0_1 = x_at(xb + f0_1, u32(f0_1) < u32(P));
+      let f0_2 = p0 + fo0 + 2;
+      let x0_2 = x_at(xb + f0_2, u32(f0_2) < u32(P));
+      let f0_3 = p0 + fo0 + 3;
+      let x0_3 = x_at(xb + f0_3, u32(f0_3) < u32(P));
+      let f0_4 = p0 + fo0 + 4;
+      let x0_4 = x_at(xb + f0_4, u32(f0_4) < u32(P));
+      let f0_5 = p0 + fo0 + 5;
+      let x0_5 = x_at(xb + f0_5, u32(f0_5) < u32(P));
+      acc0_0_0 += x0_0 * g0_0_0 + x0_1 * g1_0_0 + x0_2 * g2_0_0 + x0_3 * g3_0_0;
+      acc0_0_1 += x0_0 * g0_0_1 + x0_1 * g1_0_1 + x0_2 * g2_0_1 + x0_3 * g3_0_1;
+      acc0_1_0 += x0_1 * g0_0 + x0_2 * g1_0 + x0_3 * g2_0 + x0_4 * g3_0;
+      acc0_1_1 += x0_1 * g0_1 + x0_2 * g1_1 + x0_3 * g2_1 + x0_4 * g3_1;
+      acc0_2_0 += x0_2 * g0_2_0 + x0_3 * g1_2_0 + x0_4 * g2_2_0 + x0_5 * g3_2_0;
+      acc0_2_1 += x0_2 * g0_2_1 + x0_3 * g1_2_1 + x0_4 * g2_2_1 + x0_5 * g3_2_1;
+      let f1_0 = p0 + fo1 + 0;
+      let x1_0 = x_at(xb + f1_0, u32(f1_0) < u32(P));
+      let f1_1 = p0 + fo1 + 1;
+      let x1_1 = x_at(xb + f1_1, u32(f1_1) < u32(P));
+      let f1_2 = p0 + fo1 + 2;
+      let x1_2 = x_at(xb + f1_2, u32(f1_2) < u32(P));
+      let f1_3 = p0 + fo1 + 3;
+      let x1_3 = x_at(xb + f1_3, u32(f1_3) < u32(P));
+      let f1_4 = p0 + fo1 + 4;
+      let x1_4 = x_at(xb + f1_4, u32(f1_4) < u32(P));
+      let f1_5 = p0 + fo1 + 5;
+      let x1_5 = x_at(xb + f1_5, u32(f1_5) < u32(P));
+      acc1_0_0 += x1_0 * g0_0_0 + x1_1 * g1_0_0 + x1_2 * g2_0_0 + x1_3 * g3_0_0;
+      acc1_0_1 += x1_0 * g0_0_1 + x1_1 * g1_0_1 + x1_2 * g2_0_1 + x1_3 * g3_0_1;
+      acc1_1_0 += x1_1 * g0_0 + x1_2 * g1_0 + x1_3 * g2_0 + x1_4 * g3_0;
+      acc1_1_1 += x1_1 * g0_1 + x1_2 * g1_1 + x1_3 * g2_1 + x1_4 * g3_1;
+      acc1_2_0 += x1_2 * g0_2_0 + x1_3 * g1_2_0 + x1_4 * g2_2_0 + x1_5 * g3_2_0;
+      acc1_2_1 += x1_2 * g0_2_1 + x1_3 * g1_2_1 + x1_4 * g2_2_1 + x1_5 * g3_2_1;
+      let f2_0 = p0 + fo2 + 0;
+      let x2_0 = x_at(xb + f2_0, u32(f2_0) < u32(P));
+      let f2_1 = p0 + fo2 + 1;
+      let x2_1 = x_at(xb + f2_1, u32(f2_1) < u32(P));
+      let f2_2 = p0 + fo2 + 2;
+      let x2_2 = x_at(xb + f2_2, u32(f2_2) < u32(P));
+      let f2_3 = p0 + fo2 + 3;
+      let x2_3 = x_at(xb + f2_3, u32(f2_3) < u32(P));
+      let f2_4 = p0 + fo2 + 4;
+      let x2_4 = x_at(xb + f2_4, u32(f2_4) < u32(P));
+      let f2_5 = p0 + fo2 + 5;
+      let x2_5 = x_at(xb + f2_5, u32(f2_5) < u32(P));
+      acc2_0_0 += x2_0 * g0_0_0 + x2_1 * g1_0_0 + x2_2 * g2_0_0 + x2_3 * g3_0_0;
+      acc2_0_1 += x2_0 * g0_0_1 + x2_1 * g1_0_1 + x2_2 * g2_0_1 + x2_3 * g3_0_1;
+      acc2_1_0 += x2_1 * g0_0 + x2_2 * g1_0 + x2_3 * g2_0 + x2_4 * g3_0;
+      acc2_1_1 += x2_1 * g0_1 + x2_2 * g1_1 + x2_3 * g2_1 + x2_4 * g3_1;
+      acc2_2_0 += x2_2 * g0_2_0 + x2_3 * g1_2_0 + x2_4 * g2_2_0 + x2_5 * g3_2_0;
+      acc2_2_1 += x2_2 * g0_2_1 + x2_3 * g1_2_1 + x2_4 * g2_2_1 + x2_5 * g3_2_1;
+      ox += 4u;
+      if (ox >= W) { ox -= W; }
+    }
+  }
+  let base = chunk * (K + 1u);
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 0u] = acc0_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 1u] = acc0_0_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 0u] = acc0_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 1u] = acc0_1_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 0u] = acc0_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 1u] = acc0_2_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 0u] = acc1_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 1u] = acc1_0_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 0u] = acc1_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 1u] = acc1_1_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 0u] = acc1_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 1u] = acc1_2_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 0u] = acc2_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 1u] = acc2_0_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 0u] = acc2_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 1u] = acc2_1_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 0u] = acc2_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 1u] = acc2_2_1; }
+  if (r0 == 0u) {
+    if (c0 + 0u < params.c4) { partials[(base + K) * params.c4 + c0 + 0u] = bs0; }
+    if (c0 + 1u < params.c4) { partials[(base + K) * params.c4 + c0 + 1u] = bs1; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k3s1f_4x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let K = params.in_c * 9u;
+  let perChunk = ((K + 8u) / 9u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * 9u;
+  let c0 = (t % colTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = params.in_w;
+  let P = i32(params.in_h * params.in_w);
+  let ky0 = 0;
+  let cA = i32(r0 / 9u) * P;
+  let fo0 = (ky0 - 1) * i32(W) - 1;
+  let fo1 = (ky0 + 0) * i32(W) - 1;
+  let fo2 = (ky0 + 1) * i32(W) - 1;
+  var acc0_0_0 = vec4f(0.0);
+  var acc0_0_1 = vec4f(0.0);
+  var acc0_0_2 = vec4f(0.0);
+  var acc0_0_3 = vec4f(0.0);
+  var acc0_1_0 = vec4f(0.0);
+  var acc0_1_1 = vec4f(0.0);
+  var acc0_1_2 = vec4f(0.0);
+  var acc0_1_3 = vec4f(0.0);
+  var acc0_2_0 = vec4f(0.0);
+  var acc0_2_1 = vec4f(0.0);
+  var acc0_2_2 = vec4f(0.0);
+  var acc0_2_3 = vec4f(0.0);
+  var acc1_0_0 = vec4f(0.0);
+  var acc1_0_1 = vec4f(0.0);
+  var acc1_0_2 = vec4f(0.0);
+  var acc1_0_3 = vec4f(0.0);
+  var acc1_1_0 = vec4f(0.0);
+  var acc1_1_1 = vec4f(0.0);
+  var acc1_1_2 = vec4f(0.0);
+  var acc1_1_3 = vec4f(0.0);
+  var acc1_2_0 = vec4f(0.0);
+  var acc1_2_1 = vec4f(0.0);
+  var acc1_2_2 = vec4f(0.0);
+  var acc1_2_3 = vec4f(0.0);
+  var acc2_0_0 = vec4f(0.0);
+  var acc2_0_1 = vec4f(0.0);
+  var acc2_0_2 = vec4f(0.0);
+  var acc2_0_3 = vec4f(0.0);
+  var acc2_1_0 = vec4f(0.0);
+  var acc2_1_1 = vec4f(0.0);
+  var acc2_1_2 = vec4f(0.0);
+  var acc2_1_3 = vec4f(0.0);
+  var acc2_2_0 = vec4f(0.0);
+  var acc2_2_1 = vec4f(0.0);
+  var acc2_2_2 = vec4f(0.0);
+  var acc2_2_3 = vec4f(0.0);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
+  var bs2 = vec4f(0.0);
+  var bs3 = vec4f(0.0);
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows, first + params.chunk_rows);
+  for (var b = first; b < end; b++) {
+    let xb = i32(b * params.src_stride) + cA;
+    let eb = b * u32(P) * params.c4;
+    var ox = 0u; // the column of pixel p0
+    for (var p0 = 0i; p0 < P; p0 += 4i) {
+      let ox0 = ox;
+      let g0_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb0], p0 + 0 < P);
+      let g0_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb1], p0 + 0 < P);
+      let g0_2 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb2], p0 + 0 < P);
+      let g0_3 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb3], p0 + 0 < P);
+      let g0_0_0 = select(vec4f(0.0), g0_0, ox0 >= 1u);
+      let g0_0_1 = select(vec4f(0.0), g0_1, ox0 >= 1u);
+      let g0_0_2 = select(vec4f(0.0), g0_2, ox0 >= 1u);
+      let g0_0_3 = select(vec4f(0.0), g0_3, ox0 >= 1u);
+      let g0_2_0 = select(vec4f(0.0), g0_0, ox0 + 1u < W);
+      let g0_2_1 = select(vec4f(0.0), g0_1, ox0 + 1u < W);
+      let g0_2_2 = select(vec4f(0.0), g0_2, ox0 + 1u < W);
+      let g0_2_3 = select(vec4f(0.0), g0_3, ox0 + 1u < W);
+      let ox1 = select(ox + 1u, ox + 1u - W, ox + 1u >= W);
+      let g1_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb0], p0 + 1 < P);
+      let g1_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb1], p0 + 1 < P);
+      let g1_2 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb2], p0 + 1 < P);
+      let g1_3 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb3], p0 + 1 < P);
+      let g1_0_0 = select(vec4f(0.0), g1_0, ox1 >= 1u);
+      let g1_0_1 = select(vec4f(0.0), g1_1, ox1 >= 1u);
+      let g1_0_2 = select(vec4f(0.0), g1_2, ox1 >= 1u);
+      let g1_0_3 = select(vec4f(0.0), g1_3, ox1 >= 1u);
+      let g1_2_0 = select(vec4f(0.0), g1_0, ox1 + 1u < W);
+      let g1_2_1 = select(vec4f(0.0), g1_1, ox1 + 1u < W);
+      let g1_2_2 = select(vec4f(0.0), g1_2, ox1 + 1u < W);
+      let g1_2_3 = select(vec4f(0.0), g1_3, ox1 + 1u < W);
+      let ox2 = select(ox + 2u, ox + 2u - W, ox + 2u >= W);
+      let g2_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb0], p0 + 2 < P);
+      let g2_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb1], p0 + 2 < P);
+      let g2_2 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb2], p0 + 2 < P);
+      let g2_3 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb3], p0 + 2 < P);
+      let g2_0_0 = select(vec4f(0.0), g2_0, ox2 >= 1u);
+      let g2_0_1 = select(vec4f(0.0), g2_1, ox2 >= 1u);
+      let g2_0_2 = select(vec4f(0.0), g2_2, ox2 >= 1u);
+      let g2_0_3 = select(vec4f(0.0), g2_3, ox2 >= 1u);
+      let g2_2_0 = select(vec4f(0.0), g2_0, ox2 + 1u < W);
+      let g2_2_1 = select(vec4f(0.0), g2_1, ox2 + 1u < W);
+      let g2_2_2 = select(vec4f(0.0), g2_2, ox2 + 1u < W);
+      let g2_2_3 = select(vec4f(0.0), g2_3, ox2 + 1u < W);
+      let ox3 = select(ox + 3u, ox + 3u - W, ox + 3u >= W);
+      let g3_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb0], p0 + 3 < P);
+      let g3_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb1], p0 + 3 < P);
+      let g3_2 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb2], p0 + 3 < P);
+      let g3_3 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb3], p0 + 3 < P);
+      let g3_0_0 = select(vec4f(0.0), g3_0, ox3 >= 1u);
+      let g3_0_1 = select(vec4f(0.0), g3_1, ox3 >= 1u);
+      let g3_0_2 = select(vec4f(0.0), g3_2, ox3 >= 1u);
+      let g3_0_3 = select(vec4f(0.0), g3_3, ox3 >= 1u);
+      let g3_2_0 = select(vec4f(0.0), g3_0, ox3 + 1u < W);
+      let g3_2_1 = select(vec4f(0.0), g3_1, ox3 + 1u < W);
+      let g3_2_2 = select(vec4f(0.0), g3_2, ox3 + 1u < W);
+      let g3_2_3 = select(vec4f(0.0), g3_3, ox3 + 1u < W);
+      bs0 += g0_0 + g1_0 + g2_0 + g3_0;
+      bs1 += g0_1 + g1_1 + g2_1 + g3_1;
+      bs2 += g0_2 + g1_2 + g2_2 + g3_2;
+      bs3 += g0_3 + g1_3 + g2_3 + g3_3;
+      let f0_0 = p0 + fo0 + 0;
+      let x0_0 = x_at(xb + f0_0, u32(f0_0) < u32(P));
+      let f0_1 = p0 + fo0 + 1;
+      let x0_1 = x_at(xb + f0_1, u32(f0_1) < u32(P));
+      let f0_2 = p0 + fo0 + 2;
+      let x0_2 = x_at(xb + f0_2, u32(f0_2) < u32(P));
+      let f0_3 = p0 + fo0 + 3;
+      let x0_3 = x_at(xb + f0_3, u32(f0_3) < u32(P));
+      let f0_4 = p0 + fo0 + 4;
+      let x0_4 = x_at(xb + f0_4, u32(f0_4) < u32(P));
+      let f0_5 = p0 + fo0 + 5;
+      let x0_5 = x_at(xb + f0_5, u32(f0_5) < u32(P));
+      acc0_0_0 += x0_0 * g0_0_0 + x0_1 * g1_0_0 + x0_2 * g2_0_0 + x0_3 * g3_0_0;
+      acc0_0_1 += x0_0 * g0_0_1 + x0_1 * g1_0_1 + x0_2 * g2_0_1 + x0_3 * g3_0_1;
+      acc0_0_2 += x0_0 * g0_0_2 + x0_1 * g1_0_2 + x0_2 * g2_0_2 + x0_3 * g3_0_2;
+      acc0_0_3 += x0_0 * g0_0_3 + x0_1 * g1_0_3 + x0_2 * g2_0_3 + x0_3 * g3_0_3;
+      acc0_1_0 += x0_1 * g0_0 + x0_2 * g1_0 + x0_3 * g2_0 + x0_4 * g3_0;
+      acc0_1_1 += x0_1 * g0_1 + x0_2 * g1_1 + x0_3 * g2_1 + x0_4 * g3_1;
+      acc0_1_2 += x0_1 * g0_2 + x0_2 * g1_2 + x0_3 * g2_2 + x0_4 * g3_2;
+      acc0_1_3 += x0_1 * g0_3 + x0_2 * g1_3 + x0_3 * g2_3 + x0_4 * g3_3;
+      acc0_2_0 += x0_2 * g0_2_0 + x0_3 * g1_2_0 + x0_4 * g2_2_0 + x0_5 * g3_2_0;
+      acc0_2_1 += x0_2 * g0_2_1 + x0_3 * g1_2_1 + x0_4 * g2_2_1 + x0_5 * g3_2_1;
+      acc0_2_2 += x0_2 * g0_2_2 + x0_3 * g1_2_2 + x0_4 * g2_2_2 + x0_5 * g3_2_2;
+      acc0_2_3 += x0_2 * g0_2_3 + x0_3 * g1_2_3 + x0_4 * g2_2_3 + x0_5 * g3_2_3;
+      let f1_0 = p0 + fo1 + 0;
+      let x1_0 = x_at(xb + f1_0, u32(f1_0) < u32(P));
+      let f1_1 = p0 + fo1 + 1;
+      let x1_1 = x_at(xb + f1_1, u32(f1_1) < u32(P));
+      let f1_2 = p0 + fo1 + 2;
+      let x1_2 = x_at(xb + f1_2, u32(f1_2) < u32(P));
+      let f1_3 = p0 + fo1 + 3;
+      let x1_3 = x_at(xb + f1_3, u32(f1_3) < u32(P));
+      let f1_4 = p0 + fo1 + 4;
+      let x1_4 = x_at(xb + f1_4, u32(f1_4) < u32(P));
+      let f1_5 = p0 + fo1 + 5;
+      let x1_5 = x_at(xb + f1_5, u32(f1_5) < u32(P));
+      acc1_0_0 += x1_0 * g0_0_0 + x1_1 * g1_0_0 + x1_2 * g2_0_0 + x1_3 * g3_0_0;
+      acc1_0_1 += x1_0 * g0_0_1 + x1_1 * g1_0_1 + x1_2 * g2_0_1 + x1_3 * g3_0_1;
+      acc1_0_2 += x1_0 * g0_0_2 + x1_1 * g1_0_2 + x1_2 * g2_0_2 + x1_3 * g3_0_2;
+      acc1_0_3 += x1_0 * g0_0_3 + x1_1 * g1_0_3 + x1_2 * g2_0_3 + x1_3 * g3_0_3;
+      acc1_1_0 += x1_1 * g0_0 + x1_2 * g1_0 + x1_3 * g2_0 + x1_4 * g3_0;
+      acc1_1_1 += x1_1 * g0_1 + x1_2 * g1_1 + x1_3 * g2_1 + x1_4 * g3_1;
+      acc1_1_2 += x1_1 * g0_2 + x1_2 * g1_2 + x1_3 * g2_2 + x1_4 * g3_2;
+      acc1_1_3 += x1_1 * g0_3 + x1_2 * g1_3 + x1_3 * g2_3 + x1_4 * g3_3;
+      acc1_2_0 += x1_2 * g0_2_0 + x1_3 * g1_2_0 + x1_4 * g2_2_0 + x1_5 * g3_2_0;
+      acc1_2_1 += x1_2 * g0_2_1 + x1_3 * g1_2_1 + x1_4 * g2_2_1 + x1_5 * g3_2_1;
+      acc1_2_2 += x1_2 * g0_2_2 + x1_3 * g1_2_2 + x1_4 * g2_2_2 + x1_5 * g3_2_2;
+      acc1_2_3 += x1_2 * g0_2_3 + x1_3 * g1_2_3 + x1_4 * g2_2_3 + x1_5 * g3_2_3;
+      let f2_0 = p0 + fo2 + 0;
+      let x2_0 = x_at(xb + f2_0, u32(f2_0) < u32(P));
+      let f2_1 = p0 + fo2 + 1;
+      let x2_1 = x_at(xb + f2_1, u32(f2_1) < u32(P));
+      let f2_2 = p0 + fo2 + 2;
+      let x2_2 = x_at(xb + f2_2, u32(f2_2) < u32(P));
+      let f2_3 = p0 + fo2 + 3;
+      let x2_3 = x_at(xb + f2_3, u32(f2_3) < u32(P));
+      let f2_4 = p0 + fo2 + 4;
+      let x2_4 = x_at(xb + f2_4, u32(f2_4) < u32(P));
+      let f2_5 = p0 + fo2 + 5;
+      let x2_5 = x_at(xb + f2_5, u32(f2_5) < u32(P));
+      acc2_0_0 += x2_0 * g0_0_0 + x2_1 * g1_0_0 + x2_2 * g2_0_0 + x2_3 * g3_0_0;
+      acc2_0_1 += x2_0 * g0_0_1 + x2_1 * g1_0_1 + x2_2 * g2_0_1 + x2_3 * g3_0_1;
+      acc2_0_2 += x2_0 * g0_0_2 + x2_1 * g1_0_2 + x2_2 * g2_0_2 + x2_3 * g3_0_2;
+      acc2_0_3 += x2_0 * g0_0_3 + x2_1 * g1_0_3 + x2_2 * g2_0_3 + x2_3 * g3_0_3;
+      acc2_1_0 += x2_1 * g0_0 + x2_2 * g1_0 + x2_3 * g2_0 + x2_4 * g3_0;
+      acc2_1_1 += x2_1 * g0_1 + x2_2 * g1_1 + x2_3 * g2_1 + x2_4 * g3_1;
+      acc2_1_2 += x2_1 * g0_2 + x2_2 * g1_2 + x2_3 * g2_2 + x2_4 * g3_2;
+      acc2_1_3 += x2_1 * g0_3 + x2_2 * g1_3 + x2_3 * g2_3 + x2_4 * g3_3;
+      acc2_2_0 += x2_2 * g0_2_0 + x2_3 * g1_2_0 + x2_4 * g2_2_0 + x2_5 * g3_2_0;
+      acc2_2_1 += x2_2 * g0_2_1 + x2_3 * g1_2_1 + x2_4 * g2_2_1 + x2_5 * g3_2_1;
+      acc2_2_2 += x2_2 * g0_2_2 + x2_3 * g1_2_2 + x2_4 * g2_2_2 + x2_5 * g3_2_2;
+      acc2_2_3 += x2_2 * g0_2_3 + x2_3 * g1_2_3 + x2_4 * g2_2_3 + x2_5 * g3_2_3;
+      ox += 4u;
+      if (ox >= W) { ox -= W; }
+    }
+  }
+  let base = chunk * (K + 1u);
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 0u] = acc0_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 1u] = acc0_0_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 2u] = acc0_0_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 3u] = acc0_0_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 0u] = acc0_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 1u] = acc0_1_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 2u] = acc0_1_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 3u] = acc0_1_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 0u] = acc0_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 1u] = acc0_2_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 2u] = acc0_2_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 3u] = acc0_2_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 0u] = acc1_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 1u] = acc1_0_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 2u] = acc1_0_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 3u] = acc1_0_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 0u] = acc1_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 1u] = acc1_1_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 2u] = acc1_1_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 3u] = acc1_1_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 0u] = acc1_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 1u] = acc1_2_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 2u] = acc1_2_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 5u) * params.c4 + c0 + 3u] = acc1_2_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 0u] = acc2_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 1u] = acc2_0_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 2u] = acc2_0_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 6u) * params.c4 + c0 + 3u] = acc2_0_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 0u] = acc2_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 1u] = acc2_1_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 2u] = acc2_1_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 7u) * params.c4 + c0 + 3u] = acc2_1_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 0u] = acc2_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 1u] = acc2_2_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 2u] = acc2_2_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 8u) * params.c4 + c0 + 3u] = acc2_2_3; }
+  if (r0 == 0u) {
+    if (c0 + 0u < params.c4) { partials[(base + K) * params.c4 + c0 + 0u] = bs0; }
+    if (c0 + 1u < params.c4) { partials[(base + K) * params.c4 + c0 + 1u] = bs1; }
+    if (c0 + 2u < params.c4) { partials[(base + K) * params.c4 + c0 + 2u] = bs2; }
+    if (c0 + 3u < params.c4) { partials[(base + K) * params.c4 + c0 + 3u] = bs3; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k5s1f_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 0u) / 1u;
+  let K = params.in_c * 25u;
+  let perChunk = ((K + 4u) / 5u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * 5u;
+  let c0 = (t % colTiles) * 1u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let W = params.in_w;
+  let P = i32(params.in_h * params.in_w);
+  let ky0 = i32((r0 / 5u) % 5u);
+  let cA = i32(r0 / 25u) * P;
+  let fo0 = (ky0 - 2) * i32(W) - 2;
+  var acc0_0_0 = vec4f(0.0);
+  var acc0_1_0 = vec4f(0.0);
+  var acc0_2_0 = vec4f(0.0);
+  var acc0_3_0 = vec4f(0.0);
+  var acc0_4_0 = vec4f(0.0);
+  var bs0 = vec4f(0.0);
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows, first + params.chunk_rows);
+  for (var b = first; b < end; b++) {
+    let xb = i32(b * params.src_stride) + cA;
+    let eb = b * u32(P) * params.c4;
+    var ox = 0u; // the column of pixel p0
+    for (var p0 = 0i; p0 < P; p0 += 4i) {
+      let ox0 = ox;
+      let g0_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb0], p0 + 0 < P);
+      let g0_0_0 = select(vec4f(0.0), g0_0, ox0 >= 2u);
+      let g0_1_0 = select(vec4f(0.0), g0_0, ox0 >= 1u);
+      let g0_3_0 = select(vec4f(0.0), g0_0, ox0 + 1u < W);
+      let g0_4_0 = select(vec4f(0.0), g0_0, ox0 + 2u < W);
+      let ox1 = select(ox + 1u, ox + 1u - W, ox + 1u >= W);
+      let g1_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb0], p0 + 1 < P);
+      let g1_0_0 = select(vec4f(0.0), g1_0, ox1 >= 2u);
+      let g1_1_0 = select(vec4f(0.0), g1_0, ox1 >= 1u);
+      let g1_3_0 = select(vec4f(0.0), g1_0, ox1 + 1u < W);
+      let g1_4_0 = select(vec4f(0.0), g1_0, ox1 + 2u < W);
+      let ox2 = select(ox + 2u, ox + 2u - W, ox + 2u >= W);
+      let g2_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb0], p0 + 2 < P);
+      let g2_0_0 = select(vec4f(0.0), g2_0, ox2 >= 2u);
+      let g2_1_0 = select(vec4f(0.0), g2_0, ox2 >= 1u);
+      let g2_3_0 = select(vec4f(0.0), g2_0, ox2 + 1u < W);
+      let g2_4_0 = select(vec4f(0.0), g2_0, ox2 + 2u < W);
+      let ox3 = select(ox + 3u, ox + 3u - W, ox + 3u >= W);
+      let g3_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb0], p0 + 3 < P);
+      let g3_0_0 = select(vec4f(0.0), g3_0, ox3 >= 2u);
+      let g3_1_0 = select(vec4f(0.0), g3_0, ox3 >= 1u);
+      let g3_3_0 = select(vec4f(0.0), g3_0, ox3 + 1u < W);
+      let g3_4_0 = select(vec4f(0.0), g3_0, ox3 + 2u < W);
+      bs0 += g0_0 + g1_0 + g2_0 + g3_0;
+      let f0_0 = p0 + fo0 + 0;
+      let x0_0 = x_at(xb + f0_0, u32(f0_0) < u32(P));
+      let f0_1 = p0 + fo0 + 1;
+      let x0_1 = x_at(xb + f0_1, u32(f0_1) < u32(P));
+      let f0_2 = p0 + fo0 + 2;
+      let x0_2 = x_at(xb + f0_2, u32(f0_2) < u32(P));
+      let f0_3 = p0 + fo0 + 3;
+      let x0_3 = x_at(xb + f0_3, u32(f0_3) < u32(P));
+      let f0_4 = p0 + fo0 + 4;
+      let x0_4 = x_at(xb + f0_4, u32(f0_4) < u32(P));
+      let f0_5 = p0 + fo0 + 5;
+      let x0_5 = x_at(xb + f0_5, u32(f0_5) < u32(P));
+      let f0_6 = p0 + fo0 + 6;
+      let x0_6 = x_at(xb + f0_6, u32(f0_6) < u32(P));
+      let f0_7 = p0 + fo0 + 7;
+      let x0_7 = x_at(xb + f0_7, u32(f0_7) < u32(P));
+      acc0_0_0 += x0_0 * g0_0_0 + x0_1 * g1_0_0 + x0_2 * g2_0_0 + x0_3 * g3_0_0;
+      acc0_1_0 += x0_1 * g0_1_0 + x0_2 * g1_1_0 + x0_3 * g2_1_0 + x0_4 * g3_1_0;
+      acc0_2_0 += x0_2 * g0_0 + x0_3 * g1_0 + x0_4 * g2_0 + x0_5 * g3_0;
+      acc0_3_0 += x0_3 * g0_3_0 + x0_4 * g1_3_0 + x0_5 * g2_3_0 + x0_6 * g3_3_0;
+      acc0_4_0 += x0_4 * g0_4_0 + x0_5 * g1_4_0 + x0_6 * g2_4_0 + x0_7 * g3_4_0;
+      ox += 4u;
+      if (ox >= W) { ox -= W; }
+    }
+  }
+  let base = chunk * (K + 1u);
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 0u] = acc0_0_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 0u] = acc0_1_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 0u] = acc0_2_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 0u] = acc0_3_0; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 0u] = acc0_4_0; }
+  if (r0 == 0u) {
+    if (c0 + 0u < params.c4) { partials[(base + K) * params.c4 + c0 + 0u] = bs0; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k5s1f_4x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let K = params.in_c * 25u;
+  let perChunk = ((K + 4u) / 5u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * 5u;
+  let c0 = (t % colTiles) * 2u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = params.in_w;
+  let P = i32(params.in_h * params.in_w);
+  let ky0 = i32((r0 / 5u) % 5u);
+  let cA = i32(r0 / 25u) * P;
+  let fo0 = (ky0 - 2) * i32(W) - 2;
+  var acc0_0_0 = vec4f(0.0);
+  var acc0_0_1 = vec4f(0.0);
+  var acc0_1_0 = vec4f(0.0);
+  var acc0_1_1 = vec4f(0.0);
+  var acc0_2_0 = vec4f(0.0);
+  var acc0_2_1 = vec4f(0.0);
+  var acc0_3_0 = vec4f(0.0);
+  var acc0_3_1 = vec4f(0.0);
+  var acc0_4_0 = vec4f(0.0);
+  var acc0_4_1 = vec4f(0.0);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows, first + params.chunk_rows);
+  for (var b = first; b < end; b++) {
+    let xb = i32(b * params.src_stride) + cA;
+    let eb = b * u32(P) * params.c4;
+    var ox = 0u; // the column of pixel p0
+    for (var p0 = 0i; p0 < P; p0 += 4i) {
+      let ox0 = ox;
+      let g0_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb0], p0 + 0 < P);
+      let g0_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb1], p0 + 0 < P);
+      let g0_0_0 = select(vec4f(0.0), g0_0, ox0 >= 2u);
+      let g0_0_1 = select(vec4f(0.0), g0_1, ox0 >= 2u);
+      let g0_1_0 = select(vec4f(0.0), g0_0, ox0 >= 1u);
+      let g0_1_1 = select(vec4f(0.0), g0_1, ox0 >= 1u);
+      let g0_3_0 = select(vec4f(0.0), g0_0, ox0 + 1u < W);
+      let g0_3_1 = select(vec4f(0.0), g0_1, ox0 + 1u < W);
+      let g0_4_0 = select(vec4f(0.0), g0_0, ox0 + 2u < W);
+      let g0_4_1 = select(vec4f(0.0), g0_1, ox0 + 2u < W);
+      let ox1 = select(ox + 1u, ox + 1u - W, ox + 1u >= W);
+      let g1_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb0], p0 + 1 < P);
+      let g1_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb1], p0 + 1 < P);
+      let g1_0_0 = select(vec4f(0.0), g1_0, ox1 >= 2u);
+      let g1_0_1 = select(vec4f(0.0), g1_1, ox1 >= 2u);
+      let g1_1_0 = select(vec4f(0.0), g1_0, ox1 >= 1u);
+      let g1_1_1 = select(vec4f(0.0), g1_1, ox1 >= 1u);
+      let g1_3_0 = select(vec4f(0.0), g1_0, ox1 + 1u < W);
+      let g1_3_1 = select(vec4f(0.0), g1_1, ox1 + 1u < W);
+      let g1_4_0 = select(vec4f(0.0), g1_0, ox1 + 2u < W);
+      let g1_4_1 = select(vec4f(0.0), g1_1, ox1 + 2u < W);
+      let ox2 = select(ox + 2u, ox + 2u - W, ox + 2u >= W);
+      let g2_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb0], p0 + 2 < P);
+      let g2_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb1], p0 + 2 < P);
+      let g2_0_0 = select(vec4f(0.0), g2_0, ox2 >= 2u);
+      let g2_0_1 = select(vec4f(0.0), g2_1, ox2 >= 2u);
+      let g2_1_0 = select(vec4f(0.0), g2_0, ox2 >= 1u);
+      let g2_1_1 = select(vec4f(0.0), g2_1, ox2 >= 1u);
+      let g2_3_0 = select(vec4f(0.0), g2_0, ox2 + 1u < W);
+      let g2_3_1 = select(vec4f(0.0), g2_1, ox2 + 1u < W);
+      let g2_4_0 = select(vec4f(0.0), g2_0, ox2 + 2u < W);
+      let g2_4_1 = select(vec4f(0.0), g2_1, ox2 + 2u < W);
+      let ox3 = select(ox + 3u, ox + 3u - W, ox + 3u >= W);
+      let g3_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb0], p0 + 3 < P);
+      let g3_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb1], p0 + 3 < P);
+      let g3_0_0 = select(vec4f(0.0), g3_0, ox3 >= 2u);
+      let g3_0_1 = select(vec4f(0.0), g3_1, ox3 >= 2u);
+      let g3_1_0 = select(vec4f(0.0), g3_0, ox3 >= 1u);
+      let g3_1_1 = select(vec4f(0.0), g3_1, ox3 >= 1u);
+      let g3_3_0 = select(vec4f(0.0), g3_0, ox3 + 1u < W);
+      let g3_3_1 = select(vec4f(0.0), g3_1, ox3 + 1u < W);
+      let g3_4_0 = select(vec4f(0.0), g3_0, ox3 + 2u < W);
+      let g3_4_1 = select(vec4f(0.0), g3_1, ox3 + 2u < W);
+      bs0 += g0_0 + g1_0 + g2_0 + g3_0;
+      bs1 += g0_1 + g1_1 + g2_1 + g3_1;
+      let f0_0 = p0 + fo0 + 0;
+      let x0_0 = x_at(xb + f0_0, u32(f0_0) < u32(P));
+      let f0_1 = p0 + fo0 + 1;
+      let x0_1 = x_at(xb + f0_1, u32(f0_1) < u32(P));
+      let f0_2 = p0 + fo0 + 2;
+      let x0_2 = x_at(xb + f0_2, u32(f0_2) < u32(P));
+      let f0_3 = p0 + fo0 + 3;
+      let x0_3 = x_at(xb + f0_3, u32(f0_3) < u32(P));
+      let f0_4 = p0 + fo0 + 4;
+      let x0_4 = x_at(xb + f0_4, u32(f0_4) < u32(P));
+      let f0_5 = p0 + fo0 + 5;
+      let x0_5 = x_at(xb + f0_5, u32(f0_5) < u32(P));
+      let f0_6 = p0 + fo0 + 6;
+      let x0_6 = x_at(xb + f0_6, u32(f0_6) < u32(P));
+      let f0_7 = p0 + fo0 + 7;
+      let x0_7 = x_at(xb + f0_7, u32(f0_7) < u32(P));
+      acc0_0_0 += x0_0 * g0_0_0 + x0_1 * g1_0_0 + x0_2 * g2_0_0 + x0_3 * g3_0_0;
+      acc0_0_1 += x0_0 * g0_0_1 + x0_1 * g1_0_1 + x0_2 * g2_0_1 + x0_3 * g3_0_1;
+      acc0_1_0 += x0_1 * g0_1_0 + x0_2 * g1_1_0 + x0_3 * g2_1_0 + x0_4 * g3_1_0;
+      acc0_1_1 += x0_1 * g0_1_1 + x0_2 * g1_1_1 + x0_3 * g2_1_1 + x0_4 * g3_1_1;
+      acc0_2_0 += x0_2 * g0_0 + x0_3 * g1_0 + x0_4 * g2_0 + x0_5 * g3_0;
+      acc0_2_1 += x0_2 * g0_1 + x0_3 * g1_1 + x0_4 * g2_1 + x0_5 * g3_1;
+      acc0_3_0 += x0_3 * g0_3_0 + x0_4 * g1_3_0 + x0_5 * g2_3_0 + x0_6 * g3_3_0;
+      acc0_3_1 += x0_3 * g0_3_1 + x0_4 * g1_3_1 + x0_5 * g2_3_1 + x0_6 * g3_3_1;
+      acc0_4_0 += x0_4 * g0_4_0 + x0_5 * g1_4_0 + x0_6 * g2_4_0 + x0_7 * g3_4_0;
+      acc0_4_1 += x0_4 * g0_4_1 + x0_5 * g1_4_1 + x0_6 * g2_4_1 + x0_7 * g3_4_1;
+      ox += 4u;
+      if (ox >= W) { ox -= W; }
+    }
+  }
+  let base = chunk * (K + 1u);
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 0u] = acc0_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 1u] = acc0_0_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 0u] = acc0_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 1u] = acc0_1_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 0u] = acc0_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 1u] = acc0_2_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 0u] = acc0_3_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 1u] = acc0_3_1; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 0u] = acc0_4_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 1u] = acc0_4_1; }
+  if (r0 == 0u) {
+    if (c0 + 0u < params.c4) { partials[(base + K) * params.c4 + c0 + 0u] = bs0; }
+    if (c0 + 1u < params.c4) { partials[(base + K) * params.c4 + c0 + 1u] = bs1; }
+  }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_k5s1f_4x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let K = params.in_c * 25u;
+  let perChunk = ((K + 4u) / 5u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * 5u;
+  let c0 = (t % colTiles) * 4u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = params.in_w;
+  let P = i32(params.in_h * params.in_w);
+  let ky0 = i32((r0 / 5u) % 5u);
+  let cA = i32(r0 / 25u) * P;
+  let fo0 = (ky0 - 2) * i32(W) - 2;
+  var acc0_0_0 = vec4f(0.0);
+  var acc0_0_1 = vec4f(0.0);
+  var acc0_0_2 = vec4f(0.0);
+  var acc0_0_3 = vec4f(0.0);
+  var acc0_1_0 = vec4f(0.0);
+  var acc0_1_1 = vec4f(0.0);
+  var acc0_1_2 = vec4f(0.0);
+  var acc0_1_3 = vec4f(0.0);
+  var acc0_2_0 = vec4f(0.0);
+  var acc0_2_1 = vec4f(0.0);
+  var acc0_2_2 = vec4f(0.0);
+  var acc0_2_3 = vec4f(0.0);
+  var acc0_3_0 = vec4f(0.0);
+  var acc0_3_1 = vec4f(0.0);
+  var acc0_3_2 = vec4f(0.0);
+  var acc0_3_3 = vec4f(0.0);
+  var acc0_4_0 = vec4f(0.0);
+  var acc0_4_1 = vec4f(0.0);
+  var acc0_4_2 = vec4f(0.0);
+  var acc0_4_3 = vec4f(0.0);
+  var bs0 = vec4f(0.0);
+  var bs1 = vec4f(0.0);
+  var bs2 = vec4f(0.0);
+  var bs3 = vec4f(0.0);
+  let first = chunk * params.chunk_rows;
+  let end = min(params.rows, first + params.chunk_rows);
+  for (var b = first; b < end; b++) {
+    let xb = i32(b * params.src_stride) + cA;
+    let eb = b * u32(P) * params.c4;
+    var ox = 0u; // the column of pixel p0
+    for (var p0 = 0i; p0 < P; p0 += 4i) {
+      let ox0 = ox;
+      let g0_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb0], p0 + 0 < P);
+      let g0_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb1], p0 + 0 < P);
+      let g0_2 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb2], p0 + 0 < P);
+      let g0_3 = select(vec4f(0.0), dyp[eb + u32(p0 + 0) * params.c4 + cb3], p0 + 0 < P);
+      let g0_0_0 = select(vec4f(0.0), g0_0, ox0 >= 2u);
+      let g0_0_1 = select(vec4f(0.0), g0_1, ox0 >= 2u);
+      let g0_0_2 = select(vec4f(0.0), g0_2, ox0 >= 2u);
+      let g0_0_3 = select(vec4f(0.0), g0_3, ox0 >= 2u);
+      let g0_1_0 = select(vec4f(0.0), g0_0, ox0 >= 1u);
+      let g0_1_1 = select(vec4f(0.0), g0_1, ox0 >= 1u);
+      let g0_1_2 = select(vec4f(0.0), g0_2, ox0 >= 1u);
+      let g0_1_3 = select(vec4f(0.0), g0_3, ox0 >= 1u);
+      let g0_3_0 = select(vec4f(0.0), g0_0, ox0 + 1u < W);
+      let g0_3_1 = select(vec4f(0.0), g0_1, ox0 + 1u < W);
+      let g0_3_2 = select(vec4f(0.0), g0_2, ox0 + 1u < W);
+      let g0_3_3 = select(vec4f(0.0), g0_3, ox0 + 1u < W);
+      let g0_4_0 = select(vec4f(0.0), g0_0, ox0 + 2u < W);
+      let g0_4_1 = select(vec4f(0.0), g0_1, ox0 + 2u < W);
+      let g0_4_2 = select(vec4f(0.0), g0_2, ox0 + 2u < W);
+      let g0_4_3 = select(vec4f(0.0), g0_3, ox0 + 2u < W);
+      let ox1 = select(ox + 1u, ox + 1u - W, ox + 1u >= W);
+      let g1_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb0], p0 + 1 < P);
+      let g1_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb1], p0 + 1 < P);
+      let g1_2 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb2], p0 + 1 < P);
+      let g1_3 = select(vec4f(0.0), dyp[eb + u32(p0 + 1) * params.c4 + cb3], p0 + 1 < P);
+      let g1_0_0 = select(vec4f(0.0), g1_0, ox1 >= 2u);
+      let g1_0_1 = select(vec4f(0.0), g1_1, ox1 >= 2u);
+      let g1_0_2 = select(vec4f(0.0), g1_2, ox1 >= 2u);
+      let g1_0_3 = select(vec4f(0.0), g1_3, ox1 >= 2u);
+      let g1_1_0 = select(vec4f(0.0), g1_0, ox1 >= 1u);
+      let g1_1_1 = select(vec4f(0.0), g1_1, ox1 >= 1u);
+      let g1_1_2 = select(vec4f(0.0), g1_2, ox1 >= 1u);
+      let g1_1_3 = select(vec4f(0.0), g1_3, ox1 >= 1u);
+      let g1_3_0 = select(vec4f(0.0), g1_0, ox1 + 1u < W);
+      let g1_3_1 = select(vec4f(0.0), g1_1, ox1 + 1u < W);
+      let g1_3_2 = select(vec4f(0.0), g1_2, ox1 + 1u < W);
+      let g1_3_3 = select(vec4f(0.0), g1_3, ox1 + 1u < W);
+      let g1_4_0 = select(vec4f(0.0), g1_0, ox1 + 2u < W);
+      let g1_4_1 = select(vec4f(0.0), g1_1, ox1 + 2u < W);
+      let g1_4_2 = select(vec4f(0.0), g1_2, ox1 + 2u < W);
+      let g1_4_3 = select(vec4f(0.0), g1_3, ox1 + 2u < W);
+      let ox2 = select(ox + 2u, ox + 2u - W, ox + 2u >= W);
+      let g2_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb0], p0 + 2 < P);
+      let g2_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb1], p0 + 2 < P);
+      let g2_2 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb2], p0 + 2 < P);
+      let g2_3 = select(vec4f(0.0), dyp[eb + u32(p0 + 2) * params.c4 + cb3], p0 + 2 < P);
+      let g2_0_0 = select(vec4f(0.0), g2_0, ox2 >= 2u);
+      let g2_0_1 = select(vec4f(0.0), g2_1, ox2 >= 2u);
+      let g2_0_2 = select(vec4f(0.0), g2_2, ox2 >= 2u);
+      let g2_0_3 = select(vec4f(0.0), g2_3, ox2 >= 2u);
+      let g2_1_0 = select(vec4f(0.0), g2_0, ox2 >= 1u);
+      let g2_1_1 = select(vec4f(0.0), g2_1, ox2 >= 1u);
+      let g2_1_2 = select(vec4f(0.0), g2_2, ox2 >= 1u);
+      let g2_1_3 = select(vec4f(0.0), g2_3, ox2 >= 1u);
+      let g2_3_0 = select(vec4f(0.0), g2_0, ox2 + 1u < W);
+      let g2_3_1 = select(vec4f(0.0), g2_1, ox2 + 1u < W);
+      let g2_3_2 = select(vec4f(0.0), g2_2, ox2 + 1u < W);
+      let g2_3_3 = select(vec4f(0.0), g2_3, ox2 + 1u < W);
+      let g2_4_0 = select(vec4f(0.0), g2_0, ox2 + 2u < W);
+      let g2_4_1 = select(vec4f(0.0), g2_1, ox2 + 2u < W);
+      let g2_4_2 = select(vec4f(0.0), g2_2, ox2 + 2u < W);
+      let g2_4_3 = select(vec4f(0.0), g2_3, ox2 + 2u < W);
+      let ox3 = select(ox + 3u, ox + 3u - W, ox + 3u >= W);
+      let g3_0 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb0], p0 + 3 < P);
+      let g3_1 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb1], p0 + 3 < P);
+      let g3_2 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb2], p0 + 3 < P);
+      let g3_3 = select(vec4f(0.0), dyp[eb + u32(p0 + 3) * params.c4 + cb3], p0 + 3 < P);
+      let g3_0_0 = select(vec4f(0.0), g3_0, ox3 >= 2u);
+      let g3_0_1 = select(vec4f(0.0), g3_1, ox3 >= 2u);
+      let g3_0_2 = select(vec4f(0.0), g3_2, ox3 >= 2u);
+      let g3_0_3 = select(vec4f(0.0), g3_3, ox3 >= 2u);
+      let g3_1_0 = select(vec4f(0.0), g3_0, ox3 >= 1u);
+      let g3_1_1 = select(vec4f(0.0), g3_1, ox3 >= 1u);
+      let g3_1_2 = select(vec4f(0.0), g3_2, ox3 >= 1u);
+      let g3_1_3 = select(vec4f(0.0), g3_3, ox3 >= 1u);
+      let g3_3_0 = select(vec4f(0.0), g3_0, ox3 + 1u < W);
+      let g3_3_1 = select(vec4f(0.0), g3_1, ox3 + 1u < W);
+      let g3_3_2 = select(vec4f(0.0), g3_2, ox3 + 1u < W);
+      let g3_3_3 = select(vec4f(0.0), g3_3, ox3 + 1u < W);
+      let g3_4_0 = select(vec4f(0.0), g3_0, ox3 + 2u < W);
+      let g3_4_1 = select(vec4f(0.0), g3_1, ox3 + 2u < W);
+      let g3_4_2 = select(vec4f(0.0), g3_2, ox3 + 2u < W);
+      let g3_4_3 = select(vec4f(0.0), g3_3, ox3 + 2u < W);
+      bs0 += g0_0 + g1_0 + g2_0 + g3_0;
+      bs1 += g0_1 + g1_1 + g2_1 + g3_1;
+      bs2 += g0_2 + g1_2 + g2_2 + g3_2;
+      bs3 += g0_3 + g1_3 + g2_3 + g3_3;
+      let f0_0 = p0 + fo0 + 0;
+      let x0_0 = x_at(xb + f0_0, u32(f0_0) < u32(P));
+      let f0_1 = p0 + fo0 + 1;
+      let x0_1 = x_at(xb + f0_1, u32(f0_1) < u32(P));
+      let f0_2 = p0 + fo0 + 2;
+      let x0_2 = x_at(xb + f0_2, u32(f0_2) < u32(P));
+      let f0_3 = p0 + fo0 + 3;
+      let x0_3 = x_at(xb + f0_3, u32(f0_3) < u32(P));
+      let f0_4 = p0 + fo0 + 4;
+      let x0_4 = x_at(xb + f0_4, u32(f0_4) < u32(P));
+      let f0_5 = p0 + fo0 + 5;
+      let x0_5 = x_at(xb + f0_5, u32(f0_5) < u32(P));
+      let f0_6 = p0 + fo0 + 6;
+      let x0_6 = x_at(xb + f0_6, u32(f0_6) < u32(P));
+      let f0_7 = p0 + fo0 + 7;
+      let x0_7 = x_at(xb + f0_7, u32(f0_7) < u32(P));
+      acc0_0_0 += x0_0 * g0_0_0 + x0_1 * g1_0_0 + x0_2 * g2_0_0 + x0_3 * g3_0_0;
+      acc0_0_1 += x0_0 * g0_0_1 + x0_1 * g1_0_1 + x0_2 * g2_0_1 + x0_3 * g3_0_1;
+      acc0_0_2 += x0_0 * g0_0_2 + x0_1 * g1_0_2 + x0_2 * g2_0_2 + x0_3 * g3_0_2;
+      acc0_0_3 += x0_0 * g0_0_3 + x0_1 * g1_0_3 + x0_2 * g2_0_3 + x0_3 * g3_0_3;
+      acc0_1_0 += x0_1 * g0_1_0 + x0_2 * g1_1_0 + x0_3 * g2_1_0 + x0_4 * g3_1_0;
+      acc0_1_1 += x0_1 * g0_1_1 + x0_2 * g1_1_1 + x0_3 * g2_1_1 + x0_4 * g3_1_1;
+      acc0_1_2 += x0_1 * g0_1_2 + x0_2 * g1_1_2 + x0_3 * g2_1_2 + x0_4 * g3_1_2;
+      acc0_1_3 += x0_1 * g0_1_3 + x0_2 * g1_1_3 + x0_3 * g2_1_3 + x0_4 * g3_1_3;
+      acc0_2_0 += x0_2 * g0_0 + x0_3 * g1_0 + x0_4 * g2_0 + x0_5 * g3_0;
+      acc0_2_1 += x0_2 * g0_1 + x0_3 * g1_1 + x0_4 * g2_1 + x0_5 * g3_1;
+      acc0_2_2 += x0_2 * g0_2 + x0_3 * g1_2 + x0_4 * g2_2 + x0_5 * g3_2;
+      acc0_2_3 += x0_2 * g0_3 + x0_3 * g1_3 + x0_4 * g2_3 + x0_5 * g3_3;
+      acc0_3_0 += x0_3 * g0_3_0 + x0_4 * g1_3_0 + x0_5 * g2_3_0 + x0_6 * g3_3_0;
+      acc0_3_1 += x0_3 * g0_3_1 + x0_4 * g1_3_1 + x0_5 * g2_3_1 + x0_6 * g3_3_1;
+      acc0_3_2 += x0_3 * g0_3_2 + x0_4 * g1_3_2 + x0_5 * g2_3_2 + x0_6 * g3_3_2;
+      acc0_3_3 += x0_3 * g0_3_3 + x0_4 * g1_3_3 + x0_5 * g2_3_3 + x0_6 * g3_3_3;
+      acc0_4_0 += x0_4 * g0_4_0 + x0_5 * g1_4_0 + x0_6 * g2_4_0 + x0_7 * g3_4_0;
+      acc0_4_1 += x0_4 * g0_4_1 + x0_5 * g1_4_1 + x0_6 * g2_4_1 + x0_7 * g3_4_1;
+      acc0_4_2 += x0_4 * g0_4_2 + x0_5 * g1_4_2 + x0_6 * g2_4_2 + x0_7 * g3_4_2;
+      acc0_4_3 += x0_4 * g0_4_3 + x0_5 * g1_4_3 + x0_6 * g2_4_3 + x0_7 * g3_4_3;
+      ox += 4u;
+      if (ox >= W) { ox -= W; }
+    }
+  }
+  let base = chunk * (K + 1u);
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 0u] = acc0_0_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 1u] = acc0_0_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 2u] = acc0_0_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 0u) * params.c4 + c0 + 3u] = acc0_0_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 0u] = acc0_1_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 1u] = acc0_1_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 2u] = acc0_1_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 1u) * params.c4 + c0 + 3u] = acc0_1_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 0u] = acc0_2_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 1u] = acc0_2_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 2u] = acc0_2_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 2u) * params.c4 + c0 + 3u] = acc0_2_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 0u] = acc0_3_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 1u] = acc0_3_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 2u] = acc0_3_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 3u) * params.c4 + c0 + 3u] = acc0_3_3; }
+  if (c0 + 0u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 0u] = acc0_4_0; }
+  if (c0 + 1u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 1u] = acc0_4_1; }
+  if (c0 + 2u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 2u] = acc0_4_2; }
+  if (c0 + 3u < params.c4) { partials[(base + r0 + 4u) * params.c4 + c0 + 3u] = acc0_4_3; }
+  if (r0 == 0u) {
+    if (c0 + 0u < params.c4) { partials[(base + K) * params.c4 + c0 + 0u] = bs0; }
+    if (c0 + 1u < params.c4) { partials[(base + K) * params.c4 + c0 + 1u] = bs1; }
+    if (c0 + 2u < params.c4) { partials[(base + K) * params.c4 + c0 + 2u] = bs2; }
+    if (c0 + 3u < params.c4) { partials[(base + K) * params.c4 + c0 + 3u] = bs3; }
+  }
+}

@@ -6,7 +6,7 @@ import { conv2dBackward, conv2dForward } from '../reference/conv';
 import type { ActivationKind } from './activation';
 import { readFloats } from './buffers';
 import { KernelContext } from './context';
-import { Conv, convBlockName, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradEntry, convWeightGradShapes, weightGradSplit, type ConvSpec } from './conv';
+import { Conv, convBlockName, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradEntry, convWeightGradShapes, convWeightGradFlatKernels, weightGradFlat, weightGradSplit, type ConvSpec } from './conv';
 import type { Block } from './matmul';
 import { applyActivation, activationDerivative, fromGpuMatrix, toGpuMatrix } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
@@ -69,15 +69,28 @@ describe('conv2d vs CPU reference', () => {
     for (const c of special) await checkForward(c, block);
   });
 
-  // The kernel-specialised weight gradients (conv_weight_grad_k{k}s{s}_4x*), each of their blocks, on
-  // ragged pixel rows (the last four-pixel step hangs over), with and without padding, several chunks.
+  // The kernel-specialised weight gradients, each of their blocks, several chunks: row-walking
+  // (conv_weight_grad_k{k}s{s}_4x*: ragged pixel rows, the last four-pixel step hangs over) where the
+  // plane shrinks, and flattened-plane (…s1f_4x*) on "same" convs: planes whose pixel count is not a
+  // multiple of 4 (a group of four crosses row ends and the plane's end), rows 4 and 5 wide (a group
+  // holds a whole row's end and the next row's start), k = 5's two-column margins.
   const wgBlocks = convBlocks.filter((b) => b[0] === 4);
-  const wgCases: Case[] = [special[2], { ...special[2], rows: 9, padding: 0 }, special[4], { ...special[4], h: 11, w: 14, padding: 0 }];
+  const wgCases: Case[] = [
+    { ...special[2], rows: 9, padding: 0 }, { ...special[4], h: 11, w: 14, padding: 0 },
+    special[2], { ...special[2], rows: 5, inC: 5, h: 7, w: 7 }, { ...special[2], rows: 3, h: 5, w: 4 }, special[4], { ...special[4], rows: 3, h: 6, w: 5 },
+  ];
   it('takes the specialised weight gradient in the four-pixel blocks of the generated shapes', () => {
     expect(wgCases.map((c) => [c.kernel, c.stride]).filter((x, i, all) => all.findIndex((y) => `${y}` === `${x}`) === i)).toEqual(convWeightGradShapes);
-    expect(wgBlocks.map((b) => weightGradEntry(special[2], b))).toEqual(['conv_weight_grad_k3s1_4x4', 'conv_weight_grad_k3s1_4x8', 'conv_weight_grad_k3s1_4x16']);
+    expect([...new Set(wgCases.filter(weightGradFlat).map((c) => c.kernel))]).toEqual(convWeightGradFlatKernels);
+    expect(wgBlocks.map((b) => weightGradEntry(wgCases[0], b))).toEqual(['conv_weight_grad_k3s1_4x4', 'conv_weight_grad_k3s1_4x8', 'conv_weight_grad_k3s1_4x16']);
+    expect(wgBlocks.map((b) => weightGradEntry(special[2], b))).toEqual(['conv_weight_grad_k3s1f_4x4', 'conv_weight_grad_k3s1f_4x8', 'conv_weight_grad_k3s1f_4x16']);
+    expect(weightGradEntry(special[4], [4, 1])).toBe('conv_weight_grad_k5s1f_4x4');
     expect(weightGradEntry(special[2], [8, 2])).toBe('conv_weight_grad_8x8');
     expect(weightGradEntry(special[3], [4, 2])).toBe('conv_weight_grad_4x8');
+    // Rows under 4 wide keep the row walk; the flattened walk's chunks split examples, the row walk's (example, row) pairs.
+    expect(weightGradEntry({ ...special[2], w: 3 }, [4, 1])).toBe('conv_weight_grad_k3s1_4x4');
+    expect(weightGradSplit(special[2], [4, 1])).toEqual({ chunks: 2, chunkRows: 1 });
+    expect(weightGradSplit({ ...special[2], rows: 9, padding: 0 }, [4, 1])).toEqual({ chunks: 63, chunkRows: 1 });
   });
   it.each(wgBlocks.map((b) => [convBlockName(b), b] as const))('specialised weight gradient, block %s', async (_name, block) => {
     for (const c of wgCases) await checkWeightGrad(c, block);

@@ -105,9 +105,22 @@ export function weightGradTaps(s: ConvSpec, b: Block): number | null {
   return s.kernel === 5 ? 5 : s.kernel * s.kernel;
 }
 
+/** Kernel sizes whose stride-1 "same" weight gradient walks flattened planes (scripts/gen-matmul.mjs convWeightGradFlatKernels). */
+export const convWeightGradFlatKernels: readonly number[] = [3, 5];
+
+/**
+ * Whether a layer's specialised weight gradient walks each example's plane flattened, across row ends
+ * (conv_weight_grad_k{k}s1f_4x{cols}): stride 1, output plane = input plane (padding (k − 1) / 2),
+ * rows at least 4 wide. Its chunks then split the examples rather than the (example, output row) pairs.
+ */
+export function weightGradFlat(s: ConvSpec): boolean {
+  return s.stride === 1 && convWeightGradFlatKernels.includes(s.kernel) && 2 * s.padding === s.kernel - 1 && s.w >= 4;
+}
+
 /** The weight gradient's entry point for a layer and block. */
 export function weightGradEntry(s: ConvSpec, b: Block): string {
-  return `conv_weight_grad_${weightGradTaps(s, b) ? `k${s.kernel}s${s.stride}_` : ''}${convBlockName(b)}`;
+  if (!weightGradTaps(s, b)) return `conv_weight_grad_${convBlockName(b)}`;
+  return `conv_weight_grad_k${s.kernel}s${s.stride}${weightGradFlat(s) ? 'f' : ''}_${convBlockName(b)}`;
 }
 
 export function parseConvBlock(name: string): Block {
@@ -149,8 +162,7 @@ const tiles = (s: ConvSpec, pass: ConvPass, b: Block): number => {
 
 /** How the weight gradient's reduction over the B·OH output rows splits: `chunks` of `chunkRows` rows. */
 export function weightGradSplit(s: ConvSpec, block: Block = heuristicConvBlock(s, 'weight_grad')): { chunks: number; chunkRows: number } {
-  const g = convGeometry(s);
-  const rows = s.rows * g.oh;
+  const rows = weightGradTaps(s, block) && weightGradFlat(s) ? s.rows : s.rows * convGeometry(s).oh;
   const want = Math.max(1, Math.min(maxChunks, Math.ceil(targetInvocations / tiles(s, 'weight_grad', block)), rows));
   const chunkRows = Math.ceil(rows / want);
   return { chunks: Math.ceil(rows / chunkRows), chunkRows };
@@ -167,8 +179,10 @@ export function heuristicConvBlock(s: ConvSpec, pass: ConvPass): Block {
   const order: Block[] = [[8, 4], [16, 2], [8, 2], [16, 1], [4, 4], [8, 1], [4, 2], [4, 1]];
   const fits = order.filter((b) => b[1] <= cols4 || b[1] === 1);
   // The weight gradient: the widest block — the kernel-specialised one of that width where generated and
-  // the output rows are at least 16 wide (it pays per row: on 7–14 wide planes the general GEMM won).
-  if (pass === 'weight_grad') return weightGradTaps(s, [4, 1]) && convGeometry(s).ow >= 16 ? [4, fits[0][1]] : fits[0];
+  // either the plane is walked flattened ("same" convs) or the output rows are at least 16 wide (the row
+  // walk pays per row: on 7–14 wide rows the general GEMM won; the flattened walk beat it there by
+  // 1.2–1.7× in bench --conv-blocks).
+  if (pass === 'weight_grad') return weightGradTaps(s, [4, 1]) && (convGeometry(s).ow >= 16 || weightGradFlat(s)) ? [4, fits[0][1]] : fits[0];
   return fits.find((b) => tiles(s, pass, b) >= 512) ?? [4, 1];
 }
 
