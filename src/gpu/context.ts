@@ -1,5 +1,6 @@
 // What every kernel wrapper needs: the device, the pipeline cache, a dummy binding for unused slots,
 // and the matmul block choices (defaults, or pinned from an autotune recorded with the run).
+import type { ConvTuner } from './conv';
 import type { MatmulTuner } from './matmul';
 import { PipelineCache } from './pipelines';
 
@@ -9,8 +10,11 @@ export class KernelContext {
   readonly dummy: GPUBuffer;
   /** Matmul block per "layout:rows:cols:inner" problem; missing entries use the heuristic. */
   readonly blockChoices = new Map<string, string>();
-  /** Chooses a variant for a problem without a pinned choice (absent: the heuristic; tests leave it out). */
-  tuner?: MatmulTuner;
+  /**
+   * Chooses a matmul variant or a conv pass's block where none is pinned (absent, or a conv chooser
+   * absent: the heuristic's; tests leave it out).
+   */
+  tuner?: MatmulTuner & Partial<ConvTuner>;
 
   constructor(readonly device: GPUDevice) {
     this.cache = new PipelineCache(device);

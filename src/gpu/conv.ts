@@ -260,7 +260,7 @@ export class Conv {
     let pending = this.tuning.get(key);
     if (!pending) {
       const heuristic = heuristicConvBlock(s, pass);
-      const tuner = this.ctx.tuner as Partial<ConvTuner> | undefined;
+      const tuner = this.ctx.tuner;
       pending = tuner?.chooseConv ? tuner.chooseConv(this, s, pass, convBlocks, heuristic) : Promise.resolve(heuristic);
       this.tuning.set(key, pending);
     }

@@ -3,6 +3,8 @@
 // Every call into the backend and trainer APIs the engine makes sits here or in lab-engine.ts.
 import type { Dataset } from '../data/dataset';
 import type { KernelContext } from '../gpu/context';
+import type { ConvTuner } from '../gpu/conv';
+import type { MatmulTuner } from '../gpu/matmul';
 import type { Autotuner } from '../gpu/autotune';
 import type { RunFile } from '../io/checkpoint';
 import type { Architecture } from '../model/architecture';
@@ -86,7 +88,17 @@ export async function buildRun(config: TrainConfig, dataset: Dataset, events: En
     for (const [k, v] of Object.entries((from && recordedKernels(from.manifest)) ?? {})) gpu.kc.blockChoices.set(k, v);
     const { kc, tuner } = gpu;
     kc.cache.onCompile = (c) => events.startup?.({ phase: 'compile', message: `Compiling kernels… ${c.done}/${c.requested}` });
-    if (tuner) kc.tuner = { choose: (p, candidates) => (events.startup?.({ phase: 'tune', message: `Tuning matmul… (${p.rows}×${p.cols}×${p.inner})` }), tuner.choose(p, candidates)) };
+    // The tuner with start-up messages: both of its choosers (the training step's conv passes are tuned as its products are).
+    const tune = (message: string) => events.startup?.({ phase: 'tune', message });
+    if (tuner) {
+      const withMessages: MatmulTuner & ConvTuner = {
+        choose: (p, candidates) => (tune(`Tuning matmul… (${p.rows}×${p.cols}×${p.inner})`), tuner.choose(p, candidates)),
+        chooseConv: (conv, s, pass, candidates, heuristic) => (
+          tune(`Tuning conv… (${pass.replace('_', ' ')}, ${s.inC}→${s.outC} ${s.kernel}×${s.kernel}/${s.stride} on ${s.h}×${s.w})`), tuner.chooseConv(conv, s, pass, candidates, heuristic)
+        ),
+      };
+      kc.tuner = withMessages;
+    }
     try {
       const gpuBackend = await GpuBackend.create({ kc, description: `webgpu: ${gpu.adapter}`, ...runOptions, paceHost: gpu.paceHost });
       backend = gpuBackend;
