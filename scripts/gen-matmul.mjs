@@ -451,6 +451,35 @@ export const weightGradTaps = (k) => (k === 5 ? k : k * k);
 export const weightGradPixels = 4;
 
 /**
+ * The specialised weight gradients' head (entry point conv_weight_grad_{tag}_4x{cols}): the invocation's
+ * chunk, its first dW row r0 (weightGradTaps(k) taps from there) and its channel quads.
+ */
+function weightGradHead(tag, cn, k) {
+  const R = weightGradTaps(k);
+  return `@compute @workgroup_size(WorkgroupSize)
+fn conv_weight_grad_${tag}_${weightGradPixels}x${cn * 4}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
+  let K = params.in_c * ${k * k}u;
+  let perChunk = ((K + ${R - 1}u) / ${R}u) * colTiles;
+  let chunk = t / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let r0 = ((t % perChunk) / colTiles) * ${R}u;
+  let c0 = (t % colTiles) * ${cn}u;
+${clamps(cn, 'params.c4 - 1u')}`;
+}
+
+/** Their tail: the chunk's partial sums of the invocation's taps (accumulators acc{ky}_{kx}_{j}) and, from r0 = 0, of the bias. */
+function weightGradStore(cn, k) {
+  const taps = range(weightGradTaps(k) / k).flatMap((ky) => range(k).map((kx) => [ky, kx]));
+  return `  let base = chunk * (K + 1u);
+${taps.map(([ky, kx]) => lines(cn, (j) => `  if (c0 + ${j}u < params.c4) { partials[(base + r0 + ${ky * k + kx}u) * params.c4 + c0 + ${j}u] = acc${ky}_${kx}_${j}; }`)).join('\n')}
+  if (r0 == 0u) {
+${lines(cn, (j) => `    if (c0 + ${j}u < params.c4) { partials[(base + K) * params.c4 + c0 + ${j}u] = bs${j}; }`)}
+  }`;
+}
+
+/**
  * The weight gradient for one kernel size k and stride s known when generating (entry points
  * conv_weight_grad_k{k}s{s}_4x{cols}): an invocation holds weightGradTaps(k) rows of dW (taps) × cn
  * channel quads and walks its chunk's output rows four pixels at a time, every tap written out: per
@@ -466,17 +495,7 @@ function convWeightGradK(cn, k, s) {
   const xn = (ky, col) => `x${ky}_${col}`;
   const an = (ky, kx, j) => `acc${ky}_${kx}_${j}`;
   const taps = range(nky).flatMap((ky) => range(k).map((kx) => [ky, kx]));
-  return `@compute @workgroup_size(WorkgroupSize)
-fn conv_weight_grad_k${k}s${s}_${U}x${cn * 4}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = linear_index(gid, nwg, WorkgroupSize);
-  let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
-  let K = params.in_c * ${k * k}u;
-  let perChunk = ((K + ${R - 1}u) / ${R}u) * colTiles;
-  let chunk = t / perChunk;
-  if (chunk >= params.chunks) { return; }
-  let r0 = ((t % perChunk) / colTiles) * ${R}u;
-  let c0 = (t % colTiles) * ${cn}u;
-${clamps(cn, 'params.c4 - 1u')}
+  return `${weightGradHead(`k${k}s${s}`, cn, k)}
   let pad = i32(params.padding);
   let W = i32(params.in_w);
   let plane = i32(params.in_h * params.in_w);
@@ -510,11 +529,7 @@ ${range(k).map((kx) => lines(cn, (j) => `      ${an(ky, kx, j)} += ${range(U).ma
       b += 1u;
     }
   }
-  let base = chunk * (K + 1u);
-${taps.map(([ky, kx]) => lines(cn, (j) => `  if (c0 + ${j}u < params.c4) { partials[(base + r0 + ${ky * k + kx}u) * params.c4 + c0 + ${j}u] = ${an(ky, kx, j)}; }`)).join('\n')}
-  if (r0 == 0u) {
-${lines(cn, (j) => `    if (c0 + ${j}u < params.c4) { partials[(base + K) * params.c4 + c0 + ${j}u] = bs${j}; }`)}
-  }
+${weightGradStore(cn, k)}
 }`;
 }
 
@@ -540,17 +555,7 @@ function convWeightGradFlat(cn, k) {
   // g masked for tap column kx (kx = pad needs no mask: the pixel's own column).
   const gn = (u, kx, j) => (kx === pad ? `g${u}_${j}` : `g${u}_${kx}_${j}`);
   const taps = range(nky).flatMap((ky) => range(k).map((kx) => [ky, kx]));
-  return `@compute @workgroup_size(WorkgroupSize)
-fn conv_weight_grad_k${k}s1f_${U}x${cn * 4}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = linear_index(gid, nwg, WorkgroupSize);
-  let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
-  let K = params.in_c * ${k * k}u;
-  let perChunk = ((K + ${R - 1}u) / ${R}u) * colTiles;
-  let chunk = t / perChunk;
-  if (chunk >= params.chunks) { return; }
-  let r0 = ((t % perChunk) / colTiles) * ${R}u;
-  let c0 = (t % colTiles) * ${cn}u;
-${clamps(cn, 'params.c4 - 1u')}
+  return `${weightGradHead(`k${k}s1f`, cn, k)}
   let W = params.in_w;
   let P = i32(params.in_h * params.in_w);
   let ky0 = ${nky === 1 ? `i32((r0 / ${k}u) % ${k}u)` : '0'};
@@ -575,11 +580,7 @@ ${range(k).map((kx) => lines(cn, (j) => `      ${an(ky, kx, j)} += ${range(U).ma
       if (ox >= W) { ox -= W; }
     }
   }
-  let base = chunk * (K + 1u);
-${taps.map(([ky, kx]) => lines(cn, (j) => `  if (c0 + ${j}u < params.c4) { partials[(base + r0 + ${ky * k + kx}u) * params.c4 + c0 + ${j}u] = ${an(ky, kx, j)}; }`)).join('\n')}
-  if (r0 == 0u) {
-${lines(cn, (j) => `    if (c0 + ${j}u < params.c4) { partials[(base + K) * params.c4 + c0 + ${j}u] = bs${j}; }`)}
-  }
+${weightGradStore(cn, k)}
 }`;
 }
 
