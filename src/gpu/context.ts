@@ -1,5 +1,5 @@
 // What every kernel wrapper needs: the device, the pipeline cache, a dummy binding for unused slots,
-// and the matmul block choices (defaults, or pinned from an autotune recorded with the run).
+// and the matmul and conv block choices (defaults, or pinned from an autotune recorded with the run).
 import type { ConvTuner } from './conv';
 import type { MatmulTuner } from './matmul';
 import { PipelineCache } from './pipelines';
@@ -8,7 +8,7 @@ export class KernelContext {
   readonly cache: PipelineCache;
   /** 16 zero bytes bound where a kernel's layout has a slot the chosen variant does not read. */
   readonly dummy: GPUBuffer;
-  /** Matmul block per "layout:rows:cols:inner" problem; missing entries use the heuristic. */
+  /** Block per matmul problem ("layout:rows:cols:inner") and per conv pass ("conv-{pass}:…"); missing entries use the tuner or the heuristic. */
   readonly blockChoices = new Map<string, string>();
   /**
    * Chooses a matmul variant or a conv pass's block where none is pinned (absent, or a conv chooser
