@@ -8,7 +8,7 @@ import { nodePlatform } from '../cli/node-platform';
 import type { Dataset } from '../data/dataset';
 import { kernelsVersion } from '../gpu/autotune';
 import { decodeRunFile, encodeRunFile } from '../io/checkpoint';
-import { defaultConfig, type TrainConfig } from '../model/config';
+import { defaultConfig, type BackendName, type TrainConfig } from '../model/config';
 import type { EpochSummary, MetricRecord } from '../model/metrics';
 import { LabEngine, type CheckpointStore, type Platform } from './lab-engine';
 
@@ -28,7 +28,6 @@ class MemoryStore implements CheckpointStore {
   }
 }
 
-type Backend = 'gpu' | 'cpu';
 
 /**
  * 16×16 greyscale images (LeNet-BN's smallest input), 10 classes told apart by where a bright bar sits,
@@ -57,12 +56,13 @@ function bars(): Dataset {
 const engines: LabEngine[] = [];
 afterAll(() => engines.at(-1)?.destroy());
 
-async function engineOn(backend: Backend, data: 'fashion-mnist' | 'bars', store = new MemoryStore()): Promise<{ engine: LabEngine; store: MemoryStore }> {
+/** An engine offered the test GPU where the run asks for WebGPU, and no adapter otherwise. */
+async function engineOn(backend: BackendName, data: 'fashion-mnist' | 'bars', store = new MemoryStore()): Promise<{ engine: LabEngine; store: MemoryStore }> {
   const platform: Platform = {
     ...nodePlatform(),
     loadFiles: async () => bars(),
     checkpoints: store,
-    acquireGpu: async () => (backend === 'gpu' ? { ok: true, gpu: await testGpu() } : { ok: false, failure: { kind: 'no-adapter', message: 'CPU test' } }),
+    acquireGpu: async () => (backend === 'webgpu' ? { ok: true, gpu: await testGpu() } : { ok: false, failure: { kind: 'no-adapter', message: 'CPU test' } }),
   };
   // Engines share the test device; only the last one destroys it (afterAll).
   const engine = new LabEngine(platform);
@@ -106,34 +106,34 @@ const graphNet = {
 };
 
 /** Per case: the optimizer-state slots and BatchNorm statistics its checkpoints must hold. */
-const cases: { backend: Backend; data: 'fashion-mnist' | 'bars'; config: TrainConfig; slots: string[]; runningStats: boolean }[] = [
+const cases: { data: 'fashion-mnist' | 'bars'; config: TrainConfig; slots: string[]; runningStats: boolean }[] = [
   // 16 steps an epoch, 2 per train point: a mid-epoch Stop lands between ranges of several steps.
   // Dropout masks are keyed by (seed, global step) and the cosine rate by the step: both must resume in place.
   {
-    backend: 'gpu', data: 'fashion-mnist', slots: ['momentum'], runningStats: false,
+    data: 'fashion-mnist', slots: ['momentum'], runningStats: false,
     config: { ...defaultConfig, backend: 'webgpu', model: 'mlp', hidden: [64], dropout: 0.3, optimizer: 'momentum', schedule: 'cosine', epochs: 3, limit: 4096, seed: 3 },
   },
   // BatchNorm running statistics and Adam's two moments.
   {
-    backend: 'gpu', data: 'bars', slots: ['m', 'v'], runningStats: true,
+    data: 'bars', slots: ['m', 'v'], runningStats: true,
     config: { ...defaultConfig, backend: 'webgpu', model: 'lenet-bn', optimizer: 'adam', lr: 0.002, init: 'he', epochs: 3, batchSize: 32, seed: 1 },
   },
   // A graph (residual add with a projection, concat with an identity branch) on images resized 16 → 20 in the gather.
   {
-    backend: 'gpu', data: 'bars', slots: ['m', 'v'], runningStats: true,
+    data: 'bars', slots: ['m', 'v'], runningStats: true,
     config: { ...defaultConfig, backend: 'webgpu', model: 'custom', arch: JSON.stringify(graphNet), resize: 20, optimizer: 'adam', lr: 0.002, init: 'he', epochs: 3, batchSize: 32, seed: 4 },
   },
-  { backend: 'cpu', data: 'fashion-mnist', slots: [], runningStats: false, config: { ...defaultConfig, backend: 'reference', model: 'softmax', epochs: 3, limit: 1024, batchSize: 128, seed: 5 } },
+  { data: 'fashion-mnist', slots: [], runningStats: false, config: { ...defaultConfig, backend: 'reference', model: 'softmax', epochs: 3, limit: 1024, batchSize: 128, seed: 5 } },
   // The WebAssembly kernels (what 'auto' takes without a GPU): BatchNorm statistics and Adam's moments.
-  { backend: 'cpu', data: 'bars', slots: ['m', 'v'], runningStats: true, config: { ...defaultConfig, backend: 'wasm', model: 'lenet-bn', optimizer: 'adam', lr: 0.002, init: 'he', epochs: 3, batchSize: 32, seed: 6 } },
-  { backend: 'cpu', data: 'bars', slots: ['momentum'], runningStats: false, config: { ...defaultConfig, backend: 'reference', model: 'lenet', optimizer: 'momentum', init: 'xavier-uniform', epochs: 3, batchSize: 64, seed: 2 } },
+  { data: 'bars', slots: ['m', 'v'], runningStats: true, config: { ...defaultConfig, backend: 'wasm', model: 'lenet-bn', optimizer: 'adam', lr: 0.002, init: 'he', epochs: 3, batchSize: 32, seed: 6 } },
+  { data: 'bars', slots: ['momentum'], runningStats: false, config: { ...defaultConfig, backend: 'reference', model: 'lenet', optimizer: 'momentum', init: 'xavier-uniform', epochs: 3, batchSize: 64, seed: 2 } },
 ];
 
-describe.each(cases)('exact resume ($config.backend, $config.model, $config.optimizer, $data)', ({ backend, data, config, slots, runningStats }) => {
+describe.each(cases)('exact resume ($config.backend, $config.model, $config.optimizer, $data)', ({ data, config, slots, runningStats }) => {
   let reference: { trace: Trace; params: Map<string, string>; history: MetricRecord[] };
 
   it('the uninterrupted run saves a checkpoint at every epoch end', async () => {
-    const { engine, store } = await engineOn(backend, data);
+    const { engine, store } = await engineOn(config.backend, data);
     const trace = await train(engine, config, false);
     expect(trace.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
     expect(store.saves).toBe(3);
@@ -155,7 +155,7 @@ describe.each(cases)('exact resume ($config.backend, $config.model, $config.opti
     ['at the end of epoch 1', (t: Trace) => t.epochs.length === 1, false],
     ['mid-epoch (after 5 train points of epoch 2)', (t: Trace) => t.records.filter((r) => r.split === 'train' && r.epoch > 1).length === 5, true],
   ])('stopped %s and resumed by a fresh engine: same losses and final weights, bit for bit', async (_, stopWhen, midEpoch) => {
-    const first = await engineOn(backend, data);
+    const first = await engineOn(config.backend, data);
     const before = await train(first.engine, config, false, stopWhen);
     expect(before.epochs.length).toBeLessThan(3);
     const checkpoint = first.store.bytes!;
@@ -165,7 +165,7 @@ describe.each(cases)('exact resume ($config.backend, $config.model, $config.opti
     expect(manifest.position!.step > 0).toBe(midEpoch);
 
     // A new engine (a reloaded page, or the CLI) resumes from the stored checkpoint alone.
-    const second = await engineOn(backend, data, Object.assign(new MemoryStore(), { bytes: checkpoint }));
+    const second = await engineOn(config.backend, data, Object.assign(new MemoryStore(), { bytes: checkpoint }));
     const restored = await second.engine.resumeStored();
     expect(restored.status).toBe('stopped');
     expect(restored.differences).toEqual([]);
@@ -185,7 +185,7 @@ describe.each(cases)('exact resume ($config.backend, $config.model, $config.opti
 // the resume says so.
 describe('kernel choices on resume (gpu, mlp)', () => {
   it("pins the file's choices where its kernels are this lab's, else chooses afresh with a note", async () => {
-    const first = await engineOn('gpu', 'fashion-mnist');
+    const first = await engineOn('webgpu', 'fashion-mnist');
     await train(first.engine, { ...cases[0].config, epochs: 1 }, false);
     const file = decodeRunFile(first.store.bytes!, 'saved');
     expect(file.manifest.kernelsVersion).toBe(kernelsVersion);
@@ -193,7 +193,7 @@ describe('kernel choices on resume (gpu, mlp)', () => {
     const other = chosen === '4x4' ? '8x4' : '4x4';
     const resumeWith = async (version: string | undefined) => {
       const bytes = encodeRunFile({ ...file, manifest: { ...file.manifest, kernels: { ...file.manifest.kernels, [key]: other }, kernelsVersion: version } });
-      const { engine } = await engineOn('gpu', 'fashion-mnist', Object.assign(new MemoryStore(), { bytes }));
+      const { engine } = await engineOn('webgpu', 'fashion-mnist', Object.assign(new MemoryStore(), { bytes }));
       const restored = await engine.resumeStored();
       const exported = decodeRunFile((await engine.exportWeights()).bytes, 'export');
       return { notes: restored.notes, block: exported.manifest.kernels?.[key] };
