@@ -26,6 +26,11 @@ struct Params {
   jh: u32,         // input rows of one stride phase: ⌈H / s⌉
   jw: u32,         // input columns of one stride phase: ⌈W / s⌉
   group_rows: u32, // input-gradient rows per (example, phase) group: jh·jw rounded up to the block's rows
+  tiles_h: u32,    // Winograd 2×2 output tiles down and across a plane: ⌈OH / 2⌉, ⌈OW / 2⌉
+  tiles_w: u32,
+  slice_u: u32,    // vec4s between the 16 slices ξ of the Winograd operands U, V and M (multiples of 16: 256 bytes)
+  slice_v: u32,
+  slice_m: u32,
 }
 
 override WorkgroupSize: u32 = 64;
@@ -56,6 +61,11 @@ override Padded: u32 = 1;
 // dy: (B, dst_stride of the layer) dY in NCHW, the operand of the stride-1 input gradient run as a forward
 // conv (conv_input_grad_k{k}s1_*: its params are the transposed layer's, so this is its src_stride)
 @group(0) @binding(10) var<storage, read> dy: array<f32>;
+// Winograd operands (conv-winograd.wgsl), 16 slices each: wu (pad4(Cin), c4) the transformed weight, wv
+// (T, cin4) the transformed input tiles, wm (T, c4) their products
+@group(0) @binding(11) var<storage, read_write> wu: array<vec4f>;
+@group(0) @binding(12) var<storage, read_write> wv: array<vec4f>;
+@group(0) @binding(13) var<storage, read_write> wm: array<vec4f>;
 
 // x at signed index i when `inside` (0 otherwise): the index is clamped so that no read leaves the buffer.
 fn x_at(i: i32, inside: bool) -> f32 {

@@ -77,13 +77,17 @@ export async function benchConvPasses(kc: KernelContext, shapes: readonly ConvSh
       const backward = await conv.backward(s, 'relu', {
         x: bind(b.x), w: bind(b.w), dy: bind(b.dy), dyp: bind(b.dyp), partials: bind(b.partials), dw: bind(b.dw), db: bind(b.db), dx: bind(b.dx), columns: bind(b.columns),
       }, s.name);
-      const list = [forward, ...backward];
+      const list = [...forward, ...backward];
       const times = await profiler.time(list, 0, reps);
       const flops = convPassFlops(s);
       for (const pass of ['forward', 'dX', 'dW'] as const) {
-        const picked = list.map((d, i) => ({ d, t: times[i] })).filter(({ d }, i) => passOf(d, i === 0) === pass);
+        const picked = list.map((d, i) => ({ d, t: times[i] })).filter(({ d }, i) => passOf(d, i < forward.length) === pass);
         const ms = picked.reduce((a, p) => a + p.t.ms, 0);
-        const kernels = picked.map(({ d }) => `${d.label.slice(s.name.length + 1)}${d.variant ? `[${d.variant}]` : ''}`).join(' ');
+        // A Winograd pass's 16 GEMMs are named once (winoGemm×16), in the variant of the first.
+        const kernels = picked
+          .filter(({ d }) => !/winoGemm([1-9]|1[0-5])$/.test(d.label))
+          .map(({ d }) => `${d.label.slice(s.name.length + 1).replace(/winoGemm0$/, 'winoGemm×16')}${d.variant ? `[${d.variant}]` : ''}`)
+          .join(' ');
         out.push({ shape: s.name, pass, ms, gflops: ms > 0 ? flops / ms / 1e6 : 0, kernels });
       }
       for (const x of Object.values(b)) x.destroy();

@@ -5,8 +5,8 @@
 // set no tuner, so they run the heuristic's fixed choice.
 import { createBuffer, storageUsage } from './buffers';
 import type { KernelContext } from './context';
-import { convBlockName, convGeometry, convProblemKey, convScratch, type Conv, type ConvPass, type ConvSpec, type ConvTuner } from './conv';
-import { encodeDispatch, type Dispatch } from './dispatch';
+import { convBlockName, convGeometry, convProblemKey, convScratch, heuristicConvBlock, type Conv, type ConvChoice, type ConvPass, type ConvSpec, type ConvTuner } from './conv';
+import { encodeAll, type Dispatch } from './dispatch';
 import { Matmul, matmulFlops, problemKey, type Block, type MatmulProblem, type MatmulTuner, type Variant, heuristicVariant, parseVariant } from './matmul';
 import { median, Profiler, timestampsSupported } from './profiler';
 
@@ -65,7 +65,7 @@ export class Autotuner implements MatmulTuner, ConvTuner {
 
   constructor(private readonly kc: KernelContext, adapter: string, private readonly store: ChoiceStore = memoryChoiceStore(), options: AutotuneOptions = {}) {
     this.matmul = new Matmul(kc);
-    this.profiler = timestampsSupported(kc.device) ? new Profiler(kc.device, 1) : null;
+    this.profiler = timestampsSupported(kc.device) ? new Profiler(kc.device, convPassDispatches) : null;
     this.key = `${kernelsVersion} ${adapter}`;
     this.o = { minFlops: 8e6, reps: 2, maxRows: 1024, maxCandidates: 4, maxConvRows: 32, ...options };
   }
@@ -94,7 +94,7 @@ export class Autotuner implements MatmulTuner, ConvTuner {
    * A conv pass's block: the cached choice, else the fastest of a few candidates (the heuristic's first)
    * timed on scratch operands of the layer's shape at ≤ maxRows examples; small passes keep the heuristic's.
    */
-  async chooseConv(conv: Conv, s: ConvSpec, pass: ConvPass, candidates: readonly Block[], heuristic: Block): Promise<Block> {
+  async chooseConv(conv: Conv, s: ConvSpec, pass: ConvPass, candidates: readonly ConvChoice[], heuristic: ConvChoice): Promise<ConvChoice> {
     const g = convGeometry(s);
     if (2 * s.rows * g.pixels * s.outC * g.k < this.o.minFlops) return heuristic;
     this.table ??= this.store.load().catch(() => ({}));
@@ -108,7 +108,7 @@ export class Autotuner implements MatmulTuner, ConvTuner {
     }
     const cols4 = pass === 'input_grad' ? g.cin4 : g.c4;
     const pool = [heuristic, ...convPreferred.map((n) => candidates.find((b) => convBlockName(b) === n))]
-      .filter((b, i, all): b is Block => b !== undefined && (b[1] <= cols4 || b[1] === 1) && all.findIndex((x) => x && convBlockName(x) === convBlockName(b)) === i)
+      .filter((b, i, all): b is ConvChoice => b !== undefined && (b === 'winograd' || b[1] <= cols4 || b[1] === 1) && all.findIndex((x) => x && convBlockName(x) === convBlockName(b)) === i)
       .slice(0, this.o.maxCandidates);
     const times = await timeConvBlocks(this.kc, conv, { ...s, rows: Math.max(1, Math.min(s.rows, this.o.maxConvRows)) }, pass, pool, this.o.reps, this.profiler);
     const best = pool.reduce((a, b) => (times[convBlockName(b)] < times[convBlockName(a)] ? b : a));
@@ -124,14 +124,19 @@ export class Autotuner implements MatmulTuner, ConvTuner {
 }
 
 /** Conv blocks worth timing after the heuristic's (most products per load first). */
-const convPreferred = ['8x16', '16x8', '8x8', '16x4', '4x16'];
+const convPreferred = ['winograd', '8x16', '16x8', '8x8', '16x4', '4x16'];
+
+/** The most dispatches a timed conv pass has (a Winograd pass: two transforms, 16 GEMMs, the output). */
+const convPassDispatches = 32;
 
 /**
- * Median milliseconds of a conv pass's GEMM in each block (the small passes around it do not depend on
- * the block) on zero-filled operands of `s`'s shape: GPU timestamps where the device has them, else wall time.
+ * Median milliseconds of a conv pass in each choice on zero-filled operands of `s`'s shape: the forward's
+ * dispatches, the input gradient's (its weight transform included: Winograd's differs), the weight
+ * gradient's GEMM (the passes around it do not depend on the block). GPU timestamps where the device has
+ * them, else wall time.
  */
-export async function timeConvBlocks(kc: KernelContext, conv: Conv, s: ConvSpec, pass: ConvPass, blocks: readonly Block[], reps = 3, profiler?: Profiler | null): Promise<Record<string, number>> {
-  const ownProfiler = profiler === undefined && timestampsSupported(kc.device) ? new Profiler(kc.device, 8) : null;
+export async function timeConvBlocks(kc: KernelContext, conv: Conv, s: ConvSpec, pass: ConvPass, blocks: readonly ConvChoice[], reps = 3, profiler?: Profiler | null): Promise<Record<string, number>> {
+  const ownProfiler = profiler === undefined && timestampsSupported(kc.device) ? new Profiler(kc.device, convPassDispatches) : null;
   const prof = profiler ?? ownProfiler;
   const g = convGeometry(s);
   const sc = convScratch(s);
@@ -145,23 +150,28 @@ export async function timeConvBlocks(kc: KernelContext, conv: Conv, s: ConvSpec,
   const times: Record<string, number> = {};
   try {
     for (const block of blocks) {
-      let d: Dispatch;
+      let d: Dispatch[];
       if (pass === 'forward') {
         d = await conv.forward(s, 'none', { x: b(buf.x), w: b(buf.w), bias: b(buf.bias), y: b(buf.y) }, `Autotuner.conv.${convBlockName(block)}`, block);
       } else {
         const list = await conv.backward(s, 'none', {
           x: b(buf.x), w: b(buf.w), dy: b(buf.dy), dyp: b(buf.dyp), partials: b(buf.partials), dw: b(buf.dw), db: b(buf.db),
           dx: pass === 'input_grad' ? b(buf.dx) : undefined, columns: b(buf.columns),
-        }, `Autotuner.conv.${convBlockName(block)}`, { weight_grad: block, input_grad: block });
-        d = list.find((x) => x.label.endsWith(pass === 'input_grad' ? '.dX' : '.dWPartial'))!;
+        }, `Autotuner.conv.${convBlockName(block)}`, pass === 'input_grad' ? { weight_grad: heuristicConvBlock(s, 'weight_grad'), input_grad: block } : { weight_grad: weightGradBlock(block) });
+        d = list.filter((x) => (pass === 'input_grad' ? /\.dX/.test(x.label) : x.label.endsWith('.dWPartial')));
       }
-      times[convBlockName(block)] = prof ? (await prof.time([d], 0, reps))[0].ms : await wallTime(kc.device, d, reps);
+      times[convBlockName(block)] = prof ? (await prof.time(d, 0, reps)).reduce((a, t) => a + t.ms, 0) : await wallTime(kc.device, d, reps);
     }
   } finally {
     for (const x of Object.values(buf)) x.destroy();
     ownProfiler?.destroy();
   }
   return times;
+}
+
+function weightGradBlock(c: ConvChoice): Block {
+  if (c === 'winograd') throw new Error('the conv weight gradient has no Winograd pass');
+  return c;
 }
 
 type Scratch = Record<'a' | 'b' | 'c' | 'aux' | 'db', GPUBuffer>;
@@ -178,7 +188,7 @@ export async function timeVariants(kc: KernelContext, p: MatmulProblem, variants
   try {
     for (const v of variants) {
       const d = await matmul.plan(p, { a: { buffer: s.a }, b: { buffer: s.b }, c: { buffer: s.c }, aux: { buffer: s.aux }, db: { buffer: s.db } }, `Autotuner.${v.name}`, v);
-      times[v.name] = prof ? (await prof.time([d], 0, reps))[0].ms : await wallTime(kc.device, d, reps);
+      times[v.name] = prof ? (await prof.time([d], 0, reps))[0].ms : await wallTime(kc.device, [d], reps);
     }
   } finally {
     for (const b of Object.values(s)) b.destroy();
@@ -194,11 +204,11 @@ async function scratch(device: GPUDevice, p: MatmulProblem): Promise<Scratch> {
   return { a: await make('a', aFloats), b: await make('b', bFloats), c: await make('c', p.rows * p.cols), aux: await make('aux', p.rows * p.cols), db: await make('db', p.cols) };
 }
 
-async function wallTime(device: GPUDevice, d: Dispatch, reps: number): Promise<number> {
+async function wallTime(device: GPUDevice, list: readonly Dispatch[], reps: number): Promise<number> {
   const once = async () => {
     const enc = device.createCommandEncoder({ label: 'Autotuner.encoder' });
     const pass = enc.beginComputePass({ label: 'Autotuner.pass' });
-    encodeDispatch(pass, d, 0);
+    encodeAll(pass, list, 0);
     pass.end();
     device.queue.submit([enc.finish()]);
     await device.queue.onSubmittedWorkDone();

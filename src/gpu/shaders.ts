@@ -9,6 +9,7 @@ import common from '../../shaders/common.wgsl?raw';
 import conv from '../../shaders/conv.wgsl?raw';
 import convCommon from '../../shaders/conv-common.wgsl?raw';
 import convGrad from '../../shaders/conv-grad.wgsl?raw';
+import convWinograd from '../../shaders/conv-winograd.wgsl?raw';
 import dropout from '../../shaders/dropout.wgsl?raw';
 import gather from '../../shaders/gather.wgsl?raw';
 import graph from '../../shaders/graph.wgsl?raw';
@@ -27,6 +28,7 @@ export const shaderParts = {
   batchnorm: [['common', common], ['batchnorm', batchnorm]],
   conv: [['common', common], ['conv-common', convCommon], ['conv', conv]],
   'conv-grad': [['common', common], ['conv-common', convCommon], ['conv-grad', convGrad]],
+  'conv-winograd': [['common', common], ['conv-common', convCommon], ['conv-winograd', convWinograd]],
   dropout: [['common', common], ['random', random], ['dropout', dropout]],
   gather: [['common', common], ['random', random], ['gather', gather]],
   graph: [['common', common], ['graph', graph]],

@@ -51,7 +51,7 @@ class ConvOp implements GpuOp {
     const { ctx, inputs, out, fused, path } = this.a;
     const x = inputs[0].act;
     const ops = { x: whole(x), w: this.a.param('weight', 'weights'), bias: this.bias('weights'), y: whole(out) };
-    return [await ctx.conv.forward(shapeOf(this.a.spec, x.shape, rows), fused, ops, `${path}.forward`)];
+    return ctx.conv.forward(shapeOf(this.a.spec, x.shape, rows), fused, ops, `${path}.forward`);
   }
 
   async backward(rows: number) {

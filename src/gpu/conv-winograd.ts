@@ -1,0 +1,106 @@
+// Winograd F(2×2, 3×3) passes of a 3×3 stride-1 conv padded by 1 (shaders/conv-winograd.wgsl): the
+// forward, and the input gradient as the forward of the transposed layer. A pass is a weight transform,
+// an input transform, 16 GEMMs (V[ξ] · U[ξ], the matmul kernels in the variant pinned, tuned or the
+// heuristic's for their problem) and an output transform with the fused bias and activation. Against
+// the implicit GEMM it does 16 products per 2×2 tile and input channel instead of 36 (2.25× fewer on
+// even planes). Its dispatches are of the conv family and together count the direct conv's FLOPs, so
+// that its GFLOP/s compare with the implicit GEMM's (effective GFLOP/s).
+import { activationCode, type ActivationKind } from './activation';
+import { planKernel } from './binding-table';
+import { createBuffer, storageUsage } from './buffers';
+import { ConvBindings, convGeometry, winogradGeometry, WorkgroupSize, type ConvSpec } from './conv-layout';
+import type { KernelContext } from './context';
+import type { Dispatch } from './dispatch';
+import type { Matmul } from './matmul';
+
+/** Whether a layer's forward-shaped pass can run as Winograd F(2×2, 3×3): 3×3, stride 1, padding 1. */
+export function winogradShape(s: ConvSpec): boolean {
+  return s.kernel === 3 && s.stride === 1 && s.padding === 1;
+}
+
+/** Bytes of the largest of U, V and M for a forward-shaped layer (each one buffer of 16 slices). */
+export function winogradBytes(s: ConvSpec): number {
+  const w = winogradGeometry(s);
+  return 16 * 16 * Math.max(w.sliceU, w.sliceV, w.sliceM);
+}
+
+type Operand = 'u' | 'v' | 'm';
+
+/**
+ * U, V and M of every Winograd pass a network plans, shared: its dispatches run one after another, and
+ * each pass writes its operands before it reads them. A pass that needs more than the buffers hold gets
+ * larger ones (the passes planned before keep theirs).
+ */
+export class WinogradWorkspace {
+  private readonly buffers = new Map<Operand, GPUBuffer>();
+
+  constructor(private readonly device: GPUDevice) {}
+
+  async get(which: Operand, bytes: number): Promise<GPUBuffer> {
+    const have = this.buffers.get(which);
+    if (have && have.size >= bytes) return have;
+    const b = await createBuffer(this.device, `Conv.winograd.${which}`, Math.max(256, bytes), storageUsage());
+    this.buffers.set(which, b);
+    return b;
+  }
+}
+
+export interface WinogradOperands {
+  /** The layer's input x: read by the forward's input transform, and for act'_in by the input gradient's output. */
+  x: GPUBufferBinding;
+  /** The layer's weight, arena layout (Kp, Cp). */
+  w: GPUBufferBinding;
+  /** The output: y (forward) or dX. */
+  dst: GPUBufferBinding;
+  bias?: GPUBufferBinding;
+  /** dY (the input gradient). */
+  dy?: GPUBufferBinding;
+}
+
+/**
+ * Plans a Winograd pass of the forward-shaped layer `fs`: the forward (`activation` fused, `ops.bias`
+ * added) or, with `ops.dy`, the input gradient (`fs` = inputGradAsForward(layer); act'_in applied).
+ */
+export async function planWinograd(
+  ctx: KernelContext, matmul: Matmul, space: WinogradWorkspace, fs: ConvSpec, activation: ActivationKind, ops: WinogradOperands, label: string, params: ArrayBuffer,
+): Promise<Dispatch[]> {
+  if (!winogradShape(fs)) throw new Error(`${label}: Winograd F(2×2, 3×3) needs a 3×3 conv with stride 1 and padding 1`);
+  const g = convGeometry(fs);
+  const wg = winogradGeometry(fs);
+  const grad = ops.dy !== undefined;
+  const u = await space.get('u', 16 * 16 * wg.sliceU);
+  const v = await space.get('v', 16 * 16 * wg.sliceV);
+  const m = await space.get('m', 16 * 16 * wg.sliceM);
+  const common = { shader: 'conv-winograd', table: ConvBindings, family: 'conv', params } as const;
+  const size = (n: number) => (n >= 1024 ? WorkgroupSize : 16);
+  const launch = (n: number) => ({ constants: { WorkgroupSize: size(n) }, groups: Math.ceil(n / size(n)) });
+  const weightN = 4 * g.cin4 * g.c4;
+  const tileInputs = wg.tiles * g.cin4;
+  const tileOutputs = wg.tiles * g.c4;
+  const directFlops = 2 * fs.rows * g.pixels * fs.outC * g.k;
+  const list: Dispatch[] = [
+    await planKernel(ctx, {
+      ...common, ...launch(weightN), entry: grad ? 'wino_weight_flip' : 'wino_weight', label: grad ? `${label}.dXWeight` : `${label}.winoWeight`,
+      resources: { w: ops.w, wu: u }, flops: 0,
+    }),
+    await planKernel(ctx, {
+      ...common, ...launch(tileInputs), entry: 'wino_input', label: grad ? `${label}.dX.winoInput` : `${label}.winoInput`,
+      resources: { src: grad ? ops.dy : ops.x, wv: v }, flops: 0,
+    }),
+  ];
+  const problem = { layout: 'nn', rows: wg.tiles, cols: 4 * g.c4, inner: 4 * g.cin4, epilogue: 'none' } as const;
+  const at = (buffer: GPUBuffer, slice: number, xi: number, vec4s: number): GPUBufferBinding => ({ buffer, offset: xi * slice * 16, size: vec4s * 16 });
+  for (let xi = 0; xi < 16; xi++) {
+    const d = await matmul.plan(problem, { a: at(v, wg.sliceV, xi, tileInputs), b: at(u, wg.sliceU, xi, weightN), c: at(m, wg.sliceM, xi, tileOutputs) }, `${label}${grad ? '.dX' : ''}.winoGemm${xi}`);
+    list.push({ ...d, family: 'conv', flops: directFlops / 16, variant: `winograd ${d.variant}` });
+  }
+  const out = launch(tileOutputs);
+  list.push(
+    await planKernel(ctx, {
+      ...common, entry: grad ? 'wino_output_grad' : 'wino_output', label: grad ? `${label}.dX` : `${label}.winoOutput`,
+      constants: { ...out.constants, [grad ? 'InputActivation' : 'Activation']: activationCode[activation] }, groups: out.groups,
+      resources: grad ? { src: ops.x, wm: m, dst: ops.dst } : { bias: ops.bias, wm: m, dst: ops.dst }, flops: 0,
+    }),
+  );
+  return list;
+}
