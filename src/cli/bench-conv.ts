@@ -5,6 +5,7 @@
 import { pad4 } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/context';
 import { timeConvBlocks } from '../gpu/autotune';
+import { winogradPoints } from '../gpu/conv-layout';
 import { Conv, convBlockName, convBlocks, convGeometry, convScratch, heuristicConvBlock, type ConvPass as GemmPass, type ConvSpec } from '../gpu/conv';
 import type { Dispatch } from '../gpu/dispatch';
 import { Profiler, timestampsSupported } from '../gpu/profiler';
@@ -67,7 +68,8 @@ async function scratchBuffers(device: GPUDevice, s: ConvSpec) {
 export async function benchConvPasses(kc: KernelContext, shapes: readonly ConvShapeCase[], reps = 5): Promise<ConvPassTiming[]> {
   if (!timestampsSupported(kc.device)) throw new Error('bench --conv needs timestamp queries (per-dispatch GPU time), which this adapter lacks');
   const conv = new Conv(kc);
-  const profiler = new Profiler(kc.device, 64);
+  // A layer's passes: at most two Winograd passes of 39 dispatches and the weight gradient's 3.
+  const profiler = new Profiler(kc.device, 96);
   const out: ConvPassTiming[] = [];
   try {
     for (const s of shapes) {
@@ -83,10 +85,10 @@ export async function benchConvPasses(kc: KernelContext, shapes: readonly ConvSh
       for (const pass of ['forward', 'dX', 'dW'] as const) {
         const picked = list.map((d, i) => ({ d, t: times[i] })).filter(({ d }, i) => passOf(d, i < forward.length) === pass);
         const ms = picked.reduce((a, p) => a + p.t.ms, 0);
-        // A Winograd pass's 16 GEMMs are named once (winoGemm×16), in the variant of the first.
+        // A Winograd pass's 36 GEMMs are named once (winoGemm×36), in the variant of the first.
         const kernels = picked
-          .filter(({ d }) => !/winoGemm([1-9]|1[0-5])$/.test(d.label))
-          .map(({ d }) => `${d.label.slice(s.name.length + 1).replace(/winoGemm0$/, 'winoGemm×16')}${d.variant ? `[${d.variant}]` : ''}`)
+          .filter(({ d }) => !/winoGemm[1-9]\d*$/.test(d.label))
+          .map(({ d }) => `${d.label.slice(s.name.length + 1).replace(/winoGemm0$/, `winoGemm×${winogradPoints}`)}${d.variant ? `[${d.variant}]` : ''}`)
           .join(' ');
         out.push({ shape: s.name, pass, ms, gflops: ms > 0 ? flops / ms / 1e6 : 0, kernels });
       }

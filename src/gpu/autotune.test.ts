@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../tests/helpers/gpu';
 import { Autotuner, kernelsVersion, memoryChoiceStore, pinChoices, timeVariants } from './autotune';
 import { KernelContext } from './context';
-import { Conv, convBlockName, convBlocks, convProblemKey, heuristicConvBlock, type ConvSpec } from './conv';
+import { Conv, convBlockName, convBlocks, convGeometry, convProblemKey, heuristicConvBlock, type ConvSpec } from './conv';
 import { candidates, heuristicVariant, Matmul, problemKey, subgroupsOfFour, type MatmulProblem } from './matmul';
 import { emptyBuffer } from './test-util';
 
@@ -95,5 +95,30 @@ describe('Autotuner', () => {
     pinChoices(pinned, { [convProblemKey(s, 'input_grad')]: convBlockName(other) });
     expect(await new Conv(pinned).choose(s, 'input_grad')).toEqual(other);
     tuner.destroy();
+  });
+
+  it('conv passes: a 3×3 stride-1 pass times Winograd beside the blocks and keeps the fastest; a pinned Winograd plans its transforms and 36 GEMMs', async () => {
+    const gpu = await testGpu();
+    const kc = new KernelContext(gpu.device);
+    const tuner = new Autotuner(kc, 'test adapter', memoryChoiceStore(), { reps: 1, maxCandidates: 2, maxConvRows: 2 });
+    kc.tuner = tuner;
+    const s: ConvSpec = { rows: 128, inC: 8, h: 9, w: 9, outC: 8, kernel: 3, stride: 1, padding: 1 };
+    const conv = new Conv(kc);
+    const chosen = await conv.choose(s, 'input_grad');
+    const record = tuner.records.find((r) => r.problem === convProblemKey(s, 'input_grad'))!;
+    const times = Object.entries(record.times!);
+    // Winograd (the heuristic's here), then the first preferred block no wider than the layer's two vec4 columns.
+    expect(times.map(([name]) => name)).toEqual(['winograd', '16x8']);
+    expect(convBlockName(chosen)).toBe(times.reduce((a, b) => (b[1] < a[1] ? b : a))[0]);
+    tuner.destroy();
+    const pinned = new KernelContext(gpu.device);
+    pinChoices(pinned, { [convProblemKey(s, 'forward')]: 'winograd' });
+    const e = (floats: number) => ({ buffer: gpu.device.createBuffer({ size: floats * 4, usage: GPUBufferUsage.STORAGE }) });
+    const g = convGeometry(s);
+    const list = await new Conv(pinned).forward(s, 'relu', { x: e(s.rows * g.xStride), w: e(g.kRows * g.c4 * 4), bias: e(g.c4 * 4), y: e(s.rows * g.yStride) }, 'test.forward');
+    expect(list.map((d) => d.label.replace('test.forward.', ''))).toEqual(['winoWeight', 'winoInput', ...Array.from({ length: 36 }, (_, i) => `winoGemm${i}`), 'winoOutput']);
+    // The GEMMs count the direct conv's products between them (effective GFLOP/s), and are conv dispatches.
+    expect(list.reduce((a, d) => a + d.flops, 0)).toBe(2 * s.rows * g.pixels * s.outC * g.k);
+    expect(new Set(list.map((d) => d.family))).toEqual(new Set(['conv']));
   });
 });

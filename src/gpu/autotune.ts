@@ -53,7 +53,7 @@ export interface AutotuneOptions {
 const preferred = ['sg16x16', 'sg8x32', 'sg8x16', 'sg16x32', '8x8', '16x4', '8x4', '4x8'];
 
 /** A version tag for cached choices: bump it when the generated kernels change. */
-export const kernelsVersion = 'matmul-2 conv-3';
+export const kernelsVersion = 'matmul-2 conv-4';
 
 export class Autotuner implements MatmulTuner, ConvTuner {
   readonly records: TuneRecord[] = [];
@@ -126,8 +126,8 @@ export class Autotuner implements MatmulTuner, ConvTuner {
 /** Conv blocks worth timing after the heuristic's (most products per load first). */
 const convPreferred = ['winograd', '8x16', '16x8', '8x8', '16x4', '4x16'];
 
-/** The most dispatches a timed conv pass has (a Winograd pass: two transforms, 16 GEMMs, the output). */
-const convPassDispatches = 32;
+/** The most dispatches a timed conv pass has, and more (a Winograd pass: two transforms, 36 GEMMs, the output). */
+const convPassDispatches = 48;
 
 /**
  * Median milliseconds of a conv pass in each choice on zero-filled operands of `s`'s shape: the forward's

@@ -55,15 +55,19 @@ export function convGeometry(s: ConvSpec) {
 /** Rounds a count of vec4s up to 16 (256 bytes: the storage-binding offset alignment WebGPU guarantees). */
 const slice = (vec4s: number): number => Math.ceil(vec4s / 16) * 16;
 
+/** Winograd F(4×4, 3×3): output tiles of 4×4, transformed tiles of 6×6 (shaders/conv-winograd.wgsl). */
+export const winogradTile = 4;
+export const winogradPoints = 36;
+
 /**
- * Winograd F(2×2, 3×3) sizes of a forward-shaped layer (3×3, stride 1, padding 1): 2×2 output tiles per
- * plane and in the batch (T), and the vec4s between the 16 slices ξ of U (pad4(Cin), Cp), V (T,
- * pad4(Cin)) and M (T, Cp), each slice a GEMM operand bound at offset ξ·slice·16 bytes.
+ * Winograd sizes of a forward-shaped layer (3×3, stride 1, padding 1): output tiles per plane and in
+ * the batch (T), and the vec4s between the 36 slices ξ of U (pad4(Cin), Cp), V (T, pad4(Cin)) and M
+ * (T, Cp), each slice a GEMM operand bound at offset ξ·slice·16 bytes.
  */
 export function winogradGeometry(s: ConvSpec) {
   const g = convGeometry(s);
-  const tilesH = Math.ceil(g.oh / 2);
-  const tilesW = Math.ceil(g.ow / 2);
+  const tilesH = Math.ceil(g.oh / winogradTile);
+  const tilesW = Math.ceil(g.ow / winogradTile);
   const tiles = s.rows * tilesH * tilesW;
   return { tilesH, tilesW, tiles, sliceU: slice(4 * g.cin4 * g.c4), sliceV: slice(tiles * g.cin4), sliceM: slice(tiles * g.c4) };
 }

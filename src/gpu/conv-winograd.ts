@@ -1,14 +1,14 @@
-// Winograd F(2×2, 3×3) passes of a 3×3 stride-1 conv padded by 1 (shaders/conv-winograd.wgsl): the
+// Winograd F(4×4, 3×3) passes of a 3×3 stride-1 conv padded by 1 (shaders/conv-winograd.wgsl): the
 // forward, and the input gradient as the forward of the transposed layer. A pass is a weight transform,
-// an input transform, 16 GEMMs (V[ξ] · U[ξ], the matmul kernels in the variant pinned, tuned or the
+// an input transform, 36 GEMMs (V[ξ] · U[ξ], the matmul kernels in the variant pinned, tuned or the
 // heuristic's for their problem) and an output transform with the fused bias and activation. Against
-// the implicit GEMM it does 16 products per 2×2 tile and input channel instead of 36 (2.25× fewer on
-// even planes). Its dispatches are of the conv family and together count the direct conv's FLOPs, so
+// the implicit GEMM it does 36 products per 4×4 tile and input channel instead of 144 (4× fewer where
+// the plane is a multiple of 4; 28×28: 4×, 14×14: 3.1×, 7×7: 3.1×). Its dispatches are of the conv family and together count the direct conv's FLOPs, so
 // that its GFLOP/s compare with the implicit GEMM's (effective GFLOP/s).
 import { activationCode, type ActivationKind } from './activation';
 import { planKernel } from './binding-table';
 import { createBuffer, storageUsage } from './buffers';
-import { ConvBindings, convGeometry, winogradGeometry, WorkgroupSize, type ConvSpec } from './conv-layout';
+import { ConvBindings, convGeometry, winogradGeometry, winogradPoints, WorkgroupSize, type ConvSpec } from './conv-layout';
 import type { KernelContext } from './context';
 import type { Dispatch } from './dispatch';
 import type { Matmul } from './matmul';
@@ -18,10 +18,10 @@ export function winogradShape(s: ConvSpec): boolean {
   return s.kernel === 3 && s.stride === 1 && s.padding === 1;
 }
 
-/** Bytes of the largest of U, V and M for a forward-shaped layer (each one buffer of 16 slices). */
+/** Bytes of the largest of U, V and M for a forward-shaped layer (each one buffer of 36 slices). */
 export function winogradBytes(s: ConvSpec): number {
   const w = winogradGeometry(s);
-  return 16 * 16 * Math.max(w.sliceU, w.sliceV, w.sliceM);
+  return winogradPoints * 16 * Math.max(w.sliceU, w.sliceV, w.sliceM);
 }
 
 type Operand = 'u' | 'v' | 'm';
@@ -68,9 +68,9 @@ export async function planWinograd(
   const g = convGeometry(fs);
   const wg = winogradGeometry(fs);
   const grad = ops.dy !== undefined;
-  const u = await space.get('u', 16 * 16 * wg.sliceU);
-  const v = await space.get('v', 16 * 16 * wg.sliceV);
-  const m = await space.get('m', 16 * 16 * wg.sliceM);
+  const u = await space.get('u', winogradPoints * 16 * wg.sliceU);
+  const v = await space.get('v', winogradPoints * 16 * wg.sliceV);
+  const m = await space.get('m', winogradPoints * 16 * wg.sliceM);
   const common = { shader: 'conv-winograd', table: ConvBindings, family: 'conv', params } as const;
   const size = (n: number) => (n >= 1024 ? WorkgroupSize : 16);
   const launch = (n: number) => ({ constants: { WorkgroupSize: size(n) }, groups: Math.ceil(n / size(n)) });
@@ -90,9 +90,9 @@ export async function planWinograd(
   ];
   const problem = { layout: 'nn', rows: wg.tiles, cols: 4 * g.c4, inner: 4 * g.cin4, epilogue: 'none' } as const;
   const at = (buffer: GPUBuffer, slice: number, xi: number, vec4s: number): GPUBufferBinding => ({ buffer, offset: xi * slice * 16, size: vec4s * 16 });
-  for (let xi = 0; xi < 16; xi++) {
+  for (let xi = 0; xi < winogradPoints; xi++) {
     const d = await matmul.plan(problem, { a: at(v, wg.sliceV, xi, tileInputs), b: at(u, wg.sliceU, xi, weightN), c: at(m, wg.sliceM, xi, tileOutputs) }, `${label}${grad ? '.dX' : ''}.winoGemm${xi}`);
-    list.push({ ...d, family: 'conv', flops: directFlops / 16, variant: `winograd ${d.variant}` });
+    list.push({ ...d, family: 'conv', flops: directFlops / winogradPoints, variant: `winograd ${d.variant}` });
   }
   const out = launch(tileOutputs);
   list.push(
