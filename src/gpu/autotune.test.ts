@@ -7,7 +7,7 @@ import { testGpu } from '../../tests/helpers/gpu';
 import { Autotuner, kernelsVersion, memoryChoiceStore, pinChoices, timeVariants } from './autotune';
 import { KernelContext } from './context';
 import { Conv, convBlockName, convBlocks, convGeometry, convProblemKey, heuristicConvBlock, type ConvSpec } from './conv';
-import { candidates, heuristicVariant, Matmul, problemKey, subgroupsOfFour, type MatmulProblem } from './matmul';
+import { candidates, heuristicVariant, Matmul, matmulFlops, problemKey, subgroupsOfFour, type MatmulProblem } from './matmul';
 import { emptyBuffer } from './test-util';
 
 const big: MatmulProblem = { layout: 'nn', rows: 256, cols: 256, inner: 784, epilogue: 'biasRelu' };
@@ -51,6 +51,19 @@ describe('Autotuner', () => {
     expect(d.variant).toBe(heuristicVariant(small, mm.subgroups).name);
     expect(tuner.records).toEqual([]);
     expect(kc.blockChoices.get(problemKey(small))).toBe(d.variant);
+    tuner.destroy();
+  });
+
+  it('tunes a product below the threshold when a pass launches it often enough (a Winograd pass: 36 times)', async () => {
+    const gpu = await testGpu();
+    const tuner = new Autotuner(new KernelContext(gpu.device), 'test adapter', memoryChoiceStore(), { reps: 1, maxCandidates: 2 });
+    const p: MatmulProblem = { layout: 'nn', rows: 512, cols: 16, inner: 16, epilogue: 'none' };
+    const offered = candidates(subgroupsOfFour(gpu.device));
+    expect(matmulFlops(p)).toBeLessThan(8e6);
+    expect(await tuner.choose(p, offered)).toEqual(heuristicVariant(p, subgroupsOfFour(gpu.device)));
+    expect(tuner.records).toEqual([]);
+    const chosen = await tuner.choose({ ...p, launches: 36 }, offered);
+    expect(tuner.records.map((r) => [r.problem, Object.keys(r.times!).length, r.chosen])).toEqual([[problemKey(p), 2, chosen.name]]);
     tuner.destroy();
   });
 

@@ -37,7 +37,7 @@ export interface TuneRecord {
 }
 
 export interface AutotuneOptions {
-  /** Problems smaller than this many FLOPs keep the heuristic's variant (default 8 MFLOP). */
+  /** Problems smaller than this many FLOPs (times their launches a pass) keep the heuristic's variant (default 8 MFLOP). */
   minFlops?: number;
   /** Timed runs per candidate after one warm-up (default 2). */
   reps?: number;
@@ -71,7 +71,7 @@ export class Autotuner implements MatmulTuner, ConvTuner {
   }
 
   async choose(p: MatmulProblem, candidates: readonly Variant[]): Promise<Variant> {
-    if (matmulFlops(p) < this.o.minFlops) return heuristicVariant(p, this.matmul.subgroups);
+    if (matmulFlops(p) * (p.launches ?? 1) < this.o.minFlops) return heuristicVariant(p, this.matmul.subgroups);
     this.table ??= this.store.load().catch(() => ({}));
     const table = await this.table;
     const mine = (table[this.key] ??= {});

@@ -88,7 +88,7 @@ export async function planWinograd(
       resources: { src: grad ? ops.dy : ops.x, wv: v }, flops: 0,
     }),
   ];
-  const problem = { layout: 'nn', rows: wg.tiles, cols: 4 * g.c4, inner: 4 * g.cin4, epilogue: 'none' } as const;
+  const problem = { layout: 'nn', rows: wg.tiles, cols: 4 * g.c4, inner: 4 * g.cin4, epilogue: 'none', launches: winogradPoints } as const;
   const at = (buffer: GPUBuffer, slice: number, xi: number, vec4s: number): GPUBufferBinding => ({ buffer, offset: xi * slice * 16, size: vec4s * 16 });
   for (let xi = 0; xi < winogradPoints; xi++) {
     const d = await matmul.plan(problem, { a: at(v, wg.sliceV, xi, tileInputs), b: at(u, wg.sliceU, xi, weightN), c: at(m, wg.sliceM, xi, tileOutputs) }, `${label}${grad ? '.dX' : ''}.winoGemm${xi}`);

@@ -41,6 +41,8 @@ export interface MatmulProblem {
   /** Reduction length: K, a multiple of 4 (nn, nt), or R rows (tn). */
   inner: number;
   epilogue: EpilogueName;
+  /** Launches of this product a pass makes (a Winograd pass: one per transformed point), for the tuner's threshold; 1 if absent. */
+  launches?: number;
 }
 
 export interface MatmulOperands {
