@@ -173,8 +173,9 @@ export function heuristicConvBlock(s: ConvSpec, pass: ConvPass): Block {
 /**
  * The default of a pass: Winograd where it fits and both channel counts are at least 8 (fewer leave its
  * GEMMs' reductions mostly padding: a 1-channel stem reduces over 4), else heuristicConvBlock's block.
- * On SwiftShader, 3×3 16→16 on 28×28, 32→32 on 14×14 and 64→64 on 7×7 (batch 128) ran 1.3–1.9× faster
- * than the best register block in bench --conv-blocks.
+ * In bench --conv on SwiftShader (batch 128, the old and new builds one after the other), the forward and
+ * input gradient of 3×3 16→16 on 28×28 ran 1.66–1.70× faster than the heuristic's register block, 32→32
+ * on 14×14 1.30×, 64→64 on 7×7 1.88–1.89×.
  */
 export function heuristicConvChoice(s: ConvSpec, pass: ConvPass, maxBytes = winogradMaxBytes): ConvChoice {
   return winogradFits(s, pass, maxBytes) && s.inC >= 8 && s.outC >= 8 ? 'winograd' : heuristicConvBlock(s, pass);
