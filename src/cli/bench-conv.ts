@@ -6,7 +6,7 @@ import { pad4 } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/context';
 import { timeConvBlocks } from '../gpu/autotune';
 import { winogradPoints } from '../gpu/conv-layout';
-import { Conv, convBlockName, convBlocks, convGeometry, convScratch, heuristicConvBlock, type ConvPass as GemmPass, type ConvSpec } from '../gpu/conv';
+import { Conv, convBlockName, convChoices, convGeometry, convScratch, heuristicConvChoice, type ConvPass as GemmPass, type ConvSpec } from '../gpu/conv';
 import type { Dispatch } from '../gpu/dispatch';
 import { Profiler, timestampsSupported } from '../gpu/profiler';
 import { table } from './bench-format';
@@ -115,19 +115,20 @@ export function convTable(rows: readonly ConvPassTiming[], shapes: readonly Conv
 }
 
 /**
- * `bench --conv-blocks`: each pass's GEMM of each shape in every generated block (reps timed runs), one
- * line per shape and pass, fastest first in GFLOP/s, the heuristic's choice marked with *.
+ * `bench --conv-blocks`: each pass of each shape in every generated block and, where it fits, as Winograd
+ * (reps timed runs; as the autotuner times them), one line per shape and pass, fastest first in GFLOP/s,
+ * the heuristic's choice marked with *.
  */
 export async function benchConvBlocks(kc: KernelContext, shapes: readonly ConvShapeCase[], reps = 3): Promise<string> {
   const conv = new Conv(kc);
-  const profiler = new Profiler(kc.device, 8);
+  const profiler = new Profiler(kc.device, 48);
   const lines: string[] = [];
   try {
     for (const s of shapes) {
       const flops = convPassFlops(s);
       for (const pass of ['forward', 'input_grad', 'weight_grad'] as const satisfies readonly GemmPass[]) {
-        const times = await timeConvBlocks(kc, conv, s, pass, convBlocks, reps, profiler);
-        const chosen = convBlockName(heuristicConvBlock(s, pass));
+        const times = await timeConvBlocks(kc, conv, s, pass, convChoices(s, pass, conv.winogradMaxBytes), reps, profiler);
+        const chosen = convBlockName(heuristicConvChoice(s, pass, conv.winogradMaxBytes));
         const row = Object.entries(times).sort((a, b) => a[1] - b[1]).map(([n, ms]) => `${n}${n === chosen ? '*' : ''} ${(flops / ms / 1e6).toFixed(2)}`);
         lines.push(`${s.name} ${pass}: ${row.join(', ')}`);
       }
