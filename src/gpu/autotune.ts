@@ -7,7 +7,7 @@ import { createBuffer, storageUsage } from './buffers';
 import type { KernelContext } from './context';
 import { convBlockName, convGeometry, convProblemKey, convScratch, heuristicConvBlock, type Conv, type ConvChoice, type ConvPass, type ConvSpec, type ConvTuner } from './conv';
 import { encodeAll, type Dispatch } from './dispatch';
-import { Matmul, matmulFlops, problemKey, type Block, type MatmulProblem, type MatmulTuner, type Variant, heuristicVariant, parseVariant } from './matmul';
+import { Matmul, matmulFlops, problemKey, type MatmulProblem, type MatmulTuner, type Variant, heuristicVariant, parseVariant } from './matmul';
 import { median, Profiler, timestampsSupported } from './profiler';
 
 /** Cached choices: adapter key → problem key → variant name. */
@@ -130,10 +130,10 @@ const convPreferred = ['winograd', '8x16', '16x8', '8x8', '16x4', '4x16'];
 const convPassDispatches = 48;
 
 /**
- * Median milliseconds of a conv pass in each choice on zero-filled operands of `s`'s shape: the forward's
- * dispatches, the input gradient's (its weight transform included: Winograd's differs), the weight
- * gradient's GEMM (the passes around it do not depend on the block). GPU timestamps where the device has
- * them, else wall time.
+ * Median milliseconds of a conv pass in each choice on zero-filled operands of `s`'s shape: all the
+ * pass's dispatches (the input gradient's weight transform and the weight gradient's dY copy and reduce
+ * included: Winograd's passes around its GEMMs differ). GPU timestamps where the device has them, else
+ * wall time.
  */
 export async function timeConvBlocks(kc: KernelContext, conv: Conv, s: ConvSpec, pass: ConvPass, blocks: readonly ConvChoice[], reps = 3, profiler?: Profiler | null): Promise<Record<string, number>> {
   const ownProfiler = profiler === undefined && timestampsSupported(kc.device) ? new Profiler(kc.device, convPassDispatches) : null;
@@ -157,8 +157,8 @@ export async function timeConvBlocks(kc: KernelContext, conv: Conv, s: ConvSpec,
         const list = await conv.backward(s, 'none', {
           x: b(buf.x), w: b(buf.w), dy: b(buf.dy), dyp: b(buf.dyp), partials: b(buf.partials), dw: b(buf.dw), db: b(buf.db),
           dx: pass === 'input_grad' ? b(buf.dx) : undefined, columns: b(buf.columns),
-        }, `Autotuner.conv.${convBlockName(block)}`, pass === 'input_grad' ? { weight_grad: heuristicConvBlock(s, 'weight_grad'), input_grad: block } : { weight_grad: weightGradBlock(block) });
-        d = list.filter((x) => (pass === 'input_grad' ? /\.dX/.test(x.label) : x.label.endsWith('.dWPartial')));
+        }, `Autotuner.conv.${convBlockName(block)}`, pass === 'input_grad' ? { weight_grad: heuristicConvBlock(s, 'weight_grad'), input_grad: block } : { weight_grad: block });
+        d = pass === 'input_grad' ? list.filter((x) => /\.dX/.test(x.label)) : list;
       }
       times[convBlockName(block)] = prof ? (await prof.time(d, 0, reps)).reduce((a, t) => a + t.ms, 0) : await wallTime(kc.device, d, reps);
     }
@@ -167,11 +167,6 @@ export async function timeConvBlocks(kc: KernelContext, conv: Conv, s: ConvSpec,
     ownProfiler?.destroy();
   }
   return times;
-}
-
-function weightGradBlock(c: ConvChoice): Block {
-  if (c === 'winograd') throw new Error('the conv weight gradient has no Winograd pass');
-  return c;
 }
 
 type Scratch = Record<'a' | 'b' | 'c' | 'aux' | 'db', GPUBuffer>;

@@ -58,16 +58,21 @@ const slice = (vec4s: number): number => Math.ceil(vec4s / 16) * 16;
 /** Winograd F(4×4, 3×3): output tiles of 4×4, transformed tiles of 6×6 (shaders/conv-winograd.wgsl). */
 export const winogradTile = 4;
 export const winogradPoints = 36;
+/** The weight gradient's F(3×3, 2×2): dY tiles of 2×2, transformed tiles of 4×4. */
+export const winogradGradTile = 2;
+export const winogradGradPoints = 16;
 
 /**
  * Winograd sizes of a forward-shaped layer (3×3, stride 1, padding 1): output tiles per plane and in
  * the batch (T), and the vec4s between the 36 slices ξ of U (pad4(Cin), Cp), V (T, pad4(Cin)) and M
- * (T, Cp), each slice a GEMM operand bound at offset ξ·slice·16 bytes.
+ * (T, Cp), each slice a GEMM operand bound at offset ξ·slice·16 bytes. With `tile` = winogradGradTile:
+ * the weight gradient's, whose 16 slices of U hold its products (pad4(Cin), Cp) and of M the dY tiles
+ * transformed (T, Cp).
  */
-export function winogradGeometry(s: ConvSpec) {
+export function winogradGeometry(s: ConvSpec, tile = winogradTile) {
   const g = convGeometry(s);
-  const tilesH = Math.ceil(g.oh / winogradTile);
-  const tilesW = Math.ceil(g.ow / winogradTile);
+  const tilesH = Math.ceil(g.oh / tile);
+  const tilesW = Math.ceil(g.ow / tile);
   const tiles = s.rows * tilesH * tilesW;
   return { tilesH, tilesW, tiles, sliceU: slice(4 * g.cin4 * g.c4), sliceV: slice(tiles * g.cin4), sliceM: slice(tiles * g.c4) };
 }

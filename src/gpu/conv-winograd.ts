@@ -3,17 +3,18 @@
 // an input transform, 36 GEMMs (V[ξ] · U[ξ], the matmul kernels in the variant pinned, tuned or the
 // heuristic's for their problem) and an output transform with the fused bias and activation. Against
 // the implicit GEMM it does 36 products per 4×4 tile and input channel instead of 144 (4× fewer where
-// the plane is a multiple of 4; 28×28: 4×, 14×14: 3.1×, 7×7: 3.1×). Its dispatches are of the conv family and together count the direct conv's FLOPs, so
+// the plane is a multiple of 4; 28×28: 4×, 14×14: 3.1×, 7×7: 3.1×). The weight gradient runs as
+// F(3×3, 2×2): 16 tn GEMMs over the batch's 2×2 tiles of dY (2.25× fewer products). Its dispatches are of the conv family and together count the direct conv's FLOPs, so
 // that its GFLOP/s compare with the implicit GEMM's (effective GFLOP/s).
 import { activationCode, type ActivationKind } from './activation';
 import { planKernel } from './binding-table';
 import { createBuffer, storageUsage } from './buffers';
-import { ConvBindings, convGeometry, winogradGeometry, winogradPoints, WorkgroupSize, type ConvSpec } from './conv-layout';
+import { ConvBindings, convGeometry, winogradGeometry, winogradGradPoints, winogradGradTile, winogradPoints, WorkgroupSize, type ConvSpec } from './conv-layout';
 import type { KernelContext } from './context';
 import type { Dispatch } from './dispatch';
 import type { Matmul } from './matmul';
 
-/** Whether a layer's forward-shaped pass can run as Winograd F(2×2, 3×3): 3×3, stride 1, padding 1. */
+/** Whether a layer (or the forward-shaped layer of its input gradient) can run as Winograd: 3×3, stride 1, padding 1. */
 export function winogradShape(s: ConvSpec): boolean {
   return s.kernel === 3 && s.stride === 1 && s.padding === 1;
 }
@@ -22,6 +23,12 @@ export function winogradShape(s: ConvSpec): boolean {
 export function winogradBytes(s: ConvSpec): number {
   const w = winogradGeometry(s);
   return winogradPoints * 16 * Math.max(w.sliceU, w.sliceV, w.sliceM);
+}
+
+/** Bytes of the largest of the weight gradient's three operands (16 slices each). */
+export function winogradGradBytes(s: ConvSpec): number {
+  const w = winogradGeometry(s, winogradGradTile);
+  return winogradGradPoints * 16 * Math.max(w.sliceU, w.sliceV, w.sliceM);
 }
 
 type Operand = 'u' | 'v' | 'm';
@@ -64,7 +71,7 @@ export interface WinogradOperands {
 export async function planWinograd(
   ctx: KernelContext, matmul: Matmul, space: WinogradWorkspace, fs: ConvSpec, activation: ActivationKind, ops: WinogradOperands, label: string, params: ArrayBuffer,
 ): Promise<Dispatch[]> {
-  if (!winogradShape(fs)) throw new Error(`${label}: Winograd F(2×2, 3×3) needs a 3×3 conv with stride 1 and padding 1`);
+  if (!winogradShape(fs)) throw new Error(`${label}: Winograd F(4×4, 3×3) needs a 3×3 conv with stride 1 and padding 1`);
   const g = convGeometry(fs);
   const wg = winogradGeometry(fs);
   const grad = ops.dy !== undefined;
@@ -102,5 +109,50 @@ export async function planWinograd(
       resources: grad ? { src: ops.x, wm: m, dst: ops.dst } : { bias: ops.bias, wm: m, dst: ops.dst }, flops: 0,
     }),
   );
+  return list;
+}
+
+export interface WinogradWeightGradOperands {
+  x: GPUBufferBinding;
+  /** dY, before this layer's activation. */
+  dy: GPUBufferBinding;
+  dw: GPUBufferBinding;
+  db: GPUBufferBinding;
+}
+
+/**
+ * Plans the weight gradient of a 3×3 stride-1 layer padded by 1 as F(3×3, 2×2) (`params`: the layer's,
+ * with the 2×2 tiles): the 4×4 patches of x and the 2×2 tiles of dY transformed, 16 tn GEMMs summing
+ * over the tiles (the sixth also writes ¼ of db), the output transform into dW's arena rows.
+ */
+export async function planWinogradWeightGrad(
+  ctx: KernelContext, matmul: Matmul, space: WinogradWorkspace, s: ConvSpec, ops: WinogradWeightGradOperands, label: string, params: ArrayBuffer,
+): Promise<Dispatch[]> {
+  if (!winogradShape(s)) throw new Error(`${label}: the Winograd weight gradient needs a 3×3 conv with stride 1 and padding 1`);
+  const g = convGeometry(s);
+  const wg = winogradGeometry(s, winogradGradTile);
+  const u = await space.get('u', winogradGradPoints * 16 * wg.sliceU);
+  const v = await space.get('v', winogradGradPoints * 16 * wg.sliceV);
+  const m = await space.get('m', winogradGradPoints * 16 * wg.sliceM);
+  const common = { shader: 'conv-winograd', table: ConvBindings, family: 'conv', params } as const;
+  const size = (n: number) => (n >= 1024 ? WorkgroupSize : 16);
+  const launch = (n: number) => ({ constants: { WorkgroupSize: size(n) }, groups: Math.ceil(n / size(n)) });
+  const tileInputs = wg.tiles * g.cin4;
+  const tileGrads = wg.tiles * g.c4;
+  const products = 4 * g.cin4 * g.c4;
+  const directFlops = 2 * s.rows * g.pixels * s.outC * (g.k + 1);
+  const list: Dispatch[] = [
+    await planKernel(ctx, { ...common, ...launch(tileInputs), entry: 'wino_dw_input', label: `${label}.dW.winoInput`, resources: { src: ops.x, wv: v }, flops: 0 }),
+    await planKernel(ctx, { ...common, ...launch(tileGrads), entry: 'wino_dw_dy', label: `${label}.dW.winoDy`, resources: { dy: ops.dy, wm: m }, flops: 0 }),
+  ];
+  const at = (buffer: GPUBuffer, slice: number, xi: number, vec4s: number): GPUBufferBinding => ({ buffer, offset: xi * slice * 16, size: vec4s * 16 });
+  for (let xi = 0; xi < winogradGradPoints; xi++) {
+    // Point ξ = 5 (row 1, column 1) of G g Gᵀ is ¼ of the tile's sum: its column sums are ¼ of db.
+    const biasPoint = xi === 5;
+    const problem = { layout: 'tn', rows: 4 * g.cin4, cols: 4 * g.c4, inner: wg.tiles, epilogue: biasPoint ? 'biasGrad' : 'none', launches: winogradGradPoints } as const;
+    const d = await matmul.plan(problem, { a: at(v, wg.sliceV, xi, tileInputs), b: at(m, wg.sliceM, xi, tileGrads), c: at(u, wg.sliceU, xi, products), db: biasPoint ? ops.db : undefined }, `${label}.dW.winoGemm${xi}`);
+    list.push({ ...d, family: 'conv', flops: directFlops / winogradGradPoints, variant: `winograd ${d.variant}` });
+  }
+  list.push(await planKernel(ctx, { ...common, ...launch(s.inC * g.c4), entry: 'wino_dw_output', label: `${label}.dW`, resources: { wu: u, dw: ops.dw, db: ops.db }, flops: 0 }));
   return list;
 }

@@ -8,7 +8,6 @@ import { readFloats } from './buffers';
 import { KernelContext } from './context';
 import { Conv, convBlockName, convProblemKey, heuristicConvBlock, heuristicConvChoice, winogradFits, type ConvChoice, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradEntry, convWeightGradShapes, convWeightGradFlatKernels, weightGradFlat, weightGradSplit, type ConvSpec } from './conv';
 import { winogradBytes } from './conv-winograd';
-import type { Block } from './matmul';
 import { applyActivation, activationDerivative, fromGpuMatrix, toGpuMatrix } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
 
@@ -120,7 +119,7 @@ describe('conv2d vs CPU reference', () => {
   });
 });
 
-describe('Winograd F(2×2, 3×3) vs CPU reference', () => {
+describe('Winograd (F(4×4, 3×3), the weight gradient F(3×3, 2×2)) vs CPU reference', () => {
   // Planes of odd height and width (the last tiles hang over both edges), channel counts off every vec4,
   // a 1×1 plane (all of each patch but its centre is padding), and launches past 1,024 invocations
   // (workgroups of 64). Tolerances as the implicit GEMM's: the transforms add at most 4·4 terms of a sum.
@@ -130,21 +129,26 @@ describe('Winograd F(2×2, 3×3) vs CPU reference', () => {
     { rows: 2, inC: 3, h: 1, w: 1, outC: 2, kernel: 3, stride: 1, padding: 1, activation: 'none', inputActivation: 'none', withDx: true },
     { rows: 9, inC: 8, h: 15, w: 15, outC: 10, kernel: 3, stride: 1, padding: 1, activation: 'relu', inputActivation: 'relu', withDx: true },
   ];
-  it.each(wino)('$rows×$inC×$h×$w → $outC, $activation (input $inputActivation): forward, input gradient, the whole layer', async (c) => {
+  it.each(wino)('$rows×$inC×$h×$w → $outC, $activation (input $inputActivation): forward, input gradient, weight gradient, the whole layer', async (c) => {
     await checkForward(c, 'winograd');
     await checkInputGrad(c, 'winograd');
+    await checkWeightGrad(c, 'winograd');
     await check(c, 'winograd');
   });
 
-  it('is offered for 3×3 stride-1 padding-1 forwards and input gradients within the operand cap, and is the default where both channel counts are ≥ 8', async () => {
+  it('is offered for every pass of 3×3 stride-1 padding-1 convs within the operand cap, and is the default where both channel counts are ≥ 8 (≥ 64 for the weight gradient)', async () => {
     const s = wino[3];
-    expect([winogradFits(s, 'forward'), winogradFits(s, 'input_grad'), winogradFits(s, 'weight_grad')]).toEqual([true, true, false]);
-    expect([{ ...s, padding: 0 }, { ...s, stride: 2 }, { ...s, kernel: 5, padding: 2 }].map((x) => winogradFits(x, 'forward'))).toEqual([false, false, false]);
+    expect([winogradFits(s, 'forward'), winogradFits(s, 'input_grad'), winogradFits(s, 'weight_grad')]).toEqual([true, true, true]);
+    for (const pass of ['forward', 'input_grad', 'weight_grad'] as const) {
+      expect([{ ...s, padding: 0 }, { ...s, stride: 2 }, { ...s, kernel: 5, padding: 2 }].map((x) => winogradFits(x, pass))).toEqual([false, false, false]);
+    }
     expect(winogradFits(s, 'forward', winogradBytes(s))).toBe(true);
     expect(winogradFits(s, 'forward', winogradBytes(s) - 1)).toBe(false);
     expect(heuristicConvChoice(s, 'forward')).toBe('winograd');
     expect(heuristicConvChoice(s, 'forward', winogradBytes(s) - 1)).toEqual(heuristicConvBlock(s, 'forward'));
     expect(heuristicConvChoice(wino[0], 'forward')).not.toBe('winograd');
+    expect(heuristicConvChoice(s, 'weight_grad')).toEqual(heuristicConvBlock(s, 'weight_grad'));
+    expect(heuristicConvChoice({ ...s, inC: 64, outC: 64 }, 'weight_grad')).toBe('winograd');
     // Chosen without a tuner: the heuristic's, recorded; a pinned Winograd beyond the device's cap gives way.
     const ctx = new KernelContext((await testGpu()).device);
     const conv = new Conv(ctx);
@@ -158,7 +162,7 @@ describe('Winograd F(2×2, 3×3) vs CPU reference', () => {
 });
 
 /** dW and db in `block`, against the reference; a rerun gives the same bits. */
-async function checkWeightGrad(c: Case, block: Block): Promise<void> {
+async function checkWeightGrad(c: Case, block: ConvChoice): Promise<void> {
   const ctx = await sharedContext();
   const device = ctx.device;
   const g = convGeometry(c);
@@ -185,7 +189,7 @@ async function checkWeightGrad(c: Case, block: Block): Promise<void> {
   const first = await readFloats(device, buf.grads, 0, dbOffset + cp);
   await runDispatches(device, list);
   const again = await readFloats(device, buf.grads, 0, dbOffset + cp);
-  const tag = `${weightGradEntry(c, block)} on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}@${c.kernel}/${c.stride} p${c.padding}, split ${JSON.stringify(weightGradSplit(c, block))}`;
+  const tag = block === 'winograd' ? `winograd on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}` : `${weightGradEntry(c, block)} on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}@${c.kernel}/${c.stride} p${c.padding}, split ${JSON.stringify(weightGradSplit(c, block))}`;
   const ref = conv2dBackward(x, w, dy, { ...c, batch: c.rows });
   // Sums over B·OH·OW positions of products of values ≤ 2 · 1.
   const tol = 1e-5 * Math.sqrt(c.rows * g.pixels);
@@ -305,7 +309,7 @@ async function check(c: Case, block?: ConvChoice): Promise<void> {
     const conv = new Conv(ctx);
     const list = [
       ...(await conv.forward(c, c.activation, { x: b('x'), w: b('w'), bias: b('bias'), y: b('y') }, 'test.conv', block)),
-      ...(await conv.backward(c, c.inputActivation, { x: b('x'), w: b('w'), dy: b('dy'), dyp: b('dyp'), partials: b('partials'), dw: { buffer: buf.grads, offset: 0, size: g.kRows * cp * 4 }, db: { buffer: buf.grads, offset: dbOffset * 4, size: cp * 4 }, dx: c.withDx ? b('dx') : undefined, columns: b('columns') }, 'test.conv', block && { weight_grad: block === 'winograd' ? undefined : block, input_grad: block })),
+      ...(await conv.backward(c, c.inputActivation, { x: b('x'), w: b('w'), dy: b('dy'), dyp: b('dyp'), partials: b('partials'), dw: { buffer: buf.grads, offset: 0, size: g.kRows * cp * 4 }, db: { buffer: buf.grads, offset: dbOffset * 4, size: cp * 4 }, dx: c.withDx ? b('dx') : undefined, columns: b('columns') }, 'test.conv', block && { weight_grad: block, input_grad: block })),
     ];
     await runDispatches(device, list);
 

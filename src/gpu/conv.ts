@@ -6,10 +6,10 @@
 import { activationCode, type ActivationKind } from './activation';
 import { planKernel } from './binding-table';
 import type { KernelContext } from './context';
-import { planWinograd, winogradBytes, winogradShape, WinogradWorkspace } from './conv-winograd';
+import { planWinograd, planWinogradWeightGrad, winogradBytes, winogradGradBytes, winogradShape, WinogradWorkspace } from './conv-winograd';
 import type { Dispatch } from './dispatch';
 import { Matmul, type Block } from './matmul';
-import { ConvBindings, ConvParams, convGeometry, winogradGeometry, WorkgroupSize, type ConvSpec } from './conv-layout';
+import { ConvBindings, ConvParams, convGeometry, winogradGeometry, winogradGradTile, winogradTile, WorkgroupSize, type ConvSpec } from './conv-layout';
 
 export { ConvBindings, ConvParams, convGeometry, WorkgroupSize, type ConvSpec } from './conv-layout';
 
@@ -20,8 +20,9 @@ export type ConvPass = 'forward' | 'input_grad' | 'weight_grad';
 export const convBlocks: readonly Block[] = [[4, 1], [8, 1], [16, 1], [4, 2], [8, 2], [16, 2], [4, 4], [8, 4]];
 
 /**
- * What a pass runs: an implicit GEMM in a register block, or (3×3 stride-1 forward and input gradient)
- * Winograd F(2×2, 3×3), whose 16 GEMMs then have matmul choices of their own (src/gpu/conv-winograd.ts).
+ * What a pass runs: an implicit GEMM in a register block, or (3×3 stride-1 convs padded by 1) Winograd —
+ * F(4×4, 3×3) for the forward and input gradient, F(3×3, 2×2) for the weight gradient — whose GEMMs then
+ * have matmul choices of their own (src/gpu/conv-winograd.ts).
  */
 export type ConvChoice = Block | 'winograd';
 
@@ -35,8 +36,9 @@ function forwardShaped(s: ConvSpec, pass: ConvPass): ConvSpec | null {
   return pass === 'forward' ? s : pass === 'input_grad' ? inputGradAsForward(s) : null;
 }
 
-/** Whether a pass can run as Winograd F(2×2, 3×3) within `maxBytes` of operands. */
+/** Whether a pass can run as Winograd within `maxBytes` of operands. */
 export function winogradFits(s: ConvSpec, pass: ConvPass, maxBytes = winogradMaxBytes): boolean {
+  if (pass === 'weight_grad') return winogradShape(s) && winogradGradBytes(s) <= maxBytes;
   const fs = forwardShaped(s, pass);
   return fs !== null && winogradShape(fs) && winogradBytes(fs) <= maxBytes;
 }
@@ -172,13 +174,17 @@ export function heuristicConvBlock(s: ConvSpec, pass: ConvPass): Block {
 
 /**
  * The default of a pass: Winograd where it fits and both channel counts are at least 8 (fewer leave its
- * GEMMs' reductions mostly padding: a 1-channel stem reduces over 4), else heuristicConvBlock's block.
+ * GEMMs' reductions mostly padding: a 1-channel stem reduces over 4) — 64 for the weight gradient, see
+ * below — else heuristicConvBlock's block.
  * In bench --conv on SwiftShader (batch 128, the old and new builds one after the other), the forward and
  * input gradient of 3×3 16→16 on 28×28 ran 1.66–1.70× faster than the heuristic's register block, 32→32
- * on 14×14 1.30×, 64→64 on 7×7 1.88–1.89×.
+ * on 14×14 1.30×, 64→64 on 7×7 1.88–1.89×. The weight gradient's F(3×3, 2×2) sums each GEMM over all
+ * the batch's tiles in one invocation per output block: it ran 2.2× faster on 64→64 7×7, level on 16→16
+ * 28×28 and slower on 32→32 14×14, so it is the default from 64 channels on (the tuner times it everywhere).
  */
 export function heuristicConvChoice(s: ConvSpec, pass: ConvPass, maxBytes = winogradMaxBytes): ConvChoice {
-  return winogradFits(s, pass, maxBytes) && s.inC >= 8 && s.outC >= 8 ? 'winograd' : heuristicConvBlock(s, pass);
+  const least = pass === 'weight_grad' ? 64 : 8;
+  return winogradFits(s, pass, maxBytes) && s.inC >= least && s.outC >= least ? 'winograd' : heuristicConvBlock(s, pass);
 }
 
 /** Input-gradient rows per (example, phase) group, padded to the block's rows so no block spans two groups. */
@@ -201,7 +207,7 @@ function layerParams(s: ConvSpec, block: Block | null, pass: ConvPass | null): A
   const g = convGeometry(s);
   const split = pass === 'weight_grad' && block ? weightGradSplit(s, block) : { chunks: 0, chunkRows: 0 };
   const groups = inputGradGroups(s, pass === 'input_grad' && block ? block : [1, 1]);
-  const wg = winogradGeometry(s);
+  const wg = winogradGeometry(s, pass === 'weight_grad' ? winogradGradTile : winogradTile);
   return ConvParams.pack({
     rows: s.rows, in_c: s.inC, in_h: s.h, in_w: s.w, out_c: s.outC, out_h: g.oh, out_w: g.ow, kernel: s.kernel,
     stride: s.stride, padding: s.padding, src_stride: g.xStride, dst_stride: g.yStride, c4: g.c4,
@@ -297,30 +303,16 @@ export class Conv {
   }
 
   /** dW, db and (with `dx`) dX = act'_in(∂L/∂x); `dy` is the gradient before this layer's activation. */
-  async backward(s: ConvSpec, inputActivation: ActivationKind, ops: ConvBackwardOperands, label: string, blocks: { weight_grad?: Block; input_grad?: ConvChoice } = {}): Promise<Dispatch[]> {
+  async backward(s: ConvSpec, inputActivation: ActivationKind, ops: ConvBackwardOperands, label: string, blocks: { weight_grad?: ConvChoice; input_grad?: ConvChoice } = {}): Promise<Dispatch[]> {
     validate(s, label);
     const g = convGeometry(s);
     const common = { table: ConvBindings, family: 'conv' } as const;
     const wb = blocks.weight_grad ?? (await this.choose(s, 'weight_grad'));
-    if (wb === 'winograd') throw new Error(`${label}: the weight gradient has no Winograd pass`);
-    const { chunks } = weightGradSplit(s, wb);
-    const list = [
-      await planKernel(this.ctx, {
-        ...common, shader: 'conv-grad', entry: 'to_pixels', label: `${label}.toPixels`, constants: { WorkgroupSize }, params: layerParams(s, null, null),
-        resources: { src: ops.dy, dyp: ops.dyp }, groups: Math.ceil((s.rows * Math.ceil(g.pixels / 4) * g.c4) / WorkgroupSize), flops: 0,
-      }),
-      await withVariant(wb, planKernel(this.ctx, {
-        ...common, shader: 'conv', entry: weightGradEntry(s, wb), label: `${label}.dWPartial`,
-        constants: { WorkgroupSize: this.workgroup(s, 'weight_grad', wb), Padded: s.padding > 0 ? 1 : 0 }, params: layerParams(s, wb, 'weight_grad'),
-        resources: { src: ops.x, dyp: ops.dyp, partials: ops.partials },
-        groups: Math.ceil((chunks * tiles(s, 'weight_grad', wb)) / this.workgroup(s, 'weight_grad', wb)), flops: 2 * s.rows * g.pixels * s.outC * (g.k + 1),
-      })),
-      await planKernel(this.ctx, {
-        ...common, shader: 'conv-grad', entry: 'weight_grad_reduce', label: `${label}.dW`, constants: { WorkgroupSize }, params: layerParams(s, wb, 'weight_grad'),
-        resources: { partials: ops.partials, dw: ops.dw, db: ops.db }, groups: Math.ceil(((g.kRows + 1) * g.c4) / WorkgroupSize), flops: chunks * (g.k + 1) * s.outC,
-      }),
-    ];
+    const list = wb === 'winograd'
+      ? await planWinogradWeightGrad(this.ctx, this.matmul, this.workspace, s, { x: ops.x, dy: ops.dy, dw: ops.dw, db: ops.db }, label, layerParams(s, null, 'weight_grad'))
+      : await this.weightGrad(s, ops, label, wb);
     if (!ops.dx) return list;
+
     if (!ops.columns) throw new Error(`${label}: the input gradient needs its scratch (convScratch().columns)`);
     const xb = blocks.input_grad ?? (await this.choose(s, 'input_grad'));
     const asForward = inputGradAsForward(s);
@@ -361,6 +353,29 @@ export class Conv {
       })),
     );
     return list;
+  }
+
+  /** The implicit-GEMM weight gradient: dY pixel-major, the partial sums in block `wb`, their fixed-order reduce. */
+  private async weightGrad(s: ConvSpec, ops: ConvBackwardOperands, label: string, wb: Block): Promise<Dispatch[]> {
+    const g = convGeometry(s);
+    const common = { table: ConvBindings, family: 'conv' } as const;
+    const { chunks } = weightGradSplit(s, wb);
+    return [
+      await planKernel(this.ctx, {
+        ...common, shader: 'conv-grad', entry: 'to_pixels', label: `${label}.toPixels`, constants: { WorkgroupSize }, params: layerParams(s, null, null),
+        resources: { src: ops.dy, dyp: ops.dyp }, groups: Math.ceil((s.rows * Math.ceil(g.pixels / 4) * g.c4) / WorkgroupSize), flops: 0,
+      }),
+      await withVariant(wb, planKernel(this.ctx, {
+        ...common, shader: 'conv', entry: weightGradEntry(s, wb), label: `${label}.dWPartial`,
+        constants: { WorkgroupSize: this.workgroup(s, 'weight_grad', wb), Padded: s.padding > 0 ? 1 : 0 }, params: layerParams(s, wb, 'weight_grad'),
+        resources: { src: ops.x, dyp: ops.dyp, partials: ops.partials },
+        groups: Math.ceil((chunks * tiles(s, 'weight_grad', wb)) / this.workgroup(s, 'weight_grad', wb)), flops: 2 * s.rows * g.pixels * s.outC * (g.k + 1),
+      })),
+      await planKernel(this.ctx, {
+        ...common, shader: 'conv-grad', entry: 'weight_grad_reduce', label: `${label}.dW`, constants: { WorkgroupSize }, params: layerParams(s, wb, 'weight_grad'),
+        resources: { partials: ops.partials, dw: ops.dw, db: ops.db }, groups: Math.ceil(((g.kRows + 1) * g.c4) / WorkgroupSize), flops: chunks * (g.k + 1) * s.outC,
+      }),
+    ];
   }
 
   /** Invocations per workgroup: 64, or 16 for small launches so that they still spread over the cores. */
