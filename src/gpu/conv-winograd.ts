@@ -52,6 +52,17 @@ export class WinogradWorkspace {
   }
 }
 
+/** Workgroup size and count for n invocations: 64 a group, or 16 for small launches so that they still spread over the cores. */
+function launch(n: number): { constants: { WorkgroupSize: number }; groups: number } {
+  const size = n >= 1024 ? WorkgroupSize : 16;
+  return { constants: { WorkgroupSize: size }, groups: Math.ceil(n / size) };
+}
+
+/** Slice ξ of an operand buffer (slices `slice` vec4s apart), `vec4s` long: one GEMM's operand. */
+function at(buffer: GPUBuffer, slice: number, xi: number, vec4s: number): GPUBufferBinding {
+  return { buffer, offset: xi * slice * 16, size: vec4s * 16 };
+}
+
 export interface WinogradOperands {
   /** The layer's input x: read by the forward's input transform, and for act'_in by the input gradient's output. */
   x: GPUBufferBinding;
@@ -79,8 +90,6 @@ export async function planWinograd(
   const v = await space.get('v', winogradPoints * 16 * wg.sliceV);
   const m = await space.get('m', winogradPoints * 16 * wg.sliceM);
   const common = { shader: 'conv-winograd', table: ConvBindings, family: 'conv', params } as const;
-  const size = (n: number) => (n >= 1024 ? WorkgroupSize : 16);
-  const launch = (n: number) => ({ constants: { WorkgroupSize: size(n) }, groups: Math.ceil(n / size(n)) });
   const weightN = 4 * g.cin4 * g.c4;
   const tileInputs = wg.tiles * g.cin4;
   const tileOutputs = wg.tiles * g.c4;
@@ -96,7 +105,6 @@ export async function planWinograd(
     }),
   ];
   const problem = { layout: 'nn', rows: wg.tiles, cols: 4 * g.c4, inner: 4 * g.cin4, epilogue: 'none', launches: winogradPoints } as const;
-  const at = (buffer: GPUBuffer, slice: number, xi: number, vec4s: number): GPUBufferBinding => ({ buffer, offset: xi * slice * 16, size: vec4s * 16 });
   for (let xi = 0; xi < winogradPoints; xi++) {
     const d = await matmul.plan(problem, { a: at(v, wg.sliceV, xi, tileInputs), b: at(u, wg.sliceU, xi, weightN), c: at(m, wg.sliceM, xi, tileOutputs) }, `${label}${grad ? '.dX' : ''}.winoGemm${xi}`);
     list.push({ ...d, family: 'conv', flops: directFlops / winogradPoints, variant: `winograd ${d.variant}` });
@@ -135,8 +143,6 @@ export async function planWinogradWeightGrad(
   const v = await space.get('v', winogradGradPoints * 16 * wg.sliceV);
   const m = await space.get('m', winogradGradPoints * 16 * wg.sliceM);
   const common = { shader: 'conv-winograd', table: ConvBindings, family: 'conv', params } as const;
-  const size = (n: number) => (n >= 1024 ? WorkgroupSize : 16);
-  const launch = (n: number) => ({ constants: { WorkgroupSize: size(n) }, groups: Math.ceil(n / size(n)) });
   const tileInputs = wg.tiles * g.cin4;
   const tileGrads = wg.tiles * g.c4;
   const products = 4 * g.cin4 * g.c4;
@@ -145,7 +151,6 @@ export async function planWinogradWeightGrad(
     await planKernel(ctx, { ...common, ...launch(tileInputs), entry: 'wino_dw_input', label: `${label}.dW.winoInput`, resources: { src: ops.x, wv: v }, flops: 0 }),
     await planKernel(ctx, { ...common, ...launch(tileGrads), entry: 'wino_dw_dy', label: `${label}.dW.winoDy`, resources: { dy: ops.dy, wm: m }, flops: 0 }),
   ];
-  const at = (buffer: GPUBuffer, slice: number, xi: number, vec4s: number): GPUBufferBinding => ({ buffer, offset: xi * slice * 16, size: vec4s * 16 });
   for (let xi = 0; xi < winogradGradPoints; xi++) {
     // Point ξ = 5 (row 1, column 1) of G g Gᵀ is ¼ of the tile's sum: its column sums are ¼ of db.
     const biasPoint = xi === 5;

@@ -236,7 +236,7 @@ export interface ConvTuner {
 }
 
 /** The dispatch with its block named (the performance panel and the bench show it). */
-async function withVariant(b: ConvChoice, d: Promise<Dispatch>): Promise<Dispatch> {
+async function withVariant(b: Block, d: Promise<Dispatch>): Promise<Dispatch> {
   return { ...(await d), variant: convBlockName(b) };
 }
 
