@@ -5,7 +5,7 @@
 // set no tuner, so they run the heuristic's fixed choice.
 import { createBuffer, storageUsage } from './buffers';
 import type { KernelContext } from './context';
-import { convBlockName, convGeometry, convProblemKey, convScratch, heuristicConvBlock, type Conv, type ConvChoice, type ConvPass, type ConvSpec, type ConvTuner } from './conv';
+import { choiceBlock, convBlockName, convGeometry, convProblemKey, convScratch, heuristicConvBlock, type Conv, type ConvChoice, type ConvPass, type ConvSpec, type ConvTuner } from './conv';
 import { encodeAll, type Dispatch } from './dispatch';
 import { Matmul, matmulFlops, problemKey, type MatmulProblem, type MatmulTuner, type Variant, heuristicVariant, parseVariant } from './matmul';
 import { median, Profiler, timestampsSupported } from './profiler';
@@ -53,7 +53,7 @@ export interface AutotuneOptions {
 const preferred = ['sg16x16', 'sg8x32', 'sg8x16', 'sg16x32', '8x8', '16x4', '8x4', '4x8'];
 
 /** A version tag for cached choices: bump it when the generated kernels change. */
-export const kernelsVersion = 'matmul-2 conv-4';
+export const kernelsVersion = 'matmul-2 conv-5';
 
 export class Autotuner implements MatmulTuner, ConvTuner {
   readonly records: TuneRecord[] = [];
@@ -108,7 +108,7 @@ export class Autotuner implements MatmulTuner, ConvTuner {
     }
     const cols4 = pass === 'input_grad' ? g.cin4 : g.c4;
     const pool = [heuristic, ...convPreferred.map((n) => candidates.find((b) => convBlockName(b) === n))]
-      .filter((b, i, all): b is ConvChoice => b !== undefined && (b === 'winograd' || b[1] <= cols4 || b[1] === 1) && all.findIndex((x) => x && convBlockName(x) === convBlockName(b)) === i)
+      .filter((b, i, all): b is ConvChoice => b !== undefined && fitsColumns(b, cols4) && all.findIndex((x) => x && convBlockName(x) === convBlockName(b)) === i)
       .slice(0, this.o.maxCandidates);
     const times = await timeConvBlocks(this.kc, conv, { ...s, rows: Math.max(1, Math.min(s.rows, this.o.maxConvRows)) }, pass, pool, this.o.reps, this.profiler);
     const best = pool.reduce((a, b) => (times[convBlockName(b)] < times[convBlockName(a)] ? b : a));
@@ -123,8 +123,14 @@ export class Autotuner implements MatmulTuner, ConvTuner {
   }
 }
 
-/** Conv blocks worth timing after the heuristic's (most products per load first). */
-const convPreferred = ['winograd', '8x16', '16x8', '8x8', '16x4', '4x16'];
+/** Conv choices worth timing after the heuristic's, where the pass has them (most products per load first). */
+const convPreferred = ['winograd', 'sg16x8', 'sg8x16', '8x16', '16x8', '8x8', '16x4', '4x16'];
+
+/** Whether a choice's columns fit the pass's (a block of one quad always does). */
+function fitsColumns(b: ConvChoice, cols4: number): boolean {
+  const block = choiceBlock(b);
+  return block === null || block[1] <= cols4 || block[1] === 1;
+}
 
 /** The most dispatches a timed conv pass has, and more (a Winograd pass: two transforms, 36 GEMMs, the output). */
 const convPassDispatches = 48;

@@ -28,6 +28,7 @@ const tables: [ShaderName, BindingTable][] = [
   ['batchnorm', BatchNormBindings],
   ['conv', ConvBindings],
   ['conv-grad', ConvBindings],
+  ['conv-subgroup', ConvBindings],
   ['conv-winograd', ConvBindings],
   ['dropout', DropoutBindings],
   ['gather', GatherBindings],

@@ -6,10 +6,11 @@ import { conv2dBackward, conv2dForward } from '../reference/conv';
 import type { ActivationKind } from './activation';
 import { readFloats } from './buffers';
 import { KernelContext } from './context';
-import { Conv, convBlockName, convProblemKey, heuristicConvBlock, heuristicConvChoice, winogradFits, type ConvChoice, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradEntry, convWeightGradShapes, convWeightGradFlatKernels, weightGradFlat, weightGradSplit, type ConvSpec } from './conv';
+import { Conv, convBlockName, convChoices, convProblemKey, convSubgroupBlocks, heuristicConvBlock, heuristicConvChoice, parseConvBlock, subgroupFits, winogradFits, type ConvChoice, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradEntry, convWeightGradShapes, convWeightGradFlatKernels, weightGradFlat, weightGradSplit, type ConvSpec } from './conv';
 import { winogradBytes } from './conv-winograd';
 import { applyActivation, activationDerivative, fromGpuMatrix, toGpuMatrix } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
+import type { Block } from './matmul';
 
 interface Case extends ConvSpec {
   activation: ActivationKind;
@@ -117,6 +118,51 @@ describe('conv2d vs CPU reference', () => {
   it.each(convBlocks.map((b) => [convBlockName(b), b] as const))('input gradient as a forward conv, block %s', async (_name, block) => {
     for (const c of gradCases) await checkInputGrad(c, block);
   });
+
+  describe('subgroup blocks (shaders/conv-subgroup.wgsl) vs CPU reference and their thread blocks', () => {
+    // Every forward-shaped entry point in every subgroup block: the specialised forwards and the stride-1
+    // input gradients as forwards, on their shapes above (ragged rows, channels off 4), and one past 1,024
+    // invocations whose block count leaves the last subgroup short of lanes (585 blocks of 8 rows, 390 of
+    // 16, 975 of 4: those lanes compute a block again and store nothing).
+    const lanesShort: Case = { rows: 13, inC: 3, h: 15, w: 20, outC: 5, kernel: 3, stride: 1, padding: 1, activation: 'relu', inputActivation: 'sigmoid', withDx: true };
+    it("runs on SwiftShader (subgroups of 4), is offered for forward-shaped passes only, and is the heuristic's form there", async () => {
+      const ctx = new KernelContext((await testGpu()).device);
+      const conv = new Conv(ctx);
+      expect(conv.subgroups).toBe(true);
+      expect(subgroupFits(special[4], 'forward')).toBe(true);
+      expect(subgroupFits(cases[6], 'forward')).toBe(false); // 11×11/4: no specialised forward
+      expect([gradCases[3], cases[1]].map((c) => subgroupFits(c, 'input_grad'))).toEqual([true, false]);
+      expect(subgroupFits(special[4], 'weight_grad')).toBe(false);
+      expect(convChoices(special[4], 'forward', undefined, true).map(convBlockName)).toEqual([...convBlocks, ...convSubgroupBlocks.map((b) => ({ subgroup: b }))].map(convBlockName));
+      expect(convChoices(special[4], 'weight_grad', undefined, true)).toEqual(convBlocks);
+      expect(convChoices(special[4], 'forward')).toEqual(convBlocks);
+      // LeNet's first conv: the heuristic's 16×8 block, in its subgroup form; a 4×4 block has none.
+      const lenet: ConvSpec = { rows: 128, inC: 1, h: 28, w: 28, outC: 6, kernel: 5, stride: 1, padding: 2 };
+      expect(heuristicConvBlock(lenet, 'forward')).toEqual([16, 2]);
+      expect(heuristicConvChoice(lenet, 'forward', undefined, true)).toEqual({ subgroup: [16, 2] });
+      expect(heuristicConvChoice(lenet, 'forward')).toEqual([16, 2]);
+      expect(heuristicConvBlock(special[4], 'forward')).toEqual([4, 1]);
+      expect(heuristicConvChoice(special[4], 'forward', undefined, true)).toEqual([4, 1]);
+      expect(await conv.choose(lenet, 'forward')).toEqual({ subgroup: [16, 2] });
+      // A pinned subgroup block where the pass has none (a cache from another device, a hand edit) gives way.
+      ctx.blockChoices.set(convProblemKey(lenet, 'weight_grad'), 'sg16x8');
+      expect(await conv.choose(lenet, 'weight_grad')).toEqual(heuristicConvChoice(lenet, 'weight_grad', undefined, true));
+      expect(forwardEntry(special[4], { subgroup: [16, 2] })).toBe('conv_forward_k5s1_sg16x8');
+      expect(inputGradEntry(gradCases[3], { subgroup: [8, 1] })).toBe('conv_input_grad_k5s1_sg8x4');
+      expect(convSubgroupBlocks.map((b) => parseConvBlock(convBlockName({ subgroup: b })))).toEqual(convSubgroupBlocks.map((b) => ({ subgroup: b })));
+    });
+    it("gives its thread block's bits", async () => {
+      for (const [c, b] of [[special[4], [16, 2]], [lanesShort, [8, 1]]] as const) {
+        const sg = await forwardBits(c, { subgroup: b });
+        expect(sg.length).toBeGreaterThan(0);
+        expect(sg).toEqual(await forwardBits(c, b));
+      }
+    });
+    it.each(convSubgroupBlocks.map((b) => [convBlockName({ subgroup: b }), b] as const))('block %s: specialised forwards and input gradients', async (_name, block) => {
+      for (const c of [...special, lanesShort]) await checkForward(c, { subgroup: block });
+      for (const c of [...gradCases, lanesShort]) await checkInputGrad(c, { subgroup: block });
+    });
+  });
 });
 
 describe('Winograd (F(4×4, 3×3), the weight gradient F(3×3, 2×2)) vs CPU reference', () => {
@@ -157,12 +203,12 @@ describe('Winograd (F(4×4, 3×3), the weight gradient F(3×3, 2×2)) vs CPU ref
     const huge = { ...s, rows: 4096 };
     ctx.blockChoices.set(convProblemKey(huge, 'forward'), 'winograd');
     expect(winogradBytes(huge)).toBeGreaterThan(conv.winogradMaxBytes);
-    expect(await conv.choose(huge, 'forward')).toEqual(heuristicConvChoice(huge, 'forward', conv.winogradMaxBytes));
+    expect(await conv.choose(huge, 'forward')).toEqual(heuristicConvChoice(huge, 'forward', conv.winogradMaxBytes, conv.subgroups));
   });
 });
 
 /** dW and db in `block`, against the reference; a rerun gives the same bits. */
-async function checkWeightGrad(c: Case, block: ConvChoice): Promise<void> {
+async function checkWeightGrad(c: Case, block: Block | 'winograd'): Promise<void> {
   const ctx = await sharedContext();
   const device = ctx.device;
   const g = convGeometry(c);
@@ -270,6 +316,19 @@ async function checkForward(c: Case, block: ConvChoice): Promise<void> {
   expect(fwd.ok, `forward max diff ${fwd.maxDiff} (${tag})`).toBe(true);
   expect(Array.from({ length: c.rows }, (_, r) => first.subarray(r * g.yStride + outFeatures, (r + 1) * g.yStride)).every((p) => p.every((v) => v === 0)), `padding (${tag})`).toBe(true);
   expect(new Uint32Array(again.buffer).every((v, i) => v === new Uint32Array(first.buffer)[i]), `rerun bits (${tag})`).toBe(true);
+}
+
+/** The forward's output bits in `block` (random operands, a fixed seed). */
+async function forwardBits(c: Case, block: ConvChoice): Promise<number[]> {
+  const ctx = await sharedContext();
+  const g = convGeometry(c);
+  const cp = g.c4 * 4;
+  const x = upload(ctx.device, padRows(randomArray(c.rows * c.inC * c.h * c.w, 8, 2), c.rows, c.inC * c.h * c.w, g.xStride));
+  const w = upload(ctx.device, toGpuMatrix(randomArray(c.outC * g.k, 9, 0.5), c.outC, g.k, g.kRows, cp));
+  const bias = upload(ctx.device, padRows(randomArray(c.outC, 10), 1, c.outC, cp));
+  const y = emptyBuffer(ctx.device, c.rows * g.yStride);
+  await runDispatches(ctx.device, await new Conv(ctx).forward(c, c.activation, { x: { buffer: x }, w: { buffer: w }, bias: { buffer: bias }, y: { buffer: y } }, 'test.bits', block));
+  return [...new Uint32Array((await readFloats(ctx.device, y)).buffer)];
 }
 
 /** One kernel context for the file: each pipeline compiles once (SwiftShader takes seconds per pipeline). */

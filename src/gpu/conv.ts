@@ -8,7 +8,7 @@ import { planKernel } from './binding-table';
 import type { KernelContext } from './context';
 import { planWinograd, planWinogradWeightGrad, winogradBytes, winogradGradBytes, winogradShape, WinogradWorkspace } from './conv-winograd';
 import type { Dispatch } from './dispatch';
-import { Matmul, type Block } from './matmul';
+import { Matmul, subgroupLanes, subgroupsOfFour, type Block } from './matmul';
 import { ConvBindings, ConvParams, convGeometry, winogradGeometry, winogradGradTile, winogradTile, WorkgroupSize, type ConvSpec } from './conv-layout';
 
 export { ConvBindings, ConvParams, convGeometry, WorkgroupSize, type ConvSpec } from './conv-layout';
@@ -24,9 +24,28 @@ export const convBlocks: readonly Block[] = [[4, 1], [8, 1], [16, 1], [4, 2], [8
  * F(4×4, 3×3) for the forward and input gradient, F(3×3, 2×2) for the weight gradient — whose GEMMs then
  * have matmul choices of their own (src/gpu/conv-winograd.ts).
  */
-export type ConvChoice = Block | 'winograd';
+export type ConvChoice = Block | SubgroupConvBlock | 'winograd';
 
-export const convBlockName = (b: ConvChoice): string => (b === 'winograd' ? b : `${b[0]}x${b[1] * 4}`);
+/**
+ * A forward-shaped pass (convForwardShapes' forwards, the stride-1 input gradients run as forwards) in a
+ * register block per lane of a subgroup of 4 that shares the weight loads (shaders/conv-subgroup.wgsl):
+ * the thread block's products in its order, so the same bits. Offered on devices with subgroups of 4.
+ */
+export interface SubgroupConvBlock {
+  readonly subgroup: Block;
+}
+
+/** Blocks the subgroup entry points are generated in (scripts/gen-matmul.mjs convSubgroupBlocks). */
+export const convSubgroupBlocks: readonly Block[] = [[8, 1], [16, 1], [8, 2], [16, 2], [4, 4], [8, 4]];
+
+/** The register block a choice computes per invocation (per lane for a subgroup block); null for Winograd. */
+export const choiceBlock = (b: ConvChoice): Block | null => (b === 'winograd' ? null : 'subgroup' in b ? b.subgroup : b);
+
+export const convBlockName = (b: ConvChoice): string => {
+  if (b === 'winograd') return b;
+  const [rows, cols4] = 'subgroup' in b ? b.subgroup : b;
+  return `${'subgroup' in b ? 'sg' : ''}${rows}x${cols4 * 4}`;
+};
 
 /** The largest U, V or M buffer a Winograd pass may take (bytes); larger batches run the implicit GEMM. */
 export const winogradMaxBytes = 64 * 2 ** 20;
@@ -43,16 +62,23 @@ export function winogradFits(s: ConvSpec, pass: ConvPass, maxBytes = winogradMax
   return fs !== null && winogradShape(fs) && winogradBytes(fs) <= maxBytes;
 }
 
-/** What a pass may run: every register block, and Winograd where it fits. */
-export function convChoices(s: ConvSpec, pass: ConvPass, maxBytes = winogradMaxBytes): ConvChoice[] {
-  return winogradFits(s, pass, maxBytes) ? [...convBlocks, 'winograd'] : [...convBlocks];
+/** Whether a pass has subgroup entry points: a forward of convForwardShapes, or an input gradient run as a forward. */
+export function subgroupFits(s: ConvSpec, pass: ConvPass): boolean {
+  if (pass === 'forward') return convForwardShapes.some(([k, st]) => k === s.kernel && st === s.stride);
+  return pass === 'input_grad' && inputGradAsForward(s) !== null;
+}
+
+/** What a pass may run: every register block, the subgroup blocks where the device and pass have them, and Winograd where it fits. */
+export function convChoices(s: ConvSpec, pass: ConvPass, maxBytes = winogradMaxBytes, subgroups = false): ConvChoice[] {
+  const sg = subgroups && subgroupFits(s, pass) ? convSubgroupBlocks.map((b): ConvChoice => ({ subgroup: b })) : [];
+  return [...convBlocks, ...sg, ...(winogradFits(s, pass, maxBytes) ? ['winograd' as const] : [])];
 }
 
 /** Kernel size × stride pairs whose forward has entry points of its own, every tap written out (scripts/gen-matmul.mjs convForwardShapes). */
 export const convForwardShapes: readonly (readonly [number, number])[] = [[1, 1], [1, 2], [3, 1], [3, 2], [5, 1]];
 
 /** The forward's entry point for a layer and block: the kernel-size specialised one where generated, else the general one. */
-export function forwardEntry(s: ConvSpec, b: Block): string {
+export function forwardEntry(s: ConvSpec, b: Block | SubgroupConvBlock): string {
   const special = convForwardShapes.some(([k, st]) => k === s.kernel && st === s.stride);
   return `conv_forward_${special ? `k${s.kernel}s${s.stride}_` : ''}${convBlockName(b)}`;
 }
@@ -72,7 +98,7 @@ export function inputGradAsForward(s: ConvSpec): ConvSpec | null {
 }
 
 /** The input gradient's entry point for a layer and block: the forward-shaped one where generated, else the phase-grouped GEMM. */
-export function inputGradEntry(s: ConvSpec, b: Block): string {
+export function inputGradEntry(s: ConvSpec, b: Block | SubgroupConvBlock): string {
   return `conv_input_grad_${inputGradAsForward(s) ? `k${s.kernel}s1_` : ''}${convBlockName(b)}`;
 }
 
@@ -109,9 +135,9 @@ export function weightGradEntry(s: ConvSpec, b: Block): string {
 }
 
 export function parseConvBlock(name: string): ConvChoice {
-  if (name === 'winograd') return name;
-  const b = convBlocks.find((x) => convBlockName(x) === name);
-  if (!b) throw new Error(`Unknown conv block ${name} (known: ${convBlocks.map(convBlockName).join(', ')}, winograd)`);
+  const known: ConvChoice[] = [...convBlocks, ...convSubgroupBlocks.map((b) => ({ subgroup: b })), 'winograd'];
+  const b = known.find((x) => convBlockName(x) === name);
+  if (!b) throw new Error(`Unknown conv block ${name} (known: ${known.map(convBlockName).join(', ')})`);
   return b;
 }
 
@@ -146,6 +172,22 @@ const tiles = (s: ConvSpec, pass: ConvPass, b: Block): number => {
   return Math.ceil(m.rows / b[0]) * Math.ceil(m.cols4 / b[1]);
 };
 
+/**
+ * Invocations a choice launches: a thread block's tiles (the weight gradient's in each chunk), or for a
+ * subgroup block four lanes a subgroup over consecutive tiles of one column block, the last rounded up.
+ */
+function invocations(s: ConvSpec, pass: ConvPass, b: Block | SubgroupConvBlock): number {
+  if (!('subgroup' in b)) return pass === 'weight_grad' ? weightGradSplit(s, b).chunks * tiles(s, pass, b) : tiles(s, pass, b);
+  const fs = forwardShaped(s, pass);
+  if (!fs) throw new Error(`conv ${pass}: no subgroup blocks`);
+  const g = convGeometry(fs);
+  const [rows, cols4] = b.subgroup;
+  return subgroupLanes * Math.ceil(g.c4 / cols4) * Math.ceil((fs.rows * g.oh * Math.ceil(g.ow / rows)) / subgroupLanes);
+}
+
+/** The shader a register-block choice runs in. */
+const shaderOf = (b: Block | SubgroupConvBlock): 'conv' | 'conv-subgroup' => ('subgroup' in b ? 'conv-subgroup' : 'conv');
+
 /** How the weight gradient's reduction over the B·OH output rows splits: `chunks` of `chunkRows` rows. */
 export function weightGradSplit(s: ConvSpec, block: Block = heuristicConvBlock(s, 'weight_grad')): { chunks: number; chunkRows: number } {
   const rows = weightGradTaps(s, block) && weightGradFlat(s) ? s.rows : s.rows * convGeometry(s).oh;
@@ -175,16 +217,20 @@ export function heuristicConvBlock(s: ConvSpec, pass: ConvPass): Block {
 /**
  * The default of a pass: Winograd where it fits and both channel counts are at least 8 (fewer leave its
  * GEMMs' reductions mostly padding: a 1-channel stem reduces over 4) — 64 for the weight gradient, see
- * below — else heuristicConvBlock's block.
+ * below — else heuristicConvBlock's block, in its subgroup form where the device and pass have one.
  * In bench --conv on SwiftShader (batch 128, the old and new builds one after the other), the forward and
  * input gradient of 3×3 16→16 on 28×28 ran 1.66–1.70× faster than the heuristic's register block, 32→32
  * on 14×14 1.30×, 64→64 on 7×7 1.88–1.89×. The weight gradient's F(3×3, 2×2) sums each GEMM over all
  * the batch's tiles in one invocation per output block: it ran 2.2× faster on 64→64 7×7, level on 16→16
  * 28×28 and slower on 32→32 14×14, so it is the default from 64 channels on (the tuner times it everywhere).
+ * The subgroup blocks ran LeNet's forwards and its second conv's input gradient 1.2–1.35× faster than
+ * the same thread blocks (SwiftShader, batch 128, best block against best block).
  */
-export function heuristicConvChoice(s: ConvSpec, pass: ConvPass, maxBytes = winogradMaxBytes): ConvChoice {
+export function heuristicConvChoice(s: ConvSpec, pass: ConvPass, maxBytes = winogradMaxBytes, subgroups = false): ConvChoice {
   const least = pass === 'weight_grad' ? 64 : 8;
-  return winogradFits(s, pass, maxBytes) && s.inC >= least && s.outC >= least ? 'winograd' : heuristicConvBlock(s, pass);
+  if (winogradFits(s, pass, maxBytes) && s.inC >= least && s.outC >= least) return 'winograd';
+  const b = heuristicConvBlock(s, pass);
+  return subgroups && subgroupFits(s, pass) && convSubgroupBlocks.some((x) => x[0] === b[0] && x[1] === b[1]) ? { subgroup: b } : b;
 }
 
 /** Input-gradient rows per (example, phase) group, padded to the block's rows so no block spans two groups. */
@@ -236,7 +282,7 @@ export interface ConvTuner {
 }
 
 /** The dispatch with its block named (the performance panel and the bench show it). */
-async function withVariant(b: Block, d: Promise<Dispatch>): Promise<Dispatch> {
+async function withVariant(b: Block | SubgroupConvBlock, d: Promise<Dispatch>): Promise<Dispatch> {
   return { ...(await d), variant: convBlockName(b) };
 }
 
@@ -257,11 +303,14 @@ export class Conv {
   private readonly workspace: WinogradWorkspace;
   /** The largest Winograd operand buffer this device may bind. */
   readonly winogradMaxBytes: number;
+  /** Whether this device runs the subgroup blocks (subgroups of exactly 4). */
+  readonly subgroups: boolean;
 
   constructor(private readonly ctx: KernelContext) {
     this.matmul = new Matmul(ctx);
     this.workspace = new WinogradWorkspace(ctx.device);
     this.winogradMaxBytes = Math.min(winogradMaxBytes, ctx.device.limits.maxStorageBufferBindingSize, ctx.device.limits.maxBufferSize);
+    this.subgroups = subgroupsOfFour(ctx.device);
   }
 
   /** The choice of a pass: pinned (blockChoices), else the tuner's or the heuristic's — then pinned, so the run records it. */
@@ -270,13 +319,13 @@ export class Conv {
     const pinned = this.ctx.blockChoices.get(key);
     if (pinned !== undefined) {
       const b = parseConvBlock(pinned);
-      if (b !== 'winograd' || winogradFits(s, pass, this.winogradMaxBytes)) return b;
+      if (convChoices(s, pass, this.winogradMaxBytes, this.subgroups).some((x) => convBlockName(x) === pinned)) return b;
     }
     let pending = this.tuning.get(key);
     if (!pending) {
-      const heuristic = heuristicConvChoice(s, pass, this.winogradMaxBytes);
+      const heuristic = heuristicConvChoice(s, pass, this.winogradMaxBytes, this.subgroups);
       const tuner = this.ctx.tuner;
-      pending = tuner?.chooseConv ? tuner.chooseConv(this, s, pass, convChoices(s, pass, this.winogradMaxBytes), heuristic) : Promise.resolve(heuristic);
+      pending = tuner?.chooseConv ? tuner.chooseConv(this, s, pass, convChoices(s, pass, this.winogradMaxBytes, this.subgroups), heuristic) : Promise.resolve(heuristic);
       this.tuning.set(key, pending);
     }
     const b = await pending;
@@ -294,11 +343,11 @@ export class Conv {
       return planWinograd(this.ctx, this.matmul, this.workspace, s, activation, { x: ops.x, w: ops.w, bias: ops.bias, dst: ops.y }, label, layerParams(s, null, null));
     }
     return [await withVariant(b, planKernel(this.ctx, {
-      shader: 'conv', entry: forwardEntry(s, b), table: ConvBindings, label, family: 'conv',
+      shader: shaderOf(b), entry: forwardEntry(s, b), table: ConvBindings, label, family: 'conv',
       constants: { WorkgroupSize: this.workgroup(s, 'forward', b), Activation: activationCode[activation], Padded: s.padding > 0 ? 1 : 0 },
-      params: layerParams(s, b, 'forward'),
+      params: layerParams(s, choiceBlock(b), 'forward'),
       resources: { src: ops.x, w: ops.w, bias: ops.bias, dst: ops.y },
-      groups: Math.ceil(tiles(s, 'forward', b) / this.workgroup(s, 'forward', b)), flops: 2 * s.rows * g.pixels * s.outC * g.k,
+      groups: Math.ceil(invocations(s, 'forward', b) / this.workgroup(s, 'forward', b)), flops: 2 * s.rows * g.pixels * s.outC * g.k,
     }))];
   }
 
@@ -330,14 +379,15 @@ export class Conv {
           resources: { w: ops.w, wt: ops.columns }, groups: Math.ceil((s.outC * s.kernel * s.kernel * g.cin4) / WorkgroupSize), flops: 0,
         }),
         await withVariant(xb, planKernel(this.ctx, {
-          ...common, shader: 'conv', entry: inputGradEntry(s, xb), label: `${label}.dX`,
-          constants: { ...dxConstants, Padded: asForward.padding > 0 ? 1 : 0 }, params: layerParams(asForward, xb, 'forward'),
+          ...common, shader: shaderOf(xb), entry: inputGradEntry(s, xb), label: `${label}.dX`,
+          constants: { ...dxConstants, Padded: asForward.padding > 0 ? 1 : 0 }, params: layerParams(asForward, choiceBlock(xb), 'forward'),
           resources: { src: ops.x, dst: ops.dx, w: ops.columns, dy: ops.dy },
-          groups: Math.ceil(tiles(s, 'input_grad', xb) / dxConstants.WorkgroupSize), flops: dxFlops,
+          groups: Math.ceil(invocations(s, 'input_grad', xb) / dxConstants.WorkgroupSize), flops: dxFlops,
         })),
       );
       return list;
     }
+    if ('subgroup' in xb) throw new Error(`${label}: this input gradient has no subgroup blocks`);
     const groups = inputGradGroups(s, xb);
     const colTiles = Math.ceil(g.cin4 / xb[1]);
     list.push(
@@ -356,7 +406,8 @@ export class Conv {
   }
 
   /** The implicit-GEMM weight gradient: dY pixel-major, the partial sums in block `wb`, their fixed-order reduce. */
-  private async weightGrad(s: ConvSpec, ops: ConvBackwardOperands, label: string, wb: Block): Promise<Dispatch[]> {
+  private async weightGrad(s: ConvSpec, ops: ConvBackwardOperands, label: string, wb: Block | SubgroupConvBlock): Promise<Dispatch[]> {
+    if ('subgroup' in wb) throw new Error(`${label}: the weight gradient has no subgroup blocks`);
     const g = convGeometry(s);
     const common = { table: ConvBindings, family: 'conv' } as const;
     const { chunks } = weightGradSplit(s, wb);
@@ -378,9 +429,8 @@ export class Conv {
     ];
   }
 
-  /** Invocations per workgroup: 64, or 16 for small launches so that they still spread over the cores. */
-  private workgroup(s: ConvSpec, pass: ConvPass, b: Block): number {
-    const n = pass === 'weight_grad' ? weightGradSplit(s, b).chunks * tiles(s, pass, b) : tiles(s, pass, b);
-    return n >= 1024 ? WorkgroupSize : 16;
+  /** Invocations per workgroup: 64, or 16 for small launches so that they still spread over the cores (both hold whole subgroups of 4). */
+  private workgroup(s: ConvSpec, pass: ConvPass, b: Block | SubgroupConvBlock): number {
+    return invocations(s, pass, b) >= 1024 ? WorkgroupSize : 16;
   }
 }

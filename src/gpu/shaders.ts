@@ -9,6 +9,7 @@ import common from '../../shaders/common.wgsl?raw';
 import conv from '../../shaders/conv.wgsl?raw';
 import convCommon from '../../shaders/conv-common.wgsl?raw';
 import convGrad from '../../shaders/conv-grad.wgsl?raw';
+import convSubgroup from '../../shaders/conv-subgroup.wgsl?raw';
 import convWinograd from '../../shaders/conv-winograd.wgsl?raw';
 import dropout from '../../shaders/dropout.wgsl?raw';
 import gather from '../../shaders/gather.wgsl?raw';
@@ -21,13 +22,14 @@ import poolK2 from '../../shaders/pool-k2.wgsl?raw';
 import random from '../../shaders/random.wgsl?raw';
 import softmaxXent from '../../shaders/softmax-xent.wgsl?raw';
 
-/** The files each shader is made of, in order (the last is its own body). */
+/** The files each shader is made of, in order (the last is its own body; conv-subgroup's leads, as its `enable` must). */
 export const shaderParts = {
   accuracy: [['common', common], ['accuracy', accuracy]],
   activation: [['common', common], ['activation', activation]],
   batchnorm: [['common', common], ['batchnorm', batchnorm]],
   conv: [['common', common], ['conv-common', convCommon], ['conv', conv]],
   'conv-grad': [['common', common], ['conv-common', convCommon], ['conv-grad', convGrad]],
+  'conv-subgroup': [['conv-subgroup', convSubgroup], ['common', common], ['conv-common', convCommon]],
   'conv-winograd': [['common', common], ['conv-common', convCommon], ['conv-winograd', convWinograd]],
   dropout: [['common', common], ['random', random], ['dropout', dropout]],
   gather: [['common', common], ['random', random], ['gather', gather]],

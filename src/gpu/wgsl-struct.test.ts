@@ -14,7 +14,7 @@ function reflectStruct(source: string, name: string): [string, string][] {
   return [...body.matchAll(/(\w+)\s*:\s*(\w+)/g)].map((f) => [f[1], f[2]]);
 }
 
-const structs: [ShaderName, WgslStruct<string>][] = [['conv', ConvParams], ['conv-grad', ConvParams], ['conv-winograd', ConvParams], ['gather', GatherParams], ['pool', PoolParams]];
+const structs: [ShaderName, WgslStruct<string>][] = [['conv', ConvParams], ['conv-grad', ConvParams], ['conv-subgroup', ConvParams], ['conv-winograd', ConvParams], ['gather', GatherParams], ['pool', PoolParams]];
 
 describe('uniform struct descriptions match the WGSL', () => {
   it.each(structs)('%s', (shader, s) => {
