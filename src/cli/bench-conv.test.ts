@@ -11,7 +11,7 @@ describe('bench --conv', () => {
     const shapes: ConvShapeCase[] = [{ name: 'small 3×3/2', rows: 2, inC: 3, h: 9, w: 7, outC: 5, kernel: 3, stride: 2, padding: 1 }];
     const rows = await benchConvPasses(kc, shapes, 1);
     expect(rows.map((r) => r.pass)).toEqual(['forward', 'dX', 'dW']);
-    for (const r of rows) expect(r.ms >= 0 && Number.isFinite(r.gflops)).toBe(true);
+    for (const r of rows) expect(r.ms > 0 && Number.isFinite(r.gflops), `${r.pass} ${r.ms} ms`).toBe(true);
     expect(rows[0].kernels).toMatch(/^forward\[\d+x\d+\]$/);
     expect(rows[1].kernels).toMatch(/dX\[\d+x\d+\]/);
     expect(rows[2].kernels).toMatch(/toPixels dWPartial\[\d+x\d+\] dW/);
@@ -19,5 +19,12 @@ describe('bench --conv', () => {
     const table = convTable(rows, shapes).split('\n');
     expect(table).toHaveLength(3);
     expect(table[2]).toMatch(/^\| small 3×3\/2 \(2, 3×9×7 → 5, 3\/2 p1\)/);
+  });
+
+  it('times a layer whose three passes are Winograd (97 dispatches)', async () => {
+    const kc = new KernelContext((await testGpu()).device);
+    const rows = await benchConvPasses(kc, [{ name: '64→64', rows: 2, inC: 64, h: 3, w: 3, outC: 64, kernel: 3, stride: 1, padding: 1 }], 1);
+    expect(rows.map((r) => [r.pass, r.ms > 0])).toEqual([['forward', true], ['dX', true], ['dW', true]]);
+    expect(rows.map((r) => r.kernels.match(/winoGemm×\d+/g))).toEqual([['winoGemm×36'], ['winoGemm×36'], ['winoGemm×16']]);
   });
 });

@@ -5,7 +5,6 @@
 import { pad4 } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/context';
 import { timeConvBlocks } from '../gpu/autotune';
-import { winogradPoints } from '../gpu/conv-layout';
 import { Conv, convBlockName, convChoices, convGeometry, convScratch, heuristicConvChoice, type ConvPass as GemmPass, type ConvSpec } from '../gpu/conv';
 import type { Dispatch } from '../gpu/dispatch';
 import { Profiler, timestampsSupported } from '../gpu/profiler';
@@ -68,34 +67,31 @@ async function scratchBuffers(device: GPUDevice, s: ConvSpec) {
 export async function benchConvPasses(kc: KernelContext, shapes: readonly ConvShapeCase[], reps = 5): Promise<ConvPassTiming[]> {
   if (!timestampsSupported(kc.device)) throw new Error('bench --conv needs timestamp queries (per-dispatch GPU time), which this adapter lacks');
   const conv = new Conv(kc);
-  // A layer's passes: at most two Winograd passes of 39 dispatches and the weight gradient's 3.
-  const profiler = new Profiler(kc.device, 96);
   const out: ConvPassTiming[] = [];
-  try {
-    for (const s of shapes) {
-      const b = await scratchBuffers(kc.device, s);
-      const bind = (x: GPUBuffer) => ({ buffer: x });
-      const forward = await conv.forward(s, 'relu', { x: bind(b.x), w: bind(b.w), bias: bind(b.bias), y: bind(b.y) }, `${s.name}.forward`);
-      const backward = await conv.backward(s, 'relu', {
-        x: bind(b.x), w: bind(b.w), dy: bind(b.dy), dyp: bind(b.dyp), partials: bind(b.partials), dw: bind(b.dw), db: bind(b.db), dx: bind(b.dx), columns: bind(b.columns),
-      }, s.name);
-      const list = [...forward, ...backward];
-      const times = await profiler.time(list, 0, reps);
-      const flops = convPassFlops(s);
-      for (const pass of ['forward', 'dX', 'dW'] as const) {
-        const picked = list.map((d, i) => ({ d, t: times[i] })).filter(({ d }, i) => passOf(d, i < forward.length) === pass);
-        const ms = picked.reduce((a, p) => a + p.t.ms, 0);
-        // A Winograd pass's 36 GEMMs are named once (winoGemm×36), in the variant of the first.
-        const kernels = picked
-          .filter(({ d }) => !/winoGemm[1-9]\d*$/.test(d.label))
-          .map(({ d }) => `${d.label.slice(s.name.length + 1).replace(/winoGemm0$/, `winoGemm×${winogradPoints}`)}${d.variant ? `[${d.variant}]` : ''}`)
-          .join(' ');
-        out.push({ shape: s.name, pass, ms, gflops: ms > 0 ? flops / ms / 1e6 : 0, kernels });
-      }
-      for (const x of Object.values(b)) x.destroy();
+  for (const s of shapes) {
+    const b = await scratchBuffers(kc.device, s);
+    const bind = (x: GPUBuffer) => ({ buffer: x });
+    const forward = await conv.forward(s, 'relu', { x: bind(b.x), w: bind(b.w), bias: bind(b.bias), y: bind(b.y) }, `${s.name}.forward`);
+    const backward = await conv.backward(s, 'relu', {
+      x: bind(b.x), w: bind(b.w), dy: bind(b.dy), dyp: bind(b.dyp), partials: bind(b.partials), dw: bind(b.dw), db: bind(b.db), dx: bind(b.dx), columns: bind(b.columns),
+    }, s.name);
+    const list = [...forward, ...backward];
+    // Sized per layer: three Winograd passes take 39 + 39 + 19 dispatches.
+    const profiler = new Profiler(kc.device, list.length);
+    const times = await profiler.time(list, 0, reps).finally(() => profiler.destroy());
+    const flops = convPassFlops(s);
+    for (const pass of ['forward', 'dX', 'dW'] as const) {
+      const picked = list.map((d, i) => ({ d, t: times[i] })).filter(({ d }, i) => passOf(d, i < forward.length) === pass);
+      const ms = picked.reduce((a, p) => a + p.t.ms, 0);
+      // A Winograd pass's GEMMs (36; the weight gradient's 16) are named once (winoGemm×36), in the variant of the first.
+      const gemms = picked.filter(({ d }) => /winoGemm\d+$/.test(d.label)).length;
+      const kernels = picked
+        .filter(({ d }) => !/winoGemm[1-9]\d*$/.test(d.label))
+        .map(({ d }) => `${d.label.slice(s.name.length + 1).replace(/winoGemm0$/, `winoGemm×${gemms}`)}${d.variant ? `[${d.variant}]` : ''}`)
+        .join(' ');
+      out.push({ shape: s.name, pass, ms, gflops: ms > 0 ? flops / ms / 1e6 : 0, kernels });
     }
-  } finally {
-    profiler.destroy();
+    for (const x of Object.values(b)) x.destroy();
   }
   return out;
 }
@@ -115,7 +111,8 @@ export function convTable(rows: readonly ConvPassTiming[], shapes: readonly Conv
 }
 
 /**
- * `bench --conv-blocks`: each pass of each shape in every generated block and, where it fits, as Winograd
+ * `bench --conv-blocks`: each pass of each shape in every generated block (the subgroup ones where the device
+ * and pass have them) and, where it fits, as Winograd
  * (reps timed runs; as the autotuner times them), one line per shape and pass, fastest first in GFLOP/s,
  * the heuristic's choice marked with *.
  */
@@ -127,8 +124,8 @@ export async function benchConvBlocks(kc: KernelContext, shapes: readonly ConvSh
     for (const s of shapes) {
       const flops = convPassFlops(s);
       for (const pass of ['forward', 'input_grad', 'weight_grad'] as const satisfies readonly GemmPass[]) {
-        const times = await timeConvBlocks(kc, conv, s, pass, convChoices(s, pass, conv.winogradMaxBytes), reps, profiler);
-        const chosen = convBlockName(heuristicConvChoice(s, pass, conv.winogradMaxBytes));
+        const times = await timeConvBlocks(kc, conv, s, pass, convChoices(s, pass, conv.winogradMaxBytes, conv.subgroups), reps, profiler);
+        const chosen = convBlockName(heuristicConvChoice(s, pass, conv.winogradMaxBytes, conv.subgroups));
         const row = Object.entries(times).sort((a, b) => a[1] - b[1]).map(([n, ms]) => `${n}${n === chosen ? '*' : ''} ${(flops / ms / 1e6).toFixed(2)}`);
         lines.push(`${s.name} ${pass}: ${row.join(', ')}`);
       }
