@@ -4,14 +4,15 @@
 // heuristic's for their problem) and an output transform with the fused bias and activation. Against
 // the implicit GEMM it does 36 products per 4×4 tile and input channel instead of 144 (4× fewer where
 // the plane is a multiple of 4; 28×28: 4×, 14×14: 3.1×, 7×7: 3.1×). The weight gradient runs as
-// F(3×3, 2×2): 16 tn GEMMs over the batch's 2×2 tiles of dY (2.25× fewer products). Its dispatches are of the conv family and together count the direct conv's FLOPs, so
+// F(3×3, 2×2) (shaders/conv-winograd-dw.wgsl): 16 tn GEMMs over the batch's 2×2 tiles of dY (2.25×
+// fewer products). Its dispatches are of the conv family and together count the direct conv's FLOPs, so
 // that its GFLOP/s compare with the implicit GEMM's (effective GFLOP/s).
 import { activationCode, type ActivationKind } from './activation';
 import { planKernel } from './binding-table';
 import { createBuffer, storageUsage } from './buffers';
-import { ConvBindings, convGeometry, winogradGeometry, winogradGradPoints, winogradGradTile, winogradPoints, WorkgroupSize, type ConvSpec } from './conv-layout';
+import { ConvBindings, convGeometry, winogradGeometry, winogradGradPoints, winogradGradTile, winogradPoints, type ConvSpec } from './conv-layout';
 import type { KernelContext } from './context';
-import type { Dispatch } from './dispatch';
+import { blockedWorkgroupSize, type Dispatch } from './dispatch';
 import type { Matmul } from './matmul';
 
 /** Whether a layer (or the forward-shaped layer of its input gradient) can run as Winograd: 3×3, stride 1, padding 1. */
@@ -52,9 +53,9 @@ export class WinogradWorkspace {
   }
 }
 
-/** Workgroup size and count for n invocations: 64 a group, or 16 for small launches so that they still spread over the cores. */
+/** Workgroup size (blockedWorkgroupSize) and count for n invocations. */
 function launch(n: number): { constants: { WorkgroupSize: number }; groups: number } {
-  const size = n >= 1024 ? WorkgroupSize : 16;
+  const size = blockedWorkgroupSize(n);
   return { constants: { WorkgroupSize: size }, groups: Math.ceil(n / size) };
 }
 

@@ -20,6 +20,14 @@ export interface Dispatch {
 
 export const maxWorkgroupsPerDimension = 65535;
 
+/**
+ * Invocations per workgroup of a register-blocked launch (matmul, conv, Winograd) of n invocations: 64,
+ * or 16 under 1,024 so that a small launch still spreads over the cores. Both hold whole subgroups of 4.
+ */
+export function blockedWorkgroupSize(n: number): number {
+  return n >= 1024 ? 64 : 16;
+}
+
 /** A grid of at least `count` workgroups: 1-D when it fits, else 2-D (x · y ≥ count). */
 export function grid(count: number): [number, number] {
   if (count <= maxWorkgroupsPerDimension) return [Math.max(1, count), 1];

@@ -3,7 +3,7 @@
 // heuristic's. Shapes are in floats with padded column counts (multiples of 4), see the shaders' header.
 import { packStruct, uniformBuffer } from './buffers';
 import type { KernelContext } from './context';
-import { grid, type Dispatch } from './dispatch';
+import { blockedWorkgroupSize, grid, type Dispatch } from './dispatch';
 
 export const MatmulBindings = { params: 0, a: 1, b: 2, c: 3, aux: 4, db: 5 } as const;
 
@@ -142,9 +142,9 @@ export function heuristicBlock(p: MatmulProblem): Block {
   return [4, 1];
 }
 
-/** Invocations per workgroup: 64, or 16 for small launches so that they still spread over the cores. */
+/** Invocations per workgroup (blockedWorkgroupSize). */
 export function workgroupSize(p: MatmulProblem, v: Variant): number {
-  return invocations(p, v) >= 1024 ? WorkgroupSize : 16;
+  return blockedWorkgroupSize(invocations(p, v));
 }
 
 /** 2·rows·cols·inner: the reduction length is `inner` in every layout. */

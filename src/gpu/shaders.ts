@@ -11,6 +11,7 @@ import convCommon from '../../shaders/conv-common.wgsl?raw';
 import convGrad from '../../shaders/conv-grad.wgsl?raw';
 import convSubgroup from '../../shaders/conv-subgroup.wgsl?raw';
 import convWinograd from '../../shaders/conv-winograd.wgsl?raw';
+import convWinogradDw from '../../shaders/conv-winograd-dw.wgsl?raw';
 import dropout from '../../shaders/dropout.wgsl?raw';
 import gather from '../../shaders/gather.wgsl?raw';
 import graph from '../../shaders/graph.wgsl?raw';
@@ -22,7 +23,7 @@ import poolK2 from '../../shaders/pool-k2.wgsl?raw';
 import random from '../../shaders/random.wgsl?raw';
 import softmaxXent from '../../shaders/softmax-xent.wgsl?raw';
 
-/** The files each shader is made of, in order (the last is its own body; conv-subgroup's leads, as its `enable` must). */
+/** The files each shader is made of, in order: the shared ones, then its own (conv-subgroup's leads, as its `enable` must). */
 export const shaderParts = {
   accuracy: [['common', common], ['accuracy', accuracy]],
   activation: [['common', common], ['activation', activation]],
@@ -30,7 +31,7 @@ export const shaderParts = {
   conv: [['common', common], ['conv-common', convCommon], ['conv', conv]],
   'conv-grad': [['common', common], ['conv-common', convCommon], ['conv-grad', convGrad]],
   'conv-subgroup': [['conv-subgroup', convSubgroup], ['common', common], ['conv-common', convCommon]],
-  'conv-winograd': [['common', common], ['conv-common', convCommon], ['conv-winograd', convWinograd]],
+  'conv-winograd': [['common', common], ['conv-common', convCommon], ['conv-winograd', convWinograd], ['conv-winograd-dw', convWinogradDw]],
   dropout: [['common', common], ['random', random], ['dropout', dropout]],
   gather: [['common', common], ['random', random], ['gather', gather]],
   graph: [['common', common], ['graph', graph]],
