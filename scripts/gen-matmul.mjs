@@ -338,13 +338,16 @@ ${forwardEpilogue(rm, cn, grad)}
 /** The blocks of the subgroup forward-shaped convs (those of four rows and one or two quads ran slowest on LeNet's shapes). */
 export const convSubgroupBlocks = [[8, 1], [16, 1], [8, 2], [16, 2], [4, 4], [8, 4]];
 
-const convSubgroupHead = `// The forward-shaped conv entry points (convForwardK's: the forward of kernel size × stride in
-// convForwardShapes, and the stride-1 input gradient run as a forward conv) for subgroups of exactly 4
-// lanes: conv_{forward|input_grad}_k{k}s{s}_sg{rows}x{cols}. Each lane computes the block the thread
-// entry of that name computes, in the same order (the same bits); the subgroup's lanes take four
-// consecutive blocks of the same channel quads and share the weight loads by broadcast. Compiled only
-// where the device has the subgroups feature with subgroups of 4 (src/gpu/conv.ts), in front of
-// shaders/common.wgsl and shaders/conv-common.wgsl (its \`enable\` must lead the module).
+const convSubgroupHead = `// The kernel-specialised conv entry points for subgroups of exactly 4 lanes, each lane computing the
+// block the thread entry of that name computes, in the same order (the same bits):
+//   conv_{forward|input_grad}_k{k}s{s}_sg{rows}x{cols}  (convForwardK's: the forwards of convForwardShapes,
+//     the stride-1 input gradients run as forward convs): the lanes take four consecutive blocks of the
+//     same channel quads and share the weight loads by broadcast;
+//   conv_weight_grad_k{k}s{s}[f]_sg4x{cols}  (convWeightGradK's and convWeightGradFlat's): the lanes take
+//     four consecutive tap groups of one chunk and walk the same pixels, so each loads one pixel's dY
+//     quads a step and broadcasts them.
+// Compiled only where the device has the subgroups feature with subgroups of 4 (src/gpu/conv.ts), in
+// front of shaders/common.wgsl and shaders/conv-common.wgsl (its \`enable\` must lead the module).
 enable subgroups;
 `;
 
@@ -524,10 +527,12 @@ export const weightGradPixels = 4;
  * The specialised weight gradients' head (entry point conv_weight_grad_{tag}_4x{cols}): the invocation's
  * chunk, its first dW row r0 (weightGradTaps(k) taps from there) and its channel quads.
  */
-function weightGradHead(tag, cn, k) {
+function weightGradHead(tag, cn, k, sg) {
   const R = weightGradTaps(k);
-  return `@compute @workgroup_size(WorkgroupSize)
-fn conv_weight_grad_${tag}_${weightGradPixels}x${cn * 4}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  const name = `conv_weight_grad_${tag}_${sg ? 'sg' : ''}${weightGradPixels}x${cn * 4}`;
+  if (!sg) {
+    return `@compute @workgroup_size(WorkgroupSize)
+fn ${name}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
   let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
   let K = params.in_c * ${k * k}u;
@@ -537,12 +542,51 @@ fn conv_weight_grad_${tag}_${weightGradPixels}x${cn * 4}(@builtin(global_invocat
   let r0 = ((t % perChunk) / colTiles) * ${R}u;
   let c0 = (t % colTiles) * ${cn}u;
 ${clamps(cn, 'params.c4 - 1u')}`;
+  }
+  // A subgroup's lanes take four consecutive tap groups of one chunk and column block.
+  return `${convSgSignature(name)}
+  let sgi = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
+  let K = params.in_c * ${k * k}u;
+  let groups = (K + ${R - 1}u) / ${R}u;
+  let perChunk = ((groups + ${lanes - 1}u) / ${lanes}u) * colTiles;
+  let chunk = sgi / perChunk;
+  if (chunk >= params.chunks) { return; }
+  let tg0 = ((sgi % perChunk) / colTiles) * ${lanes}u;
+  // A lane past the last tap group sums the last one again and stores nothing: it still loads its share.
+  let live = tg0 + lane < groups;
+  let r0 = min(tg0 + lane, groups - 1u) * ${R}u;
+  let c0 = (sgi % colTiles) * ${cn}u;
+${clamps(cn, 'params.c4 - 1u')}`;
+}
+
+const convSgSignature = (name) => `@compute @workgroup_size(WorkgroupSize)
+fn ${name}(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {`;
+
+/**
+ * The four pixels' dYp quads of a weight-gradient iteration (g{u}_{j}), loaded per pixel (thread entries)
+ * or one pixel a lane and shared by broadcast (subgroup entries: the lanes walk the same pixels).
+ * `at(u)`: the index of pixel u's first quad, `inside(u)`: whether it exists — u a pixel number or 'lane'
+ * (`named`: the thread entry names the test in{u} once for its quads).
+ */
+function weightGradDy(cn, sg, at, inside, named = false) {
+  if (!sg) {
+    return {
+      shared: '',
+      pixel: (u) => `${named ? `      let in${u} = ${inside(u)};\n` : ''}${lines(cn, (j) => `      let g${u}_${j} = select(vec4f(0.0), dyp[${at(u)} + cb${j}], ${named ? `in${u}` : inside(u)});`)}`,
+    };
+  }
+  return {
+    shared: `${lines(cn, (j) => `      let own${j} = select(vec4f(0.0), dyp[${at('lane')} + cb${j}], ${inside('lane')});`)}\n`,
+    pixel: (u) => lines(cn, (j) => `      let g${u}_${j} = subgroupBroadcast(own${j}, ${u}u);`),
+  };
 }
 
 /** Their tail: the chunk's partial sums of the invocation's taps (accumulators acc{ky}_{kx}_{j}) and, from r0 = 0, of the bias. */
-function weightGradStore(cn, k) {
+function weightGradStore(cn, k, sg) {
   const taps = range(weightGradTaps(k) / k).flatMap((ky) => range(k).map((kx) => [ky, kx]));
-  return `  let base = chunk * (K + 1u);
+  return `${sg ? '  if (!live) { return; }\n' : ''}  let base = chunk * (K + 1u);
 ${taps.map(([ky, kx]) => lines(cn, (j) => `  if (c0 + ${j}u < params.c4) { partials[(base + r0 + ${ky * k + kx}u) * params.c4 + c0 + ${j}u] = acc${ky}_${kx}_${j}; }`)).join('\n')}
   if (r0 == 0u) {
 ${lines(cn, (j) => `    if (c0 + ${j}u < params.c4) { partials[(base + K) * params.c4 + c0 + ${j}u] = bs${j}; }`)}
@@ -557,7 +601,7 @@ ${lines(cn, (j) => `    if (c0 + ${j}u < params.c4) { partials[(base + K) * para
  * kernel row (the taps of a row slide over the same columns) — the forward's trade of loop trips and
  * loads for written-out products. Pixels past the row's end get a zero dYp (their products add zeros).
  */
-function convWeightGradK(cn, k, s) {
+function convWeightGradK(cn, k, s, sg = false) {
   const U = weightGradPixels;
   const R = weightGradTaps(k);
   const nky = R / k; // kernel rows of an invocation (its taps are one input channel's)
@@ -565,7 +609,9 @@ function convWeightGradK(cn, k, s) {
   const xn = (ky, col) => `x${ky}_${col}`;
   const an = (ky, kx, j) => `acc${ky}_${kx}_${j}`;
   const taps = range(nky).flatMap((ky) => range(k).map((kx) => [ky, kx]));
-  return `${weightGradHead(`k${k}s${s}`, cn, k)}
+  const px = (u) => (u === 'lane' ? u : `${u}u`);
+  const dyRow = weightGradDy(cn, sg, (u) => `eb + (ox + ${px(u)}) * params.c4`, (u) => `ox + ${px(u)} < params.out_w`, true);
+  return `${weightGradHead(`k${k}s${s}`, cn, k, sg)}
   let pad = i32(params.padding);
   let W = i32(params.in_w);
   let plane = i32(params.in_h * params.in_w);
@@ -588,7 +634,7 @@ ${lines(nky, (ky) => `    let rok${ky} = Padded == 0u || u32(iyb + ${ky}) < para
     for (var ox = 0u; ox < params.out_w; ox += ${U}u) {
       let ixb = i32(ox * ${s}u) - pad;
       let xb = rowb + i32(ox * ${s}u);
-${lines(U, (u) => `      let in${u} = ox + ${u}u < params.out_w;\n` + lines(cn, (j) => `      let g${u}_${j} = select(vec4f(0.0), dyp[eb + (ox + ${u}u) * params.c4 + cb${j}], in${u});`))}
+${dyRow.shared}${lines(U, dyRow.pixel)}
 ${lines(cn, (j) => `      bs${j} += ${range(U).map((u) => `g${u}_${j}`).join(' + ')};`)}
 ${lines(cols.length, (ci) => `      let cok${cols[ci]} = Padded == 0u || u32(ixb + ${cols[ci]}) < params.in_w;`)}
 ${range(nky).map((ky) => `${lines(cols.length, (ci) => `      let ${xn(ky, cols[ci])} = x_at(xb + xo${ky} + ${cols[ci]}, rok${ky} && cok${cols[ci]});`)}
@@ -599,7 +645,7 @@ ${range(k).map((kx) => lines(cn, (j) => `      ${an(ky, kx, j)} += ${range(U).ma
       b += 1u;
     }
   }
-${weightGradStore(cn, k)}
+${weightGradStore(cn, k, sg)}
 }`;
 }
 
@@ -614,7 +660,7 @@ ${weightGradStore(cn, k)}
  * row kernel's per-row set-up and its partly empty last group of each row. The chunks split the
  * examples (chunk_rows examples each). Needs W ≥ 4 (a group of four wraps a row at most once).
  */
-function convWeightGradFlat(cn, k) {
+function convWeightGradFlat(cn, k, sg = false) {
   const U = weightGradPixels;
   const R = weightGradTaps(k);
   const nky = R / k;
@@ -625,7 +671,9 @@ function convWeightGradFlat(cn, k) {
   // g masked for tap column kx (kx = pad needs no mask: the pixel's own column).
   const gn = (u, kx, j) => (kx === pad ? `g${u}_${j}` : `g${u}_${kx}_${j}`);
   const taps = range(nky).flatMap((ky) => range(k).map((kx) => [ky, kx]));
-  return `${weightGradHead(`k${k}s1f`, cn, k)}
+  const px = (u) => (u === 'lane' ? 'i32(lane)' : u);
+  const dyFlat = weightGradDy(cn, sg, (u) => `eb + u32(p0 + ${px(u)}) * params.c4`, (u) => `p0 + ${px(u)} < P`);
+  return `${weightGradHead(`k${k}s1f`, cn, k, sg)}
   let W = params.in_w;
   let P = i32(params.in_h * params.in_w);
   let ky0 = ${nky === 1 ? `i32((r0 / ${k}u) % ${k}u)` : '0'};
@@ -640,8 +688,7 @@ ${lines(cn, (j) => `  var bs${j} = vec4f(0.0);`)}
     let eb = b * u32(P) * params.c4;
     var ox = 0u; // the column of pixel p0
     for (var p0 = 0i; p0 < P; p0 += ${U}i) {
-${lines(U, (u) => `      let ox${u} = ${u === 0 ? 'ox' : `select(ox + ${u}u, ox + ${u}u - W, ox + ${u}u >= W)`};\n` +
-    lines(cn, (j) => `      let g${u}_${j} = select(vec4f(0.0), dyp[eb + u32(p0 + ${u}) * params.c4 + cb${j}], p0 + ${u} < P);`) + '\n' +
+${dyFlat.shared}${lines(U, (u) => `      let ox${u} = ${u === 0 ? 'ox' : `select(ox + ${u}u, ox + ${u}u - W, ox + ${u}u >= W)`};\n` + dyFlat.pixel(u) + '\n' +
     range(k).filter((kx) => kx !== pad).map((kx) => lines(cn, (j) => `      let ${gn(u, kx, j)} = select(vec4f(0.0), g${u}_${j}, ${kx < pad ? `ox${u} >= ${pad - kx}u` : `ox${u} + ${kx - pad}u < W`});`)).join('\n'))}
 ${lines(cn, (j) => `      bs${j} += ${range(U).map((u) => `g${u}_${j}`).join(' + ')};`)}
 ${range(nky).map((ky) => `${lines(cols.length, (c) => `      let f${ky}_${c} = p0 + fo${ky} + ${c};\n      let ${xn(ky, c)} = x_at(xb + f${ky}_${c}, u32(f${ky}_${c}) < u32(P));`)}
@@ -650,7 +697,7 @@ ${range(k).map((kx) => lines(cn, (j) => `      ${an(ky, kx, j)} += ${range(U).ma
       if (ox >= W) { ox -= W; }
     }
   }
-${weightGradStore(cn, k)}
+${weightGradStore(cn, k, sg)}
 }`;
 }
 
@@ -661,7 +708,7 @@ export const convWeightGradFlatKernels = [3, 5];
 export const convWeightGradBlocks = convBlocks.filter(([rm]) => rm === weightGradPixels);
 
 const banner = '// GENERATED by scripts/gen-matmul.mjs from shaders/matmul.template.wgsl — do not edit; edit those and rerun.';
-const sgConvBanner = '// GENERATED by scripts/gen-matmul.mjs (convForwardKSg) — do not edit; edit it and rerun.';
+const sgConvBanner = '// GENERATED by scripts/gen-matmul.mjs — do not edit; edit it and rerun.';
 const convBanner = '// GENERATED by scripts/gen-matmul.mjs from shaders/conv.template.wgsl — do not edit; edit those and rerun.';
 
 /** The generated files: name → text. */
@@ -675,7 +722,9 @@ export function generate() {
     .concat(convWeightGradShapes.flatMap(([k, st]) => convWeightGradBlocks.map(([, cn]) => convWeightGradK(cn, k, st))))
     .concat(convWeightGradFlatKernels.flatMap((k) => convWeightGradBlocks.map(([, cn]) => convWeightGradFlat(cn, k)))).join('\n\n');
   const convSgBody = convForwardShapes.flatMap(([k, st]) => convSubgroupBlocks.map(([rm, cn]) => convForwardKSg(rm, cn, k, st)))
-    .concat(convInputGradKernels.flatMap((k) => convSubgroupBlocks.map(([rm, cn]) => convForwardKSg(rm, cn, k, 1, true)))).join('\n\n');
+    .concat(convInputGradKernels.flatMap((k) => convSubgroupBlocks.map(([rm, cn]) => convForwardKSg(rm, cn, k, 1, true))))
+    .concat(convWeightGradShapes.flatMap(([k, st]) => convWeightGradBlocks.map(([, cn]) => convWeightGradK(cn, k, st, true))))
+    .concat(convWeightGradFlatKernels.flatMap((k) => convWeightGradBlocks.map(([, cn]) => convWeightGradFlat(cn, k, true)))).join('\n\n');
   return {
     'conv-subgroup.wgsl': `${sgConvBanner}\n${convSubgroupHead}\n${convSgBody}\n`,
     'matmul.wgsl': `${banner}\n${head}\n${threadBody}\n`,

@@ -6,11 +6,10 @@ import { conv2dBackward, conv2dForward } from '../reference/conv';
 import type { ActivationKind } from './activation';
 import { readFloats } from './buffers';
 import { KernelContext } from './context';
-import { Conv, convBlockName, convChoices, convProblemKey, convSubgroupBlocks, heuristicConvBlock, heuristicConvChoice, parseConvBlock, subgroupFits, winogradFits, type ConvChoice, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradEntry, convWeightGradShapes, convWeightGradFlatKernels, weightGradFlat, weightGradSplit, type ConvSpec } from './conv';
+import { Conv, convBlockName, convChoices, convProblemKey, convSubgroupBlocks, heuristicConvBlock, heuristicConvChoice, parseConvBlock, subgroupBlocks, winogradFits, type ConvChoice, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradEntry, convWeightGradShapes, convWeightGradFlatKernels, weightGradFlat, weightGradSplit, type ConvSpec } from './conv';
 import { winogradBytes } from './conv-winograd';
 import { applyActivation, activationDerivative, fromGpuMatrix, toGpuMatrix } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
-import type { Block } from './matmul';
 
 interface Case extends ConvSpec {
   activation: ActivationKind;
@@ -129,13 +128,16 @@ describe('conv2d vs CPU reference', () => {
       const ctx = new KernelContext((await testGpu()).device);
       const conv = new Conv(ctx);
       expect(conv.subgroups).toBe(true);
-      expect(subgroupFits(special[4], 'forward')).toBe(true);
-      expect(subgroupFits(cases[6], 'forward')).toBe(false); // 11×11/4: no specialised forward
-      expect([gradCases[3], cases[1]].map((c) => subgroupFits(c, 'input_grad'))).toEqual([true, false]);
-      expect(subgroupFits(special[4], 'weight_grad')).toBe(false);
+      expect(subgroupBlocks(special[4], 'forward')).toEqual(convSubgroupBlocks);
+      expect(subgroupBlocks(cases[6], 'forward')).toEqual([]); // 11×11/4: no specialised forward
+      expect([gradCases[3], cases[1]].map((c) => subgroupBlocks(c, 'input_grad'))).toEqual([convSubgroupBlocks, []]);
+      expect(subgroupBlocks(special[4], 'weight_grad')).toEqual(wgBlocks);
+      expect(subgroupBlocks(cases[1], 'weight_grad')).toEqual([]); // 3×3/2: no specialised weight gradient
       expect(convChoices(special[4], 'forward', undefined, true).map(convBlockName)).toEqual([...convBlocks, ...convSubgroupBlocks.map((b) => ({ subgroup: b }))].map(convBlockName));
-      expect(convChoices(special[4], 'weight_grad', undefined, true)).toEqual(convBlocks);
+      expect(convChoices(special[4], 'weight_grad', undefined, true).map(convBlockName)).toEqual([...convBlocks.map(convBlockName), 'sg4x4', 'sg4x8', 'sg4x16']);
       expect(convChoices(special[4], 'forward')).toEqual(convBlocks);
+      expect(weightGradEntry(special[4], { subgroup: [4, 2] })).toBe('conv_weight_grad_k5s1f_sg4x8');
+      expect(weightGradEntry(wgCases[0], { subgroup: [4, 1] })).toBe('conv_weight_grad_k3s1_sg4x4');
       // LeNet's first conv: the heuristic's 16×8 block, in its subgroup form; a 4×4 block has none.
       const lenet: ConvSpec = { rows: 128, inC: 1, h: 28, w: 28, outC: 6, kernel: 5, stride: 1, padding: 2 };
       expect(heuristicConvBlock(lenet, 'forward')).toEqual([16, 2]);
@@ -144,23 +146,39 @@ describe('conv2d vs CPU reference', () => {
       expect(heuristicConvBlock(special[4], 'forward')).toEqual([4, 1]);
       expect(heuristicConvChoice(special[4], 'forward', undefined, true)).toEqual([4, 1]);
       expect(await conv.choose(lenet, 'forward')).toEqual({ subgroup: [16, 2] });
+      // The weight gradient's subgroup form from 16 tap groups: LeNet's first conv has 5 (1 channel × 5
+      // kernel rows), a 16-channel 3×3 layer 16 (one channel's 9 taps each).
+      expect(heuristicConvChoice(lenet, 'weight_grad', undefined, true)).toEqual([4, 2]);
+      const wide: ConvSpec = { rows: 8, inC: 16, h: 28, w: 28, outC: 16, kernel: 3, stride: 1, padding: 1 };
+      expect(heuristicConvChoice(wide, 'weight_grad', undefined, true)).toEqual({ subgroup: [4, 4] });
+      expect(heuristicConvChoice({ ...wide, inC: 15 }, 'weight_grad', undefined, true)).toEqual([4, 4]);
       // A pinned subgroup block where the pass has none (a cache from another device, a hand edit) gives way.
       ctx.blockChoices.set(convProblemKey(lenet, 'weight_grad'), 'sg16x8');
       expect(await conv.choose(lenet, 'weight_grad')).toEqual(heuristicConvChoice(lenet, 'weight_grad', undefined, true));
       expect(forwardEntry(special[4], { subgroup: [16, 2] })).toBe('conv_forward_k5s1_sg16x8');
       expect(inputGradEntry(gradCases[3], { subgroup: [8, 1] })).toBe('conv_input_grad_k5s1_sg8x4');
-      expect(convSubgroupBlocks.map((b) => parseConvBlock(convBlockName({ subgroup: b })))).toEqual(convSubgroupBlocks.map((b) => ({ subgroup: b })));
+      // Every name a pass may record parses back (a run's manifest and the tuner's cache pin them by name).
+      for (const pass of ['forward', 'input_grad', 'weight_grad'] as const) {
+        for (const c of [special[4], special[2]]) for (const b of convChoices(c, pass, undefined, true)) expect(parseConvBlock(convBlockName(b))).toEqual(b);
+      }
+      ctx.blockChoices.set(convProblemKey(special[4], 'weight_grad'), 'sg4x8');
+      expect(await conv.choose(special[4], 'weight_grad')).toEqual({ subgroup: [4, 2] });
     });
     it("gives its thread block's bits", async () => {
       for (const [c, b] of [[special[4], [16, 2]], [lanesShort, [8, 1]]] as const) {
-        const sg = await forwardBits(c, { subgroup: b });
-        expect(sg.length).toBeGreaterThan(0);
-        expect(sg).toEqual(await forwardBits(c, b));
+        expect(await checkForward(c, { subgroup: b })).toEqual(await checkForward(c, b));
+        expect(await checkInputGrad(c, { subgroup: b })).toEqual(await checkInputGrad(c, b));
       }
+      for (const c of [wgCases[1], special[4]]) expect(await checkWeightGrad(c, { subgroup: [4, 2] })).toEqual(await checkWeightGrad(c, [4, 2]));
     });
     it.each(convSubgroupBlocks.map((b) => [convBlockName({ subgroup: b }), b] as const))('block %s: specialised forwards and input gradients', async (_name, block) => {
       for (const c of [...special, lanesShort]) await checkForward(c, { subgroup: block });
       for (const c of [...gradCases, lanesShort]) await checkInputGrad(c, { subgroup: block });
+    });
+    // The specialised weight gradients (row walk and flattened plane) in each subgroup block: tap-group
+    // counts off 4 (k = 5 over 2 channels: 10 groups; k = 3: one group a channel) leave lanes short.
+    it.each(wgBlocks.map((b) => [convBlockName({ subgroup: b }), b] as const))('block %s: specialised weight gradients', async (_name, block) => {
+      for (const c of wgCases) await checkWeightGrad(c, { subgroup: block });
     });
   });
 });
@@ -207,8 +225,8 @@ describe('Winograd (F(4×4, 3×3), the weight gradient F(3×3, 2×2)) vs CPU ref
   });
 });
 
-/** dW and db in `block`, against the reference; a rerun gives the same bits. */
-async function checkWeightGrad(c: Case, block: Block | 'winograd'): Promise<void> {
+/** dW and db in `block`, against the reference; a rerun gives the same bits, which it returns. */
+async function checkWeightGrad(c: Case, block: ConvChoice): Promise<Uint32Array> {
   const ctx = await sharedContext();
   const device = ctx.device;
   const g = convGeometry(c);
@@ -235,7 +253,7 @@ async function checkWeightGrad(c: Case, block: Block | 'winograd'): Promise<void
   const first = await readFloats(device, buf.grads, 0, dbOffset + cp);
   await runDispatches(device, list);
   const again = await readFloats(device, buf.grads, 0, dbOffset + cp);
-  const tag = block === 'winograd' ? `winograd on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}` : `${weightGradEntry(c, block)} on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}@${c.kernel}/${c.stride} p${c.padding}, split ${JSON.stringify(weightGradSplit(c, block))}`;
+  const tag = block === 'winograd' ? `winograd on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}` : `${weightGradEntry(c, block)} on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}@${c.kernel}/${c.stride} p${c.padding}, split ${JSON.stringify(weightGradSplit(c, 'subgroup' in block ? block.subgroup : block))}`;
   const ref = conv2dBackward(x, w, dy, { ...c, batch: c.rows });
   // Sums over B·OH·OW positions of products of values ≤ 2 · 1.
   const tol = 1e-5 * Math.sqrt(c.rows * g.pixels);
@@ -245,10 +263,11 @@ async function checkWeightGrad(c: Case, block: Block | 'winograd'): Promise<void
   expect(db.ok, `db max diff ${db.maxDiff} (${tag})`).toBe(true);
   expect(first.subarray(g.k * cp, g.kRows * cp).every((v) => v === 0) && first.subarray(dbOffset + c.outC, dbOffset + cp).every((v) => v === 0), `dW and db padding (${tag})`).toBe(true);
   expect(new Uint32Array(again.buffer).every((v, i) => v === new Uint32Array(first.buffer)[i]), `rerun bits (${tag})`).toBe(true);
+  return new Uint32Array(first.buffer);
 }
 
 /** dX alone in `block` (the weight gradient in one fixed block), against the reference; a rerun gives the same bits. */
-async function checkInputGrad(c: Case, block: ConvChoice): Promise<void> {
+async function checkInputGrad(c: Case, block: ConvChoice): Promise<Uint32Array> {
   const ctx = await sharedContext();
   const device = ctx.device;
   const g = convGeometry(c);
@@ -285,10 +304,11 @@ async function checkInputGrad(c: Case, block: ConvChoice): Promise<void> {
   expect(dx.ok, `dX max diff ${dx.maxDiff} (${tag})`).toBe(true);
   expect(Array.from({ length: c.rows }, (_, r) => first.subarray(r * g.xStride + fanIn, (r + 1) * g.xStride)).every((p) => p.every((v) => v === 0)), `dX padding (${tag})`).toBe(true);
   expect(new Uint32Array(again.buffer).every((v, i) => v === new Uint32Array(first.buffer)[i]), `rerun bits (${tag})`).toBe(true);
+  return new Uint32Array(first.buffer);
 }
 
 /** The forward alone in `block`, against the reference; a second run must give the same bits. */
-async function checkForward(c: Case, block: ConvChoice): Promise<void> {
+async function checkForward(c: Case, block: ConvChoice): Promise<Uint32Array> {
   const ctx = await sharedContext();
   const device = ctx.device;
   const g = convGeometry(c);
@@ -316,19 +336,7 @@ async function checkForward(c: Case, block: ConvChoice): Promise<void> {
   expect(fwd.ok, `forward max diff ${fwd.maxDiff} (${tag})`).toBe(true);
   expect(Array.from({ length: c.rows }, (_, r) => first.subarray(r * g.yStride + outFeatures, (r + 1) * g.yStride)).every((p) => p.every((v) => v === 0)), `padding (${tag})`).toBe(true);
   expect(new Uint32Array(again.buffer).every((v, i) => v === new Uint32Array(first.buffer)[i]), `rerun bits (${tag})`).toBe(true);
-}
-
-/** The forward's output bits in `block` (random operands, a fixed seed). */
-async function forwardBits(c: Case, block: ConvChoice): Promise<number[]> {
-  const ctx = await sharedContext();
-  const g = convGeometry(c);
-  const cp = g.c4 * 4;
-  const x = upload(ctx.device, padRows(randomArray(c.rows * c.inC * c.h * c.w, 8, 2), c.rows, c.inC * c.h * c.w, g.xStride));
-  const w = upload(ctx.device, toGpuMatrix(randomArray(c.outC * g.k, 9, 0.5), c.outC, g.k, g.kRows, cp));
-  const bias = upload(ctx.device, padRows(randomArray(c.outC, 10), 1, c.outC, cp));
-  const y = emptyBuffer(ctx.device, c.rows * g.yStride);
-  await runDispatches(ctx.device, await new Conv(ctx).forward(c, c.activation, { x: { buffer: x }, w: { buffer: w }, bias: { buffer: bias }, y: { buffer: y } }, 'test.bits', block));
-  return [...new Uint32Array((await readFloats(ctx.device, y)).buffer)];
+  return new Uint32Array(first.buffer);
 }
 
 /** One kernel context for the file: each pipeline compiles once (SwiftShader takes seconds per pipeline). */

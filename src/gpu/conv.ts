@@ -7,7 +7,7 @@ import { activationCode, type ActivationKind } from './activation';
 import { planKernel } from './binding-table';
 import type { KernelContext } from './context';
 import { planWinograd, planWinogradWeightGrad, winogradBytes, winogradGradBytes, winogradShape, WinogradWorkspace } from './conv-winograd';
-import type { Dispatch } from './dispatch';
+import { blockedWorkgroupSize, type Dispatch } from './dispatch';
 import { Matmul, subgroupLanes, subgroupsOfFour, type Block } from './matmul';
 import { ConvBindings, ConvParams, convGeometry, winogradGeometry, winogradGradTile, winogradTile, WorkgroupSize, type ConvSpec } from './conv-layout';
 
@@ -27,16 +27,29 @@ export const convBlocks: readonly Block[] = [[4, 1], [8, 1], [16, 1], [4, 2], [8
 export type ConvChoice = Block | SubgroupConvBlock | 'winograd';
 
 /**
- * A forward-shaped pass (convForwardShapes' forwards, the stride-1 input gradients run as forwards) in a
- * register block per lane of a subgroup of 4 that shares the weight loads (shaders/conv-subgroup.wgsl):
- * the thread block's products in its order, so the same bits. Offered on devices with subgroups of 4.
+ * A pass with kernel-specialised entry points (convForwardShapes' forwards, the stride-1 input gradients
+ * run as forwards, the specialised weight gradients) in a register block per lane of a subgroup of 4
+ * whose lanes share loads by broadcast — the forwards' weights, the weight gradients' dY quads
+ * (shaders/conv-subgroup.wgsl): the thread block's products in its order, so the same bits. Offered on
+ * devices with subgroups of 4.
  */
 export interface SubgroupConvBlock {
   readonly subgroup: Block;
 }
 
-/** Blocks the subgroup entry points are generated in (scripts/gen-matmul.mjs convSubgroupBlocks). */
+/** Blocks the subgroup forward-shaped entry points are generated in (scripts/gen-matmul.mjs convSubgroupBlocks). */
 export const convSubgroupBlocks: readonly Block[] = [[8, 1], [16, 1], [8, 2], [16, 2], [4, 4], [8, 4]];
+
+/** Blocks of the subgroup specialised weight gradients: four pixels × 1, 2 or 4 quads (scripts/gen-matmul.mjs convWeightGradBlocks). */
+const subgroupWeightGradBlocks: readonly Block[] = [[4, 1], [4, 2], [4, 4]];
+
+/**
+ * Tap groups (of weightGradTaps) from which the heuristic takes a specialised weight gradient's subgroup
+ * form: its lanes take four groups of a chunk, and with few groups the idle lanes cost more than the
+ * shared dY loads save (bench --conv-blocks: LeNet's first conv, 5 groups, sg4x8 0.67 GFLOP/s against
+ * 4x8's 1.13; a 1-channel 3×3 stem, 1 group, 0.58 against 1.02; 16→16 3×3, 16 groups, 2.54 against 1.82).
+ */
+const subgroupWeightGradMinGroups = 16;
 
 /** The register block a choice computes per invocation (per lane for a subgroup block); null for Winograd. */
 export const choiceBlock = (b: ConvChoice): Block | null => (b === 'winograd' ? null : 'subgroup' in b ? b.subgroup : b);
@@ -62,15 +75,20 @@ export function winogradFits(s: ConvSpec, pass: ConvPass, maxBytes = winogradMax
   return fs !== null && winogradShape(fs) && winogradBytes(fs) <= maxBytes;
 }
 
-/** Whether a pass has subgroup entry points: a forward of convForwardShapes, or an input gradient run as a forward. */
-export function subgroupFits(s: ConvSpec, pass: ConvPass): boolean {
-  if (pass === 'forward') return convForwardShapes.some(([k, st]) => k === s.kernel && st === s.stride);
-  return pass === 'input_grad' && inputGradAsForward(s) !== null;
+/**
+ * The blocks a pass has subgroup entry points in: a forward of convForwardShapes or an input gradient
+ * run as a forward (convSubgroupBlocks), a specialised weight gradient (its blocks of four pixels); none
+ * for the others.
+ */
+export function subgroupBlocks(s: ConvSpec, pass: ConvPass): readonly Block[] {
+  if (pass === 'weight_grad') return weightGradTaps(s, [4, 1]) ? subgroupWeightGradBlocks : [];
+  const forwardShape = pass === 'forward' ? convForwardShapes.some(([k, st]) => k === s.kernel && st === s.stride) : inputGradAsForward(s) !== null;
+  return forwardShape ? convSubgroupBlocks : [];
 }
 
 /** What a pass may run: every register block, the subgroup blocks where the device and pass have them, and Winograd where it fits. */
 export function convChoices(s: ConvSpec, pass: ConvPass, maxBytes = winogradMaxBytes, subgroups = false): ConvChoice[] {
-  const sg = subgroups && subgroupFits(s, pass) ? convSubgroupBlocks.map((b): ConvChoice => ({ subgroup: b })) : [];
+  const sg = subgroups ? subgroupBlocks(s, pass).map((b): ConvChoice => ({ subgroup: b })) : [];
   return [...convBlocks, ...sg, ...(winogradFits(s, pass, maxBytes) ? ['winograd' as const] : [])];
 }
 
@@ -129,13 +147,14 @@ export function weightGradFlat(s: ConvSpec): boolean {
 }
 
 /** The weight gradient's entry point for a layer and block. */
-export function weightGradEntry(s: ConvSpec, b: Block): string {
-  if (!weightGradTaps(s, b)) return `conv_weight_grad_${convBlockName(b)}`;
+export function weightGradEntry(s: ConvSpec, b: Block | SubgroupConvBlock): string {
+  if (!weightGradTaps(s, 'subgroup' in b ? b.subgroup : b)) return `conv_weight_grad_${convBlockName(b)}`;
   return `conv_weight_grad_k${s.kernel}s${s.stride}${weightGradFlat(s) ? 'f' : ''}_${convBlockName(b)}`;
 }
 
 export function parseConvBlock(name: string): ConvChoice {
-  const known: ConvChoice[] = [...convBlocks, ...convSubgroupBlocks.map((b) => ({ subgroup: b })), 'winograd'];
+  const sg = [...convSubgroupBlocks, ...subgroupWeightGradBlocks].filter((b, i, all) => all.findIndex((x) => x[0] === b[0] && x[1] === b[1]) === i);
+  const known: ConvChoice[] = [...convBlocks, ...sg.map((b) => ({ subgroup: b })), 'winograd'];
   const b = known.find((x) => convBlockName(x) === name);
   if (!b) throw new Error(`Unknown conv block ${name} (known: ${known.map(convBlockName).join(', ')})`);
   return b;
@@ -178,6 +197,13 @@ const tiles = (s: ConvSpec, pass: ConvPass, b: Block): number => {
  */
 function invocations(s: ConvSpec, pass: ConvPass, b: Block | SubgroupConvBlock): number {
   if (!('subgroup' in b)) return pass === 'weight_grad' ? weightGradSplit(s, b).chunks * tiles(s, pass, b) : tiles(s, pass, b);
+  if (pass === 'weight_grad') {
+    // Four lanes a subgroup over consecutive tap groups of one chunk and column block.
+    const taps = weightGradTaps(s, b.subgroup);
+    if (!taps) throw new Error(`conv weight_grad: no subgroup block ${convBlockName(b)}`);
+    const g = convGeometry(s);
+    return subgroupLanes * weightGradSplit(s, b.subgroup).chunks * Math.ceil(Math.ceil(g.k / taps) / subgroupLanes) * Math.ceil(g.c4 / b.subgroup[1]);
+  }
   const fs = forwardShaped(s, pass);
   if (!fs) throw new Error(`conv ${pass}: no subgroup blocks`);
   const g = convGeometry(fs);
@@ -230,7 +256,8 @@ export function heuristicConvChoice(s: ConvSpec, pass: ConvPass, maxBytes = wino
   const least = pass === 'weight_grad' ? 64 : 8;
   if (winogradFits(s, pass, maxBytes) && s.inC >= least && s.outC >= least) return 'winograd';
   const b = heuristicConvBlock(s, pass);
-  return subgroups && subgroupFits(s, pass) && convSubgroupBlocks.some((x) => x[0] === b[0] && x[1] === b[1]) ? { subgroup: b } : b;
+  if (pass === 'weight_grad' && Math.ceil(convGeometry(s).k / (weightGradTaps(s, b) ?? 1)) < subgroupWeightGradMinGroups) return b;
+  return subgroups && subgroupBlocks(s, pass).some((x) => x[0] === b[0] && x[1] === b[1]) ? { subgroup: b } : b;
 }
 
 /** Input-gradient rows per (example, phase) group, padded to the block's rows so no block spans two groups. */
@@ -407,30 +434,30 @@ export class Conv {
 
   /** The implicit-GEMM weight gradient: dY pixel-major, the partial sums in block `wb`, their fixed-order reduce. */
   private async weightGrad(s: ConvSpec, ops: ConvBackwardOperands, label: string, wb: Block | SubgroupConvBlock): Promise<Dispatch[]> {
-    if ('subgroup' in wb) throw new Error(`${label}: the weight gradient has no subgroup blocks`);
     const g = convGeometry(s);
     const common = { table: ConvBindings, family: 'conv' } as const;
-    const { chunks } = weightGradSplit(s, wb);
+    const block = 'subgroup' in wb ? wb.subgroup : wb;
+    const { chunks } = weightGradSplit(s, block);
     return [
       await planKernel(this.ctx, {
         ...common, shader: 'conv-grad', entry: 'to_pixels', label: `${label}.toPixels`, constants: { WorkgroupSize }, params: layerParams(s, null, null),
         resources: { src: ops.dy, dyp: ops.dyp }, groups: Math.ceil((s.rows * Math.ceil(g.pixels / 4) * g.c4) / WorkgroupSize), flops: 0,
       }),
       await withVariant(wb, planKernel(this.ctx, {
-        ...common, shader: 'conv', entry: weightGradEntry(s, wb), label: `${label}.dWPartial`,
-        constants: { WorkgroupSize: this.workgroup(s, 'weight_grad', wb), Padded: s.padding > 0 ? 1 : 0 }, params: layerParams(s, wb, 'weight_grad'),
+        ...common, shader: shaderOf(wb), entry: weightGradEntry(s, wb), label: `${label}.dWPartial`,
+        constants: { WorkgroupSize: this.workgroup(s, 'weight_grad', wb), Padded: s.padding > 0 ? 1 : 0 }, params: layerParams(s, block, 'weight_grad'),
         resources: { src: ops.x, dyp: ops.dyp, partials: ops.partials },
-        groups: Math.ceil((chunks * tiles(s, 'weight_grad', wb)) / this.workgroup(s, 'weight_grad', wb)), flops: 2 * s.rows * g.pixels * s.outC * (g.k + 1),
+        groups: Math.ceil(invocations(s, 'weight_grad', wb) / this.workgroup(s, 'weight_grad', wb)), flops: 2 * s.rows * g.pixels * s.outC * (g.k + 1),
       })),
       await planKernel(this.ctx, {
-        ...common, shader: 'conv-grad', entry: 'weight_grad_reduce', label: `${label}.dW`, constants: { WorkgroupSize }, params: layerParams(s, wb, 'weight_grad'),
+        ...common, shader: 'conv-grad', entry: 'weight_grad_reduce', label: `${label}.dW`, constants: { WorkgroupSize }, params: layerParams(s, block, 'weight_grad'),
         resources: { partials: ops.partials, dw: ops.dw, db: ops.db }, groups: Math.ceil(((g.kRows + 1) * g.c4) / WorkgroupSize), flops: chunks * (g.k + 1) * s.outC,
       }),
     ];
   }
 
-  /** Invocations per workgroup: 64, or 16 for small launches so that they still spread over the cores (both hold whole subgroups of 4). */
+  /** Invocations per workgroup (blockedWorkgroupSize). */
   private workgroup(s: ConvSpec, pass: ConvPass, b: Block | SubgroupConvBlock): number {
-    return invocations(s, pass, b) >= 1024 ? WorkgroupSize : 16;
+    return blockedWorkgroupSize(invocations(s, pass, b));
   }
 }
