@@ -6,7 +6,7 @@ import { conv2dBackward, conv2dForward } from '../reference/conv';
 import type { ActivationKind } from './activation';
 import { readFloats } from './buffers';
 import { KernelContext } from './context';
-import { Conv, convBlockName, convChoices, convProblemKey, convSubgroupBlocks, heuristicConvBlock, heuristicConvChoice, parseConvBlock, subgroupBlocks, winogradFits, type ConvChoice, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradEntry, convWeightGradShapes, convWeightGradFlatKernels, weightGradFlat, weightGradSplit, type ConvSpec } from './conv';
+import { blockOf, Conv, convBlockName, convChoices, convProblemKey, convSubgroupBlocks, heuristicConvBlock, heuristicConvChoice, parseConvBlock, subgroupBlocks, winogradFits, type ConvChoice, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradEntry, convWeightGradShapes, convWeightGradFlatKernels, weightGradFlat, weightGradSplit, type ConvSpec } from './conv';
 import { winogradBytes } from './conv-winograd';
 import { applyActivation, activationDerivative, fromGpuMatrix, toGpuMatrix } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
@@ -253,7 +253,7 @@ async function checkWeightGrad(c: Case, block: ConvChoice): Promise<Uint32Array>
   const first = await readFloats(device, buf.grads, 0, dbOffset + cp);
   await runDispatches(device, list);
   const again = await readFloats(device, buf.grads, 0, dbOffset + cp);
-  const tag = block === 'winograd' ? `winograd on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}` : `${weightGradEntry(c, block)} on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}@${c.kernel}/${c.stride} p${c.padding}, split ${JSON.stringify(weightGradSplit(c, 'subgroup' in block ? block.subgroup : block))}`;
+  const tag = block === 'winograd' ? `winograd on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}` : `${weightGradEntry(c, block)} on ${c.rows}×${c.inC}×${c.h}×${c.w} → ${c.outC}@${c.kernel}/${c.stride} p${c.padding}, split ${JSON.stringify(weightGradSplit(c, blockOf(block)))}`;
   const ref = conv2dBackward(x, w, dy, { ...c, batch: c.rows });
   // Sums over B·OH·OW positions of products of values ≤ 2 · 1.
   const tol = 1e-5 * Math.sqrt(c.rows * g.pixels);

@@ -51,12 +51,15 @@ const subgroupWeightGradBlocks: readonly Block[] = [[4, 1], [4, 2], [4, 4]];
  */
 const subgroupWeightGradMinGroups = 16;
 
-/** The register block a choice computes per invocation (per lane for a subgroup block); null for Winograd. */
-export const choiceBlock = (b: ConvChoice): Block | null => (b === 'winograd' ? null : 'subgroup' in b ? b.subgroup : b);
+/** The register block a block choice computes per invocation (per lane for a subgroup block). */
+export const blockOf = (b: Block | SubgroupConvBlock): Block => ('subgroup' in b ? b.subgroup : b);
+
+/** blockOf a choice; null for Winograd. */
+export const choiceBlock = (b: ConvChoice): Block | null => (b === 'winograd' ? null : blockOf(b));
 
 export const convBlockName = (b: ConvChoice): string => {
   if (b === 'winograd') return b;
-  const [rows, cols4] = 'subgroup' in b ? b.subgroup : b;
+  const [rows, cols4] = blockOf(b);
   return `${'subgroup' in b ? 'sg' : ''}${rows}x${cols4 * 4}`;
 };
 
@@ -148,7 +151,7 @@ export function weightGradFlat(s: ConvSpec): boolean {
 
 /** The weight gradient's entry point for a layer and block. */
 export function weightGradEntry(s: ConvSpec, b: Block | SubgroupConvBlock): string {
-  if (!weightGradTaps(s, 'subgroup' in b ? b.subgroup : b)) return `conv_weight_grad_${convBlockName(b)}`;
+  if (!weightGradTaps(s, blockOf(b))) return `conv_weight_grad_${convBlockName(b)}`;
   return `conv_weight_grad_k${s.kernel}s${s.stride}${weightGradFlat(s) ? 'f' : ''}_${convBlockName(b)}`;
 }
 
@@ -436,7 +439,7 @@ export class Conv {
   private async weightGrad(s: ConvSpec, ops: ConvBackwardOperands, label: string, wb: Block | SubgroupConvBlock): Promise<Dispatch[]> {
     const g = convGeometry(s);
     const common = { table: ConvBindings, family: 'conv' } as const;
-    const block = 'subgroup' in wb ? wb.subgroup : wb;
+    const block = blockOf(wb);
     const { chunks } = weightGradSplit(s, block);
     return [
       await planKernel(this.ctx, {
