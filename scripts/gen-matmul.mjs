@@ -291,6 +291,20 @@ export const convForwardShapes = [[1, 1], [1, 2], [3, 1], [3, 2], [5, 1]];
 export const convInputGradKernels = convForwardShapes.filter(([, st]) => st === 1).map(([k]) => k);
 
 /**
+ * convForwardK's and convForwardKSg's set-up after the tile: where the block's window starts in x, the
+ * padding tests of its k rows and of the input columns `cols` it reads, its accumulators.
+ */
+const forwardKWindow = (rm, cn, k, s, cols) => `  let W = i32(params.in_w);
+  let iy0 = i32(oy * ${s}u) - i32(params.padding);
+  let ix0 = i32(ox0 * ${s}u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+${lines(k, (ky) => `  let rok${ky} = Padded == 0u || u32(iy0 + ${ky}) < params.in_h;`)}
+${lines(cols.length, (i) => `  let cok${cols[i]} = Padded == 0u || u32(ix0 + ${cols[i]}) < params.in_w;`)}
+${accs(rm, cn)}
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = ${k * k}u * params.c4;`;
+
+/**
  * The forward for one kernel size k and stride s known when generating: the loop runs over input
  * channels only (k = 1: four at a time), its body every tap written out — SwiftShader neither unrolls
  * loops nor keeps variables in registers across iterations, so each iteration's fixed cost (the
@@ -315,15 +329,7 @@ ${body(cc)}`;
 fn conv_${grad ? 'input_grad' : 'forward'}_k${k}s${s}_${rm}x${cn * 4}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
 ${forwardTile(rm, cn)}
-  let W = i32(params.in_w);
-  let iy0 = i32(oy * ${s}u) - i32(params.padding);
-  let ix0 = i32(ox0 * ${s}u) - i32(params.padding);
-  let base = i32(b * params.src_stride) + iy0 * W + ix0;
-${lines(k, (ky) => `  let rok${ky} = Padded == 0u || u32(iy0 + ${ky}) < params.in_h;`)}
-${lines(cols.length, (i) => `  let cok${cols[i]} = Padded == 0u || u32(ix0 + ${cols[i]}) < params.in_w;`)}
-${accs(rm, cn)}
-  let plane = i32(params.in_h * params.in_w);
-  let k2c4 = ${k * k}u * params.c4;
+${forwardKWindow(rm, cn, k, s, cols)}
   var c = 0u;
 ${per > 1 ? `  for (; c + ${per - 1}u < params.in_c; c += ${per}u) {
 ${range(per).map(step).join('\n')}
@@ -389,15 +395,7 @@ ${lines(cn, (j) => `  let cb${j} = min(c0 + ${j}u, cl);`)}
   // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
   let kxl = lane / ${cn}u;
   let cbl = min(c0 + lane % ${cn}u, cl);
-  let W = i32(params.in_w);
-  let iy0 = i32(oy * ${s}u) - i32(params.padding);
-  let ix0 = i32(ox0 * ${s}u) - i32(params.padding);
-  let base = i32(b * params.src_stride) + iy0 * W + ix0;
-${lines(k, (ky) => `  let rok${ky} = Padded == 0u || u32(iy0 + ${ky}) < params.in_h;`)}
-${lines(cols.length, (i) => `  let cok${cols[i]} = Padded == 0u || u32(ix0 + ${cols[i]}) < params.in_w;`)}
-${accs(rm, cn)}
-  let plane = i32(params.in_h * params.in_w);
-  let k2c4 = ${k * k}u * params.c4;
+${forwardKWindow(rm, cn, k, s, cols)}
   for (var c = 0u; c < params.in_c; c++) {
     let xc = base + i32(c) * plane;
     let wc = c * k2c4;
