@@ -121,9 +121,11 @@ function sgEpilogue(rm, cn) {
   return lines(rm, (r) => lines(cn, (j) => `  store(r0 + ${r}u, c0 + ${lanes * j}u, acc${r * cn + j});`));
 }
 
-const sgSignature = (layout, rm, cn) => `@compute @workgroup_size(WorkgroupSize)
-fn matmul_${layout}_sg${rm}x${lanes * cn * 4}(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+/** An entry point run by subgroups: its workgroup, subgroup and lane builtins (the matmul's and the conv's). */
+const subgroupSignature = (name) => `@compute @workgroup_size(WorkgroupSize)
+fn ${name}(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
     @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {`;
+const sgSignature = (layout, rm, cn) => subgroupSignature(`matmul_${layout}_sg${rm}x${lanes * cn * 4}`);
 
 /** nn: lane l loads rows r0 + 4i + l of A; row r's vec4 comes from lane r % 4. */
 function sgNN(rm, cn) {
@@ -374,9 +376,7 @@ export function convForwardKSg(rm, cn, k, s, grad = false) {
 ${lines(own, (m) => `    let own${ky}_${m} = w[wc + min(${(lanes * m) / cn}u + kxl, ${k - 1}u) * params.c4 + ${ky * k}u * params.c4 + cbl];`)}
 ${lines(k, (kx) => lines(cn, (j) => { const i = kx * cn + j; return `    let ${wn(ky, kx, j)} = subgroupBroadcast(own${ky}_${Math.floor(i / lanes)}, ${i % lanes}u);`; }))}
 ${lines(rm, (r) => lines(cn, (j) => `    acc${r * cn + j} += ${range(k).map((kx) => `${xn(ky, r * s + kx)} * ${wn(ky, kx, j)}`).join(' + ')};`))}`);
-  return `@compute @workgroup_size(WorkgroupSize)
-fn conv_${grad ? 'input_grad' : 'forward'}_k${k}s${s}_sg${rm}x${cn * 4}(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
-    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  return `${subgroupSignature(`conv_${grad ? 'input_grad' : 'forward'}_k${k}s${s}_sg${rm}x${cn * 4}`)}
   let g = (wid.x + wid.y * nwg.x) * nsg + sid;
   let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
   let rowTiles = (params.out_w + ${rm - 1}u) / ${rm}u;
@@ -542,7 +542,7 @@ fn ${name}(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) n
 ${clamps(cn, 'params.c4 - 1u')}`;
   }
   // A subgroup's lanes take four consecutive tap groups of one chunk and column block.
-  return `${convSgSignature(name)}
+  return `${subgroupSignature(name)}
   let sgi = (wid.x + wid.y * nwg.x) * nsg + sid;
   let colTiles = (params.c4 + ${cn - 1}u) / ${cn}u;
   let K = params.in_c * ${k * k}u;
@@ -557,10 +557,6 @@ ${clamps(cn, 'params.c4 - 1u')}`;
   let c0 = (sgi % colTiles) * ${cn}u;
 ${clamps(cn, 'params.c4 - 1u')}`;
 }
-
-const convSgSignature = (name) => `@compute @workgroup_size(WorkgroupSize)
-fn ${name}(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
-    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {`;
 
 /**
  * The four pixels' dYp quads of a weight-gradient iteration (g{u}_{j}), loaded per pixel (thread entries)
