@@ -343,8 +343,19 @@ ${forwardEpilogue(rm, cn, grad)}
 }`;
 }
 
+/**
+ * Blocks of the forward-shaped convs only, whose rows fit common plane widths (7, 10, 14, 28 = 2·14): a
+ * forward block never spans two output rows, so 8 rows on LeNet's 10-wide rows compute 16 pixels for 10
+ * (src/gpu/conv.ts heuristicConvBlock picks the rows that waste least). 14 × 4 quads (56 accumulators)
+ * is left out.
+ */
+export const convRowBlocks = [[7, 2], [10, 2], [14, 2], [7, 4], [10, 4]];
+
+/** The forward-shaped convs' thread blocks: the general ones and convRowBlocks. */
+export const convForwardKBlocks = [...convBlocks, ...convRowBlocks];
+
 /** The blocks of the subgroup forward-shaped convs (those of four rows and one or two quads ran slowest on LeNet's shapes). */
-export const convSubgroupBlocks = [[8, 1], [16, 1], [8, 2], [16, 2], [4, 4], [8, 4]];
+export const convSubgroupBlocks = [[8, 1], [16, 1], [8, 2], [16, 2], [4, 4], [8, 4], ...convRowBlocks];
 
 const convSubgroupHead = `// The kernel-specialised conv entry points for subgroups of exactly 4 lanes, each lane computing the
 // block the thread entry of that name computes, in the same order (the same bits):
@@ -711,8 +722,8 @@ export function generate() {
   const threadBody = blocks.flatMap(([rm, cn]) => [nn(rm, cn), tn(rm, cn), nt(rm, cn)]).join('\n\n');
   const sgBody = subgroupBlocks.flatMap(([rm, cn]) => [sgNN(rm, cn), sgTN(rm, cn), sgNT(rm, cn)]).join('\n\n');
   const convBody = convBlocks.flatMap(([rm, cn]) => [convForward(rm, cn), convInputGrad(rm, cn), convWeightGrad(rm, cn)])
-    .concat(convForwardShapes.flatMap(([k, st]) => convBlocks.map(([rm, cn]) => convForwardK(rm, cn, k, st))))
-    .concat(convInputGradKernels.flatMap((k) => convBlocks.map(([rm, cn]) => convForwardK(rm, cn, k, 1, true))))
+    .concat(convForwardShapes.flatMap(([k, st]) => convForwardKBlocks.map(([rm, cn]) => convForwardK(rm, cn, k, st))))
+    .concat(convInputGradKernels.flatMap((k) => convForwardKBlocks.map(([rm, cn]) => convForwardK(rm, cn, k, 1, true))))
     .concat(convWeightGradShapes.flatMap(([k, st]) => convWeightGradBlocks.map(([, cn]) => convWeightGradK(cn, k, st))))
     .concat(convWeightGradFlatKernels.flatMap((k) => convWeightGradBlocks.map(([, cn]) => convWeightGradFlat(cn, k)))).join('\n\n');
   const convSgBody = convForwardShapes.flatMap(([k, st]) => convSubgroupBlocks.map(([rm, cn]) => convForwardKSg(rm, cn, k, st)))

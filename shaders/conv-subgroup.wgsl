@@ -832,6 +832,794 @@ fn conv_forward_k1s1_sg8x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_work
 }
 
 @compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s1_sg7x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_1 * w0_0_0;
+    acc3 += x0_1 * w0_0_1;
+    acc4 += x0_2 * w0_0_0;
+    acc5 += x0_2 * w0_0_1;
+    acc6 += x0_3 * w0_0_0;
+    acc7 += x0_3 * w0_0_1;
+    acc8 += x0_4 * w0_0_0;
+    acc9 += x0_4 * w0_0_1;
+    acc10 += x0_5 * w0_0_0;
+    acc11 += x0_5 * w0_0_1;
+    acc12 += x0_6 * w0_0_0;
+    acc13 += x0_6 * w0_0_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s1_sg10x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_1 * w0_0_0;
+    acc3 += x0_1 * w0_0_1;
+    acc4 += x0_2 * w0_0_0;
+    acc5 += x0_2 * w0_0_1;
+    acc6 += x0_3 * w0_0_0;
+    acc7 += x0_3 * w0_0_1;
+    acc8 += x0_4 * w0_0_0;
+    acc9 += x0_4 * w0_0_1;
+    acc10 += x0_5 * w0_0_0;
+    acc11 += x0_5 * w0_0_1;
+    acc12 += x0_6 * w0_0_0;
+    acc13 += x0_6 * w0_0_1;
+    acc14 += x0_7 * w0_0_0;
+    acc15 += x0_7 * w0_0_1;
+    acc16 += x0_8 * w0_0_0;
+    acc17 += x0_8 * w0_0_1;
+    acc18 += x0_9 * w0_0_0;
+    acc19 += x0_9 * w0_0_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s1_sg14x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = x_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = x_at(xc + 0i * W + 13, rok0 && cok13);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_1 * w0_0_0;
+    acc3 += x0_1 * w0_0_1;
+    acc4 += x0_2 * w0_0_0;
+    acc5 += x0_2 * w0_0_1;
+    acc6 += x0_3 * w0_0_0;
+    acc7 += x0_3 * w0_0_1;
+    acc8 += x0_4 * w0_0_0;
+    acc9 += x0_4 * w0_0_1;
+    acc10 += x0_5 * w0_0_0;
+    acc11 += x0_5 * w0_0_1;
+    acc12 += x0_6 * w0_0_0;
+    acc13 += x0_6 * w0_0_1;
+    acc14 += x0_7 * w0_0_0;
+    acc15 += x0_7 * w0_0_1;
+    acc16 += x0_8 * w0_0_0;
+    acc17 += x0_8 * w0_0_1;
+    acc18 += x0_9 * w0_0_0;
+    acc19 += x0_9 * w0_0_1;
+    acc20 += x0_10 * w0_0_0;
+    acc21 += x0_10 * w0_0_1;
+    acc22 += x0_11 * w0_0_0;
+    acc23 += x0_11 * w0_0_1;
+    acc24 += x0_12 * w0_0_0;
+    acc25 += x0_12 * w0_0_1;
+    acc26 += x0_13 * w0_0_0;
+    acc27 += x0_13 * w0_0_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc20 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc22 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc24 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc21 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc23 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc25 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s1_sg7x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_0 * w0_0_2;
+    acc3 += x0_0 * w0_0_3;
+    acc4 += x0_1 * w0_0_0;
+    acc5 += x0_1 * w0_0_1;
+    acc6 += x0_1 * w0_0_2;
+    acc7 += x0_1 * w0_0_3;
+    acc8 += x0_2 * w0_0_0;
+    acc9 += x0_2 * w0_0_1;
+    acc10 += x0_2 * w0_0_2;
+    acc11 += x0_2 * w0_0_3;
+    acc12 += x0_3 * w0_0_0;
+    acc13 += x0_3 * w0_0_1;
+    acc14 += x0_3 * w0_0_2;
+    acc15 += x0_3 * w0_0_3;
+    acc16 += x0_4 * w0_0_0;
+    acc17 += x0_4 * w0_0_1;
+    acc18 += x0_4 * w0_0_2;
+    acc19 += x0_4 * w0_0_3;
+    acc20 += x0_5 * w0_0_0;
+    acc21 += x0_5 * w0_0_1;
+    acc22 += x0_5 * w0_0_2;
+    acc23 += x0_5 * w0_0_3;
+    acc24 += x0_6 * w0_0_0;
+    acc25 += x0_6 * w0_0_1;
+    acc26 += x0_6 * w0_0_2;
+    acc27 += x0_6 * w0_0_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s1_sg10x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_0 * w0_0_2;
+    acc3 += x0_0 * w0_0_3;
+    acc4 += x0_1 * w0_0_0;
+    acc5 += x0_1 * w0_0_1;
+    acc6 += x0_1 * w0_0_2;
+    acc7 += x0_1 * w0_0_3;
+    acc8 += x0_2 * w0_0_0;
+    acc9 += x0_2 * w0_0_1;
+    acc10 += x0_2 * w0_0_2;
+    acc11 += x0_2 * w0_0_3;
+    acc12 += x0_3 * w0_0_0;
+    acc13 += x0_3 * w0_0_1;
+    acc14 += x0_3 * w0_0_2;
+    acc15 += x0_3 * w0_0_3;
+    acc16 += x0_4 * w0_0_0;
+    acc17 += x0_4 * w0_0_1;
+    acc18 += x0_4 * w0_0_2;
+    acc19 += x0_4 * w0_0_3;
+    acc20 += x0_5 * w0_0_0;
+    acc21 += x0_5 * w0_0_1;
+    acc22 += x0_5 * w0_0_2;
+    acc23 += x0_5 * w0_0_3;
+    acc24 += x0_6 * w0_0_0;
+    acc25 += x0_6 * w0_0_1;
+    acc26 += x0_6 * w0_0_2;
+    acc27 += x0_6 * w0_0_3;
+    acc28 += x0_7 * w0_0_0;
+    acc29 += x0_7 * w0_0_1;
+    acc30 += x0_7 * w0_0_2;
+    acc31 += x0_7 * w0_0_3;
+    acc32 += x0_8 * w0_0_0;
+    acc33 += x0_8 * w0_0_1;
+    acc34 += x0_8 * w0_0_2;
+    acc35 += x0_8 * w0_0_3;
+    acc36 += x0_9 * w0_0_0;
+    acc37 += x0_9 * w0_0_1;
+    acc38 += x0_9 * w0_0_2;
+    acc39 += x0_9 * w0_0_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc28 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc32 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc36 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc29 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc33 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc37 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc30 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc34 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc38 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc35 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc39 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
 fn conv_forward_k1s2_sg8x4(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
     @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
   let g = (wid.x + wid.y * nwg.x) * nsg + sid;
@@ -1647,6 +2435,794 @@ fn conv_forward_k1s2_sg8x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_work
     if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
     if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
     if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s2_sg7x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_2 * w0_0_0;
+    acc3 += x0_2 * w0_0_1;
+    acc4 += x0_4 * w0_0_0;
+    acc5 += x0_4 * w0_0_1;
+    acc6 += x0_6 * w0_0_0;
+    acc7 += x0_6 * w0_0_1;
+    acc8 += x0_8 * w0_0_0;
+    acc9 += x0_8 * w0_0_1;
+    acc10 += x0_10 * w0_0_0;
+    acc11 += x0_10 * w0_0_1;
+    acc12 += x0_12 * w0_0_0;
+    acc13 += x0_12 * w0_0_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s2_sg10x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_14 = x_at(xc + 0i * W + 14, rok0 && cok14);
+    let x0_16 = x_at(xc + 0i * W + 16, rok0 && cok16);
+    let x0_18 = x_at(xc + 0i * W + 18, rok0 && cok18);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_2 * w0_0_0;
+    acc3 += x0_2 * w0_0_1;
+    acc4 += x0_4 * w0_0_0;
+    acc5 += x0_4 * w0_0_1;
+    acc6 += x0_6 * w0_0_0;
+    acc7 += x0_6 * w0_0_1;
+    acc8 += x0_8 * w0_0_0;
+    acc9 += x0_8 * w0_0_1;
+    acc10 += x0_10 * w0_0_0;
+    acc11 += x0_10 * w0_0_1;
+    acc12 += x0_12 * w0_0_0;
+    acc13 += x0_12 * w0_0_1;
+    acc14 += x0_14 * w0_0_0;
+    acc15 += x0_14 * w0_0_1;
+    acc16 += x0_16 * w0_0_0;
+    acc17 += x0_16 * w0_0_1;
+    acc18 += x0_18 * w0_0_0;
+    acc19 += x0_18 * w0_0_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s2_sg14x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  let cok20 = Padded == 0u || u32(ix0 + 20) < params.in_w;
+  let cok22 = Padded == 0u || u32(ix0 + 22) < params.in_w;
+  let cok24 = Padded == 0u || u32(ix0 + 24) < params.in_w;
+  let cok26 = Padded == 0u || u32(ix0 + 26) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_14 = x_at(xc + 0i * W + 14, rok0 && cok14);
+    let x0_16 = x_at(xc + 0i * W + 16, rok0 && cok16);
+    let x0_18 = x_at(xc + 0i * W + 18, rok0 && cok18);
+    let x0_20 = x_at(xc + 0i * W + 20, rok0 && cok20);
+    let x0_22 = x_at(xc + 0i * W + 22, rok0 && cok22);
+    let x0_24 = x_at(xc + 0i * W + 24, rok0 && cok24);
+    let x0_26 = x_at(xc + 0i * W + 26, rok0 && cok26);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_2 * w0_0_0;
+    acc3 += x0_2 * w0_0_1;
+    acc4 += x0_4 * w0_0_0;
+    acc5 += x0_4 * w0_0_1;
+    acc6 += x0_6 * w0_0_0;
+    acc7 += x0_6 * w0_0_1;
+    acc8 += x0_8 * w0_0_0;
+    acc9 += x0_8 * w0_0_1;
+    acc10 += x0_10 * w0_0_0;
+    acc11 += x0_10 * w0_0_1;
+    acc12 += x0_12 * w0_0_0;
+    acc13 += x0_12 * w0_0_1;
+    acc14 += x0_14 * w0_0_0;
+    acc15 += x0_14 * w0_0_1;
+    acc16 += x0_16 * w0_0_0;
+    acc17 += x0_16 * w0_0_1;
+    acc18 += x0_18 * w0_0_0;
+    acc19 += x0_18 * w0_0_1;
+    acc20 += x0_20 * w0_0_0;
+    acc21 += x0_20 * w0_0_1;
+    acc22 += x0_22 * w0_0_0;
+    acc23 += x0_22 * w0_0_1;
+    acc24 += x0_24 * w0_0_0;
+    acc25 += x0_24 * w0_0_1;
+    acc26 += x0_26 * w0_0_0;
+    acc27 += x0_26 * w0_0_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc20 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc22 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc24 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc21 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc23 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc25 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s2_sg7x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_0 * w0_0_2;
+    acc3 += x0_0 * w0_0_3;
+    acc4 += x0_2 * w0_0_0;
+    acc5 += x0_2 * w0_0_1;
+    acc6 += x0_2 * w0_0_2;
+    acc7 += x0_2 * w0_0_3;
+    acc8 += x0_4 * w0_0_0;
+    acc9 += x0_4 * w0_0_1;
+    acc10 += x0_4 * w0_0_2;
+    acc11 += x0_4 * w0_0_3;
+    acc12 += x0_6 * w0_0_0;
+    acc13 += x0_6 * w0_0_1;
+    acc14 += x0_6 * w0_0_2;
+    acc15 += x0_6 * w0_0_3;
+    acc16 += x0_8 * w0_0_0;
+    acc17 += x0_8 * w0_0_1;
+    acc18 += x0_8 * w0_0_2;
+    acc19 += x0_8 * w0_0_3;
+    acc20 += x0_10 * w0_0_0;
+    acc21 += x0_10 * w0_0_1;
+    acc22 += x0_10 * w0_0_2;
+    acc23 += x0_10 * w0_0_3;
+    acc24 += x0_12 * w0_0_0;
+    acc25 += x0_12 * w0_0_1;
+    acc26 += x0_12 * w0_0_2;
+    acc27 += x0_12 * w0_0_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s2_sg10x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_14 = x_at(xc + 0i * W + 14, rok0 && cok14);
+    let x0_16 = x_at(xc + 0i * W + 16, rok0 && cok16);
+    let x0_18 = x_at(xc + 0i * W + 18, rok0 && cok18);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_0 * w0_0_2;
+    acc3 += x0_0 * w0_0_3;
+    acc4 += x0_2 * w0_0_0;
+    acc5 += x0_2 * w0_0_1;
+    acc6 += x0_2 * w0_0_2;
+    acc7 += x0_2 * w0_0_3;
+    acc8 += x0_4 * w0_0_0;
+    acc9 += x0_4 * w0_0_1;
+    acc10 += x0_4 * w0_0_2;
+    acc11 += x0_4 * w0_0_3;
+    acc12 += x0_6 * w0_0_0;
+    acc13 += x0_6 * w0_0_1;
+    acc14 += x0_6 * w0_0_2;
+    acc15 += x0_6 * w0_0_3;
+    acc16 += x0_8 * w0_0_0;
+    acc17 += x0_8 * w0_0_1;
+    acc18 += x0_8 * w0_0_2;
+    acc19 += x0_8 * w0_0_3;
+    acc20 += x0_10 * w0_0_0;
+    acc21 += x0_10 * w0_0_1;
+    acc22 += x0_10 * w0_0_2;
+    acc23 += x0_10 * w0_0_3;
+    acc24 += x0_12 * w0_0_0;
+    acc25 += x0_12 * w0_0_1;
+    acc26 += x0_12 * w0_0_2;
+    acc27 += x0_12 * w0_0_3;
+    acc28 += x0_14 * w0_0_0;
+    acc29 += x0_14 * w0_0_1;
+    acc30 += x0_14 * w0_0_2;
+    acc31 += x0_14 * w0_0_3;
+    acc32 += x0_16 * w0_0_0;
+    acc33 += x0_16 * w0_0_1;
+    acc34 += x0_16 * w0_0_2;
+    acc35 += x0_16 * w0_0_3;
+    acc36 += x0_18 * w0_0_0;
+    acc37 += x0_18 * w0_0_1;
+    acc38 += x0_18 * w0_0_2;
+    acc39 += x0_18 * w0_0_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc28 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc32 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc36 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc29 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc33 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc37 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc30 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc34 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc38 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc35 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc39 + bq); }
   }
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
 }
@@ -3029,6 +4605,1343 @@ fn conv_forward_k3s1_sg8x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_work
     if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
     if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
     if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s1_sg7x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0;
+    acc3 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc6 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0;
+    acc7 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc10 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0;
+    acc11 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0;
+    acc3 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc6 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0;
+    acc7 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc10 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0;
+    acc11 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0;
+    acc3 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc6 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0;
+    acc7 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc10 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0;
+    acc11 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s1_sg10x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = x_at(xc + 0i * W + 11, rok0 && cok11);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0;
+    acc3 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc6 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0;
+    acc7 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc10 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0;
+    acc11 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc14 += x0_7 * w0_0_0 + x0_8 * w0_1_0 + x0_9 * w0_2_0;
+    acc15 += x0_7 * w0_0_1 + x0_8 * w0_1_1 + x0_9 * w0_2_1;
+    acc16 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0;
+    acc17 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1;
+    acc18 += x0_9 * w0_0_0 + x0_10 * w0_1_0 + x0_11 * w0_2_0;
+    acc19 += x0_9 * w0_0_1 + x0_10 * w0_1_1 + x0_11 * w0_2_1;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = x_at(xc + 1i * W + 11, rok1 && cok11);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0;
+    acc3 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc6 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0;
+    acc7 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc10 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0;
+    acc11 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc14 += x1_7 * w1_0_0 + x1_8 * w1_1_0 + x1_9 * w1_2_0;
+    acc15 += x1_7 * w1_0_1 + x1_8 * w1_1_1 + x1_9 * w1_2_1;
+    acc16 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0;
+    acc17 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1;
+    acc18 += x1_9 * w1_0_0 + x1_10 * w1_1_0 + x1_11 * w1_2_0;
+    acc19 += x1_9 * w1_0_1 + x1_10 * w1_1_1 + x1_11 * w1_2_1;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = x_at(xc + 2i * W + 11, rok2 && cok11);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0;
+    acc3 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc6 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0;
+    acc7 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc10 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0;
+    acc11 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc14 += x2_7 * w2_0_0 + x2_8 * w2_1_0 + x2_9 * w2_2_0;
+    acc15 += x2_7 * w2_0_1 + x2_8 * w2_1_1 + x2_9 * w2_2_1;
+    acc16 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0;
+    acc17 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1;
+    acc18 += x2_9 * w2_0_0 + x2_10 * w2_1_0 + x2_11 * w2_2_0;
+    acc19 += x2_9 * w2_0_1 + x2_10 * w2_1_1 + x2_11 * w2_2_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s1_sg14x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = x_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = x_at(xc + 0i * W + 13, rok0 && cok13);
+    let x0_14 = x_at(xc + 0i * W + 14, rok0 && cok14);
+    let x0_15 = x_at(xc + 0i * W + 15, rok0 && cok15);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0;
+    acc3 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc6 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0;
+    acc7 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc10 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0;
+    acc11 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc14 += x0_7 * w0_0_0 + x0_8 * w0_1_0 + x0_9 * w0_2_0;
+    acc15 += x0_7 * w0_0_1 + x0_8 * w0_1_1 + x0_9 * w0_2_1;
+    acc16 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0;
+    acc17 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1;
+    acc18 += x0_9 * w0_0_0 + x0_10 * w0_1_0 + x0_11 * w0_2_0;
+    acc19 += x0_9 * w0_0_1 + x0_10 * w0_1_1 + x0_11 * w0_2_1;
+    acc20 += x0_10 * w0_0_0 + x0_11 * w0_1_0 + x0_12 * w0_2_0;
+    acc21 += x0_10 * w0_0_1 + x0_11 * w0_1_1 + x0_12 * w0_2_1;
+    acc22 += x0_11 * w0_0_0 + x0_12 * w0_1_0 + x0_13 * w0_2_0;
+    acc23 += x0_11 * w0_0_1 + x0_12 * w0_1_1 + x0_13 * w0_2_1;
+    acc24 += x0_12 * w0_0_0 + x0_13 * w0_1_0 + x0_14 * w0_2_0;
+    acc25 += x0_12 * w0_0_1 + x0_13 * w0_1_1 + x0_14 * w0_2_1;
+    acc26 += x0_13 * w0_0_0 + x0_14 * w0_1_0 + x0_15 * w0_2_0;
+    acc27 += x0_13 * w0_0_1 + x0_14 * w0_1_1 + x0_15 * w0_2_1;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = x_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = x_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = x_at(xc + 1i * W + 13, rok1 && cok13);
+    let x1_14 = x_at(xc + 1i * W + 14, rok1 && cok14);
+    let x1_15 = x_at(xc + 1i * W + 15, rok1 && cok15);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0;
+    acc3 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc6 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0;
+    acc7 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc10 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0;
+    acc11 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc14 += x1_7 * w1_0_0 + x1_8 * w1_1_0 + x1_9 * w1_2_0;
+    acc15 += x1_7 * w1_0_1 + x1_8 * w1_1_1 + x1_9 * w1_2_1;
+    acc16 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0;
+    acc17 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1;
+    acc18 += x1_9 * w1_0_0 + x1_10 * w1_1_0 + x1_11 * w1_2_0;
+    acc19 += x1_9 * w1_0_1 + x1_10 * w1_1_1 + x1_11 * w1_2_1;
+    acc20 += x1_10 * w1_0_0 + x1_11 * w1_1_0 + x1_12 * w1_2_0;
+    acc21 += x1_10 * w1_0_1 + x1_11 * w1_1_1 + x1_12 * w1_2_1;
+    acc22 += x1_11 * w1_0_0 + x1_12 * w1_1_0 + x1_13 * w1_2_0;
+    acc23 += x1_11 * w1_0_1 + x1_12 * w1_1_1 + x1_13 * w1_2_1;
+    acc24 += x1_12 * w1_0_0 + x1_13 * w1_1_0 + x1_14 * w1_2_0;
+    acc25 += x1_12 * w1_0_1 + x1_13 * w1_1_1 + x1_14 * w1_2_1;
+    acc26 += x1_13 * w1_0_0 + x1_14 * w1_1_0 + x1_15 * w1_2_0;
+    acc27 += x1_13 * w1_0_1 + x1_14 * w1_1_1 + x1_15 * w1_2_1;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = x_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = x_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = x_at(xc + 2i * W + 13, rok2 && cok13);
+    let x2_14 = x_at(xc + 2i * W + 14, rok2 && cok14);
+    let x2_15 = x_at(xc + 2i * W + 15, rok2 && cok15);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0;
+    acc3 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc6 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0;
+    acc7 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc10 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0;
+    acc11 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc14 += x2_7 * w2_0_0 + x2_8 * w2_1_0 + x2_9 * w2_2_0;
+    acc15 += x2_7 * w2_0_1 + x2_8 * w2_1_1 + x2_9 * w2_2_1;
+    acc16 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0;
+    acc17 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1;
+    acc18 += x2_9 * w2_0_0 + x2_10 * w2_1_0 + x2_11 * w2_2_0;
+    acc19 += x2_9 * w2_0_1 + x2_10 * w2_1_1 + x2_11 * w2_2_1;
+    acc20 += x2_10 * w2_0_0 + x2_11 * w2_1_0 + x2_12 * w2_2_0;
+    acc21 += x2_10 * w2_0_1 + x2_11 * w2_1_1 + x2_12 * w2_2_1;
+    acc22 += x2_11 * w2_0_0 + x2_12 * w2_1_0 + x2_13 * w2_2_0;
+    acc23 += x2_11 * w2_0_1 + x2_12 * w2_1_1 + x2_13 * w2_2_1;
+    acc24 += x2_12 * w2_0_0 + x2_13 * w2_1_0 + x2_14 * w2_2_0;
+    acc25 += x2_12 * w2_0_1 + x2_13 * w2_1_1 + x2_14 * w2_2_1;
+    acc26 += x2_13 * w2_0_0 + x2_14 * w2_1_0 + x2_15 * w2_2_0;
+    acc27 += x2_13 * w2_0_1 + x2_14 * w2_1_1 + x2_15 * w2_2_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc20 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc22 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc24 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc21 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc23 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc25 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s1_sg7x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    let w0_1_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_1_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_1_2 = subgroupBroadcast(own0_1, 2u);
+    let w0_1_3 = subgroupBroadcast(own0_1, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_2, 1u);
+    let w0_2_2 = subgroupBroadcast(own0_2, 2u);
+    let w0_2_3 = subgroupBroadcast(own0_2, 3u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_0 * w0_0_2 + x0_1 * w0_1_2 + x0_2 * w0_2_2;
+    acc3 += x0_0 * w0_0_3 + x0_1 * w0_1_3 + x0_2 * w0_2_3;
+    acc4 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0;
+    acc5 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1;
+    acc6 += x0_1 * w0_0_2 + x0_2 * w0_1_2 + x0_3 * w0_2_2;
+    acc7 += x0_1 * w0_0_3 + x0_2 * w0_1_3 + x0_3 * w0_2_3;
+    acc8 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc9 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc10 += x0_2 * w0_0_2 + x0_3 * w0_1_2 + x0_4 * w0_2_2;
+    acc11 += x0_2 * w0_0_3 + x0_3 * w0_1_3 + x0_4 * w0_2_3;
+    acc12 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0;
+    acc13 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1;
+    acc14 += x0_3 * w0_0_2 + x0_4 * w0_1_2 + x0_5 * w0_2_2;
+    acc15 += x0_3 * w0_0_3 + x0_4 * w0_1_3 + x0_5 * w0_2_3;
+    acc16 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc17 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc18 += x0_4 * w0_0_2 + x0_5 * w0_1_2 + x0_6 * w0_2_2;
+    acc19 += x0_4 * w0_0_3 + x0_5 * w0_1_3 + x0_6 * w0_2_3;
+    acc20 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0;
+    acc21 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1;
+    acc22 += x0_5 * w0_0_2 + x0_6 * w0_1_2 + x0_7 * w0_2_2;
+    acc23 += x0_5 * w0_0_3 + x0_6 * w0_1_3 + x0_7 * w0_2_3;
+    acc24 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc25 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc26 += x0_6 * w0_0_2 + x0_7 * w0_1_2 + x0_8 * w0_2_2;
+    acc27 += x0_6 * w0_0_3 + x0_7 * w0_1_3 + x0_8 * w0_2_3;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_0_2 = subgroupBroadcast(own1_0, 2u);
+    let w1_0_3 = subgroupBroadcast(own1_0, 3u);
+    let w1_1_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_1_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_1_2 = subgroupBroadcast(own1_1, 2u);
+    let w1_1_3 = subgroupBroadcast(own1_1, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_2, 1u);
+    let w1_2_2 = subgroupBroadcast(own1_2, 2u);
+    let w1_2_3 = subgroupBroadcast(own1_2, 3u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_0 * w1_0_2 + x1_1 * w1_1_2 + x1_2 * w1_2_2;
+    acc3 += x1_0 * w1_0_3 + x1_1 * w1_1_3 + x1_2 * w1_2_3;
+    acc4 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0;
+    acc5 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1;
+    acc6 += x1_1 * w1_0_2 + x1_2 * w1_1_2 + x1_3 * w1_2_2;
+    acc7 += x1_1 * w1_0_3 + x1_2 * w1_1_3 + x1_3 * w1_2_3;
+    acc8 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc9 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc10 += x1_2 * w1_0_2 + x1_3 * w1_1_2 + x1_4 * w1_2_2;
+    acc11 += x1_2 * w1_0_3 + x1_3 * w1_1_3 + x1_4 * w1_2_3;
+    acc12 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0;
+    acc13 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1;
+    acc14 += x1_3 * w1_0_2 + x1_4 * w1_1_2 + x1_5 * w1_2_2;
+    acc15 += x1_3 * w1_0_3 + x1_4 * w1_1_3 + x1_5 * w1_2_3;
+    acc16 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc17 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc18 += x1_4 * w1_0_2 + x1_5 * w1_1_2 + x1_6 * w1_2_2;
+    acc19 += x1_4 * w1_0_3 + x1_5 * w1_1_3 + x1_6 * w1_2_3;
+    acc20 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0;
+    acc21 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1;
+    acc22 += x1_5 * w1_0_2 + x1_6 * w1_1_2 + x1_7 * w1_2_2;
+    acc23 += x1_5 * w1_0_3 + x1_6 * w1_1_3 + x1_7 * w1_2_3;
+    acc24 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc25 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc26 += x1_6 * w1_0_2 + x1_7 * w1_1_2 + x1_8 * w1_2_2;
+    acc27 += x1_6 * w1_0_3 + x1_7 * w1_1_3 + x1_8 * w1_2_3;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_0_2 = subgroupBroadcast(own2_0, 2u);
+    let w2_0_3 = subgroupBroadcast(own2_0, 3u);
+    let w2_1_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_1_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_1_2 = subgroupBroadcast(own2_1, 2u);
+    let w2_1_3 = subgroupBroadcast(own2_1, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_2, 1u);
+    let w2_2_2 = subgroupBroadcast(own2_2, 2u);
+    let w2_2_3 = subgroupBroadcast(own2_2, 3u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_0 * w2_0_2 + x2_1 * w2_1_2 + x2_2 * w2_2_2;
+    acc3 += x2_0 * w2_0_3 + x2_1 * w2_1_3 + x2_2 * w2_2_3;
+    acc4 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0;
+    acc5 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1;
+    acc6 += x2_1 * w2_0_2 + x2_2 * w2_1_2 + x2_3 * w2_2_2;
+    acc7 += x2_1 * w2_0_3 + x2_2 * w2_1_3 + x2_3 * w2_2_3;
+    acc8 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc9 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc10 += x2_2 * w2_0_2 + x2_3 * w2_1_2 + x2_4 * w2_2_2;
+    acc11 += x2_2 * w2_0_3 + x2_3 * w2_1_3 + x2_4 * w2_2_3;
+    acc12 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0;
+    acc13 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1;
+    acc14 += x2_3 * w2_0_2 + x2_4 * w2_1_2 + x2_5 * w2_2_2;
+    acc15 += x2_3 * w2_0_3 + x2_4 * w2_1_3 + x2_5 * w2_2_3;
+    acc16 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc17 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc18 += x2_4 * w2_0_2 + x2_5 * w2_1_2 + x2_6 * w2_2_2;
+    acc19 += x2_4 * w2_0_3 + x2_5 * w2_1_3 + x2_6 * w2_2_3;
+    acc20 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0;
+    acc21 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1;
+    acc22 += x2_5 * w2_0_2 + x2_6 * w2_1_2 + x2_7 * w2_2_2;
+    acc23 += x2_5 * w2_0_3 + x2_6 * w2_1_3 + x2_7 * w2_2_3;
+    acc24 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc25 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc26 += x2_6 * w2_0_2 + x2_7 * w2_1_2 + x2_8 * w2_2_2;
+    acc27 += x2_6 * w2_0_3 + x2_7 * w2_1_3 + x2_8 * w2_2_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s1_sg10x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = x_at(xc + 0i * W + 11, rok0 && cok11);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    let w0_1_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_1_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_1_2 = subgroupBroadcast(own0_1, 2u);
+    let w0_1_3 = subgroupBroadcast(own0_1, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_2, 1u);
+    let w0_2_2 = subgroupBroadcast(own0_2, 2u);
+    let w0_2_3 = subgroupBroadcast(own0_2, 3u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_0 * w0_0_2 + x0_1 * w0_1_2 + x0_2 * w0_2_2;
+    acc3 += x0_0 * w0_0_3 + x0_1 * w0_1_3 + x0_2 * w0_2_3;
+    acc4 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0;
+    acc5 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1;
+    acc6 += x0_1 * w0_0_2 + x0_2 * w0_1_2 + x0_3 * w0_2_2;
+    acc7 += x0_1 * w0_0_3 + x0_2 * w0_1_3 + x0_3 * w0_2_3;
+    acc8 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc9 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc10 += x0_2 * w0_0_2 + x0_3 * w0_1_2 + x0_4 * w0_2_2;
+    acc11 += x0_2 * w0_0_3 + x0_3 * w0_1_3 + x0_4 * w0_2_3;
+    acc12 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0;
+    acc13 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1;
+    acc14 += x0_3 * w0_0_2 + x0_4 * w0_1_2 + x0_5 * w0_2_2;
+    acc15 += x0_3 * w0_0_3 + x0_4 * w0_1_3 + x0_5 * w0_2_3;
+    acc16 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc17 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc18 += x0_4 * w0_0_2 + x0_5 * w0_1_2 + x0_6 * w0_2_2;
+    acc19 += x0_4 * w0_0_3 + x0_5 * w0_1_3 + x0_6 * w0_2_3;
+    acc20 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0;
+    acc21 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1;
+    acc22 += x0_5 * w0_0_2 + x0_6 * w0_1_2 + x0_7 * w0_2_2;
+    acc23 += x0_5 * w0_0_3 + x0_6 * w0_1_3 + x0_7 * w0_2_3;
+    acc24 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc25 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc26 += x0_6 * w0_0_2 + x0_7 * w0_1_2 + x0_8 * w0_2_2;
+    acc27 += x0_6 * w0_0_3 + x0_7 * w0_1_3 + x0_8 * w0_2_3;
+    acc28 += x0_7 * w0_0_0 + x0_8 * w0_1_0 + x0_9 * w0_2_0;
+    acc29 += x0_7 * w0_0_1 + x0_8 * w0_1_1 + x0_9 * w0_2_1;
+    acc30 += x0_7 * w0_0_2 + x0_8 * w0_1_2 + x0_9 * w0_2_2;
+    acc31 += x0_7 * w0_0_3 + x0_8 * w0_1_3 + x0_9 * w0_2_3;
+    acc32 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0;
+    acc33 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1;
+    acc34 += x0_8 * w0_0_2 + x0_9 * w0_1_2 + x0_10 * w0_2_2;
+    acc35 += x0_8 * w0_0_3 + x0_9 * w0_1_3 + x0_10 * w0_2_3;
+    acc36 += x0_9 * w0_0_0 + x0_10 * w0_1_0 + x0_11 * w0_2_0;
+    acc37 += x0_9 * w0_0_1 + x0_10 * w0_1_1 + x0_11 * w0_2_1;
+    acc38 += x0_9 * w0_0_2 + x0_10 * w0_1_2 + x0_11 * w0_2_2;
+    acc39 += x0_9 * w0_0_3 + x0_10 * w0_1_3 + x0_11 * w0_2_3;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = x_at(xc + 1i * W + 11, rok1 && cok11);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_0_2 = subgroupBroadcast(own1_0, 2u);
+    let w1_0_3 = subgroupBroadcast(own1_0, 3u);
+    let w1_1_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_1_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_1_2 = subgroupBroadcast(own1_1, 2u);
+    let w1_1_3 = subgroupBroadcast(own1_1, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_2, 1u);
+    let w1_2_2 = subgroupBroadcast(own1_2, 2u);
+    let w1_2_3 = subgroupBroadcast(own1_2, 3u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_0 * w1_0_2 + x1_1 * w1_1_2 + x1_2 * w1_2_2;
+    acc3 += x1_0 * w1_0_3 + x1_1 * w1_1_3 + x1_2 * w1_2_3;
+    acc4 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0;
+    acc5 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1;
+    acc6 += x1_1 * w1_0_2 + x1_2 * w1_1_2 + x1_3 * w1_2_2;
+    acc7 += x1_1 * w1_0_3 + x1_2 * w1_1_3 + x1_3 * w1_2_3;
+    acc8 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc9 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc10 += x1_2 * w1_0_2 + x1_3 * w1_1_2 + x1_4 * w1_2_2;
+    acc11 += x1_2 * w1_0_3 + x1_3 * w1_1_3 + x1_4 * w1_2_3;
+    acc12 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0;
+    acc13 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1;
+    acc14 += x1_3 * w1_0_2 + x1_4 * w1_1_2 + x1_5 * w1_2_2;
+    acc15 += x1_3 * w1_0_3 + x1_4 * w1_1_3 + x1_5 * w1_2_3;
+    acc16 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc17 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc18 += x1_4 * w1_0_2 + x1_5 * w1_1_2 + x1_6 * w1_2_2;
+    acc19 += x1_4 * w1_0_3 + x1_5 * w1_1_3 + x1_6 * w1_2_3;
+    acc20 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0;
+    acc21 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1;
+    acc22 += x1_5 * w1_0_2 + x1_6 * w1_1_2 + x1_7 * w1_2_2;
+    acc23 += x1_5 * w1_0_3 + x1_6 * w1_1_3 + x1_7 * w1_2_3;
+    acc24 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc25 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc26 += x1_6 * w1_0_2 + x1_7 * w1_1_2 + x1_8 * w1_2_2;
+    acc27 += x1_6 * w1_0_3 + x1_7 * w1_1_3 + x1_8 * w1_2_3;
+    acc28 += x1_7 * w1_0_0 + x1_8 * w1_1_0 + x1_9 * w1_2_0;
+    acc29 += x1_7 * w1_0_1 + x1_8 * w1_1_1 + x1_9 * w1_2_1;
+    acc30 += x1_7 * w1_0_2 + x1_8 * w1_1_2 + x1_9 * w1_2_2;
+    acc31 += x1_7 * w1_0_3 + x1_8 * w1_1_3 + x1_9 * w1_2_3;
+    acc32 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0;
+    acc33 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1;
+    acc34 += x1_8 * w1_0_2 + x1_9 * w1_1_2 + x1_10 * w1_2_2;
+    acc35 += x1_8 * w1_0_3 + x1_9 * w1_1_3 + x1_10 * w1_2_3;
+    acc36 += x1_9 * w1_0_0 + x1_10 * w1_1_0 + x1_11 * w1_2_0;
+    acc37 += x1_9 * w1_0_1 + x1_10 * w1_1_1 + x1_11 * w1_2_1;
+    acc38 += x1_9 * w1_0_2 + x1_10 * w1_1_2 + x1_11 * w1_2_2;
+    acc39 += x1_9 * w1_0_3 + x1_10 * w1_1_3 + x1_11 * w1_2_3;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = x_at(xc + 2i * W + 11, rok2 && cok11);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_0_2 = subgroupBroadcast(own2_0, 2u);
+    let w2_0_3 = subgroupBroadcast(own2_0, 3u);
+    let w2_1_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_1_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_1_2 = subgroupBroadcast(own2_1, 2u);
+    let w2_1_3 = subgroupBroadcast(own2_1, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_2, 1u);
+    let w2_2_2 = subgroupBroadcast(own2_2, 2u);
+    let w2_2_3 = subgroupBroadcast(own2_2, 3u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_0 * w2_0_2 + x2_1 * w2_1_2 + x2_2 * w2_2_2;
+    acc3 += x2_0 * w2_0_3 + x2_1 * w2_1_3 + x2_2 * w2_2_3;
+    acc4 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0;
+    acc5 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1;
+    acc6 += x2_1 * w2_0_2 + x2_2 * w2_1_2 + x2_3 * w2_2_2;
+    acc7 += x2_1 * w2_0_3 + x2_2 * w2_1_3 + x2_3 * w2_2_3;
+    acc8 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc9 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc10 += x2_2 * w2_0_2 + x2_3 * w2_1_2 + x2_4 * w2_2_2;
+    acc11 += x2_2 * w2_0_3 + x2_3 * w2_1_3 + x2_4 * w2_2_3;
+    acc12 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0;
+    acc13 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1;
+    acc14 += x2_3 * w2_0_2 + x2_4 * w2_1_2 + x2_5 * w2_2_2;
+    acc15 += x2_3 * w2_0_3 + x2_4 * w2_1_3 + x2_5 * w2_2_3;
+    acc16 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc17 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc18 += x2_4 * w2_0_2 + x2_5 * w2_1_2 + x2_6 * w2_2_2;
+    acc19 += x2_4 * w2_0_3 + x2_5 * w2_1_3 + x2_6 * w2_2_3;
+    acc20 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0;
+    acc21 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1;
+    acc22 += x2_5 * w2_0_2 + x2_6 * w2_1_2 + x2_7 * w2_2_2;
+    acc23 += x2_5 * w2_0_3 + x2_6 * w2_1_3 + x2_7 * w2_2_3;
+    acc24 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc25 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc26 += x2_6 * w2_0_2 + x2_7 * w2_1_2 + x2_8 * w2_2_2;
+    acc27 += x2_6 * w2_0_3 + x2_7 * w2_1_3 + x2_8 * w2_2_3;
+    acc28 += x2_7 * w2_0_0 + x2_8 * w2_1_0 + x2_9 * w2_2_0;
+    acc29 += x2_7 * w2_0_1 + x2_8 * w2_1_1 + x2_9 * w2_2_1;
+    acc30 += x2_7 * w2_0_2 + x2_8 * w2_1_2 + x2_9 * w2_2_2;
+    acc31 += x2_7 * w2_0_3 + x2_8 * w2_1_3 + x2_9 * w2_2_3;
+    acc32 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0;
+    acc33 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1;
+    acc34 += x2_8 * w2_0_2 + x2_9 * w2_1_2 + x2_10 * w2_2_2;
+    acc35 += x2_8 * w2_0_3 + x2_9 * w2_1_3 + x2_10 * w2_2_3;
+    acc36 += x2_9 * w2_0_0 + x2_10 * w2_1_0 + x2_11 * w2_2_0;
+    acc37 += x2_9 * w2_0_1 + x2_10 * w2_1_1 + x2_11 * w2_2_1;
+    acc38 += x2_9 * w2_0_2 + x2_10 * w2_1_2 + x2_11 * w2_2_2;
+    acc39 += x2_9 * w2_0_3 + x2_10 * w2_1_3 + x2_11 * w2_2_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc28 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc32 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc36 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc29 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc33 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc37 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc30 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc34 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc38 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc35 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc39 + bq); }
   }
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
 }
@@ -4627,6 +7540,1515 @@ fn conv_forward_k3s2_sg8x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_work
     if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
     if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
     if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s2_sg7x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = x_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = x_at(xc + 0i * W + 13, rok0 && cok13);
+    let x0_14 = x_at(xc + 0i * W + 14, rok0 && cok14);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc3 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc4 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc5 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc6 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc7 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc8 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0;
+    acc9 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1;
+    acc10 += x0_10 * w0_0_0 + x0_11 * w0_1_0 + x0_12 * w0_2_0;
+    acc11 += x0_10 * w0_0_1 + x0_11 * w0_1_1 + x0_12 * w0_2_1;
+    acc12 += x0_12 * w0_0_0 + x0_13 * w0_1_0 + x0_14 * w0_2_0;
+    acc13 += x0_12 * w0_0_1 + x0_13 * w0_1_1 + x0_14 * w0_2_1;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = x_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = x_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = x_at(xc + 1i * W + 13, rok1 && cok13);
+    let x1_14 = x_at(xc + 1i * W + 14, rok1 && cok14);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc3 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc4 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc5 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc6 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc7 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc8 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0;
+    acc9 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1;
+    acc10 += x1_10 * w1_0_0 + x1_11 * w1_1_0 + x1_12 * w1_2_0;
+    acc11 += x1_10 * w1_0_1 + x1_11 * w1_1_1 + x1_12 * w1_2_1;
+    acc12 += x1_12 * w1_0_0 + x1_13 * w1_1_0 + x1_14 * w1_2_0;
+    acc13 += x1_12 * w1_0_1 + x1_13 * w1_1_1 + x1_14 * w1_2_1;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = x_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = x_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = x_at(xc + 2i * W + 13, rok2 && cok13);
+    let x2_14 = x_at(xc + 2i * W + 14, rok2 && cok14);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc3 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc4 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc5 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc6 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc7 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc8 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0;
+    acc9 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1;
+    acc10 += x2_10 * w2_0_0 + x2_11 * w2_1_0 + x2_12 * w2_2_0;
+    acc11 += x2_10 * w2_0_1 + x2_11 * w2_1_1 + x2_12 * w2_2_1;
+    acc12 += x2_12 * w2_0_0 + x2_13 * w2_1_0 + x2_14 * w2_2_0;
+    acc13 += x2_12 * w2_0_1 + x2_13 * w2_1_1 + x2_14 * w2_2_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s2_sg10x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  let cok19 = Padded == 0u || u32(ix0 + 19) < params.in_w;
+  let cok20 = Padded == 0u || u32(ix0 + 20) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = x_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = x_at(xc + 0i * W + 13, rok0 && cok13);
+    let x0_14 = x_at(xc + 0i * W + 14, rok0 && cok14);
+    let x0_15 = x_at(xc + 0i * W + 15, rok0 && cok15);
+    let x0_16 = x_at(xc + 0i * W + 16, rok0 && cok16);
+    let x0_17 = x_at(xc + 0i * W + 17, rok0 && cok17);
+    let x0_18 = x_at(xc + 0i * W + 18, rok0 && cok18);
+    let x0_19 = x_at(xc + 0i * W + 19, rok0 && cok19);
+    let x0_20 = x_at(xc + 0i * W + 20, rok0 && cok20);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc3 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc4 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc5 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc6 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc7 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc8 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0;
+    acc9 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1;
+    acc10 += x0_10 * w0_0_0 + x0_11 * w0_1_0 + x0_12 * w0_2_0;
+    acc11 += x0_10 * w0_0_1 + x0_11 * w0_1_1 + x0_12 * w0_2_1;
+    acc12 += x0_12 * w0_0_0 + x0_13 * w0_1_0 + x0_14 * w0_2_0;
+    acc13 += x0_12 * w0_0_1 + x0_13 * w0_1_1 + x0_14 * w0_2_1;
+    acc14 += x0_14 * w0_0_0 + x0_15 * w0_1_0 + x0_16 * w0_2_0;
+    acc15 += x0_14 * w0_0_1 + x0_15 * w0_1_1 + x0_16 * w0_2_1;
+    acc16 += x0_16 * w0_0_0 + x0_17 * w0_1_0 + x0_18 * w0_2_0;
+    acc17 += x0_16 * w0_0_1 + x0_17 * w0_1_1 + x0_18 * w0_2_1;
+    acc18 += x0_18 * w0_0_0 + x0_19 * w0_1_0 + x0_20 * w0_2_0;
+    acc19 += x0_18 * w0_0_1 + x0_19 * w0_1_1 + x0_20 * w0_2_1;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = x_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = x_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = x_at(xc + 1i * W + 13, rok1 && cok13);
+    let x1_14 = x_at(xc + 1i * W + 14, rok1 && cok14);
+    let x1_15 = x_at(xc + 1i * W + 15, rok1 && cok15);
+    let x1_16 = x_at(xc + 1i * W + 16, rok1 && cok16);
+    let x1_17 = x_at(xc + 1i * W + 17, rok1 && cok17);
+    let x1_18 = x_at(xc + 1i * W + 18, rok1 && cok18);
+    let x1_19 = x_at(xc + 1i * W + 19, rok1 && cok19);
+    let x1_20 = x_at(xc + 1i * W + 20, rok1 && cok20);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc3 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc4 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc5 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc6 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc7 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc8 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0;
+    acc9 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1;
+    acc10 += x1_10 * w1_0_0 + x1_11 * w1_1_0 + x1_12 * w1_2_0;
+    acc11 += x1_10 * w1_0_1 + x1_11 * w1_1_1 + x1_12 * w1_2_1;
+    acc12 += x1_12 * w1_0_0 + x1_13 * w1_1_0 + x1_14 * w1_2_0;
+    acc13 += x1_12 * w1_0_1 + x1_13 * w1_1_1 + x1_14 * w1_2_1;
+    acc14 += x1_14 * w1_0_0 + x1_15 * w1_1_0 + x1_16 * w1_2_0;
+    acc15 += x1_14 * w1_0_1 + x1_15 * w1_1_1 + x1_16 * w1_2_1;
+    acc16 += x1_16 * w1_0_0 + x1_17 * w1_1_0 + x1_18 * w1_2_0;
+    acc17 += x1_16 * w1_0_1 + x1_17 * w1_1_1 + x1_18 * w1_2_1;
+    acc18 += x1_18 * w1_0_0 + x1_19 * w1_1_0 + x1_20 * w1_2_0;
+    acc19 += x1_18 * w1_0_1 + x1_19 * w1_1_1 + x1_20 * w1_2_1;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = x_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = x_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = x_at(xc + 2i * W + 13, rok2 && cok13);
+    let x2_14 = x_at(xc + 2i * W + 14, rok2 && cok14);
+    let x2_15 = x_at(xc + 2i * W + 15, rok2 && cok15);
+    let x2_16 = x_at(xc + 2i * W + 16, rok2 && cok16);
+    let x2_17 = x_at(xc + 2i * W + 17, rok2 && cok17);
+    let x2_18 = x_at(xc + 2i * W + 18, rok2 && cok18);
+    let x2_19 = x_at(xc + 2i * W + 19, rok2 && cok19);
+    let x2_20 = x_at(xc + 2i * W + 20, rok2 && cok20);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc3 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc4 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc5 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc6 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc7 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc8 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0;
+    acc9 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1;
+    acc10 += x2_10 * w2_0_0 + x2_11 * w2_1_0 + x2_12 * w2_2_0;
+    acc11 += x2_10 * w2_0_1 + x2_11 * w2_1_1 + x2_12 * w2_2_1;
+    acc12 += x2_12 * w2_0_0 + x2_13 * w2_1_0 + x2_14 * w2_2_0;
+    acc13 += x2_12 * w2_0_1 + x2_13 * w2_1_1 + x2_14 * w2_2_1;
+    acc14 += x2_14 * w2_0_0 + x2_15 * w2_1_0 + x2_16 * w2_2_0;
+    acc15 += x2_14 * w2_0_1 + x2_15 * w2_1_1 + x2_16 * w2_2_1;
+    acc16 += x2_16 * w2_0_0 + x2_17 * w2_1_0 + x2_18 * w2_2_0;
+    acc17 += x2_16 * w2_0_1 + x2_17 * w2_1_1 + x2_18 * w2_2_1;
+    acc18 += x2_18 * w2_0_0 + x2_19 * w2_1_0 + x2_20 * w2_2_0;
+    acc19 += x2_18 * w2_0_1 + x2_19 * w2_1_1 + x2_20 * w2_2_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s2_sg14x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  let cok19 = Padded == 0u || u32(ix0 + 19) < params.in_w;
+  let cok20 = Padded == 0u || u32(ix0 + 20) < params.in_w;
+  let cok21 = Padded == 0u || u32(ix0 + 21) < params.in_w;
+  let cok22 = Padded == 0u || u32(ix0 + 22) < params.in_w;
+  let cok23 = Padded == 0u || u32(ix0 + 23) < params.in_w;
+  let cok24 = Padded == 0u || u32(ix0 + 24) < params.in_w;
+  let cok25 = Padded == 0u || u32(ix0 + 25) < params.in_w;
+  let cok26 = Padded == 0u || u32(ix0 + 26) < params.in_w;
+  let cok27 = Padded == 0u || u32(ix0 + 27) < params.in_w;
+  let cok28 = Padded == 0u || u32(ix0 + 28) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = x_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = x_at(xc + 0i * W + 13, rok0 && cok13);
+    let x0_14 = x_at(xc + 0i * W + 14, rok0 && cok14);
+    let x0_15 = x_at(xc + 0i * W + 15, rok0 && cok15);
+    let x0_16 = x_at(xc + 0i * W + 16, rok0 && cok16);
+    let x0_17 = x_at(xc + 0i * W + 17, rok0 && cok17);
+    let x0_18 = x_at(xc + 0i * W + 18, rok0 && cok18);
+    let x0_19 = x_at(xc + 0i * W + 19, rok0 && cok19);
+    let x0_20 = x_at(xc + 0i * W + 20, rok0 && cok20);
+    let x0_21 = x_at(xc + 0i * W + 21, rok0 && cok21);
+    let x0_22 = x_at(xc + 0i * W + 22, rok0 && cok22);
+    let x0_23 = x_at(xc + 0i * W + 23, rok0 && cok23);
+    let x0_24 = x_at(xc + 0i * W + 24, rok0 && cok24);
+    let x0_25 = x_at(xc + 0i * W + 25, rok0 && cok25);
+    let x0_26 = x_at(xc + 0i * W + 26, rok0 && cok26);
+    let x0_27 = x_at(xc + 0i * W + 27, rok0 && cok27);
+    let x0_28 = x_at(xc + 0i * W + 28, rok0 && cok28);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc3 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc4 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc5 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc6 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc7 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc8 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0;
+    acc9 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1;
+    acc10 += x0_10 * w0_0_0 + x0_11 * w0_1_0 + x0_12 * w0_2_0;
+    acc11 += x0_10 * w0_0_1 + x0_11 * w0_1_1 + x0_12 * w0_2_1;
+    acc12 += x0_12 * w0_0_0 + x0_13 * w0_1_0 + x0_14 * w0_2_0;
+    acc13 += x0_12 * w0_0_1 + x0_13 * w0_1_1 + x0_14 * w0_2_1;
+    acc14 += x0_14 * w0_0_0 + x0_15 * w0_1_0 + x0_16 * w0_2_0;
+    acc15 += x0_14 * w0_0_1 + x0_15 * w0_1_1 + x0_16 * w0_2_1;
+    acc16 += x0_16 * w0_0_0 + x0_17 * w0_1_0 + x0_18 * w0_2_0;
+    acc17 += x0_16 * w0_0_1 + x0_17 * w0_1_1 + x0_18 * w0_2_1;
+    acc18 += x0_18 * w0_0_0 + x0_19 * w0_1_0 + x0_20 * w0_2_0;
+    acc19 += x0_18 * w0_0_1 + x0_19 * w0_1_1 + x0_20 * w0_2_1;
+    acc20 += x0_20 * w0_0_0 + x0_21 * w0_1_0 + x0_22 * w0_2_0;
+    acc21 += x0_20 * w0_0_1 + x0_21 * w0_1_1 + x0_22 * w0_2_1;
+    acc22 += x0_22 * w0_0_0 + x0_23 * w0_1_0 + x0_24 * w0_2_0;
+    acc23 += x0_22 * w0_0_1 + x0_23 * w0_1_1 + x0_24 * w0_2_1;
+    acc24 += x0_24 * w0_0_0 + x0_25 * w0_1_0 + x0_26 * w0_2_0;
+    acc25 += x0_24 * w0_0_1 + x0_25 * w0_1_1 + x0_26 * w0_2_1;
+    acc26 += x0_26 * w0_0_0 + x0_27 * w0_1_0 + x0_28 * w0_2_0;
+    acc27 += x0_26 * w0_0_1 + x0_27 * w0_1_1 + x0_28 * w0_2_1;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = x_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = x_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = x_at(xc + 1i * W + 13, rok1 && cok13);
+    let x1_14 = x_at(xc + 1i * W + 14, rok1 && cok14);
+    let x1_15 = x_at(xc + 1i * W + 15, rok1 && cok15);
+    let x1_16 = x_at(xc + 1i * W + 16, rok1 && cok16);
+    let x1_17 = x_at(xc + 1i * W + 17, rok1 && cok17);
+    let x1_18 = x_at(xc + 1i * W + 18, rok1 && cok18);
+    let x1_19 = x_at(xc + 1i * W + 19, rok1 && cok19);
+    let x1_20 = x_at(xc + 1i * W + 20, rok1 && cok20);
+    let x1_21 = x_at(xc + 1i * W + 21, rok1 && cok21);
+    let x1_22 = x_at(xc + 1i * W + 22, rok1 && cok22);
+    let x1_23 = x_at(xc + 1i * W + 23, rok1 && cok23);
+    let x1_24 = x_at(xc + 1i * W + 24, rok1 && cok24);
+    let x1_25 = x_at(xc + 1i * W + 25, rok1 && cok25);
+    let x1_26 = x_at(xc + 1i * W + 26, rok1 && cok26);
+    let x1_27 = x_at(xc + 1i * W + 27, rok1 && cok27);
+    let x1_28 = x_at(xc + 1i * W + 28, rok1 && cok28);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc3 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc4 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc5 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc6 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc7 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc8 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0;
+    acc9 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1;
+    acc10 += x1_10 * w1_0_0 + x1_11 * w1_1_0 + x1_12 * w1_2_0;
+    acc11 += x1_10 * w1_0_1 + x1_11 * w1_1_1 + x1_12 * w1_2_1;
+    acc12 += x1_12 * w1_0_0 + x1_13 * w1_1_0 + x1_14 * w1_2_0;
+    acc13 += x1_12 * w1_0_1 + x1_13 * w1_1_1 + x1_14 * w1_2_1;
+    acc14 += x1_14 * w1_0_0 + x1_15 * w1_1_0 + x1_16 * w1_2_0;
+    acc15 += x1_14 * w1_0_1 + x1_15 * w1_1_1 + x1_16 * w1_2_1;
+    acc16 += x1_16 * w1_0_0 + x1_17 * w1_1_0 + x1_18 * w1_2_0;
+    acc17 += x1_16 * w1_0_1 + x1_17 * w1_1_1 + x1_18 * w1_2_1;
+    acc18 += x1_18 * w1_0_0 + x1_19 * w1_1_0 + x1_20 * w1_2_0;
+    acc19 += x1_18 * w1_0_1 + x1_19 * w1_1_1 + x1_20 * w1_2_1;
+    acc20 += x1_20 * w1_0_0 + x1_21 * w1_1_0 + x1_22 * w1_2_0;
+    acc21 += x1_20 * w1_0_1 + x1_21 * w1_1_1 + x1_22 * w1_2_1;
+    acc22 += x1_22 * w1_0_0 + x1_23 * w1_1_0 + x1_24 * w1_2_0;
+    acc23 += x1_22 * w1_0_1 + x1_23 * w1_1_1 + x1_24 * w1_2_1;
+    acc24 += x1_24 * w1_0_0 + x1_25 * w1_1_0 + x1_26 * w1_2_0;
+    acc25 += x1_24 * w1_0_1 + x1_25 * w1_1_1 + x1_26 * w1_2_1;
+    acc26 += x1_26 * w1_0_0 + x1_27 * w1_1_0 + x1_28 * w1_2_0;
+    acc27 += x1_26 * w1_0_1 + x1_27 * w1_1_1 + x1_28 * w1_2_1;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = x_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = x_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = x_at(xc + 2i * W + 13, rok2 && cok13);
+    let x2_14 = x_at(xc + 2i * W + 14, rok2 && cok14);
+    let x2_15 = x_at(xc + 2i * W + 15, rok2 && cok15);
+    let x2_16 = x_at(xc + 2i * W + 16, rok2 && cok16);
+    let x2_17 = x_at(xc + 2i * W + 17, rok2 && cok17);
+    let x2_18 = x_at(xc + 2i * W + 18, rok2 && cok18);
+    let x2_19 = x_at(xc + 2i * W + 19, rok2 && cok19);
+    let x2_20 = x_at(xc + 2i * W + 20, rok2 && cok20);
+    let x2_21 = x_at(xc + 2i * W + 21, rok2 && cok21);
+    let x2_22 = x_at(xc + 2i * W + 22, rok2 && cok22);
+    let x2_23 = x_at(xc + 2i * W + 23, rok2 && cok23);
+    let x2_24 = x_at(xc + 2i * W + 24, rok2 && cok24);
+    let x2_25 = x_at(xc + 2i * W + 25, rok2 && cok25);
+    let x2_26 = x_at(xc + 2i * W + 26, rok2 && cok26);
+    let x2_27 = x_at(xc + 2i * W + 27, rok2 && cok27);
+    let x2_28 = x_at(xc + 2i * W + 28, rok2 && cok28);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc3 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc4 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc5 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc6 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc7 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc8 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0;
+    acc9 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1;
+    acc10 += x2_10 * w2_0_0 + x2_11 * w2_1_0 + x2_12 * w2_2_0;
+    acc11 += x2_10 * w2_0_1 + x2_11 * w2_1_1 + x2_12 * w2_2_1;
+    acc12 += x2_12 * w2_0_0 + x2_13 * w2_1_0 + x2_14 * w2_2_0;
+    acc13 += x2_12 * w2_0_1 + x2_13 * w2_1_1 + x2_14 * w2_2_1;
+    acc14 += x2_14 * w2_0_0 + x2_15 * w2_1_0 + x2_16 * w2_2_0;
+    acc15 += x2_14 * w2_0_1 + x2_15 * w2_1_1 + x2_16 * w2_2_1;
+    acc16 += x2_16 * w2_0_0 + x2_17 * w2_1_0 + x2_18 * w2_2_0;
+    acc17 += x2_16 * w2_0_1 + x2_17 * w2_1_1 + x2_18 * w2_2_1;
+    acc18 += x2_18 * w2_0_0 + x2_19 * w2_1_0 + x2_20 * w2_2_0;
+    acc19 += x2_18 * w2_0_1 + x2_19 * w2_1_1 + x2_20 * w2_2_1;
+    acc20 += x2_20 * w2_0_0 + x2_21 * w2_1_0 + x2_22 * w2_2_0;
+    acc21 += x2_20 * w2_0_1 + x2_21 * w2_1_1 + x2_22 * w2_2_1;
+    acc22 += x2_22 * w2_0_0 + x2_23 * w2_1_0 + x2_24 * w2_2_0;
+    acc23 += x2_22 * w2_0_1 + x2_23 * w2_1_1 + x2_24 * w2_2_1;
+    acc24 += x2_24 * w2_0_0 + x2_25 * w2_1_0 + x2_26 * w2_2_0;
+    acc25 += x2_24 * w2_0_1 + x2_25 * w2_1_1 + x2_26 * w2_2_1;
+    acc26 += x2_26 * w2_0_0 + x2_27 * w2_1_0 + x2_28 * w2_2_0;
+    acc27 += x2_26 * w2_0_1 + x2_27 * w2_1_1 + x2_28 * w2_2_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc20 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc22 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc24 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc21 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc23 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc25 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s2_sg7x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = x_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = x_at(xc + 0i * W + 13, rok0 && cok13);
+    let x0_14 = x_at(xc + 0i * W + 14, rok0 && cok14);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    let w0_1_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_1_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_1_2 = subgroupBroadcast(own0_1, 2u);
+    let w0_1_3 = subgroupBroadcast(own0_1, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_2, 1u);
+    let w0_2_2 = subgroupBroadcast(own0_2, 2u);
+    let w0_2_3 = subgroupBroadcast(own0_2, 3u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_0 * w0_0_2 + x0_1 * w0_1_2 + x0_2 * w0_2_2;
+    acc3 += x0_0 * w0_0_3 + x0_1 * w0_1_3 + x0_2 * w0_2_3;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc6 += x0_2 * w0_0_2 + x0_3 * w0_1_2 + x0_4 * w0_2_2;
+    acc7 += x0_2 * w0_0_3 + x0_3 * w0_1_3 + x0_4 * w0_2_3;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc10 += x0_4 * w0_0_2 + x0_5 * w0_1_2 + x0_6 * w0_2_2;
+    acc11 += x0_4 * w0_0_3 + x0_5 * w0_1_3 + x0_6 * w0_2_3;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc14 += x0_6 * w0_0_2 + x0_7 * w0_1_2 + x0_8 * w0_2_2;
+    acc15 += x0_6 * w0_0_3 + x0_7 * w0_1_3 + x0_8 * w0_2_3;
+    acc16 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0;
+    acc17 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1;
+    acc18 += x0_8 * w0_0_2 + x0_9 * w0_1_2 + x0_10 * w0_2_2;
+    acc19 += x0_8 * w0_0_3 + x0_9 * w0_1_3 + x0_10 * w0_2_3;
+    acc20 += x0_10 * w0_0_0 + x0_11 * w0_1_0 + x0_12 * w0_2_0;
+    acc21 += x0_10 * w0_0_1 + x0_11 * w0_1_1 + x0_12 * w0_2_1;
+    acc22 += x0_10 * w0_0_2 + x0_11 * w0_1_2 + x0_12 * w0_2_2;
+    acc23 += x0_10 * w0_0_3 + x0_11 * w0_1_3 + x0_12 * w0_2_3;
+    acc24 += x0_12 * w0_0_0 + x0_13 * w0_1_0 + x0_14 * w0_2_0;
+    acc25 += x0_12 * w0_0_1 + x0_13 * w0_1_1 + x0_14 * w0_2_1;
+    acc26 += x0_12 * w0_0_2 + x0_13 * w0_1_2 + x0_14 * w0_2_2;
+    acc27 += x0_12 * w0_0_3 + x0_13 * w0_1_3 + x0_14 * w0_2_3;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = x_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = x_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = x_at(xc + 1i * W + 13, rok1 && cok13);
+    let x1_14 = x_at(xc + 1i * W + 14, rok1 && cok14);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_0_2 = subgroupBroadcast(own1_0, 2u);
+    let w1_0_3 = subgroupBroadcast(own1_0, 3u);
+    let w1_1_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_1_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_1_2 = subgroupBroadcast(own1_1, 2u);
+    let w1_1_3 = subgroupBroadcast(own1_1, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_2, 1u);
+    let w1_2_2 = subgroupBroadcast(own1_2, 2u);
+    let w1_2_3 = subgroupBroadcast(own1_2, 3u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_0 * w1_0_2 + x1_1 * w1_1_2 + x1_2 * w1_2_2;
+    acc3 += x1_0 * w1_0_3 + x1_1 * w1_1_3 + x1_2 * w1_2_3;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc6 += x1_2 * w1_0_2 + x1_3 * w1_1_2 + x1_4 * w1_2_2;
+    acc7 += x1_2 * w1_0_3 + x1_3 * w1_1_3 + x1_4 * w1_2_3;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc10 += x1_4 * w1_0_2 + x1_5 * w1_1_2 + x1_6 * w1_2_2;
+    acc11 += x1_4 * w1_0_3 + x1_5 * w1_1_3 + x1_6 * w1_2_3;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc14 += x1_6 * w1_0_2 + x1_7 * w1_1_2 + x1_8 * w1_2_2;
+    acc15 += x1_6 * w1_0_3 + x1_7 * w1_1_3 + x1_8 * w1_2_3;
+    acc16 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0;
+    acc17 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1;
+    acc18 += x1_8 * w1_0_2 + x1_9 * w1_1_2 + x1_10 * w1_2_2;
+    acc19 += x1_8 * w1_0_3 + x1_9 * w1_1_3 + x1_10 * w1_2_3;
+    acc20 += x1_10 * w1_0_0 + x1_11 * w1_1_0 + x1_12 * w1_2_0;
+    acc21 += x1_10 * w1_0_1 + x1_11 * w1_1_1 + x1_12 * w1_2_1;
+    acc22 += x1_10 * w1_0_2 + x1_11 * w1_1_2 + x1_12 * w1_2_2;
+    acc23 += x1_10 * w1_0_3 + x1_11 * w1_1_3 + x1_12 * w1_2_3;
+    acc24 += x1_12 * w1_0_0 + x1_13 * w1_1_0 + x1_14 * w1_2_0;
+    acc25 += x1_12 * w1_0_1 + x1_13 * w1_1_1 + x1_14 * w1_2_1;
+    acc26 += x1_12 * w1_0_2 + x1_13 * w1_1_2 + x1_14 * w1_2_2;
+    acc27 += x1_12 * w1_0_3 + x1_13 * w1_1_3 + x1_14 * w1_2_3;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = x_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = x_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = x_at(xc + 2i * W + 13, rok2 && cok13);
+    let x2_14 = x_at(xc + 2i * W + 14, rok2 && cok14);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_0_2 = subgroupBroadcast(own2_0, 2u);
+    let w2_0_3 = subgroupBroadcast(own2_0, 3u);
+    let w2_1_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_1_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_1_2 = subgroupBroadcast(own2_1, 2u);
+    let w2_1_3 = subgroupBroadcast(own2_1, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_2, 1u);
+    let w2_2_2 = subgroupBroadcast(own2_2, 2u);
+    let w2_2_3 = subgroupBroadcast(own2_2, 3u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_0 * w2_0_2 + x2_1 * w2_1_2 + x2_2 * w2_2_2;
+    acc3 += x2_0 * w2_0_3 + x2_1 * w2_1_3 + x2_2 * w2_2_3;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc6 += x2_2 * w2_0_2 + x2_3 * w2_1_2 + x2_4 * w2_2_2;
+    acc7 += x2_2 * w2_0_3 + x2_3 * w2_1_3 + x2_4 * w2_2_3;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc10 += x2_4 * w2_0_2 + x2_5 * w2_1_2 + x2_6 * w2_2_2;
+    acc11 += x2_4 * w2_0_3 + x2_5 * w2_1_3 + x2_6 * w2_2_3;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc14 += x2_6 * w2_0_2 + x2_7 * w2_1_2 + x2_8 * w2_2_2;
+    acc15 += x2_6 * w2_0_3 + x2_7 * w2_1_3 + x2_8 * w2_2_3;
+    acc16 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0;
+    acc17 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1;
+    acc18 += x2_8 * w2_0_2 + x2_9 * w2_1_2 + x2_10 * w2_2_2;
+    acc19 += x2_8 * w2_0_3 + x2_9 * w2_1_3 + x2_10 * w2_2_3;
+    acc20 += x2_10 * w2_0_0 + x2_11 * w2_1_0 + x2_12 * w2_2_0;
+    acc21 += x2_10 * w2_0_1 + x2_11 * w2_1_1 + x2_12 * w2_2_1;
+    acc22 += x2_10 * w2_0_2 + x2_11 * w2_1_2 + x2_12 * w2_2_2;
+    acc23 += x2_10 * w2_0_3 + x2_11 * w2_1_3 + x2_12 * w2_2_3;
+    acc24 += x2_12 * w2_0_0 + x2_13 * w2_1_0 + x2_14 * w2_2_0;
+    acc25 += x2_12 * w2_0_1 + x2_13 * w2_1_1 + x2_14 * w2_2_1;
+    acc26 += x2_12 * w2_0_2 + x2_13 * w2_1_2 + x2_14 * w2_2_2;
+    acc27 += x2_12 * w2_0_3 + x2_13 * w2_1_3 + x2_14 * w2_2_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s2_sg10x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  let cok19 = Padded == 0u || u32(ix0 + 19) < params.in_w;
+  let cok20 = Padded == 0u || u32(ix0 + 20) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = x_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = x_at(xc + 0i * W + 13, rok0 && cok13);
+    let x0_14 = x_at(xc + 0i * W + 14, rok0 && cok14);
+    let x0_15 = x_at(xc + 0i * W + 15, rok0 && cok15);
+    let x0_16 = x_at(xc + 0i * W + 16, rok0 && cok16);
+    let x0_17 = x_at(xc + 0i * W + 17, rok0 && cok17);
+    let x0_18 = x_at(xc + 0i * W + 18, rok0 && cok18);
+    let x0_19 = x_at(xc + 0i * W + 19, rok0 && cok19);
+    let x0_20 = x_at(xc + 0i * W + 20, rok0 && cok20);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    let w0_1_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_1_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_1_2 = subgroupBroadcast(own0_1, 2u);
+    let w0_1_3 = subgroupBroadcast(own0_1, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_2, 1u);
+    let w0_2_2 = subgroupBroadcast(own0_2, 2u);
+    let w0_2_3 = subgroupBroadcast(own0_2, 3u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_0 * w0_0_2 + x0_1 * w0_1_2 + x0_2 * w0_2_2;
+    acc3 += x0_0 * w0_0_3 + x0_1 * w0_1_3 + x0_2 * w0_2_3;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc6 += x0_2 * w0_0_2 + x0_3 * w0_1_2 + x0_4 * w0_2_2;
+    acc7 += x0_2 * w0_0_3 + x0_3 * w0_1_3 + x0_4 * w0_2_3;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc10 += x0_4 * w0_0_2 + x0_5 * w0_1_2 + x0_6 * w0_2_2;
+    acc11 += x0_4 * w0_0_3 + x0_5 * w0_1_3 + x0_6 * w0_2_3;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc14 += x0_6 * w0_0_2 + x0_7 * w0_1_2 + x0_8 * w0_2_2;
+    acc15 += x0_6 * w0_0_3 + x0_7 * w0_1_3 + x0_8 * w0_2_3;
+    acc16 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0;
+    acc17 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1;
+    acc18 += x0_8 * w0_0_2 + x0_9 * w0_1_2 + x0_10 * w0_2_2;
+    acc19 += x0_8 * w0_0_3 + x0_9 * w0_1_3 + x0_10 * w0_2_3;
+    acc20 += x0_10 * w0_0_0 + x0_11 * w0_1_0 + x0_12 * w0_2_0;
+    acc21 += x0_10 * w0_0_1 + x0_11 * w0_1_1 + x0_12 * w0_2_1;
+    acc22 += x0_10 * w0_0_2 + x0_11 * w0_1_2 + x0_12 * w0_2_2;
+    acc23 += x0_10 * w0_0_3 + x0_11 * w0_1_3 + x0_12 * w0_2_3;
+    acc24 += x0_12 * w0_0_0 + x0_13 * w0_1_0 + x0_14 * w0_2_0;
+    acc25 += x0_12 * w0_0_1 + x0_13 * w0_1_1 + x0_14 * w0_2_1;
+    acc26 += x0_12 * w0_0_2 + x0_13 * w0_1_2 + x0_14 * w0_2_2;
+    acc27 += x0_12 * w0_0_3 + x0_13 * w0_1_3 + x0_14 * w0_2_3;
+    acc28 += x0_14 * w0_0_0 + x0_15 * w0_1_0 + x0_16 * w0_2_0;
+    acc29 += x0_14 * w0_0_1 + x0_15 * w0_1_1 + x0_16 * w0_2_1;
+    acc30 += x0_14 * w0_0_2 + x0_15 * w0_1_2 + x0_16 * w0_2_2;
+    acc31 += x0_14 * w0_0_3 + x0_15 * w0_1_3 + x0_16 * w0_2_3;
+    acc32 += x0_16 * w0_0_0 + x0_17 * w0_1_0 + x0_18 * w0_2_0;
+    acc33 += x0_16 * w0_0_1 + x0_17 * w0_1_1 + x0_18 * w0_2_1;
+    acc34 += x0_16 * w0_0_2 + x0_17 * w0_1_2 + x0_18 * w0_2_2;
+    acc35 += x0_16 * w0_0_3 + x0_17 * w0_1_3 + x0_18 * w0_2_3;
+    acc36 += x0_18 * w0_0_0 + x0_19 * w0_1_0 + x0_20 * w0_2_0;
+    acc37 += x0_18 * w0_0_1 + x0_19 * w0_1_1 + x0_20 * w0_2_1;
+    acc38 += x0_18 * w0_0_2 + x0_19 * w0_1_2 + x0_20 * w0_2_2;
+    acc39 += x0_18 * w0_0_3 + x0_19 * w0_1_3 + x0_20 * w0_2_3;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = x_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = x_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = x_at(xc + 1i * W + 13, rok1 && cok13);
+    let x1_14 = x_at(xc + 1i * W + 14, rok1 && cok14);
+    let x1_15 = x_at(xc + 1i * W + 15, rok1 && cok15);
+    let x1_16 = x_at(xc + 1i * W + 16, rok1 && cok16);
+    let x1_17 = x_at(xc + 1i * W + 17, rok1 && cok17);
+    let x1_18 = x_at(xc + 1i * W + 18, rok1 && cok18);
+    let x1_19 = x_at(xc + 1i * W + 19, rok1 && cok19);
+    let x1_20 = x_at(xc + 1i * W + 20, rok1 && cok20);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_0_2 = subgroupBroadcast(own1_0, 2u);
+    let w1_0_3 = subgroupBroadcast(own1_0, 3u);
+    let w1_1_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_1_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_1_2 = subgroupBroadcast(own1_1, 2u);
+    let w1_1_3 = subgroupBroadcast(own1_1, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_2, 1u);
+    let w1_2_2 = subgroupBroadcast(own1_2, 2u);
+    let w1_2_3 = subgroupBroadcast(own1_2, 3u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_0 * w1_0_2 + x1_1 * w1_1_2 + x1_2 * w1_2_2;
+    acc3 += x1_0 * w1_0_3 + x1_1 * w1_1_3 + x1_2 * w1_2_3;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc6 += x1_2 * w1_0_2 + x1_3 * w1_1_2 + x1_4 * w1_2_2;
+    acc7 += x1_2 * w1_0_3 + x1_3 * w1_1_3 + x1_4 * w1_2_3;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc10 += x1_4 * w1_0_2 + x1_5 * w1_1_2 + x1_6 * w1_2_2;
+    acc11 += x1_4 * w1_0_3 + x1_5 * w1_1_3 + x1_6 * w1_2_3;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc14 += x1_6 * w1_0_2 + x1_7 * w1_1_2 + x1_8 * w1_2_2;
+    acc15 += x1_6 * w1_0_3 + x1_7 * w1_1_3 + x1_8 * w1_2_3;
+    acc16 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0;
+    acc17 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1;
+    acc18 += x1_8 * w1_0_2 + x1_9 * w1_1_2 + x1_10 * w1_2_2;
+    acc19 += x1_8 * w1_0_3 + x1_9 * w1_1_3 + x1_10 * w1_2_3;
+    acc20 += x1_10 * w1_0_0 + x1_11 * w1_1_0 + x1_12 * w1_2_0;
+    acc21 += x1_10 * w1_0_1 + x1_11 * w1_1_1 + x1_12 * w1_2_1;
+    acc22 += x1_10 * w1_0_2 + x1_11 * w1_1_2 + x1_12 * w1_2_2;
+    acc23 += x1_10 * w1_0_3 + x1_11 * w1_1_3 + x1_12 * w1_2_3;
+    acc24 += x1_12 * w1_0_0 + x1_13 * w1_1_0 + x1_14 * w1_2_0;
+    acc25 += x1_12 * w1_0_1 + x1_13 * w1_1_1 + x1_14 * w1_2_1;
+    acc26 += x1_12 * w1_0_2 + x1_13 * w1_1_2 + x1_14 * w1_2_2;
+    acc27 += x1_12 * w1_0_3 + x1_13 * w1_1_3 + x1_14 * w1_2_3;
+    acc28 += x1_14 * w1_0_0 + x1_15 * w1_1_0 + x1_16 * w1_2_0;
+    acc29 += x1_14 * w1_0_1 + x1_15 * w1_1_1 + x1_16 * w1_2_1;
+    acc30 += x1_14 * w1_0_2 + x1_15 * w1_1_2 + x1_16 * w1_2_2;
+    acc31 += x1_14 * w1_0_3 + x1_15 * w1_1_3 + x1_16 * w1_2_3;
+    acc32 += x1_16 * w1_0_0 + x1_17 * w1_1_0 + x1_18 * w1_2_0;
+    acc33 += x1_16 * w1_0_1 + x1_17 * w1_1_1 + x1_18 * w1_2_1;
+    acc34 += x1_16 * w1_0_2 + x1_17 * w1_1_2 + x1_18 * w1_2_2;
+    acc35 += x1_16 * w1_0_3 + x1_17 * w1_1_3 + x1_18 * w1_2_3;
+    acc36 += x1_18 * w1_0_0 + x1_19 * w1_1_0 + x1_20 * w1_2_0;
+    acc37 += x1_18 * w1_0_1 + x1_19 * w1_1_1 + x1_20 * w1_2_1;
+    acc38 += x1_18 * w1_0_2 + x1_19 * w1_1_2 + x1_20 * w1_2_2;
+    acc39 += x1_18 * w1_0_3 + x1_19 * w1_1_3 + x1_20 * w1_2_3;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = x_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = x_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = x_at(xc + 2i * W + 13, rok2 && cok13);
+    let x2_14 = x_at(xc + 2i * W + 14, rok2 && cok14);
+    let x2_15 = x_at(xc + 2i * W + 15, rok2 && cok15);
+    let x2_16 = x_at(xc + 2i * W + 16, rok2 && cok16);
+    let x2_17 = x_at(xc + 2i * W + 17, rok2 && cok17);
+    let x2_18 = x_at(xc + 2i * W + 18, rok2 && cok18);
+    let x2_19 = x_at(xc + 2i * W + 19, rok2 && cok19);
+    let x2_20 = x_at(xc + 2i * W + 20, rok2 && cok20);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_0_2 = subgroupBroadcast(own2_0, 2u);
+    let w2_0_3 = subgroupBroadcast(own2_0, 3u);
+    let w2_1_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_1_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_1_2 = subgroupBroadcast(own2_1, 2u);
+    let w2_1_3 = subgroupBroadcast(own2_1, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_2, 1u);
+    let w2_2_2 = subgroupBroadcast(own2_2, 2u);
+    let w2_2_3 = subgroupBroadcast(own2_2, 3u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_0 * w2_0_2 + x2_1 * w2_1_2 + x2_2 * w2_2_2;
+    acc3 += x2_0 * w2_0_3 + x2_1 * w2_1_3 + x2_2 * w2_2_3;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc6 += x2_2 * w2_0_2 + x2_3 * w2_1_2 + x2_4 * w2_2_2;
+    acc7 += x2_2 * w2_0_3 + x2_3 * w2_1_3 + x2_4 * w2_2_3;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc10 += x2_4 * w2_0_2 + x2_5 * w2_1_2 + x2_6 * w2_2_2;
+    acc11 += x2_4 * w2_0_3 + x2_5 * w2_1_3 + x2_6 * w2_2_3;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc14 += x2_6 * w2_0_2 + x2_7 * w2_1_2 + x2_8 * w2_2_2;
+    acc15 += x2_6 * w2_0_3 + x2_7 * w2_1_3 + x2_8 * w2_2_3;
+    acc16 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0;
+    acc17 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1;
+    acc18 += x2_8 * w2_0_2 + x2_9 * w2_1_2 + x2_10 * w2_2_2;
+    acc19 += x2_8 * w2_0_3 + x2_9 * w2_1_3 + x2_10 * w2_2_3;
+    acc20 += x2_10 * w2_0_0 + x2_11 * w2_1_0 + x2_12 * w2_2_0;
+    acc21 += x2_10 * w2_0_1 + x2_11 * w2_1_1 + x2_12 * w2_2_1;
+    acc22 += x2_10 * w2_0_2 + x2_11 * w2_1_2 + x2_12 * w2_2_2;
+    acc23 += x2_10 * w2_0_3 + x2_11 * w2_1_3 + x2_12 * w2_2_3;
+    acc24 += x2_12 * w2_0_0 + x2_13 * w2_1_0 + x2_14 * w2_2_0;
+    acc25 += x2_12 * w2_0_1 + x2_13 * w2_1_1 + x2_14 * w2_2_1;
+    acc26 += x2_12 * w2_0_2 + x2_13 * w2_1_2 + x2_14 * w2_2_2;
+    acc27 += x2_12 * w2_0_3 + x2_13 * w2_1_3 + x2_14 * w2_2_3;
+    acc28 += x2_14 * w2_0_0 + x2_15 * w2_1_0 + x2_16 * w2_2_0;
+    acc29 += x2_14 * w2_0_1 + x2_15 * w2_1_1 + x2_16 * w2_2_1;
+    acc30 += x2_14 * w2_0_2 + x2_15 * w2_1_2 + x2_16 * w2_2_2;
+    acc31 += x2_14 * w2_0_3 + x2_15 * w2_1_3 + x2_16 * w2_2_3;
+    acc32 += x2_16 * w2_0_0 + x2_17 * w2_1_0 + x2_18 * w2_2_0;
+    acc33 += x2_16 * w2_0_1 + x2_17 * w2_1_1 + x2_18 * w2_2_1;
+    acc34 += x2_16 * w2_0_2 + x2_17 * w2_1_2 + x2_18 * w2_2_2;
+    acc35 += x2_16 * w2_0_3 + x2_17 * w2_1_3 + x2_18 * w2_2_3;
+    acc36 += x2_18 * w2_0_0 + x2_19 * w2_1_0 + x2_20 * w2_2_0;
+    acc37 += x2_18 * w2_0_1 + x2_19 * w2_1_1 + x2_20 * w2_2_1;
+    acc38 += x2_18 * w2_0_2 + x2_19 * w2_1_2 + x2_20 * w2_2_2;
+    acc39 += x2_18 * w2_0_3 + x2_19 * w2_1_3 + x2_20 * w2_2_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc28 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc32 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc36 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc29 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc33 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc37 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc30 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc34 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc38 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc35 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc39 + bq); }
   }
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
 }
@@ -6770,6 +11192,2072 @@ fn conv_forward_k5s1_sg8x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_work
 }
 
 @compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k5s1_sg7x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let own0_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_3_0 = subgroupBroadcast(own0_1, 2u);
+    let w0_3_1 = subgroupBroadcast(own0_1, 3u);
+    let w0_4_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_4_1 = subgroupBroadcast(own0_2, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0 + x0_3 * w0_3_0 + x0_4 * w0_4_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1 + x0_3 * w0_3_1 + x0_4 * w0_4_1;
+    acc2 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0 + x0_4 * w0_3_0 + x0_5 * w0_4_0;
+    acc3 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1 + x0_4 * w0_3_1 + x0_5 * w0_4_1;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0 + x0_5 * w0_3_0 + x0_6 * w0_4_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1 + x0_5 * w0_3_1 + x0_6 * w0_4_1;
+    acc6 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0 + x0_6 * w0_3_0 + x0_7 * w0_4_0;
+    acc7 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1 + x0_6 * w0_3_1 + x0_7 * w0_4_1;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0 + x0_7 * w0_3_0 + x0_8 * w0_4_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1 + x0_7 * w0_3_1 + x0_8 * w0_4_1;
+    acc10 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0 + x0_8 * w0_3_0 + x0_9 * w0_4_0;
+    acc11 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1 + x0_8 * w0_3_1 + x0_9 * w0_4_1;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0 + x0_9 * w0_3_0 + x0_10 * w0_4_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1 + x0_9 * w0_3_1 + x0_10 * w0_4_1;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let own1_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_3_0 = subgroupBroadcast(own1_1, 2u);
+    let w1_3_1 = subgroupBroadcast(own1_1, 3u);
+    let w1_4_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_4_1 = subgroupBroadcast(own1_2, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0 + x1_3 * w1_3_0 + x1_4 * w1_4_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1 + x1_3 * w1_3_1 + x1_4 * w1_4_1;
+    acc2 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0 + x1_4 * w1_3_0 + x1_5 * w1_4_0;
+    acc3 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1 + x1_4 * w1_3_1 + x1_5 * w1_4_1;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0 + x1_5 * w1_3_0 + x1_6 * w1_4_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1 + x1_5 * w1_3_1 + x1_6 * w1_4_1;
+    acc6 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0 + x1_6 * w1_3_0 + x1_7 * w1_4_0;
+    acc7 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1 + x1_6 * w1_3_1 + x1_7 * w1_4_1;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0 + x1_7 * w1_3_0 + x1_8 * w1_4_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1 + x1_7 * w1_3_1 + x1_8 * w1_4_1;
+    acc10 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0 + x1_8 * w1_3_0 + x1_9 * w1_4_0;
+    acc11 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1 + x1_8 * w1_3_1 + x1_9 * w1_4_1;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0 + x1_9 * w1_3_0 + x1_10 * w1_4_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1 + x1_9 * w1_3_1 + x1_10 * w1_4_1;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let own2_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_3_0 = subgroupBroadcast(own2_1, 2u);
+    let w2_3_1 = subgroupBroadcast(own2_1, 3u);
+    let w2_4_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_4_1 = subgroupBroadcast(own2_2, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0 + x2_3 * w2_3_0 + x2_4 * w2_4_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1 + x2_3 * w2_3_1 + x2_4 * w2_4_1;
+    acc2 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0 + x2_4 * w2_3_0 + x2_5 * w2_4_0;
+    acc3 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1 + x2_4 * w2_3_1 + x2_5 * w2_4_1;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0 + x2_5 * w2_3_0 + x2_6 * w2_4_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1 + x2_5 * w2_3_1 + x2_6 * w2_4_1;
+    acc6 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0 + x2_6 * w2_3_0 + x2_7 * w2_4_0;
+    acc7 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1 + x2_6 * w2_3_1 + x2_7 * w2_4_1;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0 + x2_7 * w2_3_0 + x2_8 * w2_4_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1 + x2_7 * w2_3_1 + x2_8 * w2_4_1;
+    acc10 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0 + x2_8 * w2_3_0 + x2_9 * w2_4_0;
+    acc11 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1 + x2_8 * w2_3_1 + x2_9 * w2_4_1;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0 + x2_9 * w2_3_0 + x2_10 * w2_4_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1 + x2_9 * w2_3_1 + x2_10 * w2_4_1;
+    let x3_0 = x_at(xc + 3i * W + 0, rok3 && cok0);
+    let x3_1 = x_at(xc + 3i * W + 1, rok3 && cok1);
+    let x3_2 = x_at(xc + 3i * W + 2, rok3 && cok2);
+    let x3_3 = x_at(xc + 3i * W + 3, rok3 && cok3);
+    let x3_4 = x_at(xc + 3i * W + 4, rok3 && cok4);
+    let x3_5 = x_at(xc + 3i * W + 5, rok3 && cok5);
+    let x3_6 = x_at(xc + 3i * W + 6, rok3 && cok6);
+    let x3_7 = x_at(xc + 3i * W + 7, rok3 && cok7);
+    let x3_8 = x_at(xc + 3i * W + 8, rok3 && cok8);
+    let x3_9 = x_at(xc + 3i * W + 9, rok3 && cok9);
+    let x3_10 = x_at(xc + 3i * W + 10, rok3 && cok10);
+    let own3_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let w3_0_0 = subgroupBroadcast(own3_0, 0u);
+    let w3_0_1 = subgroupBroadcast(own3_0, 1u);
+    let w3_1_0 = subgroupBroadcast(own3_0, 2u);
+    let w3_1_1 = subgroupBroadcast(own3_0, 3u);
+    let w3_2_0 = subgroupBroadcast(own3_1, 0u);
+    let w3_2_1 = subgroupBroadcast(own3_1, 1u);
+    let w3_3_0 = subgroupBroadcast(own3_1, 2u);
+    let w3_3_1 = subgroupBroadcast(own3_1, 3u);
+    let w3_4_0 = subgroupBroadcast(own3_2, 0u);
+    let w3_4_1 = subgroupBroadcast(own3_2, 1u);
+    acc0 += x3_0 * w3_0_0 + x3_1 * w3_1_0 + x3_2 * w3_2_0 + x3_3 * w3_3_0 + x3_4 * w3_4_0;
+    acc1 += x3_0 * w3_0_1 + x3_1 * w3_1_1 + x3_2 * w3_2_1 + x3_3 * w3_3_1 + x3_4 * w3_4_1;
+    acc2 += x3_1 * w3_0_0 + x3_2 * w3_1_0 + x3_3 * w3_2_0 + x3_4 * w3_3_0 + x3_5 * w3_4_0;
+    acc3 += x3_1 * w3_0_1 + x3_2 * w3_1_1 + x3_3 * w3_2_1 + x3_4 * w3_3_1 + x3_5 * w3_4_1;
+    acc4 += x3_2 * w3_0_0 + x3_3 * w3_1_0 + x3_4 * w3_2_0 + x3_5 * w3_3_0 + x3_6 * w3_4_0;
+    acc5 += x3_2 * w3_0_1 + x3_3 * w3_1_1 + x3_4 * w3_2_1 + x3_5 * w3_3_1 + x3_6 * w3_4_1;
+    acc6 += x3_3 * w3_0_0 + x3_4 * w3_1_0 + x3_5 * w3_2_0 + x3_6 * w3_3_0 + x3_7 * w3_4_0;
+    acc7 += x3_3 * w3_0_1 + x3_4 * w3_1_1 + x3_5 * w3_2_1 + x3_6 * w3_3_1 + x3_7 * w3_4_1;
+    acc8 += x3_4 * w3_0_0 + x3_5 * w3_1_0 + x3_6 * w3_2_0 + x3_7 * w3_3_0 + x3_8 * w3_4_0;
+    acc9 += x3_4 * w3_0_1 + x3_5 * w3_1_1 + x3_6 * w3_2_1 + x3_7 * w3_3_1 + x3_8 * w3_4_1;
+    acc10 += x3_5 * w3_0_0 + x3_6 * w3_1_0 + x3_7 * w3_2_0 + x3_8 * w3_3_0 + x3_9 * w3_4_0;
+    acc11 += x3_5 * w3_0_1 + x3_6 * w3_1_1 + x3_7 * w3_2_1 + x3_8 * w3_3_1 + x3_9 * w3_4_1;
+    acc12 += x3_6 * w3_0_0 + x3_7 * w3_1_0 + x3_8 * w3_2_0 + x3_9 * w3_3_0 + x3_10 * w3_4_0;
+    acc13 += x3_6 * w3_0_1 + x3_7 * w3_1_1 + x3_8 * w3_2_1 + x3_9 * w3_3_1 + x3_10 * w3_4_1;
+    let x4_0 = x_at(xc + 4i * W + 0, rok4 && cok0);
+    let x4_1 = x_at(xc + 4i * W + 1, rok4 && cok1);
+    let x4_2 = x_at(xc + 4i * W + 2, rok4 && cok2);
+    let x4_3 = x_at(xc + 4i * W + 3, rok4 && cok3);
+    let x4_4 = x_at(xc + 4i * W + 4, rok4 && cok4);
+    let x4_5 = x_at(xc + 4i * W + 5, rok4 && cok5);
+    let x4_6 = x_at(xc + 4i * W + 6, rok4 && cok6);
+    let x4_7 = x_at(xc + 4i * W + 7, rok4 && cok7);
+    let x4_8 = x_at(xc + 4i * W + 8, rok4 && cok8);
+    let x4_9 = x_at(xc + 4i * W + 9, rok4 && cok9);
+    let x4_10 = x_at(xc + 4i * W + 10, rok4 && cok10);
+    let own4_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let w4_0_0 = subgroupBroadcast(own4_0, 0u);
+    let w4_0_1 = subgroupBroadcast(own4_0, 1u);
+    let w4_1_0 = subgroupBroadcast(own4_0, 2u);
+    let w4_1_1 = subgroupBroadcast(own4_0, 3u);
+    let w4_2_0 = subgroupBroadcast(own4_1, 0u);
+    let w4_2_1 = subgroupBroadcast(own4_1, 1u);
+    let w4_3_0 = subgroupBroadcast(own4_1, 2u);
+    let w4_3_1 = subgroupBroadcast(own4_1, 3u);
+    let w4_4_0 = subgroupBroadcast(own4_2, 0u);
+    let w4_4_1 = subgroupBroadcast(own4_2, 1u);
+    acc0 += x4_0 * w4_0_0 + x4_1 * w4_1_0 + x4_2 * w4_2_0 + x4_3 * w4_3_0 + x4_4 * w4_4_0;
+    acc1 += x4_0 * w4_0_1 + x4_1 * w4_1_1 + x4_2 * w4_2_1 + x4_3 * w4_3_1 + x4_4 * w4_4_1;
+    acc2 += x4_1 * w4_0_0 + x4_2 * w4_1_0 + x4_3 * w4_2_0 + x4_4 * w4_3_0 + x4_5 * w4_4_0;
+    acc3 += x4_1 * w4_0_1 + x4_2 * w4_1_1 + x4_3 * w4_2_1 + x4_4 * w4_3_1 + x4_5 * w4_4_1;
+    acc4 += x4_2 * w4_0_0 + x4_3 * w4_1_0 + x4_4 * w4_2_0 + x4_5 * w4_3_0 + x4_6 * w4_4_0;
+    acc5 += x4_2 * w4_0_1 + x4_3 * w4_1_1 + x4_4 * w4_2_1 + x4_5 * w4_3_1 + x4_6 * w4_4_1;
+    acc6 += x4_3 * w4_0_0 + x4_4 * w4_1_0 + x4_5 * w4_2_0 + x4_6 * w4_3_0 + x4_7 * w4_4_0;
+    acc7 += x4_3 * w4_0_1 + x4_4 * w4_1_1 + x4_5 * w4_2_1 + x4_6 * w4_3_1 + x4_7 * w4_4_1;
+    acc8 += x4_4 * w4_0_0 + x4_5 * w4_1_0 + x4_6 * w4_2_0 + x4_7 * w4_3_0 + x4_8 * w4_4_0;
+    acc9 += x4_4 * w4_0_1 + x4_5 * w4_1_1 + x4_6 * w4_2_1 + x4_7 * w4_3_1 + x4_8 * w4_4_1;
+    acc10 += x4_5 * w4_0_0 + x4_6 * w4_1_0 + x4_7 * w4_2_0 + x4_8 * w4_3_0 + x4_9 * w4_4_0;
+    acc11 += x4_5 * w4_0_1 + x4_6 * w4_1_1 + x4_7 * w4_2_1 + x4_8 * w4_3_1 + x4_9 * w4_4_1;
+    acc12 += x4_6 * w4_0_0 + x4_7 * w4_1_0 + x4_8 * w4_2_0 + x4_9 * w4_3_0 + x4_10 * w4_4_0;
+    acc13 += x4_6 * w4_0_1 + x4_7 * w4_1_1 + x4_8 * w4_2_1 + x4_9 * w4_3_1 + x4_10 * w4_4_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k5s1_sg10x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = x_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = x_at(xc + 0i * W + 13, rok0 && cok13);
+    let own0_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_3_0 = subgroupBroadcast(own0_1, 2u);
+    let w0_3_1 = subgroupBroadcast(own0_1, 3u);
+    let w0_4_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_4_1 = subgroupBroadcast(own0_2, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0 + x0_3 * w0_3_0 + x0_4 * w0_4_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1 + x0_3 * w0_3_1 + x0_4 * w0_4_1;
+    acc2 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0 + x0_4 * w0_3_0 + x0_5 * w0_4_0;
+    acc3 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1 + x0_4 * w0_3_1 + x0_5 * w0_4_1;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0 + x0_5 * w0_3_0 + x0_6 * w0_4_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1 + x0_5 * w0_3_1 + x0_6 * w0_4_1;
+    acc6 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0 + x0_6 * w0_3_0 + x0_7 * w0_4_0;
+    acc7 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1 + x0_6 * w0_3_1 + x0_7 * w0_4_1;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0 + x0_7 * w0_3_0 + x0_8 * w0_4_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1 + x0_7 * w0_3_1 + x0_8 * w0_4_1;
+    acc10 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0 + x0_8 * w0_3_0 + x0_9 * w0_4_0;
+    acc11 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1 + x0_8 * w0_3_1 + x0_9 * w0_4_1;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0 + x0_9 * w0_3_0 + x0_10 * w0_4_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1 + x0_9 * w0_3_1 + x0_10 * w0_4_1;
+    acc14 += x0_7 * w0_0_0 + x0_8 * w0_1_0 + x0_9 * w0_2_0 + x0_10 * w0_3_0 + x0_11 * w0_4_0;
+    acc15 += x0_7 * w0_0_1 + x0_8 * w0_1_1 + x0_9 * w0_2_1 + x0_10 * w0_3_1 + x0_11 * w0_4_1;
+    acc16 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0 + x0_11 * w0_3_0 + x0_12 * w0_4_0;
+    acc17 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1 + x0_11 * w0_3_1 + x0_12 * w0_4_1;
+    acc18 += x0_9 * w0_0_0 + x0_10 * w0_1_0 + x0_11 * w0_2_0 + x0_12 * w0_3_0 + x0_13 * w0_4_0;
+    acc19 += x0_9 * w0_0_1 + x0_10 * w0_1_1 + x0_11 * w0_2_1 + x0_12 * w0_3_1 + x0_13 * w0_4_1;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = x_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = x_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = x_at(xc + 1i * W + 13, rok1 && cok13);
+    let own1_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_3_0 = subgroupBroadcast(own1_1, 2u);
+    let w1_3_1 = subgroupBroadcast(own1_1, 3u);
+    let w1_4_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_4_1 = subgroupBroadcast(own1_2, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0 + x1_3 * w1_3_0 + x1_4 * w1_4_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1 + x1_3 * w1_3_1 + x1_4 * w1_4_1;
+    acc2 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0 + x1_4 * w1_3_0 + x1_5 * w1_4_0;
+    acc3 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1 + x1_4 * w1_3_1 + x1_5 * w1_4_1;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0 + x1_5 * w1_3_0 + x1_6 * w1_4_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1 + x1_5 * w1_3_1 + x1_6 * w1_4_1;
+    acc6 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0 + x1_6 * w1_3_0 + x1_7 * w1_4_0;
+    acc7 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1 + x1_6 * w1_3_1 + x1_7 * w1_4_1;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0 + x1_7 * w1_3_0 + x1_8 * w1_4_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1 + x1_7 * w1_3_1 + x1_8 * w1_4_1;
+    acc10 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0 + x1_8 * w1_3_0 + x1_9 * w1_4_0;
+    acc11 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1 + x1_8 * w1_3_1 + x1_9 * w1_4_1;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0 + x1_9 * w1_3_0 + x1_10 * w1_4_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1 + x1_9 * w1_3_1 + x1_10 * w1_4_1;
+    acc14 += x1_7 * w1_0_0 + x1_8 * w1_1_0 + x1_9 * w1_2_0 + x1_10 * w1_3_0 + x1_11 * w1_4_0;
+    acc15 += x1_7 * w1_0_1 + x1_8 * w1_1_1 + x1_9 * w1_2_1 + x1_10 * w1_3_1 + x1_11 * w1_4_1;
+    acc16 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0 + x1_11 * w1_3_0 + x1_12 * w1_4_0;
+    acc17 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1 + x1_11 * w1_3_1 + x1_12 * w1_4_1;
+    acc18 += x1_9 * w1_0_0 + x1_10 * w1_1_0 + x1_11 * w1_2_0 + x1_12 * w1_3_0 + x1_13 * w1_4_0;
+    acc19 += x1_9 * w1_0_1 + x1_10 * w1_1_1 + x1_11 * w1_2_1 + x1_12 * w1_3_1 + x1_13 * w1_4_1;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = x_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = x_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = x_at(xc + 2i * W + 13, rok2 && cok13);
+    let own2_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_3_0 = subgroupBroadcast(own2_1, 2u);
+    let w2_3_1 = subgroupBroadcast(own2_1, 3u);
+    let w2_4_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_4_1 = subgroupBroadcast(own2_2, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0 + x2_3 * w2_3_0 + x2_4 * w2_4_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1 + x2_3 * w2_3_1 + x2_4 * w2_4_1;
+    acc2 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0 + x2_4 * w2_3_0 + x2_5 * w2_4_0;
+    acc3 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1 + x2_4 * w2_3_1 + x2_5 * w2_4_1;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0 + x2_5 * w2_3_0 + x2_6 * w2_4_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1 + x2_5 * w2_3_1 + x2_6 * w2_4_1;
+    acc6 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0 + x2_6 * w2_3_0 + x2_7 * w2_4_0;
+    acc7 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1 + x2_6 * w2_3_1 + x2_7 * w2_4_1;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0 + x2_7 * w2_3_0 + x2_8 * w2_4_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1 + x2_7 * w2_3_1 + x2_8 * w2_4_1;
+    acc10 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0 + x2_8 * w2_3_0 + x2_9 * w2_4_0;
+    acc11 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1 + x2_8 * w2_3_1 + x2_9 * w2_4_1;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0 + x2_9 * w2_3_0 + x2_10 * w2_4_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1 + x2_9 * w2_3_1 + x2_10 * w2_4_1;
+    acc14 += x2_7 * w2_0_0 + x2_8 * w2_1_0 + x2_9 * w2_2_0 + x2_10 * w2_3_0 + x2_11 * w2_4_0;
+    acc15 += x2_7 * w2_0_1 + x2_8 * w2_1_1 + x2_9 * w2_2_1 + x2_10 * w2_3_1 + x2_11 * w2_4_1;
+    acc16 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0 + x2_11 * w2_3_0 + x2_12 * w2_4_0;
+    acc17 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1 + x2_11 * w2_3_1 + x2_12 * w2_4_1;
+    acc18 += x2_9 * w2_0_0 + x2_10 * w2_1_0 + x2_11 * w2_2_0 + x2_12 * w2_3_0 + x2_13 * w2_4_0;
+    acc19 += x2_9 * w2_0_1 + x2_10 * w2_1_1 + x2_11 * w2_2_1 + x2_12 * w2_3_1 + x2_13 * w2_4_1;
+    let x3_0 = x_at(xc + 3i * W + 0, rok3 && cok0);
+    let x3_1 = x_at(xc + 3i * W + 1, rok3 && cok1);
+    let x3_2 = x_at(xc + 3i * W + 2, rok3 && cok2);
+    let x3_3 = x_at(xc + 3i * W + 3, rok3 && cok3);
+    let x3_4 = x_at(xc + 3i * W + 4, rok3 && cok4);
+    let x3_5 = x_at(xc + 3i * W + 5, rok3 && cok5);
+    let x3_6 = x_at(xc + 3i * W + 6, rok3 && cok6);
+    let x3_7 = x_at(xc + 3i * W + 7, rok3 && cok7);
+    let x3_8 = x_at(xc + 3i * W + 8, rok3 && cok8);
+    let x3_9 = x_at(xc + 3i * W + 9, rok3 && cok9);
+    let x3_10 = x_at(xc + 3i * W + 10, rok3 && cok10);
+    let x3_11 = x_at(xc + 3i * W + 11, rok3 && cok11);
+    let x3_12 = x_at(xc + 3i * W + 12, rok3 && cok12);
+    let x3_13 = x_at(xc + 3i * W + 13, rok3 && cok13);
+    let own3_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let w3_0_0 = subgroupBroadcast(own3_0, 0u);
+    let w3_0_1 = subgroupBroadcast(own3_0, 1u);
+    let w3_1_0 = subgroupBroadcast(own3_0, 2u);
+    let w3_1_1 = subgroupBroadcast(own3_0, 3u);
+    let w3_2_0 = subgroupBroadcast(own3_1, 0u);
+    let w3_2_1 = subgroupBroadcast(own3_1, 1u);
+    let w3_3_0 = subgroupBroadcast(own3_1, 2u);
+    let w3_3_1 = subgroupBroadcast(own3_1, 3u);
+    let w3_4_0 = subgroupBroadcast(own3_2, 0u);
+    let w3_4_1 = subgroupBroadcast(own3_2, 1u);
+    acc0 += x3_0 * w3_0_0 + x3_1 * w3_1_0 + x3_2 * w3_2_0 + x3_3 * w3_3_0 + x3_4 * w3_4_0;
+    acc1 += x3_0 * w3_0_1 + x3_1 * w3_1_1 + x3_2 * w3_2_1 + x3_3 * w3_3_1 + x3_4 * w3_4_1;
+    acc2 += x3_1 * w3_0_0 + x3_2 * w3_1_0 + x3_3 * w3_2_0 + x3_4 * w3_3_0 + x3_5 * w3_4_0;
+    acc3 += x3_1 * w3_0_1 + x3_2 * w3_1_1 + x3_3 * w3_2_1 + x3_4 * w3_3_1 + x3_5 * w3_4_1;
+    acc4 += x3_2 * w3_0_0 + x3_3 * w3_1_0 + x3_4 * w3_2_0 + x3_5 * w3_3_0 + x3_6 * w3_4_0;
+    acc5 += x3_2 * w3_0_1 + x3_3 * w3_1_1 + x3_4 * w3_2_1 + x3_5 * w3_3_1 + x3_6 * w3_4_1;
+    acc6 += x3_3 * w3_0_0 + x3_4 * w3_1_0 + x3_5 * w3_2_0 + x3_6 * w3_3_0 + x3_7 * w3_4_0;
+    acc7 += x3_3 * w3_0_1 + x3_4 * w3_1_1 + x3_5 * w3_2_1 + x3_6 * w3_3_1 + x3_7 * w3_4_1;
+    acc8 += x3_4 * w3_0_0 + x3_5 * w3_1_0 + x3_6 * w3_2_0 + x3_7 * w3_3_0 + x3_8 * w3_4_0;
+    acc9 += x3_4 * w3_0_1 + x3_5 * w3_1_1 + x3_6 * w3_2_1 + x3_7 * w3_3_1 + x3_8 * w3_4_1;
+    acc10 += x3_5 * w3_0_0 + x3_6 * w3_1_0 + x3_7 * w3_2_0 + x3_8 * w3_3_0 + x3_9 * w3_4_0;
+    acc11 += x3_5 * w3_0_1 + x3_6 * w3_1_1 + x3_7 * w3_2_1 + x3_8 * w3_3_1 + x3_9 * w3_4_1;
+    acc12 += x3_6 * w3_0_0 + x3_7 * w3_1_0 + x3_8 * w3_2_0 + x3_9 * w3_3_0 + x3_10 * w3_4_0;
+    acc13 += x3_6 * w3_0_1 + x3_7 * w3_1_1 + x3_8 * w3_2_1 + x3_9 * w3_3_1 + x3_10 * w3_4_1;
+    acc14 += x3_7 * w3_0_0 + x3_8 * w3_1_0 + x3_9 * w3_2_0 + x3_10 * w3_3_0 + x3_11 * w3_4_0;
+    acc15 += x3_7 * w3_0_1 + x3_8 * w3_1_1 + x3_9 * w3_2_1 + x3_10 * w3_3_1 + x3_11 * w3_4_1;
+    acc16 += x3_8 * w3_0_0 + x3_9 * w3_1_0 + x3_10 * w3_2_0 + x3_11 * w3_3_0 + x3_12 * w3_4_0;
+    acc17 += x3_8 * w3_0_1 + x3_9 * w3_1_1 + x3_10 * w3_2_1 + x3_11 * w3_3_1 + x3_12 * w3_4_1;
+    acc18 += x3_9 * w3_0_0 + x3_10 * w3_1_0 + x3_11 * w3_2_0 + x3_12 * w3_3_0 + x3_13 * w3_4_0;
+    acc19 += x3_9 * w3_0_1 + x3_10 * w3_1_1 + x3_11 * w3_2_1 + x3_12 * w3_3_1 + x3_13 * w3_4_1;
+    let x4_0 = x_at(xc + 4i * W + 0, rok4 && cok0);
+    let x4_1 = x_at(xc + 4i * W + 1, rok4 && cok1);
+    let x4_2 = x_at(xc + 4i * W + 2, rok4 && cok2);
+    let x4_3 = x_at(xc + 4i * W + 3, rok4 && cok3);
+    let x4_4 = x_at(xc + 4i * W + 4, rok4 && cok4);
+    let x4_5 = x_at(xc + 4i * W + 5, rok4 && cok5);
+    let x4_6 = x_at(xc + 4i * W + 6, rok4 && cok6);
+    let x4_7 = x_at(xc + 4i * W + 7, rok4 && cok7);
+    let x4_8 = x_at(xc + 4i * W + 8, rok4 && cok8);
+    let x4_9 = x_at(xc + 4i * W + 9, rok4 && cok9);
+    let x4_10 = x_at(xc + 4i * W + 10, rok4 && cok10);
+    let x4_11 = x_at(xc + 4i * W + 11, rok4 && cok11);
+    let x4_12 = x_at(xc + 4i * W + 12, rok4 && cok12);
+    let x4_13 = x_at(xc + 4i * W + 13, rok4 && cok13);
+    let own4_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let w4_0_0 = subgroupBroadcast(own4_0, 0u);
+    let w4_0_1 = subgroupBroadcast(own4_0, 1u);
+    let w4_1_0 = subgroupBroadcast(own4_0, 2u);
+    let w4_1_1 = subgroupBroadcast(own4_0, 3u);
+    let w4_2_0 = subgroupBroadcast(own4_1, 0u);
+    let w4_2_1 = subgroupBroadcast(own4_1, 1u);
+    let w4_3_0 = subgroupBroadcast(own4_1, 2u);
+    let w4_3_1 = subgroupBroadcast(own4_1, 3u);
+    let w4_4_0 = subgroupBroadcast(own4_2, 0u);
+    let w4_4_1 = subgroupBroadcast(own4_2, 1u);
+    acc0 += x4_0 * w4_0_0 + x4_1 * w4_1_0 + x4_2 * w4_2_0 + x4_3 * w4_3_0 + x4_4 * w4_4_0;
+    acc1 += x4_0 * w4_0_1 + x4_1 * w4_1_1 + x4_2 * w4_2_1 + x4_3 * w4_3_1 + x4_4 * w4_4_1;
+    acc2 += x4_1 * w4_0_0 + x4_2 * w4_1_0 + x4_3 * w4_2_0 + x4_4 * w4_3_0 + x4_5 * w4_4_0;
+    acc3 += x4_1 * w4_0_1 + x4_2 * w4_1_1 + x4_3 * w4_2_1 + x4_4 * w4_3_1 + x4_5 * w4_4_1;
+    acc4 += x4_2 * w4_0_0 + x4_3 * w4_1_0 + x4_4 * w4_2_0 + x4_5 * w4_3_0 + x4_6 * w4_4_0;
+    acc5 += x4_2 * w4_0_1 + x4_3 * w4_1_1 + x4_4 * w4_2_1 + x4_5 * w4_3_1 + x4_6 * w4_4_1;
+    acc6 += x4_3 * w4_0_0 + x4_4 * w4_1_0 + x4_5 * w4_2_0 + x4_6 * w4_3_0 + x4_7 * w4_4_0;
+    acc7 += x4_3 * w4_0_1 + x4_4 * w4_1_1 + x4_5 * w4_2_1 + x4_6 * w4_3_1 + x4_7 * w4_4_1;
+    acc8 += x4_4 * w4_0_0 + x4_5 * w4_1_0 + x4_6 * w4_2_0 + x4_7 * w4_3_0 + x4_8 * w4_4_0;
+    acc9 += x4_4 * w4_0_1 + x4_5 * w4_1_1 + x4_6 * w4_2_1 + x4_7 * w4_3_1 + x4_8 * w4_4_1;
+    acc10 += x4_5 * w4_0_0 + x4_6 * w4_1_0 + x4_7 * w4_2_0 + x4_8 * w4_3_0 + x4_9 * w4_4_0;
+    acc11 += x4_5 * w4_0_1 + x4_6 * w4_1_1 + x4_7 * w4_2_1 + x4_8 * w4_3_1 + x4_9 * w4_4_1;
+    acc12 += x4_6 * w4_0_0 + x4_7 * w4_1_0 + x4_8 * w4_2_0 + x4_9 * w4_3_0 + x4_10 * w4_4_0;
+    acc13 += x4_6 * w4_0_1 + x4_7 * w4_1_1 + x4_8 * w4_2_1 + x4_9 * w4_3_1 + x4_10 * w4_4_1;
+    acc14 += x4_7 * w4_0_0 + x4_8 * w4_1_0 + x4_9 * w4_2_0 + x4_10 * w4_3_0 + x4_11 * w4_4_0;
+    acc15 += x4_7 * w4_0_1 + x4_8 * w4_1_1 + x4_9 * w4_2_1 + x4_10 * w4_3_1 + x4_11 * w4_4_1;
+    acc16 += x4_8 * w4_0_0 + x4_9 * w4_1_0 + x4_10 * w4_2_0 + x4_11 * w4_3_0 + x4_12 * w4_4_0;
+    acc17 += x4_8 * w4_0_1 + x4_9 * w4_1_1 + x4_10 * w4_2_1 + x4_11 * w4_3_1 + x4_12 * w4_4_1;
+    acc18 += x4_9 * w4_0_0 + x4_10 * w4_1_0 + x4_11 * w4_2_0 + x4_12 * w4_3_0 + x4_13 * w4_4_0;
+    acc19 += x4_9 * w4_0_1 + x4_10 * w4_1_1 + x4_11 * w4_2_1 + x4_12 * w4_3_1 + x4_13 * w4_4_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k5s1_sg14x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = x_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = x_at(xc + 0i * W + 13, rok0 && cok13);
+    let x0_14 = x_at(xc + 0i * W + 14, rok0 && cok14);
+    let x0_15 = x_at(xc + 0i * W + 15, rok0 && cok15);
+    let x0_16 = x_at(xc + 0i * W + 16, rok0 && cok16);
+    let x0_17 = x_at(xc + 0i * W + 17, rok0 && cok17);
+    let own0_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_3_0 = subgroupBroadcast(own0_1, 2u);
+    let w0_3_1 = subgroupBroadcast(own0_1, 3u);
+    let w0_4_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_4_1 = subgroupBroadcast(own0_2, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0 + x0_3 * w0_3_0 + x0_4 * w0_4_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1 + x0_3 * w0_3_1 + x0_4 * w0_4_1;
+    acc2 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0 + x0_4 * w0_3_0 + x0_5 * w0_4_0;
+    acc3 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1 + x0_4 * w0_3_1 + x0_5 * w0_4_1;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0 + x0_5 * w0_3_0 + x0_6 * w0_4_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1 + x0_5 * w0_3_1 + x0_6 * w0_4_1;
+    acc6 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0 + x0_6 * w0_3_0 + x0_7 * w0_4_0;
+    acc7 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1 + x0_6 * w0_3_1 + x0_7 * w0_4_1;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0 + x0_7 * w0_3_0 + x0_8 * w0_4_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1 + x0_7 * w0_3_1 + x0_8 * w0_4_1;
+    acc10 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0 + x0_8 * w0_3_0 + x0_9 * w0_4_0;
+    acc11 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1 + x0_8 * w0_3_1 + x0_9 * w0_4_1;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0 + x0_9 * w0_3_0 + x0_10 * w0_4_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1 + x0_9 * w0_3_1 + x0_10 * w0_4_1;
+    acc14 += x0_7 * w0_0_0 + x0_8 * w0_1_0 + x0_9 * w0_2_0 + x0_10 * w0_3_0 + x0_11 * w0_4_0;
+    acc15 += x0_7 * w0_0_1 + x0_8 * w0_1_1 + x0_9 * w0_2_1 + x0_10 * w0_3_1 + x0_11 * w0_4_1;
+    acc16 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0 + x0_11 * w0_3_0 + x0_12 * w0_4_0;
+    acc17 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1 + x0_11 * w0_3_1 + x0_12 * w0_4_1;
+    acc18 += x0_9 * w0_0_0 + x0_10 * w0_1_0 + x0_11 * w0_2_0 + x0_12 * w0_3_0 + x0_13 * w0_4_0;
+    acc19 += x0_9 * w0_0_1 + x0_10 * w0_1_1 + x0_11 * w0_2_1 + x0_12 * w0_3_1 + x0_13 * w0_4_1;
+    acc20 += x0_10 * w0_0_0 + x0_11 * w0_1_0 + x0_12 * w0_2_0 + x0_13 * w0_3_0 + x0_14 * w0_4_0;
+    acc21 += x0_10 * w0_0_1 + x0_11 * w0_1_1 + x0_12 * w0_2_1 + x0_13 * w0_3_1 + x0_14 * w0_4_1;
+    acc22 += x0_11 * w0_0_0 + x0_12 * w0_1_0 + x0_13 * w0_2_0 + x0_14 * w0_3_0 + x0_15 * w0_4_0;
+    acc23 += x0_11 * w0_0_1 + x0_12 * w0_1_1 + x0_13 * w0_2_1 + x0_14 * w0_3_1 + x0_15 * w0_4_1;
+    acc24 += x0_12 * w0_0_0 + x0_13 * w0_1_0 + x0_14 * w0_2_0 + x0_15 * w0_3_0 + x0_16 * w0_4_0;
+    acc25 += x0_12 * w0_0_1 + x0_13 * w0_1_1 + x0_14 * w0_2_1 + x0_15 * w0_3_1 + x0_16 * w0_4_1;
+    acc26 += x0_13 * w0_0_0 + x0_14 * w0_1_0 + x0_15 * w0_2_0 + x0_16 * w0_3_0 + x0_17 * w0_4_0;
+    acc27 += x0_13 * w0_0_1 + x0_14 * w0_1_1 + x0_15 * w0_2_1 + x0_16 * w0_3_1 + x0_17 * w0_4_1;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = x_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = x_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = x_at(xc + 1i * W + 13, rok1 && cok13);
+    let x1_14 = x_at(xc + 1i * W + 14, rok1 && cok14);
+    let x1_15 = x_at(xc + 1i * W + 15, rok1 && cok15);
+    let x1_16 = x_at(xc + 1i * W + 16, rok1 && cok16);
+    let x1_17 = x_at(xc + 1i * W + 17, rok1 && cok17);
+    let own1_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_3_0 = subgroupBroadcast(own1_1, 2u);
+    let w1_3_1 = subgroupBroadcast(own1_1, 3u);
+    let w1_4_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_4_1 = subgroupBroadcast(own1_2, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0 + x1_3 * w1_3_0 + x1_4 * w1_4_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1 + x1_3 * w1_3_1 + x1_4 * w1_4_1;
+    acc2 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0 + x1_4 * w1_3_0 + x1_5 * w1_4_0;
+    acc3 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1 + x1_4 * w1_3_1 + x1_5 * w1_4_1;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0 + x1_5 * w1_3_0 + x1_6 * w1_4_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1 + x1_5 * w1_3_1 + x1_6 * w1_4_1;
+    acc6 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0 + x1_6 * w1_3_0 + x1_7 * w1_4_0;
+    acc7 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1 + x1_6 * w1_3_1 + x1_7 * w1_4_1;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0 + x1_7 * w1_3_0 + x1_8 * w1_4_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1 + x1_7 * w1_3_1 + x1_8 * w1_4_1;
+    acc10 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0 + x1_8 * w1_3_0 + x1_9 * w1_4_0;
+    acc11 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1 + x1_8 * w1_3_1 + x1_9 * w1_4_1;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0 + x1_9 * w1_3_0 + x1_10 * w1_4_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1 + x1_9 * w1_3_1 + x1_10 * w1_4_1;
+    acc14 += x1_7 * w1_0_0 + x1_8 * w1_1_0 + x1_9 * w1_2_0 + x1_10 * w1_3_0 + x1_11 * w1_4_0;
+    acc15 += x1_7 * w1_0_1 + x1_8 * w1_1_1 + x1_9 * w1_2_1 + x1_10 * w1_3_1 + x1_11 * w1_4_1;
+    acc16 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0 + x1_11 * w1_3_0 + x1_12 * w1_4_0;
+    acc17 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1 + x1_11 * w1_3_1 + x1_12 * w1_4_1;
+    acc18 += x1_9 * w1_0_0 + x1_10 * w1_1_0 + x1_11 * w1_2_0 + x1_12 * w1_3_0 + x1_13 * w1_4_0;
+    acc19 += x1_9 * w1_0_1 + x1_10 * w1_1_1 + x1_11 * w1_2_1 + x1_12 * w1_3_1 + x1_13 * w1_4_1;
+    acc20 += x1_10 * w1_0_0 + x1_11 * w1_1_0 + x1_12 * w1_2_0 + x1_13 * w1_3_0 + x1_14 * w1_4_0;
+    acc21 += x1_10 * w1_0_1 + x1_11 * w1_1_1 + x1_12 * w1_2_1 + x1_13 * w1_3_1 + x1_14 * w1_4_1;
+    acc22 += x1_11 * w1_0_0 + x1_12 * w1_1_0 + x1_13 * w1_2_0 + x1_14 * w1_3_0 + x1_15 * w1_4_0;
+    acc23 += x1_11 * w1_0_1 + x1_12 * w1_1_1 + x1_13 * w1_2_1 + x1_14 * w1_3_1 + x1_15 * w1_4_1;
+    acc24 += x1_12 * w1_0_0 + x1_13 * w1_1_0 + x1_14 * w1_2_0 + x1_15 * w1_3_0 + x1_16 * w1_4_0;
+    acc25 += x1_12 * w1_0_1 + x1_13 * w1_1_1 + x1_14 * w1_2_1 + x1_15 * w1_3_1 + x1_16 * w1_4_1;
+    acc26 += x1_13 * w1_0_0 + x1_14 * w1_1_0 + x1_15 * w1_2_0 + x1_16 * w1_3_0 + x1_17 * w1_4_0;
+    acc27 += x1_13 * w1_0_1 + x1_14 * w1_1_1 + x1_15 * w1_2_1 + x1_16 * w1_3_1 + x1_17 * w1_4_1;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = x_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = x_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = x_at(xc + 2i * W + 13, rok2 && cok13);
+    let x2_14 = x_at(xc + 2i * W + 14, rok2 && cok14);
+    let x2_15 = x_at(xc + 2i * W + 15, rok2 && cok15);
+    let x2_16 = x_at(xc + 2i * W + 16, rok2 && cok16);
+    let x2_17 = x_at(xc + 2i * W + 17, rok2 && cok17);
+    let own2_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_3_0 = subgroupBroadcast(own2_1, 2u);
+    let w2_3_1 = subgroupBroadcast(own2_1, 3u);
+    let w2_4_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_4_1 = subgroupBroadcast(own2_2, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0 + x2_3 * w2_3_0 + x2_4 * w2_4_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1 + x2_3 * w2_3_1 + x2_4 * w2_4_1;
+    acc2 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0 + x2_4 * w2_3_0 + x2_5 * w2_4_0;
+    acc3 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1 + x2_4 * w2_3_1 + x2_5 * w2_4_1;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0 + x2_5 * w2_3_0 + x2_6 * w2_4_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1 + x2_5 * w2_3_1 + x2_6 * w2_4_1;
+    acc6 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0 + x2_6 * w2_3_0 + x2_7 * w2_4_0;
+    acc7 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1 + x2_6 * w2_3_1 + x2_7 * w2_4_1;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0 + x2_7 * w2_3_0 + x2_8 * w2_4_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1 + x2_7 * w2_3_1 + x2_8 * w2_4_1;
+    acc10 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0 + x2_8 * w2_3_0 + x2_9 * w2_4_0;
+    acc11 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1 + x2_8 * w2_3_1 + x2_9 * w2_4_1;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0 + x2_9 * w2_3_0 + x2_10 * w2_4_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1 + x2_9 * w2_3_1 + x2_10 * w2_4_1;
+    acc14 += x2_7 * w2_0_0 + x2_8 * w2_1_0 + x2_9 * w2_2_0 + x2_10 * w2_3_0 + x2_11 * w2_4_0;
+    acc15 += x2_7 * w2_0_1 + x2_8 * w2_1_1 + x2_9 * w2_2_1 + x2_10 * w2_3_1 + x2_11 * w2_4_1;
+    acc16 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0 + x2_11 * w2_3_0 + x2_12 * w2_4_0;
+    acc17 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1 + x2_11 * w2_3_1 + x2_12 * w2_4_1;
+    acc18 += x2_9 * w2_0_0 + x2_10 * w2_1_0 + x2_11 * w2_2_0 + x2_12 * w2_3_0 + x2_13 * w2_4_0;
+    acc19 += x2_9 * w2_0_1 + x2_10 * w2_1_1 + x2_11 * w2_2_1 + x2_12 * w2_3_1 + x2_13 * w2_4_1;
+    acc20 += x2_10 * w2_0_0 + x2_11 * w2_1_0 + x2_12 * w2_2_0 + x2_13 * w2_3_0 + x2_14 * w2_4_0;
+    acc21 += x2_10 * w2_0_1 + x2_11 * w2_1_1 + x2_12 * w2_2_1 + x2_13 * w2_3_1 + x2_14 * w2_4_1;
+    acc22 += x2_11 * w2_0_0 + x2_12 * w2_1_0 + x2_13 * w2_2_0 + x2_14 * w2_3_0 + x2_15 * w2_4_0;
+    acc23 += x2_11 * w2_0_1 + x2_12 * w2_1_1 + x2_13 * w2_2_1 + x2_14 * w2_3_1 + x2_15 * w2_4_1;
+    acc24 += x2_12 * w2_0_0 + x2_13 * w2_1_0 + x2_14 * w2_2_0 + x2_15 * w2_3_0 + x2_16 * w2_4_0;
+    acc25 += x2_12 * w2_0_1 + x2_13 * w2_1_1 + x2_14 * w2_2_1 + x2_15 * w2_3_1 + x2_16 * w2_4_1;
+    acc26 += x2_13 * w2_0_0 + x2_14 * w2_1_0 + x2_15 * w2_2_0 + x2_16 * w2_3_0 + x2_17 * w2_4_0;
+    acc27 += x2_13 * w2_0_1 + x2_14 * w2_1_1 + x2_15 * w2_2_1 + x2_16 * w2_3_1 + x2_17 * w2_4_1;
+    let x3_0 = x_at(xc + 3i * W + 0, rok3 && cok0);
+    let x3_1 = x_at(xc + 3i * W + 1, rok3 && cok1);
+    let x3_2 = x_at(xc + 3i * W + 2, rok3 && cok2);
+    let x3_3 = x_at(xc + 3i * W + 3, rok3 && cok3);
+    let x3_4 = x_at(xc + 3i * W + 4, rok3 && cok4);
+    let x3_5 = x_at(xc + 3i * W + 5, rok3 && cok5);
+    let x3_6 = x_at(xc + 3i * W + 6, rok3 && cok6);
+    let x3_7 = x_at(xc + 3i * W + 7, rok3 && cok7);
+    let x3_8 = x_at(xc + 3i * W + 8, rok3 && cok8);
+    let x3_9 = x_at(xc + 3i * W + 9, rok3 && cok9);
+    let x3_10 = x_at(xc + 3i * W + 10, rok3 && cok10);
+    let x3_11 = x_at(xc + 3i * W + 11, rok3 && cok11);
+    let x3_12 = x_at(xc + 3i * W + 12, rok3 && cok12);
+    let x3_13 = x_at(xc + 3i * W + 13, rok3 && cok13);
+    let x3_14 = x_at(xc + 3i * W + 14, rok3 && cok14);
+    let x3_15 = x_at(xc + 3i * W + 15, rok3 && cok15);
+    let x3_16 = x_at(xc + 3i * W + 16, rok3 && cok16);
+    let x3_17 = x_at(xc + 3i * W + 17, rok3 && cok17);
+    let own3_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let w3_0_0 = subgroupBroadcast(own3_0, 0u);
+    let w3_0_1 = subgroupBroadcast(own3_0, 1u);
+    let w3_1_0 = subgroupBroadcast(own3_0, 2u);
+    let w3_1_1 = subgroupBroadcast(own3_0, 3u);
+    let w3_2_0 = subgroupBroadcast(own3_1, 0u);
+    let w3_2_1 = subgroupBroadcast(own3_1, 1u);
+    let w3_3_0 = subgroupBroadcast(own3_1, 2u);
+    let w3_3_1 = subgroupBroadcast(own3_1, 3u);
+    let w3_4_0 = subgroupBroadcast(own3_2, 0u);
+    let w3_4_1 = subgroupBroadcast(own3_2, 1u);
+    acc0 += x3_0 * w3_0_0 + x3_1 * w3_1_0 + x3_2 * w3_2_0 + x3_3 * w3_3_0 + x3_4 * w3_4_0;
+    acc1 += x3_0 * w3_0_1 + x3_1 * w3_1_1 + x3_2 * w3_2_1 + x3_3 * w3_3_1 + x3_4 * w3_4_1;
+    acc2 += x3_1 * w3_0_0 + x3_2 * w3_1_0 + x3_3 * w3_2_0 + x3_4 * w3_3_0 + x3_5 * w3_4_0;
+    acc3 += x3_1 * w3_0_1 + x3_2 * w3_1_1 + x3_3 * w3_2_1 + x3_4 * w3_3_1 + x3_5 * w3_4_1;
+    acc4 += x3_2 * w3_0_0 + x3_3 * w3_1_0 + x3_4 * w3_2_0 + x3_5 * w3_3_0 + x3_6 * w3_4_0;
+    acc5 += x3_2 * w3_0_1 + x3_3 * w3_1_1 + x3_4 * w3_2_1 + x3_5 * w3_3_1 + x3_6 * w3_4_1;
+    acc6 += x3_3 * w3_0_0 + x3_4 * w3_1_0 + x3_5 * w3_2_0 + x3_6 * w3_3_0 + x3_7 * w3_4_0;
+    acc7 += x3_3 * w3_0_1 + x3_4 * w3_1_1 + x3_5 * w3_2_1 + x3_6 * w3_3_1 + x3_7 * w3_4_1;
+    acc8 += x3_4 * w3_0_0 + x3_5 * w3_1_0 + x3_6 * w3_2_0 + x3_7 * w3_3_0 + x3_8 * w3_4_0;
+    acc9 += x3_4 * w3_0_1 + x3_5 * w3_1_1 + x3_6 * w3_2_1 + x3_7 * w3_3_1 + x3_8 * w3_4_1;
+    acc10 += x3_5 * w3_0_0 + x3_6 * w3_1_0 + x3_7 * w3_2_0 + x3_8 * w3_3_0 + x3_9 * w3_4_0;
+    acc11 += x3_5 * w3_0_1 + x3_6 * w3_1_1 + x3_7 * w3_2_1 + x3_8 * w3_3_1 + x3_9 * w3_4_1;
+    acc12 += x3_6 * w3_0_0 + x3_7 * w3_1_0 + x3_8 * w3_2_0 + x3_9 * w3_3_0 + x3_10 * w3_4_0;
+    acc13 += x3_6 * w3_0_1 + x3_7 * w3_1_1 + x3_8 * w3_2_1 + x3_9 * w3_3_1 + x3_10 * w3_4_1;
+    acc14 += x3_7 * w3_0_0 + x3_8 * w3_1_0 + x3_9 * w3_2_0 + x3_10 * w3_3_0 + x3_11 * w3_4_0;
+    acc15 += x3_7 * w3_0_1 + x3_8 * w3_1_1 + x3_9 * w3_2_1 + x3_10 * w3_3_1 + x3_11 * w3_4_1;
+    acc16 += x3_8 * w3_0_0 + x3_9 * w3_1_0 + x3_10 * w3_2_0 + x3_11 * w3_3_0 + x3_12 * w3_4_0;
+    acc17 += x3_8 * w3_0_1 + x3_9 * w3_1_1 + x3_10 * w3_2_1 + x3_11 * w3_3_1 + x3_12 * w3_4_1;
+    acc18 += x3_9 * w3_0_0 + x3_10 * w3_1_0 + x3_11 * w3_2_0 + x3_12 * w3_3_0 + x3_13 * w3_4_0;
+    acc19 += x3_9 * w3_0_1 + x3_10 * w3_1_1 + x3_11 * w3_2_1 + x3_12 * w3_3_1 + x3_13 * w3_4_1;
+    acc20 += x3_10 * w3_0_0 + x3_11 * w3_1_0 + x3_12 * w3_2_0 + x3_13 * w3_3_0 + x3_14 * w3_4_0;
+    acc21 += x3_10 * w3_0_1 + x3_11 * w3_1_1 + x3_12 * w3_2_1 + x3_13 * w3_3_1 + x3_14 * w3_4_1;
+    acc22 += x3_11 * w3_0_0 + x3_12 * w3_1_0 + x3_13 * w3_2_0 + x3_14 * w3_3_0 + x3_15 * w3_4_0;
+    acc23 += x3_11 * w3_0_1 + x3_12 * w3_1_1 + x3_13 * w3_2_1 + x3_14 * w3_3_1 + x3_15 * w3_4_1;
+    acc24 += x3_12 * w3_0_0 + x3_13 * w3_1_0 + x3_14 * w3_2_0 + x3_15 * w3_3_0 + x3_16 * w3_4_0;
+    acc25 += x3_12 * w3_0_1 + x3_13 * w3_1_1 + x3_14 * w3_2_1 + x3_15 * w3_3_1 + x3_16 * w3_4_1;
+    acc26 += x3_13 * w3_0_0 + x3_14 * w3_1_0 + x3_15 * w3_2_0 + x3_16 * w3_3_0 + x3_17 * w3_4_0;
+    acc27 += x3_13 * w3_0_1 + x3_14 * w3_1_1 + x3_15 * w3_2_1 + x3_16 * w3_3_1 + x3_17 * w3_4_1;
+    let x4_0 = x_at(xc + 4i * W + 0, rok4 && cok0);
+    let x4_1 = x_at(xc + 4i * W + 1, rok4 && cok1);
+    let x4_2 = x_at(xc + 4i * W + 2, rok4 && cok2);
+    let x4_3 = x_at(xc + 4i * W + 3, rok4 && cok3);
+    let x4_4 = x_at(xc + 4i * W + 4, rok4 && cok4);
+    let x4_5 = x_at(xc + 4i * W + 5, rok4 && cok5);
+    let x4_6 = x_at(xc + 4i * W + 6, rok4 && cok6);
+    let x4_7 = x_at(xc + 4i * W + 7, rok4 && cok7);
+    let x4_8 = x_at(xc + 4i * W + 8, rok4 && cok8);
+    let x4_9 = x_at(xc + 4i * W + 9, rok4 && cok9);
+    let x4_10 = x_at(xc + 4i * W + 10, rok4 && cok10);
+    let x4_11 = x_at(xc + 4i * W + 11, rok4 && cok11);
+    let x4_12 = x_at(xc + 4i * W + 12, rok4 && cok12);
+    let x4_13 = x_at(xc + 4i * W + 13, rok4 && cok13);
+    let x4_14 = x_at(xc + 4i * W + 14, rok4 && cok14);
+    let x4_15 = x_at(xc + 4i * W + 15, rok4 && cok15);
+    let x4_16 = x_at(xc + 4i * W + 16, rok4 && cok16);
+    let x4_17 = x_at(xc + 4i * W + 17, rok4 && cok17);
+    let own4_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let w4_0_0 = subgroupBroadcast(own4_0, 0u);
+    let w4_0_1 = subgroupBroadcast(own4_0, 1u);
+    let w4_1_0 = subgroupBroadcast(own4_0, 2u);
+    let w4_1_1 = subgroupBroadcast(own4_0, 3u);
+    let w4_2_0 = subgroupBroadcast(own4_1, 0u);
+    let w4_2_1 = subgroupBroadcast(own4_1, 1u);
+    let w4_3_0 = subgroupBroadcast(own4_1, 2u);
+    let w4_3_1 = subgroupBroadcast(own4_1, 3u);
+    let w4_4_0 = subgroupBroadcast(own4_2, 0u);
+    let w4_4_1 = subgroupBroadcast(own4_2, 1u);
+    acc0 += x4_0 * w4_0_0 + x4_1 * w4_1_0 + x4_2 * w4_2_0 + x4_3 * w4_3_0 + x4_4 * w4_4_0;
+    acc1 += x4_0 * w4_0_1 + x4_1 * w4_1_1 + x4_2 * w4_2_1 + x4_3 * w4_3_1 + x4_4 * w4_4_1;
+    acc2 += x4_1 * w4_0_0 + x4_2 * w4_1_0 + x4_3 * w4_2_0 + x4_4 * w4_3_0 + x4_5 * w4_4_0;
+    acc3 += x4_1 * w4_0_1 + x4_2 * w4_1_1 + x4_3 * w4_2_1 + x4_4 * w4_3_1 + x4_5 * w4_4_1;
+    acc4 += x4_2 * w4_0_0 + x4_3 * w4_1_0 + x4_4 * w4_2_0 + x4_5 * w4_3_0 + x4_6 * w4_4_0;
+    acc5 += x4_2 * w4_0_1 + x4_3 * w4_1_1 + x4_4 * w4_2_1 + x4_5 * w4_3_1 + x4_6 * w4_4_1;
+    acc6 += x4_3 * w4_0_0 + x4_4 * w4_1_0 + x4_5 * w4_2_0 + x4_6 * w4_3_0 + x4_7 * w4_4_0;
+    acc7 += x4_3 * w4_0_1 + x4_4 * w4_1_1 + x4_5 * w4_2_1 + x4_6 * w4_3_1 + x4_7 * w4_4_1;
+    acc8 += x4_4 * w4_0_0 + x4_5 * w4_1_0 + x4_6 * w4_2_0 + x4_7 * w4_3_0 + x4_8 * w4_4_0;
+    acc9 += x4_4 * w4_0_1 + x4_5 * w4_1_1 + x4_6 * w4_2_1 + x4_7 * w4_3_1 + x4_8 * w4_4_1;
+    acc10 += x4_5 * w4_0_0 + x4_6 * w4_1_0 + x4_7 * w4_2_0 + x4_8 * w4_3_0 + x4_9 * w4_4_0;
+    acc11 += x4_5 * w4_0_1 + x4_6 * w4_1_1 + x4_7 * w4_2_1 + x4_8 * w4_3_1 + x4_9 * w4_4_1;
+    acc12 += x4_6 * w4_0_0 + x4_7 * w4_1_0 + x4_8 * w4_2_0 + x4_9 * w4_3_0 + x4_10 * w4_4_0;
+    acc13 += x4_6 * w4_0_1 + x4_7 * w4_1_1 + x4_8 * w4_2_1 + x4_9 * w4_3_1 + x4_10 * w4_4_1;
+    acc14 += x4_7 * w4_0_0 + x4_8 * w4_1_0 + x4_9 * w4_2_0 + x4_10 * w4_3_0 + x4_11 * w4_4_0;
+    acc15 += x4_7 * w4_0_1 + x4_8 * w4_1_1 + x4_9 * w4_2_1 + x4_10 * w4_3_1 + x4_11 * w4_4_1;
+    acc16 += x4_8 * w4_0_0 + x4_9 * w4_1_0 + x4_10 * w4_2_0 + x4_11 * w4_3_0 + x4_12 * w4_4_0;
+    acc17 += x4_8 * w4_0_1 + x4_9 * w4_1_1 + x4_10 * w4_2_1 + x4_11 * w4_3_1 + x4_12 * w4_4_1;
+    acc18 += x4_9 * w4_0_0 + x4_10 * w4_1_0 + x4_11 * w4_2_0 + x4_12 * w4_3_0 + x4_13 * w4_4_0;
+    acc19 += x4_9 * w4_0_1 + x4_10 * w4_1_1 + x4_11 * w4_2_1 + x4_12 * w4_3_1 + x4_13 * w4_4_1;
+    acc20 += x4_10 * w4_0_0 + x4_11 * w4_1_0 + x4_12 * w4_2_0 + x4_13 * w4_3_0 + x4_14 * w4_4_0;
+    acc21 += x4_10 * w4_0_1 + x4_11 * w4_1_1 + x4_12 * w4_2_1 + x4_13 * w4_3_1 + x4_14 * w4_4_1;
+    acc22 += x4_11 * w4_0_0 + x4_12 * w4_1_0 + x4_13 * w4_2_0 + x4_14 * w4_3_0 + x4_15 * w4_4_0;
+    acc23 += x4_11 * w4_0_1 + x4_12 * w4_1_1 + x4_13 * w4_2_1 + x4_14 * w4_3_1 + x4_15 * w4_4_1;
+    acc24 += x4_12 * w4_0_0 + x4_13 * w4_1_0 + x4_14 * w4_2_0 + x4_15 * w4_3_0 + x4_16 * w4_4_0;
+    acc25 += x4_12 * w4_0_1 + x4_13 * w4_1_1 + x4_14 * w4_2_1 + x4_15 * w4_3_1 + x4_16 * w4_4_1;
+    acc26 += x4_13 * w4_0_0 + x4_14 * w4_1_0 + x4_15 * w4_2_0 + x4_16 * w4_3_0 + x4_17 * w4_4_0;
+    acc27 += x4_13 * w4_0_1 + x4_14 * w4_1_1 + x4_15 * w4_2_1 + x4_16 * w4_3_1 + x4_17 * w4_4_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc20 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc22 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc24 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc21 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc23 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc25 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k5s1_sg7x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let own0_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    let w0_1_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_1_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_1_2 = subgroupBroadcast(own0_1, 2u);
+    let w0_1_3 = subgroupBroadcast(own0_1, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_2, 1u);
+    let w0_2_2 = subgroupBroadcast(own0_2, 2u);
+    let w0_2_3 = subgroupBroadcast(own0_2, 3u);
+    let w0_3_0 = subgroupBroadcast(own0_3, 0u);
+    let w0_3_1 = subgroupBroadcast(own0_3, 1u);
+    let w0_3_2 = subgroupBroadcast(own0_3, 2u);
+    let w0_3_3 = subgroupBroadcast(own0_3, 3u);
+    let w0_4_0 = subgroupBroadcast(own0_4, 0u);
+    let w0_4_1 = subgroupBroadcast(own0_4, 1u);
+    let w0_4_2 = subgroupBroadcast(own0_4, 2u);
+    let w0_4_3 = subgroupBroadcast(own0_4, 3u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0 + x0_3 * w0_3_0 + x0_4 * w0_4_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1 + x0_3 * w0_3_1 + x0_4 * w0_4_1;
+    acc2 += x0_0 * w0_0_2 + x0_1 * w0_1_2 + x0_2 * w0_2_2 + x0_3 * w0_3_2 + x0_4 * w0_4_2;
+    acc3 += x0_0 * w0_0_3 + x0_1 * w0_1_3 + x0_2 * w0_2_3 + x0_3 * w0_3_3 + x0_4 * w0_4_3;
+    acc4 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0 + x0_4 * w0_3_0 + x0_5 * w0_4_0;
+    acc5 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1 + x0_4 * w0_3_1 + x0_5 * w0_4_1;
+    acc6 += x0_1 * w0_0_2 + x0_2 * w0_1_2 + x0_3 * w0_2_2 + x0_4 * w0_3_2 + x0_5 * w0_4_2;
+    acc7 += x0_1 * w0_0_3 + x0_2 * w0_1_3 + x0_3 * w0_2_3 + x0_4 * w0_3_3 + x0_5 * w0_4_3;
+    acc8 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0 + x0_5 * w0_3_0 + x0_6 * w0_4_0;
+    acc9 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1 + x0_5 * w0_3_1 + x0_6 * w0_4_1;
+    acc10 += x0_2 * w0_0_2 + x0_3 * w0_1_2 + x0_4 * w0_2_2 + x0_5 * w0_3_2 + x0_6 * w0_4_2;
+    acc11 += x0_2 * w0_0_3 + x0_3 * w0_1_3 + x0_4 * w0_2_3 + x0_5 * w0_3_3 + x0_6 * w0_4_3;
+    acc12 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0 + x0_6 * w0_3_0 + x0_7 * w0_4_0;
+    acc13 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1 + x0_6 * w0_3_1 + x0_7 * w0_4_1;
+    acc14 += x0_3 * w0_0_2 + x0_4 * w0_1_2 + x0_5 * w0_2_2 + x0_6 * w0_3_2 + x0_7 * w0_4_2;
+    acc15 += x0_3 * w0_0_3 + x0_4 * w0_1_3 + x0_5 * w0_2_3 + x0_6 * w0_3_3 + x0_7 * w0_4_3;
+    acc16 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0 + x0_7 * w0_3_0 + x0_8 * w0_4_0;
+    acc17 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1 + x0_7 * w0_3_1 + x0_8 * w0_4_1;
+    acc18 += x0_4 * w0_0_2 + x0_5 * w0_1_2 + x0_6 * w0_2_2 + x0_7 * w0_3_2 + x0_8 * w0_4_2;
+    acc19 += x0_4 * w0_0_3 + x0_5 * w0_1_3 + x0_6 * w0_2_3 + x0_7 * w0_3_3 + x0_8 * w0_4_3;
+    acc20 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0 + x0_8 * w0_3_0 + x0_9 * w0_4_0;
+    acc21 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1 + x0_8 * w0_3_1 + x0_9 * w0_4_1;
+    acc22 += x0_5 * w0_0_2 + x0_6 * w0_1_2 + x0_7 * w0_2_2 + x0_8 * w0_3_2 + x0_9 * w0_4_2;
+    acc23 += x0_5 * w0_0_3 + x0_6 * w0_1_3 + x0_7 * w0_2_3 + x0_8 * w0_3_3 + x0_9 * w0_4_3;
+    acc24 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0 + x0_9 * w0_3_0 + x0_10 * w0_4_0;
+    acc25 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1 + x0_9 * w0_3_1 + x0_10 * w0_4_1;
+    acc26 += x0_6 * w0_0_2 + x0_7 * w0_1_2 + x0_8 * w0_2_2 + x0_9 * w0_3_2 + x0_10 * w0_4_2;
+    acc27 += x0_6 * w0_0_3 + x0_7 * w0_1_3 + x0_8 * w0_2_3 + x0_9 * w0_3_3 + x0_10 * w0_4_3;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let own1_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_0_2 = subgroupBroadcast(own1_0, 2u);
+    let w1_0_3 = subgroupBroadcast(own1_0, 3u);
+    let w1_1_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_1_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_1_2 = subgroupBroadcast(own1_1, 2u);
+    let w1_1_3 = subgroupBroadcast(own1_1, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_2, 1u);
+    let w1_2_2 = subgroupBroadcast(own1_2, 2u);
+    let w1_2_3 = subgroupBroadcast(own1_2, 3u);
+    let w1_3_0 = subgroupBroadcast(own1_3, 0u);
+    let w1_3_1 = subgroupBroadcast(own1_3, 1u);
+    let w1_3_2 = subgroupBroadcast(own1_3, 2u);
+    let w1_3_3 = subgroupBroadcast(own1_3, 3u);
+    let w1_4_0 = subgroupBroadcast(own1_4, 0u);
+    let w1_4_1 = subgroupBroadcast(own1_4, 1u);
+    let w1_4_2 = subgroupBroadcast(own1_4, 2u);
+    let w1_4_3 = subgroupBroadcast(own1_4, 3u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0 + x1_3 * w1_3_0 + x1_4 * w1_4_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1 + x1_3 * w1_3_1 + x1_4 * w1_4_1;
+    acc2 += x1_0 * w1_0_2 + x1_1 * w1_1_2 + x1_2 * w1_2_2 + x1_3 * w1_3_2 + x1_4 * w1_4_2;
+    acc3 += x1_0 * w1_0_3 + x1_1 * w1_1_3 + x1_2 * w1_2_3 + x1_3 * w1_3_3 + x1_4 * w1_4_3;
+    acc4 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0 + x1_4 * w1_3_0 + x1_5 * w1_4_0;
+    acc5 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1 + x1_4 * w1_3_1 + x1_5 * w1_4_1;
+    acc6 += x1_1 * w1_0_2 + x1_2 * w1_1_2 + x1_3 * w1_2_2 + x1_4 * w1_3_2 + x1_5 * w1_4_2;
+    acc7 += x1_1 * w1_0_3 + x1_2 * w1_1_3 + x1_3 * w1_2_3 + x1_4 * w1_3_3 + x1_5 * w1_4_3;
+    acc8 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0 + x1_5 * w1_3_0 + x1_6 * w1_4_0;
+    acc9 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1 + x1_5 * w1_3_1 + x1_6 * w1_4_1;
+    acc10 += x1_2 * w1_0_2 + x1_3 * w1_1_2 + x1_4 * w1_2_2 + x1_5 * w1_3_2 + x1_6 * w1_4_2;
+    acc11 += x1_2 * w1_0_3 + x1_3 * w1_1_3 + x1_4 * w1_2_3 + x1_5 * w1_3_3 + x1_6 * w1_4_3;
+    acc12 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0 + x1_6 * w1_3_0 + x1_7 * w1_4_0;
+    acc13 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1 + x1_6 * w1_3_1 + x1_7 * w1_4_1;
+    acc14 += x1_3 * w1_0_2 + x1_4 * w1_1_2 + x1_5 * w1_2_2 + x1_6 * w1_3_2 + x1_7 * w1_4_2;
+    acc15 += x1_3 * w1_0_3 + x1_4 * w1_1_3 + x1_5 * w1_2_3 + x1_6 * w1_3_3 + x1_7 * w1_4_3;
+    acc16 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0 + x1_7 * w1_3_0 + x1_8 * w1_4_0;
+    acc17 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1 + x1_7 * w1_3_1 + x1_8 * w1_4_1;
+    acc18 += x1_4 * w1_0_2 + x1_5 * w1_1_2 + x1_6 * w1_2_2 + x1_7 * w1_3_2 + x1_8 * w1_4_2;
+    acc19 += x1_4 * w1_0_3 + x1_5 * w1_1_3 + x1_6 * w1_2_3 + x1_7 * w1_3_3 + x1_8 * w1_4_3;
+    acc20 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0 + x1_8 * w1_3_0 + x1_9 * w1_4_0;
+    acc21 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1 + x1_8 * w1_3_1 + x1_9 * w1_4_1;
+    acc22 += x1_5 * w1_0_2 + x1_6 * w1_1_2 + x1_7 * w1_2_2 + x1_8 * w1_3_2 + x1_9 * w1_4_2;
+    acc23 += x1_5 * w1_0_3 + x1_6 * w1_1_3 + x1_7 * w1_2_3 + x1_8 * w1_3_3 + x1_9 * w1_4_3;
+    acc24 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0 + x1_9 * w1_3_0 + x1_10 * w1_4_0;
+    acc25 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1 + x1_9 * w1_3_1 + x1_10 * w1_4_1;
+    acc26 += x1_6 * w1_0_2 + x1_7 * w1_1_2 + x1_8 * w1_2_2 + x1_9 * w1_3_2 + x1_10 * w1_4_2;
+    acc27 += x1_6 * w1_0_3 + x1_7 * w1_1_3 + x1_8 * w1_2_3 + x1_9 * w1_3_3 + x1_10 * w1_4_3;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let own2_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_0_2 = subgroupBroadcast(own2_0, 2u);
+    let w2_0_3 = subgroupBroadcast(own2_0, 3u);
+    let w2_1_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_1_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_1_2 = subgroupBroadcast(own2_1, 2u);
+    let w2_1_3 = subgroupBroadcast(own2_1, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_2, 1u);
+    let w2_2_2 = subgroupBroadcast(own2_2, 2u);
+    let w2_2_3 = subgroupBroadcast(own2_2, 3u);
+    let w2_3_0 = subgroupBroadcast(own2_3, 0u);
+    let w2_3_1 = subgroupBroadcast(own2_3, 1u);
+    let w2_3_2 = subgroupBroadcast(own2_3, 2u);
+    let w2_3_3 = subgroupBroadcast(own2_3, 3u);
+    let w2_4_0 = subgroupBroadcast(own2_4, 0u);
+    let w2_4_1 = subgroupBroadcast(own2_4, 1u);
+    let w2_4_2 = subgroupBroadcast(own2_4, 2u);
+    let w2_4_3 = subgroupBroadcast(own2_4, 3u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0 + x2_3 * w2_3_0 + x2_4 * w2_4_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1 + x2_3 * w2_3_1 + x2_4 * w2_4_1;
+    acc2 += x2_0 * w2_0_2 + x2_1 * w2_1_2 + x2_2 * w2_2_2 + x2_3 * w2_3_2 + x2_4 * w2_4_2;
+    acc3 += x2_0 * w2_0_3 + x2_1 * w2_1_3 + x2_2 * w2_2_3 + x2_3 * w2_3_3 + x2_4 * w2_4_3;
+    acc4 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0 + x2_4 * w2_3_0 + x2_5 * w2_4_0;
+    acc5 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1 + x2_4 * w2_3_1 + x2_5 * w2_4_1;
+    acc6 += x2_1 * w2_0_2 + x2_2 * w2_1_2 + x2_3 * w2_2_2 + x2_4 * w2_3_2 + x2_5 * w2_4_2;
+    acc7 += x2_1 * w2_0_3 + x2_2 * w2_1_3 + x2_3 * w2_2_3 + x2_4 * w2_3_3 + x2_5 * w2_4_3;
+    acc8 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0 + x2_5 * w2_3_0 + x2_6 * w2_4_0;
+    acc9 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1 + x2_5 * w2_3_1 + x2_6 * w2_4_1;
+    acc10 += x2_2 * w2_0_2 + x2_3 * w2_1_2 + x2_4 * w2_2_2 + x2_5 * w2_3_2 + x2_6 * w2_4_2;
+    acc11 += x2_2 * w2_0_3 + x2_3 * w2_1_3 + x2_4 * w2_2_3 + x2_5 * w2_3_3 + x2_6 * w2_4_3;
+    acc12 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0 + x2_6 * w2_3_0 + x2_7 * w2_4_0;
+    acc13 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1 + x2_6 * w2_3_1 + x2_7 * w2_4_1;
+    acc14 += x2_3 * w2_0_2 + x2_4 * w2_1_2 + x2_5 * w2_2_2 + x2_6 * w2_3_2 + x2_7 * w2_4_2;
+    acc15 += x2_3 * w2_0_3 + x2_4 * w2_1_3 + x2_5 * w2_2_3 + x2_6 * w2_3_3 + x2_7 * w2_4_3;
+    acc16 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0 + x2_7 * w2_3_0 + x2_8 * w2_4_0;
+    acc17 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1 + x2_7 * w2_3_1 + x2_8 * w2_4_1;
+    acc18 += x2_4 * w2_0_2 + x2_5 * w2_1_2 + x2_6 * w2_2_2 + x2_7 * w2_3_2 + x2_8 * w2_4_2;
+    acc19 += x2_4 * w2_0_3 + x2_5 * w2_1_3 + x2_6 * w2_2_3 + x2_7 * w2_3_3 + x2_8 * w2_4_3;
+    acc20 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0 + x2_8 * w2_3_0 + x2_9 * w2_4_0;
+    acc21 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1 + x2_8 * w2_3_1 + x2_9 * w2_4_1;
+    acc22 += x2_5 * w2_0_2 + x2_6 * w2_1_2 + x2_7 * w2_2_2 + x2_8 * w2_3_2 + x2_9 * w2_4_2;
+    acc23 += x2_5 * w2_0_3 + x2_6 * w2_1_3 + x2_7 * w2_2_3 + x2_8 * w2_3_3 + x2_9 * w2_4_3;
+    acc24 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0 + x2_9 * w2_3_0 + x2_10 * w2_4_0;
+    acc25 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1 + x2_9 * w2_3_1 + x2_10 * w2_4_1;
+    acc26 += x2_6 * w2_0_2 + x2_7 * w2_1_2 + x2_8 * w2_2_2 + x2_9 * w2_3_2 + x2_10 * w2_4_2;
+    acc27 += x2_6 * w2_0_3 + x2_7 * w2_1_3 + x2_8 * w2_2_3 + x2_9 * w2_3_3 + x2_10 * w2_4_3;
+    let x3_0 = x_at(xc + 3i * W + 0, rok3 && cok0);
+    let x3_1 = x_at(xc + 3i * W + 1, rok3 && cok1);
+    let x3_2 = x_at(xc + 3i * W + 2, rok3 && cok2);
+    let x3_3 = x_at(xc + 3i * W + 3, rok3 && cok3);
+    let x3_4 = x_at(xc + 3i * W + 4, rok3 && cok4);
+    let x3_5 = x_at(xc + 3i * W + 5, rok3 && cok5);
+    let x3_6 = x_at(xc + 3i * W + 6, rok3 && cok6);
+    let x3_7 = x_at(xc + 3i * W + 7, rok3 && cok7);
+    let x3_8 = x_at(xc + 3i * W + 8, rok3 && cok8);
+    let x3_9 = x_at(xc + 3i * W + 9, rok3 && cok9);
+    let x3_10 = x_at(xc + 3i * W + 10, rok3 && cok10);
+    let own3_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let w3_0_0 = subgroupBroadcast(own3_0, 0u);
+    let w3_0_1 = subgroupBroadcast(own3_0, 1u);
+    let w3_0_2 = subgroupBroadcast(own3_0, 2u);
+    let w3_0_3 = subgroupBroadcast(own3_0, 3u);
+    let w3_1_0 = subgroupBroadcast(own3_1, 0u);
+    let w3_1_1 = subgroupBroadcast(own3_1, 1u);
+    let w3_1_2 = subgroupBroadcast(own3_1, 2u);
+    let w3_1_3 = subgroupBroadcast(own3_1, 3u);
+    let w3_2_0 = subgroupBroadcast(own3_2, 0u);
+    let w3_2_1 = subgroupBroadcast(own3_2, 1u);
+    let w3_2_2 = subgroupBroadcast(own3_2, 2u);
+    let w3_2_3 = subgroupBroadcast(own3_2, 3u);
+    let w3_3_0 = subgroupBroadcast(own3_3, 0u);
+    let w3_3_1 = subgroupBroadcast(own3_3, 1u);
+    let w3_3_2 = subgroupBroadcast(own3_3, 2u);
+    let w3_3_3 = subgroupBroadcast(own3_3, 3u);
+    let w3_4_0 = subgroupBroadcast(own3_4, 0u);
+    let w3_4_1 = subgroupBroadcast(own3_4, 1u);
+    let w3_4_2 = subgroupBroadcast(own3_4, 2u);
+    let w3_4_3 = subgroupBroadcast(own3_4, 3u);
+    acc0 += x3_0 * w3_0_0 + x3_1 * w3_1_0 + x3_2 * w3_2_0 + x3_3 * w3_3_0 + x3_4 * w3_4_0;
+    acc1 += x3_0 * w3_0_1 + x3_1 * w3_1_1 + x3_2 * w3_2_1 + x3_3 * w3_3_1 + x3_4 * w3_4_1;
+    acc2 += x3_0 * w3_0_2 + x3_1 * w3_1_2 + x3_2 * w3_2_2 + x3_3 * w3_3_2 + x3_4 * w3_4_2;
+    acc3 += x3_0 * w3_0_3 + x3_1 * w3_1_3 + x3_2 * w3_2_3 + x3_3 * w3_3_3 + x3_4 * w3_4_3;
+    acc4 += x3_1 * w3_0_0 + x3_2 * w3_1_0 + x3_3 * w3_2_0 + x3_4 * w3_3_0 + x3_5 * w3_4_0;
+    acc5 += x3_1 * w3_0_1 + x3_2 * w3_1_1 + x3_3 * w3_2_1 + x3_4 * w3_3_1 + x3_5 * w3_4_1;
+    acc6 += x3_1 * w3_0_2 + x3_2 * w3_1_2 + x3_3 * w3_2_2 + x3_4 * w3_3_2 + x3_5 * w3_4_2;
+    acc7 += x3_1 * w3_0_3 + x3_2 * w3_1_3 + x3_3 * w3_2_3 + x3_4 * w3_3_3 + x3_5 * w3_4_3;
+    acc8 += x3_2 * w3_0_0 + x3_3 * w3_1_0 + x3_4 * w3_2_0 + x3_5 * w3_3_0 + x3_6 * w3_4_0;
+    acc9 += x3_2 * w3_0_1 + x3_3 * w3_1_1 + x3_4 * w3_2_1 + x3_5 * w3_3_1 + x3_6 * w3_4_1;
+    acc10 += x3_2 * w3_0_2 + x3_3 * w3_1_2 + x3_4 * w3_2_2 + x3_5 * w3_3_2 + x3_6 * w3_4_2;
+    acc11 += x3_2 * w3_0_3 + x3_3 * w3_1_3 + x3_4 * w3_2_3 + x3_5 * w3_3_3 + x3_6 * w3_4_3;
+    acc12 += x3_3 * w3_0_0 + x3_4 * w3_1_0 + x3_5 * w3_2_0 + x3_6 * w3_3_0 + x3_7 * w3_4_0;
+    acc13 += x3_3 * w3_0_1 + x3_4 * w3_1_1 + x3_5 * w3_2_1 + x3_6 * w3_3_1 + x3_7 * w3_4_1;
+    acc14 += x3_3 * w3_0_2 + x3_4 * w3_1_2 + x3_5 * w3_2_2 + x3_6 * w3_3_2 + x3_7 * w3_4_2;
+    acc15 += x3_3 * w3_0_3 + x3_4 * w3_1_3 + x3_5 * w3_2_3 + x3_6 * w3_3_3 + x3_7 * w3_4_3;
+    acc16 += x3_4 * w3_0_0 + x3_5 * w3_1_0 + x3_6 * w3_2_0 + x3_7 * w3_3_0 + x3_8 * w3_4_0;
+    acc17 += x3_4 * w3_0_1 + x3_5 * w3_1_1 + x3_6 * w3_2_1 + x3_7 * w3_3_1 + x3_8 * w3_4_1;
+    acc18 += x3_4 * w3_0_2 + x3_5 * w3_1_2 + x3_6 * w3_2_2 + x3_7 * w3_3_2 + x3_8 * w3_4_2;
+    acc19 += x3_4 * w3_0_3 + x3_5 * w3_1_3 + x3_6 * w3_2_3 + x3_7 * w3_3_3 + x3_8 * w3_4_3;
+    acc20 += x3_5 * w3_0_0 + x3_6 * w3_1_0 + x3_7 * w3_2_0 + x3_8 * w3_3_0 + x3_9 * w3_4_0;
+    acc21 += x3_5 * w3_0_1 + x3_6 * w3_1_1 + x3_7 * w3_2_1 + x3_8 * w3_3_1 + x3_9 * w3_4_1;
+    acc22 += x3_5 * w3_0_2 + x3_6 * w3_1_2 + x3_7 * w3_2_2 + x3_8 * w3_3_2 + x3_9 * w3_4_2;
+    acc23 += x3_5 * w3_0_3 + x3_6 * w3_1_3 + x3_7 * w3_2_3 + x3_8 * w3_3_3 + x3_9 * w3_4_3;
+    acc24 += x3_6 * w3_0_0 + x3_7 * w3_1_0 + x3_8 * w3_2_0 + x3_9 * w3_3_0 + x3_10 * w3_4_0;
+    acc25 += x3_6 * w3_0_1 + x3_7 * w3_1_1 + x3_8 * w3_2_1 + x3_9 * w3_3_1 + x3_10 * w3_4_1;
+    acc26 += x3_6 * w3_0_2 + x3_7 * w3_1_2 + x3_8 * w3_2_2 + x3_9 * w3_3_2 + x3_10 * w3_4_2;
+    acc27 += x3_6 * w3_0_3 + x3_7 * w3_1_3 + x3_8 * w3_2_3 + x3_9 * w3_3_3 + x3_10 * w3_4_3;
+    let x4_0 = x_at(xc + 4i * W + 0, rok4 && cok0);
+    let x4_1 = x_at(xc + 4i * W + 1, rok4 && cok1);
+    let x4_2 = x_at(xc + 4i * W + 2, rok4 && cok2);
+    let x4_3 = x_at(xc + 4i * W + 3, rok4 && cok3);
+    let x4_4 = x_at(xc + 4i * W + 4, rok4 && cok4);
+    let x4_5 = x_at(xc + 4i * W + 5, rok4 && cok5);
+    let x4_6 = x_at(xc + 4i * W + 6, rok4 && cok6);
+    let x4_7 = x_at(xc + 4i * W + 7, rok4 && cok7);
+    let x4_8 = x_at(xc + 4i * W + 8, rok4 && cok8);
+    let x4_9 = x_at(xc + 4i * W + 9, rok4 && cok9);
+    let x4_10 = x_at(xc + 4i * W + 10, rok4 && cok10);
+    let own4_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let w4_0_0 = subgroupBroadcast(own4_0, 0u);
+    let w4_0_1 = subgroupBroadcast(own4_0, 1u);
+    let w4_0_2 = subgroupBroadcast(own4_0, 2u);
+    let w4_0_3 = subgroupBroadcast(own4_0, 3u);
+    let w4_1_0 = subgroupBroadcast(own4_1, 0u);
+    let w4_1_1 = subgroupBroadcast(own4_1, 1u);
+    let w4_1_2 = subgroupBroadcast(own4_1, 2u);
+    let w4_1_3 = subgroupBroadcast(own4_1, 3u);
+    let w4_2_0 = subgroupBroadcast(own4_2, 0u);
+    let w4_2_1 = subgroupBroadcast(own4_2, 1u);
+    let w4_2_2 = subgroupBroadcast(own4_2, 2u);
+    let w4_2_3 = subgroupBroadcast(own4_2, 3u);
+    let w4_3_0 = subgroupBroadcast(own4_3, 0u);
+    let w4_3_1 = subgroupBroadcast(own4_3, 1u);
+    let w4_3_2 = subgroupBroadcast(own4_3, 2u);
+    let w4_3_3 = subgroupBroadcast(own4_3, 3u);
+    let w4_4_0 = subgroupBroadcast(own4_4, 0u);
+    let w4_4_1 = subgroupBroadcast(own4_4, 1u);
+    let w4_4_2 = subgroupBroadcast(own4_4, 2u);
+    let w4_4_3 = subgroupBroadcast(own4_4, 3u);
+    acc0 += x4_0 * w4_0_0 + x4_1 * w4_1_0 + x4_2 * w4_2_0 + x4_3 * w4_3_0 + x4_4 * w4_4_0;
+    acc1 += x4_0 * w4_0_1 + x4_1 * w4_1_1 + x4_2 * w4_2_1 + x4_3 * w4_3_1 + x4_4 * w4_4_1;
+    acc2 += x4_0 * w4_0_2 + x4_1 * w4_1_2 + x4_2 * w4_2_2 + x4_3 * w4_3_2 + x4_4 * w4_4_2;
+    acc3 += x4_0 * w4_0_3 + x4_1 * w4_1_3 + x4_2 * w4_2_3 + x4_3 * w4_3_3 + x4_4 * w4_4_3;
+    acc4 += x4_1 * w4_0_0 + x4_2 * w4_1_0 + x4_3 * w4_2_0 + x4_4 * w4_3_0 + x4_5 * w4_4_0;
+    acc5 += x4_1 * w4_0_1 + x4_2 * w4_1_1 + x4_3 * w4_2_1 + x4_4 * w4_3_1 + x4_5 * w4_4_1;
+    acc6 += x4_1 * w4_0_2 + x4_2 * w4_1_2 + x4_3 * w4_2_2 + x4_4 * w4_3_2 + x4_5 * w4_4_2;
+    acc7 += x4_1 * w4_0_3 + x4_2 * w4_1_3 + x4_3 * w4_2_3 + x4_4 * w4_3_3 + x4_5 * w4_4_3;
+    acc8 += x4_2 * w4_0_0 + x4_3 * w4_1_0 + x4_4 * w4_2_0 + x4_5 * w4_3_0 + x4_6 * w4_4_0;
+    acc9 += x4_2 * w4_0_1 + x4_3 * w4_1_1 + x4_4 * w4_2_1 + x4_5 * w4_3_1 + x4_6 * w4_4_1;
+    acc10 += x4_2 * w4_0_2 + x4_3 * w4_1_2 + x4_4 * w4_2_2 + x4_5 * w4_3_2 + x4_6 * w4_4_2;
+    acc11 += x4_2 * w4_0_3 + x4_3 * w4_1_3 + x4_4 * w4_2_3 + x4_5 * w4_3_3 + x4_6 * w4_4_3;
+    acc12 += x4_3 * w4_0_0 + x4_4 * w4_1_0 + x4_5 * w4_2_0 + x4_6 * w4_3_0 + x4_7 * w4_4_0;
+    acc13 += x4_3 * w4_0_1 + x4_4 * w4_1_1 + x4_5 * w4_2_1 + x4_6 * w4_3_1 + x4_7 * w4_4_1;
+    acc14 += x4_3 * w4_0_2 + x4_4 * w4_1_2 + x4_5 * w4_2_2 + x4_6 * w4_3_2 + x4_7 * w4_4_2;
+    acc15 += x4_3 * w4_0_3 + x4_4 * w4_1_3 + x4_5 * w4_2_3 + x4_6 * w4_3_3 + x4_7 * w4_4_3;
+    acc16 += x4_4 * w4_0_0 + x4_5 * w4_1_0 + x4_6 * w4_2_0 + x4_7 * w4_3_0 + x4_8 * w4_4_0;
+    acc17 += x4_4 * w4_0_1 + x4_5 * w4_1_1 + x4_6 * w4_2_1 + x4_7 * w4_3_1 + x4_8 * w4_4_1;
+    acc18 += x4_4 * w4_0_2 + x4_5 * w4_1_2 + x4_6 * w4_2_2 + x4_7 * w4_3_2 + x4_8 * w4_4_2;
+    acc19 += x4_4 * w4_0_3 + x4_5 * w4_1_3 + x4_6 * w4_2_3 + x4_7 * w4_3_3 + x4_8 * w4_4_3;
+    acc20 += x4_5 * w4_0_0 + x4_6 * w4_1_0 + x4_7 * w4_2_0 + x4_8 * w4_3_0 + x4_9 * w4_4_0;
+    acc21 += x4_5 * w4_0_1 + x4_6 * w4_1_1 + x4_7 * w4_2_1 + x4_8 * w4_3_1 + x4_9 * w4_4_1;
+    acc22 += x4_5 * w4_0_2 + x4_6 * w4_1_2 + x4_7 * w4_2_2 + x4_8 * w4_3_2 + x4_9 * w4_4_2;
+    acc23 += x4_5 * w4_0_3 + x4_6 * w4_1_3 + x4_7 * w4_2_3 + x4_8 * w4_3_3 + x4_9 * w4_4_3;
+    acc24 += x4_6 * w4_0_0 + x4_7 * w4_1_0 + x4_8 * w4_2_0 + x4_9 * w4_3_0 + x4_10 * w4_4_0;
+    acc25 += x4_6 * w4_0_1 + x4_7 * w4_1_1 + x4_8 * w4_2_1 + x4_9 * w4_3_1 + x4_10 * w4_4_1;
+    acc26 += x4_6 * w4_0_2 + x4_7 * w4_1_2 + x4_8 * w4_2_2 + x4_9 * w4_3_2 + x4_10 * w4_4_2;
+    acc27 += x4_6 * w4_0_3 + x4_7 * w4_1_3 + x4_8 * w4_2_3 + x4_9 * w4_3_3 + x4_10 * w4_4_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k5s1_sg10x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = x_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = x_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = x_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = x_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = x_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = x_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = x_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = x_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = x_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = x_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = x_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = x_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = x_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = x_at(xc + 0i * W + 13, rok0 && cok13);
+    let own0_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    let w0_1_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_1_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_1_2 = subgroupBroadcast(own0_1, 2u);
+    let w0_1_3 = subgroupBroadcast(own0_1, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_2, 1u);
+    let w0_2_2 = subgroupBroadcast(own0_2, 2u);
+    let w0_2_3 = subgroupBroadcast(own0_2, 3u);
+    let w0_3_0 = subgroupBroadcast(own0_3, 0u);
+    let w0_3_1 = subgroupBroadcast(own0_3, 1u);
+    let w0_3_2 = subgroupBroadcast(own0_3, 2u);
+    let w0_3_3 = subgroupBroadcast(own0_3, 3u);
+    let w0_4_0 = subgroupBroadcast(own0_4, 0u);
+    let w0_4_1 = subgroupBroadcast(own0_4, 1u);
+    let w0_4_2 = subgroupBroadcast(own0_4, 2u);
+    let w0_4_3 = subgroupBroadcast(own0_4, 3u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0 + x0_3 * w0_3_0 + x0_4 * w0_4_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1 + x0_3 * w0_3_1 + x0_4 * w0_4_1;
+    acc2 += x0_0 * w0_0_2 + x0_1 * w0_1_2 + x0_2 * w0_2_2 + x0_3 * w0_3_2 + x0_4 * w0_4_2;
+    acc3 += x0_0 * w0_0_3 + x0_1 * w0_1_3 + x0_2 * w0_2_3 + x0_3 * w0_3_3 + x0_4 * w0_4_3;
+    acc4 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0 + x0_4 * w0_3_0 + x0_5 * w0_4_0;
+    acc5 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1 + x0_4 * w0_3_1 + x0_5 * w0_4_1;
+    acc6 += x0_1 * w0_0_2 + x0_2 * w0_1_2 + x0_3 * w0_2_2 + x0_4 * w0_3_2 + x0_5 * w0_4_2;
+    acc7 += x0_1 * w0_0_3 + x0_2 * w0_1_3 + x0_3 * w0_2_3 + x0_4 * w0_3_3 + x0_5 * w0_4_3;
+    acc8 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0 + x0_5 * w0_3_0 + x0_6 * w0_4_0;
+    acc9 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1 + x0_5 * w0_3_1 + x0_6 * w0_4_1;
+    acc10 += x0_2 * w0_0_2 + x0_3 * w0_1_2 + x0_4 * w0_2_2 + x0_5 * w0_3_2 + x0_6 * w0_4_2;
+    acc11 += x0_2 * w0_0_3 + x0_3 * w0_1_3 + x0_4 * w0_2_3 + x0_5 * w0_3_3 + x0_6 * w0_4_3;
+    acc12 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0 + x0_6 * w0_3_0 + x0_7 * w0_4_0;
+    acc13 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1 + x0_6 * w0_3_1 + x0_7 * w0_4_1;
+    acc14 += x0_3 * w0_0_2 + x0_4 * w0_1_2 + x0_5 * w0_2_2 + x0_6 * w0_3_2 + x0_7 * w0_4_2;
+    acc15 += x0_3 * w0_0_3 + x0_4 * w0_1_3 + x0_5 * w0_2_3 + x0_6 * w0_3_3 + x0_7 * w0_4_3;
+    acc16 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0 + x0_7 * w0_3_0 + x0_8 * w0_4_0;
+    acc17 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1 + x0_7 * w0_3_1 + x0_8 * w0_4_1;
+    acc18 += x0_4 * w0_0_2 + x0_5 * w0_1_2 + x0_6 * w0_2_2 + x0_7 * w0_3_2 + x0_8 * w0_4_2;
+    acc19 += x0_4 * w0_0_3 + x0_5 * w0_1_3 + x0_6 * w0_2_3 + x0_7 * w0_3_3 + x0_8 * w0_4_3;
+    acc20 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0 + x0_8 * w0_3_0 + x0_9 * w0_4_0;
+    acc21 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1 + x0_8 * w0_3_1 + x0_9 * w0_4_1;
+    acc22 += x0_5 * w0_0_2 + x0_6 * w0_1_2 + x0_7 * w0_2_2 + x0_8 * w0_3_2 + x0_9 * w0_4_2;
+    acc23 += x0_5 * w0_0_3 + x0_6 * w0_1_3 + x0_7 * w0_2_3 + x0_8 * w0_3_3 + x0_9 * w0_4_3;
+    acc24 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0 + x0_9 * w0_3_0 + x0_10 * w0_4_0;
+    acc25 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1 + x0_9 * w0_3_1 + x0_10 * w0_4_1;
+    acc26 += x0_6 * w0_0_2 + x0_7 * w0_1_2 + x0_8 * w0_2_2 + x0_9 * w0_3_2 + x0_10 * w0_4_2;
+    acc27 += x0_6 * w0_0_3 + x0_7 * w0_1_3 + x0_8 * w0_2_3 + x0_9 * w0_3_3 + x0_10 * w0_4_3;
+    acc28 += x0_7 * w0_0_0 + x0_8 * w0_1_0 + x0_9 * w0_2_0 + x0_10 * w0_3_0 + x0_11 * w0_4_0;
+    acc29 += x0_7 * w0_0_1 + x0_8 * w0_1_1 + x0_9 * w0_2_1 + x0_10 * w0_3_1 + x0_11 * w0_4_1;
+    acc30 += x0_7 * w0_0_2 + x0_8 * w0_1_2 + x0_9 * w0_2_2 + x0_10 * w0_3_2 + x0_11 * w0_4_2;
+    acc31 += x0_7 * w0_0_3 + x0_8 * w0_1_3 + x0_9 * w0_2_3 + x0_10 * w0_3_3 + x0_11 * w0_4_3;
+    acc32 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0 + x0_11 * w0_3_0 + x0_12 * w0_4_0;
+    acc33 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1 + x0_11 * w0_3_1 + x0_12 * w0_4_1;
+    acc34 += x0_8 * w0_0_2 + x0_9 * w0_1_2 + x0_10 * w0_2_2 + x0_11 * w0_3_2 + x0_12 * w0_4_2;
+    acc35 += x0_8 * w0_0_3 + x0_9 * w0_1_3 + x0_10 * w0_2_3 + x0_11 * w0_3_3 + x0_12 * w0_4_3;
+    acc36 += x0_9 * w0_0_0 + x0_10 * w0_1_0 + x0_11 * w0_2_0 + x0_12 * w0_3_0 + x0_13 * w0_4_0;
+    acc37 += x0_9 * w0_0_1 + x0_10 * w0_1_1 + x0_11 * w0_2_1 + x0_12 * w0_3_1 + x0_13 * w0_4_1;
+    acc38 += x0_9 * w0_0_2 + x0_10 * w0_1_2 + x0_11 * w0_2_2 + x0_12 * w0_3_2 + x0_13 * w0_4_2;
+    acc39 += x0_9 * w0_0_3 + x0_10 * w0_1_3 + x0_11 * w0_2_3 + x0_12 * w0_3_3 + x0_13 * w0_4_3;
+    let x1_0 = x_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = x_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = x_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = x_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = x_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = x_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = x_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = x_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = x_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = x_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = x_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = x_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = x_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = x_at(xc + 1i * W + 13, rok1 && cok13);
+    let own1_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_0_2 = subgroupBroadcast(own1_0, 2u);
+    let w1_0_3 = subgroupBroadcast(own1_0, 3u);
+    let w1_1_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_1_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_1_2 = subgroupBroadcast(own1_1, 2u);
+    let w1_1_3 = subgroupBroadcast(own1_1, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_2, 1u);
+    let w1_2_2 = subgroupBroadcast(own1_2, 2u);
+    let w1_2_3 = subgroupBroadcast(own1_2, 3u);
+    let w1_3_0 = subgroupBroadcast(own1_3, 0u);
+    let w1_3_1 = subgroupBroadcast(own1_3, 1u);
+    let w1_3_2 = subgroupBroadcast(own1_3, 2u);
+    let w1_3_3 = subgroupBroadcast(own1_3, 3u);
+    let w1_4_0 = subgroupBroadcast(own1_4, 0u);
+    let w1_4_1 = subgroupBroadcast(own1_4, 1u);
+    let w1_4_2 = subgroupBroadcast(own1_4, 2u);
+    let w1_4_3 = subgroupBroadcast(own1_4, 3u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0 + x1_3 * w1_3_0 + x1_4 * w1_4_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1 + x1_3 * w1_3_1 + x1_4 * w1_4_1;
+    acc2 += x1_0 * w1_0_2 + x1_1 * w1_1_2 + x1_2 * w1_2_2 + x1_3 * w1_3_2 + x1_4 * w1_4_2;
+    acc3 += x1_0 * w1_0_3 + x1_1 * w1_1_3 + x1_2 * w1_2_3 + x1_3 * w1_3_3 + x1_4 * w1_4_3;
+    acc4 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0 + x1_4 * w1_3_0 + x1_5 * w1_4_0;
+    acc5 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1 + x1_4 * w1_3_1 + x1_5 * w1_4_1;
+    acc6 += x1_1 * w1_0_2 + x1_2 * w1_1_2 + x1_3 * w1_2_2 + x1_4 * w1_3_2 + x1_5 * w1_4_2;
+    acc7 += x1_1 * w1_0_3 + x1_2 * w1_1_3 + x1_3 * w1_2_3 + x1_4 * w1_3_3 + x1_5 * w1_4_3;
+    acc8 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0 + x1_5 * w1_3_0 + x1_6 * w1_4_0;
+    acc9 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1 + x1_5 * w1_3_1 + x1_6 * w1_4_1;
+    acc10 += x1_2 * w1_0_2 + x1_3 * w1_1_2 + x1_4 * w1_2_2 + x1_5 * w1_3_2 + x1_6 * w1_4_2;
+    acc11 += x1_2 * w1_0_3 + x1_3 * w1_1_3 + x1_4 * w1_2_3 + x1_5 * w1_3_3 + x1_6 * w1_4_3;
+    acc12 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0 + x1_6 * w1_3_0 + x1_7 * w1_4_0;
+    acc13 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1 + x1_6 * w1_3_1 + x1_7 * w1_4_1;
+    acc14 += x1_3 * w1_0_2 + x1_4 * w1_1_2 + x1_5 * w1_2_2 + x1_6 * w1_3_2 + x1_7 * w1_4_2;
+    acc15 += x1_3 * w1_0_3 + x1_4 * w1_1_3 + x1_5 * w1_2_3 + x1_6 * w1_3_3 + x1_7 * w1_4_3;
+    acc16 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0 + x1_7 * w1_3_0 + x1_8 * w1_4_0;
+    acc17 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1 + x1_7 * w1_3_1 + x1_8 * w1_4_1;
+    acc18 += x1_4 * w1_0_2 + x1_5 * w1_1_2 + x1_6 * w1_2_2 + x1_7 * w1_3_2 + x1_8 * w1_4_2;
+    acc19 += x1_4 * w1_0_3 + x1_5 * w1_1_3 + x1_6 * w1_2_3 + x1_7 * w1_3_3 + x1_8 * w1_4_3;
+    acc20 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0 + x1_8 * w1_3_0 + x1_9 * w1_4_0;
+    acc21 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1 + x1_8 * w1_3_1 + x1_9 * w1_4_1;
+    acc22 += x1_5 * w1_0_2 + x1_6 * w1_1_2 + x1_7 * w1_2_2 + x1_8 * w1_3_2 + x1_9 * w1_4_2;
+    acc23 += x1_5 * w1_0_3 + x1_6 * w1_1_3 + x1_7 * w1_2_3 + x1_8 * w1_3_3 + x1_9 * w1_4_3;
+    acc24 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0 + x1_9 * w1_3_0 + x1_10 * w1_4_0;
+    acc25 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1 + x1_9 * w1_3_1 + x1_10 * w1_4_1;
+    acc26 += x1_6 * w1_0_2 + x1_7 * w1_1_2 + x1_8 * w1_2_2 + x1_9 * w1_3_2 + x1_10 * w1_4_2;
+    acc27 += x1_6 * w1_0_3 + x1_7 * w1_1_3 + x1_8 * w1_2_3 + x1_9 * w1_3_3 + x1_10 * w1_4_3;
+    acc28 += x1_7 * w1_0_0 + x1_8 * w1_1_0 + x1_9 * w1_2_0 + x1_10 * w1_3_0 + x1_11 * w1_4_0;
+    acc29 += x1_7 * w1_0_1 + x1_8 * w1_1_1 + x1_9 * w1_2_1 + x1_10 * w1_3_1 + x1_11 * w1_4_1;
+    acc30 += x1_7 * w1_0_2 + x1_8 * w1_1_2 + x1_9 * w1_2_2 + x1_10 * w1_3_2 + x1_11 * w1_4_2;
+    acc31 += x1_7 * w1_0_3 + x1_8 * w1_1_3 + x1_9 * w1_2_3 + x1_10 * w1_3_3 + x1_11 * w1_4_3;
+    acc32 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0 + x1_11 * w1_3_0 + x1_12 * w1_4_0;
+    acc33 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1 + x1_11 * w1_3_1 + x1_12 * w1_4_1;
+    acc34 += x1_8 * w1_0_2 + x1_9 * w1_1_2 + x1_10 * w1_2_2 + x1_11 * w1_3_2 + x1_12 * w1_4_2;
+    acc35 += x1_8 * w1_0_3 + x1_9 * w1_1_3 + x1_10 * w1_2_3 + x1_11 * w1_3_3 + x1_12 * w1_4_3;
+    acc36 += x1_9 * w1_0_0 + x1_10 * w1_1_0 + x1_11 * w1_2_0 + x1_12 * w1_3_0 + x1_13 * w1_4_0;
+    acc37 += x1_9 * w1_0_1 + x1_10 * w1_1_1 + x1_11 * w1_2_1 + x1_12 * w1_3_1 + x1_13 * w1_4_1;
+    acc38 += x1_9 * w1_0_2 + x1_10 * w1_1_2 + x1_11 * w1_2_2 + x1_12 * w1_3_2 + x1_13 * w1_4_2;
+    acc39 += x1_9 * w1_0_3 + x1_10 * w1_1_3 + x1_11 * w1_2_3 + x1_12 * w1_3_3 + x1_13 * w1_4_3;
+    let x2_0 = x_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = x_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = x_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = x_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = x_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = x_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = x_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = x_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = x_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = x_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = x_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = x_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = x_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = x_at(xc + 2i * W + 13, rok2 && cok13);
+    let own2_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_0_2 = subgroupBroadcast(own2_0, 2u);
+    let w2_0_3 = subgroupBroadcast(own2_0, 3u);
+    let w2_1_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_1_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_1_2 = subgroupBroadcast(own2_1, 2u);
+    let w2_1_3 = subgroupBroadcast(own2_1, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_2, 1u);
+    let w2_2_2 = subgroupBroadcast(own2_2, 2u);
+    let w2_2_3 = subgroupBroadcast(own2_2, 3u);
+    let w2_3_0 = subgroupBroadcast(own2_3, 0u);
+    let w2_3_1 = subgroupBroadcast(own2_3, 1u);
+    let w2_3_2 = subgroupBroadcast(own2_3, 2u);
+    let w2_3_3 = subgroupBroadcast(own2_3, 3u);
+    let w2_4_0 = subgroupBroadcast(own2_4, 0u);
+    let w2_4_1 = subgroupBroadcast(own2_4, 1u);
+    let w2_4_2 = subgroupBroadcast(own2_4, 2u);
+    let w2_4_3 = subgroupBroadcast(own2_4, 3u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0 + x2_3 * w2_3_0 + x2_4 * w2_4_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1 + x2_3 * w2_3_1 + x2_4 * w2_4_1;
+    acc2 += x2_0 * w2_0_2 + x2_1 * w2_1_2 + x2_2 * w2_2_2 + x2_3 * w2_3_2 + x2_4 * w2_4_2;
+    acc3 += x2_0 * w2_0_3 + x2_1 * w2_1_3 + x2_2 * w2_2_3 + x2_3 * w2_3_3 + x2_4 * w2_4_3;
+    acc4 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0 + x2_4 * w2_3_0 + x2_5 * w2_4_0;
+    acc5 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1 + x2_4 * w2_3_1 + x2_5 * w2_4_1;
+    acc6 += x2_1 * w2_0_2 + x2_2 * w2_1_2 + x2_3 * w2_2_2 + x2_4 * w2_3_2 + x2_5 * w2_4_2;
+    acc7 += x2_1 * w2_0_3 + x2_2 * w2_1_3 + x2_3 * w2_2_3 + x2_4 * w2_3_3 + x2_5 * w2_4_3;
+    acc8 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0 + x2_5 * w2_3_0 + x2_6 * w2_4_0;
+    acc9 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1 + x2_5 * w2_3_1 + x2_6 * w2_4_1;
+    acc10 += x2_2 * w2_0_2 + x2_3 * w2_1_2 + x2_4 * w2_2_2 + x2_5 * w2_3_2 + x2_6 * w2_4_2;
+    acc11 += x2_2 * w2_0_3 + x2_3 * w2_1_3 + x2_4 * w2_2_3 + x2_5 * w2_3_3 + x2_6 * w2_4_3;
+    acc12 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0 + x2_6 * w2_3_0 + x2_7 * w2_4_0;
+    acc13 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1 + x2_6 * w2_3_1 + x2_7 * w2_4_1;
+    acc14 += x2_3 * w2_0_2 + x2_4 * w2_1_2 + x2_5 * w2_2_2 + x2_6 * w2_3_2 + x2_7 * w2_4_2;
+    acc15 += x2_3 * w2_0_3 + x2_4 * w2_1_3 + x2_5 * w2_2_3 + x2_6 * w2_3_3 + x2_7 * w2_4_3;
+    acc16 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0 + x2_7 * w2_3_0 + x2_8 * w2_4_0;
+    acc17 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1 + x2_7 * w2_3_1 + x2_8 * w2_4_1;
+    acc18 += x2_4 * w2_0_2 + x2_5 * w2_1_2 + x2_6 * w2_2_2 + x2_7 * w2_3_2 + x2_8 * w2_4_2;
+    acc19 += x2_4 * w2_0_3 + x2_5 * w2_1_3 + x2_6 * w2_2_3 + x2_7 * w2_3_3 + x2_8 * w2_4_3;
+    acc20 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0 + x2_8 * w2_3_0 + x2_9 * w2_4_0;
+    acc21 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1 + x2_8 * w2_3_1 + x2_9 * w2_4_1;
+    acc22 += x2_5 * w2_0_2 + x2_6 * w2_1_2 + x2_7 * w2_2_2 + x2_8 * w2_3_2 + x2_9 * w2_4_2;
+    acc23 += x2_5 * w2_0_3 + x2_6 * w2_1_3 + x2_7 * w2_2_3 + x2_8 * w2_3_3 + x2_9 * w2_4_3;
+    acc24 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0 + x2_9 * w2_3_0 + x2_10 * w2_4_0;
+    acc25 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1 + x2_9 * w2_3_1 + x2_10 * w2_4_1;
+    acc26 += x2_6 * w2_0_2 + x2_7 * w2_1_2 + x2_8 * w2_2_2 + x2_9 * w2_3_2 + x2_10 * w2_4_2;
+    acc27 += x2_6 * w2_0_3 + x2_7 * w2_1_3 + x2_8 * w2_2_3 + x2_9 * w2_3_3 + x2_10 * w2_4_3;
+    acc28 += x2_7 * w2_0_0 + x2_8 * w2_1_0 + x2_9 * w2_2_0 + x2_10 * w2_3_0 + x2_11 * w2_4_0;
+    acc29 += x2_7 * w2_0_1 + x2_8 * w2_1_1 + x2_9 * w2_2_1 + x2_10 * w2_3_1 + x2_11 * w2_4_1;
+    acc30 += x2_7 * w2_0_2 + x2_8 * w2_1_2 + x2_9 * w2_2_2 + x2_10 * w2_3_2 + x2_11 * w2_4_2;
+    acc31 += x2_7 * w2_0_3 + x2_8 * w2_1_3 + x2_9 * w2_2_3 + x2_10 * w2_3_3 + x2_11 * w2_4_3;
+    acc32 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0 + x2_11 * w2_3_0 + x2_12 * w2_4_0;
+    acc33 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1 + x2_11 * w2_3_1 + x2_12 * w2_4_1;
+    acc34 += x2_8 * w2_0_2 + x2_9 * w2_1_2 + x2_10 * w2_2_2 + x2_11 * w2_3_2 + x2_12 * w2_4_2;
+    acc35 += x2_8 * w2_0_3 + x2_9 * w2_1_3 + x2_10 * w2_2_3 + x2_11 * w2_3_3 + x2_12 * w2_4_3;
+    acc36 += x2_9 * w2_0_0 + x2_10 * w2_1_0 + x2_11 * w2_2_0 + x2_12 * w2_3_0 + x2_13 * w2_4_0;
+    acc37 += x2_9 * w2_0_1 + x2_10 * w2_1_1 + x2_11 * w2_2_1 + x2_12 * w2_3_1 + x2_13 * w2_4_1;
+    acc38 += x2_9 * w2_0_2 + x2_10 * w2_1_2 + x2_11 * w2_2_2 + x2_12 * w2_3_2 + x2_13 * w2_4_2;
+    acc39 += x2_9 * w2_0_3 + x2_10 * w2_1_3 + x2_11 * w2_2_3 + x2_12 * w2_3_3 + x2_13 * w2_4_3;
+    let x3_0 = x_at(xc + 3i * W + 0, rok3 && cok0);
+    let x3_1 = x_at(xc + 3i * W + 1, rok3 && cok1);
+    let x3_2 = x_at(xc + 3i * W + 2, rok3 && cok2);
+    let x3_3 = x_at(xc + 3i * W + 3, rok3 && cok3);
+    let x3_4 = x_at(xc + 3i * W + 4, rok3 && cok4);
+    let x3_5 = x_at(xc + 3i * W + 5, rok3 && cok5);
+    let x3_6 = x_at(xc + 3i * W + 6, rok3 && cok6);
+    let x3_7 = x_at(xc + 3i * W + 7, rok3 && cok7);
+    let x3_8 = x_at(xc + 3i * W + 8, rok3 && cok8);
+    let x3_9 = x_at(xc + 3i * W + 9, rok3 && cok9);
+    let x3_10 = x_at(xc + 3i * W + 10, rok3 && cok10);
+    let x3_11 = x_at(xc + 3i * W + 11, rok3 && cok11);
+    let x3_12 = x_at(xc + 3i * W + 12, rok3 && cok12);
+    let x3_13 = x_at(xc + 3i * W + 13, rok3 && cok13);
+    let own3_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let w3_0_0 = subgroupBroadcast(own3_0, 0u);
+    let w3_0_1 = subgroupBroadcast(own3_0, 1u);
+    let w3_0_2 = subgroupBroadcast(own3_0, 2u);
+    let w3_0_3 = subgroupBroadcast(own3_0, 3u);
+    let w3_1_0 = subgroupBroadcast(own3_1, 0u);
+    let w3_1_1 = subgroupBroadcast(own3_1, 1u);
+    let w3_1_2 = subgroupBroadcast(own3_1, 2u);
+    let w3_1_3 = subgroupBroadcast(own3_1, 3u);
+    let w3_2_0 = subgroupBroadcast(own3_2, 0u);
+    let w3_2_1 = subgroupBroadcast(own3_2, 1u);
+    let w3_2_2 = subgroupBroadcast(own3_2, 2u);
+    let w3_2_3 = subgroupBroadcast(own3_2, 3u);
+    let w3_3_0 = subgroupBroadcast(own3_3, 0u);
+    let w3_3_1 = subgroupBroadcast(own3_3, 1u);
+    let w3_3_2 = subgroupBroadcast(own3_3, 2u);
+    let w3_3_3 = subgroupBroadcast(own3_3, 3u);
+    let w3_4_0 = subgroupBroadcast(own3_4, 0u);
+    let w3_4_1 = subgroupBroadcast(own3_4, 1u);
+    let w3_4_2 = subgroupBroadcast(own3_4, 2u);
+    let w3_4_3 = subgroupBroadcast(own3_4, 3u);
+    acc0 += x3_0 * w3_0_0 + x3_1 * w3_1_0 + x3_2 * w3_2_0 + x3_3 * w3_3_0 + x3_4 * w3_4_0;
+    acc1 += x3_0 * w3_0_1 + x3_1 * w3_1_1 + x3_2 * w3_2_1 + x3_3 * w3_3_1 + x3_4 * w3_4_1;
+    acc2 += x3_0 * w3_0_2 + x3_1 * w3_1_2 + x3_2 * w3_2_2 + x3_3 * w3_3_2 + x3_4 * w3_4_2;
+    acc3 += x3_0 * w3_0_3 + x3_1 * w3_1_3 + x3_2 * w3_2_3 + x3_3 * w3_3_3 + x3_4 * w3_4_3;
+    acc4 += x3_1 * w3_0_0 + x3_2 * w3_1_0 + x3_3 * w3_2_0 + x3_4 * w3_3_0 + x3_5 * w3_4_0;
+    acc5 += x3_1 * w3_0_1 + x3_2 * w3_1_1 + x3_3 * w3_2_1 + x3_4 * w3_3_1 + x3_5 * w3_4_1;
+    acc6 += x3_1 * w3_0_2 + x3_2 * w3_1_2 + x3_3 * w3_2_2 + x3_4 * w3_3_2 + x3_5 * w3_4_2;
+    acc7 += x3_1 * w3_0_3 + x3_2 * w3_1_3 + x3_3 * w3_2_3 + x3_4 * w3_3_3 + x3_5 * w3_4_3;
+    acc8 += x3_2 * w3_0_0 + x3_3 * w3_1_0 + x3_4 * w3_2_0 + x3_5 * w3_3_0 + x3_6 * w3_4_0;
+    acc9 += x3_2 * w3_0_1 + x3_3 * w3_1_1 + x3_4 * w3_2_1 + x3_5 * w3_3_1 + x3_6 * w3_4_1;
+    acc10 += x3_2 * w3_0_2 + x3_3 * w3_1_2 + x3_4 * w3_2_2 + x3_5 * w3_3_2 + x3_6 * w3_4_2;
+    acc11 += x3_2 * w3_0_3 + x3_3 * w3_1_3 + x3_4 * w3_2_3 + x3_5 * w3_3_3 + x3_6 * w3_4_3;
+    acc12 += x3_3 * w3_0_0 + x3_4 * w3_1_0 + x3_5 * w3_2_0 + x3_6 * w3_3_0 + x3_7 * w3_4_0;
+    acc13 += x3_3 * w3_0_1 + x3_4 * w3_1_1 + x3_5 * w3_2_1 + x3_6 * w3_3_1 + x3_7 * w3_4_1;
+    acc14 += x3_3 * w3_0_2 + x3_4 * w3_1_2 + x3_5 * w3_2_2 + x3_6 * w3_3_2 + x3_7 * w3_4_2;
+    acc15 += x3_3 * w3_0_3 + x3_4 * w3_1_3 + x3_5 * w3_2_3 + x3_6 * w3_3_3 + x3_7 * w3_4_3;
+    acc16 += x3_4 * w3_0_0 + x3_5 * w3_1_0 + x3_6 * w3_2_0 + x3_7 * w3_3_0 + x3_8 * w3_4_0;
+    acc17 += x3_4 * w3_0_1 + x3_5 * w3_1_1 + x3_6 * w3_2_1 + x3_7 * w3_3_1 + x3_8 * w3_4_1;
+    acc18 += x3_4 * w3_0_2 + x3_5 * w3_1_2 + x3_6 * w3_2_2 + x3_7 * w3_3_2 + x3_8 * w3_4_2;
+    acc19 += x3_4 * w3_0_3 + x3_5 * w3_1_3 + x3_6 * w3_2_3 + x3_7 * w3_3_3 + x3_8 * w3_4_3;
+    acc20 += x3_5 * w3_0_0 + x3_6 * w3_1_0 + x3_7 * w3_2_0 + x3_8 * w3_3_0 + x3_9 * w3_4_0;
+    acc21 += x3_5 * w3_0_1 + x3_6 * w3_1_1 + x3_7 * w3_2_1 + x3_8 * w3_3_1 + x3_9 * w3_4_1;
+    acc22 += x3_5 * w3_0_2 + x3_6 * w3_1_2 + x3_7 * w3_2_2 + x3_8 * w3_3_2 + x3_9 * w3_4_2;
+    acc23 += x3_5 * w3_0_3 + x3_6 * w3_1_3 + x3_7 * w3_2_3 + x3_8 * w3_3_3 + x3_9 * w3_4_3;
+    acc24 += x3_6 * w3_0_0 + x3_7 * w3_1_0 + x3_8 * w3_2_0 + x3_9 * w3_3_0 + x3_10 * w3_4_0;
+    acc25 += x3_6 * w3_0_1 + x3_7 * w3_1_1 + x3_8 * w3_2_1 + x3_9 * w3_3_1 + x3_10 * w3_4_1;
+    acc26 += x3_6 * w3_0_2 + x3_7 * w3_1_2 + x3_8 * w3_2_2 + x3_9 * w3_3_2 + x3_10 * w3_4_2;
+    acc27 += x3_6 * w3_0_3 + x3_7 * w3_1_3 + x3_8 * w3_2_3 + x3_9 * w3_3_3 + x3_10 * w3_4_3;
+    acc28 += x3_7 * w3_0_0 + x3_8 * w3_1_0 + x3_9 * w3_2_0 + x3_10 * w3_3_0 + x3_11 * w3_4_0;
+    acc29 += x3_7 * w3_0_1 + x3_8 * w3_1_1 + x3_9 * w3_2_1 + x3_10 * w3_3_1 + x3_11 * w3_4_1;
+    acc30 += x3_7 * w3_0_2 + x3_8 * w3_1_2 + x3_9 * w3_2_2 + x3_10 * w3_3_2 + x3_11 * w3_4_2;
+    acc31 += x3_7 * w3_0_3 + x3_8 * w3_1_3 + x3_9 * w3_2_3 + x3_10 * w3_3_3 + x3_11 * w3_4_3;
+    acc32 += x3_8 * w3_0_0 + x3_9 * w3_1_0 + x3_10 * w3_2_0 + x3_11 * w3_3_0 + x3_12 * w3_4_0;
+    acc33 += x3_8 * w3_0_1 + x3_9 * w3_1_1 + x3_10 * w3_2_1 + x3_11 * w3_3_1 + x3_12 * w3_4_1;
+    acc34 += x3_8 * w3_0_2 + x3_9 * w3_1_2 + x3_10 * w3_2_2 + x3_11 * w3_3_2 + x3_12 * w3_4_2;
+    acc35 += x3_8 * w3_0_3 + x3_9 * w3_1_3 + x3_10 * w3_2_3 + x3_11 * w3_3_3 + x3_12 * w3_4_3;
+    acc36 += x3_9 * w3_0_0 + x3_10 * w3_1_0 + x3_11 * w3_2_0 + x3_12 * w3_3_0 + x3_13 * w3_4_0;
+    acc37 += x3_9 * w3_0_1 + x3_10 * w3_1_1 + x3_11 * w3_2_1 + x3_12 * w3_3_1 + x3_13 * w3_4_1;
+    acc38 += x3_9 * w3_0_2 + x3_10 * w3_1_2 + x3_11 * w3_2_2 + x3_12 * w3_3_2 + x3_13 * w3_4_2;
+    acc39 += x3_9 * w3_0_3 + x3_10 * w3_1_3 + x3_11 * w3_2_3 + x3_12 * w3_3_3 + x3_13 * w3_4_3;
+    let x4_0 = x_at(xc + 4i * W + 0, rok4 && cok0);
+    let x4_1 = x_at(xc + 4i * W + 1, rok4 && cok1);
+    let x4_2 = x_at(xc + 4i * W + 2, rok4 && cok2);
+    let x4_3 = x_at(xc + 4i * W + 3, rok4 && cok3);
+    let x4_4 = x_at(xc + 4i * W + 4, rok4 && cok4);
+    let x4_5 = x_at(xc + 4i * W + 5, rok4 && cok5);
+    let x4_6 = x_at(xc + 4i * W + 6, rok4 && cok6);
+    let x4_7 = x_at(xc + 4i * W + 7, rok4 && cok7);
+    let x4_8 = x_at(xc + 4i * W + 8, rok4 && cok8);
+    let x4_9 = x_at(xc + 4i * W + 9, rok4 && cok9);
+    let x4_10 = x_at(xc + 4i * W + 10, rok4 && cok10);
+    let x4_11 = x_at(xc + 4i * W + 11, rok4 && cok11);
+    let x4_12 = x_at(xc + 4i * W + 12, rok4 && cok12);
+    let x4_13 = x_at(xc + 4i * W + 13, rok4 && cok13);
+    let own4_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let w4_0_0 = subgroupBroadcast(own4_0, 0u);
+    let w4_0_1 = subgroupBroadcast(own4_0, 1u);
+    let w4_0_2 = subgroupBroadcast(own4_0, 2u);
+    let w4_0_3 = subgroupBroadcast(own4_0, 3u);
+    let w4_1_0 = subgroupBroadcast(own4_1, 0u);
+    let w4_1_1 = subgroupBroadcast(own4_1, 1u);
+    let w4_1_2 = subgroupBroadcast(own4_1, 2u);
+    let w4_1_3 = subgroupBroadcast(own4_1, 3u);
+    let w4_2_0 = subgroupBroadcast(own4_2, 0u);
+    let w4_2_1 = subgroupBroadcast(own4_2, 1u);
+    let w4_2_2 = subgroupBroadcast(own4_2, 2u);
+    let w4_2_3 = subgroupBroadcast(own4_2, 3u);
+    let w4_3_0 = subgroupBroadcast(own4_3, 0u);
+    let w4_3_1 = subgroupBroadcast(own4_3, 1u);
+    let w4_3_2 = subgroupBroadcast(own4_3, 2u);
+    let w4_3_3 = subgroupBroadcast(own4_3, 3u);
+    let w4_4_0 = subgroupBroadcast(own4_4, 0u);
+    let w4_4_1 = subgroupBroadcast(own4_4, 1u);
+    let w4_4_2 = subgroupBroadcast(own4_4, 2u);
+    let w4_4_3 = subgroupBroadcast(own4_4, 3u);
+    acc0 += x4_0 * w4_0_0 + x4_1 * w4_1_0 + x4_2 * w4_2_0 + x4_3 * w4_3_0 + x4_4 * w4_4_0;
+    acc1 += x4_0 * w4_0_1 + x4_1 * w4_1_1 + x4_2 * w4_2_1 + x4_3 * w4_3_1 + x4_4 * w4_4_1;
+    acc2 += x4_0 * w4_0_2 + x4_1 * w4_1_2 + x4_2 * w4_2_2 + x4_3 * w4_3_2 + x4_4 * w4_4_2;
+    acc3 += x4_0 * w4_0_3 + x4_1 * w4_1_3 + x4_2 * w4_2_3 + x4_3 * w4_3_3 + x4_4 * w4_4_3;
+    acc4 += x4_1 * w4_0_0 + x4_2 * w4_1_0 + x4_3 * w4_2_0 + x4_4 * w4_3_0 + x4_5 * w4_4_0;
+    acc5 += x4_1 * w4_0_1 + x4_2 * w4_1_1 + x4_3 * w4_2_1 + x4_4 * w4_3_1 + x4_5 * w4_4_1;
+    acc6 += x4_1 * w4_0_2 + x4_2 * w4_1_2 + x4_3 * w4_2_2 + x4_4 * w4_3_2 + x4_5 * w4_4_2;
+    acc7 += x4_1 * w4_0_3 + x4_2 * w4_1_3 + x4_3 * w4_2_3 + x4_4 * w4_3_3 + x4_5 * w4_4_3;
+    acc8 += x4_2 * w4_0_0 + x4_3 * w4_1_0 + x4_4 * w4_2_0 + x4_5 * w4_3_0 + x4_6 * w4_4_0;
+    acc9 += x4_2 * w4_0_1 + x4_3 * w4_1_1 + x4_4 * w4_2_1 + x4_5 * w4_3_1 + x4_6 * w4_4_1;
+    acc10 += x4_2 * w4_0_2 + x4_3 * w4_1_2 + x4_4 * w4_2_2 + x4_5 * w4_3_2 + x4_6 * w4_4_2;
+    acc11 += x4_2 * w4_0_3 + x4_3 * w4_1_3 + x4_4 * w4_2_3 + x4_5 * w4_3_3 + x4_6 * w4_4_3;
+    acc12 += x4_3 * w4_0_0 + x4_4 * w4_1_0 + x4_5 * w4_2_0 + x4_6 * w4_3_0 + x4_7 * w4_4_0;
+    acc13 += x4_3 * w4_0_1 + x4_4 * w4_1_1 + x4_5 * w4_2_1 + x4_6 * w4_3_1 + x4_7 * w4_4_1;
+    acc14 += x4_3 * w4_0_2 + x4_4 * w4_1_2 + x4_5 * w4_2_2 + x4_6 * w4_3_2 + x4_7 * w4_4_2;
+    acc15 += x4_3 * w4_0_3 + x4_4 * w4_1_3 + x4_5 * w4_2_3 + x4_6 * w4_3_3 + x4_7 * w4_4_3;
+    acc16 += x4_4 * w4_0_0 + x4_5 * w4_1_0 + x4_6 * w4_2_0 + x4_7 * w4_3_0 + x4_8 * w4_4_0;
+    acc17 += x4_4 * w4_0_1 + x4_5 * w4_1_1 + x4_6 * w4_2_1 + x4_7 * w4_3_1 + x4_8 * w4_4_1;
+    acc18 += x4_4 * w4_0_2 + x4_5 * w4_1_2 + x4_6 * w4_2_2 + x4_7 * w4_3_2 + x4_8 * w4_4_2;
+    acc19 += x4_4 * w4_0_3 + x4_5 * w4_1_3 + x4_6 * w4_2_3 + x4_7 * w4_3_3 + x4_8 * w4_4_3;
+    acc20 += x4_5 * w4_0_0 + x4_6 * w4_1_0 + x4_7 * w4_2_0 + x4_8 * w4_3_0 + x4_9 * w4_4_0;
+    acc21 += x4_5 * w4_0_1 + x4_6 * w4_1_1 + x4_7 * w4_2_1 + x4_8 * w4_3_1 + x4_9 * w4_4_1;
+    acc22 += x4_5 * w4_0_2 + x4_6 * w4_1_2 + x4_7 * w4_2_2 + x4_8 * w4_3_2 + x4_9 * w4_4_2;
+    acc23 += x4_5 * w4_0_3 + x4_6 * w4_1_3 + x4_7 * w4_2_3 + x4_8 * w4_3_3 + x4_9 * w4_4_3;
+    acc24 += x4_6 * w4_0_0 + x4_7 * w4_1_0 + x4_8 * w4_2_0 + x4_9 * w4_3_0 + x4_10 * w4_4_0;
+    acc25 += x4_6 * w4_0_1 + x4_7 * w4_1_1 + x4_8 * w4_2_1 + x4_9 * w4_3_1 + x4_10 * w4_4_1;
+    acc26 += x4_6 * w4_0_2 + x4_7 * w4_1_2 + x4_8 * w4_2_2 + x4_9 * w4_3_2 + x4_10 * w4_4_2;
+    acc27 += x4_6 * w4_0_3 + x4_7 * w4_1_3 + x4_8 * w4_2_3 + x4_9 * w4_3_3 + x4_10 * w4_4_3;
+    acc28 += x4_7 * w4_0_0 + x4_8 * w4_1_0 + x4_9 * w4_2_0 + x4_10 * w4_3_0 + x4_11 * w4_4_0;
+    acc29 += x4_7 * w4_0_1 + x4_8 * w4_1_1 + x4_9 * w4_2_1 + x4_10 * w4_3_1 + x4_11 * w4_4_1;
+    acc30 += x4_7 * w4_0_2 + x4_8 * w4_1_2 + x4_9 * w4_2_2 + x4_10 * w4_3_2 + x4_11 * w4_4_2;
+    acc31 += x4_7 * w4_0_3 + x4_8 * w4_1_3 + x4_9 * w4_2_3 + x4_10 * w4_3_3 + x4_11 * w4_4_3;
+    acc32 += x4_8 * w4_0_0 + x4_9 * w4_1_0 + x4_10 * w4_2_0 + x4_11 * w4_3_0 + x4_12 * w4_4_0;
+    acc33 += x4_8 * w4_0_1 + x4_9 * w4_1_1 + x4_10 * w4_2_1 + x4_11 * w4_3_1 + x4_12 * w4_4_1;
+    acc34 += x4_8 * w4_0_2 + x4_9 * w4_1_2 + x4_10 * w4_2_2 + x4_11 * w4_3_2 + x4_12 * w4_4_2;
+    acc35 += x4_8 * w4_0_3 + x4_9 * w4_1_3 + x4_10 * w4_2_3 + x4_11 * w4_3_3 + x4_12 * w4_4_3;
+    acc36 += x4_9 * w4_0_0 + x4_10 * w4_1_0 + x4_11 * w4_2_0 + x4_12 * w4_3_0 + x4_13 * w4_4_0;
+    acc37 += x4_9 * w4_0_1 + x4_10 * w4_1_1 + x4_11 * w4_2_1 + x4_12 * w4_3_1 + x4_13 * w4_4_1;
+    acc38 += x4_9 * w4_0_2 + x4_10 * w4_1_2 + x4_11 * w4_2_2 + x4_12 * w4_3_2 + x4_13 * w4_4_2;
+    acc39 += x4_9 * w4_0_3 + x4_10 * w4_1_3 + x4_11 * w4_2_3 + x4_12 * w4_3_3 + x4_13 * w4_4_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc28 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc32 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc36 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc29 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc33 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc37 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc30 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc34 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc38 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc35 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc39 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
 fn conv_input_grad_k1s1_sg8x4(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
     @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
   let g = (wid.x + wid.y * nwg.x) * nsg + sid;
@@ -7571,6 +14059,780 @@ fn conv_input_grad_k1s1_sg8x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_w
     if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
     if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
     if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_sg7x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_1 * w0_0_0;
+    acc3 += x0_1 * w0_0_1;
+    acc4 += x0_2 * w0_0_0;
+    acc5 += x0_2 * w0_0_1;
+    acc6 += x0_3 * w0_0_0;
+    acc7 += x0_3 * w0_0_1;
+    acc8 += x0_4 * w0_0_0;
+    acc9 += x0_4 * w0_0_1;
+    acc10 += x0_5 * w0_0_0;
+    acc11 += x0_5 * w0_0_1;
+    acc12 += x0_6 * w0_0_0;
+    acc13 += x0_6 * w0_0_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_sg10x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = dy_at(xc + 0i * W + 9, rok0 && cok9);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_1 * w0_0_0;
+    acc3 += x0_1 * w0_0_1;
+    acc4 += x0_2 * w0_0_0;
+    acc5 += x0_2 * w0_0_1;
+    acc6 += x0_3 * w0_0_0;
+    acc7 += x0_3 * w0_0_1;
+    acc8 += x0_4 * w0_0_0;
+    acc9 += x0_4 * w0_0_1;
+    acc10 += x0_5 * w0_0_0;
+    acc11 += x0_5 * w0_0_1;
+    acc12 += x0_6 * w0_0_0;
+    acc13 += x0_6 * w0_0_1;
+    acc14 += x0_7 * w0_0_0;
+    acc15 += x0_7 * w0_0_1;
+    acc16 += x0_8 * w0_0_0;
+    acc17 += x0_8 * w0_0_1;
+    acc18 += x0_9 * w0_0_0;
+    acc19 += x0_9 * w0_0_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_sg14x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = dy_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = dy_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = dy_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = dy_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = dy_at(xc + 0i * W + 13, rok0 && cok13);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_1 * w0_0_0;
+    acc3 += x0_1 * w0_0_1;
+    acc4 += x0_2 * w0_0_0;
+    acc5 += x0_2 * w0_0_1;
+    acc6 += x0_3 * w0_0_0;
+    acc7 += x0_3 * w0_0_1;
+    acc8 += x0_4 * w0_0_0;
+    acc9 += x0_4 * w0_0_1;
+    acc10 += x0_5 * w0_0_0;
+    acc11 += x0_5 * w0_0_1;
+    acc12 += x0_6 * w0_0_0;
+    acc13 += x0_6 * w0_0_1;
+    acc14 += x0_7 * w0_0_0;
+    acc15 += x0_7 * w0_0_1;
+    acc16 += x0_8 * w0_0_0;
+    acc17 += x0_8 * w0_0_1;
+    acc18 += x0_9 * w0_0_0;
+    acc19 += x0_9 * w0_0_1;
+    acc20 += x0_10 * w0_0_0;
+    acc21 += x0_10 * w0_0_1;
+    acc22 += x0_11 * w0_0_0;
+    acc23 += x0_11 * w0_0_1;
+    acc24 += x0_12 * w0_0_0;
+    acc25 += x0_12 * w0_0_1;
+    acc26 += x0_13 * w0_0_0;
+    acc27 += x0_13 * w0_0_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc20); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc22); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc24); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc26); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc21); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc23); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc25); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc27); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_sg7x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_0 * w0_0_2;
+    acc3 += x0_0 * w0_0_3;
+    acc4 += x0_1 * w0_0_0;
+    acc5 += x0_1 * w0_0_1;
+    acc6 += x0_1 * w0_0_2;
+    acc7 += x0_1 * w0_0_3;
+    acc8 += x0_2 * w0_0_0;
+    acc9 += x0_2 * w0_0_1;
+    acc10 += x0_2 * w0_0_2;
+    acc11 += x0_2 * w0_0_3;
+    acc12 += x0_3 * w0_0_0;
+    acc13 += x0_3 * w0_0_1;
+    acc14 += x0_3 * w0_0_2;
+    acc15 += x0_3 * w0_0_3;
+    acc16 += x0_4 * w0_0_0;
+    acc17 += x0_4 * w0_0_1;
+    acc18 += x0_4 * w0_0_2;
+    acc19 += x0_4 * w0_0_3;
+    acc20 += x0_5 * w0_0_0;
+    acc21 += x0_5 * w0_0_1;
+    acc22 += x0_5 * w0_0_2;
+    acc23 += x0_5 * w0_0_3;
+    acc24 += x0_6 * w0_0_0;
+    acc25 += x0_6 * w0_0_1;
+    acc26 += x0_6 * w0_0_2;
+    acc27 += x0_6 * w0_0_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_sg10x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = dy_at(xc + 0i * W + 9, rok0 && cok9);
+    let own0_0 = w[wc + min(0u + kxl, 0u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    acc0 += x0_0 * w0_0_0;
+    acc1 += x0_0 * w0_0_1;
+    acc2 += x0_0 * w0_0_2;
+    acc3 += x0_0 * w0_0_3;
+    acc4 += x0_1 * w0_0_0;
+    acc5 += x0_1 * w0_0_1;
+    acc6 += x0_1 * w0_0_2;
+    acc7 += x0_1 * w0_0_3;
+    acc8 += x0_2 * w0_0_0;
+    acc9 += x0_2 * w0_0_1;
+    acc10 += x0_2 * w0_0_2;
+    acc11 += x0_2 * w0_0_3;
+    acc12 += x0_3 * w0_0_0;
+    acc13 += x0_3 * w0_0_1;
+    acc14 += x0_3 * w0_0_2;
+    acc15 += x0_3 * w0_0_3;
+    acc16 += x0_4 * w0_0_0;
+    acc17 += x0_4 * w0_0_1;
+    acc18 += x0_4 * w0_0_2;
+    acc19 += x0_4 * w0_0_3;
+    acc20 += x0_5 * w0_0_0;
+    acc21 += x0_5 * w0_0_1;
+    acc22 += x0_5 * w0_0_2;
+    acc23 += x0_5 * w0_0_3;
+    acc24 += x0_6 * w0_0_0;
+    acc25 += x0_6 * w0_0_1;
+    acc26 += x0_6 * w0_0_2;
+    acc27 += x0_6 * w0_0_3;
+    acc28 += x0_7 * w0_0_0;
+    acc29 += x0_7 * w0_0_1;
+    acc30 += x0_7 * w0_0_2;
+    acc31 += x0_7 * w0_0_3;
+    acc32 += x0_8 * w0_0_0;
+    acc33 += x0_8 * w0_0_1;
+    acc34 += x0_8 * w0_0_2;
+    acc35 += x0_8 * w0_0_3;
+    acc36 += x0_9 * w0_0_0;
+    acc37 += x0_9 * w0_0_1;
+    acc38 += x0_9 * w0_0_2;
+    acc39 += x0_9 * w0_0_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc28); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc32); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc36); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc29); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc33); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc37); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc30); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc34); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc38); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc35); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc39); }
   }
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
 }
@@ -8939,6 +16201,1329 @@ fn conv_input_grad_k3s1_sg8x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_w
     if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
     if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
     if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_sg7x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0;
+    acc3 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc6 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0;
+    acc7 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc10 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0;
+    acc11 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    let x1_0 = dy_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = dy_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = dy_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = dy_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = dy_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = dy_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = dy_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = dy_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = dy_at(xc + 1i * W + 8, rok1 && cok8);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0;
+    acc3 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc6 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0;
+    acc7 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc10 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0;
+    acc11 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    let x2_0 = dy_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = dy_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = dy_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = dy_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = dy_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = dy_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = dy_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = dy_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = dy_at(xc + 2i * W + 8, rok2 && cok8);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0;
+    acc3 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc6 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0;
+    acc7 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc10 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0;
+    acc11 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_sg10x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = dy_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = dy_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = dy_at(xc + 0i * W + 11, rok0 && cok11);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0;
+    acc3 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc6 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0;
+    acc7 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc10 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0;
+    acc11 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc14 += x0_7 * w0_0_0 + x0_8 * w0_1_0 + x0_9 * w0_2_0;
+    acc15 += x0_7 * w0_0_1 + x0_8 * w0_1_1 + x0_9 * w0_2_1;
+    acc16 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0;
+    acc17 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1;
+    acc18 += x0_9 * w0_0_0 + x0_10 * w0_1_0 + x0_11 * w0_2_0;
+    acc19 += x0_9 * w0_0_1 + x0_10 * w0_1_1 + x0_11 * w0_2_1;
+    let x1_0 = dy_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = dy_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = dy_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = dy_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = dy_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = dy_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = dy_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = dy_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = dy_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = dy_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = dy_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = dy_at(xc + 1i * W + 11, rok1 && cok11);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0;
+    acc3 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc6 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0;
+    acc7 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc10 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0;
+    acc11 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc14 += x1_7 * w1_0_0 + x1_8 * w1_1_0 + x1_9 * w1_2_0;
+    acc15 += x1_7 * w1_0_1 + x1_8 * w1_1_1 + x1_9 * w1_2_1;
+    acc16 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0;
+    acc17 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1;
+    acc18 += x1_9 * w1_0_0 + x1_10 * w1_1_0 + x1_11 * w1_2_0;
+    acc19 += x1_9 * w1_0_1 + x1_10 * w1_1_1 + x1_11 * w1_2_1;
+    let x2_0 = dy_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = dy_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = dy_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = dy_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = dy_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = dy_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = dy_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = dy_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = dy_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = dy_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = dy_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = dy_at(xc + 2i * W + 11, rok2 && cok11);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0;
+    acc3 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc6 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0;
+    acc7 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc10 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0;
+    acc11 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc14 += x2_7 * w2_0_0 + x2_8 * w2_1_0 + x2_9 * w2_2_0;
+    acc15 += x2_7 * w2_0_1 + x2_8 * w2_1_1 + x2_9 * w2_2_1;
+    acc16 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0;
+    acc17 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1;
+    acc18 += x2_9 * w2_0_0 + x2_10 * w2_1_0 + x2_11 * w2_2_0;
+    acc19 += x2_9 * w2_0_1 + x2_10 * w2_1_1 + x2_11 * w2_2_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_sg14x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = dy_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = dy_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = dy_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = dy_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = dy_at(xc + 0i * W + 13, rok0 && cok13);
+    let x0_14 = dy_at(xc + 0i * W + 14, rok0 && cok14);
+    let x0_15 = dy_at(xc + 0i * W + 15, rok0 && cok15);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0;
+    acc3 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc6 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0;
+    acc7 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc10 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0;
+    acc11 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc14 += x0_7 * w0_0_0 + x0_8 * w0_1_0 + x0_9 * w0_2_0;
+    acc15 += x0_7 * w0_0_1 + x0_8 * w0_1_1 + x0_9 * w0_2_1;
+    acc16 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0;
+    acc17 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1;
+    acc18 += x0_9 * w0_0_0 + x0_10 * w0_1_0 + x0_11 * w0_2_0;
+    acc19 += x0_9 * w0_0_1 + x0_10 * w0_1_1 + x0_11 * w0_2_1;
+    acc20 += x0_10 * w0_0_0 + x0_11 * w0_1_0 + x0_12 * w0_2_0;
+    acc21 += x0_10 * w0_0_1 + x0_11 * w0_1_1 + x0_12 * w0_2_1;
+    acc22 += x0_11 * w0_0_0 + x0_12 * w0_1_0 + x0_13 * w0_2_0;
+    acc23 += x0_11 * w0_0_1 + x0_12 * w0_1_1 + x0_13 * w0_2_1;
+    acc24 += x0_12 * w0_0_0 + x0_13 * w0_1_0 + x0_14 * w0_2_0;
+    acc25 += x0_12 * w0_0_1 + x0_13 * w0_1_1 + x0_14 * w0_2_1;
+    acc26 += x0_13 * w0_0_0 + x0_14 * w0_1_0 + x0_15 * w0_2_0;
+    acc27 += x0_13 * w0_0_1 + x0_14 * w0_1_1 + x0_15 * w0_2_1;
+    let x1_0 = dy_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = dy_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = dy_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = dy_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = dy_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = dy_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = dy_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = dy_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = dy_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = dy_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = dy_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = dy_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = dy_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = dy_at(xc + 1i * W + 13, rok1 && cok13);
+    let x1_14 = dy_at(xc + 1i * W + 14, rok1 && cok14);
+    let x1_15 = dy_at(xc + 1i * W + 15, rok1 && cok15);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0;
+    acc3 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc6 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0;
+    acc7 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc10 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0;
+    acc11 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc14 += x1_7 * w1_0_0 + x1_8 * w1_1_0 + x1_9 * w1_2_0;
+    acc15 += x1_7 * w1_0_1 + x1_8 * w1_1_1 + x1_9 * w1_2_1;
+    acc16 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0;
+    acc17 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1;
+    acc18 += x1_9 * w1_0_0 + x1_10 * w1_1_0 + x1_11 * w1_2_0;
+    acc19 += x1_9 * w1_0_1 + x1_10 * w1_1_1 + x1_11 * w1_2_1;
+    acc20 += x1_10 * w1_0_0 + x1_11 * w1_1_0 + x1_12 * w1_2_0;
+    acc21 += x1_10 * w1_0_1 + x1_11 * w1_1_1 + x1_12 * w1_2_1;
+    acc22 += x1_11 * w1_0_0 + x1_12 * w1_1_0 + x1_13 * w1_2_0;
+    acc23 += x1_11 * w1_0_1 + x1_12 * w1_1_1 + x1_13 * w1_2_1;
+    acc24 += x1_12 * w1_0_0 + x1_13 * w1_1_0 + x1_14 * w1_2_0;
+    acc25 += x1_12 * w1_0_1 + x1_13 * w1_1_1 + x1_14 * w1_2_1;
+    acc26 += x1_13 * w1_0_0 + x1_14 * w1_1_0 + x1_15 * w1_2_0;
+    acc27 += x1_13 * w1_0_1 + x1_14 * w1_1_1 + x1_15 * w1_2_1;
+    let x2_0 = dy_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = dy_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = dy_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = dy_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = dy_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = dy_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = dy_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = dy_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = dy_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = dy_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = dy_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = dy_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = dy_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = dy_at(xc + 2i * W + 13, rok2 && cok13);
+    let x2_14 = dy_at(xc + 2i * W + 14, rok2 && cok14);
+    let x2_15 = dy_at(xc + 2i * W + 15, rok2 && cok15);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0;
+    acc3 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc6 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0;
+    acc7 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc10 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0;
+    acc11 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc14 += x2_7 * w2_0_0 + x2_8 * w2_1_0 + x2_9 * w2_2_0;
+    acc15 += x2_7 * w2_0_1 + x2_8 * w2_1_1 + x2_9 * w2_2_1;
+    acc16 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0;
+    acc17 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1;
+    acc18 += x2_9 * w2_0_0 + x2_10 * w2_1_0 + x2_11 * w2_2_0;
+    acc19 += x2_9 * w2_0_1 + x2_10 * w2_1_1 + x2_11 * w2_2_1;
+    acc20 += x2_10 * w2_0_0 + x2_11 * w2_1_0 + x2_12 * w2_2_0;
+    acc21 += x2_10 * w2_0_1 + x2_11 * w2_1_1 + x2_12 * w2_2_1;
+    acc22 += x2_11 * w2_0_0 + x2_12 * w2_1_0 + x2_13 * w2_2_0;
+    acc23 += x2_11 * w2_0_1 + x2_12 * w2_1_1 + x2_13 * w2_2_1;
+    acc24 += x2_12 * w2_0_0 + x2_13 * w2_1_0 + x2_14 * w2_2_0;
+    acc25 += x2_12 * w2_0_1 + x2_13 * w2_1_1 + x2_14 * w2_2_1;
+    acc26 += x2_13 * w2_0_0 + x2_14 * w2_1_0 + x2_15 * w2_2_0;
+    acc27 += x2_13 * w2_0_1 + x2_14 * w2_1_1 + x2_15 * w2_2_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc20); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc22); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc24); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc26); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc21); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc23); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc25); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc27); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_sg7x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    let w0_1_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_1_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_1_2 = subgroupBroadcast(own0_1, 2u);
+    let w0_1_3 = subgroupBroadcast(own0_1, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_2, 1u);
+    let w0_2_2 = subgroupBroadcast(own0_2, 2u);
+    let w0_2_3 = subgroupBroadcast(own0_2, 3u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_0 * w0_0_2 + x0_1 * w0_1_2 + x0_2 * w0_2_2;
+    acc3 += x0_0 * w0_0_3 + x0_1 * w0_1_3 + x0_2 * w0_2_3;
+    acc4 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0;
+    acc5 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1;
+    acc6 += x0_1 * w0_0_2 + x0_2 * w0_1_2 + x0_3 * w0_2_2;
+    acc7 += x0_1 * w0_0_3 + x0_2 * w0_1_3 + x0_3 * w0_2_3;
+    acc8 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc9 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc10 += x0_2 * w0_0_2 + x0_3 * w0_1_2 + x0_4 * w0_2_2;
+    acc11 += x0_2 * w0_0_3 + x0_3 * w0_1_3 + x0_4 * w0_2_3;
+    acc12 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0;
+    acc13 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1;
+    acc14 += x0_3 * w0_0_2 + x0_4 * w0_1_2 + x0_5 * w0_2_2;
+    acc15 += x0_3 * w0_0_3 + x0_4 * w0_1_3 + x0_5 * w0_2_3;
+    acc16 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc17 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc18 += x0_4 * w0_0_2 + x0_5 * w0_1_2 + x0_6 * w0_2_2;
+    acc19 += x0_4 * w0_0_3 + x0_5 * w0_1_3 + x0_6 * w0_2_3;
+    acc20 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0;
+    acc21 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1;
+    acc22 += x0_5 * w0_0_2 + x0_6 * w0_1_2 + x0_7 * w0_2_2;
+    acc23 += x0_5 * w0_0_3 + x0_6 * w0_1_3 + x0_7 * w0_2_3;
+    acc24 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc25 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc26 += x0_6 * w0_0_2 + x0_7 * w0_1_2 + x0_8 * w0_2_2;
+    acc27 += x0_6 * w0_0_3 + x0_7 * w0_1_3 + x0_8 * w0_2_3;
+    let x1_0 = dy_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = dy_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = dy_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = dy_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = dy_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = dy_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = dy_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = dy_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = dy_at(xc + 1i * W + 8, rok1 && cok8);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_0_2 = subgroupBroadcast(own1_0, 2u);
+    let w1_0_3 = subgroupBroadcast(own1_0, 3u);
+    let w1_1_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_1_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_1_2 = subgroupBroadcast(own1_1, 2u);
+    let w1_1_3 = subgroupBroadcast(own1_1, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_2, 1u);
+    let w1_2_2 = subgroupBroadcast(own1_2, 2u);
+    let w1_2_3 = subgroupBroadcast(own1_2, 3u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_0 * w1_0_2 + x1_1 * w1_1_2 + x1_2 * w1_2_2;
+    acc3 += x1_0 * w1_0_3 + x1_1 * w1_1_3 + x1_2 * w1_2_3;
+    acc4 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0;
+    acc5 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1;
+    acc6 += x1_1 * w1_0_2 + x1_2 * w1_1_2 + x1_3 * w1_2_2;
+    acc7 += x1_1 * w1_0_3 + x1_2 * w1_1_3 + x1_3 * w1_2_3;
+    acc8 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc9 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc10 += x1_2 * w1_0_2 + x1_3 * w1_1_2 + x1_4 * w1_2_2;
+    acc11 += x1_2 * w1_0_3 + x1_3 * w1_1_3 + x1_4 * w1_2_3;
+    acc12 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0;
+    acc13 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1;
+    acc14 += x1_3 * w1_0_2 + x1_4 * w1_1_2 + x1_5 * w1_2_2;
+    acc15 += x1_3 * w1_0_3 + x1_4 * w1_1_3 + x1_5 * w1_2_3;
+    acc16 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc17 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc18 += x1_4 * w1_0_2 + x1_5 * w1_1_2 + x1_6 * w1_2_2;
+    acc19 += x1_4 * w1_0_3 + x1_5 * w1_1_3 + x1_6 * w1_2_3;
+    acc20 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0;
+    acc21 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1;
+    acc22 += x1_5 * w1_0_2 + x1_6 * w1_1_2 + x1_7 * w1_2_2;
+    acc23 += x1_5 * w1_0_3 + x1_6 * w1_1_3 + x1_7 * w1_2_3;
+    acc24 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc25 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc26 += x1_6 * w1_0_2 + x1_7 * w1_1_2 + x1_8 * w1_2_2;
+    acc27 += x1_6 * w1_0_3 + x1_7 * w1_1_3 + x1_8 * w1_2_3;
+    let x2_0 = dy_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = dy_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = dy_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = dy_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = dy_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = dy_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = dy_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = dy_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = dy_at(xc + 2i * W + 8, rok2 && cok8);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_0_2 = subgroupBroadcast(own2_0, 2u);
+    let w2_0_3 = subgroupBroadcast(own2_0, 3u);
+    let w2_1_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_1_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_1_2 = subgroupBroadcast(own2_1, 2u);
+    let w2_1_3 = subgroupBroadcast(own2_1, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_2, 1u);
+    let w2_2_2 = subgroupBroadcast(own2_2, 2u);
+    let w2_2_3 = subgroupBroadcast(own2_2, 3u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_0 * w2_0_2 + x2_1 * w2_1_2 + x2_2 * w2_2_2;
+    acc3 += x2_0 * w2_0_3 + x2_1 * w2_1_3 + x2_2 * w2_2_3;
+    acc4 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0;
+    acc5 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1;
+    acc6 += x2_1 * w2_0_2 + x2_2 * w2_1_2 + x2_3 * w2_2_2;
+    acc7 += x2_1 * w2_0_3 + x2_2 * w2_1_3 + x2_3 * w2_2_3;
+    acc8 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc9 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc10 += x2_2 * w2_0_2 + x2_3 * w2_1_2 + x2_4 * w2_2_2;
+    acc11 += x2_2 * w2_0_3 + x2_3 * w2_1_3 + x2_4 * w2_2_3;
+    acc12 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0;
+    acc13 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1;
+    acc14 += x2_3 * w2_0_2 + x2_4 * w2_1_2 + x2_5 * w2_2_2;
+    acc15 += x2_3 * w2_0_3 + x2_4 * w2_1_3 + x2_5 * w2_2_3;
+    acc16 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc17 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc18 += x2_4 * w2_0_2 + x2_5 * w2_1_2 + x2_6 * w2_2_2;
+    acc19 += x2_4 * w2_0_3 + x2_5 * w2_1_3 + x2_6 * w2_2_3;
+    acc20 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0;
+    acc21 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1;
+    acc22 += x2_5 * w2_0_2 + x2_6 * w2_1_2 + x2_7 * w2_2_2;
+    acc23 += x2_5 * w2_0_3 + x2_6 * w2_1_3 + x2_7 * w2_2_3;
+    acc24 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc25 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc26 += x2_6 * w2_0_2 + x2_7 * w2_1_2 + x2_8 * w2_2_2;
+    acc27 += x2_6 * w2_0_3 + x2_7 * w2_1_3 + x2_8 * w2_2_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_sg10x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = dy_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = dy_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = dy_at(xc + 0i * W + 11, rok0 && cok11);
+    let own0_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    let w0_1_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_1_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_1_2 = subgroupBroadcast(own0_1, 2u);
+    let w0_1_3 = subgroupBroadcast(own0_1, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_2, 1u);
+    let w0_2_2 = subgroupBroadcast(own0_2, 2u);
+    let w0_2_3 = subgroupBroadcast(own0_2, 3u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1;
+    acc2 += x0_0 * w0_0_2 + x0_1 * w0_1_2 + x0_2 * w0_2_2;
+    acc3 += x0_0 * w0_0_3 + x0_1 * w0_1_3 + x0_2 * w0_2_3;
+    acc4 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0;
+    acc5 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1;
+    acc6 += x0_1 * w0_0_2 + x0_2 * w0_1_2 + x0_3 * w0_2_2;
+    acc7 += x0_1 * w0_0_3 + x0_2 * w0_1_3 + x0_3 * w0_2_3;
+    acc8 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0;
+    acc9 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1;
+    acc10 += x0_2 * w0_0_2 + x0_3 * w0_1_2 + x0_4 * w0_2_2;
+    acc11 += x0_2 * w0_0_3 + x0_3 * w0_1_3 + x0_4 * w0_2_3;
+    acc12 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0;
+    acc13 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1;
+    acc14 += x0_3 * w0_0_2 + x0_4 * w0_1_2 + x0_5 * w0_2_2;
+    acc15 += x0_3 * w0_0_3 + x0_4 * w0_1_3 + x0_5 * w0_2_3;
+    acc16 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0;
+    acc17 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1;
+    acc18 += x0_4 * w0_0_2 + x0_5 * w0_1_2 + x0_6 * w0_2_2;
+    acc19 += x0_4 * w0_0_3 + x0_5 * w0_1_3 + x0_6 * w0_2_3;
+    acc20 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0;
+    acc21 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1;
+    acc22 += x0_5 * w0_0_2 + x0_6 * w0_1_2 + x0_7 * w0_2_2;
+    acc23 += x0_5 * w0_0_3 + x0_6 * w0_1_3 + x0_7 * w0_2_3;
+    acc24 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0;
+    acc25 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1;
+    acc26 += x0_6 * w0_0_2 + x0_7 * w0_1_2 + x0_8 * w0_2_2;
+    acc27 += x0_6 * w0_0_3 + x0_7 * w0_1_3 + x0_8 * w0_2_3;
+    acc28 += x0_7 * w0_0_0 + x0_8 * w0_1_0 + x0_9 * w0_2_0;
+    acc29 += x0_7 * w0_0_1 + x0_8 * w0_1_1 + x0_9 * w0_2_1;
+    acc30 += x0_7 * w0_0_2 + x0_8 * w0_1_2 + x0_9 * w0_2_2;
+    acc31 += x0_7 * w0_0_3 + x0_8 * w0_1_3 + x0_9 * w0_2_3;
+    acc32 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0;
+    acc33 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1;
+    acc34 += x0_8 * w0_0_2 + x0_9 * w0_1_2 + x0_10 * w0_2_2;
+    acc35 += x0_8 * w0_0_3 + x0_9 * w0_1_3 + x0_10 * w0_2_3;
+    acc36 += x0_9 * w0_0_0 + x0_10 * w0_1_0 + x0_11 * w0_2_0;
+    acc37 += x0_9 * w0_0_1 + x0_10 * w0_1_1 + x0_11 * w0_2_1;
+    acc38 += x0_9 * w0_0_2 + x0_10 * w0_1_2 + x0_11 * w0_2_2;
+    acc39 += x0_9 * w0_0_3 + x0_10 * w0_1_3 + x0_11 * w0_2_3;
+    let x1_0 = dy_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = dy_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = dy_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = dy_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = dy_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = dy_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = dy_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = dy_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = dy_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = dy_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = dy_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = dy_at(xc + 1i * W + 11, rok1 && cok11);
+    let own1_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let own1_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 3u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_0_2 = subgroupBroadcast(own1_0, 2u);
+    let w1_0_3 = subgroupBroadcast(own1_0, 3u);
+    let w1_1_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_1_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_1_2 = subgroupBroadcast(own1_1, 2u);
+    let w1_1_3 = subgroupBroadcast(own1_1, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_2, 1u);
+    let w1_2_2 = subgroupBroadcast(own1_2, 2u);
+    let w1_2_3 = subgroupBroadcast(own1_2, 3u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1;
+    acc2 += x1_0 * w1_0_2 + x1_1 * w1_1_2 + x1_2 * w1_2_2;
+    acc3 += x1_0 * w1_0_3 + x1_1 * w1_1_3 + x1_2 * w1_2_3;
+    acc4 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0;
+    acc5 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1;
+    acc6 += x1_1 * w1_0_2 + x1_2 * w1_1_2 + x1_3 * w1_2_2;
+    acc7 += x1_1 * w1_0_3 + x1_2 * w1_1_3 + x1_3 * w1_2_3;
+    acc8 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0;
+    acc9 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1;
+    acc10 += x1_2 * w1_0_2 + x1_3 * w1_1_2 + x1_4 * w1_2_2;
+    acc11 += x1_2 * w1_0_3 + x1_3 * w1_1_3 + x1_4 * w1_2_3;
+    acc12 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0;
+    acc13 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1;
+    acc14 += x1_3 * w1_0_2 + x1_4 * w1_1_2 + x1_5 * w1_2_2;
+    acc15 += x1_3 * w1_0_3 + x1_4 * w1_1_3 + x1_5 * w1_2_3;
+    acc16 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0;
+    acc17 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1;
+    acc18 += x1_4 * w1_0_2 + x1_5 * w1_1_2 + x1_6 * w1_2_2;
+    acc19 += x1_4 * w1_0_3 + x1_5 * w1_1_3 + x1_6 * w1_2_3;
+    acc20 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0;
+    acc21 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1;
+    acc22 += x1_5 * w1_0_2 + x1_6 * w1_1_2 + x1_7 * w1_2_2;
+    acc23 += x1_5 * w1_0_3 + x1_6 * w1_1_3 + x1_7 * w1_2_3;
+    acc24 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0;
+    acc25 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1;
+    acc26 += x1_6 * w1_0_2 + x1_7 * w1_1_2 + x1_8 * w1_2_2;
+    acc27 += x1_6 * w1_0_3 + x1_7 * w1_1_3 + x1_8 * w1_2_3;
+    acc28 += x1_7 * w1_0_0 + x1_8 * w1_1_0 + x1_9 * w1_2_0;
+    acc29 += x1_7 * w1_0_1 + x1_8 * w1_1_1 + x1_9 * w1_2_1;
+    acc30 += x1_7 * w1_0_2 + x1_8 * w1_1_2 + x1_9 * w1_2_2;
+    acc31 += x1_7 * w1_0_3 + x1_8 * w1_1_3 + x1_9 * w1_2_3;
+    acc32 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0;
+    acc33 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1;
+    acc34 += x1_8 * w1_0_2 + x1_9 * w1_1_2 + x1_10 * w1_2_2;
+    acc35 += x1_8 * w1_0_3 + x1_9 * w1_1_3 + x1_10 * w1_2_3;
+    acc36 += x1_9 * w1_0_0 + x1_10 * w1_1_0 + x1_11 * w1_2_0;
+    acc37 += x1_9 * w1_0_1 + x1_10 * w1_1_1 + x1_11 * w1_2_1;
+    acc38 += x1_9 * w1_0_2 + x1_10 * w1_1_2 + x1_11 * w1_2_2;
+    acc39 += x1_9 * w1_0_3 + x1_10 * w1_1_3 + x1_11 * w1_2_3;
+    let x2_0 = dy_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = dy_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = dy_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = dy_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = dy_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = dy_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = dy_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = dy_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = dy_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = dy_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = dy_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = dy_at(xc + 2i * W + 11, rok2 && cok11);
+    let own2_0 = w[wc + min(0u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_1 = w[wc + min(1u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let own2_2 = w[wc + min(2u + kxl, 2u) * params.c4 + 6u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_0_2 = subgroupBroadcast(own2_0, 2u);
+    let w2_0_3 = subgroupBroadcast(own2_0, 3u);
+    let w2_1_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_1_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_1_2 = subgroupBroadcast(own2_1, 2u);
+    let w2_1_3 = subgroupBroadcast(own2_1, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_2, 1u);
+    let w2_2_2 = subgroupBroadcast(own2_2, 2u);
+    let w2_2_3 = subgroupBroadcast(own2_2, 3u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1;
+    acc2 += x2_0 * w2_0_2 + x2_1 * w2_1_2 + x2_2 * w2_2_2;
+    acc3 += x2_0 * w2_0_3 + x2_1 * w2_1_3 + x2_2 * w2_2_3;
+    acc4 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0;
+    acc5 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1;
+    acc6 += x2_1 * w2_0_2 + x2_2 * w2_1_2 + x2_3 * w2_2_2;
+    acc7 += x2_1 * w2_0_3 + x2_2 * w2_1_3 + x2_3 * w2_2_3;
+    acc8 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0;
+    acc9 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1;
+    acc10 += x2_2 * w2_0_2 + x2_3 * w2_1_2 + x2_4 * w2_2_2;
+    acc11 += x2_2 * w2_0_3 + x2_3 * w2_1_3 + x2_4 * w2_2_3;
+    acc12 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0;
+    acc13 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1;
+    acc14 += x2_3 * w2_0_2 + x2_4 * w2_1_2 + x2_5 * w2_2_2;
+    acc15 += x2_3 * w2_0_3 + x2_4 * w2_1_3 + x2_5 * w2_2_3;
+    acc16 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0;
+    acc17 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1;
+    acc18 += x2_4 * w2_0_2 + x2_5 * w2_1_2 + x2_6 * w2_2_2;
+    acc19 += x2_4 * w2_0_3 + x2_5 * w2_1_3 + x2_6 * w2_2_3;
+    acc20 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0;
+    acc21 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1;
+    acc22 += x2_5 * w2_0_2 + x2_6 * w2_1_2 + x2_7 * w2_2_2;
+    acc23 += x2_5 * w2_0_3 + x2_6 * w2_1_3 + x2_7 * w2_2_3;
+    acc24 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0;
+    acc25 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1;
+    acc26 += x2_6 * w2_0_2 + x2_7 * w2_1_2 + x2_8 * w2_2_2;
+    acc27 += x2_6 * w2_0_3 + x2_7 * w2_1_3 + x2_8 * w2_2_3;
+    acc28 += x2_7 * w2_0_0 + x2_8 * w2_1_0 + x2_9 * w2_2_0;
+    acc29 += x2_7 * w2_0_1 + x2_8 * w2_1_1 + x2_9 * w2_2_1;
+    acc30 += x2_7 * w2_0_2 + x2_8 * w2_1_2 + x2_9 * w2_2_2;
+    acc31 += x2_7 * w2_0_3 + x2_8 * w2_1_3 + x2_9 * w2_2_3;
+    acc32 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0;
+    acc33 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1;
+    acc34 += x2_8 * w2_0_2 + x2_9 * w2_1_2 + x2_10 * w2_2_2;
+    acc35 += x2_8 * w2_0_3 + x2_9 * w2_1_3 + x2_10 * w2_2_3;
+    acc36 += x2_9 * w2_0_0 + x2_10 * w2_1_0 + x2_11 * w2_2_0;
+    acc37 += x2_9 * w2_0_1 + x2_10 * w2_1_1 + x2_11 * w2_2_1;
+    acc38 += x2_9 * w2_0_2 + x2_10 * w2_1_2 + x2_11 * w2_2_2;
+    acc39 += x2_9 * w2_0_3 + x2_10 * w2_1_3 + x2_11 * w2_2_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc28); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc32); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc36); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc29); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc33); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc37); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc30); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc34); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc38); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc35); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc39); }
   }
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
 }
@@ -11063,6 +19648,2058 @@ fn conv_input_grad_k5s1_sg8x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_w
     if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
     if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
     if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_sg7x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = dy_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = dy_at(xc + 0i * W + 10, rok0 && cok10);
+    let own0_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_3_0 = subgroupBroadcast(own0_1, 2u);
+    let w0_3_1 = subgroupBroadcast(own0_1, 3u);
+    let w0_4_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_4_1 = subgroupBroadcast(own0_2, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0 + x0_3 * w0_3_0 + x0_4 * w0_4_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1 + x0_3 * w0_3_1 + x0_4 * w0_4_1;
+    acc2 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0 + x0_4 * w0_3_0 + x0_5 * w0_4_0;
+    acc3 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1 + x0_4 * w0_3_1 + x0_5 * w0_4_1;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0 + x0_5 * w0_3_0 + x0_6 * w0_4_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1 + x0_5 * w0_3_1 + x0_6 * w0_4_1;
+    acc6 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0 + x0_6 * w0_3_0 + x0_7 * w0_4_0;
+    acc7 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1 + x0_6 * w0_3_1 + x0_7 * w0_4_1;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0 + x0_7 * w0_3_0 + x0_8 * w0_4_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1 + x0_7 * w0_3_1 + x0_8 * w0_4_1;
+    acc10 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0 + x0_8 * w0_3_0 + x0_9 * w0_4_0;
+    acc11 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1 + x0_8 * w0_3_1 + x0_9 * w0_4_1;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0 + x0_9 * w0_3_0 + x0_10 * w0_4_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1 + x0_9 * w0_3_1 + x0_10 * w0_4_1;
+    let x1_0 = dy_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = dy_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = dy_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = dy_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = dy_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = dy_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = dy_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = dy_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = dy_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = dy_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = dy_at(xc + 1i * W + 10, rok1 && cok10);
+    let own1_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_3_0 = subgroupBroadcast(own1_1, 2u);
+    let w1_3_1 = subgroupBroadcast(own1_1, 3u);
+    let w1_4_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_4_1 = subgroupBroadcast(own1_2, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0 + x1_3 * w1_3_0 + x1_4 * w1_4_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1 + x1_3 * w1_3_1 + x1_4 * w1_4_1;
+    acc2 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0 + x1_4 * w1_3_0 + x1_5 * w1_4_0;
+    acc3 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1 + x1_4 * w1_3_1 + x1_5 * w1_4_1;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0 + x1_5 * w1_3_0 + x1_6 * w1_4_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1 + x1_5 * w1_3_1 + x1_6 * w1_4_1;
+    acc6 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0 + x1_6 * w1_3_0 + x1_7 * w1_4_0;
+    acc7 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1 + x1_6 * w1_3_1 + x1_7 * w1_4_1;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0 + x1_7 * w1_3_0 + x1_8 * w1_4_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1 + x1_7 * w1_3_1 + x1_8 * w1_4_1;
+    acc10 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0 + x1_8 * w1_3_0 + x1_9 * w1_4_0;
+    acc11 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1 + x1_8 * w1_3_1 + x1_9 * w1_4_1;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0 + x1_9 * w1_3_0 + x1_10 * w1_4_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1 + x1_9 * w1_3_1 + x1_10 * w1_4_1;
+    let x2_0 = dy_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = dy_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = dy_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = dy_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = dy_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = dy_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = dy_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = dy_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = dy_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = dy_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = dy_at(xc + 2i * W + 10, rok2 && cok10);
+    let own2_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_3_0 = subgroupBroadcast(own2_1, 2u);
+    let w2_3_1 = subgroupBroadcast(own2_1, 3u);
+    let w2_4_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_4_1 = subgroupBroadcast(own2_2, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0 + x2_3 * w2_3_0 + x2_4 * w2_4_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1 + x2_3 * w2_3_1 + x2_4 * w2_4_1;
+    acc2 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0 + x2_4 * w2_3_0 + x2_5 * w2_4_0;
+    acc3 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1 + x2_4 * w2_3_1 + x2_5 * w2_4_1;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0 + x2_5 * w2_3_0 + x2_6 * w2_4_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1 + x2_5 * w2_3_1 + x2_6 * w2_4_1;
+    acc6 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0 + x2_6 * w2_3_0 + x2_7 * w2_4_0;
+    acc7 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1 + x2_6 * w2_3_1 + x2_7 * w2_4_1;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0 + x2_7 * w2_3_0 + x2_8 * w2_4_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1 + x2_7 * w2_3_1 + x2_8 * w2_4_1;
+    acc10 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0 + x2_8 * w2_3_0 + x2_9 * w2_4_0;
+    acc11 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1 + x2_8 * w2_3_1 + x2_9 * w2_4_1;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0 + x2_9 * w2_3_0 + x2_10 * w2_4_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1 + x2_9 * w2_3_1 + x2_10 * w2_4_1;
+    let x3_0 = dy_at(xc + 3i * W + 0, rok3 && cok0);
+    let x3_1 = dy_at(xc + 3i * W + 1, rok3 && cok1);
+    let x3_2 = dy_at(xc + 3i * W + 2, rok3 && cok2);
+    let x3_3 = dy_at(xc + 3i * W + 3, rok3 && cok3);
+    let x3_4 = dy_at(xc + 3i * W + 4, rok3 && cok4);
+    let x3_5 = dy_at(xc + 3i * W + 5, rok3 && cok5);
+    let x3_6 = dy_at(xc + 3i * W + 6, rok3 && cok6);
+    let x3_7 = dy_at(xc + 3i * W + 7, rok3 && cok7);
+    let x3_8 = dy_at(xc + 3i * W + 8, rok3 && cok8);
+    let x3_9 = dy_at(xc + 3i * W + 9, rok3 && cok9);
+    let x3_10 = dy_at(xc + 3i * W + 10, rok3 && cok10);
+    let own3_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let w3_0_0 = subgroupBroadcast(own3_0, 0u);
+    let w3_0_1 = subgroupBroadcast(own3_0, 1u);
+    let w3_1_0 = subgroupBroadcast(own3_0, 2u);
+    let w3_1_1 = subgroupBroadcast(own3_0, 3u);
+    let w3_2_0 = subgroupBroadcast(own3_1, 0u);
+    let w3_2_1 = subgroupBroadcast(own3_1, 1u);
+    let w3_3_0 = subgroupBroadcast(own3_1, 2u);
+    let w3_3_1 = subgroupBroadcast(own3_1, 3u);
+    let w3_4_0 = subgroupBroadcast(own3_2, 0u);
+    let w3_4_1 = subgroupBroadcast(own3_2, 1u);
+    acc0 += x3_0 * w3_0_0 + x3_1 * w3_1_0 + x3_2 * w3_2_0 + x3_3 * w3_3_0 + x3_4 * w3_4_0;
+    acc1 += x3_0 * w3_0_1 + x3_1 * w3_1_1 + x3_2 * w3_2_1 + x3_3 * w3_3_1 + x3_4 * w3_4_1;
+    acc2 += x3_1 * w3_0_0 + x3_2 * w3_1_0 + x3_3 * w3_2_0 + x3_4 * w3_3_0 + x3_5 * w3_4_0;
+    acc3 += x3_1 * w3_0_1 + x3_2 * w3_1_1 + x3_3 * w3_2_1 + x3_4 * w3_3_1 + x3_5 * w3_4_1;
+    acc4 += x3_2 * w3_0_0 + x3_3 * w3_1_0 + x3_4 * w3_2_0 + x3_5 * w3_3_0 + x3_6 * w3_4_0;
+    acc5 += x3_2 * w3_0_1 + x3_3 * w3_1_1 + x3_4 * w3_2_1 + x3_5 * w3_3_1 + x3_6 * w3_4_1;
+    acc6 += x3_3 * w3_0_0 + x3_4 * w3_1_0 + x3_5 * w3_2_0 + x3_6 * w3_3_0 + x3_7 * w3_4_0;
+    acc7 += x3_3 * w3_0_1 + x3_4 * w3_1_1 + x3_5 * w3_2_1 + x3_6 * w3_3_1 + x3_7 * w3_4_1;
+    acc8 += x3_4 * w3_0_0 + x3_5 * w3_1_0 + x3_6 * w3_2_0 + x3_7 * w3_3_0 + x3_8 * w3_4_0;
+    acc9 += x3_4 * w3_0_1 + x3_5 * w3_1_1 + x3_6 * w3_2_1 + x3_7 * w3_3_1 + x3_8 * w3_4_1;
+    acc10 += x3_5 * w3_0_0 + x3_6 * w3_1_0 + x3_7 * w3_2_0 + x3_8 * w3_3_0 + x3_9 * w3_4_0;
+    acc11 += x3_5 * w3_0_1 + x3_6 * w3_1_1 + x3_7 * w3_2_1 + x3_8 * w3_3_1 + x3_9 * w3_4_1;
+    acc12 += x3_6 * w3_0_0 + x3_7 * w3_1_0 + x3_8 * w3_2_0 + x3_9 * w3_3_0 + x3_10 * w3_4_0;
+    acc13 += x3_6 * w3_0_1 + x3_7 * w3_1_1 + x3_8 * w3_2_1 + x3_9 * w3_3_1 + x3_10 * w3_4_1;
+    let x4_0 = dy_at(xc + 4i * W + 0, rok4 && cok0);
+    let x4_1 = dy_at(xc + 4i * W + 1, rok4 && cok1);
+    let x4_2 = dy_at(xc + 4i * W + 2, rok4 && cok2);
+    let x4_3 = dy_at(xc + 4i * W + 3, rok4 && cok3);
+    let x4_4 = dy_at(xc + 4i * W + 4, rok4 && cok4);
+    let x4_5 = dy_at(xc + 4i * W + 5, rok4 && cok5);
+    let x4_6 = dy_at(xc + 4i * W + 6, rok4 && cok6);
+    let x4_7 = dy_at(xc + 4i * W + 7, rok4 && cok7);
+    let x4_8 = dy_at(xc + 4i * W + 8, rok4 && cok8);
+    let x4_9 = dy_at(xc + 4i * W + 9, rok4 && cok9);
+    let x4_10 = dy_at(xc + 4i * W + 10, rok4 && cok10);
+    let own4_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let w4_0_0 = subgroupBroadcast(own4_0, 0u);
+    let w4_0_1 = subgroupBroadcast(own4_0, 1u);
+    let w4_1_0 = subgroupBroadcast(own4_0, 2u);
+    let w4_1_1 = subgroupBroadcast(own4_0, 3u);
+    let w4_2_0 = subgroupBroadcast(own4_1, 0u);
+    let w4_2_1 = subgroupBroadcast(own4_1, 1u);
+    let w4_3_0 = subgroupBroadcast(own4_1, 2u);
+    let w4_3_1 = subgroupBroadcast(own4_1, 3u);
+    let w4_4_0 = subgroupBroadcast(own4_2, 0u);
+    let w4_4_1 = subgroupBroadcast(own4_2, 1u);
+    acc0 += x4_0 * w4_0_0 + x4_1 * w4_1_0 + x4_2 * w4_2_0 + x4_3 * w4_3_0 + x4_4 * w4_4_0;
+    acc1 += x4_0 * w4_0_1 + x4_1 * w4_1_1 + x4_2 * w4_2_1 + x4_3 * w4_3_1 + x4_4 * w4_4_1;
+    acc2 += x4_1 * w4_0_0 + x4_2 * w4_1_0 + x4_3 * w4_2_0 + x4_4 * w4_3_0 + x4_5 * w4_4_0;
+    acc3 += x4_1 * w4_0_1 + x4_2 * w4_1_1 + x4_3 * w4_2_1 + x4_4 * w4_3_1 + x4_5 * w4_4_1;
+    acc4 += x4_2 * w4_0_0 + x4_3 * w4_1_0 + x4_4 * w4_2_0 + x4_5 * w4_3_0 + x4_6 * w4_4_0;
+    acc5 += x4_2 * w4_0_1 + x4_3 * w4_1_1 + x4_4 * w4_2_1 + x4_5 * w4_3_1 + x4_6 * w4_4_1;
+    acc6 += x4_3 * w4_0_0 + x4_4 * w4_1_0 + x4_5 * w4_2_0 + x4_6 * w4_3_0 + x4_7 * w4_4_0;
+    acc7 += x4_3 * w4_0_1 + x4_4 * w4_1_1 + x4_5 * w4_2_1 + x4_6 * w4_3_1 + x4_7 * w4_4_1;
+    acc8 += x4_4 * w4_0_0 + x4_5 * w4_1_0 + x4_6 * w4_2_0 + x4_7 * w4_3_0 + x4_8 * w4_4_0;
+    acc9 += x4_4 * w4_0_1 + x4_5 * w4_1_1 + x4_6 * w4_2_1 + x4_7 * w4_3_1 + x4_8 * w4_4_1;
+    acc10 += x4_5 * w4_0_0 + x4_6 * w4_1_0 + x4_7 * w4_2_0 + x4_8 * w4_3_0 + x4_9 * w4_4_0;
+    acc11 += x4_5 * w4_0_1 + x4_6 * w4_1_1 + x4_7 * w4_2_1 + x4_8 * w4_3_1 + x4_9 * w4_4_1;
+    acc12 += x4_6 * w4_0_0 + x4_7 * w4_1_0 + x4_8 * w4_2_0 + x4_9 * w4_3_0 + x4_10 * w4_4_0;
+    acc13 += x4_6 * w4_0_1 + x4_7 * w4_1_1 + x4_8 * w4_2_1 + x4_9 * w4_3_1 + x4_10 * w4_4_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_sg10x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = dy_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = dy_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = dy_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = dy_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = dy_at(xc + 0i * W + 13, rok0 && cok13);
+    let own0_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_3_0 = subgroupBroadcast(own0_1, 2u);
+    let w0_3_1 = subgroupBroadcast(own0_1, 3u);
+    let w0_4_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_4_1 = subgroupBroadcast(own0_2, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0 + x0_3 * w0_3_0 + x0_4 * w0_4_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1 + x0_3 * w0_3_1 + x0_4 * w0_4_1;
+    acc2 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0 + x0_4 * w0_3_0 + x0_5 * w0_4_0;
+    acc3 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1 + x0_4 * w0_3_1 + x0_5 * w0_4_1;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0 + x0_5 * w0_3_0 + x0_6 * w0_4_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1 + x0_5 * w0_3_1 + x0_6 * w0_4_1;
+    acc6 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0 + x0_6 * w0_3_0 + x0_7 * w0_4_0;
+    acc7 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1 + x0_6 * w0_3_1 + x0_7 * w0_4_1;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0 + x0_7 * w0_3_0 + x0_8 * w0_4_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1 + x0_7 * w0_3_1 + x0_8 * w0_4_1;
+    acc10 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0 + x0_8 * w0_3_0 + x0_9 * w0_4_0;
+    acc11 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1 + x0_8 * w0_3_1 + x0_9 * w0_4_1;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0 + x0_9 * w0_3_0 + x0_10 * w0_4_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1 + x0_9 * w0_3_1 + x0_10 * w0_4_1;
+    acc14 += x0_7 * w0_0_0 + x0_8 * w0_1_0 + x0_9 * w0_2_0 + x0_10 * w0_3_0 + x0_11 * w0_4_0;
+    acc15 += x0_7 * w0_0_1 + x0_8 * w0_1_1 + x0_9 * w0_2_1 + x0_10 * w0_3_1 + x0_11 * w0_4_1;
+    acc16 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0 + x0_11 * w0_3_0 + x0_12 * w0_4_0;
+    acc17 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1 + x0_11 * w0_3_1 + x0_12 * w0_4_1;
+    acc18 += x0_9 * w0_0_0 + x0_10 * w0_1_0 + x0_11 * w0_2_0 + x0_12 * w0_3_0 + x0_13 * w0_4_0;
+    acc19 += x0_9 * w0_0_1 + x0_10 * w0_1_1 + x0_11 * w0_2_1 + x0_12 * w0_3_1 + x0_13 * w0_4_1;
+    let x1_0 = dy_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = dy_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = dy_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = dy_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = dy_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = dy_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = dy_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = dy_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = dy_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = dy_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = dy_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = dy_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = dy_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = dy_at(xc + 1i * W + 13, rok1 && cok13);
+    let own1_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_3_0 = subgroupBroadcast(own1_1, 2u);
+    let w1_3_1 = subgroupBroadcast(own1_1, 3u);
+    let w1_4_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_4_1 = subgroupBroadcast(own1_2, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0 + x1_3 * w1_3_0 + x1_4 * w1_4_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1 + x1_3 * w1_3_1 + x1_4 * w1_4_1;
+    acc2 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0 + x1_4 * w1_3_0 + x1_5 * w1_4_0;
+    acc3 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1 + x1_4 * w1_3_1 + x1_5 * w1_4_1;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0 + x1_5 * w1_3_0 + x1_6 * w1_4_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1 + x1_5 * w1_3_1 + x1_6 * w1_4_1;
+    acc6 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0 + x1_6 * w1_3_0 + x1_7 * w1_4_0;
+    acc7 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1 + x1_6 * w1_3_1 + x1_7 * w1_4_1;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0 + x1_7 * w1_3_0 + x1_8 * w1_4_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1 + x1_7 * w1_3_1 + x1_8 * w1_4_1;
+    acc10 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0 + x1_8 * w1_3_0 + x1_9 * w1_4_0;
+    acc11 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1 + x1_8 * w1_3_1 + x1_9 * w1_4_1;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0 + x1_9 * w1_3_0 + x1_10 * w1_4_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1 + x1_9 * w1_3_1 + x1_10 * w1_4_1;
+    acc14 += x1_7 * w1_0_0 + x1_8 * w1_1_0 + x1_9 * w1_2_0 + x1_10 * w1_3_0 + x1_11 * w1_4_0;
+    acc15 += x1_7 * w1_0_1 + x1_8 * w1_1_1 + x1_9 * w1_2_1 + x1_10 * w1_3_1 + x1_11 * w1_4_1;
+    acc16 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0 + x1_11 * w1_3_0 + x1_12 * w1_4_0;
+    acc17 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1 + x1_11 * w1_3_1 + x1_12 * w1_4_1;
+    acc18 += x1_9 * w1_0_0 + x1_10 * w1_1_0 + x1_11 * w1_2_0 + x1_12 * w1_3_0 + x1_13 * w1_4_0;
+    acc19 += x1_9 * w1_0_1 + x1_10 * w1_1_1 + x1_11 * w1_2_1 + x1_12 * w1_3_1 + x1_13 * w1_4_1;
+    let x2_0 = dy_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = dy_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = dy_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = dy_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = dy_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = dy_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = dy_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = dy_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = dy_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = dy_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = dy_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = dy_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = dy_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = dy_at(xc + 2i * W + 13, rok2 && cok13);
+    let own2_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_3_0 = subgroupBroadcast(own2_1, 2u);
+    let w2_3_1 = subgroupBroadcast(own2_1, 3u);
+    let w2_4_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_4_1 = subgroupBroadcast(own2_2, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0 + x2_3 * w2_3_0 + x2_4 * w2_4_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1 + x2_3 * w2_3_1 + x2_4 * w2_4_1;
+    acc2 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0 + x2_4 * w2_3_0 + x2_5 * w2_4_0;
+    acc3 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1 + x2_4 * w2_3_1 + x2_5 * w2_4_1;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0 + x2_5 * w2_3_0 + x2_6 * w2_4_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1 + x2_5 * w2_3_1 + x2_6 * w2_4_1;
+    acc6 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0 + x2_6 * w2_3_0 + x2_7 * w2_4_0;
+    acc7 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1 + x2_6 * w2_3_1 + x2_7 * w2_4_1;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0 + x2_7 * w2_3_0 + x2_8 * w2_4_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1 + x2_7 * w2_3_1 + x2_8 * w2_4_1;
+    acc10 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0 + x2_8 * w2_3_0 + x2_9 * w2_4_0;
+    acc11 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1 + x2_8 * w2_3_1 + x2_9 * w2_4_1;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0 + x2_9 * w2_3_0 + x2_10 * w2_4_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1 + x2_9 * w2_3_1 + x2_10 * w2_4_1;
+    acc14 += x2_7 * w2_0_0 + x2_8 * w2_1_0 + x2_9 * w2_2_0 + x2_10 * w2_3_0 + x2_11 * w2_4_0;
+    acc15 += x2_7 * w2_0_1 + x2_8 * w2_1_1 + x2_9 * w2_2_1 + x2_10 * w2_3_1 + x2_11 * w2_4_1;
+    acc16 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0 + x2_11 * w2_3_0 + x2_12 * w2_4_0;
+    acc17 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1 + x2_11 * w2_3_1 + x2_12 * w2_4_1;
+    acc18 += x2_9 * w2_0_0 + x2_10 * w2_1_0 + x2_11 * w2_2_0 + x2_12 * w2_3_0 + x2_13 * w2_4_0;
+    acc19 += x2_9 * w2_0_1 + x2_10 * w2_1_1 + x2_11 * w2_2_1 + x2_12 * w2_3_1 + x2_13 * w2_4_1;
+    let x3_0 = dy_at(xc + 3i * W + 0, rok3 && cok0);
+    let x3_1 = dy_at(xc + 3i * W + 1, rok3 && cok1);
+    let x3_2 = dy_at(xc + 3i * W + 2, rok3 && cok2);
+    let x3_3 = dy_at(xc + 3i * W + 3, rok3 && cok3);
+    let x3_4 = dy_at(xc + 3i * W + 4, rok3 && cok4);
+    let x3_5 = dy_at(xc + 3i * W + 5, rok3 && cok5);
+    let x3_6 = dy_at(xc + 3i * W + 6, rok3 && cok6);
+    let x3_7 = dy_at(xc + 3i * W + 7, rok3 && cok7);
+    let x3_8 = dy_at(xc + 3i * W + 8, rok3 && cok8);
+    let x3_9 = dy_at(xc + 3i * W + 9, rok3 && cok9);
+    let x3_10 = dy_at(xc + 3i * W + 10, rok3 && cok10);
+    let x3_11 = dy_at(xc + 3i * W + 11, rok3 && cok11);
+    let x3_12 = dy_at(xc + 3i * W + 12, rok3 && cok12);
+    let x3_13 = dy_at(xc + 3i * W + 13, rok3 && cok13);
+    let own3_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let w3_0_0 = subgroupBroadcast(own3_0, 0u);
+    let w3_0_1 = subgroupBroadcast(own3_0, 1u);
+    let w3_1_0 = subgroupBroadcast(own3_0, 2u);
+    let w3_1_1 = subgroupBroadcast(own3_0, 3u);
+    let w3_2_0 = subgroupBroadcast(own3_1, 0u);
+    let w3_2_1 = subgroupBroadcast(own3_1, 1u);
+    let w3_3_0 = subgroupBroadcast(own3_1, 2u);
+    let w3_3_1 = subgroupBroadcast(own3_1, 3u);
+    let w3_4_0 = subgroupBroadcast(own3_2, 0u);
+    let w3_4_1 = subgroupBroadcast(own3_2, 1u);
+    acc0 += x3_0 * w3_0_0 + x3_1 * w3_1_0 + x3_2 * w3_2_0 + x3_3 * w3_3_0 + x3_4 * w3_4_0;
+    acc1 += x3_0 * w3_0_1 + x3_1 * w3_1_1 + x3_2 * w3_2_1 + x3_3 * w3_3_1 + x3_4 * w3_4_1;
+    acc2 += x3_1 * w3_0_0 + x3_2 * w3_1_0 + x3_3 * w3_2_0 + x3_4 * w3_3_0 + x3_5 * w3_4_0;
+    acc3 += x3_1 * w3_0_1 + x3_2 * w3_1_1 + x3_3 * w3_2_1 + x3_4 * w3_3_1 + x3_5 * w3_4_1;
+    acc4 += x3_2 * w3_0_0 + x3_3 * w3_1_0 + x3_4 * w3_2_0 + x3_5 * w3_3_0 + x3_6 * w3_4_0;
+    acc5 += x3_2 * w3_0_1 + x3_3 * w3_1_1 + x3_4 * w3_2_1 + x3_5 * w3_3_1 + x3_6 * w3_4_1;
+    acc6 += x3_3 * w3_0_0 + x3_4 * w3_1_0 + x3_5 * w3_2_0 + x3_6 * w3_3_0 + x3_7 * w3_4_0;
+    acc7 += x3_3 * w3_0_1 + x3_4 * w3_1_1 + x3_5 * w3_2_1 + x3_6 * w3_3_1 + x3_7 * w3_4_1;
+    acc8 += x3_4 * w3_0_0 + x3_5 * w3_1_0 + x3_6 * w3_2_0 + x3_7 * w3_3_0 + x3_8 * w3_4_0;
+    acc9 += x3_4 * w3_0_1 + x3_5 * w3_1_1 + x3_6 * w3_2_1 + x3_7 * w3_3_1 + x3_8 * w3_4_1;
+    acc10 += x3_5 * w3_0_0 + x3_6 * w3_1_0 + x3_7 * w3_2_0 + x3_8 * w3_3_0 + x3_9 * w3_4_0;
+    acc11 += x3_5 * w3_0_1 + x3_6 * w3_1_1 + x3_7 * w3_2_1 + x3_8 * w3_3_1 + x3_9 * w3_4_1;
+    acc12 += x3_6 * w3_0_0 + x3_7 * w3_1_0 + x3_8 * w3_2_0 + x3_9 * w3_3_0 + x3_10 * w3_4_0;
+    acc13 += x3_6 * w3_0_1 + x3_7 * w3_1_1 + x3_8 * w3_2_1 + x3_9 * w3_3_1 + x3_10 * w3_4_1;
+    acc14 += x3_7 * w3_0_0 + x3_8 * w3_1_0 + x3_9 * w3_2_0 + x3_10 * w3_3_0 + x3_11 * w3_4_0;
+    acc15 += x3_7 * w3_0_1 + x3_8 * w3_1_1 + x3_9 * w3_2_1 + x3_10 * w3_3_1 + x3_11 * w3_4_1;
+    acc16 += x3_8 * w3_0_0 + x3_9 * w3_1_0 + x3_10 * w3_2_0 + x3_11 * w3_3_0 + x3_12 * w3_4_0;
+    acc17 += x3_8 * w3_0_1 + x3_9 * w3_1_1 + x3_10 * w3_2_1 + x3_11 * w3_3_1 + x3_12 * w3_4_1;
+    acc18 += x3_9 * w3_0_0 + x3_10 * w3_1_0 + x3_11 * w3_2_0 + x3_12 * w3_3_0 + x3_13 * w3_4_0;
+    acc19 += x3_9 * w3_0_1 + x3_10 * w3_1_1 + x3_11 * w3_2_1 + x3_12 * w3_3_1 + x3_13 * w3_4_1;
+    let x4_0 = dy_at(xc + 4i * W + 0, rok4 && cok0);
+    let x4_1 = dy_at(xc + 4i * W + 1, rok4 && cok1);
+    let x4_2 = dy_at(xc + 4i * W + 2, rok4 && cok2);
+    let x4_3 = dy_at(xc + 4i * W + 3, rok4 && cok3);
+    let x4_4 = dy_at(xc + 4i * W + 4, rok4 && cok4);
+    let x4_5 = dy_at(xc + 4i * W + 5, rok4 && cok5);
+    let x4_6 = dy_at(xc + 4i * W + 6, rok4 && cok6);
+    let x4_7 = dy_at(xc + 4i * W + 7, rok4 && cok7);
+    let x4_8 = dy_at(xc + 4i * W + 8, rok4 && cok8);
+    let x4_9 = dy_at(xc + 4i * W + 9, rok4 && cok9);
+    let x4_10 = dy_at(xc + 4i * W + 10, rok4 && cok10);
+    let x4_11 = dy_at(xc + 4i * W + 11, rok4 && cok11);
+    let x4_12 = dy_at(xc + 4i * W + 12, rok4 && cok12);
+    let x4_13 = dy_at(xc + 4i * W + 13, rok4 && cok13);
+    let own4_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let w4_0_0 = subgroupBroadcast(own4_0, 0u);
+    let w4_0_1 = subgroupBroadcast(own4_0, 1u);
+    let w4_1_0 = subgroupBroadcast(own4_0, 2u);
+    let w4_1_1 = subgroupBroadcast(own4_0, 3u);
+    let w4_2_0 = subgroupBroadcast(own4_1, 0u);
+    let w4_2_1 = subgroupBroadcast(own4_1, 1u);
+    let w4_3_0 = subgroupBroadcast(own4_1, 2u);
+    let w4_3_1 = subgroupBroadcast(own4_1, 3u);
+    let w4_4_0 = subgroupBroadcast(own4_2, 0u);
+    let w4_4_1 = subgroupBroadcast(own4_2, 1u);
+    acc0 += x4_0 * w4_0_0 + x4_1 * w4_1_0 + x4_2 * w4_2_0 + x4_3 * w4_3_0 + x4_4 * w4_4_0;
+    acc1 += x4_0 * w4_0_1 + x4_1 * w4_1_1 + x4_2 * w4_2_1 + x4_3 * w4_3_1 + x4_4 * w4_4_1;
+    acc2 += x4_1 * w4_0_0 + x4_2 * w4_1_0 + x4_3 * w4_2_0 + x4_4 * w4_3_0 + x4_5 * w4_4_0;
+    acc3 += x4_1 * w4_0_1 + x4_2 * w4_1_1 + x4_3 * w4_2_1 + x4_4 * w4_3_1 + x4_5 * w4_4_1;
+    acc4 += x4_2 * w4_0_0 + x4_3 * w4_1_0 + x4_4 * w4_2_0 + x4_5 * w4_3_0 + x4_6 * w4_4_0;
+    acc5 += x4_2 * w4_0_1 + x4_3 * w4_1_1 + x4_4 * w4_2_1 + x4_5 * w4_3_1 + x4_6 * w4_4_1;
+    acc6 += x4_3 * w4_0_0 + x4_4 * w4_1_0 + x4_5 * w4_2_0 + x4_6 * w4_3_0 + x4_7 * w4_4_0;
+    acc7 += x4_3 * w4_0_1 + x4_4 * w4_1_1 + x4_5 * w4_2_1 + x4_6 * w4_3_1 + x4_7 * w4_4_1;
+    acc8 += x4_4 * w4_0_0 + x4_5 * w4_1_0 + x4_6 * w4_2_0 + x4_7 * w4_3_0 + x4_8 * w4_4_0;
+    acc9 += x4_4 * w4_0_1 + x4_5 * w4_1_1 + x4_6 * w4_2_1 + x4_7 * w4_3_1 + x4_8 * w4_4_1;
+    acc10 += x4_5 * w4_0_0 + x4_6 * w4_1_0 + x4_7 * w4_2_0 + x4_8 * w4_3_0 + x4_9 * w4_4_0;
+    acc11 += x4_5 * w4_0_1 + x4_6 * w4_1_1 + x4_7 * w4_2_1 + x4_8 * w4_3_1 + x4_9 * w4_4_1;
+    acc12 += x4_6 * w4_0_0 + x4_7 * w4_1_0 + x4_8 * w4_2_0 + x4_9 * w4_3_0 + x4_10 * w4_4_0;
+    acc13 += x4_6 * w4_0_1 + x4_7 * w4_1_1 + x4_8 * w4_2_1 + x4_9 * w4_3_1 + x4_10 * w4_4_1;
+    acc14 += x4_7 * w4_0_0 + x4_8 * w4_1_0 + x4_9 * w4_2_0 + x4_10 * w4_3_0 + x4_11 * w4_4_0;
+    acc15 += x4_7 * w4_0_1 + x4_8 * w4_1_1 + x4_9 * w4_2_1 + x4_10 * w4_3_1 + x4_11 * w4_4_1;
+    acc16 += x4_8 * w4_0_0 + x4_9 * w4_1_0 + x4_10 * w4_2_0 + x4_11 * w4_3_0 + x4_12 * w4_4_0;
+    acc17 += x4_8 * w4_0_1 + x4_9 * w4_1_1 + x4_10 * w4_2_1 + x4_11 * w4_3_1 + x4_12 * w4_4_1;
+    acc18 += x4_9 * w4_0_0 + x4_10 * w4_1_0 + x4_11 * w4_2_0 + x4_12 * w4_3_0 + x4_13 * w4_4_0;
+    acc19 += x4_9 * w4_0_1 + x4_10 * w4_1_1 + x4_11 * w4_2_1 + x4_12 * w4_3_1 + x4_13 * w4_4_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_sg14x8(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 2u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 2u;
+  let cbl = min(c0 + lane % 2u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = dy_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = dy_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = dy_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = dy_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = dy_at(xc + 0i * W + 13, rok0 && cok13);
+    let x0_14 = dy_at(xc + 0i * W + 14, rok0 && cok14);
+    let x0_15 = dy_at(xc + 0i * W + 15, rok0 && cok15);
+    let x0_16 = dy_at(xc + 0i * W + 16, rok0 && cok16);
+    let x0_17 = dy_at(xc + 0i * W + 17, rok0 && cok17);
+    let own0_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_1_0 = subgroupBroadcast(own0_0, 2u);
+    let w0_1_1 = subgroupBroadcast(own0_0, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_3_0 = subgroupBroadcast(own0_1, 2u);
+    let w0_3_1 = subgroupBroadcast(own0_1, 3u);
+    let w0_4_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_4_1 = subgroupBroadcast(own0_2, 1u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0 + x0_3 * w0_3_0 + x0_4 * w0_4_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1 + x0_3 * w0_3_1 + x0_4 * w0_4_1;
+    acc2 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0 + x0_4 * w0_3_0 + x0_5 * w0_4_0;
+    acc3 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1 + x0_4 * w0_3_1 + x0_5 * w0_4_1;
+    acc4 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0 + x0_5 * w0_3_0 + x0_6 * w0_4_0;
+    acc5 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1 + x0_5 * w0_3_1 + x0_6 * w0_4_1;
+    acc6 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0 + x0_6 * w0_3_0 + x0_7 * w0_4_0;
+    acc7 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1 + x0_6 * w0_3_1 + x0_7 * w0_4_1;
+    acc8 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0 + x0_7 * w0_3_0 + x0_8 * w0_4_0;
+    acc9 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1 + x0_7 * w0_3_1 + x0_8 * w0_4_1;
+    acc10 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0 + x0_8 * w0_3_0 + x0_9 * w0_4_0;
+    acc11 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1 + x0_8 * w0_3_1 + x0_9 * w0_4_1;
+    acc12 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0 + x0_9 * w0_3_0 + x0_10 * w0_4_0;
+    acc13 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1 + x0_9 * w0_3_1 + x0_10 * w0_4_1;
+    acc14 += x0_7 * w0_0_0 + x0_8 * w0_1_0 + x0_9 * w0_2_0 + x0_10 * w0_3_0 + x0_11 * w0_4_0;
+    acc15 += x0_7 * w0_0_1 + x0_8 * w0_1_1 + x0_9 * w0_2_1 + x0_10 * w0_3_1 + x0_11 * w0_4_1;
+    acc16 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0 + x0_11 * w0_3_0 + x0_12 * w0_4_0;
+    acc17 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1 + x0_11 * w0_3_1 + x0_12 * w0_4_1;
+    acc18 += x0_9 * w0_0_0 + x0_10 * w0_1_0 + x0_11 * w0_2_0 + x0_12 * w0_3_0 + x0_13 * w0_4_0;
+    acc19 += x0_9 * w0_0_1 + x0_10 * w0_1_1 + x0_11 * w0_2_1 + x0_12 * w0_3_1 + x0_13 * w0_4_1;
+    acc20 += x0_10 * w0_0_0 + x0_11 * w0_1_0 + x0_12 * w0_2_0 + x0_13 * w0_3_0 + x0_14 * w0_4_0;
+    acc21 += x0_10 * w0_0_1 + x0_11 * w0_1_1 + x0_12 * w0_2_1 + x0_13 * w0_3_1 + x0_14 * w0_4_1;
+    acc22 += x0_11 * w0_0_0 + x0_12 * w0_1_0 + x0_13 * w0_2_0 + x0_14 * w0_3_0 + x0_15 * w0_4_0;
+    acc23 += x0_11 * w0_0_1 + x0_12 * w0_1_1 + x0_13 * w0_2_1 + x0_14 * w0_3_1 + x0_15 * w0_4_1;
+    acc24 += x0_12 * w0_0_0 + x0_13 * w0_1_0 + x0_14 * w0_2_0 + x0_15 * w0_3_0 + x0_16 * w0_4_0;
+    acc25 += x0_12 * w0_0_1 + x0_13 * w0_1_1 + x0_14 * w0_2_1 + x0_15 * w0_3_1 + x0_16 * w0_4_1;
+    acc26 += x0_13 * w0_0_0 + x0_14 * w0_1_0 + x0_15 * w0_2_0 + x0_16 * w0_3_0 + x0_17 * w0_4_0;
+    acc27 += x0_13 * w0_0_1 + x0_14 * w0_1_1 + x0_15 * w0_2_1 + x0_16 * w0_3_1 + x0_17 * w0_4_1;
+    let x1_0 = dy_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = dy_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = dy_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = dy_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = dy_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = dy_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = dy_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = dy_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = dy_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = dy_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = dy_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = dy_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = dy_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = dy_at(xc + 1i * W + 13, rok1 && cok13);
+    let x1_14 = dy_at(xc + 1i * W + 14, rok1 && cok14);
+    let x1_15 = dy_at(xc + 1i * W + 15, rok1 && cok15);
+    let x1_16 = dy_at(xc + 1i * W + 16, rok1 && cok16);
+    let x1_17 = dy_at(xc + 1i * W + 17, rok1 && cok17);
+    let own1_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_1_0 = subgroupBroadcast(own1_0, 2u);
+    let w1_1_1 = subgroupBroadcast(own1_0, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_3_0 = subgroupBroadcast(own1_1, 2u);
+    let w1_3_1 = subgroupBroadcast(own1_1, 3u);
+    let w1_4_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_4_1 = subgroupBroadcast(own1_2, 1u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0 + x1_3 * w1_3_0 + x1_4 * w1_4_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1 + x1_3 * w1_3_1 + x1_4 * w1_4_1;
+    acc2 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0 + x1_4 * w1_3_0 + x1_5 * w1_4_0;
+    acc3 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1 + x1_4 * w1_3_1 + x1_5 * w1_4_1;
+    acc4 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0 + x1_5 * w1_3_0 + x1_6 * w1_4_0;
+    acc5 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1 + x1_5 * w1_3_1 + x1_6 * w1_4_1;
+    acc6 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0 + x1_6 * w1_3_0 + x1_7 * w1_4_0;
+    acc7 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1 + x1_6 * w1_3_1 + x1_7 * w1_4_1;
+    acc8 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0 + x1_7 * w1_3_0 + x1_8 * w1_4_0;
+    acc9 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1 + x1_7 * w1_3_1 + x1_8 * w1_4_1;
+    acc10 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0 + x1_8 * w1_3_0 + x1_9 * w1_4_0;
+    acc11 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1 + x1_8 * w1_3_1 + x1_9 * w1_4_1;
+    acc12 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0 + x1_9 * w1_3_0 + x1_10 * w1_4_0;
+    acc13 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1 + x1_9 * w1_3_1 + x1_10 * w1_4_1;
+    acc14 += x1_7 * w1_0_0 + x1_8 * w1_1_0 + x1_9 * w1_2_0 + x1_10 * w1_3_0 + x1_11 * w1_4_0;
+    acc15 += x1_7 * w1_0_1 + x1_8 * w1_1_1 + x1_9 * w1_2_1 + x1_10 * w1_3_1 + x1_11 * w1_4_1;
+    acc16 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0 + x1_11 * w1_3_0 + x1_12 * w1_4_0;
+    acc17 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1 + x1_11 * w1_3_1 + x1_12 * w1_4_1;
+    acc18 += x1_9 * w1_0_0 + x1_10 * w1_1_0 + x1_11 * w1_2_0 + x1_12 * w1_3_0 + x1_13 * w1_4_0;
+    acc19 += x1_9 * w1_0_1 + x1_10 * w1_1_1 + x1_11 * w1_2_1 + x1_12 * w1_3_1 + x1_13 * w1_4_1;
+    acc20 += x1_10 * w1_0_0 + x1_11 * w1_1_0 + x1_12 * w1_2_0 + x1_13 * w1_3_0 + x1_14 * w1_4_0;
+    acc21 += x1_10 * w1_0_1 + x1_11 * w1_1_1 + x1_12 * w1_2_1 + x1_13 * w1_3_1 + x1_14 * w1_4_1;
+    acc22 += x1_11 * w1_0_0 + x1_12 * w1_1_0 + x1_13 * w1_2_0 + x1_14 * w1_3_0 + x1_15 * w1_4_0;
+    acc23 += x1_11 * w1_0_1 + x1_12 * w1_1_1 + x1_13 * w1_2_1 + x1_14 * w1_3_1 + x1_15 * w1_4_1;
+    acc24 += x1_12 * w1_0_0 + x1_13 * w1_1_0 + x1_14 * w1_2_0 + x1_15 * w1_3_0 + x1_16 * w1_4_0;
+    acc25 += x1_12 * w1_0_1 + x1_13 * w1_1_1 + x1_14 * w1_2_1 + x1_15 * w1_3_1 + x1_16 * w1_4_1;
+    acc26 += x1_13 * w1_0_0 + x1_14 * w1_1_0 + x1_15 * w1_2_0 + x1_16 * w1_3_0 + x1_17 * w1_4_0;
+    acc27 += x1_13 * w1_0_1 + x1_14 * w1_1_1 + x1_15 * w1_2_1 + x1_16 * w1_3_1 + x1_17 * w1_4_1;
+    let x2_0 = dy_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = dy_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = dy_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = dy_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = dy_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = dy_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = dy_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = dy_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = dy_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = dy_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = dy_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = dy_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = dy_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = dy_at(xc + 2i * W + 13, rok2 && cok13);
+    let x2_14 = dy_at(xc + 2i * W + 14, rok2 && cok14);
+    let x2_15 = dy_at(xc + 2i * W + 15, rok2 && cok15);
+    let x2_16 = dy_at(xc + 2i * W + 16, rok2 && cok16);
+    let x2_17 = dy_at(xc + 2i * W + 17, rok2 && cok17);
+    let own2_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_1_0 = subgroupBroadcast(own2_0, 2u);
+    let w2_1_1 = subgroupBroadcast(own2_0, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_3_0 = subgroupBroadcast(own2_1, 2u);
+    let w2_3_1 = subgroupBroadcast(own2_1, 3u);
+    let w2_4_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_4_1 = subgroupBroadcast(own2_2, 1u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0 + x2_3 * w2_3_0 + x2_4 * w2_4_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1 + x2_3 * w2_3_1 + x2_4 * w2_4_1;
+    acc2 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0 + x2_4 * w2_3_0 + x2_5 * w2_4_0;
+    acc3 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1 + x2_4 * w2_3_1 + x2_5 * w2_4_1;
+    acc4 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0 + x2_5 * w2_3_0 + x2_6 * w2_4_0;
+    acc5 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1 + x2_5 * w2_3_1 + x2_6 * w2_4_1;
+    acc6 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0 + x2_6 * w2_3_0 + x2_7 * w2_4_0;
+    acc7 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1 + x2_6 * w2_3_1 + x2_7 * w2_4_1;
+    acc8 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0 + x2_7 * w2_3_0 + x2_8 * w2_4_0;
+    acc9 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1 + x2_7 * w2_3_1 + x2_8 * w2_4_1;
+    acc10 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0 + x2_8 * w2_3_0 + x2_9 * w2_4_0;
+    acc11 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1 + x2_8 * w2_3_1 + x2_9 * w2_4_1;
+    acc12 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0 + x2_9 * w2_3_0 + x2_10 * w2_4_0;
+    acc13 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1 + x2_9 * w2_3_1 + x2_10 * w2_4_1;
+    acc14 += x2_7 * w2_0_0 + x2_8 * w2_1_0 + x2_9 * w2_2_0 + x2_10 * w2_3_0 + x2_11 * w2_4_0;
+    acc15 += x2_7 * w2_0_1 + x2_8 * w2_1_1 + x2_9 * w2_2_1 + x2_10 * w2_3_1 + x2_11 * w2_4_1;
+    acc16 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0 + x2_11 * w2_3_0 + x2_12 * w2_4_0;
+    acc17 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1 + x2_11 * w2_3_1 + x2_12 * w2_4_1;
+    acc18 += x2_9 * w2_0_0 + x2_10 * w2_1_0 + x2_11 * w2_2_0 + x2_12 * w2_3_0 + x2_13 * w2_4_0;
+    acc19 += x2_9 * w2_0_1 + x2_10 * w2_1_1 + x2_11 * w2_2_1 + x2_12 * w2_3_1 + x2_13 * w2_4_1;
+    acc20 += x2_10 * w2_0_0 + x2_11 * w2_1_0 + x2_12 * w2_2_0 + x2_13 * w2_3_0 + x2_14 * w2_4_0;
+    acc21 += x2_10 * w2_0_1 + x2_11 * w2_1_1 + x2_12 * w2_2_1 + x2_13 * w2_3_1 + x2_14 * w2_4_1;
+    acc22 += x2_11 * w2_0_0 + x2_12 * w2_1_0 + x2_13 * w2_2_0 + x2_14 * w2_3_0 + x2_15 * w2_4_0;
+    acc23 += x2_11 * w2_0_1 + x2_12 * w2_1_1 + x2_13 * w2_2_1 + x2_14 * w2_3_1 + x2_15 * w2_4_1;
+    acc24 += x2_12 * w2_0_0 + x2_13 * w2_1_0 + x2_14 * w2_2_0 + x2_15 * w2_3_0 + x2_16 * w2_4_0;
+    acc25 += x2_12 * w2_0_1 + x2_13 * w2_1_1 + x2_14 * w2_2_1 + x2_15 * w2_3_1 + x2_16 * w2_4_1;
+    acc26 += x2_13 * w2_0_0 + x2_14 * w2_1_0 + x2_15 * w2_2_0 + x2_16 * w2_3_0 + x2_17 * w2_4_0;
+    acc27 += x2_13 * w2_0_1 + x2_14 * w2_1_1 + x2_15 * w2_2_1 + x2_16 * w2_3_1 + x2_17 * w2_4_1;
+    let x3_0 = dy_at(xc + 3i * W + 0, rok3 && cok0);
+    let x3_1 = dy_at(xc + 3i * W + 1, rok3 && cok1);
+    let x3_2 = dy_at(xc + 3i * W + 2, rok3 && cok2);
+    let x3_3 = dy_at(xc + 3i * W + 3, rok3 && cok3);
+    let x3_4 = dy_at(xc + 3i * W + 4, rok3 && cok4);
+    let x3_5 = dy_at(xc + 3i * W + 5, rok3 && cok5);
+    let x3_6 = dy_at(xc + 3i * W + 6, rok3 && cok6);
+    let x3_7 = dy_at(xc + 3i * W + 7, rok3 && cok7);
+    let x3_8 = dy_at(xc + 3i * W + 8, rok3 && cok8);
+    let x3_9 = dy_at(xc + 3i * W + 9, rok3 && cok9);
+    let x3_10 = dy_at(xc + 3i * W + 10, rok3 && cok10);
+    let x3_11 = dy_at(xc + 3i * W + 11, rok3 && cok11);
+    let x3_12 = dy_at(xc + 3i * W + 12, rok3 && cok12);
+    let x3_13 = dy_at(xc + 3i * W + 13, rok3 && cok13);
+    let x3_14 = dy_at(xc + 3i * W + 14, rok3 && cok14);
+    let x3_15 = dy_at(xc + 3i * W + 15, rok3 && cok15);
+    let x3_16 = dy_at(xc + 3i * W + 16, rok3 && cok16);
+    let x3_17 = dy_at(xc + 3i * W + 17, rok3 && cok17);
+    let own3_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let w3_0_0 = subgroupBroadcast(own3_0, 0u);
+    let w3_0_1 = subgroupBroadcast(own3_0, 1u);
+    let w3_1_0 = subgroupBroadcast(own3_0, 2u);
+    let w3_1_1 = subgroupBroadcast(own3_0, 3u);
+    let w3_2_0 = subgroupBroadcast(own3_1, 0u);
+    let w3_2_1 = subgroupBroadcast(own3_1, 1u);
+    let w3_3_0 = subgroupBroadcast(own3_1, 2u);
+    let w3_3_1 = subgroupBroadcast(own3_1, 3u);
+    let w3_4_0 = subgroupBroadcast(own3_2, 0u);
+    let w3_4_1 = subgroupBroadcast(own3_2, 1u);
+    acc0 += x3_0 * w3_0_0 + x3_1 * w3_1_0 + x3_2 * w3_2_0 + x3_3 * w3_3_0 + x3_4 * w3_4_0;
+    acc1 += x3_0 * w3_0_1 + x3_1 * w3_1_1 + x3_2 * w3_2_1 + x3_3 * w3_3_1 + x3_4 * w3_4_1;
+    acc2 += x3_1 * w3_0_0 + x3_2 * w3_1_0 + x3_3 * w3_2_0 + x3_4 * w3_3_0 + x3_5 * w3_4_0;
+    acc3 += x3_1 * w3_0_1 + x3_2 * w3_1_1 + x3_3 * w3_2_1 + x3_4 * w3_3_1 + x3_5 * w3_4_1;
+    acc4 += x3_2 * w3_0_0 + x3_3 * w3_1_0 + x3_4 * w3_2_0 + x3_5 * w3_3_0 + x3_6 * w3_4_0;
+    acc5 += x3_2 * w3_0_1 + x3_3 * w3_1_1 + x3_4 * w3_2_1 + x3_5 * w3_3_1 + x3_6 * w3_4_1;
+    acc6 += x3_3 * w3_0_0 + x3_4 * w3_1_0 + x3_5 * w3_2_0 + x3_6 * w3_3_0 + x3_7 * w3_4_0;
+    acc7 += x3_3 * w3_0_1 + x3_4 * w3_1_1 + x3_5 * w3_2_1 + x3_6 * w3_3_1 + x3_7 * w3_4_1;
+    acc8 += x3_4 * w3_0_0 + x3_5 * w3_1_0 + x3_6 * w3_2_0 + x3_7 * w3_3_0 + x3_8 * w3_4_0;
+    acc9 += x3_4 * w3_0_1 + x3_5 * w3_1_1 + x3_6 * w3_2_1 + x3_7 * w3_3_1 + x3_8 * w3_4_1;
+    acc10 += x3_5 * w3_0_0 + x3_6 * w3_1_0 + x3_7 * w3_2_0 + x3_8 * w3_3_0 + x3_9 * w3_4_0;
+    acc11 += x3_5 * w3_0_1 + x3_6 * w3_1_1 + x3_7 * w3_2_1 + x3_8 * w3_3_1 + x3_9 * w3_4_1;
+    acc12 += x3_6 * w3_0_0 + x3_7 * w3_1_0 + x3_8 * w3_2_0 + x3_9 * w3_3_0 + x3_10 * w3_4_0;
+    acc13 += x3_6 * w3_0_1 + x3_7 * w3_1_1 + x3_8 * w3_2_1 + x3_9 * w3_3_1 + x3_10 * w3_4_1;
+    acc14 += x3_7 * w3_0_0 + x3_8 * w3_1_0 + x3_9 * w3_2_0 + x3_10 * w3_3_0 + x3_11 * w3_4_0;
+    acc15 += x3_7 * w3_0_1 + x3_8 * w3_1_1 + x3_9 * w3_2_1 + x3_10 * w3_3_1 + x3_11 * w3_4_1;
+    acc16 += x3_8 * w3_0_0 + x3_9 * w3_1_0 + x3_10 * w3_2_0 + x3_11 * w3_3_0 + x3_12 * w3_4_0;
+    acc17 += x3_8 * w3_0_1 + x3_9 * w3_1_1 + x3_10 * w3_2_1 + x3_11 * w3_3_1 + x3_12 * w3_4_1;
+    acc18 += x3_9 * w3_0_0 + x3_10 * w3_1_0 + x3_11 * w3_2_0 + x3_12 * w3_3_0 + x3_13 * w3_4_0;
+    acc19 += x3_9 * w3_0_1 + x3_10 * w3_1_1 + x3_11 * w3_2_1 + x3_12 * w3_3_1 + x3_13 * w3_4_1;
+    acc20 += x3_10 * w3_0_0 + x3_11 * w3_1_0 + x3_12 * w3_2_0 + x3_13 * w3_3_0 + x3_14 * w3_4_0;
+    acc21 += x3_10 * w3_0_1 + x3_11 * w3_1_1 + x3_12 * w3_2_1 + x3_13 * w3_3_1 + x3_14 * w3_4_1;
+    acc22 += x3_11 * w3_0_0 + x3_12 * w3_1_0 + x3_13 * w3_2_0 + x3_14 * w3_3_0 + x3_15 * w3_4_0;
+    acc23 += x3_11 * w3_0_1 + x3_12 * w3_1_1 + x3_13 * w3_2_1 + x3_14 * w3_3_1 + x3_15 * w3_4_1;
+    acc24 += x3_12 * w3_0_0 + x3_13 * w3_1_0 + x3_14 * w3_2_0 + x3_15 * w3_3_0 + x3_16 * w3_4_0;
+    acc25 += x3_12 * w3_0_1 + x3_13 * w3_1_1 + x3_14 * w3_2_1 + x3_15 * w3_3_1 + x3_16 * w3_4_1;
+    acc26 += x3_13 * w3_0_0 + x3_14 * w3_1_0 + x3_15 * w3_2_0 + x3_16 * w3_3_0 + x3_17 * w3_4_0;
+    acc27 += x3_13 * w3_0_1 + x3_14 * w3_1_1 + x3_15 * w3_2_1 + x3_16 * w3_3_1 + x3_17 * w3_4_1;
+    let x4_0 = dy_at(xc + 4i * W + 0, rok4 && cok0);
+    let x4_1 = dy_at(xc + 4i * W + 1, rok4 && cok1);
+    let x4_2 = dy_at(xc + 4i * W + 2, rok4 && cok2);
+    let x4_3 = dy_at(xc + 4i * W + 3, rok4 && cok3);
+    let x4_4 = dy_at(xc + 4i * W + 4, rok4 && cok4);
+    let x4_5 = dy_at(xc + 4i * W + 5, rok4 && cok5);
+    let x4_6 = dy_at(xc + 4i * W + 6, rok4 && cok6);
+    let x4_7 = dy_at(xc + 4i * W + 7, rok4 && cok7);
+    let x4_8 = dy_at(xc + 4i * W + 8, rok4 && cok8);
+    let x4_9 = dy_at(xc + 4i * W + 9, rok4 && cok9);
+    let x4_10 = dy_at(xc + 4i * W + 10, rok4 && cok10);
+    let x4_11 = dy_at(xc + 4i * W + 11, rok4 && cok11);
+    let x4_12 = dy_at(xc + 4i * W + 12, rok4 && cok12);
+    let x4_13 = dy_at(xc + 4i * W + 13, rok4 && cok13);
+    let x4_14 = dy_at(xc + 4i * W + 14, rok4 && cok14);
+    let x4_15 = dy_at(xc + 4i * W + 15, rok4 && cok15);
+    let x4_16 = dy_at(xc + 4i * W + 16, rok4 && cok16);
+    let x4_17 = dy_at(xc + 4i * W + 17, rok4 && cok17);
+    let own4_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_1 = w[wc + min(2u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_2 = w[wc + min(4u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let w4_0_0 = subgroupBroadcast(own4_0, 0u);
+    let w4_0_1 = subgroupBroadcast(own4_0, 1u);
+    let w4_1_0 = subgroupBroadcast(own4_0, 2u);
+    let w4_1_1 = subgroupBroadcast(own4_0, 3u);
+    let w4_2_0 = subgroupBroadcast(own4_1, 0u);
+    let w4_2_1 = subgroupBroadcast(own4_1, 1u);
+    let w4_3_0 = subgroupBroadcast(own4_1, 2u);
+    let w4_3_1 = subgroupBroadcast(own4_1, 3u);
+    let w4_4_0 = subgroupBroadcast(own4_2, 0u);
+    let w4_4_1 = subgroupBroadcast(own4_2, 1u);
+    acc0 += x4_0 * w4_0_0 + x4_1 * w4_1_0 + x4_2 * w4_2_0 + x4_3 * w4_3_0 + x4_4 * w4_4_0;
+    acc1 += x4_0 * w4_0_1 + x4_1 * w4_1_1 + x4_2 * w4_2_1 + x4_3 * w4_3_1 + x4_4 * w4_4_1;
+    acc2 += x4_1 * w4_0_0 + x4_2 * w4_1_0 + x4_3 * w4_2_0 + x4_4 * w4_3_0 + x4_5 * w4_4_0;
+    acc3 += x4_1 * w4_0_1 + x4_2 * w4_1_1 + x4_3 * w4_2_1 + x4_4 * w4_3_1 + x4_5 * w4_4_1;
+    acc4 += x4_2 * w4_0_0 + x4_3 * w4_1_0 + x4_4 * w4_2_0 + x4_5 * w4_3_0 + x4_6 * w4_4_0;
+    acc5 += x4_2 * w4_0_1 + x4_3 * w4_1_1 + x4_4 * w4_2_1 + x4_5 * w4_3_1 + x4_6 * w4_4_1;
+    acc6 += x4_3 * w4_0_0 + x4_4 * w4_1_0 + x4_5 * w4_2_0 + x4_6 * w4_3_0 + x4_7 * w4_4_0;
+    acc7 += x4_3 * w4_0_1 + x4_4 * w4_1_1 + x4_5 * w4_2_1 + x4_6 * w4_3_1 + x4_7 * w4_4_1;
+    acc8 += x4_4 * w4_0_0 + x4_5 * w4_1_0 + x4_6 * w4_2_0 + x4_7 * w4_3_0 + x4_8 * w4_4_0;
+    acc9 += x4_4 * w4_0_1 + x4_5 * w4_1_1 + x4_6 * w4_2_1 + x4_7 * w4_3_1 + x4_8 * w4_4_1;
+    acc10 += x4_5 * w4_0_0 + x4_6 * w4_1_0 + x4_7 * w4_2_0 + x4_8 * w4_3_0 + x4_9 * w4_4_0;
+    acc11 += x4_5 * w4_0_1 + x4_6 * w4_1_1 + x4_7 * w4_2_1 + x4_8 * w4_3_1 + x4_9 * w4_4_1;
+    acc12 += x4_6 * w4_0_0 + x4_7 * w4_1_0 + x4_8 * w4_2_0 + x4_9 * w4_3_0 + x4_10 * w4_4_0;
+    acc13 += x4_6 * w4_0_1 + x4_7 * w4_1_1 + x4_8 * w4_2_1 + x4_9 * w4_3_1 + x4_10 * w4_4_1;
+    acc14 += x4_7 * w4_0_0 + x4_8 * w4_1_0 + x4_9 * w4_2_0 + x4_10 * w4_3_0 + x4_11 * w4_4_0;
+    acc15 += x4_7 * w4_0_1 + x4_8 * w4_1_1 + x4_9 * w4_2_1 + x4_10 * w4_3_1 + x4_11 * w4_4_1;
+    acc16 += x4_8 * w4_0_0 + x4_9 * w4_1_0 + x4_10 * w4_2_0 + x4_11 * w4_3_0 + x4_12 * w4_4_0;
+    acc17 += x4_8 * w4_0_1 + x4_9 * w4_1_1 + x4_10 * w4_2_1 + x4_11 * w4_3_1 + x4_12 * w4_4_1;
+    acc18 += x4_9 * w4_0_0 + x4_10 * w4_1_0 + x4_11 * w4_2_0 + x4_12 * w4_3_0 + x4_13 * w4_4_0;
+    acc19 += x4_9 * w4_0_1 + x4_10 * w4_1_1 + x4_11 * w4_2_1 + x4_12 * w4_3_1 + x4_13 * w4_4_1;
+    acc20 += x4_10 * w4_0_0 + x4_11 * w4_1_0 + x4_12 * w4_2_0 + x4_13 * w4_3_0 + x4_14 * w4_4_0;
+    acc21 += x4_10 * w4_0_1 + x4_11 * w4_1_1 + x4_12 * w4_2_1 + x4_13 * w4_3_1 + x4_14 * w4_4_1;
+    acc22 += x4_11 * w4_0_0 + x4_12 * w4_1_0 + x4_13 * w4_2_0 + x4_14 * w4_3_0 + x4_15 * w4_4_0;
+    acc23 += x4_11 * w4_0_1 + x4_12 * w4_1_1 + x4_13 * w4_2_1 + x4_14 * w4_3_1 + x4_15 * w4_4_1;
+    acc24 += x4_12 * w4_0_0 + x4_13 * w4_1_0 + x4_14 * w4_2_0 + x4_15 * w4_3_0 + x4_16 * w4_4_0;
+    acc25 += x4_12 * w4_0_1 + x4_13 * w4_1_1 + x4_14 * w4_2_1 + x4_15 * w4_3_1 + x4_16 * w4_4_1;
+    acc26 += x4_13 * w4_0_0 + x4_14 * w4_1_0 + x4_15 * w4_2_0 + x4_16 * w4_3_0 + x4_17 * w4_4_0;
+    acc27 += x4_13 * w4_0_1 + x4_14 * w4_1_1 + x4_15 * w4_2_1 + x4_16 * w4_3_1 + x4_17 * w4_4_1;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc20); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc22); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc24); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc26); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc21); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc23); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc25); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc27); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_sg7x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = dy_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = dy_at(xc + 0i * W + 10, rok0 && cok10);
+    let own0_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    let w0_1_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_1_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_1_2 = subgroupBroadcast(own0_1, 2u);
+    let w0_1_3 = subgroupBroadcast(own0_1, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_2, 1u);
+    let w0_2_2 = subgroupBroadcast(own0_2, 2u);
+    let w0_2_3 = subgroupBroadcast(own0_2, 3u);
+    let w0_3_0 = subgroupBroadcast(own0_3, 0u);
+    let w0_3_1 = subgroupBroadcast(own0_3, 1u);
+    let w0_3_2 = subgroupBroadcast(own0_3, 2u);
+    let w0_3_3 = subgroupBroadcast(own0_3, 3u);
+    let w0_4_0 = subgroupBroadcast(own0_4, 0u);
+    let w0_4_1 = subgroupBroadcast(own0_4, 1u);
+    let w0_4_2 = subgroupBroadcast(own0_4, 2u);
+    let w0_4_3 = subgroupBroadcast(own0_4, 3u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0 + x0_3 * w0_3_0 + x0_4 * w0_4_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1 + x0_3 * w0_3_1 + x0_4 * w0_4_1;
+    acc2 += x0_0 * w0_0_2 + x0_1 * w0_1_2 + x0_2 * w0_2_2 + x0_3 * w0_3_2 + x0_4 * w0_4_2;
+    acc3 += x0_0 * w0_0_3 + x0_1 * w0_1_3 + x0_2 * w0_2_3 + x0_3 * w0_3_3 + x0_4 * w0_4_3;
+    acc4 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0 + x0_4 * w0_3_0 + x0_5 * w0_4_0;
+    acc5 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1 + x0_4 * w0_3_1 + x0_5 * w0_4_1;
+    acc6 += x0_1 * w0_0_2 + x0_2 * w0_1_2 + x0_3 * w0_2_2 + x0_4 * w0_3_2 + x0_5 * w0_4_2;
+    acc7 += x0_1 * w0_0_3 + x0_2 * w0_1_3 + x0_3 * w0_2_3 + x0_4 * w0_3_3 + x0_5 * w0_4_3;
+    acc8 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0 + x0_5 * w0_3_0 + x0_6 * w0_4_0;
+    acc9 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1 + x0_5 * w0_3_1 + x0_6 * w0_4_1;
+    acc10 += x0_2 * w0_0_2 + x0_3 * w0_1_2 + x0_4 * w0_2_2 + x0_5 * w0_3_2 + x0_6 * w0_4_2;
+    acc11 += x0_2 * w0_0_3 + x0_3 * w0_1_3 + x0_4 * w0_2_3 + x0_5 * w0_3_3 + x0_6 * w0_4_3;
+    acc12 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0 + x0_6 * w0_3_0 + x0_7 * w0_4_0;
+    acc13 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1 + x0_6 * w0_3_1 + x0_7 * w0_4_1;
+    acc14 += x0_3 * w0_0_2 + x0_4 * w0_1_2 + x0_5 * w0_2_2 + x0_6 * w0_3_2 + x0_7 * w0_4_2;
+    acc15 += x0_3 * w0_0_3 + x0_4 * w0_1_3 + x0_5 * w0_2_3 + x0_6 * w0_3_3 + x0_7 * w0_4_3;
+    acc16 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0 + x0_7 * w0_3_0 + x0_8 * w0_4_0;
+    acc17 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1 + x0_7 * w0_3_1 + x0_8 * w0_4_1;
+    acc18 += x0_4 * w0_0_2 + x0_5 * w0_1_2 + x0_6 * w0_2_2 + x0_7 * w0_3_2 + x0_8 * w0_4_2;
+    acc19 += x0_4 * w0_0_3 + x0_5 * w0_1_3 + x0_6 * w0_2_3 + x0_7 * w0_3_3 + x0_8 * w0_4_3;
+    acc20 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0 + x0_8 * w0_3_0 + x0_9 * w0_4_0;
+    acc21 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1 + x0_8 * w0_3_1 + x0_9 * w0_4_1;
+    acc22 += x0_5 * w0_0_2 + x0_6 * w0_1_2 + x0_7 * w0_2_2 + x0_8 * w0_3_2 + x0_9 * w0_4_2;
+    acc23 += x0_5 * w0_0_3 + x0_6 * w0_1_3 + x0_7 * w0_2_3 + x0_8 * w0_3_3 + x0_9 * w0_4_3;
+    acc24 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0 + x0_9 * w0_3_0 + x0_10 * w0_4_0;
+    acc25 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1 + x0_9 * w0_3_1 + x0_10 * w0_4_1;
+    acc26 += x0_6 * w0_0_2 + x0_7 * w0_1_2 + x0_8 * w0_2_2 + x0_9 * w0_3_2 + x0_10 * w0_4_2;
+    acc27 += x0_6 * w0_0_3 + x0_7 * w0_1_3 + x0_8 * w0_2_3 + x0_9 * w0_3_3 + x0_10 * w0_4_3;
+    let x1_0 = dy_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = dy_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = dy_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = dy_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = dy_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = dy_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = dy_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = dy_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = dy_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = dy_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = dy_at(xc + 1i * W + 10, rok1 && cok10);
+    let own1_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_0_2 = subgroupBroadcast(own1_0, 2u);
+    let w1_0_3 = subgroupBroadcast(own1_0, 3u);
+    let w1_1_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_1_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_1_2 = subgroupBroadcast(own1_1, 2u);
+    let w1_1_3 = subgroupBroadcast(own1_1, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_2, 1u);
+    let w1_2_2 = subgroupBroadcast(own1_2, 2u);
+    let w1_2_3 = subgroupBroadcast(own1_2, 3u);
+    let w1_3_0 = subgroupBroadcast(own1_3, 0u);
+    let w1_3_1 = subgroupBroadcast(own1_3, 1u);
+    let w1_3_2 = subgroupBroadcast(own1_3, 2u);
+    let w1_3_3 = subgroupBroadcast(own1_3, 3u);
+    let w1_4_0 = subgroupBroadcast(own1_4, 0u);
+    let w1_4_1 = subgroupBroadcast(own1_4, 1u);
+    let w1_4_2 = subgroupBroadcast(own1_4, 2u);
+    let w1_4_3 = subgroupBroadcast(own1_4, 3u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0 + x1_3 * w1_3_0 + x1_4 * w1_4_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1 + x1_3 * w1_3_1 + x1_4 * w1_4_1;
+    acc2 += x1_0 * w1_0_2 + x1_1 * w1_1_2 + x1_2 * w1_2_2 + x1_3 * w1_3_2 + x1_4 * w1_4_2;
+    acc3 += x1_0 * w1_0_3 + x1_1 * w1_1_3 + x1_2 * w1_2_3 + x1_3 * w1_3_3 + x1_4 * w1_4_3;
+    acc4 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0 + x1_4 * w1_3_0 + x1_5 * w1_4_0;
+    acc5 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1 + x1_4 * w1_3_1 + x1_5 * w1_4_1;
+    acc6 += x1_1 * w1_0_2 + x1_2 * w1_1_2 + x1_3 * w1_2_2 + x1_4 * w1_3_2 + x1_5 * w1_4_2;
+    acc7 += x1_1 * w1_0_3 + x1_2 * w1_1_3 + x1_3 * w1_2_3 + x1_4 * w1_3_3 + x1_5 * w1_4_3;
+    acc8 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0 + x1_5 * w1_3_0 + x1_6 * w1_4_0;
+    acc9 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1 + x1_5 * w1_3_1 + x1_6 * w1_4_1;
+    acc10 += x1_2 * w1_0_2 + x1_3 * w1_1_2 + x1_4 * w1_2_2 + x1_5 * w1_3_2 + x1_6 * w1_4_2;
+    acc11 += x1_2 * w1_0_3 + x1_3 * w1_1_3 + x1_4 * w1_2_3 + x1_5 * w1_3_3 + x1_6 * w1_4_3;
+    acc12 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0 + x1_6 * w1_3_0 + x1_7 * w1_4_0;
+    acc13 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1 + x1_6 * w1_3_1 + x1_7 * w1_4_1;
+    acc14 += x1_3 * w1_0_2 + x1_4 * w1_1_2 + x1_5 * w1_2_2 + x1_6 * w1_3_2 + x1_7 * w1_4_2;
+    acc15 += x1_3 * w1_0_3 + x1_4 * w1_1_3 + x1_5 * w1_2_3 + x1_6 * w1_3_3 + x1_7 * w1_4_3;
+    acc16 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0 + x1_7 * w1_3_0 + x1_8 * w1_4_0;
+    acc17 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1 + x1_7 * w1_3_1 + x1_8 * w1_4_1;
+    acc18 += x1_4 * w1_0_2 + x1_5 * w1_1_2 + x1_6 * w1_2_2 + x1_7 * w1_3_2 + x1_8 * w1_4_2;
+    acc19 += x1_4 * w1_0_3 + x1_5 * w1_1_3 + x1_6 * w1_2_3 + x1_7 * w1_3_3 + x1_8 * w1_4_3;
+    acc20 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0 + x1_8 * w1_3_0 + x1_9 * w1_4_0;
+    acc21 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1 + x1_8 * w1_3_1 + x1_9 * w1_4_1;
+    acc22 += x1_5 * w1_0_2 + x1_6 * w1_1_2 + x1_7 * w1_2_2 + x1_8 * w1_3_2 + x1_9 * w1_4_2;
+    acc23 += x1_5 * w1_0_3 + x1_6 * w1_1_3 + x1_7 * w1_2_3 + x1_8 * w1_3_3 + x1_9 * w1_4_3;
+    acc24 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0 + x1_9 * w1_3_0 + x1_10 * w1_4_0;
+    acc25 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1 + x1_9 * w1_3_1 + x1_10 * w1_4_1;
+    acc26 += x1_6 * w1_0_2 + x1_7 * w1_1_2 + x1_8 * w1_2_2 + x1_9 * w1_3_2 + x1_10 * w1_4_2;
+    acc27 += x1_6 * w1_0_3 + x1_7 * w1_1_3 + x1_8 * w1_2_3 + x1_9 * w1_3_3 + x1_10 * w1_4_3;
+    let x2_0 = dy_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = dy_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = dy_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = dy_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = dy_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = dy_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = dy_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = dy_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = dy_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = dy_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = dy_at(xc + 2i * W + 10, rok2 && cok10);
+    let own2_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_0_2 = subgroupBroadcast(own2_0, 2u);
+    let w2_0_3 = subgroupBroadcast(own2_0, 3u);
+    let w2_1_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_1_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_1_2 = subgroupBroadcast(own2_1, 2u);
+    let w2_1_3 = subgroupBroadcast(own2_1, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_2, 1u);
+    let w2_2_2 = subgroupBroadcast(own2_2, 2u);
+    let w2_2_3 = subgroupBroadcast(own2_2, 3u);
+    let w2_3_0 = subgroupBroadcast(own2_3, 0u);
+    let w2_3_1 = subgroupBroadcast(own2_3, 1u);
+    let w2_3_2 = subgroupBroadcast(own2_3, 2u);
+    let w2_3_3 = subgroupBroadcast(own2_3, 3u);
+    let w2_4_0 = subgroupBroadcast(own2_4, 0u);
+    let w2_4_1 = subgroupBroadcast(own2_4, 1u);
+    let w2_4_2 = subgroupBroadcast(own2_4, 2u);
+    let w2_4_3 = subgroupBroadcast(own2_4, 3u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0 + x2_3 * w2_3_0 + x2_4 * w2_4_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1 + x2_3 * w2_3_1 + x2_4 * w2_4_1;
+    acc2 += x2_0 * w2_0_2 + x2_1 * w2_1_2 + x2_2 * w2_2_2 + x2_3 * w2_3_2 + x2_4 * w2_4_2;
+    acc3 += x2_0 * w2_0_3 + x2_1 * w2_1_3 + x2_2 * w2_2_3 + x2_3 * w2_3_3 + x2_4 * w2_4_3;
+    acc4 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0 + x2_4 * w2_3_0 + x2_5 * w2_4_0;
+    acc5 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1 + x2_4 * w2_3_1 + x2_5 * w2_4_1;
+    acc6 += x2_1 * w2_0_2 + x2_2 * w2_1_2 + x2_3 * w2_2_2 + x2_4 * w2_3_2 + x2_5 * w2_4_2;
+    acc7 += x2_1 * w2_0_3 + x2_2 * w2_1_3 + x2_3 * w2_2_3 + x2_4 * w2_3_3 + x2_5 * w2_4_3;
+    acc8 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0 + x2_5 * w2_3_0 + x2_6 * w2_4_0;
+    acc9 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1 + x2_5 * w2_3_1 + x2_6 * w2_4_1;
+    acc10 += x2_2 * w2_0_2 + x2_3 * w2_1_2 + x2_4 * w2_2_2 + x2_5 * w2_3_2 + x2_6 * w2_4_2;
+    acc11 += x2_2 * w2_0_3 + x2_3 * w2_1_3 + x2_4 * w2_2_3 + x2_5 * w2_3_3 + x2_6 * w2_4_3;
+    acc12 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0 + x2_6 * w2_3_0 + x2_7 * w2_4_0;
+    acc13 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1 + x2_6 * w2_3_1 + x2_7 * w2_4_1;
+    acc14 += x2_3 * w2_0_2 + x2_4 * w2_1_2 + x2_5 * w2_2_2 + x2_6 * w2_3_2 + x2_7 * w2_4_2;
+    acc15 += x2_3 * w2_0_3 + x2_4 * w2_1_3 + x2_5 * w2_2_3 + x2_6 * w2_3_3 + x2_7 * w2_4_3;
+    acc16 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0 + x2_7 * w2_3_0 + x2_8 * w2_4_0;
+    acc17 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1 + x2_7 * w2_3_1 + x2_8 * w2_4_1;
+    acc18 += x2_4 * w2_0_2 + x2_5 * w2_1_2 + x2_6 * w2_2_2 + x2_7 * w2_3_2 + x2_8 * w2_4_2;
+    acc19 += x2_4 * w2_0_3 + x2_5 * w2_1_3 + x2_6 * w2_2_3 + x2_7 * w2_3_3 + x2_8 * w2_4_3;
+    acc20 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0 + x2_8 * w2_3_0 + x2_9 * w2_4_0;
+    acc21 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1 + x2_8 * w2_3_1 + x2_9 * w2_4_1;
+    acc22 += x2_5 * w2_0_2 + x2_6 * w2_1_2 + x2_7 * w2_2_2 + x2_8 * w2_3_2 + x2_9 * w2_4_2;
+    acc23 += x2_5 * w2_0_3 + x2_6 * w2_1_3 + x2_7 * w2_2_3 + x2_8 * w2_3_3 + x2_9 * w2_4_3;
+    acc24 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0 + x2_9 * w2_3_0 + x2_10 * w2_4_0;
+    acc25 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1 + x2_9 * w2_3_1 + x2_10 * w2_4_1;
+    acc26 += x2_6 * w2_0_2 + x2_7 * w2_1_2 + x2_8 * w2_2_2 + x2_9 * w2_3_2 + x2_10 * w2_4_2;
+    acc27 += x2_6 * w2_0_3 + x2_7 * w2_1_3 + x2_8 * w2_2_3 + x2_9 * w2_3_3 + x2_10 * w2_4_3;
+    let x3_0 = dy_at(xc + 3i * W + 0, rok3 && cok0);
+    let x3_1 = dy_at(xc + 3i * W + 1, rok3 && cok1);
+    let x3_2 = dy_at(xc + 3i * W + 2, rok3 && cok2);
+    let x3_3 = dy_at(xc + 3i * W + 3, rok3 && cok3);
+    let x3_4 = dy_at(xc + 3i * W + 4, rok3 && cok4);
+    let x3_5 = dy_at(xc + 3i * W + 5, rok3 && cok5);
+    let x3_6 = dy_at(xc + 3i * W + 6, rok3 && cok6);
+    let x3_7 = dy_at(xc + 3i * W + 7, rok3 && cok7);
+    let x3_8 = dy_at(xc + 3i * W + 8, rok3 && cok8);
+    let x3_9 = dy_at(xc + 3i * W + 9, rok3 && cok9);
+    let x3_10 = dy_at(xc + 3i * W + 10, rok3 && cok10);
+    let own3_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let w3_0_0 = subgroupBroadcast(own3_0, 0u);
+    let w3_0_1 = subgroupBroadcast(own3_0, 1u);
+    let w3_0_2 = subgroupBroadcast(own3_0, 2u);
+    let w3_0_3 = subgroupBroadcast(own3_0, 3u);
+    let w3_1_0 = subgroupBroadcast(own3_1, 0u);
+    let w3_1_1 = subgroupBroadcast(own3_1, 1u);
+    let w3_1_2 = subgroupBroadcast(own3_1, 2u);
+    let w3_1_3 = subgroupBroadcast(own3_1, 3u);
+    let w3_2_0 = subgroupBroadcast(own3_2, 0u);
+    let w3_2_1 = subgroupBroadcast(own3_2, 1u);
+    let w3_2_2 = subgroupBroadcast(own3_2, 2u);
+    let w3_2_3 = subgroupBroadcast(own3_2, 3u);
+    let w3_3_0 = subgroupBroadcast(own3_3, 0u);
+    let w3_3_1 = subgroupBroadcast(own3_3, 1u);
+    let w3_3_2 = subgroupBroadcast(own3_3, 2u);
+    let w3_3_3 = subgroupBroadcast(own3_3, 3u);
+    let w3_4_0 = subgroupBroadcast(own3_4, 0u);
+    let w3_4_1 = subgroupBroadcast(own3_4, 1u);
+    let w3_4_2 = subgroupBroadcast(own3_4, 2u);
+    let w3_4_3 = subgroupBroadcast(own3_4, 3u);
+    acc0 += x3_0 * w3_0_0 + x3_1 * w3_1_0 + x3_2 * w3_2_0 + x3_3 * w3_3_0 + x3_4 * w3_4_0;
+    acc1 += x3_0 * w3_0_1 + x3_1 * w3_1_1 + x3_2 * w3_2_1 + x3_3 * w3_3_1 + x3_4 * w3_4_1;
+    acc2 += x3_0 * w3_0_2 + x3_1 * w3_1_2 + x3_2 * w3_2_2 + x3_3 * w3_3_2 + x3_4 * w3_4_2;
+    acc3 += x3_0 * w3_0_3 + x3_1 * w3_1_3 + x3_2 * w3_2_3 + x3_3 * w3_3_3 + x3_4 * w3_4_3;
+    acc4 += x3_1 * w3_0_0 + x3_2 * w3_1_0 + x3_3 * w3_2_0 + x3_4 * w3_3_0 + x3_5 * w3_4_0;
+    acc5 += x3_1 * w3_0_1 + x3_2 * w3_1_1 + x3_3 * w3_2_1 + x3_4 * w3_3_1 + x3_5 * w3_4_1;
+    acc6 += x3_1 * w3_0_2 + x3_2 * w3_1_2 + x3_3 * w3_2_2 + x3_4 * w3_3_2 + x3_5 * w3_4_2;
+    acc7 += x3_1 * w3_0_3 + x3_2 * w3_1_3 + x3_3 * w3_2_3 + x3_4 * w3_3_3 + x3_5 * w3_4_3;
+    acc8 += x3_2 * w3_0_0 + x3_3 * w3_1_0 + x3_4 * w3_2_0 + x3_5 * w3_3_0 + x3_6 * w3_4_0;
+    acc9 += x3_2 * w3_0_1 + x3_3 * w3_1_1 + x3_4 * w3_2_1 + x3_5 * w3_3_1 + x3_6 * w3_4_1;
+    acc10 += x3_2 * w3_0_2 + x3_3 * w3_1_2 + x3_4 * w3_2_2 + x3_5 * w3_3_2 + x3_6 * w3_4_2;
+    acc11 += x3_2 * w3_0_3 + x3_3 * w3_1_3 + x3_4 * w3_2_3 + x3_5 * w3_3_3 + x3_6 * w3_4_3;
+    acc12 += x3_3 * w3_0_0 + x3_4 * w3_1_0 + x3_5 * w3_2_0 + x3_6 * w3_3_0 + x3_7 * w3_4_0;
+    acc13 += x3_3 * w3_0_1 + x3_4 * w3_1_1 + x3_5 * w3_2_1 + x3_6 * w3_3_1 + x3_7 * w3_4_1;
+    acc14 += x3_3 * w3_0_2 + x3_4 * w3_1_2 + x3_5 * w3_2_2 + x3_6 * w3_3_2 + x3_7 * w3_4_2;
+    acc15 += x3_3 * w3_0_3 + x3_4 * w3_1_3 + x3_5 * w3_2_3 + x3_6 * w3_3_3 + x3_7 * w3_4_3;
+    acc16 += x3_4 * w3_0_0 + x3_5 * w3_1_0 + x3_6 * w3_2_0 + x3_7 * w3_3_0 + x3_8 * w3_4_0;
+    acc17 += x3_4 * w3_0_1 + x3_5 * w3_1_1 + x3_6 * w3_2_1 + x3_7 * w3_3_1 + x3_8 * w3_4_1;
+    acc18 += x3_4 * w3_0_2 + x3_5 * w3_1_2 + x3_6 * w3_2_2 + x3_7 * w3_3_2 + x3_8 * w3_4_2;
+    acc19 += x3_4 * w3_0_3 + x3_5 * w3_1_3 + x3_6 * w3_2_3 + x3_7 * w3_3_3 + x3_8 * w3_4_3;
+    acc20 += x3_5 * w3_0_0 + x3_6 * w3_1_0 + x3_7 * w3_2_0 + x3_8 * w3_3_0 + x3_9 * w3_4_0;
+    acc21 += x3_5 * w3_0_1 + x3_6 * w3_1_1 + x3_7 * w3_2_1 + x3_8 * w3_3_1 + x3_9 * w3_4_1;
+    acc22 += x3_5 * w3_0_2 + x3_6 * w3_1_2 + x3_7 * w3_2_2 + x3_8 * w3_3_2 + x3_9 * w3_4_2;
+    acc23 += x3_5 * w3_0_3 + x3_6 * w3_1_3 + x3_7 * w3_2_3 + x3_8 * w3_3_3 + x3_9 * w3_4_3;
+    acc24 += x3_6 * w3_0_0 + x3_7 * w3_1_0 + x3_8 * w3_2_0 + x3_9 * w3_3_0 + x3_10 * w3_4_0;
+    acc25 += x3_6 * w3_0_1 + x3_7 * w3_1_1 + x3_8 * w3_2_1 + x3_9 * w3_3_1 + x3_10 * w3_4_1;
+    acc26 += x3_6 * w3_0_2 + x3_7 * w3_1_2 + x3_8 * w3_2_2 + x3_9 * w3_3_2 + x3_10 * w3_4_2;
+    acc27 += x3_6 * w3_0_3 + x3_7 * w3_1_3 + x3_8 * w3_2_3 + x3_9 * w3_3_3 + x3_10 * w3_4_3;
+    let x4_0 = dy_at(xc + 4i * W + 0, rok4 && cok0);
+    let x4_1 = dy_at(xc + 4i * W + 1, rok4 && cok1);
+    let x4_2 = dy_at(xc + 4i * W + 2, rok4 && cok2);
+    let x4_3 = dy_at(xc + 4i * W + 3, rok4 && cok3);
+    let x4_4 = dy_at(xc + 4i * W + 4, rok4 && cok4);
+    let x4_5 = dy_at(xc + 4i * W + 5, rok4 && cok5);
+    let x4_6 = dy_at(xc + 4i * W + 6, rok4 && cok6);
+    let x4_7 = dy_at(xc + 4i * W + 7, rok4 && cok7);
+    let x4_8 = dy_at(xc + 4i * W + 8, rok4 && cok8);
+    let x4_9 = dy_at(xc + 4i * W + 9, rok4 && cok9);
+    let x4_10 = dy_at(xc + 4i * W + 10, rok4 && cok10);
+    let own4_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let w4_0_0 = subgroupBroadcast(own4_0, 0u);
+    let w4_0_1 = subgroupBroadcast(own4_0, 1u);
+    let w4_0_2 = subgroupBroadcast(own4_0, 2u);
+    let w4_0_3 = subgroupBroadcast(own4_0, 3u);
+    let w4_1_0 = subgroupBroadcast(own4_1, 0u);
+    let w4_1_1 = subgroupBroadcast(own4_1, 1u);
+    let w4_1_2 = subgroupBroadcast(own4_1, 2u);
+    let w4_1_3 = subgroupBroadcast(own4_1, 3u);
+    let w4_2_0 = subgroupBroadcast(own4_2, 0u);
+    let w4_2_1 = subgroupBroadcast(own4_2, 1u);
+    let w4_2_2 = subgroupBroadcast(own4_2, 2u);
+    let w4_2_3 = subgroupBroadcast(own4_2, 3u);
+    let w4_3_0 = subgroupBroadcast(own4_3, 0u);
+    let w4_3_1 = subgroupBroadcast(own4_3, 1u);
+    let w4_3_2 = subgroupBroadcast(own4_3, 2u);
+    let w4_3_3 = subgroupBroadcast(own4_3, 3u);
+    let w4_4_0 = subgroupBroadcast(own4_4, 0u);
+    let w4_4_1 = subgroupBroadcast(own4_4, 1u);
+    let w4_4_2 = subgroupBroadcast(own4_4, 2u);
+    let w4_4_3 = subgroupBroadcast(own4_4, 3u);
+    acc0 += x4_0 * w4_0_0 + x4_1 * w4_1_0 + x4_2 * w4_2_0 + x4_3 * w4_3_0 + x4_4 * w4_4_0;
+    acc1 += x4_0 * w4_0_1 + x4_1 * w4_1_1 + x4_2 * w4_2_1 + x4_3 * w4_3_1 + x4_4 * w4_4_1;
+    acc2 += x4_0 * w4_0_2 + x4_1 * w4_1_2 + x4_2 * w4_2_2 + x4_3 * w4_3_2 + x4_4 * w4_4_2;
+    acc3 += x4_0 * w4_0_3 + x4_1 * w4_1_3 + x4_2 * w4_2_3 + x4_3 * w4_3_3 + x4_4 * w4_4_3;
+    acc4 += x4_1 * w4_0_0 + x4_2 * w4_1_0 + x4_3 * w4_2_0 + x4_4 * w4_3_0 + x4_5 * w4_4_0;
+    acc5 += x4_1 * w4_0_1 + x4_2 * w4_1_1 + x4_3 * w4_2_1 + x4_4 * w4_3_1 + x4_5 * w4_4_1;
+    acc6 += x4_1 * w4_0_2 + x4_2 * w4_1_2 + x4_3 * w4_2_2 + x4_4 * w4_3_2 + x4_5 * w4_4_2;
+    acc7 += x4_1 * w4_0_3 + x4_2 * w4_1_3 + x4_3 * w4_2_3 + x4_4 * w4_3_3 + x4_5 * w4_4_3;
+    acc8 += x4_2 * w4_0_0 + x4_3 * w4_1_0 + x4_4 * w4_2_0 + x4_5 * w4_3_0 + x4_6 * w4_4_0;
+    acc9 += x4_2 * w4_0_1 + x4_3 * w4_1_1 + x4_4 * w4_2_1 + x4_5 * w4_3_1 + x4_6 * w4_4_1;
+    acc10 += x4_2 * w4_0_2 + x4_3 * w4_1_2 + x4_4 * w4_2_2 + x4_5 * w4_3_2 + x4_6 * w4_4_2;
+    acc11 += x4_2 * w4_0_3 + x4_3 * w4_1_3 + x4_4 * w4_2_3 + x4_5 * w4_3_3 + x4_6 * w4_4_3;
+    acc12 += x4_3 * w4_0_0 + x4_4 * w4_1_0 + x4_5 * w4_2_0 + x4_6 * w4_3_0 + x4_7 * w4_4_0;
+    acc13 += x4_3 * w4_0_1 + x4_4 * w4_1_1 + x4_5 * w4_2_1 + x4_6 * w4_3_1 + x4_7 * w4_4_1;
+    acc14 += x4_3 * w4_0_2 + x4_4 * w4_1_2 + x4_5 * w4_2_2 + x4_6 * w4_3_2 + x4_7 * w4_4_2;
+    acc15 += x4_3 * w4_0_3 + x4_4 * w4_1_3 + x4_5 * w4_2_3 + x4_6 * w4_3_3 + x4_7 * w4_4_3;
+    acc16 += x4_4 * w4_0_0 + x4_5 * w4_1_0 + x4_6 * w4_2_0 + x4_7 * w4_3_0 + x4_8 * w4_4_0;
+    acc17 += x4_4 * w4_0_1 + x4_5 * w4_1_1 + x4_6 * w4_2_1 + x4_7 * w4_3_1 + x4_8 * w4_4_1;
+    acc18 += x4_4 * w4_0_2 + x4_5 * w4_1_2 + x4_6 * w4_2_2 + x4_7 * w4_3_2 + x4_8 * w4_4_2;
+    acc19 += x4_4 * w4_0_3 + x4_5 * w4_1_3 + x4_6 * w4_2_3 + x4_7 * w4_3_3 + x4_8 * w4_4_3;
+    acc20 += x4_5 * w4_0_0 + x4_6 * w4_1_0 + x4_7 * w4_2_0 + x4_8 * w4_3_0 + x4_9 * w4_4_0;
+    acc21 += x4_5 * w4_0_1 + x4_6 * w4_1_1 + x4_7 * w4_2_1 + x4_8 * w4_3_1 + x4_9 * w4_4_1;
+    acc22 += x4_5 * w4_0_2 + x4_6 * w4_1_2 + x4_7 * w4_2_2 + x4_8 * w4_3_2 + x4_9 * w4_4_2;
+    acc23 += x4_5 * w4_0_3 + x4_6 * w4_1_3 + x4_7 * w4_2_3 + x4_8 * w4_3_3 + x4_9 * w4_4_3;
+    acc24 += x4_6 * w4_0_0 + x4_7 * w4_1_0 + x4_8 * w4_2_0 + x4_9 * w4_3_0 + x4_10 * w4_4_0;
+    acc25 += x4_6 * w4_0_1 + x4_7 * w4_1_1 + x4_8 * w4_2_1 + x4_9 * w4_3_1 + x4_10 * w4_4_1;
+    acc26 += x4_6 * w4_0_2 + x4_7 * w4_1_2 + x4_8 * w4_2_2 + x4_9 * w4_3_2 + x4_10 * w4_4_2;
+    acc27 += x4_6 * w4_0_3 + x4_7 * w4_1_3 + x4_8 * w4_2_3 + x4_9 * w4_3_3 + x4_10 * w4_4_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_sg10x16(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_id) sid: u32,
+    @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  let g = (wid.x + wid.y * nwg.x) * nsg + sid;
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tiles = params.rows * params.out_h * rowTiles;
+  let c0 = (g % colTiles) * 4u;
+  let t0 = (g / colTiles) * 4u;
+  if (t0 >= tiles) { return; }
+  // A lane past the last tile computes the last one again and stores nothing: it still serves its loads.
+  let live = t0 + lane < tiles;
+  let tile = min(t0 + lane, tiles - 1u);
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  // This lane's share of a kernel row's weights: vec4 i = 4m + lane is tap kx = i / cn, quad i % cn.
+  let kxl = lane / 4u;
+  let cbl = min(c0 + lane % 4u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  for (var c = 0u; c < params.in_c; c++) {
+    let xc = base + i32(c) * plane;
+    let wc = c * k2c4;
+    let x0_0 = dy_at(xc + 0i * W + 0, rok0 && cok0);
+    let x0_1 = dy_at(xc + 0i * W + 1, rok0 && cok1);
+    let x0_2 = dy_at(xc + 0i * W + 2, rok0 && cok2);
+    let x0_3 = dy_at(xc + 0i * W + 3, rok0 && cok3);
+    let x0_4 = dy_at(xc + 0i * W + 4, rok0 && cok4);
+    let x0_5 = dy_at(xc + 0i * W + 5, rok0 && cok5);
+    let x0_6 = dy_at(xc + 0i * W + 6, rok0 && cok6);
+    let x0_7 = dy_at(xc + 0i * W + 7, rok0 && cok7);
+    let x0_8 = dy_at(xc + 0i * W + 8, rok0 && cok8);
+    let x0_9 = dy_at(xc + 0i * W + 9, rok0 && cok9);
+    let x0_10 = dy_at(xc + 0i * W + 10, rok0 && cok10);
+    let x0_11 = dy_at(xc + 0i * W + 11, rok0 && cok11);
+    let x0_12 = dy_at(xc + 0i * W + 12, rok0 && cok12);
+    let x0_13 = dy_at(xc + 0i * W + 13, rok0 && cok13);
+    let own0_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let own0_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 0u * params.c4 + cbl];
+    let w0_0_0 = subgroupBroadcast(own0_0, 0u);
+    let w0_0_1 = subgroupBroadcast(own0_0, 1u);
+    let w0_0_2 = subgroupBroadcast(own0_0, 2u);
+    let w0_0_3 = subgroupBroadcast(own0_0, 3u);
+    let w0_1_0 = subgroupBroadcast(own0_1, 0u);
+    let w0_1_1 = subgroupBroadcast(own0_1, 1u);
+    let w0_1_2 = subgroupBroadcast(own0_1, 2u);
+    let w0_1_3 = subgroupBroadcast(own0_1, 3u);
+    let w0_2_0 = subgroupBroadcast(own0_2, 0u);
+    let w0_2_1 = subgroupBroadcast(own0_2, 1u);
+    let w0_2_2 = subgroupBroadcast(own0_2, 2u);
+    let w0_2_3 = subgroupBroadcast(own0_2, 3u);
+    let w0_3_0 = subgroupBroadcast(own0_3, 0u);
+    let w0_3_1 = subgroupBroadcast(own0_3, 1u);
+    let w0_3_2 = subgroupBroadcast(own0_3, 2u);
+    let w0_3_3 = subgroupBroadcast(own0_3, 3u);
+    let w0_4_0 = subgroupBroadcast(own0_4, 0u);
+    let w0_4_1 = subgroupBroadcast(own0_4, 1u);
+    let w0_4_2 = subgroupBroadcast(own0_4, 2u);
+    let w0_4_3 = subgroupBroadcast(own0_4, 3u);
+    acc0 += x0_0 * w0_0_0 + x0_1 * w0_1_0 + x0_2 * w0_2_0 + x0_3 * w0_3_0 + x0_4 * w0_4_0;
+    acc1 += x0_0 * w0_0_1 + x0_1 * w0_1_1 + x0_2 * w0_2_1 + x0_3 * w0_3_1 + x0_4 * w0_4_1;
+    acc2 += x0_0 * w0_0_2 + x0_1 * w0_1_2 + x0_2 * w0_2_2 + x0_3 * w0_3_2 + x0_4 * w0_4_2;
+    acc3 += x0_0 * w0_0_3 + x0_1 * w0_1_3 + x0_2 * w0_2_3 + x0_3 * w0_3_3 + x0_4 * w0_4_3;
+    acc4 += x0_1 * w0_0_0 + x0_2 * w0_1_0 + x0_3 * w0_2_0 + x0_4 * w0_3_0 + x0_5 * w0_4_0;
+    acc5 += x0_1 * w0_0_1 + x0_2 * w0_1_1 + x0_3 * w0_2_1 + x0_4 * w0_3_1 + x0_5 * w0_4_1;
+    acc6 += x0_1 * w0_0_2 + x0_2 * w0_1_2 + x0_3 * w0_2_2 + x0_4 * w0_3_2 + x0_5 * w0_4_2;
+    acc7 += x0_1 * w0_0_3 + x0_2 * w0_1_3 + x0_3 * w0_2_3 + x0_4 * w0_3_3 + x0_5 * w0_4_3;
+    acc8 += x0_2 * w0_0_0 + x0_3 * w0_1_0 + x0_4 * w0_2_0 + x0_5 * w0_3_0 + x0_6 * w0_4_0;
+    acc9 += x0_2 * w0_0_1 + x0_3 * w0_1_1 + x0_4 * w0_2_1 + x0_5 * w0_3_1 + x0_6 * w0_4_1;
+    acc10 += x0_2 * w0_0_2 + x0_3 * w0_1_2 + x0_4 * w0_2_2 + x0_5 * w0_3_2 + x0_6 * w0_4_2;
+    acc11 += x0_2 * w0_0_3 + x0_3 * w0_1_3 + x0_4 * w0_2_3 + x0_5 * w0_3_3 + x0_6 * w0_4_3;
+    acc12 += x0_3 * w0_0_0 + x0_4 * w0_1_0 + x0_5 * w0_2_0 + x0_6 * w0_3_0 + x0_7 * w0_4_0;
+    acc13 += x0_3 * w0_0_1 + x0_4 * w0_1_1 + x0_5 * w0_2_1 + x0_6 * w0_3_1 + x0_7 * w0_4_1;
+    acc14 += x0_3 * w0_0_2 + x0_4 * w0_1_2 + x0_5 * w0_2_2 + x0_6 * w0_3_2 + x0_7 * w0_4_2;
+    acc15 += x0_3 * w0_0_3 + x0_4 * w0_1_3 + x0_5 * w0_2_3 + x0_6 * w0_3_3 + x0_7 * w0_4_3;
+    acc16 += x0_4 * w0_0_0 + x0_5 * w0_1_0 + x0_6 * w0_2_0 + x0_7 * w0_3_0 + x0_8 * w0_4_0;
+    acc17 += x0_4 * w0_0_1 + x0_5 * w0_1_1 + x0_6 * w0_2_1 + x0_7 * w0_3_1 + x0_8 * w0_4_1;
+    acc18 += x0_4 * w0_0_2 + x0_5 * w0_1_2 + x0_6 * w0_2_2 + x0_7 * w0_3_2 + x0_8 * w0_4_2;
+    acc19 += x0_4 * w0_0_3 + x0_5 * w0_1_3 + x0_6 * w0_2_3 + x0_7 * w0_3_3 + x0_8 * w0_4_3;
+    acc20 += x0_5 * w0_0_0 + x0_6 * w0_1_0 + x0_7 * w0_2_0 + x0_8 * w0_3_0 + x0_9 * w0_4_0;
+    acc21 += x0_5 * w0_0_1 + x0_6 * w0_1_1 + x0_7 * w0_2_1 + x0_8 * w0_3_1 + x0_9 * w0_4_1;
+    acc22 += x0_5 * w0_0_2 + x0_6 * w0_1_2 + x0_7 * w0_2_2 + x0_8 * w0_3_2 + x0_9 * w0_4_2;
+    acc23 += x0_5 * w0_0_3 + x0_6 * w0_1_3 + x0_7 * w0_2_3 + x0_8 * w0_3_3 + x0_9 * w0_4_3;
+    acc24 += x0_6 * w0_0_0 + x0_7 * w0_1_0 + x0_8 * w0_2_0 + x0_9 * w0_3_0 + x0_10 * w0_4_0;
+    acc25 += x0_6 * w0_0_1 + x0_7 * w0_1_1 + x0_8 * w0_2_1 + x0_9 * w0_3_1 + x0_10 * w0_4_1;
+    acc26 += x0_6 * w0_0_2 + x0_7 * w0_1_2 + x0_8 * w0_2_2 + x0_9 * w0_3_2 + x0_10 * w0_4_2;
+    acc27 += x0_6 * w0_0_3 + x0_7 * w0_1_3 + x0_8 * w0_2_3 + x0_9 * w0_3_3 + x0_10 * w0_4_3;
+    acc28 += x0_7 * w0_0_0 + x0_8 * w0_1_0 + x0_9 * w0_2_0 + x0_10 * w0_3_0 + x0_11 * w0_4_0;
+    acc29 += x0_7 * w0_0_1 + x0_8 * w0_1_1 + x0_9 * w0_2_1 + x0_10 * w0_3_1 + x0_11 * w0_4_1;
+    acc30 += x0_7 * w0_0_2 + x0_8 * w0_1_2 + x0_9 * w0_2_2 + x0_10 * w0_3_2 + x0_11 * w0_4_2;
+    acc31 += x0_7 * w0_0_3 + x0_8 * w0_1_3 + x0_9 * w0_2_3 + x0_10 * w0_3_3 + x0_11 * w0_4_3;
+    acc32 += x0_8 * w0_0_0 + x0_9 * w0_1_0 + x0_10 * w0_2_0 + x0_11 * w0_3_0 + x0_12 * w0_4_0;
+    acc33 += x0_8 * w0_0_1 + x0_9 * w0_1_1 + x0_10 * w0_2_1 + x0_11 * w0_3_1 + x0_12 * w0_4_1;
+    acc34 += x0_8 * w0_0_2 + x0_9 * w0_1_2 + x0_10 * w0_2_2 + x0_11 * w0_3_2 + x0_12 * w0_4_2;
+    acc35 += x0_8 * w0_0_3 + x0_9 * w0_1_3 + x0_10 * w0_2_3 + x0_11 * w0_3_3 + x0_12 * w0_4_3;
+    acc36 += x0_9 * w0_0_0 + x0_10 * w0_1_0 + x0_11 * w0_2_0 + x0_12 * w0_3_0 + x0_13 * w0_4_0;
+    acc37 += x0_9 * w0_0_1 + x0_10 * w0_1_1 + x0_11 * w0_2_1 + x0_12 * w0_3_1 + x0_13 * w0_4_1;
+    acc38 += x0_9 * w0_0_2 + x0_10 * w0_1_2 + x0_11 * w0_2_2 + x0_12 * w0_3_2 + x0_13 * w0_4_2;
+    acc39 += x0_9 * w0_0_3 + x0_10 * w0_1_3 + x0_11 * w0_2_3 + x0_12 * w0_3_3 + x0_13 * w0_4_3;
+    let x1_0 = dy_at(xc + 1i * W + 0, rok1 && cok0);
+    let x1_1 = dy_at(xc + 1i * W + 1, rok1 && cok1);
+    let x1_2 = dy_at(xc + 1i * W + 2, rok1 && cok2);
+    let x1_3 = dy_at(xc + 1i * W + 3, rok1 && cok3);
+    let x1_4 = dy_at(xc + 1i * W + 4, rok1 && cok4);
+    let x1_5 = dy_at(xc + 1i * W + 5, rok1 && cok5);
+    let x1_6 = dy_at(xc + 1i * W + 6, rok1 && cok6);
+    let x1_7 = dy_at(xc + 1i * W + 7, rok1 && cok7);
+    let x1_8 = dy_at(xc + 1i * W + 8, rok1 && cok8);
+    let x1_9 = dy_at(xc + 1i * W + 9, rok1 && cok9);
+    let x1_10 = dy_at(xc + 1i * W + 10, rok1 && cok10);
+    let x1_11 = dy_at(xc + 1i * W + 11, rok1 && cok11);
+    let x1_12 = dy_at(xc + 1i * W + 12, rok1 && cok12);
+    let x1_13 = dy_at(xc + 1i * W + 13, rok1 && cok13);
+    let own1_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let own1_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 5u * params.c4 + cbl];
+    let w1_0_0 = subgroupBroadcast(own1_0, 0u);
+    let w1_0_1 = subgroupBroadcast(own1_0, 1u);
+    let w1_0_2 = subgroupBroadcast(own1_0, 2u);
+    let w1_0_3 = subgroupBroadcast(own1_0, 3u);
+    let w1_1_0 = subgroupBroadcast(own1_1, 0u);
+    let w1_1_1 = subgroupBroadcast(own1_1, 1u);
+    let w1_1_2 = subgroupBroadcast(own1_1, 2u);
+    let w1_1_3 = subgroupBroadcast(own1_1, 3u);
+    let w1_2_0 = subgroupBroadcast(own1_2, 0u);
+    let w1_2_1 = subgroupBroadcast(own1_2, 1u);
+    let w1_2_2 = subgroupBroadcast(own1_2, 2u);
+    let w1_2_3 = subgroupBroadcast(own1_2, 3u);
+    let w1_3_0 = subgroupBroadcast(own1_3, 0u);
+    let w1_3_1 = subgroupBroadcast(own1_3, 1u);
+    let w1_3_2 = subgroupBroadcast(own1_3, 2u);
+    let w1_3_3 = subgroupBroadcast(own1_3, 3u);
+    let w1_4_0 = subgroupBroadcast(own1_4, 0u);
+    let w1_4_1 = subgroupBroadcast(own1_4, 1u);
+    let w1_4_2 = subgroupBroadcast(own1_4, 2u);
+    let w1_4_3 = subgroupBroadcast(own1_4, 3u);
+    acc0 += x1_0 * w1_0_0 + x1_1 * w1_1_0 + x1_2 * w1_2_0 + x1_3 * w1_3_0 + x1_4 * w1_4_0;
+    acc1 += x1_0 * w1_0_1 + x1_1 * w1_1_1 + x1_2 * w1_2_1 + x1_3 * w1_3_1 + x1_4 * w1_4_1;
+    acc2 += x1_0 * w1_0_2 + x1_1 * w1_1_2 + x1_2 * w1_2_2 + x1_3 * w1_3_2 + x1_4 * w1_4_2;
+    acc3 += x1_0 * w1_0_3 + x1_1 * w1_1_3 + x1_2 * w1_2_3 + x1_3 * w1_3_3 + x1_4 * w1_4_3;
+    acc4 += x1_1 * w1_0_0 + x1_2 * w1_1_0 + x1_3 * w1_2_0 + x1_4 * w1_3_0 + x1_5 * w1_4_0;
+    acc5 += x1_1 * w1_0_1 + x1_2 * w1_1_1 + x1_3 * w1_2_1 + x1_4 * w1_3_1 + x1_5 * w1_4_1;
+    acc6 += x1_1 * w1_0_2 + x1_2 * w1_1_2 + x1_3 * w1_2_2 + x1_4 * w1_3_2 + x1_5 * w1_4_2;
+    acc7 += x1_1 * w1_0_3 + x1_2 * w1_1_3 + x1_3 * w1_2_3 + x1_4 * w1_3_3 + x1_5 * w1_4_3;
+    acc8 += x1_2 * w1_0_0 + x1_3 * w1_1_0 + x1_4 * w1_2_0 + x1_5 * w1_3_0 + x1_6 * w1_4_0;
+    acc9 += x1_2 * w1_0_1 + x1_3 * w1_1_1 + x1_4 * w1_2_1 + x1_5 * w1_3_1 + x1_6 * w1_4_1;
+    acc10 += x1_2 * w1_0_2 + x1_3 * w1_1_2 + x1_4 * w1_2_2 + x1_5 * w1_3_2 + x1_6 * w1_4_2;
+    acc11 += x1_2 * w1_0_3 + x1_3 * w1_1_3 + x1_4 * w1_2_3 + x1_5 * w1_3_3 + x1_6 * w1_4_3;
+    acc12 += x1_3 * w1_0_0 + x1_4 * w1_1_0 + x1_5 * w1_2_0 + x1_6 * w1_3_0 + x1_7 * w1_4_0;
+    acc13 += x1_3 * w1_0_1 + x1_4 * w1_1_1 + x1_5 * w1_2_1 + x1_6 * w1_3_1 + x1_7 * w1_4_1;
+    acc14 += x1_3 * w1_0_2 + x1_4 * w1_1_2 + x1_5 * w1_2_2 + x1_6 * w1_3_2 + x1_7 * w1_4_2;
+    acc15 += x1_3 * w1_0_3 + x1_4 * w1_1_3 + x1_5 * w1_2_3 + x1_6 * w1_3_3 + x1_7 * w1_4_3;
+    acc16 += x1_4 * w1_0_0 + x1_5 * w1_1_0 + x1_6 * w1_2_0 + x1_7 * w1_3_0 + x1_8 * w1_4_0;
+    acc17 += x1_4 * w1_0_1 + x1_5 * w1_1_1 + x1_6 * w1_2_1 + x1_7 * w1_3_1 + x1_8 * w1_4_1;
+    acc18 += x1_4 * w1_0_2 + x1_5 * w1_1_2 + x1_6 * w1_2_2 + x1_7 * w1_3_2 + x1_8 * w1_4_2;
+    acc19 += x1_4 * w1_0_3 + x1_5 * w1_1_3 + x1_6 * w1_2_3 + x1_7 * w1_3_3 + x1_8 * w1_4_3;
+    acc20 += x1_5 * w1_0_0 + x1_6 * w1_1_0 + x1_7 * w1_2_0 + x1_8 * w1_3_0 + x1_9 * w1_4_0;
+    acc21 += x1_5 * w1_0_1 + x1_6 * w1_1_1 + x1_7 * w1_2_1 + x1_8 * w1_3_1 + x1_9 * w1_4_1;
+    acc22 += x1_5 * w1_0_2 + x1_6 * w1_1_2 + x1_7 * w1_2_2 + x1_8 * w1_3_2 + x1_9 * w1_4_2;
+    acc23 += x1_5 * w1_0_3 + x1_6 * w1_1_3 + x1_7 * w1_2_3 + x1_8 * w1_3_3 + x1_9 * w1_4_3;
+    acc24 += x1_6 * w1_0_0 + x1_7 * w1_1_0 + x1_8 * w1_2_0 + x1_9 * w1_3_0 + x1_10 * w1_4_0;
+    acc25 += x1_6 * w1_0_1 + x1_7 * w1_1_1 + x1_8 * w1_2_1 + x1_9 * w1_3_1 + x1_10 * w1_4_1;
+    acc26 += x1_6 * w1_0_2 + x1_7 * w1_1_2 + x1_8 * w1_2_2 + x1_9 * w1_3_2 + x1_10 * w1_4_2;
+    acc27 += x1_6 * w1_0_3 + x1_7 * w1_1_3 + x1_8 * w1_2_3 + x1_9 * w1_3_3 + x1_10 * w1_4_3;
+    acc28 += x1_7 * w1_0_0 + x1_8 * w1_1_0 + x1_9 * w1_2_0 + x1_10 * w1_3_0 + x1_11 * w1_4_0;
+    acc29 += x1_7 * w1_0_1 + x1_8 * w1_1_1 + x1_9 * w1_2_1 + x1_10 * w1_3_1 + x1_11 * w1_4_1;
+    acc30 += x1_7 * w1_0_2 + x1_8 * w1_1_2 + x1_9 * w1_2_2 + x1_10 * w1_3_2 + x1_11 * w1_4_2;
+    acc31 += x1_7 * w1_0_3 + x1_8 * w1_1_3 + x1_9 * w1_2_3 + x1_10 * w1_3_3 + x1_11 * w1_4_3;
+    acc32 += x1_8 * w1_0_0 + x1_9 * w1_1_0 + x1_10 * w1_2_0 + x1_11 * w1_3_0 + x1_12 * w1_4_0;
+    acc33 += x1_8 * w1_0_1 + x1_9 * w1_1_1 + x1_10 * w1_2_1 + x1_11 * w1_3_1 + x1_12 * w1_4_1;
+    acc34 += x1_8 * w1_0_2 + x1_9 * w1_1_2 + x1_10 * w1_2_2 + x1_11 * w1_3_2 + x1_12 * w1_4_2;
+    acc35 += x1_8 * w1_0_3 + x1_9 * w1_1_3 + x1_10 * w1_2_3 + x1_11 * w1_3_3 + x1_12 * w1_4_3;
+    acc36 += x1_9 * w1_0_0 + x1_10 * w1_1_0 + x1_11 * w1_2_0 + x1_12 * w1_3_0 + x1_13 * w1_4_0;
+    acc37 += x1_9 * w1_0_1 + x1_10 * w1_1_1 + x1_11 * w1_2_1 + x1_12 * w1_3_1 + x1_13 * w1_4_1;
+    acc38 += x1_9 * w1_0_2 + x1_10 * w1_1_2 + x1_11 * w1_2_2 + x1_12 * w1_3_2 + x1_13 * w1_4_2;
+    acc39 += x1_9 * w1_0_3 + x1_10 * w1_1_3 + x1_11 * w1_2_3 + x1_12 * w1_3_3 + x1_13 * w1_4_3;
+    let x2_0 = dy_at(xc + 2i * W + 0, rok2 && cok0);
+    let x2_1 = dy_at(xc + 2i * W + 1, rok2 && cok1);
+    let x2_2 = dy_at(xc + 2i * W + 2, rok2 && cok2);
+    let x2_3 = dy_at(xc + 2i * W + 3, rok2 && cok3);
+    let x2_4 = dy_at(xc + 2i * W + 4, rok2 && cok4);
+    let x2_5 = dy_at(xc + 2i * W + 5, rok2 && cok5);
+    let x2_6 = dy_at(xc + 2i * W + 6, rok2 && cok6);
+    let x2_7 = dy_at(xc + 2i * W + 7, rok2 && cok7);
+    let x2_8 = dy_at(xc + 2i * W + 8, rok2 && cok8);
+    let x2_9 = dy_at(xc + 2i * W + 9, rok2 && cok9);
+    let x2_10 = dy_at(xc + 2i * W + 10, rok2 && cok10);
+    let x2_11 = dy_at(xc + 2i * W + 11, rok2 && cok11);
+    let x2_12 = dy_at(xc + 2i * W + 12, rok2 && cok12);
+    let x2_13 = dy_at(xc + 2i * W + 13, rok2 && cok13);
+    let own2_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let own2_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 10u * params.c4 + cbl];
+    let w2_0_0 = subgroupBroadcast(own2_0, 0u);
+    let w2_0_1 = subgroupBroadcast(own2_0, 1u);
+    let w2_0_2 = subgroupBroadcast(own2_0, 2u);
+    let w2_0_3 = subgroupBroadcast(own2_0, 3u);
+    let w2_1_0 = subgroupBroadcast(own2_1, 0u);
+    let w2_1_1 = subgroupBroadcast(own2_1, 1u);
+    let w2_1_2 = subgroupBroadcast(own2_1, 2u);
+    let w2_1_3 = subgroupBroadcast(own2_1, 3u);
+    let w2_2_0 = subgroupBroadcast(own2_2, 0u);
+    let w2_2_1 = subgroupBroadcast(own2_2, 1u);
+    let w2_2_2 = subgroupBroadcast(own2_2, 2u);
+    let w2_2_3 = subgroupBroadcast(own2_2, 3u);
+    let w2_3_0 = subgroupBroadcast(own2_3, 0u);
+    let w2_3_1 = subgroupBroadcast(own2_3, 1u);
+    let w2_3_2 = subgroupBroadcast(own2_3, 2u);
+    let w2_3_3 = subgroupBroadcast(own2_3, 3u);
+    let w2_4_0 = subgroupBroadcast(own2_4, 0u);
+    let w2_4_1 = subgroupBroadcast(own2_4, 1u);
+    let w2_4_2 = subgroupBroadcast(own2_4, 2u);
+    let w2_4_3 = subgroupBroadcast(own2_4, 3u);
+    acc0 += x2_0 * w2_0_0 + x2_1 * w2_1_0 + x2_2 * w2_2_0 + x2_3 * w2_3_0 + x2_4 * w2_4_0;
+    acc1 += x2_0 * w2_0_1 + x2_1 * w2_1_1 + x2_2 * w2_2_1 + x2_3 * w2_3_1 + x2_4 * w2_4_1;
+    acc2 += x2_0 * w2_0_2 + x2_1 * w2_1_2 + x2_2 * w2_2_2 + x2_3 * w2_3_2 + x2_4 * w2_4_2;
+    acc3 += x2_0 * w2_0_3 + x2_1 * w2_1_3 + x2_2 * w2_2_3 + x2_3 * w2_3_3 + x2_4 * w2_4_3;
+    acc4 += x2_1 * w2_0_0 + x2_2 * w2_1_0 + x2_3 * w2_2_0 + x2_4 * w2_3_0 + x2_5 * w2_4_0;
+    acc5 += x2_1 * w2_0_1 + x2_2 * w2_1_1 + x2_3 * w2_2_1 + x2_4 * w2_3_1 + x2_5 * w2_4_1;
+    acc6 += x2_1 * w2_0_2 + x2_2 * w2_1_2 + x2_3 * w2_2_2 + x2_4 * w2_3_2 + x2_5 * w2_4_2;
+    acc7 += x2_1 * w2_0_3 + x2_2 * w2_1_3 + x2_3 * w2_2_3 + x2_4 * w2_3_3 + x2_5 * w2_4_3;
+    acc8 += x2_2 * w2_0_0 + x2_3 * w2_1_0 + x2_4 * w2_2_0 + x2_5 * w2_3_0 + x2_6 * w2_4_0;
+    acc9 += x2_2 * w2_0_1 + x2_3 * w2_1_1 + x2_4 * w2_2_1 + x2_5 * w2_3_1 + x2_6 * w2_4_1;
+    acc10 += x2_2 * w2_0_2 + x2_3 * w2_1_2 + x2_4 * w2_2_2 + x2_5 * w2_3_2 + x2_6 * w2_4_2;
+    acc11 += x2_2 * w2_0_3 + x2_3 * w2_1_3 + x2_4 * w2_2_3 + x2_5 * w2_3_3 + x2_6 * w2_4_3;
+    acc12 += x2_3 * w2_0_0 + x2_4 * w2_1_0 + x2_5 * w2_2_0 + x2_6 * w2_3_0 + x2_7 * w2_4_0;
+    acc13 += x2_3 * w2_0_1 + x2_4 * w2_1_1 + x2_5 * w2_2_1 + x2_6 * w2_3_1 + x2_7 * w2_4_1;
+    acc14 += x2_3 * w2_0_2 + x2_4 * w2_1_2 + x2_5 * w2_2_2 + x2_6 * w2_3_2 + x2_7 * w2_4_2;
+    acc15 += x2_3 * w2_0_3 + x2_4 * w2_1_3 + x2_5 * w2_2_3 + x2_6 * w2_3_3 + x2_7 * w2_4_3;
+    acc16 += x2_4 * w2_0_0 + x2_5 * w2_1_0 + x2_6 * w2_2_0 + x2_7 * w2_3_0 + x2_8 * w2_4_0;
+    acc17 += x2_4 * w2_0_1 + x2_5 * w2_1_1 + x2_6 * w2_2_1 + x2_7 * w2_3_1 + x2_8 * w2_4_1;
+    acc18 += x2_4 * w2_0_2 + x2_5 * w2_1_2 + x2_6 * w2_2_2 + x2_7 * w2_3_2 + x2_8 * w2_4_2;
+    acc19 += x2_4 * w2_0_3 + x2_5 * w2_1_3 + x2_6 * w2_2_3 + x2_7 * w2_3_3 + x2_8 * w2_4_3;
+    acc20 += x2_5 * w2_0_0 + x2_6 * w2_1_0 + x2_7 * w2_2_0 + x2_8 * w2_3_0 + x2_9 * w2_4_0;
+    acc21 += x2_5 * w2_0_1 + x2_6 * w2_1_1 + x2_7 * w2_2_1 + x2_8 * w2_3_1 + x2_9 * w2_4_1;
+    acc22 += x2_5 * w2_0_2 + x2_6 * w2_1_2 + x2_7 * w2_2_2 + x2_8 * w2_3_2 + x2_9 * w2_4_2;
+    acc23 += x2_5 * w2_0_3 + x2_6 * w2_1_3 + x2_7 * w2_2_3 + x2_8 * w2_3_3 + x2_9 * w2_4_3;
+    acc24 += x2_6 * w2_0_0 + x2_7 * w2_1_0 + x2_8 * w2_2_0 + x2_9 * w2_3_0 + x2_10 * w2_4_0;
+    acc25 += x2_6 * w2_0_1 + x2_7 * w2_1_1 + x2_8 * w2_2_1 + x2_9 * w2_3_1 + x2_10 * w2_4_1;
+    acc26 += x2_6 * w2_0_2 + x2_7 * w2_1_2 + x2_8 * w2_2_2 + x2_9 * w2_3_2 + x2_10 * w2_4_2;
+    acc27 += x2_6 * w2_0_3 + x2_7 * w2_1_3 + x2_8 * w2_2_3 + x2_9 * w2_3_3 + x2_10 * w2_4_3;
+    acc28 += x2_7 * w2_0_0 + x2_8 * w2_1_0 + x2_9 * w2_2_0 + x2_10 * w2_3_0 + x2_11 * w2_4_0;
+    acc29 += x2_7 * w2_0_1 + x2_8 * w2_1_1 + x2_9 * w2_2_1 + x2_10 * w2_3_1 + x2_11 * w2_4_1;
+    acc30 += x2_7 * w2_0_2 + x2_8 * w2_1_2 + x2_9 * w2_2_2 + x2_10 * w2_3_2 + x2_11 * w2_4_2;
+    acc31 += x2_7 * w2_0_3 + x2_8 * w2_1_3 + x2_9 * w2_2_3 + x2_10 * w2_3_3 + x2_11 * w2_4_3;
+    acc32 += x2_8 * w2_0_0 + x2_9 * w2_1_0 + x2_10 * w2_2_0 + x2_11 * w2_3_0 + x2_12 * w2_4_0;
+    acc33 += x2_8 * w2_0_1 + x2_9 * w2_1_1 + x2_10 * w2_2_1 + x2_11 * w2_3_1 + x2_12 * w2_4_1;
+    acc34 += x2_8 * w2_0_2 + x2_9 * w2_1_2 + x2_10 * w2_2_2 + x2_11 * w2_3_2 + x2_12 * w2_4_2;
+    acc35 += x2_8 * w2_0_3 + x2_9 * w2_1_3 + x2_10 * w2_2_3 + x2_11 * w2_3_3 + x2_12 * w2_4_3;
+    acc36 += x2_9 * w2_0_0 + x2_10 * w2_1_0 + x2_11 * w2_2_0 + x2_12 * w2_3_0 + x2_13 * w2_4_0;
+    acc37 += x2_9 * w2_0_1 + x2_10 * w2_1_1 + x2_11 * w2_2_1 + x2_12 * w2_3_1 + x2_13 * w2_4_1;
+    acc38 += x2_9 * w2_0_2 + x2_10 * w2_1_2 + x2_11 * w2_2_2 + x2_12 * w2_3_2 + x2_13 * w2_4_2;
+    acc39 += x2_9 * w2_0_3 + x2_10 * w2_1_3 + x2_11 * w2_2_3 + x2_12 * w2_3_3 + x2_13 * w2_4_3;
+    let x3_0 = dy_at(xc + 3i * W + 0, rok3 && cok0);
+    let x3_1 = dy_at(xc + 3i * W + 1, rok3 && cok1);
+    let x3_2 = dy_at(xc + 3i * W + 2, rok3 && cok2);
+    let x3_3 = dy_at(xc + 3i * W + 3, rok3 && cok3);
+    let x3_4 = dy_at(xc + 3i * W + 4, rok3 && cok4);
+    let x3_5 = dy_at(xc + 3i * W + 5, rok3 && cok5);
+    let x3_6 = dy_at(xc + 3i * W + 6, rok3 && cok6);
+    let x3_7 = dy_at(xc + 3i * W + 7, rok3 && cok7);
+    let x3_8 = dy_at(xc + 3i * W + 8, rok3 && cok8);
+    let x3_9 = dy_at(xc + 3i * W + 9, rok3 && cok9);
+    let x3_10 = dy_at(xc + 3i * W + 10, rok3 && cok10);
+    let x3_11 = dy_at(xc + 3i * W + 11, rok3 && cok11);
+    let x3_12 = dy_at(xc + 3i * W + 12, rok3 && cok12);
+    let x3_13 = dy_at(xc + 3i * W + 13, rok3 && cok13);
+    let own3_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let own3_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 15u * params.c4 + cbl];
+    let w3_0_0 = subgroupBroadcast(own3_0, 0u);
+    let w3_0_1 = subgroupBroadcast(own3_0, 1u);
+    let w3_0_2 = subgroupBroadcast(own3_0, 2u);
+    let w3_0_3 = subgroupBroadcast(own3_0, 3u);
+    let w3_1_0 = subgroupBroadcast(own3_1, 0u);
+    let w3_1_1 = subgroupBroadcast(own3_1, 1u);
+    let w3_1_2 = subgroupBroadcast(own3_1, 2u);
+    let w3_1_3 = subgroupBroadcast(own3_1, 3u);
+    let w3_2_0 = subgroupBroadcast(own3_2, 0u);
+    let w3_2_1 = subgroupBroadcast(own3_2, 1u);
+    let w3_2_2 = subgroupBroadcast(own3_2, 2u);
+    let w3_2_3 = subgroupBroadcast(own3_2, 3u);
+    let w3_3_0 = subgroupBroadcast(own3_3, 0u);
+    let w3_3_1 = subgroupBroadcast(own3_3, 1u);
+    let w3_3_2 = subgroupBroadcast(own3_3, 2u);
+    let w3_3_3 = subgroupBroadcast(own3_3, 3u);
+    let w3_4_0 = subgroupBroadcast(own3_4, 0u);
+    let w3_4_1 = subgroupBroadcast(own3_4, 1u);
+    let w3_4_2 = subgroupBroadcast(own3_4, 2u);
+    let w3_4_3 = subgroupBroadcast(own3_4, 3u);
+    acc0 += x3_0 * w3_0_0 + x3_1 * w3_1_0 + x3_2 * w3_2_0 + x3_3 * w3_3_0 + x3_4 * w3_4_0;
+    acc1 += x3_0 * w3_0_1 + x3_1 * w3_1_1 + x3_2 * w3_2_1 + x3_3 * w3_3_1 + x3_4 * w3_4_1;
+    acc2 += x3_0 * w3_0_2 + x3_1 * w3_1_2 + x3_2 * w3_2_2 + x3_3 * w3_3_2 + x3_4 * w3_4_2;
+    acc3 += x3_0 * w3_0_3 + x3_1 * w3_1_3 + x3_2 * w3_2_3 + x3_3 * w3_3_3 + x3_4 * w3_4_3;
+    acc4 += x3_1 * w3_0_0 + x3_2 * w3_1_0 + x3_3 * w3_2_0 + x3_4 * w3_3_0 + x3_5 * w3_4_0;
+    acc5 += x3_1 * w3_0_1 + x3_2 * w3_1_1 + x3_3 * w3_2_1 + x3_4 * w3_3_1 + x3_5 * w3_4_1;
+    acc6 += x3_1 * w3_0_2 + x3_2 * w3_1_2 + x3_3 * w3_2_2 + x3_4 * w3_3_2 + x3_5 * w3_4_2;
+    acc7 += x3_1 * w3_0_3 + x3_2 * w3_1_3 + x3_3 * w3_2_3 + x3_4 * w3_3_3 + x3_5 * w3_4_3;
+    acc8 += x3_2 * w3_0_0 + x3_3 * w3_1_0 + x3_4 * w3_2_0 + x3_5 * w3_3_0 + x3_6 * w3_4_0;
+    acc9 += x3_2 * w3_0_1 + x3_3 * w3_1_1 + x3_4 * w3_2_1 + x3_5 * w3_3_1 + x3_6 * w3_4_1;
+    acc10 += x3_2 * w3_0_2 + x3_3 * w3_1_2 + x3_4 * w3_2_2 + x3_5 * w3_3_2 + x3_6 * w3_4_2;
+    acc11 += x3_2 * w3_0_3 + x3_3 * w3_1_3 + x3_4 * w3_2_3 + x3_5 * w3_3_3 + x3_6 * w3_4_3;
+    acc12 += x3_3 * w3_0_0 + x3_4 * w3_1_0 + x3_5 * w3_2_0 + x3_6 * w3_3_0 + x3_7 * w3_4_0;
+    acc13 += x3_3 * w3_0_1 + x3_4 * w3_1_1 + x3_5 * w3_2_1 + x3_6 * w3_3_1 + x3_7 * w3_4_1;
+    acc14 += x3_3 * w3_0_2 + x3_4 * w3_1_2 + x3_5 * w3_2_2 + x3_6 * w3_3_2 + x3_7 * w3_4_2;
+    acc15 += x3_3 * w3_0_3 + x3_4 * w3_1_3 + x3_5 * w3_2_3 + x3_6 * w3_3_3 + x3_7 * w3_4_3;
+    acc16 += x3_4 * w3_0_0 + x3_5 * w3_1_0 + x3_6 * w3_2_0 + x3_7 * w3_3_0 + x3_8 * w3_4_0;
+    acc17 += x3_4 * w3_0_1 + x3_5 * w3_1_1 + x3_6 * w3_2_1 + x3_7 * w3_3_1 + x3_8 * w3_4_1;
+    acc18 += x3_4 * w3_0_2 + x3_5 * w3_1_2 + x3_6 * w3_2_2 + x3_7 * w3_3_2 + x3_8 * w3_4_2;
+    acc19 += x3_4 * w3_0_3 + x3_5 * w3_1_3 + x3_6 * w3_2_3 + x3_7 * w3_3_3 + x3_8 * w3_4_3;
+    acc20 += x3_5 * w3_0_0 + x3_6 * w3_1_0 + x3_7 * w3_2_0 + x3_8 * w3_3_0 + x3_9 * w3_4_0;
+    acc21 += x3_5 * w3_0_1 + x3_6 * w3_1_1 + x3_7 * w3_2_1 + x3_8 * w3_3_1 + x3_9 * w3_4_1;
+    acc22 += x3_5 * w3_0_2 + x3_6 * w3_1_2 + x3_7 * w3_2_2 + x3_8 * w3_3_2 + x3_9 * w3_4_2;
+    acc23 += x3_5 * w3_0_3 + x3_6 * w3_1_3 + x3_7 * w3_2_3 + x3_8 * w3_3_3 + x3_9 * w3_4_3;
+    acc24 += x3_6 * w3_0_0 + x3_7 * w3_1_0 + x3_8 * w3_2_0 + x3_9 * w3_3_0 + x3_10 * w3_4_0;
+    acc25 += x3_6 * w3_0_1 + x3_7 * w3_1_1 + x3_8 * w3_2_1 + x3_9 * w3_3_1 + x3_10 * w3_4_1;
+    acc26 += x3_6 * w3_0_2 + x3_7 * w3_1_2 + x3_8 * w3_2_2 + x3_9 * w3_3_2 + x3_10 * w3_4_2;
+    acc27 += x3_6 * w3_0_3 + x3_7 * w3_1_3 + x3_8 * w3_2_3 + x3_9 * w3_3_3 + x3_10 * w3_4_3;
+    acc28 += x3_7 * w3_0_0 + x3_8 * w3_1_0 + x3_9 * w3_2_0 + x3_10 * w3_3_0 + x3_11 * w3_4_0;
+    acc29 += x3_7 * w3_0_1 + x3_8 * w3_1_1 + x3_9 * w3_2_1 + x3_10 * w3_3_1 + x3_11 * w3_4_1;
+    acc30 += x3_7 * w3_0_2 + x3_8 * w3_1_2 + x3_9 * w3_2_2 + x3_10 * w3_3_2 + x3_11 * w3_4_2;
+    acc31 += x3_7 * w3_0_3 + x3_8 * w3_1_3 + x3_9 * w3_2_3 + x3_10 * w3_3_3 + x3_11 * w3_4_3;
+    acc32 += x3_8 * w3_0_0 + x3_9 * w3_1_0 + x3_10 * w3_2_0 + x3_11 * w3_3_0 + x3_12 * w3_4_0;
+    acc33 += x3_8 * w3_0_1 + x3_9 * w3_1_1 + x3_10 * w3_2_1 + x3_11 * w3_3_1 + x3_12 * w3_4_1;
+    acc34 += x3_8 * w3_0_2 + x3_9 * w3_1_2 + x3_10 * w3_2_2 + x3_11 * w3_3_2 + x3_12 * w3_4_2;
+    acc35 += x3_8 * w3_0_3 + x3_9 * w3_1_3 + x3_10 * w3_2_3 + x3_11 * w3_3_3 + x3_12 * w3_4_3;
+    acc36 += x3_9 * w3_0_0 + x3_10 * w3_1_0 + x3_11 * w3_2_0 + x3_12 * w3_3_0 + x3_13 * w3_4_0;
+    acc37 += x3_9 * w3_0_1 + x3_10 * w3_1_1 + x3_11 * w3_2_1 + x3_12 * w3_3_1 + x3_13 * w3_4_1;
+    acc38 += x3_9 * w3_0_2 + x3_10 * w3_1_2 + x3_11 * w3_2_2 + x3_12 * w3_3_2 + x3_13 * w3_4_2;
+    acc39 += x3_9 * w3_0_3 + x3_10 * w3_1_3 + x3_11 * w3_2_3 + x3_12 * w3_3_3 + x3_13 * w3_4_3;
+    let x4_0 = dy_at(xc + 4i * W + 0, rok4 && cok0);
+    let x4_1 = dy_at(xc + 4i * W + 1, rok4 && cok1);
+    let x4_2 = dy_at(xc + 4i * W + 2, rok4 && cok2);
+    let x4_3 = dy_at(xc + 4i * W + 3, rok4 && cok3);
+    let x4_4 = dy_at(xc + 4i * W + 4, rok4 && cok4);
+    let x4_5 = dy_at(xc + 4i * W + 5, rok4 && cok5);
+    let x4_6 = dy_at(xc + 4i * W + 6, rok4 && cok6);
+    let x4_7 = dy_at(xc + 4i * W + 7, rok4 && cok7);
+    let x4_8 = dy_at(xc + 4i * W + 8, rok4 && cok8);
+    let x4_9 = dy_at(xc + 4i * W + 9, rok4 && cok9);
+    let x4_10 = dy_at(xc + 4i * W + 10, rok4 && cok10);
+    let x4_11 = dy_at(xc + 4i * W + 11, rok4 && cok11);
+    let x4_12 = dy_at(xc + 4i * W + 12, rok4 && cok12);
+    let x4_13 = dy_at(xc + 4i * W + 13, rok4 && cok13);
+    let own4_0 = w[wc + min(0u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_1 = w[wc + min(1u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_2 = w[wc + min(2u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_3 = w[wc + min(3u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let own4_4 = w[wc + min(4u + kxl, 4u) * params.c4 + 20u * params.c4 + cbl];
+    let w4_0_0 = subgroupBroadcast(own4_0, 0u);
+    let w4_0_1 = subgroupBroadcast(own4_0, 1u);
+    let w4_0_2 = subgroupBroadcast(own4_0, 2u);
+    let w4_0_3 = subgroupBroadcast(own4_0, 3u);
+    let w4_1_0 = subgroupBroadcast(own4_1, 0u);
+    let w4_1_1 = subgroupBroadcast(own4_1, 1u);
+    let w4_1_2 = subgroupBroadcast(own4_1, 2u);
+    let w4_1_3 = subgroupBroadcast(own4_1, 3u);
+    let w4_2_0 = subgroupBroadcast(own4_2, 0u);
+    let w4_2_1 = subgroupBroadcast(own4_2, 1u);
+    let w4_2_2 = subgroupBroadcast(own4_2, 2u);
+    let w4_2_3 = subgroupBroadcast(own4_2, 3u);
+    let w4_3_0 = subgroupBroadcast(own4_3, 0u);
+    let w4_3_1 = subgroupBroadcast(own4_3, 1u);
+    let w4_3_2 = subgroupBroadcast(own4_3, 2u);
+    let w4_3_3 = subgroupBroadcast(own4_3, 3u);
+    let w4_4_0 = subgroupBroadcast(own4_4, 0u);
+    let w4_4_1 = subgroupBroadcast(own4_4, 1u);
+    let w4_4_2 = subgroupBroadcast(own4_4, 2u);
+    let w4_4_3 = subgroupBroadcast(own4_4, 3u);
+    acc0 += x4_0 * w4_0_0 + x4_1 * w4_1_0 + x4_2 * w4_2_0 + x4_3 * w4_3_0 + x4_4 * w4_4_0;
+    acc1 += x4_0 * w4_0_1 + x4_1 * w4_1_1 + x4_2 * w4_2_1 + x4_3 * w4_3_1 + x4_4 * w4_4_1;
+    acc2 += x4_0 * w4_0_2 + x4_1 * w4_1_2 + x4_2 * w4_2_2 + x4_3 * w4_3_2 + x4_4 * w4_4_2;
+    acc3 += x4_0 * w4_0_3 + x4_1 * w4_1_3 + x4_2 * w4_2_3 + x4_3 * w4_3_3 + x4_4 * w4_4_3;
+    acc4 += x4_1 * w4_0_0 + x4_2 * w4_1_0 + x4_3 * w4_2_0 + x4_4 * w4_3_0 + x4_5 * w4_4_0;
+    acc5 += x4_1 * w4_0_1 + x4_2 * w4_1_1 + x4_3 * w4_2_1 + x4_4 * w4_3_1 + x4_5 * w4_4_1;
+    acc6 += x4_1 * w4_0_2 + x4_2 * w4_1_2 + x4_3 * w4_2_2 + x4_4 * w4_3_2 + x4_5 * w4_4_2;
+    acc7 += x4_1 * w4_0_3 + x4_2 * w4_1_3 + x4_3 * w4_2_3 + x4_4 * w4_3_3 + x4_5 * w4_4_3;
+    acc8 += x4_2 * w4_0_0 + x4_3 * w4_1_0 + x4_4 * w4_2_0 + x4_5 * w4_3_0 + x4_6 * w4_4_0;
+    acc9 += x4_2 * w4_0_1 + x4_3 * w4_1_1 + x4_4 * w4_2_1 + x4_5 * w4_3_1 + x4_6 * w4_4_1;
+    acc10 += x4_2 * w4_0_2 + x4_3 * w4_1_2 + x4_4 * w4_2_2 + x4_5 * w4_3_2 + x4_6 * w4_4_2;
+    acc11 += x4_2 * w4_0_3 + x4_3 * w4_1_3 + x4_4 * w4_2_3 + x4_5 * w4_3_3 + x4_6 * w4_4_3;
+    acc12 += x4_3 * w4_0_0 + x4_4 * w4_1_0 + x4_5 * w4_2_0 + x4_6 * w4_3_0 + x4_7 * w4_4_0;
+    acc13 += x4_3 * w4_0_1 + x4_4 * w4_1_1 + x4_5 * w4_2_1 + x4_6 * w4_3_1 + x4_7 * w4_4_1;
+    acc14 += x4_3 * w4_0_2 + x4_4 * w4_1_2 + x4_5 * w4_2_2 + x4_6 * w4_3_2 + x4_7 * w4_4_2;
+    acc15 += x4_3 * w4_0_3 + x4_4 * w4_1_3 + x4_5 * w4_2_3 + x4_6 * w4_3_3 + x4_7 * w4_4_3;
+    acc16 += x4_4 * w4_0_0 + x4_5 * w4_1_0 + x4_6 * w4_2_0 + x4_7 * w4_3_0 + x4_8 * w4_4_0;
+    acc17 += x4_4 * w4_0_1 + x4_5 * w4_1_1 + x4_6 * w4_2_1 + x4_7 * w4_3_1 + x4_8 * w4_4_1;
+    acc18 += x4_4 * w4_0_2 + x4_5 * w4_1_2 + x4_6 * w4_2_2 + x4_7 * w4_3_2 + x4_8 * w4_4_2;
+    acc19 += x4_4 * w4_0_3 + x4_5 * w4_1_3 + x4_6 * w4_2_3 + x4_7 * w4_3_3 + x4_8 * w4_4_3;
+    acc20 += x4_5 * w4_0_0 + x4_6 * w4_1_0 + x4_7 * w4_2_0 + x4_8 * w4_3_0 + x4_9 * w4_4_0;
+    acc21 += x4_5 * w4_0_1 + x4_6 * w4_1_1 + x4_7 * w4_2_1 + x4_8 * w4_3_1 + x4_9 * w4_4_1;
+    acc22 += x4_5 * w4_0_2 + x4_6 * w4_1_2 + x4_7 * w4_2_2 + x4_8 * w4_3_2 + x4_9 * w4_4_2;
+    acc23 += x4_5 * w4_0_3 + x4_6 * w4_1_3 + x4_7 * w4_2_3 + x4_8 * w4_3_3 + x4_9 * w4_4_3;
+    acc24 += x4_6 * w4_0_0 + x4_7 * w4_1_0 + x4_8 * w4_2_0 + x4_9 * w4_3_0 + x4_10 * w4_4_0;
+    acc25 += x4_6 * w4_0_1 + x4_7 * w4_1_1 + x4_8 * w4_2_1 + x4_9 * w4_3_1 + x4_10 * w4_4_1;
+    acc26 += x4_6 * w4_0_2 + x4_7 * w4_1_2 + x4_8 * w4_2_2 + x4_9 * w4_3_2 + x4_10 * w4_4_2;
+    acc27 += x4_6 * w4_0_3 + x4_7 * w4_1_3 + x4_8 * w4_2_3 + x4_9 * w4_3_3 + x4_10 * w4_4_3;
+    acc28 += x4_7 * w4_0_0 + x4_8 * w4_1_0 + x4_9 * w4_2_0 + x4_10 * w4_3_0 + x4_11 * w4_4_0;
+    acc29 += x4_7 * w4_0_1 + x4_8 * w4_1_1 + x4_9 * w4_2_1 + x4_10 * w4_3_1 + x4_11 * w4_4_1;
+    acc30 += x4_7 * w4_0_2 + x4_8 * w4_1_2 + x4_9 * w4_2_2 + x4_10 * w4_3_2 + x4_11 * w4_4_2;
+    acc31 += x4_7 * w4_0_3 + x4_8 * w4_1_3 + x4_9 * w4_2_3 + x4_10 * w4_3_3 + x4_11 * w4_4_3;
+    acc32 += x4_8 * w4_0_0 + x4_9 * w4_1_0 + x4_10 * w4_2_0 + x4_11 * w4_3_0 + x4_12 * w4_4_0;
+    acc33 += x4_8 * w4_0_1 + x4_9 * w4_1_1 + x4_10 * w4_2_1 + x4_11 * w4_3_1 + x4_12 * w4_4_1;
+    acc34 += x4_8 * w4_0_2 + x4_9 * w4_1_2 + x4_10 * w4_2_2 + x4_11 * w4_3_2 + x4_12 * w4_4_2;
+    acc35 += x4_8 * w4_0_3 + x4_9 * w4_1_3 + x4_10 * w4_2_3 + x4_11 * w4_3_3 + x4_12 * w4_4_3;
+    acc36 += x4_9 * w4_0_0 + x4_10 * w4_1_0 + x4_11 * w4_2_0 + x4_12 * w4_3_0 + x4_13 * w4_4_0;
+    acc37 += x4_9 * w4_0_1 + x4_10 * w4_1_1 + x4_11 * w4_2_1 + x4_12 * w4_3_1 + x4_13 * w4_4_1;
+    acc38 += x4_9 * w4_0_2 + x4_10 * w4_1_2 + x4_11 * w4_2_2 + x4_12 * w4_3_2 + x4_13 * w4_4_2;
+    acc39 += x4_9 * w4_0_3 + x4_10 * w4_1_3 + x4_11 * w4_2_3 + x4_12 * w4_3_3 + x4_13 * w4_4_3;
+  }
+  if (!live) { return; }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc28); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc32); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc36); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc29); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc33); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc37); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc30); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc34); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc38); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc35); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc39); }
   }
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
 }

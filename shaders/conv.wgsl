@@ -6095,6 +6095,1567 @@ fn conv_forward_k1s1_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin(nu
 }
 
 @compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s1_7x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = x_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = x_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = x_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = x_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = x_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = x_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = x_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_1 * w1_0_0;
+    acc3 += x1_0_1 * w1_0_1;
+    acc4 += x1_0_2 * w1_0_0;
+    acc5 += x1_0_2 * w1_0_1;
+    acc6 += x1_0_3 * w1_0_0;
+    acc7 += x1_0_3 * w1_0_1;
+    acc8 += x1_0_4 * w1_0_0;
+    acc9 += x1_0_4 * w1_0_1;
+    acc10 += x1_0_5 * w1_0_0;
+    acc11 += x1_0_5 * w1_0_1;
+    acc12 += x1_0_6 * w1_0_0;
+    acc13 += x1_0_6 * w1_0_1;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = x_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = x_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = x_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = x_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = x_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = x_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = x_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_1 * w2_0_0;
+    acc3 += x2_0_1 * w2_0_1;
+    acc4 += x2_0_2 * w2_0_0;
+    acc5 += x2_0_2 * w2_0_1;
+    acc6 += x2_0_3 * w2_0_0;
+    acc7 += x2_0_3 * w2_0_1;
+    acc8 += x2_0_4 * w2_0_0;
+    acc9 += x2_0_4 * w2_0_1;
+    acc10 += x2_0_5 * w2_0_0;
+    acc11 += x2_0_5 * w2_0_1;
+    acc12 += x2_0_6 * w2_0_0;
+    acc13 += x2_0_6 * w2_0_1;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = x_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = x_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = x_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = x_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = x_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = x_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = x_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_1 * w3_0_0;
+    acc3 += x3_0_1 * w3_0_1;
+    acc4 += x3_0_2 * w3_0_0;
+    acc5 += x3_0_2 * w3_0_1;
+    acc6 += x3_0_3 * w3_0_0;
+    acc7 += x3_0_3 * w3_0_1;
+    acc8 += x3_0_4 * w3_0_0;
+    acc9 += x3_0_4 * w3_0_1;
+    acc10 += x3_0_5 * w3_0_0;
+    acc11 += x3_0_5 * w3_0_1;
+    acc12 += x3_0_6 * w3_0_0;
+    acc13 += x3_0_6 * w3_0_1;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s1_10x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_7 * w0_0_0;
+    acc15 += x0_0_7 * w0_0_1;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_9 * w0_0_0;
+    acc19 += x0_0_9 * w0_0_1;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = x_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = x_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = x_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = x_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = x_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = x_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = x_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_7 = x_at(xc1 + 0i * W + 7, rok0 && cok7);
+    let x1_0_8 = x_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_9 = x_at(xc1 + 0i * W + 9, rok0 && cok9);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_1 * w1_0_0;
+    acc3 += x1_0_1 * w1_0_1;
+    acc4 += x1_0_2 * w1_0_0;
+    acc5 += x1_0_2 * w1_0_1;
+    acc6 += x1_0_3 * w1_0_0;
+    acc7 += x1_0_3 * w1_0_1;
+    acc8 += x1_0_4 * w1_0_0;
+    acc9 += x1_0_4 * w1_0_1;
+    acc10 += x1_0_5 * w1_0_0;
+    acc11 += x1_0_5 * w1_0_1;
+    acc12 += x1_0_6 * w1_0_0;
+    acc13 += x1_0_6 * w1_0_1;
+    acc14 += x1_0_7 * w1_0_0;
+    acc15 += x1_0_7 * w1_0_1;
+    acc16 += x1_0_8 * w1_0_0;
+    acc17 += x1_0_8 * w1_0_1;
+    acc18 += x1_0_9 * w1_0_0;
+    acc19 += x1_0_9 * w1_0_1;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = x_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = x_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = x_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = x_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = x_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = x_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = x_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_7 = x_at(xc2 + 0i * W + 7, rok0 && cok7);
+    let x2_0_8 = x_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_9 = x_at(xc2 + 0i * W + 9, rok0 && cok9);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_1 * w2_0_0;
+    acc3 += x2_0_1 * w2_0_1;
+    acc4 += x2_0_2 * w2_0_0;
+    acc5 += x2_0_2 * w2_0_1;
+    acc6 += x2_0_3 * w2_0_0;
+    acc7 += x2_0_3 * w2_0_1;
+    acc8 += x2_0_4 * w2_0_0;
+    acc9 += x2_0_4 * w2_0_1;
+    acc10 += x2_0_5 * w2_0_0;
+    acc11 += x2_0_5 * w2_0_1;
+    acc12 += x2_0_6 * w2_0_0;
+    acc13 += x2_0_6 * w2_0_1;
+    acc14 += x2_0_7 * w2_0_0;
+    acc15 += x2_0_7 * w2_0_1;
+    acc16 += x2_0_8 * w2_0_0;
+    acc17 += x2_0_8 * w2_0_1;
+    acc18 += x2_0_9 * w2_0_0;
+    acc19 += x2_0_9 * w2_0_1;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = x_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = x_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = x_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = x_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = x_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = x_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = x_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_7 = x_at(xc3 + 0i * W + 7, rok0 && cok7);
+    let x3_0_8 = x_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_9 = x_at(xc3 + 0i * W + 9, rok0 && cok9);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_1 * w3_0_0;
+    acc3 += x3_0_1 * w3_0_1;
+    acc4 += x3_0_2 * w3_0_0;
+    acc5 += x3_0_2 * w3_0_1;
+    acc6 += x3_0_3 * w3_0_0;
+    acc7 += x3_0_3 * w3_0_1;
+    acc8 += x3_0_4 * w3_0_0;
+    acc9 += x3_0_4 * w3_0_1;
+    acc10 += x3_0_5 * w3_0_0;
+    acc11 += x3_0_5 * w3_0_1;
+    acc12 += x3_0_6 * w3_0_0;
+    acc13 += x3_0_6 * w3_0_1;
+    acc14 += x3_0_7 * w3_0_0;
+    acc15 += x3_0_7 * w3_0_1;
+    acc16 += x3_0_8 * w3_0_0;
+    acc17 += x3_0_8 * w3_0_1;
+    acc18 += x3_0_9 * w3_0_0;
+    acc19 += x3_0_9 * w3_0_1;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_7 * w0_0_0;
+    acc15 += x0_0_7 * w0_0_1;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_9 * w0_0_0;
+    acc19 += x0_0_9 * w0_0_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s1_14x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = x_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_7 * w0_0_0;
+    acc15 += x0_0_7 * w0_0_1;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_9 * w0_0_0;
+    acc19 += x0_0_9 * w0_0_1;
+    acc20 += x0_0_10 * w0_0_0;
+    acc21 += x0_0_10 * w0_0_1;
+    acc22 += x0_0_11 * w0_0_0;
+    acc23 += x0_0_11 * w0_0_1;
+    acc24 += x0_0_12 * w0_0_0;
+    acc25 += x0_0_12 * w0_0_1;
+    acc26 += x0_0_13 * w0_0_0;
+    acc27 += x0_0_13 * w0_0_1;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = x_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = x_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = x_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = x_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = x_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = x_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = x_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_7 = x_at(xc1 + 0i * W + 7, rok0 && cok7);
+    let x1_0_8 = x_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_9 = x_at(xc1 + 0i * W + 9, rok0 && cok9);
+    let x1_0_10 = x_at(xc1 + 0i * W + 10, rok0 && cok10);
+    let x1_0_11 = x_at(xc1 + 0i * W + 11, rok0 && cok11);
+    let x1_0_12 = x_at(xc1 + 0i * W + 12, rok0 && cok12);
+    let x1_0_13 = x_at(xc1 + 0i * W + 13, rok0 && cok13);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_1 * w1_0_0;
+    acc3 += x1_0_1 * w1_0_1;
+    acc4 += x1_0_2 * w1_0_0;
+    acc5 += x1_0_2 * w1_0_1;
+    acc6 += x1_0_3 * w1_0_0;
+    acc7 += x1_0_3 * w1_0_1;
+    acc8 += x1_0_4 * w1_0_0;
+    acc9 += x1_0_4 * w1_0_1;
+    acc10 += x1_0_5 * w1_0_0;
+    acc11 += x1_0_5 * w1_0_1;
+    acc12 += x1_0_6 * w1_0_0;
+    acc13 += x1_0_6 * w1_0_1;
+    acc14 += x1_0_7 * w1_0_0;
+    acc15 += x1_0_7 * w1_0_1;
+    acc16 += x1_0_8 * w1_0_0;
+    acc17 += x1_0_8 * w1_0_1;
+    acc18 += x1_0_9 * w1_0_0;
+    acc19 += x1_0_9 * w1_0_1;
+    acc20 += x1_0_10 * w1_0_0;
+    acc21 += x1_0_10 * w1_0_1;
+    acc22 += x1_0_11 * w1_0_0;
+    acc23 += x1_0_11 * w1_0_1;
+    acc24 += x1_0_12 * w1_0_0;
+    acc25 += x1_0_12 * w1_0_1;
+    acc26 += x1_0_13 * w1_0_0;
+    acc27 += x1_0_13 * w1_0_1;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = x_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = x_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = x_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = x_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = x_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = x_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = x_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_7 = x_at(xc2 + 0i * W + 7, rok0 && cok7);
+    let x2_0_8 = x_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_9 = x_at(xc2 + 0i * W + 9, rok0 && cok9);
+    let x2_0_10 = x_at(xc2 + 0i * W + 10, rok0 && cok10);
+    let x2_0_11 = x_at(xc2 + 0i * W + 11, rok0 && cok11);
+    let x2_0_12 = x_at(xc2 + 0i * W + 12, rok0 && cok12);
+    let x2_0_13 = x_at(xc2 + 0i * W + 13, rok0 && cok13);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_1 * w2_0_0;
+    acc3 += x2_0_1 * w2_0_1;
+    acc4 += x2_0_2 * w2_0_0;
+    acc5 += x2_0_2 * w2_0_1;
+    acc6 += x2_0_3 * w2_0_0;
+    acc7 += x2_0_3 * w2_0_1;
+    acc8 += x2_0_4 * w2_0_0;
+    acc9 += x2_0_4 * w2_0_1;
+    acc10 += x2_0_5 * w2_0_0;
+    acc11 += x2_0_5 * w2_0_1;
+    acc12 += x2_0_6 * w2_0_0;
+    acc13 += x2_0_6 * w2_0_1;
+    acc14 += x2_0_7 * w2_0_0;
+    acc15 += x2_0_7 * w2_0_1;
+    acc16 += x2_0_8 * w2_0_0;
+    acc17 += x2_0_8 * w2_0_1;
+    acc18 += x2_0_9 * w2_0_0;
+    acc19 += x2_0_9 * w2_0_1;
+    acc20 += x2_0_10 * w2_0_0;
+    acc21 += x2_0_10 * w2_0_1;
+    acc22 += x2_0_11 * w2_0_0;
+    acc23 += x2_0_11 * w2_0_1;
+    acc24 += x2_0_12 * w2_0_0;
+    acc25 += x2_0_12 * w2_0_1;
+    acc26 += x2_0_13 * w2_0_0;
+    acc27 += x2_0_13 * w2_0_1;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = x_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = x_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = x_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = x_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = x_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = x_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = x_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_7 = x_at(xc3 + 0i * W + 7, rok0 && cok7);
+    let x3_0_8 = x_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_9 = x_at(xc3 + 0i * W + 9, rok0 && cok9);
+    let x3_0_10 = x_at(xc3 + 0i * W + 10, rok0 && cok10);
+    let x3_0_11 = x_at(xc3 + 0i * W + 11, rok0 && cok11);
+    let x3_0_12 = x_at(xc3 + 0i * W + 12, rok0 && cok12);
+    let x3_0_13 = x_at(xc3 + 0i * W + 13, rok0 && cok13);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_1 * w3_0_0;
+    acc3 += x3_0_1 * w3_0_1;
+    acc4 += x3_0_2 * w3_0_0;
+    acc5 += x3_0_2 * w3_0_1;
+    acc6 += x3_0_3 * w3_0_0;
+    acc7 += x3_0_3 * w3_0_1;
+    acc8 += x3_0_4 * w3_0_0;
+    acc9 += x3_0_4 * w3_0_1;
+    acc10 += x3_0_5 * w3_0_0;
+    acc11 += x3_0_5 * w3_0_1;
+    acc12 += x3_0_6 * w3_0_0;
+    acc13 += x3_0_6 * w3_0_1;
+    acc14 += x3_0_7 * w3_0_0;
+    acc15 += x3_0_7 * w3_0_1;
+    acc16 += x3_0_8 * w3_0_0;
+    acc17 += x3_0_8 * w3_0_1;
+    acc18 += x3_0_9 * w3_0_0;
+    acc19 += x3_0_9 * w3_0_1;
+    acc20 += x3_0_10 * w3_0_0;
+    acc21 += x3_0_10 * w3_0_1;
+    acc22 += x3_0_11 * w3_0_0;
+    acc23 += x3_0_11 * w3_0_1;
+    acc24 += x3_0_12 * w3_0_0;
+    acc25 += x3_0_12 * w3_0_1;
+    acc26 += x3_0_13 * w3_0_0;
+    acc27 += x3_0_13 * w3_0_1;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = x_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_7 * w0_0_0;
+    acc15 += x0_0_7 * w0_0_1;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_9 * w0_0_0;
+    acc19 += x0_0_9 * w0_0_1;
+    acc20 += x0_0_10 * w0_0_0;
+    acc21 += x0_0_10 * w0_0_1;
+    acc22 += x0_0_11 * w0_0_0;
+    acc23 += x0_0_11 * w0_0_1;
+    acc24 += x0_0_12 * w0_0_0;
+    acc25 += x0_0_12 * w0_0_1;
+    acc26 += x0_0_13 * w0_0_0;
+    acc27 += x0_0_13 * w0_0_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc20 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc22 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc24 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc21 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc23 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc25 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s1_7x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_1 * w0_0_0;
+    acc5 += x0_0_1 * w0_0_1;
+    acc6 += x0_0_1 * w0_0_2;
+    acc7 += x0_0_1 * w0_0_3;
+    acc8 += x0_0_2 * w0_0_0;
+    acc9 += x0_0_2 * w0_0_1;
+    acc10 += x0_0_2 * w0_0_2;
+    acc11 += x0_0_2 * w0_0_3;
+    acc12 += x0_0_3 * w0_0_0;
+    acc13 += x0_0_3 * w0_0_1;
+    acc14 += x0_0_3 * w0_0_2;
+    acc15 += x0_0_3 * w0_0_3;
+    acc16 += x0_0_4 * w0_0_0;
+    acc17 += x0_0_4 * w0_0_1;
+    acc18 += x0_0_4 * w0_0_2;
+    acc19 += x0_0_4 * w0_0_3;
+    acc20 += x0_0_5 * w0_0_0;
+    acc21 += x0_0_5 * w0_0_1;
+    acc22 += x0_0_5 * w0_0_2;
+    acc23 += x0_0_5 * w0_0_3;
+    acc24 += x0_0_6 * w0_0_0;
+    acc25 += x0_0_6 * w0_0_1;
+    acc26 += x0_0_6 * w0_0_2;
+    acc27 += x0_0_6 * w0_0_3;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = x_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = x_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = x_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = x_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = x_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = x_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = x_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    let w1_0_2 = w[wc1 + 0u * params.c4 + cb2];
+    let w1_0_3 = w[wc1 + 0u * params.c4 + cb3];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_0 * w1_0_2;
+    acc3 += x1_0_0 * w1_0_3;
+    acc4 += x1_0_1 * w1_0_0;
+    acc5 += x1_0_1 * w1_0_1;
+    acc6 += x1_0_1 * w1_0_2;
+    acc7 += x1_0_1 * w1_0_3;
+    acc8 += x1_0_2 * w1_0_0;
+    acc9 += x1_0_2 * w1_0_1;
+    acc10 += x1_0_2 * w1_0_2;
+    acc11 += x1_0_2 * w1_0_3;
+    acc12 += x1_0_3 * w1_0_0;
+    acc13 += x1_0_3 * w1_0_1;
+    acc14 += x1_0_3 * w1_0_2;
+    acc15 += x1_0_3 * w1_0_3;
+    acc16 += x1_0_4 * w1_0_0;
+    acc17 += x1_0_4 * w1_0_1;
+    acc18 += x1_0_4 * w1_0_2;
+    acc19 += x1_0_4 * w1_0_3;
+    acc20 += x1_0_5 * w1_0_0;
+    acc21 += x1_0_5 * w1_0_1;
+    acc22 += x1_0_5 * w1_0_2;
+    acc23 += x1_0_5 * w1_0_3;
+    acc24 += x1_0_6 * w1_0_0;
+    acc25 += x1_0_6 * w1_0_1;
+    acc26 += x1_0_6 * w1_0_2;
+    acc27 += x1_0_6 * w1_0_3;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = x_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = x_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = x_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = x_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = x_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = x_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = x_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    let w2_0_2 = w[wc2 + 0u * params.c4 + cb2];
+    let w2_0_3 = w[wc2 + 0u * params.c4 + cb3];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_0 * w2_0_2;
+    acc3 += x2_0_0 * w2_0_3;
+    acc4 += x2_0_1 * w2_0_0;
+    acc5 += x2_0_1 * w2_0_1;
+    acc6 += x2_0_1 * w2_0_2;
+    acc7 += x2_0_1 * w2_0_3;
+    acc8 += x2_0_2 * w2_0_0;
+    acc9 += x2_0_2 * w2_0_1;
+    acc10 += x2_0_2 * w2_0_2;
+    acc11 += x2_0_2 * w2_0_3;
+    acc12 += x2_0_3 * w2_0_0;
+    acc13 += x2_0_3 * w2_0_1;
+    acc14 += x2_0_3 * w2_0_2;
+    acc15 += x2_0_3 * w2_0_3;
+    acc16 += x2_0_4 * w2_0_0;
+    acc17 += x2_0_4 * w2_0_1;
+    acc18 += x2_0_4 * w2_0_2;
+    acc19 += x2_0_4 * w2_0_3;
+    acc20 += x2_0_5 * w2_0_0;
+    acc21 += x2_0_5 * w2_0_1;
+    acc22 += x2_0_5 * w2_0_2;
+    acc23 += x2_0_5 * w2_0_3;
+    acc24 += x2_0_6 * w2_0_0;
+    acc25 += x2_0_6 * w2_0_1;
+    acc26 += x2_0_6 * w2_0_2;
+    acc27 += x2_0_6 * w2_0_3;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = x_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = x_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = x_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = x_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = x_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = x_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = x_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    let w3_0_2 = w[wc3 + 0u * params.c4 + cb2];
+    let w3_0_3 = w[wc3 + 0u * params.c4 + cb3];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_0 * w3_0_2;
+    acc3 += x3_0_0 * w3_0_3;
+    acc4 += x3_0_1 * w3_0_0;
+    acc5 += x3_0_1 * w3_0_1;
+    acc6 += x3_0_1 * w3_0_2;
+    acc7 += x3_0_1 * w3_0_3;
+    acc8 += x3_0_2 * w3_0_0;
+    acc9 += x3_0_2 * w3_0_1;
+    acc10 += x3_0_2 * w3_0_2;
+    acc11 += x3_0_2 * w3_0_3;
+    acc12 += x3_0_3 * w3_0_0;
+    acc13 += x3_0_3 * w3_0_1;
+    acc14 += x3_0_3 * w3_0_2;
+    acc15 += x3_0_3 * w3_0_3;
+    acc16 += x3_0_4 * w3_0_0;
+    acc17 += x3_0_4 * w3_0_1;
+    acc18 += x3_0_4 * w3_0_2;
+    acc19 += x3_0_4 * w3_0_3;
+    acc20 += x3_0_5 * w3_0_0;
+    acc21 += x3_0_5 * w3_0_1;
+    acc22 += x3_0_5 * w3_0_2;
+    acc23 += x3_0_5 * w3_0_3;
+    acc24 += x3_0_6 * w3_0_0;
+    acc25 += x3_0_6 * w3_0_1;
+    acc26 += x3_0_6 * w3_0_2;
+    acc27 += x3_0_6 * w3_0_3;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_1 * w0_0_0;
+    acc5 += x0_0_1 * w0_0_1;
+    acc6 += x0_0_1 * w0_0_2;
+    acc7 += x0_0_1 * w0_0_3;
+    acc8 += x0_0_2 * w0_0_0;
+    acc9 += x0_0_2 * w0_0_1;
+    acc10 += x0_0_2 * w0_0_2;
+    acc11 += x0_0_2 * w0_0_3;
+    acc12 += x0_0_3 * w0_0_0;
+    acc13 += x0_0_3 * w0_0_1;
+    acc14 += x0_0_3 * w0_0_2;
+    acc15 += x0_0_3 * w0_0_3;
+    acc16 += x0_0_4 * w0_0_0;
+    acc17 += x0_0_4 * w0_0_1;
+    acc18 += x0_0_4 * w0_0_2;
+    acc19 += x0_0_4 * w0_0_3;
+    acc20 += x0_0_5 * w0_0_0;
+    acc21 += x0_0_5 * w0_0_1;
+    acc22 += x0_0_5 * w0_0_2;
+    acc23 += x0_0_5 * w0_0_3;
+    acc24 += x0_0_6 * w0_0_0;
+    acc25 += x0_0_6 * w0_0_1;
+    acc26 += x0_0_6 * w0_0_2;
+    acc27 += x0_0_6 * w0_0_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s1_10x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_1 * w0_0_0;
+    acc5 += x0_0_1 * w0_0_1;
+    acc6 += x0_0_1 * w0_0_2;
+    acc7 += x0_0_1 * w0_0_3;
+    acc8 += x0_0_2 * w0_0_0;
+    acc9 += x0_0_2 * w0_0_1;
+    acc10 += x0_0_2 * w0_0_2;
+    acc11 += x0_0_2 * w0_0_3;
+    acc12 += x0_0_3 * w0_0_0;
+    acc13 += x0_0_3 * w0_0_1;
+    acc14 += x0_0_3 * w0_0_2;
+    acc15 += x0_0_3 * w0_0_3;
+    acc16 += x0_0_4 * w0_0_0;
+    acc17 += x0_0_4 * w0_0_1;
+    acc18 += x0_0_4 * w0_0_2;
+    acc19 += x0_0_4 * w0_0_3;
+    acc20 += x0_0_5 * w0_0_0;
+    acc21 += x0_0_5 * w0_0_1;
+    acc22 += x0_0_5 * w0_0_2;
+    acc23 += x0_0_5 * w0_0_3;
+    acc24 += x0_0_6 * w0_0_0;
+    acc25 += x0_0_6 * w0_0_1;
+    acc26 += x0_0_6 * w0_0_2;
+    acc27 += x0_0_6 * w0_0_3;
+    acc28 += x0_0_7 * w0_0_0;
+    acc29 += x0_0_7 * w0_0_1;
+    acc30 += x0_0_7 * w0_0_2;
+    acc31 += x0_0_7 * w0_0_3;
+    acc32 += x0_0_8 * w0_0_0;
+    acc33 += x0_0_8 * w0_0_1;
+    acc34 += x0_0_8 * w0_0_2;
+    acc35 += x0_0_8 * w0_0_3;
+    acc36 += x0_0_9 * w0_0_0;
+    acc37 += x0_0_9 * w0_0_1;
+    acc38 += x0_0_9 * w0_0_2;
+    acc39 += x0_0_9 * w0_0_3;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = x_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = x_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = x_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = x_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = x_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = x_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = x_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_7 = x_at(xc1 + 0i * W + 7, rok0 && cok7);
+    let x1_0_8 = x_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_9 = x_at(xc1 + 0i * W + 9, rok0 && cok9);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    let w1_0_2 = w[wc1 + 0u * params.c4 + cb2];
+    let w1_0_3 = w[wc1 + 0u * params.c4 + cb3];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_0 * w1_0_2;
+    acc3 += x1_0_0 * w1_0_3;
+    acc4 += x1_0_1 * w1_0_0;
+    acc5 += x1_0_1 * w1_0_1;
+    acc6 += x1_0_1 * w1_0_2;
+    acc7 += x1_0_1 * w1_0_3;
+    acc8 += x1_0_2 * w1_0_0;
+    acc9 += x1_0_2 * w1_0_1;
+    acc10 += x1_0_2 * w1_0_2;
+    acc11 += x1_0_2 * w1_0_3;
+    acc12 += x1_0_3 * w1_0_0;
+    acc13 += x1_0_3 * w1_0_1;
+    acc14 += x1_0_3 * w1_0_2;
+    acc15 += x1_0_3 * w1_0_3;
+    acc16 += x1_0_4 * w1_0_0;
+    acc17 += x1_0_4 * w1_0_1;
+    acc18 += x1_0_4 * w1_0_2;
+    acc19 += x1_0_4 * w1_0_3;
+    acc20 += x1_0_5 * w1_0_0;
+    acc21 += x1_0_5 * w1_0_1;
+    acc22 += x1_0_5 * w1_0_2;
+    acc23 += x1_0_5 * w1_0_3;
+    acc24 += x1_0_6 * w1_0_0;
+    acc25 += x1_0_6 * w1_0_1;
+    acc26 += x1_0_6 * w1_0_2;
+    acc27 += x1_0_6 * w1_0_3;
+    acc28 += x1_0_7 * w1_0_0;
+    acc29 += x1_0_7 * w1_0_1;
+    acc30 += x1_0_7 * w1_0_2;
+    acc31 += x1_0_7 * w1_0_3;
+    acc32 += x1_0_8 * w1_0_0;
+    acc33 += x1_0_8 * w1_0_1;
+    acc34 += x1_0_8 * w1_0_2;
+    acc35 += x1_0_8 * w1_0_3;
+    acc36 += x1_0_9 * w1_0_0;
+    acc37 += x1_0_9 * w1_0_1;
+    acc38 += x1_0_9 * w1_0_2;
+    acc39 += x1_0_9 * w1_0_3;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = x_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = x_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = x_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = x_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = x_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = x_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = x_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_7 = x_at(xc2 + 0i * W + 7, rok0 && cok7);
+    let x2_0_8 = x_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_9 = x_at(xc2 + 0i * W + 9, rok0 && cok9);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    let w2_0_2 = w[wc2 + 0u * params.c4 + cb2];
+    let w2_0_3 = w[wc2 + 0u * params.c4 + cb3];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_0 * w2_0_2;
+    acc3 += x2_0_0 * w2_0_3;
+    acc4 += x2_0_1 * w2_0_0;
+    acc5 += x2_0_1 * w2_0_1;
+    acc6 += x2_0_1 * w2_0_2;
+    acc7 += x2_0_1 * w2_0_3;
+    acc8 += x2_0_2 * w2_0_0;
+    acc9 += x2_0_2 * w2_0_1;
+    acc10 += x2_0_2 * w2_0_2;
+    acc11 += x2_0_2 * w2_0_3;
+    acc12 += x2_0_3 * w2_0_0;
+    acc13 += x2_0_3 * w2_0_1;
+    acc14 += x2_0_3 * w2_0_2;
+    acc15 += x2_0_3 * w2_0_3;
+    acc16 += x2_0_4 * w2_0_0;
+    acc17 += x2_0_4 * w2_0_1;
+    acc18 += x2_0_4 * w2_0_2;
+    acc19 += x2_0_4 * w2_0_3;
+    acc20 += x2_0_5 * w2_0_0;
+    acc21 += x2_0_5 * w2_0_1;
+    acc22 += x2_0_5 * w2_0_2;
+    acc23 += x2_0_5 * w2_0_3;
+    acc24 += x2_0_6 * w2_0_0;
+    acc25 += x2_0_6 * w2_0_1;
+    acc26 += x2_0_6 * w2_0_2;
+    acc27 += x2_0_6 * w2_0_3;
+    acc28 += x2_0_7 * w2_0_0;
+    acc29 += x2_0_7 * w2_0_1;
+    acc30 += x2_0_7 * w2_0_2;
+    acc31 += x2_0_7 * w2_0_3;
+    acc32 += x2_0_8 * w2_0_0;
+    acc33 += x2_0_8 * w2_0_1;
+    acc34 += x2_0_8 * w2_0_2;
+    acc35 += x2_0_8 * w2_0_3;
+    acc36 += x2_0_9 * w2_0_0;
+    acc37 += x2_0_9 * w2_0_1;
+    acc38 += x2_0_9 * w2_0_2;
+    acc39 += x2_0_9 * w2_0_3;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = x_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = x_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = x_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = x_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = x_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = x_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = x_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_7 = x_at(xc3 + 0i * W + 7, rok0 && cok7);
+    let x3_0_8 = x_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_9 = x_at(xc3 + 0i * W + 9, rok0 && cok9);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    let w3_0_2 = w[wc3 + 0u * params.c4 + cb2];
+    let w3_0_3 = w[wc3 + 0u * params.c4 + cb3];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_0 * w3_0_2;
+    acc3 += x3_0_0 * w3_0_3;
+    acc4 += x3_0_1 * w3_0_0;
+    acc5 += x3_0_1 * w3_0_1;
+    acc6 += x3_0_1 * w3_0_2;
+    acc7 += x3_0_1 * w3_0_3;
+    acc8 += x3_0_2 * w3_0_0;
+    acc9 += x3_0_2 * w3_0_1;
+    acc10 += x3_0_2 * w3_0_2;
+    acc11 += x3_0_2 * w3_0_3;
+    acc12 += x3_0_3 * w3_0_0;
+    acc13 += x3_0_3 * w3_0_1;
+    acc14 += x3_0_3 * w3_0_2;
+    acc15 += x3_0_3 * w3_0_3;
+    acc16 += x3_0_4 * w3_0_0;
+    acc17 += x3_0_4 * w3_0_1;
+    acc18 += x3_0_4 * w3_0_2;
+    acc19 += x3_0_4 * w3_0_3;
+    acc20 += x3_0_5 * w3_0_0;
+    acc21 += x3_0_5 * w3_0_1;
+    acc22 += x3_0_5 * w3_0_2;
+    acc23 += x3_0_5 * w3_0_3;
+    acc24 += x3_0_6 * w3_0_0;
+    acc25 += x3_0_6 * w3_0_1;
+    acc26 += x3_0_6 * w3_0_2;
+    acc27 += x3_0_6 * w3_0_3;
+    acc28 += x3_0_7 * w3_0_0;
+    acc29 += x3_0_7 * w3_0_1;
+    acc30 += x3_0_7 * w3_0_2;
+    acc31 += x3_0_7 * w3_0_3;
+    acc32 += x3_0_8 * w3_0_0;
+    acc33 += x3_0_8 * w3_0_1;
+    acc34 += x3_0_8 * w3_0_2;
+    acc35 += x3_0_8 * w3_0_3;
+    acc36 += x3_0_9 * w3_0_0;
+    acc37 += x3_0_9 * w3_0_1;
+    acc38 += x3_0_9 * w3_0_2;
+    acc39 += x3_0_9 * w3_0_3;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_1 * w0_0_0;
+    acc5 += x0_0_1 * w0_0_1;
+    acc6 += x0_0_1 * w0_0_2;
+    acc7 += x0_0_1 * w0_0_3;
+    acc8 += x0_0_2 * w0_0_0;
+    acc9 += x0_0_2 * w0_0_1;
+    acc10 += x0_0_2 * w0_0_2;
+    acc11 += x0_0_2 * w0_0_3;
+    acc12 += x0_0_3 * w0_0_0;
+    acc13 += x0_0_3 * w0_0_1;
+    acc14 += x0_0_3 * w0_0_2;
+    acc15 += x0_0_3 * w0_0_3;
+    acc16 += x0_0_4 * w0_0_0;
+    acc17 += x0_0_4 * w0_0_1;
+    acc18 += x0_0_4 * w0_0_2;
+    acc19 += x0_0_4 * w0_0_3;
+    acc20 += x0_0_5 * w0_0_0;
+    acc21 += x0_0_5 * w0_0_1;
+    acc22 += x0_0_5 * w0_0_2;
+    acc23 += x0_0_5 * w0_0_3;
+    acc24 += x0_0_6 * w0_0_0;
+    acc25 += x0_0_6 * w0_0_1;
+    acc26 += x0_0_6 * w0_0_2;
+    acc27 += x0_0_6 * w0_0_3;
+    acc28 += x0_0_7 * w0_0_0;
+    acc29 += x0_0_7 * w0_0_1;
+    acc30 += x0_0_7 * w0_0_2;
+    acc31 += x0_0_7 * w0_0_3;
+    acc32 += x0_0_8 * w0_0_0;
+    acc33 += x0_0_8 * w0_0_1;
+    acc34 += x0_0_8 * w0_0_2;
+    acc35 += x0_0_8 * w0_0_3;
+    acc36 += x0_0_9 * w0_0_0;
+    acc37 += x0_0_9 * w0_0_1;
+    acc38 += x0_0_9 * w0_0_2;
+    acc39 += x0_0_9 * w0_0_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc28 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc32 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc36 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc29 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc33 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc37 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc30 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc34 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc38 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc35 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc39 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
 fn conv_forward_k1s2_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
   let colTiles = (params.c4 + 0u) / 1u;
@@ -7943,6 +9504,1567 @@ fn conv_forward_k1s2_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin(nu
 }
 
 @compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s2_7x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_2 * w0_0_0;
+    acc3 += x0_0_2 * w0_0_1;
+    acc4 += x0_0_4 * w0_0_0;
+    acc5 += x0_0_4 * w0_0_1;
+    acc6 += x0_0_6 * w0_0_0;
+    acc7 += x0_0_6 * w0_0_1;
+    acc8 += x0_0_8 * w0_0_0;
+    acc9 += x0_0_8 * w0_0_1;
+    acc10 += x0_0_10 * w0_0_0;
+    acc11 += x0_0_10 * w0_0_1;
+    acc12 += x0_0_12 * w0_0_0;
+    acc13 += x0_0_12 * w0_0_1;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = x_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_2 = x_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_4 = x_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_6 = x_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_8 = x_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_10 = x_at(xc1 + 0i * W + 10, rok0 && cok10);
+    let x1_0_12 = x_at(xc1 + 0i * W + 12, rok0 && cok12);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_2 * w1_0_0;
+    acc3 += x1_0_2 * w1_0_1;
+    acc4 += x1_0_4 * w1_0_0;
+    acc5 += x1_0_4 * w1_0_1;
+    acc6 += x1_0_6 * w1_0_0;
+    acc7 += x1_0_6 * w1_0_1;
+    acc8 += x1_0_8 * w1_0_0;
+    acc9 += x1_0_8 * w1_0_1;
+    acc10 += x1_0_10 * w1_0_0;
+    acc11 += x1_0_10 * w1_0_1;
+    acc12 += x1_0_12 * w1_0_0;
+    acc13 += x1_0_12 * w1_0_1;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = x_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_2 = x_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_4 = x_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_6 = x_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_8 = x_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_10 = x_at(xc2 + 0i * W + 10, rok0 && cok10);
+    let x2_0_12 = x_at(xc2 + 0i * W + 12, rok0 && cok12);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_2 * w2_0_0;
+    acc3 += x2_0_2 * w2_0_1;
+    acc4 += x2_0_4 * w2_0_0;
+    acc5 += x2_0_4 * w2_0_1;
+    acc6 += x2_0_6 * w2_0_0;
+    acc7 += x2_0_6 * w2_0_1;
+    acc8 += x2_0_8 * w2_0_0;
+    acc9 += x2_0_8 * w2_0_1;
+    acc10 += x2_0_10 * w2_0_0;
+    acc11 += x2_0_10 * w2_0_1;
+    acc12 += x2_0_12 * w2_0_0;
+    acc13 += x2_0_12 * w2_0_1;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = x_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_2 = x_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_4 = x_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_6 = x_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_8 = x_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_10 = x_at(xc3 + 0i * W + 10, rok0 && cok10);
+    let x3_0_12 = x_at(xc3 + 0i * W + 12, rok0 && cok12);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_2 * w3_0_0;
+    acc3 += x3_0_2 * w3_0_1;
+    acc4 += x3_0_4 * w3_0_0;
+    acc5 += x3_0_4 * w3_0_1;
+    acc6 += x3_0_6 * w3_0_0;
+    acc7 += x3_0_6 * w3_0_1;
+    acc8 += x3_0_8 * w3_0_0;
+    acc9 += x3_0_8 * w3_0_1;
+    acc10 += x3_0_10 * w3_0_0;
+    acc11 += x3_0_10 * w3_0_1;
+    acc12 += x3_0_12 * w3_0_0;
+    acc13 += x3_0_12 * w3_0_1;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_2 * w0_0_0;
+    acc3 += x0_0_2 * w0_0_1;
+    acc4 += x0_0_4 * w0_0_0;
+    acc5 += x0_0_4 * w0_0_1;
+    acc6 += x0_0_6 * w0_0_0;
+    acc7 += x0_0_6 * w0_0_1;
+    acc8 += x0_0_8 * w0_0_0;
+    acc9 += x0_0_8 * w0_0_1;
+    acc10 += x0_0_10 * w0_0_0;
+    acc11 += x0_0_10 * w0_0_1;
+    acc12 += x0_0_12 * w0_0_0;
+    acc13 += x0_0_12 * w0_0_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s2_10x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_16 = x_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_18 = x_at(xc0 + 0i * W + 18, rok0 && cok18);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_2 * w0_0_0;
+    acc3 += x0_0_2 * w0_0_1;
+    acc4 += x0_0_4 * w0_0_0;
+    acc5 += x0_0_4 * w0_0_1;
+    acc6 += x0_0_6 * w0_0_0;
+    acc7 += x0_0_6 * w0_0_1;
+    acc8 += x0_0_8 * w0_0_0;
+    acc9 += x0_0_8 * w0_0_1;
+    acc10 += x0_0_10 * w0_0_0;
+    acc11 += x0_0_10 * w0_0_1;
+    acc12 += x0_0_12 * w0_0_0;
+    acc13 += x0_0_12 * w0_0_1;
+    acc14 += x0_0_14 * w0_0_0;
+    acc15 += x0_0_14 * w0_0_1;
+    acc16 += x0_0_16 * w0_0_0;
+    acc17 += x0_0_16 * w0_0_1;
+    acc18 += x0_0_18 * w0_0_0;
+    acc19 += x0_0_18 * w0_0_1;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = x_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_2 = x_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_4 = x_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_6 = x_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_8 = x_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_10 = x_at(xc1 + 0i * W + 10, rok0 && cok10);
+    let x1_0_12 = x_at(xc1 + 0i * W + 12, rok0 && cok12);
+    let x1_0_14 = x_at(xc1 + 0i * W + 14, rok0 && cok14);
+    let x1_0_16 = x_at(xc1 + 0i * W + 16, rok0 && cok16);
+    let x1_0_18 = x_at(xc1 + 0i * W + 18, rok0 && cok18);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_2 * w1_0_0;
+    acc3 += x1_0_2 * w1_0_1;
+    acc4 += x1_0_4 * w1_0_0;
+    acc5 += x1_0_4 * w1_0_1;
+    acc6 += x1_0_6 * w1_0_0;
+    acc7 += x1_0_6 * w1_0_1;
+    acc8 += x1_0_8 * w1_0_0;
+    acc9 += x1_0_8 * w1_0_1;
+    acc10 += x1_0_10 * w1_0_0;
+    acc11 += x1_0_10 * w1_0_1;
+    acc12 += x1_0_12 * w1_0_0;
+    acc13 += x1_0_12 * w1_0_1;
+    acc14 += x1_0_14 * w1_0_0;
+    acc15 += x1_0_14 * w1_0_1;
+    acc16 += x1_0_16 * w1_0_0;
+    acc17 += x1_0_16 * w1_0_1;
+    acc18 += x1_0_18 * w1_0_0;
+    acc19 += x1_0_18 * w1_0_1;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = x_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_2 = x_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_4 = x_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_6 = x_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_8 = x_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_10 = x_at(xc2 + 0i * W + 10, rok0 && cok10);
+    let x2_0_12 = x_at(xc2 + 0i * W + 12, rok0 && cok12);
+    let x2_0_14 = x_at(xc2 + 0i * W + 14, rok0 && cok14);
+    let x2_0_16 = x_at(xc2 + 0i * W + 16, rok0 && cok16);
+    let x2_0_18 = x_at(xc2 + 0i * W + 18, rok0 && cok18);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_2 * w2_0_0;
+    acc3 += x2_0_2 * w2_0_1;
+    acc4 += x2_0_4 * w2_0_0;
+    acc5 += x2_0_4 * w2_0_1;
+    acc6 += x2_0_6 * w2_0_0;
+    acc7 += x2_0_6 * w2_0_1;
+    acc8 += x2_0_8 * w2_0_0;
+    acc9 += x2_0_8 * w2_0_1;
+    acc10 += x2_0_10 * w2_0_0;
+    acc11 += x2_0_10 * w2_0_1;
+    acc12 += x2_0_12 * w2_0_0;
+    acc13 += x2_0_12 * w2_0_1;
+    acc14 += x2_0_14 * w2_0_0;
+    acc15 += x2_0_14 * w2_0_1;
+    acc16 += x2_0_16 * w2_0_0;
+    acc17 += x2_0_16 * w2_0_1;
+    acc18 += x2_0_18 * w2_0_0;
+    acc19 += x2_0_18 * w2_0_1;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = x_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_2 = x_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_4 = x_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_6 = x_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_8 = x_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_10 = x_at(xc3 + 0i * W + 10, rok0 && cok10);
+    let x3_0_12 = x_at(xc3 + 0i * W + 12, rok0 && cok12);
+    let x3_0_14 = x_at(xc3 + 0i * W + 14, rok0 && cok14);
+    let x3_0_16 = x_at(xc3 + 0i * W + 16, rok0 && cok16);
+    let x3_0_18 = x_at(xc3 + 0i * W + 18, rok0 && cok18);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_2 * w3_0_0;
+    acc3 += x3_0_2 * w3_0_1;
+    acc4 += x3_0_4 * w3_0_0;
+    acc5 += x3_0_4 * w3_0_1;
+    acc6 += x3_0_6 * w3_0_0;
+    acc7 += x3_0_6 * w3_0_1;
+    acc8 += x3_0_8 * w3_0_0;
+    acc9 += x3_0_8 * w3_0_1;
+    acc10 += x3_0_10 * w3_0_0;
+    acc11 += x3_0_10 * w3_0_1;
+    acc12 += x3_0_12 * w3_0_0;
+    acc13 += x3_0_12 * w3_0_1;
+    acc14 += x3_0_14 * w3_0_0;
+    acc15 += x3_0_14 * w3_0_1;
+    acc16 += x3_0_16 * w3_0_0;
+    acc17 += x3_0_16 * w3_0_1;
+    acc18 += x3_0_18 * w3_0_0;
+    acc19 += x3_0_18 * w3_0_1;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_16 = x_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_18 = x_at(xc0 + 0i * W + 18, rok0 && cok18);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_2 * w0_0_0;
+    acc3 += x0_0_2 * w0_0_1;
+    acc4 += x0_0_4 * w0_0_0;
+    acc5 += x0_0_4 * w0_0_1;
+    acc6 += x0_0_6 * w0_0_0;
+    acc7 += x0_0_6 * w0_0_1;
+    acc8 += x0_0_8 * w0_0_0;
+    acc9 += x0_0_8 * w0_0_1;
+    acc10 += x0_0_10 * w0_0_0;
+    acc11 += x0_0_10 * w0_0_1;
+    acc12 += x0_0_12 * w0_0_0;
+    acc13 += x0_0_12 * w0_0_1;
+    acc14 += x0_0_14 * w0_0_0;
+    acc15 += x0_0_14 * w0_0_1;
+    acc16 += x0_0_16 * w0_0_0;
+    acc17 += x0_0_16 * w0_0_1;
+    acc18 += x0_0_18 * w0_0_0;
+    acc19 += x0_0_18 * w0_0_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s2_14x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  let cok20 = Padded == 0u || u32(ix0 + 20) < params.in_w;
+  let cok22 = Padded == 0u || u32(ix0 + 22) < params.in_w;
+  let cok24 = Padded == 0u || u32(ix0 + 24) < params.in_w;
+  let cok26 = Padded == 0u || u32(ix0 + 26) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_16 = x_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_18 = x_at(xc0 + 0i * W + 18, rok0 && cok18);
+    let x0_0_20 = x_at(xc0 + 0i * W + 20, rok0 && cok20);
+    let x0_0_22 = x_at(xc0 + 0i * W + 22, rok0 && cok22);
+    let x0_0_24 = x_at(xc0 + 0i * W + 24, rok0 && cok24);
+    let x0_0_26 = x_at(xc0 + 0i * W + 26, rok0 && cok26);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_2 * w0_0_0;
+    acc3 += x0_0_2 * w0_0_1;
+    acc4 += x0_0_4 * w0_0_0;
+    acc5 += x0_0_4 * w0_0_1;
+    acc6 += x0_0_6 * w0_0_0;
+    acc7 += x0_0_6 * w0_0_1;
+    acc8 += x0_0_8 * w0_0_0;
+    acc9 += x0_0_8 * w0_0_1;
+    acc10 += x0_0_10 * w0_0_0;
+    acc11 += x0_0_10 * w0_0_1;
+    acc12 += x0_0_12 * w0_0_0;
+    acc13 += x0_0_12 * w0_0_1;
+    acc14 += x0_0_14 * w0_0_0;
+    acc15 += x0_0_14 * w0_0_1;
+    acc16 += x0_0_16 * w0_0_0;
+    acc17 += x0_0_16 * w0_0_1;
+    acc18 += x0_0_18 * w0_0_0;
+    acc19 += x0_0_18 * w0_0_1;
+    acc20 += x0_0_20 * w0_0_0;
+    acc21 += x0_0_20 * w0_0_1;
+    acc22 += x0_0_22 * w0_0_0;
+    acc23 += x0_0_22 * w0_0_1;
+    acc24 += x0_0_24 * w0_0_0;
+    acc25 += x0_0_24 * w0_0_1;
+    acc26 += x0_0_26 * w0_0_0;
+    acc27 += x0_0_26 * w0_0_1;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = x_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_2 = x_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_4 = x_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_6 = x_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_8 = x_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_10 = x_at(xc1 + 0i * W + 10, rok0 && cok10);
+    let x1_0_12 = x_at(xc1 + 0i * W + 12, rok0 && cok12);
+    let x1_0_14 = x_at(xc1 + 0i * W + 14, rok0 && cok14);
+    let x1_0_16 = x_at(xc1 + 0i * W + 16, rok0 && cok16);
+    let x1_0_18 = x_at(xc1 + 0i * W + 18, rok0 && cok18);
+    let x1_0_20 = x_at(xc1 + 0i * W + 20, rok0 && cok20);
+    let x1_0_22 = x_at(xc1 + 0i * W + 22, rok0 && cok22);
+    let x1_0_24 = x_at(xc1 + 0i * W + 24, rok0 && cok24);
+    let x1_0_26 = x_at(xc1 + 0i * W + 26, rok0 && cok26);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_2 * w1_0_0;
+    acc3 += x1_0_2 * w1_0_1;
+    acc4 += x1_0_4 * w1_0_0;
+    acc5 += x1_0_4 * w1_0_1;
+    acc6 += x1_0_6 * w1_0_0;
+    acc7 += x1_0_6 * w1_0_1;
+    acc8 += x1_0_8 * w1_0_0;
+    acc9 += x1_0_8 * w1_0_1;
+    acc10 += x1_0_10 * w1_0_0;
+    acc11 += x1_0_10 * w1_0_1;
+    acc12 += x1_0_12 * w1_0_0;
+    acc13 += x1_0_12 * w1_0_1;
+    acc14 += x1_0_14 * w1_0_0;
+    acc15 += x1_0_14 * w1_0_1;
+    acc16 += x1_0_16 * w1_0_0;
+    acc17 += x1_0_16 * w1_0_1;
+    acc18 += x1_0_18 * w1_0_0;
+    acc19 += x1_0_18 * w1_0_1;
+    acc20 += x1_0_20 * w1_0_0;
+    acc21 += x1_0_20 * w1_0_1;
+    acc22 += x1_0_22 * w1_0_0;
+    acc23 += x1_0_22 * w1_0_1;
+    acc24 += x1_0_24 * w1_0_0;
+    acc25 += x1_0_24 * w1_0_1;
+    acc26 += x1_0_26 * w1_0_0;
+    acc27 += x1_0_26 * w1_0_1;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = x_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_2 = x_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_4 = x_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_6 = x_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_8 = x_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_10 = x_at(xc2 + 0i * W + 10, rok0 && cok10);
+    let x2_0_12 = x_at(xc2 + 0i * W + 12, rok0 && cok12);
+    let x2_0_14 = x_at(xc2 + 0i * W + 14, rok0 && cok14);
+    let x2_0_16 = x_at(xc2 + 0i * W + 16, rok0 && cok16);
+    let x2_0_18 = x_at(xc2 + 0i * W + 18, rok0 && cok18);
+    let x2_0_20 = x_at(xc2 + 0i * W + 20, rok0 && cok20);
+    let x2_0_22 = x_at(xc2 + 0i * W + 22, rok0 && cok22);
+    let x2_0_24 = x_at(xc2 + 0i * W + 24, rok0 && cok24);
+    let x2_0_26 = x_at(xc2 + 0i * W + 26, rok0 && cok26);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_2 * w2_0_0;
+    acc3 += x2_0_2 * w2_0_1;
+    acc4 += x2_0_4 * w2_0_0;
+    acc5 += x2_0_4 * w2_0_1;
+    acc6 += x2_0_6 * w2_0_0;
+    acc7 += x2_0_6 * w2_0_1;
+    acc8 += x2_0_8 * w2_0_0;
+    acc9 += x2_0_8 * w2_0_1;
+    acc10 += x2_0_10 * w2_0_0;
+    acc11 += x2_0_10 * w2_0_1;
+    acc12 += x2_0_12 * w2_0_0;
+    acc13 += x2_0_12 * w2_0_1;
+    acc14 += x2_0_14 * w2_0_0;
+    acc15 += x2_0_14 * w2_0_1;
+    acc16 += x2_0_16 * w2_0_0;
+    acc17 += x2_0_16 * w2_0_1;
+    acc18 += x2_0_18 * w2_0_0;
+    acc19 += x2_0_18 * w2_0_1;
+    acc20 += x2_0_20 * w2_0_0;
+    acc21 += x2_0_20 * w2_0_1;
+    acc22 += x2_0_22 * w2_0_0;
+    acc23 += x2_0_22 * w2_0_1;
+    acc24 += x2_0_24 * w2_0_0;
+    acc25 += x2_0_24 * w2_0_1;
+    acc26 += x2_0_26 * w2_0_0;
+    acc27 += x2_0_26 * w2_0_1;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = x_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_2 = x_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_4 = x_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_6 = x_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_8 = x_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_10 = x_at(xc3 + 0i * W + 10, rok0 && cok10);
+    let x3_0_12 = x_at(xc3 + 0i * W + 12, rok0 && cok12);
+    let x3_0_14 = x_at(xc3 + 0i * W + 14, rok0 && cok14);
+    let x3_0_16 = x_at(xc3 + 0i * W + 16, rok0 && cok16);
+    let x3_0_18 = x_at(xc3 + 0i * W + 18, rok0 && cok18);
+    let x3_0_20 = x_at(xc3 + 0i * W + 20, rok0 && cok20);
+    let x3_0_22 = x_at(xc3 + 0i * W + 22, rok0 && cok22);
+    let x3_0_24 = x_at(xc3 + 0i * W + 24, rok0 && cok24);
+    let x3_0_26 = x_at(xc3 + 0i * W + 26, rok0 && cok26);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_2 * w3_0_0;
+    acc3 += x3_0_2 * w3_0_1;
+    acc4 += x3_0_4 * w3_0_0;
+    acc5 += x3_0_4 * w3_0_1;
+    acc6 += x3_0_6 * w3_0_0;
+    acc7 += x3_0_6 * w3_0_1;
+    acc8 += x3_0_8 * w3_0_0;
+    acc9 += x3_0_8 * w3_0_1;
+    acc10 += x3_0_10 * w3_0_0;
+    acc11 += x3_0_10 * w3_0_1;
+    acc12 += x3_0_12 * w3_0_0;
+    acc13 += x3_0_12 * w3_0_1;
+    acc14 += x3_0_14 * w3_0_0;
+    acc15 += x3_0_14 * w3_0_1;
+    acc16 += x3_0_16 * w3_0_0;
+    acc17 += x3_0_16 * w3_0_1;
+    acc18 += x3_0_18 * w3_0_0;
+    acc19 += x3_0_18 * w3_0_1;
+    acc20 += x3_0_20 * w3_0_0;
+    acc21 += x3_0_20 * w3_0_1;
+    acc22 += x3_0_22 * w3_0_0;
+    acc23 += x3_0_22 * w3_0_1;
+    acc24 += x3_0_24 * w3_0_0;
+    acc25 += x3_0_24 * w3_0_1;
+    acc26 += x3_0_26 * w3_0_0;
+    acc27 += x3_0_26 * w3_0_1;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_16 = x_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_18 = x_at(xc0 + 0i * W + 18, rok0 && cok18);
+    let x0_0_20 = x_at(xc0 + 0i * W + 20, rok0 && cok20);
+    let x0_0_22 = x_at(xc0 + 0i * W + 22, rok0 && cok22);
+    let x0_0_24 = x_at(xc0 + 0i * W + 24, rok0 && cok24);
+    let x0_0_26 = x_at(xc0 + 0i * W + 26, rok0 && cok26);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_2 * w0_0_0;
+    acc3 += x0_0_2 * w0_0_1;
+    acc4 += x0_0_4 * w0_0_0;
+    acc5 += x0_0_4 * w0_0_1;
+    acc6 += x0_0_6 * w0_0_0;
+    acc7 += x0_0_6 * w0_0_1;
+    acc8 += x0_0_8 * w0_0_0;
+    acc9 += x0_0_8 * w0_0_1;
+    acc10 += x0_0_10 * w0_0_0;
+    acc11 += x0_0_10 * w0_0_1;
+    acc12 += x0_0_12 * w0_0_0;
+    acc13 += x0_0_12 * w0_0_1;
+    acc14 += x0_0_14 * w0_0_0;
+    acc15 += x0_0_14 * w0_0_1;
+    acc16 += x0_0_16 * w0_0_0;
+    acc17 += x0_0_16 * w0_0_1;
+    acc18 += x0_0_18 * w0_0_0;
+    acc19 += x0_0_18 * w0_0_1;
+    acc20 += x0_0_20 * w0_0_0;
+    acc21 += x0_0_20 * w0_0_1;
+    acc22 += x0_0_22 * w0_0_0;
+    acc23 += x0_0_22 * w0_0_1;
+    acc24 += x0_0_24 * w0_0_0;
+    acc25 += x0_0_24 * w0_0_1;
+    acc26 += x0_0_26 * w0_0_0;
+    acc27 += x0_0_26 * w0_0_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc20 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc22 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc24 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc21 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc23 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc25 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s2_7x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_2 * w0_0_2;
+    acc7 += x0_0_2 * w0_0_3;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_4 * w0_0_2;
+    acc11 += x0_0_4 * w0_0_3;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_6 * w0_0_2;
+    acc15 += x0_0_6 * w0_0_3;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_8 * w0_0_2;
+    acc19 += x0_0_8 * w0_0_3;
+    acc20 += x0_0_10 * w0_0_0;
+    acc21 += x0_0_10 * w0_0_1;
+    acc22 += x0_0_10 * w0_0_2;
+    acc23 += x0_0_10 * w0_0_3;
+    acc24 += x0_0_12 * w0_0_0;
+    acc25 += x0_0_12 * w0_0_1;
+    acc26 += x0_0_12 * w0_0_2;
+    acc27 += x0_0_12 * w0_0_3;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = x_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_2 = x_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_4 = x_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_6 = x_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_8 = x_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_10 = x_at(xc1 + 0i * W + 10, rok0 && cok10);
+    let x1_0_12 = x_at(xc1 + 0i * W + 12, rok0 && cok12);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    let w1_0_2 = w[wc1 + 0u * params.c4 + cb2];
+    let w1_0_3 = w[wc1 + 0u * params.c4 + cb3];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_0 * w1_0_2;
+    acc3 += x1_0_0 * w1_0_3;
+    acc4 += x1_0_2 * w1_0_0;
+    acc5 += x1_0_2 * w1_0_1;
+    acc6 += x1_0_2 * w1_0_2;
+    acc7 += x1_0_2 * w1_0_3;
+    acc8 += x1_0_4 * w1_0_0;
+    acc9 += x1_0_4 * w1_0_1;
+    acc10 += x1_0_4 * w1_0_2;
+    acc11 += x1_0_4 * w1_0_3;
+    acc12 += x1_0_6 * w1_0_0;
+    acc13 += x1_0_6 * w1_0_1;
+    acc14 += x1_0_6 * w1_0_2;
+    acc15 += x1_0_6 * w1_0_3;
+    acc16 += x1_0_8 * w1_0_0;
+    acc17 += x1_0_8 * w1_0_1;
+    acc18 += x1_0_8 * w1_0_2;
+    acc19 += x1_0_8 * w1_0_3;
+    acc20 += x1_0_10 * w1_0_0;
+    acc21 += x1_0_10 * w1_0_1;
+    acc22 += x1_0_10 * w1_0_2;
+    acc23 += x1_0_10 * w1_0_3;
+    acc24 += x1_0_12 * w1_0_0;
+    acc25 += x1_0_12 * w1_0_1;
+    acc26 += x1_0_12 * w1_0_2;
+    acc27 += x1_0_12 * w1_0_3;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = x_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_2 = x_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_4 = x_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_6 = x_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_8 = x_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_10 = x_at(xc2 + 0i * W + 10, rok0 && cok10);
+    let x2_0_12 = x_at(xc2 + 0i * W + 12, rok0 && cok12);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    let w2_0_2 = w[wc2 + 0u * params.c4 + cb2];
+    let w2_0_3 = w[wc2 + 0u * params.c4 + cb3];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_0 * w2_0_2;
+    acc3 += x2_0_0 * w2_0_3;
+    acc4 += x2_0_2 * w2_0_0;
+    acc5 += x2_0_2 * w2_0_1;
+    acc6 += x2_0_2 * w2_0_2;
+    acc7 += x2_0_2 * w2_0_3;
+    acc8 += x2_0_4 * w2_0_0;
+    acc9 += x2_0_4 * w2_0_1;
+    acc10 += x2_0_4 * w2_0_2;
+    acc11 += x2_0_4 * w2_0_3;
+    acc12 += x2_0_6 * w2_0_0;
+    acc13 += x2_0_6 * w2_0_1;
+    acc14 += x2_0_6 * w2_0_2;
+    acc15 += x2_0_6 * w2_0_3;
+    acc16 += x2_0_8 * w2_0_0;
+    acc17 += x2_0_8 * w2_0_1;
+    acc18 += x2_0_8 * w2_0_2;
+    acc19 += x2_0_8 * w2_0_3;
+    acc20 += x2_0_10 * w2_0_0;
+    acc21 += x2_0_10 * w2_0_1;
+    acc22 += x2_0_10 * w2_0_2;
+    acc23 += x2_0_10 * w2_0_3;
+    acc24 += x2_0_12 * w2_0_0;
+    acc25 += x2_0_12 * w2_0_1;
+    acc26 += x2_0_12 * w2_0_2;
+    acc27 += x2_0_12 * w2_0_3;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = x_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_2 = x_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_4 = x_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_6 = x_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_8 = x_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_10 = x_at(xc3 + 0i * W + 10, rok0 && cok10);
+    let x3_0_12 = x_at(xc3 + 0i * W + 12, rok0 && cok12);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    let w3_0_2 = w[wc3 + 0u * params.c4 + cb2];
+    let w3_0_3 = w[wc3 + 0u * params.c4 + cb3];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_0 * w3_0_2;
+    acc3 += x3_0_0 * w3_0_3;
+    acc4 += x3_0_2 * w3_0_0;
+    acc5 += x3_0_2 * w3_0_1;
+    acc6 += x3_0_2 * w3_0_2;
+    acc7 += x3_0_2 * w3_0_3;
+    acc8 += x3_0_4 * w3_0_0;
+    acc9 += x3_0_4 * w3_0_1;
+    acc10 += x3_0_4 * w3_0_2;
+    acc11 += x3_0_4 * w3_0_3;
+    acc12 += x3_0_6 * w3_0_0;
+    acc13 += x3_0_6 * w3_0_1;
+    acc14 += x3_0_6 * w3_0_2;
+    acc15 += x3_0_6 * w3_0_3;
+    acc16 += x3_0_8 * w3_0_0;
+    acc17 += x3_0_8 * w3_0_1;
+    acc18 += x3_0_8 * w3_0_2;
+    acc19 += x3_0_8 * w3_0_3;
+    acc20 += x3_0_10 * w3_0_0;
+    acc21 += x3_0_10 * w3_0_1;
+    acc22 += x3_0_10 * w3_0_2;
+    acc23 += x3_0_10 * w3_0_3;
+    acc24 += x3_0_12 * w3_0_0;
+    acc25 += x3_0_12 * w3_0_1;
+    acc26 += x3_0_12 * w3_0_2;
+    acc27 += x3_0_12 * w3_0_3;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_2 * w0_0_2;
+    acc7 += x0_0_2 * w0_0_3;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_4 * w0_0_2;
+    acc11 += x0_0_4 * w0_0_3;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_6 * w0_0_2;
+    acc15 += x0_0_6 * w0_0_3;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_8 * w0_0_2;
+    acc19 += x0_0_8 * w0_0_3;
+    acc20 += x0_0_10 * w0_0_0;
+    acc21 += x0_0_10 * w0_0_1;
+    acc22 += x0_0_10 * w0_0_2;
+    acc23 += x0_0_10 * w0_0_3;
+    acc24 += x0_0_12 * w0_0_0;
+    acc25 += x0_0_12 * w0_0_1;
+    acc26 += x0_0_12 * w0_0_2;
+    acc27 += x0_0_12 * w0_0_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k1s2_10x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_16 = x_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_18 = x_at(xc0 + 0i * W + 18, rok0 && cok18);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_2 * w0_0_2;
+    acc7 += x0_0_2 * w0_0_3;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_4 * w0_0_2;
+    acc11 += x0_0_4 * w0_0_3;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_6 * w0_0_2;
+    acc15 += x0_0_6 * w0_0_3;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_8 * w0_0_2;
+    acc19 += x0_0_8 * w0_0_3;
+    acc20 += x0_0_10 * w0_0_0;
+    acc21 += x0_0_10 * w0_0_1;
+    acc22 += x0_0_10 * w0_0_2;
+    acc23 += x0_0_10 * w0_0_3;
+    acc24 += x0_0_12 * w0_0_0;
+    acc25 += x0_0_12 * w0_0_1;
+    acc26 += x0_0_12 * w0_0_2;
+    acc27 += x0_0_12 * w0_0_3;
+    acc28 += x0_0_14 * w0_0_0;
+    acc29 += x0_0_14 * w0_0_1;
+    acc30 += x0_0_14 * w0_0_2;
+    acc31 += x0_0_14 * w0_0_3;
+    acc32 += x0_0_16 * w0_0_0;
+    acc33 += x0_0_16 * w0_0_1;
+    acc34 += x0_0_16 * w0_0_2;
+    acc35 += x0_0_16 * w0_0_3;
+    acc36 += x0_0_18 * w0_0_0;
+    acc37 += x0_0_18 * w0_0_1;
+    acc38 += x0_0_18 * w0_0_2;
+    acc39 += x0_0_18 * w0_0_3;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = x_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_2 = x_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_4 = x_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_6 = x_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_8 = x_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_10 = x_at(xc1 + 0i * W + 10, rok0 && cok10);
+    let x1_0_12 = x_at(xc1 + 0i * W + 12, rok0 && cok12);
+    let x1_0_14 = x_at(xc1 + 0i * W + 14, rok0 && cok14);
+    let x1_0_16 = x_at(xc1 + 0i * W + 16, rok0 && cok16);
+    let x1_0_18 = x_at(xc1 + 0i * W + 18, rok0 && cok18);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    let w1_0_2 = w[wc1 + 0u * params.c4 + cb2];
+    let w1_0_3 = w[wc1 + 0u * params.c4 + cb3];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_0 * w1_0_2;
+    acc3 += x1_0_0 * w1_0_3;
+    acc4 += x1_0_2 * w1_0_0;
+    acc5 += x1_0_2 * w1_0_1;
+    acc6 += x1_0_2 * w1_0_2;
+    acc7 += x1_0_2 * w1_0_3;
+    acc8 += x1_0_4 * w1_0_0;
+    acc9 += x1_0_4 * w1_0_1;
+    acc10 += x1_0_4 * w1_0_2;
+    acc11 += x1_0_4 * w1_0_3;
+    acc12 += x1_0_6 * w1_0_0;
+    acc13 += x1_0_6 * w1_0_1;
+    acc14 += x1_0_6 * w1_0_2;
+    acc15 += x1_0_6 * w1_0_3;
+    acc16 += x1_0_8 * w1_0_0;
+    acc17 += x1_0_8 * w1_0_1;
+    acc18 += x1_0_8 * w1_0_2;
+    acc19 += x1_0_8 * w1_0_3;
+    acc20 += x1_0_10 * w1_0_0;
+    acc21 += x1_0_10 * w1_0_1;
+    acc22 += x1_0_10 * w1_0_2;
+    acc23 += x1_0_10 * w1_0_3;
+    acc24 += x1_0_12 * w1_0_0;
+    acc25 += x1_0_12 * w1_0_1;
+    acc26 += x1_0_12 * w1_0_2;
+    acc27 += x1_0_12 * w1_0_3;
+    acc28 += x1_0_14 * w1_0_0;
+    acc29 += x1_0_14 * w1_0_1;
+    acc30 += x1_0_14 * w1_0_2;
+    acc31 += x1_0_14 * w1_0_3;
+    acc32 += x1_0_16 * w1_0_0;
+    acc33 += x1_0_16 * w1_0_1;
+    acc34 += x1_0_16 * w1_0_2;
+    acc35 += x1_0_16 * w1_0_3;
+    acc36 += x1_0_18 * w1_0_0;
+    acc37 += x1_0_18 * w1_0_1;
+    acc38 += x1_0_18 * w1_0_2;
+    acc39 += x1_0_18 * w1_0_3;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = x_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_2 = x_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_4 = x_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_6 = x_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_8 = x_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_10 = x_at(xc2 + 0i * W + 10, rok0 && cok10);
+    let x2_0_12 = x_at(xc2 + 0i * W + 12, rok0 && cok12);
+    let x2_0_14 = x_at(xc2 + 0i * W + 14, rok0 && cok14);
+    let x2_0_16 = x_at(xc2 + 0i * W + 16, rok0 && cok16);
+    let x2_0_18 = x_at(xc2 + 0i * W + 18, rok0 && cok18);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    let w2_0_2 = w[wc2 + 0u * params.c4 + cb2];
+    let w2_0_3 = w[wc2 + 0u * params.c4 + cb3];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_0 * w2_0_2;
+    acc3 += x2_0_0 * w2_0_3;
+    acc4 += x2_0_2 * w2_0_0;
+    acc5 += x2_0_2 * w2_0_1;
+    acc6 += x2_0_2 * w2_0_2;
+    acc7 += x2_0_2 * w2_0_3;
+    acc8 += x2_0_4 * w2_0_0;
+    acc9 += x2_0_4 * w2_0_1;
+    acc10 += x2_0_4 * w2_0_2;
+    acc11 += x2_0_4 * w2_0_3;
+    acc12 += x2_0_6 * w2_0_0;
+    acc13 += x2_0_6 * w2_0_1;
+    acc14 += x2_0_6 * w2_0_2;
+    acc15 += x2_0_6 * w2_0_3;
+    acc16 += x2_0_8 * w2_0_0;
+    acc17 += x2_0_8 * w2_0_1;
+    acc18 += x2_0_8 * w2_0_2;
+    acc19 += x2_0_8 * w2_0_3;
+    acc20 += x2_0_10 * w2_0_0;
+    acc21 += x2_0_10 * w2_0_1;
+    acc22 += x2_0_10 * w2_0_2;
+    acc23 += x2_0_10 * w2_0_3;
+    acc24 += x2_0_12 * w2_0_0;
+    acc25 += x2_0_12 * w2_0_1;
+    acc26 += x2_0_12 * w2_0_2;
+    acc27 += x2_0_12 * w2_0_3;
+    acc28 += x2_0_14 * w2_0_0;
+    acc29 += x2_0_14 * w2_0_1;
+    acc30 += x2_0_14 * w2_0_2;
+    acc31 += x2_0_14 * w2_0_3;
+    acc32 += x2_0_16 * w2_0_0;
+    acc33 += x2_0_16 * w2_0_1;
+    acc34 += x2_0_16 * w2_0_2;
+    acc35 += x2_0_16 * w2_0_3;
+    acc36 += x2_0_18 * w2_0_0;
+    acc37 += x2_0_18 * w2_0_1;
+    acc38 += x2_0_18 * w2_0_2;
+    acc39 += x2_0_18 * w2_0_3;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = x_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_2 = x_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_4 = x_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_6 = x_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_8 = x_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_10 = x_at(xc3 + 0i * W + 10, rok0 && cok10);
+    let x3_0_12 = x_at(xc3 + 0i * W + 12, rok0 && cok12);
+    let x3_0_14 = x_at(xc3 + 0i * W + 14, rok0 && cok14);
+    let x3_0_16 = x_at(xc3 + 0i * W + 16, rok0 && cok16);
+    let x3_0_18 = x_at(xc3 + 0i * W + 18, rok0 && cok18);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    let w3_0_2 = w[wc3 + 0u * params.c4 + cb2];
+    let w3_0_3 = w[wc3 + 0u * params.c4 + cb3];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_0 * w3_0_2;
+    acc3 += x3_0_0 * w3_0_3;
+    acc4 += x3_0_2 * w3_0_0;
+    acc5 += x3_0_2 * w3_0_1;
+    acc6 += x3_0_2 * w3_0_2;
+    acc7 += x3_0_2 * w3_0_3;
+    acc8 += x3_0_4 * w3_0_0;
+    acc9 += x3_0_4 * w3_0_1;
+    acc10 += x3_0_4 * w3_0_2;
+    acc11 += x3_0_4 * w3_0_3;
+    acc12 += x3_0_6 * w3_0_0;
+    acc13 += x3_0_6 * w3_0_1;
+    acc14 += x3_0_6 * w3_0_2;
+    acc15 += x3_0_6 * w3_0_3;
+    acc16 += x3_0_8 * w3_0_0;
+    acc17 += x3_0_8 * w3_0_1;
+    acc18 += x3_0_8 * w3_0_2;
+    acc19 += x3_0_8 * w3_0_3;
+    acc20 += x3_0_10 * w3_0_0;
+    acc21 += x3_0_10 * w3_0_1;
+    acc22 += x3_0_10 * w3_0_2;
+    acc23 += x3_0_10 * w3_0_3;
+    acc24 += x3_0_12 * w3_0_0;
+    acc25 += x3_0_12 * w3_0_1;
+    acc26 += x3_0_12 * w3_0_2;
+    acc27 += x3_0_12 * w3_0_3;
+    acc28 += x3_0_14 * w3_0_0;
+    acc29 += x3_0_14 * w3_0_1;
+    acc30 += x3_0_14 * w3_0_2;
+    acc31 += x3_0_14 * w3_0_3;
+    acc32 += x3_0_16 * w3_0_0;
+    acc33 += x3_0_16 * w3_0_1;
+    acc34 += x3_0_16 * w3_0_2;
+    acc35 += x3_0_16 * w3_0_3;
+    acc36 += x3_0_18 * w3_0_0;
+    acc37 += x3_0_18 * w3_0_1;
+    acc38 += x3_0_18 * w3_0_2;
+    acc39 += x3_0_18 * w3_0_3;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_16 = x_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_18 = x_at(xc0 + 0i * W + 18, rok0 && cok18);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_2 * w0_0_2;
+    acc7 += x0_0_2 * w0_0_3;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_4 * w0_0_2;
+    acc11 += x0_0_4 * w0_0_3;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_6 * w0_0_2;
+    acc15 += x0_0_6 * w0_0_3;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_8 * w0_0_2;
+    acc19 += x0_0_8 * w0_0_3;
+    acc20 += x0_0_10 * w0_0_0;
+    acc21 += x0_0_10 * w0_0_1;
+    acc22 += x0_0_10 * w0_0_2;
+    acc23 += x0_0_10 * w0_0_3;
+    acc24 += x0_0_12 * w0_0_0;
+    acc25 += x0_0_12 * w0_0_1;
+    acc26 += x0_0_12 * w0_0_2;
+    acc27 += x0_0_12 * w0_0_3;
+    acc28 += x0_0_14 * w0_0_0;
+    acc29 += x0_0_14 * w0_0_1;
+    acc30 += x0_0_14 * w0_0_2;
+    acc31 += x0_0_14 * w0_0_3;
+    acc32 += x0_0_16 * w0_0_0;
+    acc33 += x0_0_16 * w0_0_1;
+    acc34 += x0_0_16 * w0_0_2;
+    acc35 += x0_0_16 * w0_0_3;
+    acc36 += x0_0_18 * w0_0_0;
+    acc37 += x0_0_18 * w0_0_1;
+    acc38 += x0_0_18 * w0_0_2;
+    acc39 += x0_0_18 * w0_0_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc28 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc32 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc36 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc29 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc33 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc37 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc30 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc34 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc38 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc35 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc39 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
 fn conv_forward_k3s1_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
   let colTiles = (params.c4 + 0u) / 1u;
@@ -9454,6 +12576,1267 @@ fn conv_forward_k3s1_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin(nu
     if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
     if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
     if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s1_7x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc3 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc4 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc5 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc6 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc7 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc8 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc9 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc10 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc11 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc12 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc13 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc3 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc4 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc5 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc6 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc7 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc8 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc9 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc10 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc11 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc12 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc13 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s1_10x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc14 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0;
+    acc15 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1;
+    acc16 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc17 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1;
+    acc18 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0;
+    acc19 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = x_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc3 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc4 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc5 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc6 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc7 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc8 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc9 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc10 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc11 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc12 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc13 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc14 += x0_1_7 * w0_3_0 + x0_1_8 * w0_4_0 + x0_1_9 * w0_5_0;
+    acc15 += x0_1_7 * w0_3_1 + x0_1_8 * w0_4_1 + x0_1_9 * w0_5_1;
+    acc16 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc17 += x0_1_8 * w0_3_1 + x0_1_9 * w0_4_1 + x0_1_10 * w0_5_1;
+    acc18 += x0_1_9 * w0_3_0 + x0_1_10 * w0_4_0 + x0_1_11 * w0_5_0;
+    acc19 += x0_1_9 * w0_3_1 + x0_1_10 * w0_4_1 + x0_1_11 * w0_5_1;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = x_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc3 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc4 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc5 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc6 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc7 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc8 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc9 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc10 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc11 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc12 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc13 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc14 += x0_2_7 * w0_6_0 + x0_2_8 * w0_7_0 + x0_2_9 * w0_8_0;
+    acc15 += x0_2_7 * w0_6_1 + x0_2_8 * w0_7_1 + x0_2_9 * w0_8_1;
+    acc16 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc17 += x0_2_8 * w0_6_1 + x0_2_9 * w0_7_1 + x0_2_10 * w0_8_1;
+    acc18 += x0_2_9 * w0_6_0 + x0_2_10 * w0_7_0 + x0_2_11 * w0_8_0;
+    acc19 += x0_2_9 * w0_6_1 + x0_2_10 * w0_7_1 + x0_2_11 * w0_8_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s1_14x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = x_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = x_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc14 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0;
+    acc15 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1;
+    acc16 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc17 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1;
+    acc18 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0;
+    acc19 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1;
+    acc20 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0;
+    acc21 += x0_0_10 * w0_0_1 + x0_0_11 * w0_1_1 + x0_0_12 * w0_2_1;
+    acc22 += x0_0_11 * w0_0_0 + x0_0_12 * w0_1_0 + x0_0_13 * w0_2_0;
+    acc23 += x0_0_11 * w0_0_1 + x0_0_12 * w0_1_1 + x0_0_13 * w0_2_1;
+    acc24 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0;
+    acc25 += x0_0_12 * w0_0_1 + x0_0_13 * w0_1_1 + x0_0_14 * w0_2_1;
+    acc26 += x0_0_13 * w0_0_0 + x0_0_14 * w0_1_0 + x0_0_15 * w0_2_0;
+    acc27 += x0_0_13 * w0_0_1 + x0_0_14 * w0_1_1 + x0_0_15 * w0_2_1;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = x_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = x_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = x_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = x_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let x0_1_15 = x_at(xc0 + 1i * W + 15, rok1 && cok15);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc3 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc4 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc5 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc6 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc7 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc8 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc9 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc10 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc11 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc12 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc13 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc14 += x0_1_7 * w0_3_0 + x0_1_8 * w0_4_0 + x0_1_9 * w0_5_0;
+    acc15 += x0_1_7 * w0_3_1 + x0_1_8 * w0_4_1 + x0_1_9 * w0_5_1;
+    acc16 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc17 += x0_1_8 * w0_3_1 + x0_1_9 * w0_4_1 + x0_1_10 * w0_5_1;
+    acc18 += x0_1_9 * w0_3_0 + x0_1_10 * w0_4_0 + x0_1_11 * w0_5_0;
+    acc19 += x0_1_9 * w0_3_1 + x0_1_10 * w0_4_1 + x0_1_11 * w0_5_1;
+    acc20 += x0_1_10 * w0_3_0 + x0_1_11 * w0_4_0 + x0_1_12 * w0_5_0;
+    acc21 += x0_1_10 * w0_3_1 + x0_1_11 * w0_4_1 + x0_1_12 * w0_5_1;
+    acc22 += x0_1_11 * w0_3_0 + x0_1_12 * w0_4_0 + x0_1_13 * w0_5_0;
+    acc23 += x0_1_11 * w0_3_1 + x0_1_12 * w0_4_1 + x0_1_13 * w0_5_1;
+    acc24 += x0_1_12 * w0_3_0 + x0_1_13 * w0_4_0 + x0_1_14 * w0_5_0;
+    acc25 += x0_1_12 * w0_3_1 + x0_1_13 * w0_4_1 + x0_1_14 * w0_5_1;
+    acc26 += x0_1_13 * w0_3_0 + x0_1_14 * w0_4_0 + x0_1_15 * w0_5_0;
+    acc27 += x0_1_13 * w0_3_1 + x0_1_14 * w0_4_1 + x0_1_15 * w0_5_1;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = x_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = x_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = x_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = x_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let x0_2_15 = x_at(xc0 + 2i * W + 15, rok2 && cok15);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc3 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc4 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc5 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc6 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc7 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc8 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc9 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc10 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc11 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc12 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc13 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc14 += x0_2_7 * w0_6_0 + x0_2_8 * w0_7_0 + x0_2_9 * w0_8_0;
+    acc15 += x0_2_7 * w0_6_1 + x0_2_8 * w0_7_1 + x0_2_9 * w0_8_1;
+    acc16 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc17 += x0_2_8 * w0_6_1 + x0_2_9 * w0_7_1 + x0_2_10 * w0_8_1;
+    acc18 += x0_2_9 * w0_6_0 + x0_2_10 * w0_7_0 + x0_2_11 * w0_8_0;
+    acc19 += x0_2_9 * w0_6_1 + x0_2_10 * w0_7_1 + x0_2_11 * w0_8_1;
+    acc20 += x0_2_10 * w0_6_0 + x0_2_11 * w0_7_0 + x0_2_12 * w0_8_0;
+    acc21 += x0_2_10 * w0_6_1 + x0_2_11 * w0_7_1 + x0_2_12 * w0_8_1;
+    acc22 += x0_2_11 * w0_6_0 + x0_2_12 * w0_7_0 + x0_2_13 * w0_8_0;
+    acc23 += x0_2_11 * w0_6_1 + x0_2_12 * w0_7_1 + x0_2_13 * w0_8_1;
+    acc24 += x0_2_12 * w0_6_0 + x0_2_13 * w0_7_0 + x0_2_14 * w0_8_0;
+    acc25 += x0_2_12 * w0_6_1 + x0_2_13 * w0_7_1 + x0_2_14 * w0_8_1;
+    acc26 += x0_2_13 * w0_6_0 + x0_2_14 * w0_7_0 + x0_2_15 * w0_8_0;
+    acc27 += x0_2_13 * w0_6_1 + x0_2_14 * w0_7_1 + x0_2_15 * w0_8_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc20 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc22 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc24 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc21 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc23 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc25 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s1_7x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3;
+    acc4 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc5 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc6 += x0_0_1 * w0_0_2 + x0_0_2 * w0_1_2 + x0_0_3 * w0_2_2;
+    acc7 += x0_0_1 * w0_0_3 + x0_0_2 * w0_1_3 + x0_0_3 * w0_2_3;
+    acc8 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc9 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc10 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2;
+    acc11 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3;
+    acc12 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc13 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc14 += x0_0_3 * w0_0_2 + x0_0_4 * w0_1_2 + x0_0_5 * w0_2_2;
+    acc15 += x0_0_3 * w0_0_3 + x0_0_4 * w0_1_3 + x0_0_5 * w0_2_3;
+    acc16 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc17 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc18 += x0_0_4 * w0_0_2 + x0_0_5 * w0_1_2 + x0_0_6 * w0_2_2;
+    acc19 += x0_0_4 * w0_0_3 + x0_0_5 * w0_1_3 + x0_0_6 * w0_2_3;
+    acc20 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc21 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc22 += x0_0_5 * w0_0_2 + x0_0_6 * w0_1_2 + x0_0_7 * w0_2_2;
+    acc23 += x0_0_5 * w0_0_3 + x0_0_6 * w0_1_3 + x0_0_7 * w0_2_3;
+    acc24 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc25 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc26 += x0_0_6 * w0_0_2 + x0_0_7 * w0_1_2 + x0_0_8 * w0_2_2;
+    acc27 += x0_0_6 * w0_0_3 + x0_0_7 * w0_1_3 + x0_0_8 * w0_2_3;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_0 * w0_3_2 + x0_1_1 * w0_4_2 + x0_1_2 * w0_5_2;
+    acc3 += x0_1_0 * w0_3_3 + x0_1_1 * w0_4_3 + x0_1_2 * w0_5_3;
+    acc4 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc5 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc6 += x0_1_1 * w0_3_2 + x0_1_2 * w0_4_2 + x0_1_3 * w0_5_2;
+    acc7 += x0_1_1 * w0_3_3 + x0_1_2 * w0_4_3 + x0_1_3 * w0_5_3;
+    acc8 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc9 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc10 += x0_1_2 * w0_3_2 + x0_1_3 * w0_4_2 + x0_1_4 * w0_5_2;
+    acc11 += x0_1_2 * w0_3_3 + x0_1_3 * w0_4_3 + x0_1_4 * w0_5_3;
+    acc12 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc13 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc14 += x0_1_3 * w0_3_2 + x0_1_4 * w0_4_2 + x0_1_5 * w0_5_2;
+    acc15 += x0_1_3 * w0_3_3 + x0_1_4 * w0_4_3 + x0_1_5 * w0_5_3;
+    acc16 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc17 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc18 += x0_1_4 * w0_3_2 + x0_1_5 * w0_4_2 + x0_1_6 * w0_5_2;
+    acc19 += x0_1_4 * w0_3_3 + x0_1_5 * w0_4_3 + x0_1_6 * w0_5_3;
+    acc20 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc21 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc22 += x0_1_5 * w0_3_2 + x0_1_6 * w0_4_2 + x0_1_7 * w0_5_2;
+    acc23 += x0_1_5 * w0_3_3 + x0_1_6 * w0_4_3 + x0_1_7 * w0_5_3;
+    acc24 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc25 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc26 += x0_1_6 * w0_3_2 + x0_1_7 * w0_4_2 + x0_1_8 * w0_5_2;
+    acc27 += x0_1_6 * w0_3_3 + x0_1_7 * w0_4_3 + x0_1_8 * w0_5_3;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_0 * w0_6_2 + x0_2_1 * w0_7_2 + x0_2_2 * w0_8_2;
+    acc3 += x0_2_0 * w0_6_3 + x0_2_1 * w0_7_3 + x0_2_2 * w0_8_3;
+    acc4 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc5 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc6 += x0_2_1 * w0_6_2 + x0_2_2 * w0_7_2 + x0_2_3 * w0_8_2;
+    acc7 += x0_2_1 * w0_6_3 + x0_2_2 * w0_7_3 + x0_2_3 * w0_8_3;
+    acc8 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc9 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc10 += x0_2_2 * w0_6_2 + x0_2_3 * w0_7_2 + x0_2_4 * w0_8_2;
+    acc11 += x0_2_2 * w0_6_3 + x0_2_3 * w0_7_3 + x0_2_4 * w0_8_3;
+    acc12 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc13 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc14 += x0_2_3 * w0_6_2 + x0_2_4 * w0_7_2 + x0_2_5 * w0_8_2;
+    acc15 += x0_2_3 * w0_6_3 + x0_2_4 * w0_7_3 + x0_2_5 * w0_8_3;
+    acc16 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc17 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc18 += x0_2_4 * w0_6_2 + x0_2_5 * w0_7_2 + x0_2_6 * w0_8_2;
+    acc19 += x0_2_4 * w0_6_3 + x0_2_5 * w0_7_3 + x0_2_6 * w0_8_3;
+    acc20 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc21 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc22 += x0_2_5 * w0_6_2 + x0_2_6 * w0_7_2 + x0_2_7 * w0_8_2;
+    acc23 += x0_2_5 * w0_6_3 + x0_2_6 * w0_7_3 + x0_2_7 * w0_8_3;
+    acc24 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc25 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc26 += x0_2_6 * w0_6_2 + x0_2_7 * w0_7_2 + x0_2_8 * w0_8_2;
+    acc27 += x0_2_6 * w0_6_3 + x0_2_7 * w0_7_3 + x0_2_8 * w0_8_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s1_10x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3;
+    acc4 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc5 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc6 += x0_0_1 * w0_0_2 + x0_0_2 * w0_1_2 + x0_0_3 * w0_2_2;
+    acc7 += x0_0_1 * w0_0_3 + x0_0_2 * w0_1_3 + x0_0_3 * w0_2_3;
+    acc8 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc9 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc10 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2;
+    acc11 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3;
+    acc12 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc13 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc14 += x0_0_3 * w0_0_2 + x0_0_4 * w0_1_2 + x0_0_5 * w0_2_2;
+    acc15 += x0_0_3 * w0_0_3 + x0_0_4 * w0_1_3 + x0_0_5 * w0_2_3;
+    acc16 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc17 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc18 += x0_0_4 * w0_0_2 + x0_0_5 * w0_1_2 + x0_0_6 * w0_2_2;
+    acc19 += x0_0_4 * w0_0_3 + x0_0_5 * w0_1_3 + x0_0_6 * w0_2_3;
+    acc20 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc21 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc22 += x0_0_5 * w0_0_2 + x0_0_6 * w0_1_2 + x0_0_7 * w0_2_2;
+    acc23 += x0_0_5 * w0_0_3 + x0_0_6 * w0_1_3 + x0_0_7 * w0_2_3;
+    acc24 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc25 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc26 += x0_0_6 * w0_0_2 + x0_0_7 * w0_1_2 + x0_0_8 * w0_2_2;
+    acc27 += x0_0_6 * w0_0_3 + x0_0_7 * w0_1_3 + x0_0_8 * w0_2_3;
+    acc28 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0;
+    acc29 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1;
+    acc30 += x0_0_7 * w0_0_2 + x0_0_8 * w0_1_2 + x0_0_9 * w0_2_2;
+    acc31 += x0_0_7 * w0_0_3 + x0_0_8 * w0_1_3 + x0_0_9 * w0_2_3;
+    acc32 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc33 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1;
+    acc34 += x0_0_8 * w0_0_2 + x0_0_9 * w0_1_2 + x0_0_10 * w0_2_2;
+    acc35 += x0_0_8 * w0_0_3 + x0_0_9 * w0_1_3 + x0_0_10 * w0_2_3;
+    acc36 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0;
+    acc37 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1;
+    acc38 += x0_0_9 * w0_0_2 + x0_0_10 * w0_1_2 + x0_0_11 * w0_2_2;
+    acc39 += x0_0_9 * w0_0_3 + x0_0_10 * w0_1_3 + x0_0_11 * w0_2_3;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = x_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_0 * w0_3_2 + x0_1_1 * w0_4_2 + x0_1_2 * w0_5_2;
+    acc3 += x0_1_0 * w0_3_3 + x0_1_1 * w0_4_3 + x0_1_2 * w0_5_3;
+    acc4 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc5 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc6 += x0_1_1 * w0_3_2 + x0_1_2 * w0_4_2 + x0_1_3 * w0_5_2;
+    acc7 += x0_1_1 * w0_3_3 + x0_1_2 * w0_4_3 + x0_1_3 * w0_5_3;
+    acc8 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc9 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc10 += x0_1_2 * w0_3_2 + x0_1_3 * w0_4_2 + x0_1_4 * w0_5_2;
+    acc11 += x0_1_2 * w0_3_3 + x0_1_3 * w0_4_3 + x0_1_4 * w0_5_3;
+    acc12 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc13 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc14 += x0_1_3 * w0_3_2 + x0_1_4 * w0_4_2 + x0_1_5 * w0_5_2;
+    acc15 += x0_1_3 * w0_3_3 + x0_1_4 * w0_4_3 + x0_1_5 * w0_5_3;
+    acc16 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc17 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc18 += x0_1_4 * w0_3_2 + x0_1_5 * w0_4_2 + x0_1_6 * w0_5_2;
+    acc19 += x0_1_4 * w0_3_3 + x0_1_5 * w0_4_3 + x0_1_6 * w0_5_3;
+    acc20 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc21 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc22 += x0_1_5 * w0_3_2 + x0_1_6 * w0_4_2 + x0_1_7 * w0_5_2;
+    acc23 += x0_1_5 * w0_3_3 + x0_1_6 * w0_4_3 + x0_1_7 * w0_5_3;
+    acc24 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc25 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc26 += x0_1_6 * w0_3_2 + x0_1_7 * w0_4_2 + x0_1_8 * w0_5_2;
+    acc27 += x0_1_6 * w0_3_3 + x0_1_7 * w0_4_3 + x0_1_8 * w0_5_3;
+    acc28 += x0_1_7 * w0_3_0 + x0_1_8 * w0_4_0 + x0_1_9 * w0_5_0;
+    acc29 += x0_1_7 * w0_3_1 + x0_1_8 * w0_4_1 + x0_1_9 * w0_5_1;
+    acc30 += x0_1_7 * w0_3_2 + x0_1_8 * w0_4_2 + x0_1_9 * w0_5_2;
+    acc31 += x0_1_7 * w0_3_3 + x0_1_8 * w0_4_3 + x0_1_9 * w0_5_3;
+    acc32 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc33 += x0_1_8 * w0_3_1 + x0_1_9 * w0_4_1 + x0_1_10 * w0_5_1;
+    acc34 += x0_1_8 * w0_3_2 + x0_1_9 * w0_4_2 + x0_1_10 * w0_5_2;
+    acc35 += x0_1_8 * w0_3_3 + x0_1_9 * w0_4_3 + x0_1_10 * w0_5_3;
+    acc36 += x0_1_9 * w0_3_0 + x0_1_10 * w0_4_0 + x0_1_11 * w0_5_0;
+    acc37 += x0_1_9 * w0_3_1 + x0_1_10 * w0_4_1 + x0_1_11 * w0_5_1;
+    acc38 += x0_1_9 * w0_3_2 + x0_1_10 * w0_4_2 + x0_1_11 * w0_5_2;
+    acc39 += x0_1_9 * w0_3_3 + x0_1_10 * w0_4_3 + x0_1_11 * w0_5_3;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = x_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_0 * w0_6_2 + x0_2_1 * w0_7_2 + x0_2_2 * w0_8_2;
+    acc3 += x0_2_0 * w0_6_3 + x0_2_1 * w0_7_3 + x0_2_2 * w0_8_3;
+    acc4 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc5 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc6 += x0_2_1 * w0_6_2 + x0_2_2 * w0_7_2 + x0_2_3 * w0_8_2;
+    acc7 += x0_2_1 * w0_6_3 + x0_2_2 * w0_7_3 + x0_2_3 * w0_8_3;
+    acc8 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc9 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc10 += x0_2_2 * w0_6_2 + x0_2_3 * w0_7_2 + x0_2_4 * w0_8_2;
+    acc11 += x0_2_2 * w0_6_3 + x0_2_3 * w0_7_3 + x0_2_4 * w0_8_3;
+    acc12 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc13 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc14 += x0_2_3 * w0_6_2 + x0_2_4 * w0_7_2 + x0_2_5 * w0_8_2;
+    acc15 += x0_2_3 * w0_6_3 + x0_2_4 * w0_7_3 + x0_2_5 * w0_8_3;
+    acc16 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc17 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc18 += x0_2_4 * w0_6_2 + x0_2_5 * w0_7_2 + x0_2_6 * w0_8_2;
+    acc19 += x0_2_4 * w0_6_3 + x0_2_5 * w0_7_3 + x0_2_6 * w0_8_3;
+    acc20 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc21 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc22 += x0_2_5 * w0_6_2 + x0_2_6 * w0_7_2 + x0_2_7 * w0_8_2;
+    acc23 += x0_2_5 * w0_6_3 + x0_2_6 * w0_7_3 + x0_2_7 * w0_8_3;
+    acc24 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc25 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc26 += x0_2_6 * w0_6_2 + x0_2_7 * w0_7_2 + x0_2_8 * w0_8_2;
+    acc27 += x0_2_6 * w0_6_3 + x0_2_7 * w0_7_3 + x0_2_8 * w0_8_3;
+    acc28 += x0_2_7 * w0_6_0 + x0_2_8 * w0_7_0 + x0_2_9 * w0_8_0;
+    acc29 += x0_2_7 * w0_6_1 + x0_2_8 * w0_7_1 + x0_2_9 * w0_8_1;
+    acc30 += x0_2_7 * w0_6_2 + x0_2_8 * w0_7_2 + x0_2_9 * w0_8_2;
+    acc31 += x0_2_7 * w0_6_3 + x0_2_8 * w0_7_3 + x0_2_9 * w0_8_3;
+    acc32 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc33 += x0_2_8 * w0_6_1 + x0_2_9 * w0_7_1 + x0_2_10 * w0_8_1;
+    acc34 += x0_2_8 * w0_6_2 + x0_2_9 * w0_7_2 + x0_2_10 * w0_8_2;
+    acc35 += x0_2_8 * w0_6_3 + x0_2_9 * w0_7_3 + x0_2_10 * w0_8_3;
+    acc36 += x0_2_9 * w0_6_0 + x0_2_10 * w0_7_0 + x0_2_11 * w0_8_0;
+    acc37 += x0_2_9 * w0_6_1 + x0_2_10 * w0_7_1 + x0_2_11 * w0_8_1;
+    acc38 += x0_2_9 * w0_6_2 + x0_2_10 * w0_7_2 + x0_2_11 * w0_8_2;
+    acc39 += x0_2_9 * w0_6_3 + x0_2_10 * w0_7_3 + x0_2_11 * w0_8_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc28 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc32 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc36 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc29 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc33 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc37 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc30 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc34 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc38 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc35 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc39 + bq); }
   }
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
 }
@@ -11210,6 +15593,1439 @@ fn conv_forward_k3s2_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin(nu
     if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
     if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
     if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s2_7x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = x_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc3 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc4 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc5 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc6 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc7 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc8 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc9 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1;
+    acc10 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0;
+    acc11 += x0_0_10 * w0_0_1 + x0_0_11 * w0_1_1 + x0_0_12 * w0_2_1;
+    acc12 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0;
+    acc13 += x0_0_12 * w0_0_1 + x0_0_13 * w0_1_1 + x0_0_14 * w0_2_1;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = x_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = x_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = x_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = x_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc3 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc4 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc5 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc6 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc7 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc8 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc9 += x0_1_8 * w0_3_1 + x0_1_9 * w0_4_1 + x0_1_10 * w0_5_1;
+    acc10 += x0_1_10 * w0_3_0 + x0_1_11 * w0_4_0 + x0_1_12 * w0_5_0;
+    acc11 += x0_1_10 * w0_3_1 + x0_1_11 * w0_4_1 + x0_1_12 * w0_5_1;
+    acc12 += x0_1_12 * w0_3_0 + x0_1_13 * w0_4_0 + x0_1_14 * w0_5_0;
+    acc13 += x0_1_12 * w0_3_1 + x0_1_13 * w0_4_1 + x0_1_14 * w0_5_1;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = x_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = x_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = x_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = x_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc3 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc4 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc5 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc6 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc7 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc8 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc9 += x0_2_8 * w0_6_1 + x0_2_9 * w0_7_1 + x0_2_10 * w0_8_1;
+    acc10 += x0_2_10 * w0_6_0 + x0_2_11 * w0_7_0 + x0_2_12 * w0_8_0;
+    acc11 += x0_2_10 * w0_6_1 + x0_2_11 * w0_7_1 + x0_2_12 * w0_8_1;
+    acc12 += x0_2_12 * w0_6_0 + x0_2_13 * w0_7_0 + x0_2_14 * w0_8_0;
+    acc13 += x0_2_12 * w0_6_1 + x0_2_13 * w0_7_1 + x0_2_14 * w0_8_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s2_10x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  let cok19 = Padded == 0u || u32(ix0 + 19) < params.in_w;
+  let cok20 = Padded == 0u || u32(ix0 + 20) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = x_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = x_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let x0_0_16 = x_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_17 = x_at(xc0 + 0i * W + 17, rok0 && cok17);
+    let x0_0_18 = x_at(xc0 + 0i * W + 18, rok0 && cok18);
+    let x0_0_19 = x_at(xc0 + 0i * W + 19, rok0 && cok19);
+    let x0_0_20 = x_at(xc0 + 0i * W + 20, rok0 && cok20);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc3 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc4 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc5 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc6 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc7 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc8 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc9 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1;
+    acc10 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0;
+    acc11 += x0_0_10 * w0_0_1 + x0_0_11 * w0_1_1 + x0_0_12 * w0_2_1;
+    acc12 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0;
+    acc13 += x0_0_12 * w0_0_1 + x0_0_13 * w0_1_1 + x0_0_14 * w0_2_1;
+    acc14 += x0_0_14 * w0_0_0 + x0_0_15 * w0_1_0 + x0_0_16 * w0_2_0;
+    acc15 += x0_0_14 * w0_0_1 + x0_0_15 * w0_1_1 + x0_0_16 * w0_2_1;
+    acc16 += x0_0_16 * w0_0_0 + x0_0_17 * w0_1_0 + x0_0_18 * w0_2_0;
+    acc17 += x0_0_16 * w0_0_1 + x0_0_17 * w0_1_1 + x0_0_18 * w0_2_1;
+    acc18 += x0_0_18 * w0_0_0 + x0_0_19 * w0_1_0 + x0_0_20 * w0_2_0;
+    acc19 += x0_0_18 * w0_0_1 + x0_0_19 * w0_1_1 + x0_0_20 * w0_2_1;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = x_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = x_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = x_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = x_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let x0_1_15 = x_at(xc0 + 1i * W + 15, rok1 && cok15);
+    let x0_1_16 = x_at(xc0 + 1i * W + 16, rok1 && cok16);
+    let x0_1_17 = x_at(xc0 + 1i * W + 17, rok1 && cok17);
+    let x0_1_18 = x_at(xc0 + 1i * W + 18, rok1 && cok18);
+    let x0_1_19 = x_at(xc0 + 1i * W + 19, rok1 && cok19);
+    let x0_1_20 = x_at(xc0 + 1i * W + 20, rok1 && cok20);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc3 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc4 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc5 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc6 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc7 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc8 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc9 += x0_1_8 * w0_3_1 + x0_1_9 * w0_4_1 + x0_1_10 * w0_5_1;
+    acc10 += x0_1_10 * w0_3_0 + x0_1_11 * w0_4_0 + x0_1_12 * w0_5_0;
+    acc11 += x0_1_10 * w0_3_1 + x0_1_11 * w0_4_1 + x0_1_12 * w0_5_1;
+    acc12 += x0_1_12 * w0_3_0 + x0_1_13 * w0_4_0 + x0_1_14 * w0_5_0;
+    acc13 += x0_1_12 * w0_3_1 + x0_1_13 * w0_4_1 + x0_1_14 * w0_5_1;
+    acc14 += x0_1_14 * w0_3_0 + x0_1_15 * w0_4_0 + x0_1_16 * w0_5_0;
+    acc15 += x0_1_14 * w0_3_1 + x0_1_15 * w0_4_1 + x0_1_16 * w0_5_1;
+    acc16 += x0_1_16 * w0_3_0 + x0_1_17 * w0_4_0 + x0_1_18 * w0_5_0;
+    acc17 += x0_1_16 * w0_3_1 + x0_1_17 * w0_4_1 + x0_1_18 * w0_5_1;
+    acc18 += x0_1_18 * w0_3_0 + x0_1_19 * w0_4_0 + x0_1_20 * w0_5_0;
+    acc19 += x0_1_18 * w0_3_1 + x0_1_19 * w0_4_1 + x0_1_20 * w0_5_1;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = x_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = x_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = x_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = x_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let x0_2_15 = x_at(xc0 + 2i * W + 15, rok2 && cok15);
+    let x0_2_16 = x_at(xc0 + 2i * W + 16, rok2 && cok16);
+    let x0_2_17 = x_at(xc0 + 2i * W + 17, rok2 && cok17);
+    let x0_2_18 = x_at(xc0 + 2i * W + 18, rok2 && cok18);
+    let x0_2_19 = x_at(xc0 + 2i * W + 19, rok2 && cok19);
+    let x0_2_20 = x_at(xc0 + 2i * W + 20, rok2 && cok20);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc3 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc4 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc5 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc6 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc7 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc8 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc9 += x0_2_8 * w0_6_1 + x0_2_9 * w0_7_1 + x0_2_10 * w0_8_1;
+    acc10 += x0_2_10 * w0_6_0 + x0_2_11 * w0_7_0 + x0_2_12 * w0_8_0;
+    acc11 += x0_2_10 * w0_6_1 + x0_2_11 * w0_7_1 + x0_2_12 * w0_8_1;
+    acc12 += x0_2_12 * w0_6_0 + x0_2_13 * w0_7_0 + x0_2_14 * w0_8_0;
+    acc13 += x0_2_12 * w0_6_1 + x0_2_13 * w0_7_1 + x0_2_14 * w0_8_1;
+    acc14 += x0_2_14 * w0_6_0 + x0_2_15 * w0_7_0 + x0_2_16 * w0_8_0;
+    acc15 += x0_2_14 * w0_6_1 + x0_2_15 * w0_7_1 + x0_2_16 * w0_8_1;
+    acc16 += x0_2_16 * w0_6_0 + x0_2_17 * w0_7_0 + x0_2_18 * w0_8_0;
+    acc17 += x0_2_16 * w0_6_1 + x0_2_17 * w0_7_1 + x0_2_18 * w0_8_1;
+    acc18 += x0_2_18 * w0_6_0 + x0_2_19 * w0_7_0 + x0_2_20 * w0_8_0;
+    acc19 += x0_2_18 * w0_6_1 + x0_2_19 * w0_7_1 + x0_2_20 * w0_8_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s2_14x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  let cok19 = Padded == 0u || u32(ix0 + 19) < params.in_w;
+  let cok20 = Padded == 0u || u32(ix0 + 20) < params.in_w;
+  let cok21 = Padded == 0u || u32(ix0 + 21) < params.in_w;
+  let cok22 = Padded == 0u || u32(ix0 + 22) < params.in_w;
+  let cok23 = Padded == 0u || u32(ix0 + 23) < params.in_w;
+  let cok24 = Padded == 0u || u32(ix0 + 24) < params.in_w;
+  let cok25 = Padded == 0u || u32(ix0 + 25) < params.in_w;
+  let cok26 = Padded == 0u || u32(ix0 + 26) < params.in_w;
+  let cok27 = Padded == 0u || u32(ix0 + 27) < params.in_w;
+  let cok28 = Padded == 0u || u32(ix0 + 28) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = x_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = x_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let x0_0_16 = x_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_17 = x_at(xc0 + 0i * W + 17, rok0 && cok17);
+    let x0_0_18 = x_at(xc0 + 0i * W + 18, rok0 && cok18);
+    let x0_0_19 = x_at(xc0 + 0i * W + 19, rok0 && cok19);
+    let x0_0_20 = x_at(xc0 + 0i * W + 20, rok0 && cok20);
+    let x0_0_21 = x_at(xc0 + 0i * W + 21, rok0 && cok21);
+    let x0_0_22 = x_at(xc0 + 0i * W + 22, rok0 && cok22);
+    let x0_0_23 = x_at(xc0 + 0i * W + 23, rok0 && cok23);
+    let x0_0_24 = x_at(xc0 + 0i * W + 24, rok0 && cok24);
+    let x0_0_25 = x_at(xc0 + 0i * W + 25, rok0 && cok25);
+    let x0_0_26 = x_at(xc0 + 0i * W + 26, rok0 && cok26);
+    let x0_0_27 = x_at(xc0 + 0i * W + 27, rok0 && cok27);
+    let x0_0_28 = x_at(xc0 + 0i * W + 28, rok0 && cok28);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc3 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc4 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc5 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc6 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc7 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc8 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc9 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1;
+    acc10 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0;
+    acc11 += x0_0_10 * w0_0_1 + x0_0_11 * w0_1_1 + x0_0_12 * w0_2_1;
+    acc12 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0;
+    acc13 += x0_0_12 * w0_0_1 + x0_0_13 * w0_1_1 + x0_0_14 * w0_2_1;
+    acc14 += x0_0_14 * w0_0_0 + x0_0_15 * w0_1_0 + x0_0_16 * w0_2_0;
+    acc15 += x0_0_14 * w0_0_1 + x0_0_15 * w0_1_1 + x0_0_16 * w0_2_1;
+    acc16 += x0_0_16 * w0_0_0 + x0_0_17 * w0_1_0 + x0_0_18 * w0_2_0;
+    acc17 += x0_0_16 * w0_0_1 + x0_0_17 * w0_1_1 + x0_0_18 * w0_2_1;
+    acc18 += x0_0_18 * w0_0_0 + x0_0_19 * w0_1_0 + x0_0_20 * w0_2_0;
+    acc19 += x0_0_18 * w0_0_1 + x0_0_19 * w0_1_1 + x0_0_20 * w0_2_1;
+    acc20 += x0_0_20 * w0_0_0 + x0_0_21 * w0_1_0 + x0_0_22 * w0_2_0;
+    acc21 += x0_0_20 * w0_0_1 + x0_0_21 * w0_1_1 + x0_0_22 * w0_2_1;
+    acc22 += x0_0_22 * w0_0_0 + x0_0_23 * w0_1_0 + x0_0_24 * w0_2_0;
+    acc23 += x0_0_22 * w0_0_1 + x0_0_23 * w0_1_1 + x0_0_24 * w0_2_1;
+    acc24 += x0_0_24 * w0_0_0 + x0_0_25 * w0_1_0 + x0_0_26 * w0_2_0;
+    acc25 += x0_0_24 * w0_0_1 + x0_0_25 * w0_1_1 + x0_0_26 * w0_2_1;
+    acc26 += x0_0_26 * w0_0_0 + x0_0_27 * w0_1_0 + x0_0_28 * w0_2_0;
+    acc27 += x0_0_26 * w0_0_1 + x0_0_27 * w0_1_1 + x0_0_28 * w0_2_1;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = x_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = x_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = x_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = x_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let x0_1_15 = x_at(xc0 + 1i * W + 15, rok1 && cok15);
+    let x0_1_16 = x_at(xc0 + 1i * W + 16, rok1 && cok16);
+    let x0_1_17 = x_at(xc0 + 1i * W + 17, rok1 && cok17);
+    let x0_1_18 = x_at(xc0 + 1i * W + 18, rok1 && cok18);
+    let x0_1_19 = x_at(xc0 + 1i * W + 19, rok1 && cok19);
+    let x0_1_20 = x_at(xc0 + 1i * W + 20, rok1 && cok20);
+    let x0_1_21 = x_at(xc0 + 1i * W + 21, rok1 && cok21);
+    let x0_1_22 = x_at(xc0 + 1i * W + 22, rok1 && cok22);
+    let x0_1_23 = x_at(xc0 + 1i * W + 23, rok1 && cok23);
+    let x0_1_24 = x_at(xc0 + 1i * W + 24, rok1 && cok24);
+    let x0_1_25 = x_at(xc0 + 1i * W + 25, rok1 && cok25);
+    let x0_1_26 = x_at(xc0 + 1i * W + 26, rok1 && cok26);
+    let x0_1_27 = x_at(xc0 + 1i * W + 27, rok1 && cok27);
+    let x0_1_28 = x_at(xc0 + 1i * W + 28, rok1 && cok28);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc3 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc4 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc5 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc6 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc7 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc8 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc9 += x0_1_8 * w0_3_1 + x0_1_9 * w0_4_1 + x0_1_10 * w0_5_1;
+    acc10 += x0_1_10 * w0_3_0 + x0_1_11 * w0_4_0 + x0_1_12 * w0_5_0;
+    acc11 += x0_1_10 * w0_3_1 + x0_1_11 * w0_4_1 + x0_1_12 * w0_5_1;
+    acc12 += x0_1_12 * w0_3_0 + x0_1_13 * w0_4_0 + x0_1_14 * w0_5_0;
+    acc13 += x0_1_12 * w0_3_1 + x0_1_13 * w0_4_1 + x0_1_14 * w0_5_1;
+    acc14 += x0_1_14 * w0_3_0 + x0_1_15 * w0_4_0 + x0_1_16 * w0_5_0;
+    acc15 += x0_1_14 * w0_3_1 + x0_1_15 * w0_4_1 + x0_1_16 * w0_5_1;
+    acc16 += x0_1_16 * w0_3_0 + x0_1_17 * w0_4_0 + x0_1_18 * w0_5_0;
+    acc17 += x0_1_16 * w0_3_1 + x0_1_17 * w0_4_1 + x0_1_18 * w0_5_1;
+    acc18 += x0_1_18 * w0_3_0 + x0_1_19 * w0_4_0 + x0_1_20 * w0_5_0;
+    acc19 += x0_1_18 * w0_3_1 + x0_1_19 * w0_4_1 + x0_1_20 * w0_5_1;
+    acc20 += x0_1_20 * w0_3_0 + x0_1_21 * w0_4_0 + x0_1_22 * w0_5_0;
+    acc21 += x0_1_20 * w0_3_1 + x0_1_21 * w0_4_1 + x0_1_22 * w0_5_1;
+    acc22 += x0_1_22 * w0_3_0 + x0_1_23 * w0_4_0 + x0_1_24 * w0_5_0;
+    acc23 += x0_1_22 * w0_3_1 + x0_1_23 * w0_4_1 + x0_1_24 * w0_5_1;
+    acc24 += x0_1_24 * w0_3_0 + x0_1_25 * w0_4_0 + x0_1_26 * w0_5_0;
+    acc25 += x0_1_24 * w0_3_1 + x0_1_25 * w0_4_1 + x0_1_26 * w0_5_1;
+    acc26 += x0_1_26 * w0_3_0 + x0_1_27 * w0_4_0 + x0_1_28 * w0_5_0;
+    acc27 += x0_1_26 * w0_3_1 + x0_1_27 * w0_4_1 + x0_1_28 * w0_5_1;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = x_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = x_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = x_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = x_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let x0_2_15 = x_at(xc0 + 2i * W + 15, rok2 && cok15);
+    let x0_2_16 = x_at(xc0 + 2i * W + 16, rok2 && cok16);
+    let x0_2_17 = x_at(xc0 + 2i * W + 17, rok2 && cok17);
+    let x0_2_18 = x_at(xc0 + 2i * W + 18, rok2 && cok18);
+    let x0_2_19 = x_at(xc0 + 2i * W + 19, rok2 && cok19);
+    let x0_2_20 = x_at(xc0 + 2i * W + 20, rok2 && cok20);
+    let x0_2_21 = x_at(xc0 + 2i * W + 21, rok2 && cok21);
+    let x0_2_22 = x_at(xc0 + 2i * W + 22, rok2 && cok22);
+    let x0_2_23 = x_at(xc0 + 2i * W + 23, rok2 && cok23);
+    let x0_2_24 = x_at(xc0 + 2i * W + 24, rok2 && cok24);
+    let x0_2_25 = x_at(xc0 + 2i * W + 25, rok2 && cok25);
+    let x0_2_26 = x_at(xc0 + 2i * W + 26, rok2 && cok26);
+    let x0_2_27 = x_at(xc0 + 2i * W + 27, rok2 && cok27);
+    let x0_2_28 = x_at(xc0 + 2i * W + 28, rok2 && cok28);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc3 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc4 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc5 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc6 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc7 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc8 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc9 += x0_2_8 * w0_6_1 + x0_2_9 * w0_7_1 + x0_2_10 * w0_8_1;
+    acc10 += x0_2_10 * w0_6_0 + x0_2_11 * w0_7_0 + x0_2_12 * w0_8_0;
+    acc11 += x0_2_10 * w0_6_1 + x0_2_11 * w0_7_1 + x0_2_12 * w0_8_1;
+    acc12 += x0_2_12 * w0_6_0 + x0_2_13 * w0_7_0 + x0_2_14 * w0_8_0;
+    acc13 += x0_2_12 * w0_6_1 + x0_2_13 * w0_7_1 + x0_2_14 * w0_8_1;
+    acc14 += x0_2_14 * w0_6_0 + x0_2_15 * w0_7_0 + x0_2_16 * w0_8_0;
+    acc15 += x0_2_14 * w0_6_1 + x0_2_15 * w0_7_1 + x0_2_16 * w0_8_1;
+    acc16 += x0_2_16 * w0_6_0 + x0_2_17 * w0_7_0 + x0_2_18 * w0_8_0;
+    acc17 += x0_2_16 * w0_6_1 + x0_2_17 * w0_7_1 + x0_2_18 * w0_8_1;
+    acc18 += x0_2_18 * w0_6_0 + x0_2_19 * w0_7_0 + x0_2_20 * w0_8_0;
+    acc19 += x0_2_18 * w0_6_1 + x0_2_19 * w0_7_1 + x0_2_20 * w0_8_1;
+    acc20 += x0_2_20 * w0_6_0 + x0_2_21 * w0_7_0 + x0_2_22 * w0_8_0;
+    acc21 += x0_2_20 * w0_6_1 + x0_2_21 * w0_7_1 + x0_2_22 * w0_8_1;
+    acc22 += x0_2_22 * w0_6_0 + x0_2_23 * w0_7_0 + x0_2_24 * w0_8_0;
+    acc23 += x0_2_22 * w0_6_1 + x0_2_23 * w0_7_1 + x0_2_24 * w0_8_1;
+    acc24 += x0_2_24 * w0_6_0 + x0_2_25 * w0_7_0 + x0_2_26 * w0_8_0;
+    acc25 += x0_2_24 * w0_6_1 + x0_2_25 * w0_7_1 + x0_2_26 * w0_8_1;
+    acc26 += x0_2_26 * w0_6_0 + x0_2_27 * w0_7_0 + x0_2_28 * w0_8_0;
+    acc27 += x0_2_26 * w0_6_1 + x0_2_27 * w0_7_1 + x0_2_28 * w0_8_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc20 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc22 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc24 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc21 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc23 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc25 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s2_7x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = x_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc6 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2;
+    acc7 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc10 += x0_0_4 * w0_0_2 + x0_0_5 * w0_1_2 + x0_0_6 * w0_2_2;
+    acc11 += x0_0_4 * w0_0_3 + x0_0_5 * w0_1_3 + x0_0_6 * w0_2_3;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc14 += x0_0_6 * w0_0_2 + x0_0_7 * w0_1_2 + x0_0_8 * w0_2_2;
+    acc15 += x0_0_6 * w0_0_3 + x0_0_7 * w0_1_3 + x0_0_8 * w0_2_3;
+    acc16 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc17 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1;
+    acc18 += x0_0_8 * w0_0_2 + x0_0_9 * w0_1_2 + x0_0_10 * w0_2_2;
+    acc19 += x0_0_8 * w0_0_3 + x0_0_9 * w0_1_3 + x0_0_10 * w0_2_3;
+    acc20 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0;
+    acc21 += x0_0_10 * w0_0_1 + x0_0_11 * w0_1_1 + x0_0_12 * w0_2_1;
+    acc22 += x0_0_10 * w0_0_2 + x0_0_11 * w0_1_2 + x0_0_12 * w0_2_2;
+    acc23 += x0_0_10 * w0_0_3 + x0_0_11 * w0_1_3 + x0_0_12 * w0_2_3;
+    acc24 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0;
+    acc25 += x0_0_12 * w0_0_1 + x0_0_13 * w0_1_1 + x0_0_14 * w0_2_1;
+    acc26 += x0_0_12 * w0_0_2 + x0_0_13 * w0_1_2 + x0_0_14 * w0_2_2;
+    acc27 += x0_0_12 * w0_0_3 + x0_0_13 * w0_1_3 + x0_0_14 * w0_2_3;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = x_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = x_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = x_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = x_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_0 * w0_3_2 + x0_1_1 * w0_4_2 + x0_1_2 * w0_5_2;
+    acc3 += x0_1_0 * w0_3_3 + x0_1_1 * w0_4_3 + x0_1_2 * w0_5_3;
+    acc4 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc5 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc6 += x0_1_2 * w0_3_2 + x0_1_3 * w0_4_2 + x0_1_4 * w0_5_2;
+    acc7 += x0_1_2 * w0_3_3 + x0_1_3 * w0_4_3 + x0_1_4 * w0_5_3;
+    acc8 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc9 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc10 += x0_1_4 * w0_3_2 + x0_1_5 * w0_4_2 + x0_1_6 * w0_5_2;
+    acc11 += x0_1_4 * w0_3_3 + x0_1_5 * w0_4_3 + x0_1_6 * w0_5_3;
+    acc12 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc13 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc14 += x0_1_6 * w0_3_2 + x0_1_7 * w0_4_2 + x0_1_8 * w0_5_2;
+    acc15 += x0_1_6 * w0_3_3 + x0_1_7 * w0_4_3 + x0_1_8 * w0_5_3;
+    acc16 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc17 += x0_1_8 * w0_3_1 + x0_1_9 * w0_4_1 + x0_1_10 * w0_5_1;
+    acc18 += x0_1_8 * w0_3_2 + x0_1_9 * w0_4_2 + x0_1_10 * w0_5_2;
+    acc19 += x0_1_8 * w0_3_3 + x0_1_9 * w0_4_3 + x0_1_10 * w0_5_3;
+    acc20 += x0_1_10 * w0_3_0 + x0_1_11 * w0_4_0 + x0_1_12 * w0_5_0;
+    acc21 += x0_1_10 * w0_3_1 + x0_1_11 * w0_4_1 + x0_1_12 * w0_5_1;
+    acc22 += x0_1_10 * w0_3_2 + x0_1_11 * w0_4_2 + x0_1_12 * w0_5_2;
+    acc23 += x0_1_10 * w0_3_3 + x0_1_11 * w0_4_3 + x0_1_12 * w0_5_3;
+    acc24 += x0_1_12 * w0_3_0 + x0_1_13 * w0_4_0 + x0_1_14 * w0_5_0;
+    acc25 += x0_1_12 * w0_3_1 + x0_1_13 * w0_4_1 + x0_1_14 * w0_5_1;
+    acc26 += x0_1_12 * w0_3_2 + x0_1_13 * w0_4_2 + x0_1_14 * w0_5_2;
+    acc27 += x0_1_12 * w0_3_3 + x0_1_13 * w0_4_3 + x0_1_14 * w0_5_3;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = x_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = x_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = x_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = x_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_0 * w0_6_2 + x0_2_1 * w0_7_2 + x0_2_2 * w0_8_2;
+    acc3 += x0_2_0 * w0_6_3 + x0_2_1 * w0_7_3 + x0_2_2 * w0_8_3;
+    acc4 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc5 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc6 += x0_2_2 * w0_6_2 + x0_2_3 * w0_7_2 + x0_2_4 * w0_8_2;
+    acc7 += x0_2_2 * w0_6_3 + x0_2_3 * w0_7_3 + x0_2_4 * w0_8_3;
+    acc8 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc9 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc10 += x0_2_4 * w0_6_2 + x0_2_5 * w0_7_2 + x0_2_6 * w0_8_2;
+    acc11 += x0_2_4 * w0_6_3 + x0_2_5 * w0_7_3 + x0_2_6 * w0_8_3;
+    acc12 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc13 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc14 += x0_2_6 * w0_6_2 + x0_2_7 * w0_7_2 + x0_2_8 * w0_8_2;
+    acc15 += x0_2_6 * w0_6_3 + x0_2_7 * w0_7_3 + x0_2_8 * w0_8_3;
+    acc16 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc17 += x0_2_8 * w0_6_1 + x0_2_9 * w0_7_1 + x0_2_10 * w0_8_1;
+    acc18 += x0_2_8 * w0_6_2 + x0_2_9 * w0_7_2 + x0_2_10 * w0_8_2;
+    acc19 += x0_2_8 * w0_6_3 + x0_2_9 * w0_7_3 + x0_2_10 * w0_8_3;
+    acc20 += x0_2_10 * w0_6_0 + x0_2_11 * w0_7_0 + x0_2_12 * w0_8_0;
+    acc21 += x0_2_10 * w0_6_1 + x0_2_11 * w0_7_1 + x0_2_12 * w0_8_1;
+    acc22 += x0_2_10 * w0_6_2 + x0_2_11 * w0_7_2 + x0_2_12 * w0_8_2;
+    acc23 += x0_2_10 * w0_6_3 + x0_2_11 * w0_7_3 + x0_2_12 * w0_8_3;
+    acc24 += x0_2_12 * w0_6_0 + x0_2_13 * w0_7_0 + x0_2_14 * w0_8_0;
+    acc25 += x0_2_12 * w0_6_1 + x0_2_13 * w0_7_1 + x0_2_14 * w0_8_1;
+    acc26 += x0_2_12 * w0_6_2 + x0_2_13 * w0_7_2 + x0_2_14 * w0_8_2;
+    acc27 += x0_2_12 * w0_6_3 + x0_2_13 * w0_7_3 + x0_2_14 * w0_8_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k3s2_10x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 2u) - i32(params.padding);
+  let ix0 = i32(ox0 * 2u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  let cok18 = Padded == 0u || u32(ix0 + 18) < params.in_w;
+  let cok19 = Padded == 0u || u32(ix0 + 19) < params.in_w;
+  let cok20 = Padded == 0u || u32(ix0 + 20) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = x_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = x_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let x0_0_16 = x_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_17 = x_at(xc0 + 0i * W + 17, rok0 && cok17);
+    let x0_0_18 = x_at(xc0 + 0i * W + 18, rok0 && cok18);
+    let x0_0_19 = x_at(xc0 + 0i * W + 19, rok0 && cok19);
+    let x0_0_20 = x_at(xc0 + 0i * W + 20, rok0 && cok20);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc6 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2;
+    acc7 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc10 += x0_0_4 * w0_0_2 + x0_0_5 * w0_1_2 + x0_0_6 * w0_2_2;
+    acc11 += x0_0_4 * w0_0_3 + x0_0_5 * w0_1_3 + x0_0_6 * w0_2_3;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc14 += x0_0_6 * w0_0_2 + x0_0_7 * w0_1_2 + x0_0_8 * w0_2_2;
+    acc15 += x0_0_6 * w0_0_3 + x0_0_7 * w0_1_3 + x0_0_8 * w0_2_3;
+    acc16 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc17 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1;
+    acc18 += x0_0_8 * w0_0_2 + x0_0_9 * w0_1_2 + x0_0_10 * w0_2_2;
+    acc19 += x0_0_8 * w0_0_3 + x0_0_9 * w0_1_3 + x0_0_10 * w0_2_3;
+    acc20 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0;
+    acc21 += x0_0_10 * w0_0_1 + x0_0_11 * w0_1_1 + x0_0_12 * w0_2_1;
+    acc22 += x0_0_10 * w0_0_2 + x0_0_11 * w0_1_2 + x0_0_12 * w0_2_2;
+    acc23 += x0_0_10 * w0_0_3 + x0_0_11 * w0_1_3 + x0_0_12 * w0_2_3;
+    acc24 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0;
+    acc25 += x0_0_12 * w0_0_1 + x0_0_13 * w0_1_1 + x0_0_14 * w0_2_1;
+    acc26 += x0_0_12 * w0_0_2 + x0_0_13 * w0_1_2 + x0_0_14 * w0_2_2;
+    acc27 += x0_0_12 * w0_0_3 + x0_0_13 * w0_1_3 + x0_0_14 * w0_2_3;
+    acc28 += x0_0_14 * w0_0_0 + x0_0_15 * w0_1_0 + x0_0_16 * w0_2_0;
+    acc29 += x0_0_14 * w0_0_1 + x0_0_15 * w0_1_1 + x0_0_16 * w0_2_1;
+    acc30 += x0_0_14 * w0_0_2 + x0_0_15 * w0_1_2 + x0_0_16 * w0_2_2;
+    acc31 += x0_0_14 * w0_0_3 + x0_0_15 * w0_1_3 + x0_0_16 * w0_2_3;
+    acc32 += x0_0_16 * w0_0_0 + x0_0_17 * w0_1_0 + x0_0_18 * w0_2_0;
+    acc33 += x0_0_16 * w0_0_1 + x0_0_17 * w0_1_1 + x0_0_18 * w0_2_1;
+    acc34 += x0_0_16 * w0_0_2 + x0_0_17 * w0_1_2 + x0_0_18 * w0_2_2;
+    acc35 += x0_0_16 * w0_0_3 + x0_0_17 * w0_1_3 + x0_0_18 * w0_2_3;
+    acc36 += x0_0_18 * w0_0_0 + x0_0_19 * w0_1_0 + x0_0_20 * w0_2_0;
+    acc37 += x0_0_18 * w0_0_1 + x0_0_19 * w0_1_1 + x0_0_20 * w0_2_1;
+    acc38 += x0_0_18 * w0_0_2 + x0_0_19 * w0_1_2 + x0_0_20 * w0_2_2;
+    acc39 += x0_0_18 * w0_0_3 + x0_0_19 * w0_1_3 + x0_0_20 * w0_2_3;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = x_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = x_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = x_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = x_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let x0_1_15 = x_at(xc0 + 1i * W + 15, rok1 && cok15);
+    let x0_1_16 = x_at(xc0 + 1i * W + 16, rok1 && cok16);
+    let x0_1_17 = x_at(xc0 + 1i * W + 17, rok1 && cok17);
+    let x0_1_18 = x_at(xc0 + 1i * W + 18, rok1 && cok18);
+    let x0_1_19 = x_at(xc0 + 1i * W + 19, rok1 && cok19);
+    let x0_1_20 = x_at(xc0 + 1i * W + 20, rok1 && cok20);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_0 * w0_3_2 + x0_1_1 * w0_4_2 + x0_1_2 * w0_5_2;
+    acc3 += x0_1_0 * w0_3_3 + x0_1_1 * w0_4_3 + x0_1_2 * w0_5_3;
+    acc4 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc5 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc6 += x0_1_2 * w0_3_2 + x0_1_3 * w0_4_2 + x0_1_4 * w0_5_2;
+    acc7 += x0_1_2 * w0_3_3 + x0_1_3 * w0_4_3 + x0_1_4 * w0_5_3;
+    acc8 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc9 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc10 += x0_1_4 * w0_3_2 + x0_1_5 * w0_4_2 + x0_1_6 * w0_5_2;
+    acc11 += x0_1_4 * w0_3_3 + x0_1_5 * w0_4_3 + x0_1_6 * w0_5_3;
+    acc12 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc13 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc14 += x0_1_6 * w0_3_2 + x0_1_7 * w0_4_2 + x0_1_8 * w0_5_2;
+    acc15 += x0_1_6 * w0_3_3 + x0_1_7 * w0_4_3 + x0_1_8 * w0_5_3;
+    acc16 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc17 += x0_1_8 * w0_3_1 + x0_1_9 * w0_4_1 + x0_1_10 * w0_5_1;
+    acc18 += x0_1_8 * w0_3_2 + x0_1_9 * w0_4_2 + x0_1_10 * w0_5_2;
+    acc19 += x0_1_8 * w0_3_3 + x0_1_9 * w0_4_3 + x0_1_10 * w0_5_3;
+    acc20 += x0_1_10 * w0_3_0 + x0_1_11 * w0_4_0 + x0_1_12 * w0_5_0;
+    acc21 += x0_1_10 * w0_3_1 + x0_1_11 * w0_4_1 + x0_1_12 * w0_5_1;
+    acc22 += x0_1_10 * w0_3_2 + x0_1_11 * w0_4_2 + x0_1_12 * w0_5_2;
+    acc23 += x0_1_10 * w0_3_3 + x0_1_11 * w0_4_3 + x0_1_12 * w0_5_3;
+    acc24 += x0_1_12 * w0_3_0 + x0_1_13 * w0_4_0 + x0_1_14 * w0_5_0;
+    acc25 += x0_1_12 * w0_3_1 + x0_1_13 * w0_4_1 + x0_1_14 * w0_5_1;
+    acc26 += x0_1_12 * w0_3_2 + x0_1_13 * w0_4_2 + x0_1_14 * w0_5_2;
+    acc27 += x0_1_12 * w0_3_3 + x0_1_13 * w0_4_3 + x0_1_14 * w0_5_3;
+    acc28 += x0_1_14 * w0_3_0 + x0_1_15 * w0_4_0 + x0_1_16 * w0_5_0;
+    acc29 += x0_1_14 * w0_3_1 + x0_1_15 * w0_4_1 + x0_1_16 * w0_5_1;
+    acc30 += x0_1_14 * w0_3_2 + x0_1_15 * w0_4_2 + x0_1_16 * w0_5_2;
+    acc31 += x0_1_14 * w0_3_3 + x0_1_15 * w0_4_3 + x0_1_16 * w0_5_3;
+    acc32 += x0_1_16 * w0_3_0 + x0_1_17 * w0_4_0 + x0_1_18 * w0_5_0;
+    acc33 += x0_1_16 * w0_3_1 + x0_1_17 * w0_4_1 + x0_1_18 * w0_5_1;
+    acc34 += x0_1_16 * w0_3_2 + x0_1_17 * w0_4_2 + x0_1_18 * w0_5_2;
+    acc35 += x0_1_16 * w0_3_3 + x0_1_17 * w0_4_3 + x0_1_18 * w0_5_3;
+    acc36 += x0_1_18 * w0_3_0 + x0_1_19 * w0_4_0 + x0_1_20 * w0_5_0;
+    acc37 += x0_1_18 * w0_3_1 + x0_1_19 * w0_4_1 + x0_1_20 * w0_5_1;
+    acc38 += x0_1_18 * w0_3_2 + x0_1_19 * w0_4_2 + x0_1_20 * w0_5_2;
+    acc39 += x0_1_18 * w0_3_3 + x0_1_19 * w0_4_3 + x0_1_20 * w0_5_3;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = x_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = x_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = x_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = x_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let x0_2_15 = x_at(xc0 + 2i * W + 15, rok2 && cok15);
+    let x0_2_16 = x_at(xc0 + 2i * W + 16, rok2 && cok16);
+    let x0_2_17 = x_at(xc0 + 2i * W + 17, rok2 && cok17);
+    let x0_2_18 = x_at(xc0 + 2i * W + 18, rok2 && cok18);
+    let x0_2_19 = x_at(xc0 + 2i * W + 19, rok2 && cok19);
+    let x0_2_20 = x_at(xc0 + 2i * W + 20, rok2 && cok20);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_0 * w0_6_2 + x0_2_1 * w0_7_2 + x0_2_2 * w0_8_2;
+    acc3 += x0_2_0 * w0_6_3 + x0_2_1 * w0_7_3 + x0_2_2 * w0_8_3;
+    acc4 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc5 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc6 += x0_2_2 * w0_6_2 + x0_2_3 * w0_7_2 + x0_2_4 * w0_8_2;
+    acc7 += x0_2_2 * w0_6_3 + x0_2_3 * w0_7_3 + x0_2_4 * w0_8_3;
+    acc8 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc9 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc10 += x0_2_4 * w0_6_2 + x0_2_5 * w0_7_2 + x0_2_6 * w0_8_2;
+    acc11 += x0_2_4 * w0_6_3 + x0_2_5 * w0_7_3 + x0_2_6 * w0_8_3;
+    acc12 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc13 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc14 += x0_2_6 * w0_6_2 + x0_2_7 * w0_7_2 + x0_2_8 * w0_8_2;
+    acc15 += x0_2_6 * w0_6_3 + x0_2_7 * w0_7_3 + x0_2_8 * w0_8_3;
+    acc16 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc17 += x0_2_8 * w0_6_1 + x0_2_9 * w0_7_1 + x0_2_10 * w0_8_1;
+    acc18 += x0_2_8 * w0_6_2 + x0_2_9 * w0_7_2 + x0_2_10 * w0_8_2;
+    acc19 += x0_2_8 * w0_6_3 + x0_2_9 * w0_7_3 + x0_2_10 * w0_8_3;
+    acc20 += x0_2_10 * w0_6_0 + x0_2_11 * w0_7_0 + x0_2_12 * w0_8_0;
+    acc21 += x0_2_10 * w0_6_1 + x0_2_11 * w0_7_1 + x0_2_12 * w0_8_1;
+    acc22 += x0_2_10 * w0_6_2 + x0_2_11 * w0_7_2 + x0_2_12 * w0_8_2;
+    acc23 += x0_2_10 * w0_6_3 + x0_2_11 * w0_7_3 + x0_2_12 * w0_8_3;
+    acc24 += x0_2_12 * w0_6_0 + x0_2_13 * w0_7_0 + x0_2_14 * w0_8_0;
+    acc25 += x0_2_12 * w0_6_1 + x0_2_13 * w0_7_1 + x0_2_14 * w0_8_1;
+    acc26 += x0_2_12 * w0_6_2 + x0_2_13 * w0_7_2 + x0_2_14 * w0_8_2;
+    acc27 += x0_2_12 * w0_6_3 + x0_2_13 * w0_7_3 + x0_2_14 * w0_8_3;
+    acc28 += x0_2_14 * w0_6_0 + x0_2_15 * w0_7_0 + x0_2_16 * w0_8_0;
+    acc29 += x0_2_14 * w0_6_1 + x0_2_15 * w0_7_1 + x0_2_16 * w0_8_1;
+    acc30 += x0_2_14 * w0_6_2 + x0_2_15 * w0_7_2 + x0_2_16 * w0_8_2;
+    acc31 += x0_2_14 * w0_6_3 + x0_2_15 * w0_7_3 + x0_2_16 * w0_8_3;
+    acc32 += x0_2_16 * w0_6_0 + x0_2_17 * w0_7_0 + x0_2_18 * w0_8_0;
+    acc33 += x0_2_16 * w0_6_1 + x0_2_17 * w0_7_1 + x0_2_18 * w0_8_1;
+    acc34 += x0_2_16 * w0_6_2 + x0_2_17 * w0_7_2 + x0_2_18 * w0_8_2;
+    acc35 += x0_2_16 * w0_6_3 + x0_2_17 * w0_7_3 + x0_2_18 * w0_8_3;
+    acc36 += x0_2_18 * w0_6_0 + x0_2_19 * w0_7_0 + x0_2_20 * w0_8_0;
+    acc37 += x0_2_18 * w0_6_1 + x0_2_19 * w0_7_1 + x0_2_20 * w0_8_1;
+    acc38 += x0_2_18 * w0_6_2 + x0_2_19 * w0_7_2 + x0_2_20 * w0_8_2;
+    acc39 += x0_2_18 * w0_6_3 + x0_2_19 * w0_7_3 + x0_2_20 * w0_8_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc28 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc32 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc36 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc29 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc33 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc37 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc30 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc34 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc38 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc35 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc39 + bq); }
   }
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
 }
@@ -13547,6 +19363,1937 @@ fn conv_forward_k5s1_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin(nu
 }
 
 @compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k5s1_7x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc3 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc4 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc5 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc6 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc7 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc8 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc9 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc10 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc11 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc12 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc13 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc3 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc4 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc5 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc6 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc7 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc8 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc9 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc10 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc11 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc12 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc13 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    let x0_3_0 = x_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = x_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = x_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = x_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = x_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = x_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = x_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = x_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = x_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = x_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = x_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc3 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc4 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc5 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc6 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc7 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc8 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc9 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc10 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc11 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc12 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc13 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    let x0_4_0 = x_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = x_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = x_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = x_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = x_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = x_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = x_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = x_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = x_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = x_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = x_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc3 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc4 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc5 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc6 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc7 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc8 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc9 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc10 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc11 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc12 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc13 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k5s1_10x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = x_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    acc14 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0 + x0_0_10 * w0_3_0 + x0_0_11 * w0_4_0;
+    acc15 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1 + x0_0_10 * w0_3_1 + x0_0_11 * w0_4_1;
+    acc16 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0 + x0_0_11 * w0_3_0 + x0_0_12 * w0_4_0;
+    acc17 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1 + x0_0_11 * w0_3_1 + x0_0_12 * w0_4_1;
+    acc18 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0 + x0_0_12 * w0_3_0 + x0_0_13 * w0_4_0;
+    acc19 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1 + x0_0_12 * w0_3_1 + x0_0_13 * w0_4_1;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = x_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = x_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = x_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc3 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc4 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc5 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc6 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc7 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc8 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc9 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc10 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc11 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc12 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc13 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    acc14 += x0_1_7 * w0_5_0 + x0_1_8 * w0_6_0 + x0_1_9 * w0_7_0 + x0_1_10 * w0_8_0 + x0_1_11 * w0_9_0;
+    acc15 += x0_1_7 * w0_5_1 + x0_1_8 * w0_6_1 + x0_1_9 * w0_7_1 + x0_1_10 * w0_8_1 + x0_1_11 * w0_9_1;
+    acc16 += x0_1_8 * w0_5_0 + x0_1_9 * w0_6_0 + x0_1_10 * w0_7_0 + x0_1_11 * w0_8_0 + x0_1_12 * w0_9_0;
+    acc17 += x0_1_8 * w0_5_1 + x0_1_9 * w0_6_1 + x0_1_10 * w0_7_1 + x0_1_11 * w0_8_1 + x0_1_12 * w0_9_1;
+    acc18 += x0_1_9 * w0_5_0 + x0_1_10 * w0_6_0 + x0_1_11 * w0_7_0 + x0_1_12 * w0_8_0 + x0_1_13 * w0_9_0;
+    acc19 += x0_1_9 * w0_5_1 + x0_1_10 * w0_6_1 + x0_1_11 * w0_7_1 + x0_1_12 * w0_8_1 + x0_1_13 * w0_9_1;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = x_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = x_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = x_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc3 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc4 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc5 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc6 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc7 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc8 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc9 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc10 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc11 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc12 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc13 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    acc14 += x0_2_7 * w0_10_0 + x0_2_8 * w0_11_0 + x0_2_9 * w0_12_0 + x0_2_10 * w0_13_0 + x0_2_11 * w0_14_0;
+    acc15 += x0_2_7 * w0_10_1 + x0_2_8 * w0_11_1 + x0_2_9 * w0_12_1 + x0_2_10 * w0_13_1 + x0_2_11 * w0_14_1;
+    acc16 += x0_2_8 * w0_10_0 + x0_2_9 * w0_11_0 + x0_2_10 * w0_12_0 + x0_2_11 * w0_13_0 + x0_2_12 * w0_14_0;
+    acc17 += x0_2_8 * w0_10_1 + x0_2_9 * w0_11_1 + x0_2_10 * w0_12_1 + x0_2_11 * w0_13_1 + x0_2_12 * w0_14_1;
+    acc18 += x0_2_9 * w0_10_0 + x0_2_10 * w0_11_0 + x0_2_11 * w0_12_0 + x0_2_12 * w0_13_0 + x0_2_13 * w0_14_0;
+    acc19 += x0_2_9 * w0_10_1 + x0_2_10 * w0_11_1 + x0_2_11 * w0_12_1 + x0_2_12 * w0_13_1 + x0_2_13 * w0_14_1;
+    let x0_3_0 = x_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = x_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = x_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = x_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = x_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = x_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = x_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = x_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = x_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = x_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = x_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let x0_3_11 = x_at(xc0 + 3i * W + 11, rok3 && cok11);
+    let x0_3_12 = x_at(xc0 + 3i * W + 12, rok3 && cok12);
+    let x0_3_13 = x_at(xc0 + 3i * W + 13, rok3 && cok13);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc3 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc4 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc5 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc6 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc7 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc8 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc9 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc10 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc11 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc12 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc13 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    acc14 += x0_3_7 * w0_15_0 + x0_3_8 * w0_16_0 + x0_3_9 * w0_17_0 + x0_3_10 * w0_18_0 + x0_3_11 * w0_19_0;
+    acc15 += x0_3_7 * w0_15_1 + x0_3_8 * w0_16_1 + x0_3_9 * w0_17_1 + x0_3_10 * w0_18_1 + x0_3_11 * w0_19_1;
+    acc16 += x0_3_8 * w0_15_0 + x0_3_9 * w0_16_0 + x0_3_10 * w0_17_0 + x0_3_11 * w0_18_0 + x0_3_12 * w0_19_0;
+    acc17 += x0_3_8 * w0_15_1 + x0_3_9 * w0_16_1 + x0_3_10 * w0_17_1 + x0_3_11 * w0_18_1 + x0_3_12 * w0_19_1;
+    acc18 += x0_3_9 * w0_15_0 + x0_3_10 * w0_16_0 + x0_3_11 * w0_17_0 + x0_3_12 * w0_18_0 + x0_3_13 * w0_19_0;
+    acc19 += x0_3_9 * w0_15_1 + x0_3_10 * w0_16_1 + x0_3_11 * w0_17_1 + x0_3_12 * w0_18_1 + x0_3_13 * w0_19_1;
+    let x0_4_0 = x_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = x_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = x_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = x_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = x_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = x_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = x_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = x_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = x_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = x_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = x_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let x0_4_11 = x_at(xc0 + 4i * W + 11, rok4 && cok11);
+    let x0_4_12 = x_at(xc0 + 4i * W + 12, rok4 && cok12);
+    let x0_4_13 = x_at(xc0 + 4i * W + 13, rok4 && cok13);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc3 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc4 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc5 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc6 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc7 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc8 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc9 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc10 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc11 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc12 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc13 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+    acc14 += x0_4_7 * w0_20_0 + x0_4_8 * w0_21_0 + x0_4_9 * w0_22_0 + x0_4_10 * w0_23_0 + x0_4_11 * w0_24_0;
+    acc15 += x0_4_7 * w0_20_1 + x0_4_8 * w0_21_1 + x0_4_9 * w0_22_1 + x0_4_10 * w0_23_1 + x0_4_11 * w0_24_1;
+    acc16 += x0_4_8 * w0_20_0 + x0_4_9 * w0_21_0 + x0_4_10 * w0_22_0 + x0_4_11 * w0_23_0 + x0_4_12 * w0_24_0;
+    acc17 += x0_4_8 * w0_20_1 + x0_4_9 * w0_21_1 + x0_4_10 * w0_22_1 + x0_4_11 * w0_23_1 + x0_4_12 * w0_24_1;
+    acc18 += x0_4_9 * w0_20_0 + x0_4_10 * w0_21_0 + x0_4_11 * w0_22_0 + x0_4_12 * w0_23_0 + x0_4_13 * w0_24_0;
+    acc19 += x0_4_9 * w0_20_1 + x0_4_10 * w0_21_1 + x0_4_11 * w0_22_1 + x0_4_12 * w0_23_1 + x0_4_13 * w0_24_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k5s1_14x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = x_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = x_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = x_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let x0_0_16 = x_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_17 = x_at(xc0 + 0i * W + 17, rok0 && cok17);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    acc14 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0 + x0_0_10 * w0_3_0 + x0_0_11 * w0_4_0;
+    acc15 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1 + x0_0_10 * w0_3_1 + x0_0_11 * w0_4_1;
+    acc16 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0 + x0_0_11 * w0_3_0 + x0_0_12 * w0_4_0;
+    acc17 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1 + x0_0_11 * w0_3_1 + x0_0_12 * w0_4_1;
+    acc18 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0 + x0_0_12 * w0_3_0 + x0_0_13 * w0_4_0;
+    acc19 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1 + x0_0_12 * w0_3_1 + x0_0_13 * w0_4_1;
+    acc20 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0 + x0_0_13 * w0_3_0 + x0_0_14 * w0_4_0;
+    acc21 += x0_0_10 * w0_0_1 + x0_0_11 * w0_1_1 + x0_0_12 * w0_2_1 + x0_0_13 * w0_3_1 + x0_0_14 * w0_4_1;
+    acc22 += x0_0_11 * w0_0_0 + x0_0_12 * w0_1_0 + x0_0_13 * w0_2_0 + x0_0_14 * w0_3_0 + x0_0_15 * w0_4_0;
+    acc23 += x0_0_11 * w0_0_1 + x0_0_12 * w0_1_1 + x0_0_13 * w0_2_1 + x0_0_14 * w0_3_1 + x0_0_15 * w0_4_1;
+    acc24 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0 + x0_0_15 * w0_3_0 + x0_0_16 * w0_4_0;
+    acc25 += x0_0_12 * w0_0_1 + x0_0_13 * w0_1_1 + x0_0_14 * w0_2_1 + x0_0_15 * w0_3_1 + x0_0_16 * w0_4_1;
+    acc26 += x0_0_13 * w0_0_0 + x0_0_14 * w0_1_0 + x0_0_15 * w0_2_0 + x0_0_16 * w0_3_0 + x0_0_17 * w0_4_0;
+    acc27 += x0_0_13 * w0_0_1 + x0_0_14 * w0_1_1 + x0_0_15 * w0_2_1 + x0_0_16 * w0_3_1 + x0_0_17 * w0_4_1;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = x_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = x_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = x_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = x_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let x0_1_15 = x_at(xc0 + 1i * W + 15, rok1 && cok15);
+    let x0_1_16 = x_at(xc0 + 1i * W + 16, rok1 && cok16);
+    let x0_1_17 = x_at(xc0 + 1i * W + 17, rok1 && cok17);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc3 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc4 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc5 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc6 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc7 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc8 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc9 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc10 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc11 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc12 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc13 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    acc14 += x0_1_7 * w0_5_0 + x0_1_8 * w0_6_0 + x0_1_9 * w0_7_0 + x0_1_10 * w0_8_0 + x0_1_11 * w0_9_0;
+    acc15 += x0_1_7 * w0_5_1 + x0_1_8 * w0_6_1 + x0_1_9 * w0_7_1 + x0_1_10 * w0_8_1 + x0_1_11 * w0_9_1;
+    acc16 += x0_1_8 * w0_5_0 + x0_1_9 * w0_6_0 + x0_1_10 * w0_7_0 + x0_1_11 * w0_8_0 + x0_1_12 * w0_9_0;
+    acc17 += x0_1_8 * w0_5_1 + x0_1_9 * w0_6_1 + x0_1_10 * w0_7_1 + x0_1_11 * w0_8_1 + x0_1_12 * w0_9_1;
+    acc18 += x0_1_9 * w0_5_0 + x0_1_10 * w0_6_0 + x0_1_11 * w0_7_0 + x0_1_12 * w0_8_0 + x0_1_13 * w0_9_0;
+    acc19 += x0_1_9 * w0_5_1 + x0_1_10 * w0_6_1 + x0_1_11 * w0_7_1 + x0_1_12 * w0_8_1 + x0_1_13 * w0_9_1;
+    acc20 += x0_1_10 * w0_5_0 + x0_1_11 * w0_6_0 + x0_1_12 * w0_7_0 + x0_1_13 * w0_8_0 + x0_1_14 * w0_9_0;
+    acc21 += x0_1_10 * w0_5_1 + x0_1_11 * w0_6_1 + x0_1_12 * w0_7_1 + x0_1_13 * w0_8_1 + x0_1_14 * w0_9_1;
+    acc22 += x0_1_11 * w0_5_0 + x0_1_12 * w0_6_0 + x0_1_13 * w0_7_0 + x0_1_14 * w0_8_0 + x0_1_15 * w0_9_0;
+    acc23 += x0_1_11 * w0_5_1 + x0_1_12 * w0_6_1 + x0_1_13 * w0_7_1 + x0_1_14 * w0_8_1 + x0_1_15 * w0_9_1;
+    acc24 += x0_1_12 * w0_5_0 + x0_1_13 * w0_6_0 + x0_1_14 * w0_7_0 + x0_1_15 * w0_8_0 + x0_1_16 * w0_9_0;
+    acc25 += x0_1_12 * w0_5_1 + x0_1_13 * w0_6_1 + x0_1_14 * w0_7_1 + x0_1_15 * w0_8_1 + x0_1_16 * w0_9_1;
+    acc26 += x0_1_13 * w0_5_0 + x0_1_14 * w0_6_0 + x0_1_15 * w0_7_0 + x0_1_16 * w0_8_0 + x0_1_17 * w0_9_0;
+    acc27 += x0_1_13 * w0_5_1 + x0_1_14 * w0_6_1 + x0_1_15 * w0_7_1 + x0_1_16 * w0_8_1 + x0_1_17 * w0_9_1;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = x_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = x_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = x_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = x_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let x0_2_15 = x_at(xc0 + 2i * W + 15, rok2 && cok15);
+    let x0_2_16 = x_at(xc0 + 2i * W + 16, rok2 && cok16);
+    let x0_2_17 = x_at(xc0 + 2i * W + 17, rok2 && cok17);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc3 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc4 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc5 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc6 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc7 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc8 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc9 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc10 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc11 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc12 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc13 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    acc14 += x0_2_7 * w0_10_0 + x0_2_8 * w0_11_0 + x0_2_9 * w0_12_0 + x0_2_10 * w0_13_0 + x0_2_11 * w0_14_0;
+    acc15 += x0_2_7 * w0_10_1 + x0_2_8 * w0_11_1 + x0_2_9 * w0_12_1 + x0_2_10 * w0_13_1 + x0_2_11 * w0_14_1;
+    acc16 += x0_2_8 * w0_10_0 + x0_2_9 * w0_11_0 + x0_2_10 * w0_12_0 + x0_2_11 * w0_13_0 + x0_2_12 * w0_14_0;
+    acc17 += x0_2_8 * w0_10_1 + x0_2_9 * w0_11_1 + x0_2_10 * w0_12_1 + x0_2_11 * w0_13_1 + x0_2_12 * w0_14_1;
+    acc18 += x0_2_9 * w0_10_0 + x0_2_10 * w0_11_0 + x0_2_11 * w0_12_0 + x0_2_12 * w0_13_0 + x0_2_13 * w0_14_0;
+    acc19 += x0_2_9 * w0_10_1 + x0_2_10 * w0_11_1 + x0_2_11 * w0_12_1 + x0_2_12 * w0_13_1 + x0_2_13 * w0_14_1;
+    acc20 += x0_2_10 * w0_10_0 + x0_2_11 * w0_11_0 + x0_2_12 * w0_12_0 + x0_2_13 * w0_13_0 + x0_2_14 * w0_14_0;
+    acc21 += x0_2_10 * w0_10_1 + x0_2_11 * w0_11_1 + x0_2_12 * w0_12_1 + x0_2_13 * w0_13_1 + x0_2_14 * w0_14_1;
+    acc22 += x0_2_11 * w0_10_0 + x0_2_12 * w0_11_0 + x0_2_13 * w0_12_0 + x0_2_14 * w0_13_0 + x0_2_15 * w0_14_0;
+    acc23 += x0_2_11 * w0_10_1 + x0_2_12 * w0_11_1 + x0_2_13 * w0_12_1 + x0_2_14 * w0_13_1 + x0_2_15 * w0_14_1;
+    acc24 += x0_2_12 * w0_10_0 + x0_2_13 * w0_11_0 + x0_2_14 * w0_12_0 + x0_2_15 * w0_13_0 + x0_2_16 * w0_14_0;
+    acc25 += x0_2_12 * w0_10_1 + x0_2_13 * w0_11_1 + x0_2_14 * w0_12_1 + x0_2_15 * w0_13_1 + x0_2_16 * w0_14_1;
+    acc26 += x0_2_13 * w0_10_0 + x0_2_14 * w0_11_0 + x0_2_15 * w0_12_0 + x0_2_16 * w0_13_0 + x0_2_17 * w0_14_0;
+    acc27 += x0_2_13 * w0_10_1 + x0_2_14 * w0_11_1 + x0_2_15 * w0_12_1 + x0_2_16 * w0_13_1 + x0_2_17 * w0_14_1;
+    let x0_3_0 = x_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = x_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = x_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = x_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = x_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = x_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = x_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = x_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = x_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = x_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = x_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let x0_3_11 = x_at(xc0 + 3i * W + 11, rok3 && cok11);
+    let x0_3_12 = x_at(xc0 + 3i * W + 12, rok3 && cok12);
+    let x0_3_13 = x_at(xc0 + 3i * W + 13, rok3 && cok13);
+    let x0_3_14 = x_at(xc0 + 3i * W + 14, rok3 && cok14);
+    let x0_3_15 = x_at(xc0 + 3i * W + 15, rok3 && cok15);
+    let x0_3_16 = x_at(xc0 + 3i * W + 16, rok3 && cok16);
+    let x0_3_17 = x_at(xc0 + 3i * W + 17, rok3 && cok17);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc3 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc4 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc5 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc6 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc7 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc8 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc9 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc10 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc11 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc12 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc13 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    acc14 += x0_3_7 * w0_15_0 + x0_3_8 * w0_16_0 + x0_3_9 * w0_17_0 + x0_3_10 * w0_18_0 + x0_3_11 * w0_19_0;
+    acc15 += x0_3_7 * w0_15_1 + x0_3_8 * w0_16_1 + x0_3_9 * w0_17_1 + x0_3_10 * w0_18_1 + x0_3_11 * w0_19_1;
+    acc16 += x0_3_8 * w0_15_0 + x0_3_9 * w0_16_0 + x0_3_10 * w0_17_0 + x0_3_11 * w0_18_0 + x0_3_12 * w0_19_0;
+    acc17 += x0_3_8 * w0_15_1 + x0_3_9 * w0_16_1 + x0_3_10 * w0_17_1 + x0_3_11 * w0_18_1 + x0_3_12 * w0_19_1;
+    acc18 += x0_3_9 * w0_15_0 + x0_3_10 * w0_16_0 + x0_3_11 * w0_17_0 + x0_3_12 * w0_18_0 + x0_3_13 * w0_19_0;
+    acc19 += x0_3_9 * w0_15_1 + x0_3_10 * w0_16_1 + x0_3_11 * w0_17_1 + x0_3_12 * w0_18_1 + x0_3_13 * w0_19_1;
+    acc20 += x0_3_10 * w0_15_0 + x0_3_11 * w0_16_0 + x0_3_12 * w0_17_0 + x0_3_13 * w0_18_0 + x0_3_14 * w0_19_0;
+    acc21 += x0_3_10 * w0_15_1 + x0_3_11 * w0_16_1 + x0_3_12 * w0_17_1 + x0_3_13 * w0_18_1 + x0_3_14 * w0_19_1;
+    acc22 += x0_3_11 * w0_15_0 + x0_3_12 * w0_16_0 + x0_3_13 * w0_17_0 + x0_3_14 * w0_18_0 + x0_3_15 * w0_19_0;
+    acc23 += x0_3_11 * w0_15_1 + x0_3_12 * w0_16_1 + x0_3_13 * w0_17_1 + x0_3_14 * w0_18_1 + x0_3_15 * w0_19_1;
+    acc24 += x0_3_12 * w0_15_0 + x0_3_13 * w0_16_0 + x0_3_14 * w0_17_0 + x0_3_15 * w0_18_0 + x0_3_16 * w0_19_0;
+    acc25 += x0_3_12 * w0_15_1 + x0_3_13 * w0_16_1 + x0_3_14 * w0_17_1 + x0_3_15 * w0_18_1 + x0_3_16 * w0_19_1;
+    acc26 += x0_3_13 * w0_15_0 + x0_3_14 * w0_16_0 + x0_3_15 * w0_17_0 + x0_3_16 * w0_18_0 + x0_3_17 * w0_19_0;
+    acc27 += x0_3_13 * w0_15_1 + x0_3_14 * w0_16_1 + x0_3_15 * w0_17_1 + x0_3_16 * w0_18_1 + x0_3_17 * w0_19_1;
+    let x0_4_0 = x_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = x_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = x_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = x_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = x_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = x_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = x_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = x_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = x_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = x_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = x_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let x0_4_11 = x_at(xc0 + 4i * W + 11, rok4 && cok11);
+    let x0_4_12 = x_at(xc0 + 4i * W + 12, rok4 && cok12);
+    let x0_4_13 = x_at(xc0 + 4i * W + 13, rok4 && cok13);
+    let x0_4_14 = x_at(xc0 + 4i * W + 14, rok4 && cok14);
+    let x0_4_15 = x_at(xc0 + 4i * W + 15, rok4 && cok15);
+    let x0_4_16 = x_at(xc0 + 4i * W + 16, rok4 && cok16);
+    let x0_4_17 = x_at(xc0 + 4i * W + 17, rok4 && cok17);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc3 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc4 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc5 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc6 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc7 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc8 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc9 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc10 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc11 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc12 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc13 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+    acc14 += x0_4_7 * w0_20_0 + x0_4_8 * w0_21_0 + x0_4_9 * w0_22_0 + x0_4_10 * w0_23_0 + x0_4_11 * w0_24_0;
+    acc15 += x0_4_7 * w0_20_1 + x0_4_8 * w0_21_1 + x0_4_9 * w0_22_1 + x0_4_10 * w0_23_1 + x0_4_11 * w0_24_1;
+    acc16 += x0_4_8 * w0_20_0 + x0_4_9 * w0_21_0 + x0_4_10 * w0_22_0 + x0_4_11 * w0_23_0 + x0_4_12 * w0_24_0;
+    acc17 += x0_4_8 * w0_20_1 + x0_4_9 * w0_21_1 + x0_4_10 * w0_22_1 + x0_4_11 * w0_23_1 + x0_4_12 * w0_24_1;
+    acc18 += x0_4_9 * w0_20_0 + x0_4_10 * w0_21_0 + x0_4_11 * w0_22_0 + x0_4_12 * w0_23_0 + x0_4_13 * w0_24_0;
+    acc19 += x0_4_9 * w0_20_1 + x0_4_10 * w0_21_1 + x0_4_11 * w0_22_1 + x0_4_12 * w0_23_1 + x0_4_13 * w0_24_1;
+    acc20 += x0_4_10 * w0_20_0 + x0_4_11 * w0_21_0 + x0_4_12 * w0_22_0 + x0_4_13 * w0_23_0 + x0_4_14 * w0_24_0;
+    acc21 += x0_4_10 * w0_20_1 + x0_4_11 * w0_21_1 + x0_4_12 * w0_22_1 + x0_4_13 * w0_23_1 + x0_4_14 * w0_24_1;
+    acc22 += x0_4_11 * w0_20_0 + x0_4_12 * w0_21_0 + x0_4_13 * w0_22_0 + x0_4_14 * w0_23_0 + x0_4_15 * w0_24_0;
+    acc23 += x0_4_11 * w0_20_1 + x0_4_12 * w0_21_1 + x0_4_13 * w0_22_1 + x0_4_14 * w0_23_1 + x0_4_15 * w0_24_1;
+    acc24 += x0_4_12 * w0_20_0 + x0_4_13 * w0_21_0 + x0_4_14 * w0_22_0 + x0_4_15 * w0_23_0 + x0_4_16 * w0_24_0;
+    acc25 += x0_4_12 * w0_20_1 + x0_4_13 * w0_21_1 + x0_4_14 * w0_22_1 + x0_4_15 * w0_23_1 + x0_4_16 * w0_24_1;
+    acc26 += x0_4_13 * w0_20_0 + x0_4_14 * w0_21_0 + x0_4_15 * w0_22_0 + x0_4_16 * w0_23_0 + x0_4_17 * w0_24_0;
+    acc27 += x0_4_13 * w0_20_1 + x0_4_14 * w0_21_1 + x0_4_15 * w0_22_1 + x0_4_16 * w0_23_1 + x0_4_17 * w0_24_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc2 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc4 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc6 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc8 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc10 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc12 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc14 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc16 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc18 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc20 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc22 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc24 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc3 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc5 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc7 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc9 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc11 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc13 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc15 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc17 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc19 + bq); }
+    if (ox0 + 10u < params.out_w) { store_forward(at + 10u, oplane, n, acc21 + bq); }
+    if (ox0 + 11u < params.out_w) { store_forward(at + 11u, oplane, n, acc23 + bq); }
+    if (ox0 + 12u < params.out_w) { store_forward(at + 12u, oplane, n, acc25 + bq); }
+    if (ox0 + 13u < params.out_w) { store_forward(at + 13u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k5s1_7x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2 + x0_0_3 * w0_3_2 + x0_0_4 * w0_4_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3 + x0_0_3 * w0_3_3 + x0_0_4 * w0_4_3;
+    acc4 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc5 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc6 += x0_0_1 * w0_0_2 + x0_0_2 * w0_1_2 + x0_0_3 * w0_2_2 + x0_0_4 * w0_3_2 + x0_0_5 * w0_4_2;
+    acc7 += x0_0_1 * w0_0_3 + x0_0_2 * w0_1_3 + x0_0_3 * w0_2_3 + x0_0_4 * w0_3_3 + x0_0_5 * w0_4_3;
+    acc8 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc9 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc10 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2 + x0_0_5 * w0_3_2 + x0_0_6 * w0_4_2;
+    acc11 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3 + x0_0_5 * w0_3_3 + x0_0_6 * w0_4_3;
+    acc12 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc13 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc14 += x0_0_3 * w0_0_2 + x0_0_4 * w0_1_2 + x0_0_5 * w0_2_2 + x0_0_6 * w0_3_2 + x0_0_7 * w0_4_2;
+    acc15 += x0_0_3 * w0_0_3 + x0_0_4 * w0_1_3 + x0_0_5 * w0_2_3 + x0_0_6 * w0_3_3 + x0_0_7 * w0_4_3;
+    acc16 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc17 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc18 += x0_0_4 * w0_0_2 + x0_0_5 * w0_1_2 + x0_0_6 * w0_2_2 + x0_0_7 * w0_3_2 + x0_0_8 * w0_4_2;
+    acc19 += x0_0_4 * w0_0_3 + x0_0_5 * w0_1_3 + x0_0_6 * w0_2_3 + x0_0_7 * w0_3_3 + x0_0_8 * w0_4_3;
+    acc20 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc21 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc22 += x0_0_5 * w0_0_2 + x0_0_6 * w0_1_2 + x0_0_7 * w0_2_2 + x0_0_8 * w0_3_2 + x0_0_9 * w0_4_2;
+    acc23 += x0_0_5 * w0_0_3 + x0_0_6 * w0_1_3 + x0_0_7 * w0_2_3 + x0_0_8 * w0_3_3 + x0_0_9 * w0_4_3;
+    acc24 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc25 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    acc26 += x0_0_6 * w0_0_2 + x0_0_7 * w0_1_2 + x0_0_8 * w0_2_2 + x0_0_9 * w0_3_2 + x0_0_10 * w0_4_2;
+    acc27 += x0_0_6 * w0_0_3 + x0_0_7 * w0_1_3 + x0_0_8 * w0_2_3 + x0_0_9 * w0_3_3 + x0_0_10 * w0_4_3;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    let w0_9_2 = w[wc0 + 9u * params.c4 + cb2];
+    let w0_9_3 = w[wc0 + 9u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_0 * w0_5_2 + x0_1_1 * w0_6_2 + x0_1_2 * w0_7_2 + x0_1_3 * w0_8_2 + x0_1_4 * w0_9_2;
+    acc3 += x0_1_0 * w0_5_3 + x0_1_1 * w0_6_3 + x0_1_2 * w0_7_3 + x0_1_3 * w0_8_3 + x0_1_4 * w0_9_3;
+    acc4 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc5 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc6 += x0_1_1 * w0_5_2 + x0_1_2 * w0_6_2 + x0_1_3 * w0_7_2 + x0_1_4 * w0_8_2 + x0_1_5 * w0_9_2;
+    acc7 += x0_1_1 * w0_5_3 + x0_1_2 * w0_6_3 + x0_1_3 * w0_7_3 + x0_1_4 * w0_8_3 + x0_1_5 * w0_9_3;
+    acc8 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc9 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc10 += x0_1_2 * w0_5_2 + x0_1_3 * w0_6_2 + x0_1_4 * w0_7_2 + x0_1_5 * w0_8_2 + x0_1_6 * w0_9_2;
+    acc11 += x0_1_2 * w0_5_3 + x0_1_3 * w0_6_3 + x0_1_4 * w0_7_3 + x0_1_5 * w0_8_3 + x0_1_6 * w0_9_3;
+    acc12 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc13 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc14 += x0_1_3 * w0_5_2 + x0_1_4 * w0_6_2 + x0_1_5 * w0_7_2 + x0_1_6 * w0_8_2 + x0_1_7 * w0_9_2;
+    acc15 += x0_1_3 * w0_5_3 + x0_1_4 * w0_6_3 + x0_1_5 * w0_7_3 + x0_1_6 * w0_8_3 + x0_1_7 * w0_9_3;
+    acc16 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc17 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc18 += x0_1_4 * w0_5_2 + x0_1_5 * w0_6_2 + x0_1_6 * w0_7_2 + x0_1_7 * w0_8_2 + x0_1_8 * w0_9_2;
+    acc19 += x0_1_4 * w0_5_3 + x0_1_5 * w0_6_3 + x0_1_6 * w0_7_3 + x0_1_7 * w0_8_3 + x0_1_8 * w0_9_3;
+    acc20 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc21 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc22 += x0_1_5 * w0_5_2 + x0_1_6 * w0_6_2 + x0_1_7 * w0_7_2 + x0_1_8 * w0_8_2 + x0_1_9 * w0_9_2;
+    acc23 += x0_1_5 * w0_5_3 + x0_1_6 * w0_6_3 + x0_1_7 * w0_7_3 + x0_1_8 * w0_8_3 + x0_1_9 * w0_9_3;
+    acc24 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc25 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    acc26 += x0_1_6 * w0_5_2 + x0_1_7 * w0_6_2 + x0_1_8 * w0_7_2 + x0_1_9 * w0_8_2 + x0_1_10 * w0_9_2;
+    acc27 += x0_1_6 * w0_5_3 + x0_1_7 * w0_6_3 + x0_1_8 * w0_7_3 + x0_1_9 * w0_8_3 + x0_1_10 * w0_9_3;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_10_2 = w[wc0 + 10u * params.c4 + cb2];
+    let w0_10_3 = w[wc0 + 10u * params.c4 + cb3];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_11_2 = w[wc0 + 11u * params.c4 + cb2];
+    let w0_11_3 = w[wc0 + 11u * params.c4 + cb3];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_12_2 = w[wc0 + 12u * params.c4 + cb2];
+    let w0_12_3 = w[wc0 + 12u * params.c4 + cb3];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_13_2 = w[wc0 + 13u * params.c4 + cb2];
+    let w0_13_3 = w[wc0 + 13u * params.c4 + cb3];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    let w0_14_2 = w[wc0 + 14u * params.c4 + cb2];
+    let w0_14_3 = w[wc0 + 14u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_0 * w0_10_2 + x0_2_1 * w0_11_2 + x0_2_2 * w0_12_2 + x0_2_3 * w0_13_2 + x0_2_4 * w0_14_2;
+    acc3 += x0_2_0 * w0_10_3 + x0_2_1 * w0_11_3 + x0_2_2 * w0_12_3 + x0_2_3 * w0_13_3 + x0_2_4 * w0_14_3;
+    acc4 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc5 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc6 += x0_2_1 * w0_10_2 + x0_2_2 * w0_11_2 + x0_2_3 * w0_12_2 + x0_2_4 * w0_13_2 + x0_2_5 * w0_14_2;
+    acc7 += x0_2_1 * w0_10_3 + x0_2_2 * w0_11_3 + x0_2_3 * w0_12_3 + x0_2_4 * w0_13_3 + x0_2_5 * w0_14_3;
+    acc8 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc9 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc10 += x0_2_2 * w0_10_2 + x0_2_3 * w0_11_2 + x0_2_4 * w0_12_2 + x0_2_5 * w0_13_2 + x0_2_6 * w0_14_2;
+    acc11 += x0_2_2 * w0_10_3 + x0_2_3 * w0_11_3 + x0_2_4 * w0_12_3 + x0_2_5 * w0_13_3 + x0_2_6 * w0_14_3;
+    acc12 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc13 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc14 += x0_2_3 * w0_10_2 + x0_2_4 * w0_11_2 + x0_2_5 * w0_12_2 + x0_2_6 * w0_13_2 + x0_2_7 * w0_14_2;
+    acc15 += x0_2_3 * w0_10_3 + x0_2_4 * w0_11_3 + x0_2_5 * w0_12_3 + x0_2_6 * w0_13_3 + x0_2_7 * w0_14_3;
+    acc16 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc17 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc18 += x0_2_4 * w0_10_2 + x0_2_5 * w0_11_2 + x0_2_6 * w0_12_2 + x0_2_7 * w0_13_2 + x0_2_8 * w0_14_2;
+    acc19 += x0_2_4 * w0_10_3 + x0_2_5 * w0_11_3 + x0_2_6 * w0_12_3 + x0_2_7 * w0_13_3 + x0_2_8 * w0_14_3;
+    acc20 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc21 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc22 += x0_2_5 * w0_10_2 + x0_2_6 * w0_11_2 + x0_2_7 * w0_12_2 + x0_2_8 * w0_13_2 + x0_2_9 * w0_14_2;
+    acc23 += x0_2_5 * w0_10_3 + x0_2_6 * w0_11_3 + x0_2_7 * w0_12_3 + x0_2_8 * w0_13_3 + x0_2_9 * w0_14_3;
+    acc24 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc25 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    acc26 += x0_2_6 * w0_10_2 + x0_2_7 * w0_11_2 + x0_2_8 * w0_12_2 + x0_2_9 * w0_13_2 + x0_2_10 * w0_14_2;
+    acc27 += x0_2_6 * w0_10_3 + x0_2_7 * w0_11_3 + x0_2_8 * w0_12_3 + x0_2_9 * w0_13_3 + x0_2_10 * w0_14_3;
+    let x0_3_0 = x_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = x_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = x_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = x_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = x_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = x_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = x_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = x_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = x_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = x_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = x_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_15_2 = w[wc0 + 15u * params.c4 + cb2];
+    let w0_15_3 = w[wc0 + 15u * params.c4 + cb3];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_16_2 = w[wc0 + 16u * params.c4 + cb2];
+    let w0_16_3 = w[wc0 + 16u * params.c4 + cb3];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_17_2 = w[wc0 + 17u * params.c4 + cb2];
+    let w0_17_3 = w[wc0 + 17u * params.c4 + cb3];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_18_2 = w[wc0 + 18u * params.c4 + cb2];
+    let w0_18_3 = w[wc0 + 18u * params.c4 + cb3];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    let w0_19_2 = w[wc0 + 19u * params.c4 + cb2];
+    let w0_19_3 = w[wc0 + 19u * params.c4 + cb3];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_0 * w0_15_2 + x0_3_1 * w0_16_2 + x0_3_2 * w0_17_2 + x0_3_3 * w0_18_2 + x0_3_4 * w0_19_2;
+    acc3 += x0_3_0 * w0_15_3 + x0_3_1 * w0_16_3 + x0_3_2 * w0_17_3 + x0_3_3 * w0_18_3 + x0_3_4 * w0_19_3;
+    acc4 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc5 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc6 += x0_3_1 * w0_15_2 + x0_3_2 * w0_16_2 + x0_3_3 * w0_17_2 + x0_3_4 * w0_18_2 + x0_3_5 * w0_19_2;
+    acc7 += x0_3_1 * w0_15_3 + x0_3_2 * w0_16_3 + x0_3_3 * w0_17_3 + x0_3_4 * w0_18_3 + x0_3_5 * w0_19_3;
+    acc8 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc9 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc10 += x0_3_2 * w0_15_2 + x0_3_3 * w0_16_2 + x0_3_4 * w0_17_2 + x0_3_5 * w0_18_2 + x0_3_6 * w0_19_2;
+    acc11 += x0_3_2 * w0_15_3 + x0_3_3 * w0_16_3 + x0_3_4 * w0_17_3 + x0_3_5 * w0_18_3 + x0_3_6 * w0_19_3;
+    acc12 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc13 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc14 += x0_3_3 * w0_15_2 + x0_3_4 * w0_16_2 + x0_3_5 * w0_17_2 + x0_3_6 * w0_18_2 + x0_3_7 * w0_19_2;
+    acc15 += x0_3_3 * w0_15_3 + x0_3_4 * w0_16_3 + x0_3_5 * w0_17_3 + x0_3_6 * w0_18_3 + x0_3_7 * w0_19_3;
+    acc16 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc17 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc18 += x0_3_4 * w0_15_2 + x0_3_5 * w0_16_2 + x0_3_6 * w0_17_2 + x0_3_7 * w0_18_2 + x0_3_8 * w0_19_2;
+    acc19 += x0_3_4 * w0_15_3 + x0_3_5 * w0_16_3 + x0_3_6 * w0_17_3 + x0_3_7 * w0_18_3 + x0_3_8 * w0_19_3;
+    acc20 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc21 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc22 += x0_3_5 * w0_15_2 + x0_3_6 * w0_16_2 + x0_3_7 * w0_17_2 + x0_3_8 * w0_18_2 + x0_3_9 * w0_19_2;
+    acc23 += x0_3_5 * w0_15_3 + x0_3_6 * w0_16_3 + x0_3_7 * w0_17_3 + x0_3_8 * w0_18_3 + x0_3_9 * w0_19_3;
+    acc24 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc25 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    acc26 += x0_3_6 * w0_15_2 + x0_3_7 * w0_16_2 + x0_3_8 * w0_17_2 + x0_3_9 * w0_18_2 + x0_3_10 * w0_19_2;
+    acc27 += x0_3_6 * w0_15_3 + x0_3_7 * w0_16_3 + x0_3_8 * w0_17_3 + x0_3_9 * w0_18_3 + x0_3_10 * w0_19_3;
+    let x0_4_0 = x_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = x_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = x_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = x_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = x_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = x_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = x_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = x_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = x_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = x_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = x_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_20_2 = w[wc0 + 20u * params.c4 + cb2];
+    let w0_20_3 = w[wc0 + 20u * params.c4 + cb3];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_21_2 = w[wc0 + 21u * params.c4 + cb2];
+    let w0_21_3 = w[wc0 + 21u * params.c4 + cb3];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_22_2 = w[wc0 + 22u * params.c4 + cb2];
+    let w0_22_3 = w[wc0 + 22u * params.c4 + cb3];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_23_2 = w[wc0 + 23u * params.c4 + cb2];
+    let w0_23_3 = w[wc0 + 23u * params.c4 + cb3];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    let w0_24_2 = w[wc0 + 24u * params.c4 + cb2];
+    let w0_24_3 = w[wc0 + 24u * params.c4 + cb3];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_0 * w0_20_2 + x0_4_1 * w0_21_2 + x0_4_2 * w0_22_2 + x0_4_3 * w0_23_2 + x0_4_4 * w0_24_2;
+    acc3 += x0_4_0 * w0_20_3 + x0_4_1 * w0_21_3 + x0_4_2 * w0_22_3 + x0_4_3 * w0_23_3 + x0_4_4 * w0_24_3;
+    acc4 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc5 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc6 += x0_4_1 * w0_20_2 + x0_4_2 * w0_21_2 + x0_4_3 * w0_22_2 + x0_4_4 * w0_23_2 + x0_4_5 * w0_24_2;
+    acc7 += x0_4_1 * w0_20_3 + x0_4_2 * w0_21_3 + x0_4_3 * w0_22_3 + x0_4_4 * w0_23_3 + x0_4_5 * w0_24_3;
+    acc8 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc9 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc10 += x0_4_2 * w0_20_2 + x0_4_3 * w0_21_2 + x0_4_4 * w0_22_2 + x0_4_5 * w0_23_2 + x0_4_6 * w0_24_2;
+    acc11 += x0_4_2 * w0_20_3 + x0_4_3 * w0_21_3 + x0_4_4 * w0_22_3 + x0_4_5 * w0_23_3 + x0_4_6 * w0_24_3;
+    acc12 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc13 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc14 += x0_4_3 * w0_20_2 + x0_4_4 * w0_21_2 + x0_4_5 * w0_22_2 + x0_4_6 * w0_23_2 + x0_4_7 * w0_24_2;
+    acc15 += x0_4_3 * w0_20_3 + x0_4_4 * w0_21_3 + x0_4_5 * w0_22_3 + x0_4_6 * w0_23_3 + x0_4_7 * w0_24_3;
+    acc16 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc17 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc18 += x0_4_4 * w0_20_2 + x0_4_5 * w0_21_2 + x0_4_6 * w0_22_2 + x0_4_7 * w0_23_2 + x0_4_8 * w0_24_2;
+    acc19 += x0_4_4 * w0_20_3 + x0_4_5 * w0_21_3 + x0_4_6 * w0_22_3 + x0_4_7 * w0_23_3 + x0_4_8 * w0_24_3;
+    acc20 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc21 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc22 += x0_4_5 * w0_20_2 + x0_4_6 * w0_21_2 + x0_4_7 * w0_22_2 + x0_4_8 * w0_23_2 + x0_4_9 * w0_24_2;
+    acc23 += x0_4_5 * w0_20_3 + x0_4_6 * w0_21_3 + x0_4_7 * w0_22_3 + x0_4_8 * w0_23_3 + x0_4_9 * w0_24_3;
+    acc24 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc25 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+    acc26 += x0_4_6 * w0_20_2 + x0_4_7 * w0_21_2 + x0_4_8 * w0_22_2 + x0_4_9 * w0_23_2 + x0_4_10 * w0_24_2;
+    acc27 += x0_4_6 * w0_20_3 + x0_4_7 * w0_21_3 + x0_4_8 * w0_22_3 + x0_4_9 * w0_23_3 + x0_4_10 * w0_24_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_forward_k5s1_10x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = x_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = x_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = x_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = x_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = x_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = x_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = x_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = x_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = x_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = x_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = x_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = x_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = x_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = x_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2 + x0_0_3 * w0_3_2 + x0_0_4 * w0_4_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3 + x0_0_3 * w0_3_3 + x0_0_4 * w0_4_3;
+    acc4 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc5 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc6 += x0_0_1 * w0_0_2 + x0_0_2 * w0_1_2 + x0_0_3 * w0_2_2 + x0_0_4 * w0_3_2 + x0_0_5 * w0_4_2;
+    acc7 += x0_0_1 * w0_0_3 + x0_0_2 * w0_1_3 + x0_0_3 * w0_2_3 + x0_0_4 * w0_3_3 + x0_0_5 * w0_4_3;
+    acc8 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc9 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc10 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2 + x0_0_5 * w0_3_2 + x0_0_6 * w0_4_2;
+    acc11 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3 + x0_0_5 * w0_3_3 + x0_0_6 * w0_4_3;
+    acc12 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc13 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc14 += x0_0_3 * w0_0_2 + x0_0_4 * w0_1_2 + x0_0_5 * w0_2_2 + x0_0_6 * w0_3_2 + x0_0_7 * w0_4_2;
+    acc15 += x0_0_3 * w0_0_3 + x0_0_4 * w0_1_3 + x0_0_5 * w0_2_3 + x0_0_6 * w0_3_3 + x0_0_7 * w0_4_3;
+    acc16 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc17 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc18 += x0_0_4 * w0_0_2 + x0_0_5 * w0_1_2 + x0_0_6 * w0_2_2 + x0_0_7 * w0_3_2 + x0_0_8 * w0_4_2;
+    acc19 += x0_0_4 * w0_0_3 + x0_0_5 * w0_1_3 + x0_0_6 * w0_2_3 + x0_0_7 * w0_3_3 + x0_0_8 * w0_4_3;
+    acc20 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc21 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc22 += x0_0_5 * w0_0_2 + x0_0_6 * w0_1_2 + x0_0_7 * w0_2_2 + x0_0_8 * w0_3_2 + x0_0_9 * w0_4_2;
+    acc23 += x0_0_5 * w0_0_3 + x0_0_6 * w0_1_3 + x0_0_7 * w0_2_3 + x0_0_8 * w0_3_3 + x0_0_9 * w0_4_3;
+    acc24 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc25 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    acc26 += x0_0_6 * w0_0_2 + x0_0_7 * w0_1_2 + x0_0_8 * w0_2_2 + x0_0_9 * w0_3_2 + x0_0_10 * w0_4_2;
+    acc27 += x0_0_6 * w0_0_3 + x0_0_7 * w0_1_3 + x0_0_8 * w0_2_3 + x0_0_9 * w0_3_3 + x0_0_10 * w0_4_3;
+    acc28 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0 + x0_0_10 * w0_3_0 + x0_0_11 * w0_4_0;
+    acc29 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1 + x0_0_10 * w0_3_1 + x0_0_11 * w0_4_1;
+    acc30 += x0_0_7 * w0_0_2 + x0_0_8 * w0_1_2 + x0_0_9 * w0_2_2 + x0_0_10 * w0_3_2 + x0_0_11 * w0_4_2;
+    acc31 += x0_0_7 * w0_0_3 + x0_0_8 * w0_1_3 + x0_0_9 * w0_2_3 + x0_0_10 * w0_3_3 + x0_0_11 * w0_4_3;
+    acc32 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0 + x0_0_11 * w0_3_0 + x0_0_12 * w0_4_0;
+    acc33 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1 + x0_0_11 * w0_3_1 + x0_0_12 * w0_4_1;
+    acc34 += x0_0_8 * w0_0_2 + x0_0_9 * w0_1_2 + x0_0_10 * w0_2_2 + x0_0_11 * w0_3_2 + x0_0_12 * w0_4_2;
+    acc35 += x0_0_8 * w0_0_3 + x0_0_9 * w0_1_3 + x0_0_10 * w0_2_3 + x0_0_11 * w0_3_3 + x0_0_12 * w0_4_3;
+    acc36 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0 + x0_0_12 * w0_3_0 + x0_0_13 * w0_4_0;
+    acc37 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1 + x0_0_12 * w0_3_1 + x0_0_13 * w0_4_1;
+    acc38 += x0_0_9 * w0_0_2 + x0_0_10 * w0_1_2 + x0_0_11 * w0_2_2 + x0_0_12 * w0_3_2 + x0_0_13 * w0_4_2;
+    acc39 += x0_0_9 * w0_0_3 + x0_0_10 * w0_1_3 + x0_0_11 * w0_2_3 + x0_0_12 * w0_3_3 + x0_0_13 * w0_4_3;
+    let x0_1_0 = x_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = x_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = x_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = x_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = x_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = x_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = x_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = x_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = x_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = x_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = x_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = x_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = x_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = x_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    let w0_9_2 = w[wc0 + 9u * params.c4 + cb2];
+    let w0_9_3 = w[wc0 + 9u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_0 * w0_5_2 + x0_1_1 * w0_6_2 + x0_1_2 * w0_7_2 + x0_1_3 * w0_8_2 + x0_1_4 * w0_9_2;
+    acc3 += x0_1_0 * w0_5_3 + x0_1_1 * w0_6_3 + x0_1_2 * w0_7_3 + x0_1_3 * w0_8_3 + x0_1_4 * w0_9_3;
+    acc4 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc5 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc6 += x0_1_1 * w0_5_2 + x0_1_2 * w0_6_2 + x0_1_3 * w0_7_2 + x0_1_4 * w0_8_2 + x0_1_5 * w0_9_2;
+    acc7 += x0_1_1 * w0_5_3 + x0_1_2 * w0_6_3 + x0_1_3 * w0_7_3 + x0_1_4 * w0_8_3 + x0_1_5 * w0_9_3;
+    acc8 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc9 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc10 += x0_1_2 * w0_5_2 + x0_1_3 * w0_6_2 + x0_1_4 * w0_7_2 + x0_1_5 * w0_8_2 + x0_1_6 * w0_9_2;
+    acc11 += x0_1_2 * w0_5_3 + x0_1_3 * w0_6_3 + x0_1_4 * w0_7_3 + x0_1_5 * w0_8_3 + x0_1_6 * w0_9_3;
+    acc12 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc13 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc14 += x0_1_3 * w0_5_2 + x0_1_4 * w0_6_2 + x0_1_5 * w0_7_2 + x0_1_6 * w0_8_2 + x0_1_7 * w0_9_2;
+    acc15 += x0_1_3 * w0_5_3 + x0_1_4 * w0_6_3 + x0_1_5 * w0_7_3 + x0_1_6 * w0_8_3 + x0_1_7 * w0_9_3;
+    acc16 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc17 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc18 += x0_1_4 * w0_5_2 + x0_1_5 * w0_6_2 + x0_1_6 * w0_7_2 + x0_1_7 * w0_8_2 + x0_1_8 * w0_9_2;
+    acc19 += x0_1_4 * w0_5_3 + x0_1_5 * w0_6_3 + x0_1_6 * w0_7_3 + x0_1_7 * w0_8_3 + x0_1_8 * w0_9_3;
+    acc20 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc21 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc22 += x0_1_5 * w0_5_2 + x0_1_6 * w0_6_2 + x0_1_7 * w0_7_2 + x0_1_8 * w0_8_2 + x0_1_9 * w0_9_2;
+    acc23 += x0_1_5 * w0_5_3 + x0_1_6 * w0_6_3 + x0_1_7 * w0_7_3 + x0_1_8 * w0_8_3 + x0_1_9 * w0_9_3;
+    acc24 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc25 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    acc26 += x0_1_6 * w0_5_2 + x0_1_7 * w0_6_2 + x0_1_8 * w0_7_2 + x0_1_9 * w0_8_2 + x0_1_10 * w0_9_2;
+    acc27 += x0_1_6 * w0_5_3 + x0_1_7 * w0_6_3 + x0_1_8 * w0_7_3 + x0_1_9 * w0_8_3 + x0_1_10 * w0_9_3;
+    acc28 += x0_1_7 * w0_5_0 + x0_1_8 * w0_6_0 + x0_1_9 * w0_7_0 + x0_1_10 * w0_8_0 + x0_1_11 * w0_9_0;
+    acc29 += x0_1_7 * w0_5_1 + x0_1_8 * w0_6_1 + x0_1_9 * w0_7_1 + x0_1_10 * w0_8_1 + x0_1_11 * w0_9_1;
+    acc30 += x0_1_7 * w0_5_2 + x0_1_8 * w0_6_2 + x0_1_9 * w0_7_2 + x0_1_10 * w0_8_2 + x0_1_11 * w0_9_2;
+    acc31 += x0_1_7 * w0_5_3 + x0_1_8 * w0_6_3 + x0_1_9 * w0_7_3 + x0_1_10 * w0_8_3 + x0_1_11 * w0_9_3;
+    acc32 += x0_1_8 * w0_5_0 + x0_1_9 * w0_6_0 + x0_1_10 * w0_7_0 + x0_1_11 * w0_8_0 + x0_1_12 * w0_9_0;
+    acc33 += x0_1_8 * w0_5_1 + x0_1_9 * w0_6_1 + x0_1_10 * w0_7_1 + x0_1_11 * w0_8_1 + x0_1_12 * w0_9_1;
+    acc34 += x0_1_8 * w0_5_2 + x0_1_9 * w0_6_2 + x0_1_10 * w0_7_2 + x0_1_11 * w0_8_2 + x0_1_12 * w0_9_2;
+    acc35 += x0_1_8 * w0_5_3 + x0_1_9 * w0_6_3 + x0_1_10 * w0_7_3 + x0_1_11 * w0_8_3 + x0_1_12 * w0_9_3;
+    acc36 += x0_1_9 * w0_5_0 + x0_1_10 * w0_6_0 + x0_1_11 * w0_7_0 + x0_1_12 * w0_8_0 + x0_1_13 * w0_9_0;
+    acc37 += x0_1_9 * w0_5_1 + x0_1_10 * w0_6_1 + x0_1_11 * w0_7_1 + x0_1_12 * w0_8_1 + x0_1_13 * w0_9_1;
+    acc38 += x0_1_9 * w0_5_2 + x0_1_10 * w0_6_2 + x0_1_11 * w0_7_2 + x0_1_12 * w0_8_2 + x0_1_13 * w0_9_2;
+    acc39 += x0_1_9 * w0_5_3 + x0_1_10 * w0_6_3 + x0_1_11 * w0_7_3 + x0_1_12 * w0_8_3 + x0_1_13 * w0_9_3;
+    let x0_2_0 = x_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = x_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = x_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = x_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = x_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = x_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = x_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = x_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = x_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = x_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = x_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = x_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = x_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = x_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_10_2 = w[wc0 + 10u * params.c4 + cb2];
+    let w0_10_3 = w[wc0 + 10u * params.c4 + cb3];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_11_2 = w[wc0 + 11u * params.c4 + cb2];
+    let w0_11_3 = w[wc0 + 11u * params.c4 + cb3];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_12_2 = w[wc0 + 12u * params.c4 + cb2];
+    let w0_12_3 = w[wc0 + 12u * params.c4 + cb3];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_13_2 = w[wc0 + 13u * params.c4 + cb2];
+    let w0_13_3 = w[wc0 + 13u * params.c4 + cb3];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    let w0_14_2 = w[wc0 + 14u * params.c4 + cb2];
+    let w0_14_3 = w[wc0 + 14u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_0 * w0_10_2 + x0_2_1 * w0_11_2 + x0_2_2 * w0_12_2 + x0_2_3 * w0_13_2 + x0_2_4 * w0_14_2;
+    acc3 += x0_2_0 * w0_10_3 + x0_2_1 * w0_11_3 + x0_2_2 * w0_12_3 + x0_2_3 * w0_13_3 + x0_2_4 * w0_14_3;
+    acc4 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc5 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc6 += x0_2_1 * w0_10_2 + x0_2_2 * w0_11_2 + x0_2_3 * w0_12_2 + x0_2_4 * w0_13_2 + x0_2_5 * w0_14_2;
+    acc7 += x0_2_1 * w0_10_3 + x0_2_2 * w0_11_3 + x0_2_3 * w0_12_3 + x0_2_4 * w0_13_3 + x0_2_5 * w0_14_3;
+    acc8 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc9 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc10 += x0_2_2 * w0_10_2 + x0_2_3 * w0_11_2 + x0_2_4 * w0_12_2 + x0_2_5 * w0_13_2 + x0_2_6 * w0_14_2;
+    acc11 += x0_2_2 * w0_10_3 + x0_2_3 * w0_11_3 + x0_2_4 * w0_12_3 + x0_2_5 * w0_13_3 + x0_2_6 * w0_14_3;
+    acc12 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc13 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc14 += x0_2_3 * w0_10_2 + x0_2_4 * w0_11_2 + x0_2_5 * w0_12_2 + x0_2_6 * w0_13_2 + x0_2_7 * w0_14_2;
+    acc15 += x0_2_3 * w0_10_3 + x0_2_4 * w0_11_3 + x0_2_5 * w0_12_3 + x0_2_6 * w0_13_3 + x0_2_7 * w0_14_3;
+    acc16 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc17 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc18 += x0_2_4 * w0_10_2 + x0_2_5 * w0_11_2 + x0_2_6 * w0_12_2 + x0_2_7 * w0_13_2 + x0_2_8 * w0_14_2;
+    acc19 += x0_2_4 * w0_10_3 + x0_2_5 * w0_11_3 + x0_2_6 * w0_12_3 + x0_2_7 * w0_13_3 + x0_2_8 * w0_14_3;
+    acc20 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc21 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc22 += x0_2_5 * w0_10_2 + x0_2_6 * w0_11_2 + x0_2_7 * w0_12_2 + x0_2_8 * w0_13_2 + x0_2_9 * w0_14_2;
+    acc23 += x0_2_5 * w0_10_3 + x0_2_6 * w0_11_3 + x0_2_7 * w0_12_3 + x0_2_8 * w0_13_3 + x0_2_9 * w0_14_3;
+    acc24 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc25 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    acc26 += x0_2_6 * w0_10_2 + x0_2_7 * w0_11_2 + x0_2_8 * w0_12_2 + x0_2_9 * w0_13_2 + x0_2_10 * w0_14_2;
+    acc27 += x0_2_6 * w0_10_3 + x0_2_7 * w0_11_3 + x0_2_8 * w0_12_3 + x0_2_9 * w0_13_3 + x0_2_10 * w0_14_3;
+    acc28 += x0_2_7 * w0_10_0 + x0_2_8 * w0_11_0 + x0_2_9 * w0_12_0 + x0_2_10 * w0_13_0 + x0_2_11 * w0_14_0;
+    acc29 += x0_2_7 * w0_10_1 + x0_2_8 * w0_11_1 + x0_2_9 * w0_12_1 + x0_2_10 * w0_13_1 + x0_2_11 * w0_14_1;
+    acc30 += x0_2_7 * w0_10_2 + x0_2_8 * w0_11_2 + x0_2_9 * w0_12_2 + x0_2_10 * w0_13_2 + x0_2_11 * w0_14_2;
+    acc31 += x0_2_7 * w0_10_3 + x0_2_8 * w0_11_3 + x0_2_9 * w0_12_3 + x0_2_10 * w0_13_3 + x0_2_11 * w0_14_3;
+    acc32 += x0_2_8 * w0_10_0 + x0_2_9 * w0_11_0 + x0_2_10 * w0_12_0 + x0_2_11 * w0_13_0 + x0_2_12 * w0_14_0;
+    acc33 += x0_2_8 * w0_10_1 + x0_2_9 * w0_11_1 + x0_2_10 * w0_12_1 + x0_2_11 * w0_13_1 + x0_2_12 * w0_14_1;
+    acc34 += x0_2_8 * w0_10_2 + x0_2_9 * w0_11_2 + x0_2_10 * w0_12_2 + x0_2_11 * w0_13_2 + x0_2_12 * w0_14_2;
+    acc35 += x0_2_8 * w0_10_3 + x0_2_9 * w0_11_3 + x0_2_10 * w0_12_3 + x0_2_11 * w0_13_3 + x0_2_12 * w0_14_3;
+    acc36 += x0_2_9 * w0_10_0 + x0_2_10 * w0_11_0 + x0_2_11 * w0_12_0 + x0_2_12 * w0_13_0 + x0_2_13 * w0_14_0;
+    acc37 += x0_2_9 * w0_10_1 + x0_2_10 * w0_11_1 + x0_2_11 * w0_12_1 + x0_2_12 * w0_13_1 + x0_2_13 * w0_14_1;
+    acc38 += x0_2_9 * w0_10_2 + x0_2_10 * w0_11_2 + x0_2_11 * w0_12_2 + x0_2_12 * w0_13_2 + x0_2_13 * w0_14_2;
+    acc39 += x0_2_9 * w0_10_3 + x0_2_10 * w0_11_3 + x0_2_11 * w0_12_3 + x0_2_12 * w0_13_3 + x0_2_13 * w0_14_3;
+    let x0_3_0 = x_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = x_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = x_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = x_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = x_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = x_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = x_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = x_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = x_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = x_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = x_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let x0_3_11 = x_at(xc0 + 3i * W + 11, rok3 && cok11);
+    let x0_3_12 = x_at(xc0 + 3i * W + 12, rok3 && cok12);
+    let x0_3_13 = x_at(xc0 + 3i * W + 13, rok3 && cok13);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_15_2 = w[wc0 + 15u * params.c4 + cb2];
+    let w0_15_3 = w[wc0 + 15u * params.c4 + cb3];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_16_2 = w[wc0 + 16u * params.c4 + cb2];
+    let w0_16_3 = w[wc0 + 16u * params.c4 + cb3];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_17_2 = w[wc0 + 17u * params.c4 + cb2];
+    let w0_17_3 = w[wc0 + 17u * params.c4 + cb3];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_18_2 = w[wc0 + 18u * params.c4 + cb2];
+    let w0_18_3 = w[wc0 + 18u * params.c4 + cb3];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    let w0_19_2 = w[wc0 + 19u * params.c4 + cb2];
+    let w0_19_3 = w[wc0 + 19u * params.c4 + cb3];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_0 * w0_15_2 + x0_3_1 * w0_16_2 + x0_3_2 * w0_17_2 + x0_3_3 * w0_18_2 + x0_3_4 * w0_19_2;
+    acc3 += x0_3_0 * w0_15_3 + x0_3_1 * w0_16_3 + x0_3_2 * w0_17_3 + x0_3_3 * w0_18_3 + x0_3_4 * w0_19_3;
+    acc4 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc5 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc6 += x0_3_1 * w0_15_2 + x0_3_2 * w0_16_2 + x0_3_3 * w0_17_2 + x0_3_4 * w0_18_2 + x0_3_5 * w0_19_2;
+    acc7 += x0_3_1 * w0_15_3 + x0_3_2 * w0_16_3 + x0_3_3 * w0_17_3 + x0_3_4 * w0_18_3 + x0_3_5 * w0_19_3;
+    acc8 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc9 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc10 += x0_3_2 * w0_15_2 + x0_3_3 * w0_16_2 + x0_3_4 * w0_17_2 + x0_3_5 * w0_18_2 + x0_3_6 * w0_19_2;
+    acc11 += x0_3_2 * w0_15_3 + x0_3_3 * w0_16_3 + x0_3_4 * w0_17_3 + x0_3_5 * w0_18_3 + x0_3_6 * w0_19_3;
+    acc12 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc13 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc14 += x0_3_3 * w0_15_2 + x0_3_4 * w0_16_2 + x0_3_5 * w0_17_2 + x0_3_6 * w0_18_2 + x0_3_7 * w0_19_2;
+    acc15 += x0_3_3 * w0_15_3 + x0_3_4 * w0_16_3 + x0_3_5 * w0_17_3 + x0_3_6 * w0_18_3 + x0_3_7 * w0_19_3;
+    acc16 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc17 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc18 += x0_3_4 * w0_15_2 + x0_3_5 * w0_16_2 + x0_3_6 * w0_17_2 + x0_3_7 * w0_18_2 + x0_3_8 * w0_19_2;
+    acc19 += x0_3_4 * w0_15_3 + x0_3_5 * w0_16_3 + x0_3_6 * w0_17_3 + x0_3_7 * w0_18_3 + x0_3_8 * w0_19_3;
+    acc20 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc21 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc22 += x0_3_5 * w0_15_2 + x0_3_6 * w0_16_2 + x0_3_7 * w0_17_2 + x0_3_8 * w0_18_2 + x0_3_9 * w0_19_2;
+    acc23 += x0_3_5 * w0_15_3 + x0_3_6 * w0_16_3 + x0_3_7 * w0_17_3 + x0_3_8 * w0_18_3 + x0_3_9 * w0_19_3;
+    acc24 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc25 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    acc26 += x0_3_6 * w0_15_2 + x0_3_7 * w0_16_2 + x0_3_8 * w0_17_2 + x0_3_9 * w0_18_2 + x0_3_10 * w0_19_2;
+    acc27 += x0_3_6 * w0_15_3 + x0_3_7 * w0_16_3 + x0_3_8 * w0_17_3 + x0_3_9 * w0_18_3 + x0_3_10 * w0_19_3;
+    acc28 += x0_3_7 * w0_15_0 + x0_3_8 * w0_16_0 + x0_3_9 * w0_17_0 + x0_3_10 * w0_18_0 + x0_3_11 * w0_19_0;
+    acc29 += x0_3_7 * w0_15_1 + x0_3_8 * w0_16_1 + x0_3_9 * w0_17_1 + x0_3_10 * w0_18_1 + x0_3_11 * w0_19_1;
+    acc30 += x0_3_7 * w0_15_2 + x0_3_8 * w0_16_2 + x0_3_9 * w0_17_2 + x0_3_10 * w0_18_2 + x0_3_11 * w0_19_2;
+    acc31 += x0_3_7 * w0_15_3 + x0_3_8 * w0_16_3 + x0_3_9 * w0_17_3 + x0_3_10 * w0_18_3 + x0_3_11 * w0_19_3;
+    acc32 += x0_3_8 * w0_15_0 + x0_3_9 * w0_16_0 + x0_3_10 * w0_17_0 + x0_3_11 * w0_18_0 + x0_3_12 * w0_19_0;
+    acc33 += x0_3_8 * w0_15_1 + x0_3_9 * w0_16_1 + x0_3_10 * w0_17_1 + x0_3_11 * w0_18_1 + x0_3_12 * w0_19_1;
+    acc34 += x0_3_8 * w0_15_2 + x0_3_9 * w0_16_2 + x0_3_10 * w0_17_2 + x0_3_11 * w0_18_2 + x0_3_12 * w0_19_2;
+    acc35 += x0_3_8 * w0_15_3 + x0_3_9 * w0_16_3 + x0_3_10 * w0_17_3 + x0_3_11 * w0_18_3 + x0_3_12 * w0_19_3;
+    acc36 += x0_3_9 * w0_15_0 + x0_3_10 * w0_16_0 + x0_3_11 * w0_17_0 + x0_3_12 * w0_18_0 + x0_3_13 * w0_19_0;
+    acc37 += x0_3_9 * w0_15_1 + x0_3_10 * w0_16_1 + x0_3_11 * w0_17_1 + x0_3_12 * w0_18_1 + x0_3_13 * w0_19_1;
+    acc38 += x0_3_9 * w0_15_2 + x0_3_10 * w0_16_2 + x0_3_11 * w0_17_2 + x0_3_12 * w0_18_2 + x0_3_13 * w0_19_2;
+    acc39 += x0_3_9 * w0_15_3 + x0_3_10 * w0_16_3 + x0_3_11 * w0_17_3 + x0_3_12 * w0_18_3 + x0_3_13 * w0_19_3;
+    let x0_4_0 = x_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = x_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = x_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = x_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = x_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = x_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = x_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = x_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = x_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = x_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = x_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let x0_4_11 = x_at(xc0 + 4i * W + 11, rok4 && cok11);
+    let x0_4_12 = x_at(xc0 + 4i * W + 12, rok4 && cok12);
+    let x0_4_13 = x_at(xc0 + 4i * W + 13, rok4 && cok13);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_20_2 = w[wc0 + 20u * params.c4 + cb2];
+    let w0_20_3 = w[wc0 + 20u * params.c4 + cb3];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_21_2 = w[wc0 + 21u * params.c4 + cb2];
+    let w0_21_3 = w[wc0 + 21u * params.c4 + cb3];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_22_2 = w[wc0 + 22u * params.c4 + cb2];
+    let w0_22_3 = w[wc0 + 22u * params.c4 + cb3];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_23_2 = w[wc0 + 23u * params.c4 + cb2];
+    let w0_23_3 = w[wc0 + 23u * params.c4 + cb3];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    let w0_24_2 = w[wc0 + 24u * params.c4 + cb2];
+    let w0_24_3 = w[wc0 + 24u * params.c4 + cb3];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_0 * w0_20_2 + x0_4_1 * w0_21_2 + x0_4_2 * w0_22_2 + x0_4_3 * w0_23_2 + x0_4_4 * w0_24_2;
+    acc3 += x0_4_0 * w0_20_3 + x0_4_1 * w0_21_3 + x0_4_2 * w0_22_3 + x0_4_3 * w0_23_3 + x0_4_4 * w0_24_3;
+    acc4 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc5 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc6 += x0_4_1 * w0_20_2 + x0_4_2 * w0_21_2 + x0_4_3 * w0_22_2 + x0_4_4 * w0_23_2 + x0_4_5 * w0_24_2;
+    acc7 += x0_4_1 * w0_20_3 + x0_4_2 * w0_21_3 + x0_4_3 * w0_22_3 + x0_4_4 * w0_23_3 + x0_4_5 * w0_24_3;
+    acc8 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc9 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc10 += x0_4_2 * w0_20_2 + x0_4_3 * w0_21_2 + x0_4_4 * w0_22_2 + x0_4_5 * w0_23_2 + x0_4_6 * w0_24_2;
+    acc11 += x0_4_2 * w0_20_3 + x0_4_3 * w0_21_3 + x0_4_4 * w0_22_3 + x0_4_5 * w0_23_3 + x0_4_6 * w0_24_3;
+    acc12 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc13 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc14 += x0_4_3 * w0_20_2 + x0_4_4 * w0_21_2 + x0_4_5 * w0_22_2 + x0_4_6 * w0_23_2 + x0_4_7 * w0_24_2;
+    acc15 += x0_4_3 * w0_20_3 + x0_4_4 * w0_21_3 + x0_4_5 * w0_22_3 + x0_4_6 * w0_23_3 + x0_4_7 * w0_24_3;
+    acc16 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc17 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc18 += x0_4_4 * w0_20_2 + x0_4_5 * w0_21_2 + x0_4_6 * w0_22_2 + x0_4_7 * w0_23_2 + x0_4_8 * w0_24_2;
+    acc19 += x0_4_4 * w0_20_3 + x0_4_5 * w0_21_3 + x0_4_6 * w0_22_3 + x0_4_7 * w0_23_3 + x0_4_8 * w0_24_3;
+    acc20 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc21 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc22 += x0_4_5 * w0_20_2 + x0_4_6 * w0_21_2 + x0_4_7 * w0_22_2 + x0_4_8 * w0_23_2 + x0_4_9 * w0_24_2;
+    acc23 += x0_4_5 * w0_20_3 + x0_4_6 * w0_21_3 + x0_4_7 * w0_22_3 + x0_4_8 * w0_23_3 + x0_4_9 * w0_24_3;
+    acc24 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc25 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+    acc26 += x0_4_6 * w0_20_2 + x0_4_7 * w0_21_2 + x0_4_8 * w0_22_2 + x0_4_9 * w0_23_2 + x0_4_10 * w0_24_2;
+    acc27 += x0_4_6 * w0_20_3 + x0_4_7 * w0_21_3 + x0_4_8 * w0_22_3 + x0_4_9 * w0_23_3 + x0_4_10 * w0_24_3;
+    acc28 += x0_4_7 * w0_20_0 + x0_4_8 * w0_21_0 + x0_4_9 * w0_22_0 + x0_4_10 * w0_23_0 + x0_4_11 * w0_24_0;
+    acc29 += x0_4_7 * w0_20_1 + x0_4_8 * w0_21_1 + x0_4_9 * w0_22_1 + x0_4_10 * w0_23_1 + x0_4_11 * w0_24_1;
+    acc30 += x0_4_7 * w0_20_2 + x0_4_8 * w0_21_2 + x0_4_9 * w0_22_2 + x0_4_10 * w0_23_2 + x0_4_11 * w0_24_2;
+    acc31 += x0_4_7 * w0_20_3 + x0_4_8 * w0_21_3 + x0_4_9 * w0_22_3 + x0_4_10 * w0_23_3 + x0_4_11 * w0_24_3;
+    acc32 += x0_4_8 * w0_20_0 + x0_4_9 * w0_21_0 + x0_4_10 * w0_22_0 + x0_4_11 * w0_23_0 + x0_4_12 * w0_24_0;
+    acc33 += x0_4_8 * w0_20_1 + x0_4_9 * w0_21_1 + x0_4_10 * w0_22_1 + x0_4_11 * w0_23_1 + x0_4_12 * w0_24_1;
+    acc34 += x0_4_8 * w0_20_2 + x0_4_9 * w0_21_2 + x0_4_10 * w0_22_2 + x0_4_11 * w0_23_2 + x0_4_12 * w0_24_2;
+    acc35 += x0_4_8 * w0_20_3 + x0_4_9 * w0_21_3 + x0_4_10 * w0_22_3 + x0_4_11 * w0_23_3 + x0_4_12 * w0_24_3;
+    acc36 += x0_4_9 * w0_20_0 + x0_4_10 * w0_21_0 + x0_4_11 * w0_22_0 + x0_4_12 * w0_23_0 + x0_4_13 * w0_24_0;
+    acc37 += x0_4_9 * w0_20_1 + x0_4_10 * w0_21_1 + x0_4_11 * w0_22_1 + x0_4_12 * w0_23_1 + x0_4_13 * w0_24_1;
+    acc38 += x0_4_9 * w0_20_2 + x0_4_10 * w0_21_2 + x0_4_11 * w0_22_2 + x0_4_12 * w0_23_2 + x0_4_13 * w0_24_2;
+    acc39 += x0_4_9 * w0_20_3 + x0_4_10 * w0_21_3 + x0_4_11 * w0_22_3 + x0_4_12 * w0_23_3 + x0_4_13 * w0_24_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc0 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc4 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc8 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc12 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc16 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc20 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc24 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc28 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc32 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc36 + bq); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc1 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc5 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc9 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc13 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc17 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc21 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc25 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc29 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc33 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc37 + bq); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc2 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc6 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc10 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc14 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc18 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc22 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc26 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc30 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc34 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc38 + bq); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let bq = bias[q];
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_forward(at + 0u, oplane, n, acc3 + bq); }
+    if (ox0 + 1u < params.out_w) { store_forward(at + 1u, oplane, n, acc7 + bq); }
+    if (ox0 + 2u < params.out_w) { store_forward(at + 2u, oplane, n, acc11 + bq); }
+    if (ox0 + 3u < params.out_w) { store_forward(at + 3u, oplane, n, acc15 + bq); }
+    if (ox0 + 4u < params.out_w) { store_forward(at + 4u, oplane, n, acc19 + bq); }
+    if (ox0 + 5u < params.out_w) { store_forward(at + 5u, oplane, n, acc23 + bq); }
+    if (ox0 + 6u < params.out_w) { store_forward(at + 6u, oplane, n, acc27 + bq); }
+    if (ox0 + 7u < params.out_w) { store_forward(at + 7u, oplane, n, acc31 + bq); }
+    if (ox0 + 8u < params.out_w) { store_forward(at + 8u, oplane, n, acc35 + bq); }
+    if (ox0 + 9u < params.out_w) { store_forward(at + 9u, oplane, n, acc39 + bq); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
 fn conv_input_grad_k1s1_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
   let colTiles = (params.c4 + 0u) / 1u;
@@ -15378,6 +23125,1553 @@ fn conv_input_grad_k1s1_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin
 }
 
 @compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_7x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = dy_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = dy_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = dy_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_1 * w1_0_0;
+    acc3 += x1_0_1 * w1_0_1;
+    acc4 += x1_0_2 * w1_0_0;
+    acc5 += x1_0_2 * w1_0_1;
+    acc6 += x1_0_3 * w1_0_0;
+    acc7 += x1_0_3 * w1_0_1;
+    acc8 += x1_0_4 * w1_0_0;
+    acc9 += x1_0_4 * w1_0_1;
+    acc10 += x1_0_5 * w1_0_0;
+    acc11 += x1_0_5 * w1_0_1;
+    acc12 += x1_0_6 * w1_0_0;
+    acc13 += x1_0_6 * w1_0_1;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = dy_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = dy_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = dy_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_1 * w2_0_0;
+    acc3 += x2_0_1 * w2_0_1;
+    acc4 += x2_0_2 * w2_0_0;
+    acc5 += x2_0_2 * w2_0_1;
+    acc6 += x2_0_3 * w2_0_0;
+    acc7 += x2_0_3 * w2_0_1;
+    acc8 += x2_0_4 * w2_0_0;
+    acc9 += x2_0_4 * w2_0_1;
+    acc10 += x2_0_5 * w2_0_0;
+    acc11 += x2_0_5 * w2_0_1;
+    acc12 += x2_0_6 * w2_0_0;
+    acc13 += x2_0_6 * w2_0_1;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = dy_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = dy_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = dy_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_1 * w3_0_0;
+    acc3 += x3_0_1 * w3_0_1;
+    acc4 += x3_0_2 * w3_0_0;
+    acc5 += x3_0_2 * w3_0_1;
+    acc6 += x3_0_3 * w3_0_0;
+    acc7 += x3_0_3 * w3_0_1;
+    acc8 += x3_0_4 * w3_0_0;
+    acc9 += x3_0_4 * w3_0_1;
+    acc10 += x3_0_5 * w3_0_0;
+    acc11 += x3_0_5 * w3_0_1;
+    acc12 += x3_0_6 * w3_0_0;
+    acc13 += x3_0_6 * w3_0_1;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_10x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_7 * w0_0_0;
+    acc15 += x0_0_7 * w0_0_1;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_9 * w0_0_0;
+    acc19 += x0_0_9 * w0_0_1;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = dy_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = dy_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = dy_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_7 = dy_at(xc1 + 0i * W + 7, rok0 && cok7);
+    let x1_0_8 = dy_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_9 = dy_at(xc1 + 0i * W + 9, rok0 && cok9);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_1 * w1_0_0;
+    acc3 += x1_0_1 * w1_0_1;
+    acc4 += x1_0_2 * w1_0_0;
+    acc5 += x1_0_2 * w1_0_1;
+    acc6 += x1_0_3 * w1_0_0;
+    acc7 += x1_0_3 * w1_0_1;
+    acc8 += x1_0_4 * w1_0_0;
+    acc9 += x1_0_4 * w1_0_1;
+    acc10 += x1_0_5 * w1_0_0;
+    acc11 += x1_0_5 * w1_0_1;
+    acc12 += x1_0_6 * w1_0_0;
+    acc13 += x1_0_6 * w1_0_1;
+    acc14 += x1_0_7 * w1_0_0;
+    acc15 += x1_0_7 * w1_0_1;
+    acc16 += x1_0_8 * w1_0_0;
+    acc17 += x1_0_8 * w1_0_1;
+    acc18 += x1_0_9 * w1_0_0;
+    acc19 += x1_0_9 * w1_0_1;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = dy_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = dy_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = dy_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_7 = dy_at(xc2 + 0i * W + 7, rok0 && cok7);
+    let x2_0_8 = dy_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_9 = dy_at(xc2 + 0i * W + 9, rok0 && cok9);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_1 * w2_0_0;
+    acc3 += x2_0_1 * w2_0_1;
+    acc4 += x2_0_2 * w2_0_0;
+    acc5 += x2_0_2 * w2_0_1;
+    acc6 += x2_0_3 * w2_0_0;
+    acc7 += x2_0_3 * w2_0_1;
+    acc8 += x2_0_4 * w2_0_0;
+    acc9 += x2_0_4 * w2_0_1;
+    acc10 += x2_0_5 * w2_0_0;
+    acc11 += x2_0_5 * w2_0_1;
+    acc12 += x2_0_6 * w2_0_0;
+    acc13 += x2_0_6 * w2_0_1;
+    acc14 += x2_0_7 * w2_0_0;
+    acc15 += x2_0_7 * w2_0_1;
+    acc16 += x2_0_8 * w2_0_0;
+    acc17 += x2_0_8 * w2_0_1;
+    acc18 += x2_0_9 * w2_0_0;
+    acc19 += x2_0_9 * w2_0_1;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = dy_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = dy_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = dy_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_7 = dy_at(xc3 + 0i * W + 7, rok0 && cok7);
+    let x3_0_8 = dy_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_9 = dy_at(xc3 + 0i * W + 9, rok0 && cok9);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_1 * w3_0_0;
+    acc3 += x3_0_1 * w3_0_1;
+    acc4 += x3_0_2 * w3_0_0;
+    acc5 += x3_0_2 * w3_0_1;
+    acc6 += x3_0_3 * w3_0_0;
+    acc7 += x3_0_3 * w3_0_1;
+    acc8 += x3_0_4 * w3_0_0;
+    acc9 += x3_0_4 * w3_0_1;
+    acc10 += x3_0_5 * w3_0_0;
+    acc11 += x3_0_5 * w3_0_1;
+    acc12 += x3_0_6 * w3_0_0;
+    acc13 += x3_0_6 * w3_0_1;
+    acc14 += x3_0_7 * w3_0_0;
+    acc15 += x3_0_7 * w3_0_1;
+    acc16 += x3_0_8 * w3_0_0;
+    acc17 += x3_0_8 * w3_0_1;
+    acc18 += x3_0_9 * w3_0_0;
+    acc19 += x3_0_9 * w3_0_1;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_7 * w0_0_0;
+    acc15 += x0_0_7 * w0_0_1;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_9 * w0_0_0;
+    acc19 += x0_0_9 * w0_0_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_14x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_7 * w0_0_0;
+    acc15 += x0_0_7 * w0_0_1;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_9 * w0_0_0;
+    acc19 += x0_0_9 * w0_0_1;
+    acc20 += x0_0_10 * w0_0_0;
+    acc21 += x0_0_10 * w0_0_1;
+    acc22 += x0_0_11 * w0_0_0;
+    acc23 += x0_0_11 * w0_0_1;
+    acc24 += x0_0_12 * w0_0_0;
+    acc25 += x0_0_12 * w0_0_1;
+    acc26 += x0_0_13 * w0_0_0;
+    acc27 += x0_0_13 * w0_0_1;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = dy_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = dy_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = dy_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_7 = dy_at(xc1 + 0i * W + 7, rok0 && cok7);
+    let x1_0_8 = dy_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_9 = dy_at(xc1 + 0i * W + 9, rok0 && cok9);
+    let x1_0_10 = dy_at(xc1 + 0i * W + 10, rok0 && cok10);
+    let x1_0_11 = dy_at(xc1 + 0i * W + 11, rok0 && cok11);
+    let x1_0_12 = dy_at(xc1 + 0i * W + 12, rok0 && cok12);
+    let x1_0_13 = dy_at(xc1 + 0i * W + 13, rok0 && cok13);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_1 * w1_0_0;
+    acc3 += x1_0_1 * w1_0_1;
+    acc4 += x1_0_2 * w1_0_0;
+    acc5 += x1_0_2 * w1_0_1;
+    acc6 += x1_0_3 * w1_0_0;
+    acc7 += x1_0_3 * w1_0_1;
+    acc8 += x1_0_4 * w1_0_0;
+    acc9 += x1_0_4 * w1_0_1;
+    acc10 += x1_0_5 * w1_0_0;
+    acc11 += x1_0_5 * w1_0_1;
+    acc12 += x1_0_6 * w1_0_0;
+    acc13 += x1_0_6 * w1_0_1;
+    acc14 += x1_0_7 * w1_0_0;
+    acc15 += x1_0_7 * w1_0_1;
+    acc16 += x1_0_8 * w1_0_0;
+    acc17 += x1_0_8 * w1_0_1;
+    acc18 += x1_0_9 * w1_0_0;
+    acc19 += x1_0_9 * w1_0_1;
+    acc20 += x1_0_10 * w1_0_0;
+    acc21 += x1_0_10 * w1_0_1;
+    acc22 += x1_0_11 * w1_0_0;
+    acc23 += x1_0_11 * w1_0_1;
+    acc24 += x1_0_12 * w1_0_0;
+    acc25 += x1_0_12 * w1_0_1;
+    acc26 += x1_0_13 * w1_0_0;
+    acc27 += x1_0_13 * w1_0_1;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = dy_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = dy_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = dy_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_7 = dy_at(xc2 + 0i * W + 7, rok0 && cok7);
+    let x2_0_8 = dy_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_9 = dy_at(xc2 + 0i * W + 9, rok0 && cok9);
+    let x2_0_10 = dy_at(xc2 + 0i * W + 10, rok0 && cok10);
+    let x2_0_11 = dy_at(xc2 + 0i * W + 11, rok0 && cok11);
+    let x2_0_12 = dy_at(xc2 + 0i * W + 12, rok0 && cok12);
+    let x2_0_13 = dy_at(xc2 + 0i * W + 13, rok0 && cok13);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_1 * w2_0_0;
+    acc3 += x2_0_1 * w2_0_1;
+    acc4 += x2_0_2 * w2_0_0;
+    acc5 += x2_0_2 * w2_0_1;
+    acc6 += x2_0_3 * w2_0_0;
+    acc7 += x2_0_3 * w2_0_1;
+    acc8 += x2_0_4 * w2_0_0;
+    acc9 += x2_0_4 * w2_0_1;
+    acc10 += x2_0_5 * w2_0_0;
+    acc11 += x2_0_5 * w2_0_1;
+    acc12 += x2_0_6 * w2_0_0;
+    acc13 += x2_0_6 * w2_0_1;
+    acc14 += x2_0_7 * w2_0_0;
+    acc15 += x2_0_7 * w2_0_1;
+    acc16 += x2_0_8 * w2_0_0;
+    acc17 += x2_0_8 * w2_0_1;
+    acc18 += x2_0_9 * w2_0_0;
+    acc19 += x2_0_9 * w2_0_1;
+    acc20 += x2_0_10 * w2_0_0;
+    acc21 += x2_0_10 * w2_0_1;
+    acc22 += x2_0_11 * w2_0_0;
+    acc23 += x2_0_11 * w2_0_1;
+    acc24 += x2_0_12 * w2_0_0;
+    acc25 += x2_0_12 * w2_0_1;
+    acc26 += x2_0_13 * w2_0_0;
+    acc27 += x2_0_13 * w2_0_1;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = dy_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = dy_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = dy_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_7 = dy_at(xc3 + 0i * W + 7, rok0 && cok7);
+    let x3_0_8 = dy_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_9 = dy_at(xc3 + 0i * W + 9, rok0 && cok9);
+    let x3_0_10 = dy_at(xc3 + 0i * W + 10, rok0 && cok10);
+    let x3_0_11 = dy_at(xc3 + 0i * W + 11, rok0 && cok11);
+    let x3_0_12 = dy_at(xc3 + 0i * W + 12, rok0 && cok12);
+    let x3_0_13 = dy_at(xc3 + 0i * W + 13, rok0 && cok13);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_1 * w3_0_0;
+    acc3 += x3_0_1 * w3_0_1;
+    acc4 += x3_0_2 * w3_0_0;
+    acc5 += x3_0_2 * w3_0_1;
+    acc6 += x3_0_3 * w3_0_0;
+    acc7 += x3_0_3 * w3_0_1;
+    acc8 += x3_0_4 * w3_0_0;
+    acc9 += x3_0_4 * w3_0_1;
+    acc10 += x3_0_5 * w3_0_0;
+    acc11 += x3_0_5 * w3_0_1;
+    acc12 += x3_0_6 * w3_0_0;
+    acc13 += x3_0_6 * w3_0_1;
+    acc14 += x3_0_7 * w3_0_0;
+    acc15 += x3_0_7 * w3_0_1;
+    acc16 += x3_0_8 * w3_0_0;
+    acc17 += x3_0_8 * w3_0_1;
+    acc18 += x3_0_9 * w3_0_0;
+    acc19 += x3_0_9 * w3_0_1;
+    acc20 += x3_0_10 * w3_0_0;
+    acc21 += x3_0_10 * w3_0_1;
+    acc22 += x3_0_11 * w3_0_0;
+    acc23 += x3_0_11 * w3_0_1;
+    acc24 += x3_0_12 * w3_0_0;
+    acc25 += x3_0_12 * w3_0_1;
+    acc26 += x3_0_13 * w3_0_0;
+    acc27 += x3_0_13 * w3_0_1;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_1 * w0_0_0;
+    acc3 += x0_0_1 * w0_0_1;
+    acc4 += x0_0_2 * w0_0_0;
+    acc5 += x0_0_2 * w0_0_1;
+    acc6 += x0_0_3 * w0_0_0;
+    acc7 += x0_0_3 * w0_0_1;
+    acc8 += x0_0_4 * w0_0_0;
+    acc9 += x0_0_4 * w0_0_1;
+    acc10 += x0_0_5 * w0_0_0;
+    acc11 += x0_0_5 * w0_0_1;
+    acc12 += x0_0_6 * w0_0_0;
+    acc13 += x0_0_6 * w0_0_1;
+    acc14 += x0_0_7 * w0_0_0;
+    acc15 += x0_0_7 * w0_0_1;
+    acc16 += x0_0_8 * w0_0_0;
+    acc17 += x0_0_8 * w0_0_1;
+    acc18 += x0_0_9 * w0_0_0;
+    acc19 += x0_0_9 * w0_0_1;
+    acc20 += x0_0_10 * w0_0_0;
+    acc21 += x0_0_10 * w0_0_1;
+    acc22 += x0_0_11 * w0_0_0;
+    acc23 += x0_0_11 * w0_0_1;
+    acc24 += x0_0_12 * w0_0_0;
+    acc25 += x0_0_12 * w0_0_1;
+    acc26 += x0_0_13 * w0_0_0;
+    acc27 += x0_0_13 * w0_0_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc20); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc22); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc24); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc26); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc21); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc23); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc25); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc27); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_7x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_1 * w0_0_0;
+    acc5 += x0_0_1 * w0_0_1;
+    acc6 += x0_0_1 * w0_0_2;
+    acc7 += x0_0_1 * w0_0_3;
+    acc8 += x0_0_2 * w0_0_0;
+    acc9 += x0_0_2 * w0_0_1;
+    acc10 += x0_0_2 * w0_0_2;
+    acc11 += x0_0_2 * w0_0_3;
+    acc12 += x0_0_3 * w0_0_0;
+    acc13 += x0_0_3 * w0_0_1;
+    acc14 += x0_0_3 * w0_0_2;
+    acc15 += x0_0_3 * w0_0_3;
+    acc16 += x0_0_4 * w0_0_0;
+    acc17 += x0_0_4 * w0_0_1;
+    acc18 += x0_0_4 * w0_0_2;
+    acc19 += x0_0_4 * w0_0_3;
+    acc20 += x0_0_5 * w0_0_0;
+    acc21 += x0_0_5 * w0_0_1;
+    acc22 += x0_0_5 * w0_0_2;
+    acc23 += x0_0_5 * w0_0_3;
+    acc24 += x0_0_6 * w0_0_0;
+    acc25 += x0_0_6 * w0_0_1;
+    acc26 += x0_0_6 * w0_0_2;
+    acc27 += x0_0_6 * w0_0_3;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = dy_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = dy_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = dy_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    let w1_0_2 = w[wc1 + 0u * params.c4 + cb2];
+    let w1_0_3 = w[wc1 + 0u * params.c4 + cb3];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_0 * w1_0_2;
+    acc3 += x1_0_0 * w1_0_3;
+    acc4 += x1_0_1 * w1_0_0;
+    acc5 += x1_0_1 * w1_0_1;
+    acc6 += x1_0_1 * w1_0_2;
+    acc7 += x1_0_1 * w1_0_3;
+    acc8 += x1_0_2 * w1_0_0;
+    acc9 += x1_0_2 * w1_0_1;
+    acc10 += x1_0_2 * w1_0_2;
+    acc11 += x1_0_2 * w1_0_3;
+    acc12 += x1_0_3 * w1_0_0;
+    acc13 += x1_0_3 * w1_0_1;
+    acc14 += x1_0_3 * w1_0_2;
+    acc15 += x1_0_3 * w1_0_3;
+    acc16 += x1_0_4 * w1_0_0;
+    acc17 += x1_0_4 * w1_0_1;
+    acc18 += x1_0_4 * w1_0_2;
+    acc19 += x1_0_4 * w1_0_3;
+    acc20 += x1_0_5 * w1_0_0;
+    acc21 += x1_0_5 * w1_0_1;
+    acc22 += x1_0_5 * w1_0_2;
+    acc23 += x1_0_5 * w1_0_3;
+    acc24 += x1_0_6 * w1_0_0;
+    acc25 += x1_0_6 * w1_0_1;
+    acc26 += x1_0_6 * w1_0_2;
+    acc27 += x1_0_6 * w1_0_3;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = dy_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = dy_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = dy_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    let w2_0_2 = w[wc2 + 0u * params.c4 + cb2];
+    let w2_0_3 = w[wc2 + 0u * params.c4 + cb3];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_0 * w2_0_2;
+    acc3 += x2_0_0 * w2_0_3;
+    acc4 += x2_0_1 * w2_0_0;
+    acc5 += x2_0_1 * w2_0_1;
+    acc6 += x2_0_1 * w2_0_2;
+    acc7 += x2_0_1 * w2_0_3;
+    acc8 += x2_0_2 * w2_0_0;
+    acc9 += x2_0_2 * w2_0_1;
+    acc10 += x2_0_2 * w2_0_2;
+    acc11 += x2_0_2 * w2_0_3;
+    acc12 += x2_0_3 * w2_0_0;
+    acc13 += x2_0_3 * w2_0_1;
+    acc14 += x2_0_3 * w2_0_2;
+    acc15 += x2_0_3 * w2_0_3;
+    acc16 += x2_0_4 * w2_0_0;
+    acc17 += x2_0_4 * w2_0_1;
+    acc18 += x2_0_4 * w2_0_2;
+    acc19 += x2_0_4 * w2_0_3;
+    acc20 += x2_0_5 * w2_0_0;
+    acc21 += x2_0_5 * w2_0_1;
+    acc22 += x2_0_5 * w2_0_2;
+    acc23 += x2_0_5 * w2_0_3;
+    acc24 += x2_0_6 * w2_0_0;
+    acc25 += x2_0_6 * w2_0_1;
+    acc26 += x2_0_6 * w2_0_2;
+    acc27 += x2_0_6 * w2_0_3;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = dy_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = dy_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = dy_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    let w3_0_2 = w[wc3 + 0u * params.c4 + cb2];
+    let w3_0_3 = w[wc3 + 0u * params.c4 + cb3];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_0 * w3_0_2;
+    acc3 += x3_0_0 * w3_0_3;
+    acc4 += x3_0_1 * w3_0_0;
+    acc5 += x3_0_1 * w3_0_1;
+    acc6 += x3_0_1 * w3_0_2;
+    acc7 += x3_0_1 * w3_0_3;
+    acc8 += x3_0_2 * w3_0_0;
+    acc9 += x3_0_2 * w3_0_1;
+    acc10 += x3_0_2 * w3_0_2;
+    acc11 += x3_0_2 * w3_0_3;
+    acc12 += x3_0_3 * w3_0_0;
+    acc13 += x3_0_3 * w3_0_1;
+    acc14 += x3_0_3 * w3_0_2;
+    acc15 += x3_0_3 * w3_0_3;
+    acc16 += x3_0_4 * w3_0_0;
+    acc17 += x3_0_4 * w3_0_1;
+    acc18 += x3_0_4 * w3_0_2;
+    acc19 += x3_0_4 * w3_0_3;
+    acc20 += x3_0_5 * w3_0_0;
+    acc21 += x3_0_5 * w3_0_1;
+    acc22 += x3_0_5 * w3_0_2;
+    acc23 += x3_0_5 * w3_0_3;
+    acc24 += x3_0_6 * w3_0_0;
+    acc25 += x3_0_6 * w3_0_1;
+    acc26 += x3_0_6 * w3_0_2;
+    acc27 += x3_0_6 * w3_0_3;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_1 * w0_0_0;
+    acc5 += x0_0_1 * w0_0_1;
+    acc6 += x0_0_1 * w0_0_2;
+    acc7 += x0_0_1 * w0_0_3;
+    acc8 += x0_0_2 * w0_0_0;
+    acc9 += x0_0_2 * w0_0_1;
+    acc10 += x0_0_2 * w0_0_2;
+    acc11 += x0_0_2 * w0_0_3;
+    acc12 += x0_0_3 * w0_0_0;
+    acc13 += x0_0_3 * w0_0_1;
+    acc14 += x0_0_3 * w0_0_2;
+    acc15 += x0_0_3 * w0_0_3;
+    acc16 += x0_0_4 * w0_0_0;
+    acc17 += x0_0_4 * w0_0_1;
+    acc18 += x0_0_4 * w0_0_2;
+    acc19 += x0_0_4 * w0_0_3;
+    acc20 += x0_0_5 * w0_0_0;
+    acc21 += x0_0_5 * w0_0_1;
+    acc22 += x0_0_5 * w0_0_2;
+    acc23 += x0_0_5 * w0_0_3;
+    acc24 += x0_0_6 * w0_0_0;
+    acc25 += x0_0_6 * w0_0_1;
+    acc26 += x0_0_6 * w0_0_2;
+    acc27 += x0_0_6 * w0_0_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k1s1_10x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 1u * params.c4;
+  var c = 0u;
+  for (; c + 3u < params.in_c; c += 4u) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_1 * w0_0_0;
+    acc5 += x0_0_1 * w0_0_1;
+    acc6 += x0_0_1 * w0_0_2;
+    acc7 += x0_0_1 * w0_0_3;
+    acc8 += x0_0_2 * w0_0_0;
+    acc9 += x0_0_2 * w0_0_1;
+    acc10 += x0_0_2 * w0_0_2;
+    acc11 += x0_0_2 * w0_0_3;
+    acc12 += x0_0_3 * w0_0_0;
+    acc13 += x0_0_3 * w0_0_1;
+    acc14 += x0_0_3 * w0_0_2;
+    acc15 += x0_0_3 * w0_0_3;
+    acc16 += x0_0_4 * w0_0_0;
+    acc17 += x0_0_4 * w0_0_1;
+    acc18 += x0_0_4 * w0_0_2;
+    acc19 += x0_0_4 * w0_0_3;
+    acc20 += x0_0_5 * w0_0_0;
+    acc21 += x0_0_5 * w0_0_1;
+    acc22 += x0_0_5 * w0_0_2;
+    acc23 += x0_0_5 * w0_0_3;
+    acc24 += x0_0_6 * w0_0_0;
+    acc25 += x0_0_6 * w0_0_1;
+    acc26 += x0_0_6 * w0_0_2;
+    acc27 += x0_0_6 * w0_0_3;
+    acc28 += x0_0_7 * w0_0_0;
+    acc29 += x0_0_7 * w0_0_1;
+    acc30 += x0_0_7 * w0_0_2;
+    acc31 += x0_0_7 * w0_0_3;
+    acc32 += x0_0_8 * w0_0_0;
+    acc33 += x0_0_8 * w0_0_1;
+    acc34 += x0_0_8 * w0_0_2;
+    acc35 += x0_0_8 * w0_0_3;
+    acc36 += x0_0_9 * w0_0_0;
+    acc37 += x0_0_9 * w0_0_1;
+    acc38 += x0_0_9 * w0_0_2;
+    acc39 += x0_0_9 * w0_0_3;
+    let xc1 = base + i32(c + 1u) * plane;
+    let wc1 = (c + 1u) * k2c4;
+    let x1_0_0 = dy_at(xc1 + 0i * W + 0, rok0 && cok0);
+    let x1_0_1 = dy_at(xc1 + 0i * W + 1, rok0 && cok1);
+    let x1_0_2 = dy_at(xc1 + 0i * W + 2, rok0 && cok2);
+    let x1_0_3 = dy_at(xc1 + 0i * W + 3, rok0 && cok3);
+    let x1_0_4 = dy_at(xc1 + 0i * W + 4, rok0 && cok4);
+    let x1_0_5 = dy_at(xc1 + 0i * W + 5, rok0 && cok5);
+    let x1_0_6 = dy_at(xc1 + 0i * W + 6, rok0 && cok6);
+    let x1_0_7 = dy_at(xc1 + 0i * W + 7, rok0 && cok7);
+    let x1_0_8 = dy_at(xc1 + 0i * W + 8, rok0 && cok8);
+    let x1_0_9 = dy_at(xc1 + 0i * W + 9, rok0 && cok9);
+    let w1_0_0 = w[wc1 + 0u * params.c4 + cb0];
+    let w1_0_1 = w[wc1 + 0u * params.c4 + cb1];
+    let w1_0_2 = w[wc1 + 0u * params.c4 + cb2];
+    let w1_0_3 = w[wc1 + 0u * params.c4 + cb3];
+    acc0 += x1_0_0 * w1_0_0;
+    acc1 += x1_0_0 * w1_0_1;
+    acc2 += x1_0_0 * w1_0_2;
+    acc3 += x1_0_0 * w1_0_3;
+    acc4 += x1_0_1 * w1_0_0;
+    acc5 += x1_0_1 * w1_0_1;
+    acc6 += x1_0_1 * w1_0_2;
+    acc7 += x1_0_1 * w1_0_3;
+    acc8 += x1_0_2 * w1_0_0;
+    acc9 += x1_0_2 * w1_0_1;
+    acc10 += x1_0_2 * w1_0_2;
+    acc11 += x1_0_2 * w1_0_3;
+    acc12 += x1_0_3 * w1_0_0;
+    acc13 += x1_0_3 * w1_0_1;
+    acc14 += x1_0_3 * w1_0_2;
+    acc15 += x1_0_3 * w1_0_3;
+    acc16 += x1_0_4 * w1_0_0;
+    acc17 += x1_0_4 * w1_0_1;
+    acc18 += x1_0_4 * w1_0_2;
+    acc19 += x1_0_4 * w1_0_3;
+    acc20 += x1_0_5 * w1_0_0;
+    acc21 += x1_0_5 * w1_0_1;
+    acc22 += x1_0_5 * w1_0_2;
+    acc23 += x1_0_5 * w1_0_3;
+    acc24 += x1_0_6 * w1_0_0;
+    acc25 += x1_0_6 * w1_0_1;
+    acc26 += x1_0_6 * w1_0_2;
+    acc27 += x1_0_6 * w1_0_3;
+    acc28 += x1_0_7 * w1_0_0;
+    acc29 += x1_0_7 * w1_0_1;
+    acc30 += x1_0_7 * w1_0_2;
+    acc31 += x1_0_7 * w1_0_3;
+    acc32 += x1_0_8 * w1_0_0;
+    acc33 += x1_0_8 * w1_0_1;
+    acc34 += x1_0_8 * w1_0_2;
+    acc35 += x1_0_8 * w1_0_3;
+    acc36 += x1_0_9 * w1_0_0;
+    acc37 += x1_0_9 * w1_0_1;
+    acc38 += x1_0_9 * w1_0_2;
+    acc39 += x1_0_9 * w1_0_3;
+    let xc2 = base + i32(c + 2u) * plane;
+    let wc2 = (c + 2u) * k2c4;
+    let x2_0_0 = dy_at(xc2 + 0i * W + 0, rok0 && cok0);
+    let x2_0_1 = dy_at(xc2 + 0i * W + 1, rok0 && cok1);
+    let x2_0_2 = dy_at(xc2 + 0i * W + 2, rok0 && cok2);
+    let x2_0_3 = dy_at(xc2 + 0i * W + 3, rok0 && cok3);
+    let x2_0_4 = dy_at(xc2 + 0i * W + 4, rok0 && cok4);
+    let x2_0_5 = dy_at(xc2 + 0i * W + 5, rok0 && cok5);
+    let x2_0_6 = dy_at(xc2 + 0i * W + 6, rok0 && cok6);
+    let x2_0_7 = dy_at(xc2 + 0i * W + 7, rok0 && cok7);
+    let x2_0_8 = dy_at(xc2 + 0i * W + 8, rok0 && cok8);
+    let x2_0_9 = dy_at(xc2 + 0i * W + 9, rok0 && cok9);
+    let w2_0_0 = w[wc2 + 0u * params.c4 + cb0];
+    let w2_0_1 = w[wc2 + 0u * params.c4 + cb1];
+    let w2_0_2 = w[wc2 + 0u * params.c4 + cb2];
+    let w2_0_3 = w[wc2 + 0u * params.c4 + cb3];
+    acc0 += x2_0_0 * w2_0_0;
+    acc1 += x2_0_0 * w2_0_1;
+    acc2 += x2_0_0 * w2_0_2;
+    acc3 += x2_0_0 * w2_0_3;
+    acc4 += x2_0_1 * w2_0_0;
+    acc5 += x2_0_1 * w2_0_1;
+    acc6 += x2_0_1 * w2_0_2;
+    acc7 += x2_0_1 * w2_0_3;
+    acc8 += x2_0_2 * w2_0_0;
+    acc9 += x2_0_2 * w2_0_1;
+    acc10 += x2_0_2 * w2_0_2;
+    acc11 += x2_0_2 * w2_0_3;
+    acc12 += x2_0_3 * w2_0_0;
+    acc13 += x2_0_3 * w2_0_1;
+    acc14 += x2_0_3 * w2_0_2;
+    acc15 += x2_0_3 * w2_0_3;
+    acc16 += x2_0_4 * w2_0_0;
+    acc17 += x2_0_4 * w2_0_1;
+    acc18 += x2_0_4 * w2_0_2;
+    acc19 += x2_0_4 * w2_0_3;
+    acc20 += x2_0_5 * w2_0_0;
+    acc21 += x2_0_5 * w2_0_1;
+    acc22 += x2_0_5 * w2_0_2;
+    acc23 += x2_0_5 * w2_0_3;
+    acc24 += x2_0_6 * w2_0_0;
+    acc25 += x2_0_6 * w2_0_1;
+    acc26 += x2_0_6 * w2_0_2;
+    acc27 += x2_0_6 * w2_0_3;
+    acc28 += x2_0_7 * w2_0_0;
+    acc29 += x2_0_7 * w2_0_1;
+    acc30 += x2_0_7 * w2_0_2;
+    acc31 += x2_0_7 * w2_0_3;
+    acc32 += x2_0_8 * w2_0_0;
+    acc33 += x2_0_8 * w2_0_1;
+    acc34 += x2_0_8 * w2_0_2;
+    acc35 += x2_0_8 * w2_0_3;
+    acc36 += x2_0_9 * w2_0_0;
+    acc37 += x2_0_9 * w2_0_1;
+    acc38 += x2_0_9 * w2_0_2;
+    acc39 += x2_0_9 * w2_0_3;
+    let xc3 = base + i32(c + 3u) * plane;
+    let wc3 = (c + 3u) * k2c4;
+    let x3_0_0 = dy_at(xc3 + 0i * W + 0, rok0 && cok0);
+    let x3_0_1 = dy_at(xc3 + 0i * W + 1, rok0 && cok1);
+    let x3_0_2 = dy_at(xc3 + 0i * W + 2, rok0 && cok2);
+    let x3_0_3 = dy_at(xc3 + 0i * W + 3, rok0 && cok3);
+    let x3_0_4 = dy_at(xc3 + 0i * W + 4, rok0 && cok4);
+    let x3_0_5 = dy_at(xc3 + 0i * W + 5, rok0 && cok5);
+    let x3_0_6 = dy_at(xc3 + 0i * W + 6, rok0 && cok6);
+    let x3_0_7 = dy_at(xc3 + 0i * W + 7, rok0 && cok7);
+    let x3_0_8 = dy_at(xc3 + 0i * W + 8, rok0 && cok8);
+    let x3_0_9 = dy_at(xc3 + 0i * W + 9, rok0 && cok9);
+    let w3_0_0 = w[wc3 + 0u * params.c4 + cb0];
+    let w3_0_1 = w[wc3 + 0u * params.c4 + cb1];
+    let w3_0_2 = w[wc3 + 0u * params.c4 + cb2];
+    let w3_0_3 = w[wc3 + 0u * params.c4 + cb3];
+    acc0 += x3_0_0 * w3_0_0;
+    acc1 += x3_0_0 * w3_0_1;
+    acc2 += x3_0_0 * w3_0_2;
+    acc3 += x3_0_0 * w3_0_3;
+    acc4 += x3_0_1 * w3_0_0;
+    acc5 += x3_0_1 * w3_0_1;
+    acc6 += x3_0_1 * w3_0_2;
+    acc7 += x3_0_1 * w3_0_3;
+    acc8 += x3_0_2 * w3_0_0;
+    acc9 += x3_0_2 * w3_0_1;
+    acc10 += x3_0_2 * w3_0_2;
+    acc11 += x3_0_2 * w3_0_3;
+    acc12 += x3_0_3 * w3_0_0;
+    acc13 += x3_0_3 * w3_0_1;
+    acc14 += x3_0_3 * w3_0_2;
+    acc15 += x3_0_3 * w3_0_3;
+    acc16 += x3_0_4 * w3_0_0;
+    acc17 += x3_0_4 * w3_0_1;
+    acc18 += x3_0_4 * w3_0_2;
+    acc19 += x3_0_4 * w3_0_3;
+    acc20 += x3_0_5 * w3_0_0;
+    acc21 += x3_0_5 * w3_0_1;
+    acc22 += x3_0_5 * w3_0_2;
+    acc23 += x3_0_5 * w3_0_3;
+    acc24 += x3_0_6 * w3_0_0;
+    acc25 += x3_0_6 * w3_0_1;
+    acc26 += x3_0_6 * w3_0_2;
+    acc27 += x3_0_6 * w3_0_3;
+    acc28 += x3_0_7 * w3_0_0;
+    acc29 += x3_0_7 * w3_0_1;
+    acc30 += x3_0_7 * w3_0_2;
+    acc31 += x3_0_7 * w3_0_3;
+    acc32 += x3_0_8 * w3_0_0;
+    acc33 += x3_0_8 * w3_0_1;
+    acc34 += x3_0_8 * w3_0_2;
+    acc35 += x3_0_8 * w3_0_3;
+    acc36 += x3_0_9 * w3_0_0;
+    acc37 += x3_0_9 * w3_0_1;
+    acc38 += x3_0_9 * w3_0_2;
+    acc39 += x3_0_9 * w3_0_3;
+  }
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0;
+    acc1 += x0_0_0 * w0_0_1;
+    acc2 += x0_0_0 * w0_0_2;
+    acc3 += x0_0_0 * w0_0_3;
+    acc4 += x0_0_1 * w0_0_0;
+    acc5 += x0_0_1 * w0_0_1;
+    acc6 += x0_0_1 * w0_0_2;
+    acc7 += x0_0_1 * w0_0_3;
+    acc8 += x0_0_2 * w0_0_0;
+    acc9 += x0_0_2 * w0_0_1;
+    acc10 += x0_0_2 * w0_0_2;
+    acc11 += x0_0_2 * w0_0_3;
+    acc12 += x0_0_3 * w0_0_0;
+    acc13 += x0_0_3 * w0_0_1;
+    acc14 += x0_0_3 * w0_0_2;
+    acc15 += x0_0_3 * w0_0_3;
+    acc16 += x0_0_4 * w0_0_0;
+    acc17 += x0_0_4 * w0_0_1;
+    acc18 += x0_0_4 * w0_0_2;
+    acc19 += x0_0_4 * w0_0_3;
+    acc20 += x0_0_5 * w0_0_0;
+    acc21 += x0_0_5 * w0_0_1;
+    acc22 += x0_0_5 * w0_0_2;
+    acc23 += x0_0_5 * w0_0_3;
+    acc24 += x0_0_6 * w0_0_0;
+    acc25 += x0_0_6 * w0_0_1;
+    acc26 += x0_0_6 * w0_0_2;
+    acc27 += x0_0_6 * w0_0_3;
+    acc28 += x0_0_7 * w0_0_0;
+    acc29 += x0_0_7 * w0_0_1;
+    acc30 += x0_0_7 * w0_0_2;
+    acc31 += x0_0_7 * w0_0_3;
+    acc32 += x0_0_8 * w0_0_0;
+    acc33 += x0_0_8 * w0_0_1;
+    acc34 += x0_0_8 * w0_0_2;
+    acc35 += x0_0_8 * w0_0_3;
+    acc36 += x0_0_9 * w0_0_0;
+    acc37 += x0_0_9 * w0_0_1;
+    acc38 += x0_0_9 * w0_0_2;
+    acc39 += x0_0_9 * w0_0_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc28); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc32); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc36); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc29); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc33); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc37); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc30); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc34); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc38); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc35); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc39); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
 fn conv_input_grad_k3s1_4x4(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = linear_index(gid, nwg, WorkgroupSize);
   let colTiles = (params.c4 + 0u) / 1u;
@@ -16872,6 +26166,1253 @@ fn conv_input_grad_k3s1_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin
     if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
     if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
     if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_7x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc3 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc4 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc5 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc6 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc7 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc8 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc9 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc10 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc11 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc12 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc13 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc3 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc4 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc5 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc6 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc7 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc8 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc9 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc10 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc11 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc12 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc13 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_10x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc14 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0;
+    acc15 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1;
+    acc16 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc17 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1;
+    acc18 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0;
+    acc19 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc3 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc4 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc5 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc6 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc7 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc8 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc9 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc10 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc11 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc12 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc13 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc14 += x0_1_7 * w0_3_0 + x0_1_8 * w0_4_0 + x0_1_9 * w0_5_0;
+    acc15 += x0_1_7 * w0_3_1 + x0_1_8 * w0_4_1 + x0_1_9 * w0_5_1;
+    acc16 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc17 += x0_1_8 * w0_3_1 + x0_1_9 * w0_4_1 + x0_1_10 * w0_5_1;
+    acc18 += x0_1_9 * w0_3_0 + x0_1_10 * w0_4_0 + x0_1_11 * w0_5_0;
+    acc19 += x0_1_9 * w0_3_1 + x0_1_10 * w0_4_1 + x0_1_11 * w0_5_1;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc3 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc4 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc5 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc6 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc7 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc8 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc9 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc10 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc11 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc12 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc13 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc14 += x0_2_7 * w0_6_0 + x0_2_8 * w0_7_0 + x0_2_9 * w0_8_0;
+    acc15 += x0_2_7 * w0_6_1 + x0_2_8 * w0_7_1 + x0_2_9 * w0_8_1;
+    acc16 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc17 += x0_2_8 * w0_6_1 + x0_2_9 * w0_7_1 + x0_2_10 * w0_8_1;
+    acc18 += x0_2_9 * w0_6_0 + x0_2_10 * w0_7_0 + x0_2_11 * w0_8_0;
+    acc19 += x0_2_9 * w0_6_1 + x0_2_10 * w0_7_1 + x0_2_11 * w0_8_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_14x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = dy_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = dy_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc14 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0;
+    acc15 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1;
+    acc16 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc17 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1;
+    acc18 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0;
+    acc19 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1;
+    acc20 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0;
+    acc21 += x0_0_10 * w0_0_1 + x0_0_11 * w0_1_1 + x0_0_12 * w0_2_1;
+    acc22 += x0_0_11 * w0_0_0 + x0_0_12 * w0_1_0 + x0_0_13 * w0_2_0;
+    acc23 += x0_0_11 * w0_0_1 + x0_0_12 * w0_1_1 + x0_0_13 * w0_2_1;
+    acc24 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0;
+    acc25 += x0_0_12 * w0_0_1 + x0_0_13 * w0_1_1 + x0_0_14 * w0_2_1;
+    acc26 += x0_0_13 * w0_0_0 + x0_0_14 * w0_1_0 + x0_0_15 * w0_2_0;
+    acc27 += x0_0_13 * w0_0_1 + x0_0_14 * w0_1_1 + x0_0_15 * w0_2_1;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = dy_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = dy_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = dy_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let x0_1_15 = dy_at(xc0 + 1i * W + 15, rok1 && cok15);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc3 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc4 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc5 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc6 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc7 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc8 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc9 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc10 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc11 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc12 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc13 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc14 += x0_1_7 * w0_3_0 + x0_1_8 * w0_4_0 + x0_1_9 * w0_5_0;
+    acc15 += x0_1_7 * w0_3_1 + x0_1_8 * w0_4_1 + x0_1_9 * w0_5_1;
+    acc16 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc17 += x0_1_8 * w0_3_1 + x0_1_9 * w0_4_1 + x0_1_10 * w0_5_1;
+    acc18 += x0_1_9 * w0_3_0 + x0_1_10 * w0_4_0 + x0_1_11 * w0_5_0;
+    acc19 += x0_1_9 * w0_3_1 + x0_1_10 * w0_4_1 + x0_1_11 * w0_5_1;
+    acc20 += x0_1_10 * w0_3_0 + x0_1_11 * w0_4_0 + x0_1_12 * w0_5_0;
+    acc21 += x0_1_10 * w0_3_1 + x0_1_11 * w0_4_1 + x0_1_12 * w0_5_1;
+    acc22 += x0_1_11 * w0_3_0 + x0_1_12 * w0_4_0 + x0_1_13 * w0_5_0;
+    acc23 += x0_1_11 * w0_3_1 + x0_1_12 * w0_4_1 + x0_1_13 * w0_5_1;
+    acc24 += x0_1_12 * w0_3_0 + x0_1_13 * w0_4_0 + x0_1_14 * w0_5_0;
+    acc25 += x0_1_12 * w0_3_1 + x0_1_13 * w0_4_1 + x0_1_14 * w0_5_1;
+    acc26 += x0_1_13 * w0_3_0 + x0_1_14 * w0_4_0 + x0_1_15 * w0_5_0;
+    acc27 += x0_1_13 * w0_3_1 + x0_1_14 * w0_4_1 + x0_1_15 * w0_5_1;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = dy_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = dy_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = dy_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let x0_2_15 = dy_at(xc0 + 2i * W + 15, rok2 && cok15);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc3 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc4 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc5 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc6 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc7 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc8 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc9 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc10 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc11 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc12 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc13 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc14 += x0_2_7 * w0_6_0 + x0_2_8 * w0_7_0 + x0_2_9 * w0_8_0;
+    acc15 += x0_2_7 * w0_6_1 + x0_2_8 * w0_7_1 + x0_2_9 * w0_8_1;
+    acc16 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc17 += x0_2_8 * w0_6_1 + x0_2_9 * w0_7_1 + x0_2_10 * w0_8_1;
+    acc18 += x0_2_9 * w0_6_0 + x0_2_10 * w0_7_0 + x0_2_11 * w0_8_0;
+    acc19 += x0_2_9 * w0_6_1 + x0_2_10 * w0_7_1 + x0_2_11 * w0_8_1;
+    acc20 += x0_2_10 * w0_6_0 + x0_2_11 * w0_7_0 + x0_2_12 * w0_8_0;
+    acc21 += x0_2_10 * w0_6_1 + x0_2_11 * w0_7_1 + x0_2_12 * w0_8_1;
+    acc22 += x0_2_11 * w0_6_0 + x0_2_12 * w0_7_0 + x0_2_13 * w0_8_0;
+    acc23 += x0_2_11 * w0_6_1 + x0_2_12 * w0_7_1 + x0_2_13 * w0_8_1;
+    acc24 += x0_2_12 * w0_6_0 + x0_2_13 * w0_7_0 + x0_2_14 * w0_8_0;
+    acc25 += x0_2_12 * w0_6_1 + x0_2_13 * w0_7_1 + x0_2_14 * w0_8_1;
+    acc26 += x0_2_13 * w0_6_0 + x0_2_14 * w0_7_0 + x0_2_15 * w0_8_0;
+    acc27 += x0_2_13 * w0_6_1 + x0_2_14 * w0_7_1 + x0_2_15 * w0_8_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc20); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc22); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc24); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc26); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc21); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc23); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc25); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc27); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_7x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3;
+    acc4 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc5 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc6 += x0_0_1 * w0_0_2 + x0_0_2 * w0_1_2 + x0_0_3 * w0_2_2;
+    acc7 += x0_0_1 * w0_0_3 + x0_0_2 * w0_1_3 + x0_0_3 * w0_2_3;
+    acc8 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc9 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc10 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2;
+    acc11 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3;
+    acc12 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc13 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc14 += x0_0_3 * w0_0_2 + x0_0_4 * w0_1_2 + x0_0_5 * w0_2_2;
+    acc15 += x0_0_3 * w0_0_3 + x0_0_4 * w0_1_3 + x0_0_5 * w0_2_3;
+    acc16 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc17 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc18 += x0_0_4 * w0_0_2 + x0_0_5 * w0_1_2 + x0_0_6 * w0_2_2;
+    acc19 += x0_0_4 * w0_0_3 + x0_0_5 * w0_1_3 + x0_0_6 * w0_2_3;
+    acc20 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc21 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc22 += x0_0_5 * w0_0_2 + x0_0_6 * w0_1_2 + x0_0_7 * w0_2_2;
+    acc23 += x0_0_5 * w0_0_3 + x0_0_6 * w0_1_3 + x0_0_7 * w0_2_3;
+    acc24 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc25 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc26 += x0_0_6 * w0_0_2 + x0_0_7 * w0_1_2 + x0_0_8 * w0_2_2;
+    acc27 += x0_0_6 * w0_0_3 + x0_0_7 * w0_1_3 + x0_0_8 * w0_2_3;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_0 * w0_3_2 + x0_1_1 * w0_4_2 + x0_1_2 * w0_5_2;
+    acc3 += x0_1_0 * w0_3_3 + x0_1_1 * w0_4_3 + x0_1_2 * w0_5_3;
+    acc4 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc5 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc6 += x0_1_1 * w0_3_2 + x0_1_2 * w0_4_2 + x0_1_3 * w0_5_2;
+    acc7 += x0_1_1 * w0_3_3 + x0_1_2 * w0_4_3 + x0_1_3 * w0_5_3;
+    acc8 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc9 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc10 += x0_1_2 * w0_3_2 + x0_1_3 * w0_4_2 + x0_1_4 * w0_5_2;
+    acc11 += x0_1_2 * w0_3_3 + x0_1_3 * w0_4_3 + x0_1_4 * w0_5_3;
+    acc12 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc13 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc14 += x0_1_3 * w0_3_2 + x0_1_4 * w0_4_2 + x0_1_5 * w0_5_2;
+    acc15 += x0_1_3 * w0_3_3 + x0_1_4 * w0_4_3 + x0_1_5 * w0_5_3;
+    acc16 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc17 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc18 += x0_1_4 * w0_3_2 + x0_1_5 * w0_4_2 + x0_1_6 * w0_5_2;
+    acc19 += x0_1_4 * w0_3_3 + x0_1_5 * w0_4_3 + x0_1_6 * w0_5_3;
+    acc20 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc21 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc22 += x0_1_5 * w0_3_2 + x0_1_6 * w0_4_2 + x0_1_7 * w0_5_2;
+    acc23 += x0_1_5 * w0_3_3 + x0_1_6 * w0_4_3 + x0_1_7 * w0_5_3;
+    acc24 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc25 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc26 += x0_1_6 * w0_3_2 + x0_1_7 * w0_4_2 + x0_1_8 * w0_5_2;
+    acc27 += x0_1_6 * w0_3_3 + x0_1_7 * w0_4_3 + x0_1_8 * w0_5_3;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_0 * w0_6_2 + x0_2_1 * w0_7_2 + x0_2_2 * w0_8_2;
+    acc3 += x0_2_0 * w0_6_3 + x0_2_1 * w0_7_3 + x0_2_2 * w0_8_3;
+    acc4 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc5 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc6 += x0_2_1 * w0_6_2 + x0_2_2 * w0_7_2 + x0_2_3 * w0_8_2;
+    acc7 += x0_2_1 * w0_6_3 + x0_2_2 * w0_7_3 + x0_2_3 * w0_8_3;
+    acc8 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc9 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc10 += x0_2_2 * w0_6_2 + x0_2_3 * w0_7_2 + x0_2_4 * w0_8_2;
+    acc11 += x0_2_2 * w0_6_3 + x0_2_3 * w0_7_3 + x0_2_4 * w0_8_3;
+    acc12 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc13 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc14 += x0_2_3 * w0_6_2 + x0_2_4 * w0_7_2 + x0_2_5 * w0_8_2;
+    acc15 += x0_2_3 * w0_6_3 + x0_2_4 * w0_7_3 + x0_2_5 * w0_8_3;
+    acc16 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc17 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc18 += x0_2_4 * w0_6_2 + x0_2_5 * w0_7_2 + x0_2_6 * w0_8_2;
+    acc19 += x0_2_4 * w0_6_3 + x0_2_5 * w0_7_3 + x0_2_6 * w0_8_3;
+    acc20 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc21 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc22 += x0_2_5 * w0_6_2 + x0_2_6 * w0_7_2 + x0_2_7 * w0_8_2;
+    acc23 += x0_2_5 * w0_6_3 + x0_2_6 * w0_7_3 + x0_2_7 * w0_8_3;
+    acc24 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc25 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc26 += x0_2_6 * w0_6_2 + x0_2_7 * w0_7_2 + x0_2_8 * w0_8_2;
+    acc27 += x0_2_6 * w0_6_3 + x0_2_7 * w0_7_3 + x0_2_8 * w0_8_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k3s1_10x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 9u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3;
+    acc4 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0;
+    acc5 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1;
+    acc6 += x0_0_1 * w0_0_2 + x0_0_2 * w0_1_2 + x0_0_3 * w0_2_2;
+    acc7 += x0_0_1 * w0_0_3 + x0_0_2 * w0_1_3 + x0_0_3 * w0_2_3;
+    acc8 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0;
+    acc9 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1;
+    acc10 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2;
+    acc11 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3;
+    acc12 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0;
+    acc13 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1;
+    acc14 += x0_0_3 * w0_0_2 + x0_0_4 * w0_1_2 + x0_0_5 * w0_2_2;
+    acc15 += x0_0_3 * w0_0_3 + x0_0_4 * w0_1_3 + x0_0_5 * w0_2_3;
+    acc16 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0;
+    acc17 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1;
+    acc18 += x0_0_4 * w0_0_2 + x0_0_5 * w0_1_2 + x0_0_6 * w0_2_2;
+    acc19 += x0_0_4 * w0_0_3 + x0_0_5 * w0_1_3 + x0_0_6 * w0_2_3;
+    acc20 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0;
+    acc21 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1;
+    acc22 += x0_0_5 * w0_0_2 + x0_0_6 * w0_1_2 + x0_0_7 * w0_2_2;
+    acc23 += x0_0_5 * w0_0_3 + x0_0_6 * w0_1_3 + x0_0_7 * w0_2_3;
+    acc24 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0;
+    acc25 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1;
+    acc26 += x0_0_6 * w0_0_2 + x0_0_7 * w0_1_2 + x0_0_8 * w0_2_2;
+    acc27 += x0_0_6 * w0_0_3 + x0_0_7 * w0_1_3 + x0_0_8 * w0_2_3;
+    acc28 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0;
+    acc29 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1;
+    acc30 += x0_0_7 * w0_0_2 + x0_0_8 * w0_1_2 + x0_0_9 * w0_2_2;
+    acc31 += x0_0_7 * w0_0_3 + x0_0_8 * w0_1_3 + x0_0_9 * w0_2_3;
+    acc32 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0;
+    acc33 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1;
+    acc34 += x0_0_8 * w0_0_2 + x0_0_9 * w0_1_2 + x0_0_10 * w0_2_2;
+    acc35 += x0_0_8 * w0_0_3 + x0_0_9 * w0_1_3 + x0_0_10 * w0_2_3;
+    acc36 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0;
+    acc37 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1;
+    acc38 += x0_0_9 * w0_0_2 + x0_0_10 * w0_1_2 + x0_0_11 * w0_2_2;
+    acc39 += x0_0_9 * w0_0_3 + x0_0_10 * w0_1_3 + x0_0_11 * w0_2_3;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_3_0 + x0_1_1 * w0_4_0 + x0_1_2 * w0_5_0;
+    acc1 += x0_1_0 * w0_3_1 + x0_1_1 * w0_4_1 + x0_1_2 * w0_5_1;
+    acc2 += x0_1_0 * w0_3_2 + x0_1_1 * w0_4_2 + x0_1_2 * w0_5_2;
+    acc3 += x0_1_0 * w0_3_3 + x0_1_1 * w0_4_3 + x0_1_2 * w0_5_3;
+    acc4 += x0_1_1 * w0_3_0 + x0_1_2 * w0_4_0 + x0_1_3 * w0_5_0;
+    acc5 += x0_1_1 * w0_3_1 + x0_1_2 * w0_4_1 + x0_1_3 * w0_5_1;
+    acc6 += x0_1_1 * w0_3_2 + x0_1_2 * w0_4_2 + x0_1_3 * w0_5_2;
+    acc7 += x0_1_1 * w0_3_3 + x0_1_2 * w0_4_3 + x0_1_3 * w0_5_3;
+    acc8 += x0_1_2 * w0_3_0 + x0_1_3 * w0_4_0 + x0_1_4 * w0_5_0;
+    acc9 += x0_1_2 * w0_3_1 + x0_1_3 * w0_4_1 + x0_1_4 * w0_5_1;
+    acc10 += x0_1_2 * w0_3_2 + x0_1_3 * w0_4_2 + x0_1_4 * w0_5_2;
+    acc11 += x0_1_2 * w0_3_3 + x0_1_3 * w0_4_3 + x0_1_4 * w0_5_3;
+    acc12 += x0_1_3 * w0_3_0 + x0_1_4 * w0_4_0 + x0_1_5 * w0_5_0;
+    acc13 += x0_1_3 * w0_3_1 + x0_1_4 * w0_4_1 + x0_1_5 * w0_5_1;
+    acc14 += x0_1_3 * w0_3_2 + x0_1_4 * w0_4_2 + x0_1_5 * w0_5_2;
+    acc15 += x0_1_3 * w0_3_3 + x0_1_4 * w0_4_3 + x0_1_5 * w0_5_3;
+    acc16 += x0_1_4 * w0_3_0 + x0_1_5 * w0_4_0 + x0_1_6 * w0_5_0;
+    acc17 += x0_1_4 * w0_3_1 + x0_1_5 * w0_4_1 + x0_1_6 * w0_5_1;
+    acc18 += x0_1_4 * w0_3_2 + x0_1_5 * w0_4_2 + x0_1_6 * w0_5_2;
+    acc19 += x0_1_4 * w0_3_3 + x0_1_5 * w0_4_3 + x0_1_6 * w0_5_3;
+    acc20 += x0_1_5 * w0_3_0 + x0_1_6 * w0_4_0 + x0_1_7 * w0_5_0;
+    acc21 += x0_1_5 * w0_3_1 + x0_1_6 * w0_4_1 + x0_1_7 * w0_5_1;
+    acc22 += x0_1_5 * w0_3_2 + x0_1_6 * w0_4_2 + x0_1_7 * w0_5_2;
+    acc23 += x0_1_5 * w0_3_3 + x0_1_6 * w0_4_3 + x0_1_7 * w0_5_3;
+    acc24 += x0_1_6 * w0_3_0 + x0_1_7 * w0_4_0 + x0_1_8 * w0_5_0;
+    acc25 += x0_1_6 * w0_3_1 + x0_1_7 * w0_4_1 + x0_1_8 * w0_5_1;
+    acc26 += x0_1_6 * w0_3_2 + x0_1_7 * w0_4_2 + x0_1_8 * w0_5_2;
+    acc27 += x0_1_6 * w0_3_3 + x0_1_7 * w0_4_3 + x0_1_8 * w0_5_3;
+    acc28 += x0_1_7 * w0_3_0 + x0_1_8 * w0_4_0 + x0_1_9 * w0_5_0;
+    acc29 += x0_1_7 * w0_3_1 + x0_1_8 * w0_4_1 + x0_1_9 * w0_5_1;
+    acc30 += x0_1_7 * w0_3_2 + x0_1_8 * w0_4_2 + x0_1_9 * w0_5_2;
+    acc31 += x0_1_7 * w0_3_3 + x0_1_8 * w0_4_3 + x0_1_9 * w0_5_3;
+    acc32 += x0_1_8 * w0_3_0 + x0_1_9 * w0_4_0 + x0_1_10 * w0_5_0;
+    acc33 += x0_1_8 * w0_3_1 + x0_1_9 * w0_4_1 + x0_1_10 * w0_5_1;
+    acc34 += x0_1_8 * w0_3_2 + x0_1_9 * w0_4_2 + x0_1_10 * w0_5_2;
+    acc35 += x0_1_8 * w0_3_3 + x0_1_9 * w0_4_3 + x0_1_10 * w0_5_3;
+    acc36 += x0_1_9 * w0_3_0 + x0_1_10 * w0_4_0 + x0_1_11 * w0_5_0;
+    acc37 += x0_1_9 * w0_3_1 + x0_1_10 * w0_4_1 + x0_1_11 * w0_5_1;
+    acc38 += x0_1_9 * w0_3_2 + x0_1_10 * w0_4_2 + x0_1_11 * w0_5_2;
+    acc39 += x0_1_9 * w0_3_3 + x0_1_10 * w0_4_3 + x0_1_11 * w0_5_3;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_6_0 + x0_2_1 * w0_7_0 + x0_2_2 * w0_8_0;
+    acc1 += x0_2_0 * w0_6_1 + x0_2_1 * w0_7_1 + x0_2_2 * w0_8_1;
+    acc2 += x0_2_0 * w0_6_2 + x0_2_1 * w0_7_2 + x0_2_2 * w0_8_2;
+    acc3 += x0_2_0 * w0_6_3 + x0_2_1 * w0_7_3 + x0_2_2 * w0_8_3;
+    acc4 += x0_2_1 * w0_6_0 + x0_2_2 * w0_7_0 + x0_2_3 * w0_8_0;
+    acc5 += x0_2_1 * w0_6_1 + x0_2_2 * w0_7_1 + x0_2_3 * w0_8_1;
+    acc6 += x0_2_1 * w0_6_2 + x0_2_2 * w0_7_2 + x0_2_3 * w0_8_2;
+    acc7 += x0_2_1 * w0_6_3 + x0_2_2 * w0_7_3 + x0_2_3 * w0_8_3;
+    acc8 += x0_2_2 * w0_6_0 + x0_2_3 * w0_7_0 + x0_2_4 * w0_8_0;
+    acc9 += x0_2_2 * w0_6_1 + x0_2_3 * w0_7_1 + x0_2_4 * w0_8_1;
+    acc10 += x0_2_2 * w0_6_2 + x0_2_3 * w0_7_2 + x0_2_4 * w0_8_2;
+    acc11 += x0_2_2 * w0_6_3 + x0_2_3 * w0_7_3 + x0_2_4 * w0_8_3;
+    acc12 += x0_2_3 * w0_6_0 + x0_2_4 * w0_7_0 + x0_2_5 * w0_8_0;
+    acc13 += x0_2_3 * w0_6_1 + x0_2_4 * w0_7_1 + x0_2_5 * w0_8_1;
+    acc14 += x0_2_3 * w0_6_2 + x0_2_4 * w0_7_2 + x0_2_5 * w0_8_2;
+    acc15 += x0_2_3 * w0_6_3 + x0_2_4 * w0_7_3 + x0_2_5 * w0_8_3;
+    acc16 += x0_2_4 * w0_6_0 + x0_2_5 * w0_7_0 + x0_2_6 * w0_8_0;
+    acc17 += x0_2_4 * w0_6_1 + x0_2_5 * w0_7_1 + x0_2_6 * w0_8_1;
+    acc18 += x0_2_4 * w0_6_2 + x0_2_5 * w0_7_2 + x0_2_6 * w0_8_2;
+    acc19 += x0_2_4 * w0_6_3 + x0_2_5 * w0_7_3 + x0_2_6 * w0_8_3;
+    acc20 += x0_2_5 * w0_6_0 + x0_2_6 * w0_7_0 + x0_2_7 * w0_8_0;
+    acc21 += x0_2_5 * w0_6_1 + x0_2_6 * w0_7_1 + x0_2_7 * w0_8_1;
+    acc22 += x0_2_5 * w0_6_2 + x0_2_6 * w0_7_2 + x0_2_7 * w0_8_2;
+    acc23 += x0_2_5 * w0_6_3 + x0_2_6 * w0_7_3 + x0_2_7 * w0_8_3;
+    acc24 += x0_2_6 * w0_6_0 + x0_2_7 * w0_7_0 + x0_2_8 * w0_8_0;
+    acc25 += x0_2_6 * w0_6_1 + x0_2_7 * w0_7_1 + x0_2_8 * w0_8_1;
+    acc26 += x0_2_6 * w0_6_2 + x0_2_7 * w0_7_2 + x0_2_8 * w0_8_2;
+    acc27 += x0_2_6 * w0_6_3 + x0_2_7 * w0_7_3 + x0_2_8 * w0_8_3;
+    acc28 += x0_2_7 * w0_6_0 + x0_2_8 * w0_7_0 + x0_2_9 * w0_8_0;
+    acc29 += x0_2_7 * w0_6_1 + x0_2_8 * w0_7_1 + x0_2_9 * w0_8_1;
+    acc30 += x0_2_7 * w0_6_2 + x0_2_8 * w0_7_2 + x0_2_9 * w0_8_2;
+    acc31 += x0_2_7 * w0_6_3 + x0_2_8 * w0_7_3 + x0_2_9 * w0_8_3;
+    acc32 += x0_2_8 * w0_6_0 + x0_2_9 * w0_7_0 + x0_2_10 * w0_8_0;
+    acc33 += x0_2_8 * w0_6_1 + x0_2_9 * w0_7_1 + x0_2_10 * w0_8_1;
+    acc34 += x0_2_8 * w0_6_2 + x0_2_9 * w0_7_2 + x0_2_10 * w0_8_2;
+    acc35 += x0_2_8 * w0_6_3 + x0_2_9 * w0_7_3 + x0_2_10 * w0_8_3;
+    acc36 += x0_2_9 * w0_6_0 + x0_2_10 * w0_7_0 + x0_2_11 * w0_8_0;
+    acc37 += x0_2_9 * w0_6_1 + x0_2_10 * w0_7_1 + x0_2_11 * w0_8_1;
+    acc38 += x0_2_9 * w0_6_2 + x0_2_10 * w0_7_2 + x0_2_11 * w0_8_2;
+    acc39 += x0_2_9 * w0_6_3 + x0_2_10 * w0_7_3 + x0_2_11 * w0_8_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc28); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc32); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc36); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc29); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc33); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc37); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc30); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc34); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc38); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc35); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc39); }
   }
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
 }
@@ -19187,6 +29728,1923 @@ fn conv_input_grad_k5s1_8x16(@builtin(global_invocation_id) gid: vec3u, @builtin
     if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
     if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
     if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_7x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc3 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc4 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc5 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc6 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc7 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc8 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc9 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc10 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc11 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc12 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc13 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc3 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc4 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc5 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc6 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc7 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc8 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc9 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc10 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc11 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc12 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc13 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = dy_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = dy_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = dy_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc3 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc4 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc5 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc6 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc7 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc8 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc9 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc10 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc11 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc12 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc13 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = dy_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = dy_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = dy_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc3 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc4 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc5 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc6 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc7 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc8 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc9 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc10 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc11 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc12 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc13 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_10x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    acc14 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0 + x0_0_10 * w0_3_0 + x0_0_11 * w0_4_0;
+    acc15 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1 + x0_0_10 * w0_3_1 + x0_0_11 * w0_4_1;
+    acc16 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0 + x0_0_11 * w0_3_0 + x0_0_12 * w0_4_0;
+    acc17 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1 + x0_0_11 * w0_3_1 + x0_0_12 * w0_4_1;
+    acc18 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0 + x0_0_12 * w0_3_0 + x0_0_13 * w0_4_0;
+    acc19 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1 + x0_0_12 * w0_3_1 + x0_0_13 * w0_4_1;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = dy_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = dy_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc3 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc4 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc5 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc6 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc7 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc8 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc9 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc10 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc11 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc12 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc13 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    acc14 += x0_1_7 * w0_5_0 + x0_1_8 * w0_6_0 + x0_1_9 * w0_7_0 + x0_1_10 * w0_8_0 + x0_1_11 * w0_9_0;
+    acc15 += x0_1_7 * w0_5_1 + x0_1_8 * w0_6_1 + x0_1_9 * w0_7_1 + x0_1_10 * w0_8_1 + x0_1_11 * w0_9_1;
+    acc16 += x0_1_8 * w0_5_0 + x0_1_9 * w0_6_0 + x0_1_10 * w0_7_0 + x0_1_11 * w0_8_0 + x0_1_12 * w0_9_0;
+    acc17 += x0_1_8 * w0_5_1 + x0_1_9 * w0_6_1 + x0_1_10 * w0_7_1 + x0_1_11 * w0_8_1 + x0_1_12 * w0_9_1;
+    acc18 += x0_1_9 * w0_5_0 + x0_1_10 * w0_6_0 + x0_1_11 * w0_7_0 + x0_1_12 * w0_8_0 + x0_1_13 * w0_9_0;
+    acc19 += x0_1_9 * w0_5_1 + x0_1_10 * w0_6_1 + x0_1_11 * w0_7_1 + x0_1_12 * w0_8_1 + x0_1_13 * w0_9_1;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = dy_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = dy_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc3 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc4 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc5 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc6 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc7 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc8 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc9 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc10 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc11 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc12 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc13 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    acc14 += x0_2_7 * w0_10_0 + x0_2_8 * w0_11_0 + x0_2_9 * w0_12_0 + x0_2_10 * w0_13_0 + x0_2_11 * w0_14_0;
+    acc15 += x0_2_7 * w0_10_1 + x0_2_8 * w0_11_1 + x0_2_9 * w0_12_1 + x0_2_10 * w0_13_1 + x0_2_11 * w0_14_1;
+    acc16 += x0_2_8 * w0_10_0 + x0_2_9 * w0_11_0 + x0_2_10 * w0_12_0 + x0_2_11 * w0_13_0 + x0_2_12 * w0_14_0;
+    acc17 += x0_2_8 * w0_10_1 + x0_2_9 * w0_11_1 + x0_2_10 * w0_12_1 + x0_2_11 * w0_13_1 + x0_2_12 * w0_14_1;
+    acc18 += x0_2_9 * w0_10_0 + x0_2_10 * w0_11_0 + x0_2_11 * w0_12_0 + x0_2_12 * w0_13_0 + x0_2_13 * w0_14_0;
+    acc19 += x0_2_9 * w0_10_1 + x0_2_10 * w0_11_1 + x0_2_11 * w0_12_1 + x0_2_12 * w0_13_1 + x0_2_13 * w0_14_1;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = dy_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = dy_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = dy_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let x0_3_11 = dy_at(xc0 + 3i * W + 11, rok3 && cok11);
+    let x0_3_12 = dy_at(xc0 + 3i * W + 12, rok3 && cok12);
+    let x0_3_13 = dy_at(xc0 + 3i * W + 13, rok3 && cok13);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc3 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc4 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc5 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc6 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc7 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc8 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc9 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc10 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc11 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc12 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc13 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    acc14 += x0_3_7 * w0_15_0 + x0_3_8 * w0_16_0 + x0_3_9 * w0_17_0 + x0_3_10 * w0_18_0 + x0_3_11 * w0_19_0;
+    acc15 += x0_3_7 * w0_15_1 + x0_3_8 * w0_16_1 + x0_3_9 * w0_17_1 + x0_3_10 * w0_18_1 + x0_3_11 * w0_19_1;
+    acc16 += x0_3_8 * w0_15_0 + x0_3_9 * w0_16_0 + x0_3_10 * w0_17_0 + x0_3_11 * w0_18_0 + x0_3_12 * w0_19_0;
+    acc17 += x0_3_8 * w0_15_1 + x0_3_9 * w0_16_1 + x0_3_10 * w0_17_1 + x0_3_11 * w0_18_1 + x0_3_12 * w0_19_1;
+    acc18 += x0_3_9 * w0_15_0 + x0_3_10 * w0_16_0 + x0_3_11 * w0_17_0 + x0_3_12 * w0_18_0 + x0_3_13 * w0_19_0;
+    acc19 += x0_3_9 * w0_15_1 + x0_3_10 * w0_16_1 + x0_3_11 * w0_17_1 + x0_3_12 * w0_18_1 + x0_3_13 * w0_19_1;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = dy_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = dy_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = dy_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let x0_4_11 = dy_at(xc0 + 4i * W + 11, rok4 && cok11);
+    let x0_4_12 = dy_at(xc0 + 4i * W + 12, rok4 && cok12);
+    let x0_4_13 = dy_at(xc0 + 4i * W + 13, rok4 && cok13);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc3 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc4 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc5 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc6 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc7 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc8 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc9 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc10 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc11 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc12 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc13 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+    acc14 += x0_4_7 * w0_20_0 + x0_4_8 * w0_21_0 + x0_4_9 * w0_22_0 + x0_4_10 * w0_23_0 + x0_4_11 * w0_24_0;
+    acc15 += x0_4_7 * w0_20_1 + x0_4_8 * w0_21_1 + x0_4_9 * w0_22_1 + x0_4_10 * w0_23_1 + x0_4_11 * w0_24_1;
+    acc16 += x0_4_8 * w0_20_0 + x0_4_9 * w0_21_0 + x0_4_10 * w0_22_0 + x0_4_11 * w0_23_0 + x0_4_12 * w0_24_0;
+    acc17 += x0_4_8 * w0_20_1 + x0_4_9 * w0_21_1 + x0_4_10 * w0_22_1 + x0_4_11 * w0_23_1 + x0_4_12 * w0_24_1;
+    acc18 += x0_4_9 * w0_20_0 + x0_4_10 * w0_21_0 + x0_4_11 * w0_22_0 + x0_4_12 * w0_23_0 + x0_4_13 * w0_24_0;
+    acc19 += x0_4_9 * w0_20_1 + x0_4_10 * w0_21_1 + x0_4_11 * w0_22_1 + x0_4_12 * w0_23_1 + x0_4_13 * w0_24_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_14x8(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 1u) / 2u;
+  let rowTiles = (params.out_w + 13u) / 14u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 2u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 14u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  let cok14 = Padded == 0u || u32(ix0 + 14) < params.in_w;
+  let cok15 = Padded == 0u || u32(ix0 + 15) < params.in_w;
+  let cok16 = Padded == 0u || u32(ix0 + 16) < params.in_w;
+  let cok17 = Padded == 0u || u32(ix0 + 17) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let x0_0_14 = dy_at(xc0 + 0i * W + 14, rok0 && cok14);
+    let x0_0_15 = dy_at(xc0 + 0i * W + 15, rok0 && cok15);
+    let x0_0_16 = dy_at(xc0 + 0i * W + 16, rok0 && cok16);
+    let x0_0_17 = dy_at(xc0 + 0i * W + 17, rok0 && cok17);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc3 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc4 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc5 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc6 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc7 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc8 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc9 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc10 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc11 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc12 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc13 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    acc14 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0 + x0_0_10 * w0_3_0 + x0_0_11 * w0_4_0;
+    acc15 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1 + x0_0_10 * w0_3_1 + x0_0_11 * w0_4_1;
+    acc16 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0 + x0_0_11 * w0_3_0 + x0_0_12 * w0_4_0;
+    acc17 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1 + x0_0_11 * w0_3_1 + x0_0_12 * w0_4_1;
+    acc18 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0 + x0_0_12 * w0_3_0 + x0_0_13 * w0_4_0;
+    acc19 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1 + x0_0_12 * w0_3_1 + x0_0_13 * w0_4_1;
+    acc20 += x0_0_10 * w0_0_0 + x0_0_11 * w0_1_0 + x0_0_12 * w0_2_0 + x0_0_13 * w0_3_0 + x0_0_14 * w0_4_0;
+    acc21 += x0_0_10 * w0_0_1 + x0_0_11 * w0_1_1 + x0_0_12 * w0_2_1 + x0_0_13 * w0_3_1 + x0_0_14 * w0_4_1;
+    acc22 += x0_0_11 * w0_0_0 + x0_0_12 * w0_1_0 + x0_0_13 * w0_2_0 + x0_0_14 * w0_3_0 + x0_0_15 * w0_4_0;
+    acc23 += x0_0_11 * w0_0_1 + x0_0_12 * w0_1_1 + x0_0_13 * w0_2_1 + x0_0_14 * w0_3_1 + x0_0_15 * w0_4_1;
+    acc24 += x0_0_12 * w0_0_0 + x0_0_13 * w0_1_0 + x0_0_14 * w0_2_0 + x0_0_15 * w0_3_0 + x0_0_16 * w0_4_0;
+    acc25 += x0_0_12 * w0_0_1 + x0_0_13 * w0_1_1 + x0_0_14 * w0_2_1 + x0_0_15 * w0_3_1 + x0_0_16 * w0_4_1;
+    acc26 += x0_0_13 * w0_0_0 + x0_0_14 * w0_1_0 + x0_0_15 * w0_2_0 + x0_0_16 * w0_3_0 + x0_0_17 * w0_4_0;
+    acc27 += x0_0_13 * w0_0_1 + x0_0_14 * w0_1_1 + x0_0_15 * w0_2_1 + x0_0_16 * w0_3_1 + x0_0_17 * w0_4_1;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = dy_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = dy_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let x0_1_14 = dy_at(xc0 + 1i * W + 14, rok1 && cok14);
+    let x0_1_15 = dy_at(xc0 + 1i * W + 15, rok1 && cok15);
+    let x0_1_16 = dy_at(xc0 + 1i * W + 16, rok1 && cok16);
+    let x0_1_17 = dy_at(xc0 + 1i * W + 17, rok1 && cok17);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc3 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc4 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc5 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc6 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc7 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc8 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc9 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc10 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc11 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc12 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc13 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    acc14 += x0_1_7 * w0_5_0 + x0_1_8 * w0_6_0 + x0_1_9 * w0_7_0 + x0_1_10 * w0_8_0 + x0_1_11 * w0_9_0;
+    acc15 += x0_1_7 * w0_5_1 + x0_1_8 * w0_6_1 + x0_1_9 * w0_7_1 + x0_1_10 * w0_8_1 + x0_1_11 * w0_9_1;
+    acc16 += x0_1_8 * w0_5_0 + x0_1_9 * w0_6_0 + x0_1_10 * w0_7_0 + x0_1_11 * w0_8_0 + x0_1_12 * w0_9_0;
+    acc17 += x0_1_8 * w0_5_1 + x0_1_9 * w0_6_1 + x0_1_10 * w0_7_1 + x0_1_11 * w0_8_1 + x0_1_12 * w0_9_1;
+    acc18 += x0_1_9 * w0_5_0 + x0_1_10 * w0_6_0 + x0_1_11 * w0_7_0 + x0_1_12 * w0_8_0 + x0_1_13 * w0_9_0;
+    acc19 += x0_1_9 * w0_5_1 + x0_1_10 * w0_6_1 + x0_1_11 * w0_7_1 + x0_1_12 * w0_8_1 + x0_1_13 * w0_9_1;
+    acc20 += x0_1_10 * w0_5_0 + x0_1_11 * w0_6_0 + x0_1_12 * w0_7_0 + x0_1_13 * w0_8_0 + x0_1_14 * w0_9_0;
+    acc21 += x0_1_10 * w0_5_1 + x0_1_11 * w0_6_1 + x0_1_12 * w0_7_1 + x0_1_13 * w0_8_1 + x0_1_14 * w0_9_1;
+    acc22 += x0_1_11 * w0_5_0 + x0_1_12 * w0_6_0 + x0_1_13 * w0_7_0 + x0_1_14 * w0_8_0 + x0_1_15 * w0_9_0;
+    acc23 += x0_1_11 * w0_5_1 + x0_1_12 * w0_6_1 + x0_1_13 * w0_7_1 + x0_1_14 * w0_8_1 + x0_1_15 * w0_9_1;
+    acc24 += x0_1_12 * w0_5_0 + x0_1_13 * w0_6_0 + x0_1_14 * w0_7_0 + x0_1_15 * w0_8_0 + x0_1_16 * w0_9_0;
+    acc25 += x0_1_12 * w0_5_1 + x0_1_13 * w0_6_1 + x0_1_14 * w0_7_1 + x0_1_15 * w0_8_1 + x0_1_16 * w0_9_1;
+    acc26 += x0_1_13 * w0_5_0 + x0_1_14 * w0_6_0 + x0_1_15 * w0_7_0 + x0_1_16 * w0_8_0 + x0_1_17 * w0_9_0;
+    acc27 += x0_1_13 * w0_5_1 + x0_1_14 * w0_6_1 + x0_1_15 * w0_7_1 + x0_1_16 * w0_8_1 + x0_1_17 * w0_9_1;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = dy_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = dy_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let x0_2_14 = dy_at(xc0 + 2i * W + 14, rok2 && cok14);
+    let x0_2_15 = dy_at(xc0 + 2i * W + 15, rok2 && cok15);
+    let x0_2_16 = dy_at(xc0 + 2i * W + 16, rok2 && cok16);
+    let x0_2_17 = dy_at(xc0 + 2i * W + 17, rok2 && cok17);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc3 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc4 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc5 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc6 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc7 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc8 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc9 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc10 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc11 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc12 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc13 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    acc14 += x0_2_7 * w0_10_0 + x0_2_8 * w0_11_0 + x0_2_9 * w0_12_0 + x0_2_10 * w0_13_0 + x0_2_11 * w0_14_0;
+    acc15 += x0_2_7 * w0_10_1 + x0_2_8 * w0_11_1 + x0_2_9 * w0_12_1 + x0_2_10 * w0_13_1 + x0_2_11 * w0_14_1;
+    acc16 += x0_2_8 * w0_10_0 + x0_2_9 * w0_11_0 + x0_2_10 * w0_12_0 + x0_2_11 * w0_13_0 + x0_2_12 * w0_14_0;
+    acc17 += x0_2_8 * w0_10_1 + x0_2_9 * w0_11_1 + x0_2_10 * w0_12_1 + x0_2_11 * w0_13_1 + x0_2_12 * w0_14_1;
+    acc18 += x0_2_9 * w0_10_0 + x0_2_10 * w0_11_0 + x0_2_11 * w0_12_0 + x0_2_12 * w0_13_0 + x0_2_13 * w0_14_0;
+    acc19 += x0_2_9 * w0_10_1 + x0_2_10 * w0_11_1 + x0_2_11 * w0_12_1 + x0_2_12 * w0_13_1 + x0_2_13 * w0_14_1;
+    acc20 += x0_2_10 * w0_10_0 + x0_2_11 * w0_11_0 + x0_2_12 * w0_12_0 + x0_2_13 * w0_13_0 + x0_2_14 * w0_14_0;
+    acc21 += x0_2_10 * w0_10_1 + x0_2_11 * w0_11_1 + x0_2_12 * w0_12_1 + x0_2_13 * w0_13_1 + x0_2_14 * w0_14_1;
+    acc22 += x0_2_11 * w0_10_0 + x0_2_12 * w0_11_0 + x0_2_13 * w0_12_0 + x0_2_14 * w0_13_0 + x0_2_15 * w0_14_0;
+    acc23 += x0_2_11 * w0_10_1 + x0_2_12 * w0_11_1 + x0_2_13 * w0_12_1 + x0_2_14 * w0_13_1 + x0_2_15 * w0_14_1;
+    acc24 += x0_2_12 * w0_10_0 + x0_2_13 * w0_11_0 + x0_2_14 * w0_12_0 + x0_2_15 * w0_13_0 + x0_2_16 * w0_14_0;
+    acc25 += x0_2_12 * w0_10_1 + x0_2_13 * w0_11_1 + x0_2_14 * w0_12_1 + x0_2_15 * w0_13_1 + x0_2_16 * w0_14_1;
+    acc26 += x0_2_13 * w0_10_0 + x0_2_14 * w0_11_0 + x0_2_15 * w0_12_0 + x0_2_16 * w0_13_0 + x0_2_17 * w0_14_0;
+    acc27 += x0_2_13 * w0_10_1 + x0_2_14 * w0_11_1 + x0_2_15 * w0_12_1 + x0_2_16 * w0_13_1 + x0_2_17 * w0_14_1;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = dy_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = dy_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = dy_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let x0_3_11 = dy_at(xc0 + 3i * W + 11, rok3 && cok11);
+    let x0_3_12 = dy_at(xc0 + 3i * W + 12, rok3 && cok12);
+    let x0_3_13 = dy_at(xc0 + 3i * W + 13, rok3 && cok13);
+    let x0_3_14 = dy_at(xc0 + 3i * W + 14, rok3 && cok14);
+    let x0_3_15 = dy_at(xc0 + 3i * W + 15, rok3 && cok15);
+    let x0_3_16 = dy_at(xc0 + 3i * W + 16, rok3 && cok16);
+    let x0_3_17 = dy_at(xc0 + 3i * W + 17, rok3 && cok17);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc3 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc4 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc5 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc6 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc7 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc8 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc9 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc10 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc11 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc12 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc13 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    acc14 += x0_3_7 * w0_15_0 + x0_3_8 * w0_16_0 + x0_3_9 * w0_17_0 + x0_3_10 * w0_18_0 + x0_3_11 * w0_19_0;
+    acc15 += x0_3_7 * w0_15_1 + x0_3_8 * w0_16_1 + x0_3_9 * w0_17_1 + x0_3_10 * w0_18_1 + x0_3_11 * w0_19_1;
+    acc16 += x0_3_8 * w0_15_0 + x0_3_9 * w0_16_0 + x0_3_10 * w0_17_0 + x0_3_11 * w0_18_0 + x0_3_12 * w0_19_0;
+    acc17 += x0_3_8 * w0_15_1 + x0_3_9 * w0_16_1 + x0_3_10 * w0_17_1 + x0_3_11 * w0_18_1 + x0_3_12 * w0_19_1;
+    acc18 += x0_3_9 * w0_15_0 + x0_3_10 * w0_16_0 + x0_3_11 * w0_17_0 + x0_3_12 * w0_18_0 + x0_3_13 * w0_19_0;
+    acc19 += x0_3_9 * w0_15_1 + x0_3_10 * w0_16_1 + x0_3_11 * w0_17_1 + x0_3_12 * w0_18_1 + x0_3_13 * w0_19_1;
+    acc20 += x0_3_10 * w0_15_0 + x0_3_11 * w0_16_0 + x0_3_12 * w0_17_0 + x0_3_13 * w0_18_0 + x0_3_14 * w0_19_0;
+    acc21 += x0_3_10 * w0_15_1 + x0_3_11 * w0_16_1 + x0_3_12 * w0_17_1 + x0_3_13 * w0_18_1 + x0_3_14 * w0_19_1;
+    acc22 += x0_3_11 * w0_15_0 + x0_3_12 * w0_16_0 + x0_3_13 * w0_17_0 + x0_3_14 * w0_18_0 + x0_3_15 * w0_19_0;
+    acc23 += x0_3_11 * w0_15_1 + x0_3_12 * w0_16_1 + x0_3_13 * w0_17_1 + x0_3_14 * w0_18_1 + x0_3_15 * w0_19_1;
+    acc24 += x0_3_12 * w0_15_0 + x0_3_13 * w0_16_0 + x0_3_14 * w0_17_0 + x0_3_15 * w0_18_0 + x0_3_16 * w0_19_0;
+    acc25 += x0_3_12 * w0_15_1 + x0_3_13 * w0_16_1 + x0_3_14 * w0_17_1 + x0_3_15 * w0_18_1 + x0_3_16 * w0_19_1;
+    acc26 += x0_3_13 * w0_15_0 + x0_3_14 * w0_16_0 + x0_3_15 * w0_17_0 + x0_3_16 * w0_18_0 + x0_3_17 * w0_19_0;
+    acc27 += x0_3_13 * w0_15_1 + x0_3_14 * w0_16_1 + x0_3_15 * w0_17_1 + x0_3_16 * w0_18_1 + x0_3_17 * w0_19_1;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = dy_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = dy_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = dy_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let x0_4_11 = dy_at(xc0 + 4i * W + 11, rok4 && cok11);
+    let x0_4_12 = dy_at(xc0 + 4i * W + 12, rok4 && cok12);
+    let x0_4_13 = dy_at(xc0 + 4i * W + 13, rok4 && cok13);
+    let x0_4_14 = dy_at(xc0 + 4i * W + 14, rok4 && cok14);
+    let x0_4_15 = dy_at(xc0 + 4i * W + 15, rok4 && cok15);
+    let x0_4_16 = dy_at(xc0 + 4i * W + 16, rok4 && cok16);
+    let x0_4_17 = dy_at(xc0 + 4i * W + 17, rok4 && cok17);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc3 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc4 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc5 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc6 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc7 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc8 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc9 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc10 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc11 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc12 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc13 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+    acc14 += x0_4_7 * w0_20_0 + x0_4_8 * w0_21_0 + x0_4_9 * w0_22_0 + x0_4_10 * w0_23_0 + x0_4_11 * w0_24_0;
+    acc15 += x0_4_7 * w0_20_1 + x0_4_8 * w0_21_1 + x0_4_9 * w0_22_1 + x0_4_10 * w0_23_1 + x0_4_11 * w0_24_1;
+    acc16 += x0_4_8 * w0_20_0 + x0_4_9 * w0_21_0 + x0_4_10 * w0_22_0 + x0_4_11 * w0_23_0 + x0_4_12 * w0_24_0;
+    acc17 += x0_4_8 * w0_20_1 + x0_4_9 * w0_21_1 + x0_4_10 * w0_22_1 + x0_4_11 * w0_23_1 + x0_4_12 * w0_24_1;
+    acc18 += x0_4_9 * w0_20_0 + x0_4_10 * w0_21_0 + x0_4_11 * w0_22_0 + x0_4_12 * w0_23_0 + x0_4_13 * w0_24_0;
+    acc19 += x0_4_9 * w0_20_1 + x0_4_10 * w0_21_1 + x0_4_11 * w0_22_1 + x0_4_12 * w0_23_1 + x0_4_13 * w0_24_1;
+    acc20 += x0_4_10 * w0_20_0 + x0_4_11 * w0_21_0 + x0_4_12 * w0_22_0 + x0_4_13 * w0_23_0 + x0_4_14 * w0_24_0;
+    acc21 += x0_4_10 * w0_20_1 + x0_4_11 * w0_21_1 + x0_4_12 * w0_22_1 + x0_4_13 * w0_23_1 + x0_4_14 * w0_24_1;
+    acc22 += x0_4_11 * w0_20_0 + x0_4_12 * w0_21_0 + x0_4_13 * w0_22_0 + x0_4_14 * w0_23_0 + x0_4_15 * w0_24_0;
+    acc23 += x0_4_11 * w0_20_1 + x0_4_12 * w0_21_1 + x0_4_13 * w0_22_1 + x0_4_14 * w0_23_1 + x0_4_15 * w0_24_1;
+    acc24 += x0_4_12 * w0_20_0 + x0_4_13 * w0_21_0 + x0_4_14 * w0_22_0 + x0_4_15 * w0_23_0 + x0_4_16 * w0_24_0;
+    acc25 += x0_4_12 * w0_20_1 + x0_4_13 * w0_21_1 + x0_4_14 * w0_22_1 + x0_4_15 * w0_23_1 + x0_4_16 * w0_24_1;
+    acc26 += x0_4_13 * w0_20_0 + x0_4_14 * w0_21_0 + x0_4_15 * w0_22_0 + x0_4_16 * w0_23_0 + x0_4_17 * w0_24_0;
+    acc27 += x0_4_13 * w0_20_1 + x0_4_14 * w0_21_1 + x0_4_15 * w0_22_1 + x0_4_16 * w0_23_1 + x0_4_17 * w0_24_1;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc2); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc4); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc6); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc8); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc10); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc12); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc14); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc16); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc18); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc20); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc22); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc24); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc26); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc3); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc5); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc7); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc9); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc11); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc13); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc15); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc17); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc19); }
+    if (ox0 + 10u < params.out_w) { store_input_grad(at + 10u, oplane, n, acc21); }
+    if (ox0 + 11u < params.out_w) { store_input_grad(at + 11u, oplane, n, acc23); }
+    if (ox0 + 12u < params.out_w) { store_input_grad(at + 12u, oplane, n, acc25); }
+    if (ox0 + 13u < params.out_w) { store_input_grad(at + 13u, oplane, n, acc27); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_7x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 6u) / 7u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 7u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2 + x0_0_3 * w0_3_2 + x0_0_4 * w0_4_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3 + x0_0_3 * w0_3_3 + x0_0_4 * w0_4_3;
+    acc4 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc5 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc6 += x0_0_1 * w0_0_2 + x0_0_2 * w0_1_2 + x0_0_3 * w0_2_2 + x0_0_4 * w0_3_2 + x0_0_5 * w0_4_2;
+    acc7 += x0_0_1 * w0_0_3 + x0_0_2 * w0_1_3 + x0_0_3 * w0_2_3 + x0_0_4 * w0_3_3 + x0_0_5 * w0_4_3;
+    acc8 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc9 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc10 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2 + x0_0_5 * w0_3_2 + x0_0_6 * w0_4_2;
+    acc11 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3 + x0_0_5 * w0_3_3 + x0_0_6 * w0_4_3;
+    acc12 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc13 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc14 += x0_0_3 * w0_0_2 + x0_0_4 * w0_1_2 + x0_0_5 * w0_2_2 + x0_0_6 * w0_3_2 + x0_0_7 * w0_4_2;
+    acc15 += x0_0_3 * w0_0_3 + x0_0_4 * w0_1_3 + x0_0_5 * w0_2_3 + x0_0_6 * w0_3_3 + x0_0_7 * w0_4_3;
+    acc16 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc17 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc18 += x0_0_4 * w0_0_2 + x0_0_5 * w0_1_2 + x0_0_6 * w0_2_2 + x0_0_7 * w0_3_2 + x0_0_8 * w0_4_2;
+    acc19 += x0_0_4 * w0_0_3 + x0_0_5 * w0_1_3 + x0_0_6 * w0_2_3 + x0_0_7 * w0_3_3 + x0_0_8 * w0_4_3;
+    acc20 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc21 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc22 += x0_0_5 * w0_0_2 + x0_0_6 * w0_1_2 + x0_0_7 * w0_2_2 + x0_0_8 * w0_3_2 + x0_0_9 * w0_4_2;
+    acc23 += x0_0_5 * w0_0_3 + x0_0_6 * w0_1_3 + x0_0_7 * w0_2_3 + x0_0_8 * w0_3_3 + x0_0_9 * w0_4_3;
+    acc24 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc25 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    acc26 += x0_0_6 * w0_0_2 + x0_0_7 * w0_1_2 + x0_0_8 * w0_2_2 + x0_0_9 * w0_3_2 + x0_0_10 * w0_4_2;
+    acc27 += x0_0_6 * w0_0_3 + x0_0_7 * w0_1_3 + x0_0_8 * w0_2_3 + x0_0_9 * w0_3_3 + x0_0_10 * w0_4_3;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    let w0_9_2 = w[wc0 + 9u * params.c4 + cb2];
+    let w0_9_3 = w[wc0 + 9u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_0 * w0_5_2 + x0_1_1 * w0_6_2 + x0_1_2 * w0_7_2 + x0_1_3 * w0_8_2 + x0_1_4 * w0_9_2;
+    acc3 += x0_1_0 * w0_5_3 + x0_1_1 * w0_6_3 + x0_1_2 * w0_7_3 + x0_1_3 * w0_8_3 + x0_1_4 * w0_9_3;
+    acc4 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc5 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc6 += x0_1_1 * w0_5_2 + x0_1_2 * w0_6_2 + x0_1_3 * w0_7_2 + x0_1_4 * w0_8_2 + x0_1_5 * w0_9_2;
+    acc7 += x0_1_1 * w0_5_3 + x0_1_2 * w0_6_3 + x0_1_3 * w0_7_3 + x0_1_4 * w0_8_3 + x0_1_5 * w0_9_3;
+    acc8 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc9 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc10 += x0_1_2 * w0_5_2 + x0_1_3 * w0_6_2 + x0_1_4 * w0_7_2 + x0_1_5 * w0_8_2 + x0_1_6 * w0_9_2;
+    acc11 += x0_1_2 * w0_5_3 + x0_1_3 * w0_6_3 + x0_1_4 * w0_7_3 + x0_1_5 * w0_8_3 + x0_1_6 * w0_9_3;
+    acc12 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc13 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc14 += x0_1_3 * w0_5_2 + x0_1_4 * w0_6_2 + x0_1_5 * w0_7_2 + x0_1_6 * w0_8_2 + x0_1_7 * w0_9_2;
+    acc15 += x0_1_3 * w0_5_3 + x0_1_4 * w0_6_3 + x0_1_5 * w0_7_3 + x0_1_6 * w0_8_3 + x0_1_7 * w0_9_3;
+    acc16 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc17 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc18 += x0_1_4 * w0_5_2 + x0_1_5 * w0_6_2 + x0_1_6 * w0_7_2 + x0_1_7 * w0_8_2 + x0_1_8 * w0_9_2;
+    acc19 += x0_1_4 * w0_5_3 + x0_1_5 * w0_6_3 + x0_1_6 * w0_7_3 + x0_1_7 * w0_8_3 + x0_1_8 * w0_9_3;
+    acc20 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc21 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc22 += x0_1_5 * w0_5_2 + x0_1_6 * w0_6_2 + x0_1_7 * w0_7_2 + x0_1_8 * w0_8_2 + x0_1_9 * w0_9_2;
+    acc23 += x0_1_5 * w0_5_3 + x0_1_6 * w0_6_3 + x0_1_7 * w0_7_3 + x0_1_8 * w0_8_3 + x0_1_9 * w0_9_3;
+    acc24 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc25 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    acc26 += x0_1_6 * w0_5_2 + x0_1_7 * w0_6_2 + x0_1_8 * w0_7_2 + x0_1_9 * w0_8_2 + x0_1_10 * w0_9_2;
+    acc27 += x0_1_6 * w0_5_3 + x0_1_7 * w0_6_3 + x0_1_8 * w0_7_3 + x0_1_9 * w0_8_3 + x0_1_10 * w0_9_3;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_10_2 = w[wc0 + 10u * params.c4 + cb2];
+    let w0_10_3 = w[wc0 + 10u * params.c4 + cb3];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_11_2 = w[wc0 + 11u * params.c4 + cb2];
+    let w0_11_3 = w[wc0 + 11u * params.c4 + cb3];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_12_2 = w[wc0 + 12u * params.c4 + cb2];
+    let w0_12_3 = w[wc0 + 12u * params.c4 + cb3];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_13_2 = w[wc0 + 13u * params.c4 + cb2];
+    let w0_13_3 = w[wc0 + 13u * params.c4 + cb3];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    let w0_14_2 = w[wc0 + 14u * params.c4 + cb2];
+    let w0_14_3 = w[wc0 + 14u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_0 * w0_10_2 + x0_2_1 * w0_11_2 + x0_2_2 * w0_12_2 + x0_2_3 * w0_13_2 + x0_2_4 * w0_14_2;
+    acc3 += x0_2_0 * w0_10_3 + x0_2_1 * w0_11_3 + x0_2_2 * w0_12_3 + x0_2_3 * w0_13_3 + x0_2_4 * w0_14_3;
+    acc4 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc5 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc6 += x0_2_1 * w0_10_2 + x0_2_2 * w0_11_2 + x0_2_3 * w0_12_2 + x0_2_4 * w0_13_2 + x0_2_5 * w0_14_2;
+    acc7 += x0_2_1 * w0_10_3 + x0_2_2 * w0_11_3 + x0_2_3 * w0_12_3 + x0_2_4 * w0_13_3 + x0_2_5 * w0_14_3;
+    acc8 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc9 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc10 += x0_2_2 * w0_10_2 + x0_2_3 * w0_11_2 + x0_2_4 * w0_12_2 + x0_2_5 * w0_13_2 + x0_2_6 * w0_14_2;
+    acc11 += x0_2_2 * w0_10_3 + x0_2_3 * w0_11_3 + x0_2_4 * w0_12_3 + x0_2_5 * w0_13_3 + x0_2_6 * w0_14_3;
+    acc12 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc13 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc14 += x0_2_3 * w0_10_2 + x0_2_4 * w0_11_2 + x0_2_5 * w0_12_2 + x0_2_6 * w0_13_2 + x0_2_7 * w0_14_2;
+    acc15 += x0_2_3 * w0_10_3 + x0_2_4 * w0_11_3 + x0_2_5 * w0_12_3 + x0_2_6 * w0_13_3 + x0_2_7 * w0_14_3;
+    acc16 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc17 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc18 += x0_2_4 * w0_10_2 + x0_2_5 * w0_11_2 + x0_2_6 * w0_12_2 + x0_2_7 * w0_13_2 + x0_2_8 * w0_14_2;
+    acc19 += x0_2_4 * w0_10_3 + x0_2_5 * w0_11_3 + x0_2_6 * w0_12_3 + x0_2_7 * w0_13_3 + x0_2_8 * w0_14_3;
+    acc20 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc21 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc22 += x0_2_5 * w0_10_2 + x0_2_6 * w0_11_2 + x0_2_7 * w0_12_2 + x0_2_8 * w0_13_2 + x0_2_9 * w0_14_2;
+    acc23 += x0_2_5 * w0_10_3 + x0_2_6 * w0_11_3 + x0_2_7 * w0_12_3 + x0_2_8 * w0_13_3 + x0_2_9 * w0_14_3;
+    acc24 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc25 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    acc26 += x0_2_6 * w0_10_2 + x0_2_7 * w0_11_2 + x0_2_8 * w0_12_2 + x0_2_9 * w0_13_2 + x0_2_10 * w0_14_2;
+    acc27 += x0_2_6 * w0_10_3 + x0_2_7 * w0_11_3 + x0_2_8 * w0_12_3 + x0_2_9 * w0_13_3 + x0_2_10 * w0_14_3;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = dy_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = dy_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = dy_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_15_2 = w[wc0 + 15u * params.c4 + cb2];
+    let w0_15_3 = w[wc0 + 15u * params.c4 + cb3];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_16_2 = w[wc0 + 16u * params.c4 + cb2];
+    let w0_16_3 = w[wc0 + 16u * params.c4 + cb3];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_17_2 = w[wc0 + 17u * params.c4 + cb2];
+    let w0_17_3 = w[wc0 + 17u * params.c4 + cb3];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_18_2 = w[wc0 + 18u * params.c4 + cb2];
+    let w0_18_3 = w[wc0 + 18u * params.c4 + cb3];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    let w0_19_2 = w[wc0 + 19u * params.c4 + cb2];
+    let w0_19_3 = w[wc0 + 19u * params.c4 + cb3];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_0 * w0_15_2 + x0_3_1 * w0_16_2 + x0_3_2 * w0_17_2 + x0_3_3 * w0_18_2 + x0_3_4 * w0_19_2;
+    acc3 += x0_3_0 * w0_15_3 + x0_3_1 * w0_16_3 + x0_3_2 * w0_17_3 + x0_3_3 * w0_18_3 + x0_3_4 * w0_19_3;
+    acc4 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc5 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc6 += x0_3_1 * w0_15_2 + x0_3_2 * w0_16_2 + x0_3_3 * w0_17_2 + x0_3_4 * w0_18_2 + x0_3_5 * w0_19_2;
+    acc7 += x0_3_1 * w0_15_3 + x0_3_2 * w0_16_3 + x0_3_3 * w0_17_3 + x0_3_4 * w0_18_3 + x0_3_5 * w0_19_3;
+    acc8 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc9 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc10 += x0_3_2 * w0_15_2 + x0_3_3 * w0_16_2 + x0_3_4 * w0_17_2 + x0_3_5 * w0_18_2 + x0_3_6 * w0_19_2;
+    acc11 += x0_3_2 * w0_15_3 + x0_3_3 * w0_16_3 + x0_3_4 * w0_17_3 + x0_3_5 * w0_18_3 + x0_3_6 * w0_19_3;
+    acc12 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc13 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc14 += x0_3_3 * w0_15_2 + x0_3_4 * w0_16_2 + x0_3_5 * w0_17_2 + x0_3_6 * w0_18_2 + x0_3_7 * w0_19_2;
+    acc15 += x0_3_3 * w0_15_3 + x0_3_4 * w0_16_3 + x0_3_5 * w0_17_3 + x0_3_6 * w0_18_3 + x0_3_7 * w0_19_3;
+    acc16 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc17 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc18 += x0_3_4 * w0_15_2 + x0_3_5 * w0_16_2 + x0_3_6 * w0_17_2 + x0_3_7 * w0_18_2 + x0_3_8 * w0_19_2;
+    acc19 += x0_3_4 * w0_15_3 + x0_3_5 * w0_16_3 + x0_3_6 * w0_17_3 + x0_3_7 * w0_18_3 + x0_3_8 * w0_19_3;
+    acc20 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc21 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc22 += x0_3_5 * w0_15_2 + x0_3_6 * w0_16_2 + x0_3_7 * w0_17_2 + x0_3_8 * w0_18_2 + x0_3_9 * w0_19_2;
+    acc23 += x0_3_5 * w0_15_3 + x0_3_6 * w0_16_3 + x0_3_7 * w0_17_3 + x0_3_8 * w0_18_3 + x0_3_9 * w0_19_3;
+    acc24 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc25 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    acc26 += x0_3_6 * w0_15_2 + x0_3_7 * w0_16_2 + x0_3_8 * w0_17_2 + x0_3_9 * w0_18_2 + x0_3_10 * w0_19_2;
+    acc27 += x0_3_6 * w0_15_3 + x0_3_7 * w0_16_3 + x0_3_8 * w0_17_3 + x0_3_9 * w0_18_3 + x0_3_10 * w0_19_3;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = dy_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = dy_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = dy_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_20_2 = w[wc0 + 20u * params.c4 + cb2];
+    let w0_20_3 = w[wc0 + 20u * params.c4 + cb3];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_21_2 = w[wc0 + 21u * params.c4 + cb2];
+    let w0_21_3 = w[wc0 + 21u * params.c4 + cb3];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_22_2 = w[wc0 + 22u * params.c4 + cb2];
+    let w0_22_3 = w[wc0 + 22u * params.c4 + cb3];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_23_2 = w[wc0 + 23u * params.c4 + cb2];
+    let w0_23_3 = w[wc0 + 23u * params.c4 + cb3];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    let w0_24_2 = w[wc0 + 24u * params.c4 + cb2];
+    let w0_24_3 = w[wc0 + 24u * params.c4 + cb3];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_0 * w0_20_2 + x0_4_1 * w0_21_2 + x0_4_2 * w0_22_2 + x0_4_3 * w0_23_2 + x0_4_4 * w0_24_2;
+    acc3 += x0_4_0 * w0_20_3 + x0_4_1 * w0_21_3 + x0_4_2 * w0_22_3 + x0_4_3 * w0_23_3 + x0_4_4 * w0_24_3;
+    acc4 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc5 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc6 += x0_4_1 * w0_20_2 + x0_4_2 * w0_21_2 + x0_4_3 * w0_22_2 + x0_4_4 * w0_23_2 + x0_4_5 * w0_24_2;
+    acc7 += x0_4_1 * w0_20_3 + x0_4_2 * w0_21_3 + x0_4_3 * w0_22_3 + x0_4_4 * w0_23_3 + x0_4_5 * w0_24_3;
+    acc8 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc9 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc10 += x0_4_2 * w0_20_2 + x0_4_3 * w0_21_2 + x0_4_4 * w0_22_2 + x0_4_5 * w0_23_2 + x0_4_6 * w0_24_2;
+    acc11 += x0_4_2 * w0_20_3 + x0_4_3 * w0_21_3 + x0_4_4 * w0_22_3 + x0_4_5 * w0_23_3 + x0_4_6 * w0_24_3;
+    acc12 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc13 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc14 += x0_4_3 * w0_20_2 + x0_4_4 * w0_21_2 + x0_4_5 * w0_22_2 + x0_4_6 * w0_23_2 + x0_4_7 * w0_24_2;
+    acc15 += x0_4_3 * w0_20_3 + x0_4_4 * w0_21_3 + x0_4_5 * w0_22_3 + x0_4_6 * w0_23_3 + x0_4_7 * w0_24_3;
+    acc16 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc17 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc18 += x0_4_4 * w0_20_2 + x0_4_5 * w0_21_2 + x0_4_6 * w0_22_2 + x0_4_7 * w0_23_2 + x0_4_8 * w0_24_2;
+    acc19 += x0_4_4 * w0_20_3 + x0_4_5 * w0_21_3 + x0_4_6 * w0_22_3 + x0_4_7 * w0_23_3 + x0_4_8 * w0_24_3;
+    acc20 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc21 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc22 += x0_4_5 * w0_20_2 + x0_4_6 * w0_21_2 + x0_4_7 * w0_22_2 + x0_4_8 * w0_23_2 + x0_4_9 * w0_24_2;
+    acc23 += x0_4_5 * w0_20_3 + x0_4_6 * w0_21_3 + x0_4_7 * w0_22_3 + x0_4_8 * w0_23_3 + x0_4_9 * w0_24_3;
+    acc24 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc25 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+    acc26 += x0_4_6 * w0_20_2 + x0_4_7 * w0_21_2 + x0_4_8 * w0_22_2 + x0_4_9 * w0_23_2 + x0_4_10 * w0_24_2;
+    acc27 += x0_4_6 * w0_20_3 + x0_4_7 * w0_21_3 + x0_4_8 * w0_22_3 + x0_4_9 * w0_23_3 + x0_4_10 * w0_24_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+  }
+  if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
+}
+
+@compute @workgroup_size(WorkgroupSize)
+fn conv_input_grad_k5s1_10x16(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = linear_index(gid, nwg, WorkgroupSize);
+  let colTiles = (params.c4 + 3u) / 4u;
+  let rowTiles = (params.out_w + 9u) / 10u;
+  let tile = t / colTiles;
+  let c0 = (t % colTiles) * 4u;
+  if (tile >= params.rows * params.out_h * rowTiles) { return; }
+  let b = tile / (params.out_h * rowTiles);
+  let oy = (tile / rowTiles) % params.out_h;
+  let ox0 = (tile % rowTiles) * 10u;
+  let cl = params.c4 - 1u;
+  let cb0 = min(c0 + 0u, cl);
+  let cb1 = min(c0 + 1u, cl);
+  let cb2 = min(c0 + 2u, cl);
+  let cb3 = min(c0 + 3u, cl);
+  let W = i32(params.in_w);
+  let iy0 = i32(oy * 1u) - i32(params.padding);
+  let ix0 = i32(ox0 * 1u) - i32(params.padding);
+  let base = i32(b * params.src_stride) + iy0 * W + ix0;
+  let rok0 = Padded == 0u || u32(iy0 + 0) < params.in_h;
+  let rok1 = Padded == 0u || u32(iy0 + 1) < params.in_h;
+  let rok2 = Padded == 0u || u32(iy0 + 2) < params.in_h;
+  let rok3 = Padded == 0u || u32(iy0 + 3) < params.in_h;
+  let rok4 = Padded == 0u || u32(iy0 + 4) < params.in_h;
+  let cok0 = Padded == 0u || u32(ix0 + 0) < params.in_w;
+  let cok1 = Padded == 0u || u32(ix0 + 1) < params.in_w;
+  let cok2 = Padded == 0u || u32(ix0 + 2) < params.in_w;
+  let cok3 = Padded == 0u || u32(ix0 + 3) < params.in_w;
+  let cok4 = Padded == 0u || u32(ix0 + 4) < params.in_w;
+  let cok5 = Padded == 0u || u32(ix0 + 5) < params.in_w;
+  let cok6 = Padded == 0u || u32(ix0 + 6) < params.in_w;
+  let cok7 = Padded == 0u || u32(ix0 + 7) < params.in_w;
+  let cok8 = Padded == 0u || u32(ix0 + 8) < params.in_w;
+  let cok9 = Padded == 0u || u32(ix0 + 9) < params.in_w;
+  let cok10 = Padded == 0u || u32(ix0 + 10) < params.in_w;
+  let cok11 = Padded == 0u || u32(ix0 + 11) < params.in_w;
+  let cok12 = Padded == 0u || u32(ix0 + 12) < params.in_w;
+  let cok13 = Padded == 0u || u32(ix0 + 13) < params.in_w;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  var acc8 = vec4f(0.0);
+  var acc9 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc12 = vec4f(0.0);
+  var acc13 = vec4f(0.0);
+  var acc14 = vec4f(0.0);
+  var acc15 = vec4f(0.0);
+  var acc16 = vec4f(0.0);
+  var acc17 = vec4f(0.0);
+  var acc18 = vec4f(0.0);
+  var acc19 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc22 = vec4f(0.0);
+  var acc23 = vec4f(0.0);
+  var acc24 = vec4f(0.0);
+  var acc25 = vec4f(0.0);
+  var acc26 = vec4f(0.0);
+  var acc27 = vec4f(0.0);
+  var acc28 = vec4f(0.0);
+  var acc29 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc32 = vec4f(0.0);
+  var acc33 = vec4f(0.0);
+  var acc34 = vec4f(0.0);
+  var acc35 = vec4f(0.0);
+  var acc36 = vec4f(0.0);
+  var acc37 = vec4f(0.0);
+  var acc38 = vec4f(0.0);
+  var acc39 = vec4f(0.0);
+  let plane = i32(params.in_h * params.in_w);
+  let k2c4 = 25u * params.c4;
+  var c = 0u;
+  for (; c < params.in_c; c++) {
+    let xc0 = base + i32(c + 0u) * plane;
+    let wc0 = (c + 0u) * k2c4;
+    let x0_0_0 = dy_at(xc0 + 0i * W + 0, rok0 && cok0);
+    let x0_0_1 = dy_at(xc0 + 0i * W + 1, rok0 && cok1);
+    let x0_0_2 = dy_at(xc0 + 0i * W + 2, rok0 && cok2);
+    let x0_0_3 = dy_at(xc0 + 0i * W + 3, rok0 && cok3);
+    let x0_0_4 = dy_at(xc0 + 0i * W + 4, rok0 && cok4);
+    let x0_0_5 = dy_at(xc0 + 0i * W + 5, rok0 && cok5);
+    let x0_0_6 = dy_at(xc0 + 0i * W + 6, rok0 && cok6);
+    let x0_0_7 = dy_at(xc0 + 0i * W + 7, rok0 && cok7);
+    let x0_0_8 = dy_at(xc0 + 0i * W + 8, rok0 && cok8);
+    let x0_0_9 = dy_at(xc0 + 0i * W + 9, rok0 && cok9);
+    let x0_0_10 = dy_at(xc0 + 0i * W + 10, rok0 && cok10);
+    let x0_0_11 = dy_at(xc0 + 0i * W + 11, rok0 && cok11);
+    let x0_0_12 = dy_at(xc0 + 0i * W + 12, rok0 && cok12);
+    let x0_0_13 = dy_at(xc0 + 0i * W + 13, rok0 && cok13);
+    let w0_0_0 = w[wc0 + 0u * params.c4 + cb0];
+    let w0_0_1 = w[wc0 + 0u * params.c4 + cb1];
+    let w0_0_2 = w[wc0 + 0u * params.c4 + cb2];
+    let w0_0_3 = w[wc0 + 0u * params.c4 + cb3];
+    let w0_1_0 = w[wc0 + 1u * params.c4 + cb0];
+    let w0_1_1 = w[wc0 + 1u * params.c4 + cb1];
+    let w0_1_2 = w[wc0 + 1u * params.c4 + cb2];
+    let w0_1_3 = w[wc0 + 1u * params.c4 + cb3];
+    let w0_2_0 = w[wc0 + 2u * params.c4 + cb0];
+    let w0_2_1 = w[wc0 + 2u * params.c4 + cb1];
+    let w0_2_2 = w[wc0 + 2u * params.c4 + cb2];
+    let w0_2_3 = w[wc0 + 2u * params.c4 + cb3];
+    let w0_3_0 = w[wc0 + 3u * params.c4 + cb0];
+    let w0_3_1 = w[wc0 + 3u * params.c4 + cb1];
+    let w0_3_2 = w[wc0 + 3u * params.c4 + cb2];
+    let w0_3_3 = w[wc0 + 3u * params.c4 + cb3];
+    let w0_4_0 = w[wc0 + 4u * params.c4 + cb0];
+    let w0_4_1 = w[wc0 + 4u * params.c4 + cb1];
+    let w0_4_2 = w[wc0 + 4u * params.c4 + cb2];
+    let w0_4_3 = w[wc0 + 4u * params.c4 + cb3];
+    acc0 += x0_0_0 * w0_0_0 + x0_0_1 * w0_1_0 + x0_0_2 * w0_2_0 + x0_0_3 * w0_3_0 + x0_0_4 * w0_4_0;
+    acc1 += x0_0_0 * w0_0_1 + x0_0_1 * w0_1_1 + x0_0_2 * w0_2_1 + x0_0_3 * w0_3_1 + x0_0_4 * w0_4_1;
+    acc2 += x0_0_0 * w0_0_2 + x0_0_1 * w0_1_2 + x0_0_2 * w0_2_2 + x0_0_3 * w0_3_2 + x0_0_4 * w0_4_2;
+    acc3 += x0_0_0 * w0_0_3 + x0_0_1 * w0_1_3 + x0_0_2 * w0_2_3 + x0_0_3 * w0_3_3 + x0_0_4 * w0_4_3;
+    acc4 += x0_0_1 * w0_0_0 + x0_0_2 * w0_1_0 + x0_0_3 * w0_2_0 + x0_0_4 * w0_3_0 + x0_0_5 * w0_4_0;
+    acc5 += x0_0_1 * w0_0_1 + x0_0_2 * w0_1_1 + x0_0_3 * w0_2_1 + x0_0_4 * w0_3_1 + x0_0_5 * w0_4_1;
+    acc6 += x0_0_1 * w0_0_2 + x0_0_2 * w0_1_2 + x0_0_3 * w0_2_2 + x0_0_4 * w0_3_2 + x0_0_5 * w0_4_2;
+    acc7 += x0_0_1 * w0_0_3 + x0_0_2 * w0_1_3 + x0_0_3 * w0_2_3 + x0_0_4 * w0_3_3 + x0_0_5 * w0_4_3;
+    acc8 += x0_0_2 * w0_0_0 + x0_0_3 * w0_1_0 + x0_0_4 * w0_2_0 + x0_0_5 * w0_3_0 + x0_0_6 * w0_4_0;
+    acc9 += x0_0_2 * w0_0_1 + x0_0_3 * w0_1_1 + x0_0_4 * w0_2_1 + x0_0_5 * w0_3_1 + x0_0_6 * w0_4_1;
+    acc10 += x0_0_2 * w0_0_2 + x0_0_3 * w0_1_2 + x0_0_4 * w0_2_2 + x0_0_5 * w0_3_2 + x0_0_6 * w0_4_2;
+    acc11 += x0_0_2 * w0_0_3 + x0_0_3 * w0_1_3 + x0_0_4 * w0_2_3 + x0_0_5 * w0_3_3 + x0_0_6 * w0_4_3;
+    acc12 += x0_0_3 * w0_0_0 + x0_0_4 * w0_1_0 + x0_0_5 * w0_2_0 + x0_0_6 * w0_3_0 + x0_0_7 * w0_4_0;
+    acc13 += x0_0_3 * w0_0_1 + x0_0_4 * w0_1_1 + x0_0_5 * w0_2_1 + x0_0_6 * w0_3_1 + x0_0_7 * w0_4_1;
+    acc14 += x0_0_3 * w0_0_2 + x0_0_4 * w0_1_2 + x0_0_5 * w0_2_2 + x0_0_6 * w0_3_2 + x0_0_7 * w0_4_2;
+    acc15 += x0_0_3 * w0_0_3 + x0_0_4 * w0_1_3 + x0_0_5 * w0_2_3 + x0_0_6 * w0_3_3 + x0_0_7 * w0_4_3;
+    acc16 += x0_0_4 * w0_0_0 + x0_0_5 * w0_1_0 + x0_0_6 * w0_2_0 + x0_0_7 * w0_3_0 + x0_0_8 * w0_4_0;
+    acc17 += x0_0_4 * w0_0_1 + x0_0_5 * w0_1_1 + x0_0_6 * w0_2_1 + x0_0_7 * w0_3_1 + x0_0_8 * w0_4_1;
+    acc18 += x0_0_4 * w0_0_2 + x0_0_5 * w0_1_2 + x0_0_6 * w0_2_2 + x0_0_7 * w0_3_2 + x0_0_8 * w0_4_2;
+    acc19 += x0_0_4 * w0_0_3 + x0_0_5 * w0_1_3 + x0_0_6 * w0_2_3 + x0_0_7 * w0_3_3 + x0_0_8 * w0_4_3;
+    acc20 += x0_0_5 * w0_0_0 + x0_0_6 * w0_1_0 + x0_0_7 * w0_2_0 + x0_0_8 * w0_3_0 + x0_0_9 * w0_4_0;
+    acc21 += x0_0_5 * w0_0_1 + x0_0_6 * w0_1_1 + x0_0_7 * w0_2_1 + x0_0_8 * w0_3_1 + x0_0_9 * w0_4_1;
+    acc22 += x0_0_5 * w0_0_2 + x0_0_6 * w0_1_2 + x0_0_7 * w0_2_2 + x0_0_8 * w0_3_2 + x0_0_9 * w0_4_2;
+    acc23 += x0_0_5 * w0_0_3 + x0_0_6 * w0_1_3 + x0_0_7 * w0_2_3 + x0_0_8 * w0_3_3 + x0_0_9 * w0_4_3;
+    acc24 += x0_0_6 * w0_0_0 + x0_0_7 * w0_1_0 + x0_0_8 * w0_2_0 + x0_0_9 * w0_3_0 + x0_0_10 * w0_4_0;
+    acc25 += x0_0_6 * w0_0_1 + x0_0_7 * w0_1_1 + x0_0_8 * w0_2_1 + x0_0_9 * w0_3_1 + x0_0_10 * w0_4_1;
+    acc26 += x0_0_6 * w0_0_2 + x0_0_7 * w0_1_2 + x0_0_8 * w0_2_2 + x0_0_9 * w0_3_2 + x0_0_10 * w0_4_2;
+    acc27 += x0_0_6 * w0_0_3 + x0_0_7 * w0_1_3 + x0_0_8 * w0_2_3 + x0_0_9 * w0_3_3 + x0_0_10 * w0_4_3;
+    acc28 += x0_0_7 * w0_0_0 + x0_0_8 * w0_1_0 + x0_0_9 * w0_2_0 + x0_0_10 * w0_3_0 + x0_0_11 * w0_4_0;
+    acc29 += x0_0_7 * w0_0_1 + x0_0_8 * w0_1_1 + x0_0_9 * w0_2_1 + x0_0_10 * w0_3_1 + x0_0_11 * w0_4_1;
+    acc30 += x0_0_7 * w0_0_2 + x0_0_8 * w0_1_2 + x0_0_9 * w0_2_2 + x0_0_10 * w0_3_2 + x0_0_11 * w0_4_2;
+    acc31 += x0_0_7 * w0_0_3 + x0_0_8 * w0_1_3 + x0_0_9 * w0_2_3 + x0_0_10 * w0_3_3 + x0_0_11 * w0_4_3;
+    acc32 += x0_0_8 * w0_0_0 + x0_0_9 * w0_1_0 + x0_0_10 * w0_2_0 + x0_0_11 * w0_3_0 + x0_0_12 * w0_4_0;
+    acc33 += x0_0_8 * w0_0_1 + x0_0_9 * w0_1_1 + x0_0_10 * w0_2_1 + x0_0_11 * w0_3_1 + x0_0_12 * w0_4_1;
+    acc34 += x0_0_8 * w0_0_2 + x0_0_9 * w0_1_2 + x0_0_10 * w0_2_2 + x0_0_11 * w0_3_2 + x0_0_12 * w0_4_2;
+    acc35 += x0_0_8 * w0_0_3 + x0_0_9 * w0_1_3 + x0_0_10 * w0_2_3 + x0_0_11 * w0_3_3 + x0_0_12 * w0_4_3;
+    acc36 += x0_0_9 * w0_0_0 + x0_0_10 * w0_1_0 + x0_0_11 * w0_2_0 + x0_0_12 * w0_3_0 + x0_0_13 * w0_4_0;
+    acc37 += x0_0_9 * w0_0_1 + x0_0_10 * w0_1_1 + x0_0_11 * w0_2_1 + x0_0_12 * w0_3_1 + x0_0_13 * w0_4_1;
+    acc38 += x0_0_9 * w0_0_2 + x0_0_10 * w0_1_2 + x0_0_11 * w0_2_2 + x0_0_12 * w0_3_2 + x0_0_13 * w0_4_2;
+    acc39 += x0_0_9 * w0_0_3 + x0_0_10 * w0_1_3 + x0_0_11 * w0_2_3 + x0_0_12 * w0_3_3 + x0_0_13 * w0_4_3;
+    let x0_1_0 = dy_at(xc0 + 1i * W + 0, rok1 && cok0);
+    let x0_1_1 = dy_at(xc0 + 1i * W + 1, rok1 && cok1);
+    let x0_1_2 = dy_at(xc0 + 1i * W + 2, rok1 && cok2);
+    let x0_1_3 = dy_at(xc0 + 1i * W + 3, rok1 && cok3);
+    let x0_1_4 = dy_at(xc0 + 1i * W + 4, rok1 && cok4);
+    let x0_1_5 = dy_at(xc0 + 1i * W + 5, rok1 && cok5);
+    let x0_1_6 = dy_at(xc0 + 1i * W + 6, rok1 && cok6);
+    let x0_1_7 = dy_at(xc0 + 1i * W + 7, rok1 && cok7);
+    let x0_1_8 = dy_at(xc0 + 1i * W + 8, rok1 && cok8);
+    let x0_1_9 = dy_at(xc0 + 1i * W + 9, rok1 && cok9);
+    let x0_1_10 = dy_at(xc0 + 1i * W + 10, rok1 && cok10);
+    let x0_1_11 = dy_at(xc0 + 1i * W + 11, rok1 && cok11);
+    let x0_1_12 = dy_at(xc0 + 1i * W + 12, rok1 && cok12);
+    let x0_1_13 = dy_at(xc0 + 1i * W + 13, rok1 && cok13);
+    let w0_5_0 = w[wc0 + 5u * params.c4 + cb0];
+    let w0_5_1 = w[wc0 + 5u * params.c4 + cb1];
+    let w0_5_2 = w[wc0 + 5u * params.c4 + cb2];
+    let w0_5_3 = w[wc0 + 5u * params.c4 + cb3];
+    let w0_6_0 = w[wc0 + 6u * params.c4 + cb0];
+    let w0_6_1 = w[wc0 + 6u * params.c4 + cb1];
+    let w0_6_2 = w[wc0 + 6u * params.c4 + cb2];
+    let w0_6_3 = w[wc0 + 6u * params.c4 + cb3];
+    let w0_7_0 = w[wc0 + 7u * params.c4 + cb0];
+    let w0_7_1 = w[wc0 + 7u * params.c4 + cb1];
+    let w0_7_2 = w[wc0 + 7u * params.c4 + cb2];
+    let w0_7_3 = w[wc0 + 7u * params.c4 + cb3];
+    let w0_8_0 = w[wc0 + 8u * params.c4 + cb0];
+    let w0_8_1 = w[wc0 + 8u * params.c4 + cb1];
+    let w0_8_2 = w[wc0 + 8u * params.c4 + cb2];
+    let w0_8_3 = w[wc0 + 8u * params.c4 + cb3];
+    let w0_9_0 = w[wc0 + 9u * params.c4 + cb0];
+    let w0_9_1 = w[wc0 + 9u * params.c4 + cb1];
+    let w0_9_2 = w[wc0 + 9u * params.c4 + cb2];
+    let w0_9_3 = w[wc0 + 9u * params.c4 + cb3];
+    acc0 += x0_1_0 * w0_5_0 + x0_1_1 * w0_6_0 + x0_1_2 * w0_7_0 + x0_1_3 * w0_8_0 + x0_1_4 * w0_9_0;
+    acc1 += x0_1_0 * w0_5_1 + x0_1_1 * w0_6_1 + x0_1_2 * w0_7_1 + x0_1_3 * w0_8_1 + x0_1_4 * w0_9_1;
+    acc2 += x0_1_0 * w0_5_2 + x0_1_1 * w0_6_2 + x0_1_2 * w0_7_2 + x0_1_3 * w0_8_2 + x0_1_4 * w0_9_2;
+    acc3 += x0_1_0 * w0_5_3 + x0_1_1 * w0_6_3 + x0_1_2 * w0_7_3 + x0_1_3 * w0_8_3 + x0_1_4 * w0_9_3;
+    acc4 += x0_1_1 * w0_5_0 + x0_1_2 * w0_6_0 + x0_1_3 * w0_7_0 + x0_1_4 * w0_8_0 + x0_1_5 * w0_9_0;
+    acc5 += x0_1_1 * w0_5_1 + x0_1_2 * w0_6_1 + x0_1_3 * w0_7_1 + x0_1_4 * w0_8_1 + x0_1_5 * w0_9_1;
+    acc6 += x0_1_1 * w0_5_2 + x0_1_2 * w0_6_2 + x0_1_3 * w0_7_2 + x0_1_4 * w0_8_2 + x0_1_5 * w0_9_2;
+    acc7 += x0_1_1 * w0_5_3 + x0_1_2 * w0_6_3 + x0_1_3 * w0_7_3 + x0_1_4 * w0_8_3 + x0_1_5 * w0_9_3;
+    acc8 += x0_1_2 * w0_5_0 + x0_1_3 * w0_6_0 + x0_1_4 * w0_7_0 + x0_1_5 * w0_8_0 + x0_1_6 * w0_9_0;
+    acc9 += x0_1_2 * w0_5_1 + x0_1_3 * w0_6_1 + x0_1_4 * w0_7_1 + x0_1_5 * w0_8_1 + x0_1_6 * w0_9_1;
+    acc10 += x0_1_2 * w0_5_2 + x0_1_3 * w0_6_2 + x0_1_4 * w0_7_2 + x0_1_5 * w0_8_2 + x0_1_6 * w0_9_2;
+    acc11 += x0_1_2 * w0_5_3 + x0_1_3 * w0_6_3 + x0_1_4 * w0_7_3 + x0_1_5 * w0_8_3 + x0_1_6 * w0_9_3;
+    acc12 += x0_1_3 * w0_5_0 + x0_1_4 * w0_6_0 + x0_1_5 * w0_7_0 + x0_1_6 * w0_8_0 + x0_1_7 * w0_9_0;
+    acc13 += x0_1_3 * w0_5_1 + x0_1_4 * w0_6_1 + x0_1_5 * w0_7_1 + x0_1_6 * w0_8_1 + x0_1_7 * w0_9_1;
+    acc14 += x0_1_3 * w0_5_2 + x0_1_4 * w0_6_2 + x0_1_5 * w0_7_2 + x0_1_6 * w0_8_2 + x0_1_7 * w0_9_2;
+    acc15 += x0_1_3 * w0_5_3 + x0_1_4 * w0_6_3 + x0_1_5 * w0_7_3 + x0_1_6 * w0_8_3 + x0_1_7 * w0_9_3;
+    acc16 += x0_1_4 * w0_5_0 + x0_1_5 * w0_6_0 + x0_1_6 * w0_7_0 + x0_1_7 * w0_8_0 + x0_1_8 * w0_9_0;
+    acc17 += x0_1_4 * w0_5_1 + x0_1_5 * w0_6_1 + x0_1_6 * w0_7_1 + x0_1_7 * w0_8_1 + x0_1_8 * w0_9_1;
+    acc18 += x0_1_4 * w0_5_2 + x0_1_5 * w0_6_2 + x0_1_6 * w0_7_2 + x0_1_7 * w0_8_2 + x0_1_8 * w0_9_2;
+    acc19 += x0_1_4 * w0_5_3 + x0_1_5 * w0_6_3 + x0_1_6 * w0_7_3 + x0_1_7 * w0_8_3 + x0_1_8 * w0_9_3;
+    acc20 += x0_1_5 * w0_5_0 + x0_1_6 * w0_6_0 + x0_1_7 * w0_7_0 + x0_1_8 * w0_8_0 + x0_1_9 * w0_9_0;
+    acc21 += x0_1_5 * w0_5_1 + x0_1_6 * w0_6_1 + x0_1_7 * w0_7_1 + x0_1_8 * w0_8_1 + x0_1_9 * w0_9_1;
+    acc22 += x0_1_5 * w0_5_2 + x0_1_6 * w0_6_2 + x0_1_7 * w0_7_2 + x0_1_8 * w0_8_2 + x0_1_9 * w0_9_2;
+    acc23 += x0_1_5 * w0_5_3 + x0_1_6 * w0_6_3 + x0_1_7 * w0_7_3 + x0_1_8 * w0_8_3 + x0_1_9 * w0_9_3;
+    acc24 += x0_1_6 * w0_5_0 + x0_1_7 * w0_6_0 + x0_1_8 * w0_7_0 + x0_1_9 * w0_8_0 + x0_1_10 * w0_9_0;
+    acc25 += x0_1_6 * w0_5_1 + x0_1_7 * w0_6_1 + x0_1_8 * w0_7_1 + x0_1_9 * w0_8_1 + x0_1_10 * w0_9_1;
+    acc26 += x0_1_6 * w0_5_2 + x0_1_7 * w0_6_2 + x0_1_8 * w0_7_2 + x0_1_9 * w0_8_2 + x0_1_10 * w0_9_2;
+    acc27 += x0_1_6 * w0_5_3 + x0_1_7 * w0_6_3 + x0_1_8 * w0_7_3 + x0_1_9 * w0_8_3 + x0_1_10 * w0_9_3;
+    acc28 += x0_1_7 * w0_5_0 + x0_1_8 * w0_6_0 + x0_1_9 * w0_7_0 + x0_1_10 * w0_8_0 + x0_1_11 * w0_9_0;
+    acc29 += x0_1_7 * w0_5_1 + x0_1_8 * w0_6_1 + x0_1_9 * w0_7_1 + x0_1_10 * w0_8_1 + x0_1_11 * w0_9_1;
+    acc30 += x0_1_7 * w0_5_2 + x0_1_8 * w0_6_2 + x0_1_9 * w0_7_2 + x0_1_10 * w0_8_2 + x0_1_11 * w0_9_2;
+    acc31 += x0_1_7 * w0_5_3 + x0_1_8 * w0_6_3 + x0_1_9 * w0_7_3 + x0_1_10 * w0_8_3 + x0_1_11 * w0_9_3;
+    acc32 += x0_1_8 * w0_5_0 + x0_1_9 * w0_6_0 + x0_1_10 * w0_7_0 + x0_1_11 * w0_8_0 + x0_1_12 * w0_9_0;
+    acc33 += x0_1_8 * w0_5_1 + x0_1_9 * w0_6_1 + x0_1_10 * w0_7_1 + x0_1_11 * w0_8_1 + x0_1_12 * w0_9_1;
+    acc34 += x0_1_8 * w0_5_2 + x0_1_9 * w0_6_2 + x0_1_10 * w0_7_2 + x0_1_11 * w0_8_2 + x0_1_12 * w0_9_2;
+    acc35 += x0_1_8 * w0_5_3 + x0_1_9 * w0_6_3 + x0_1_10 * w0_7_3 + x0_1_11 * w0_8_3 + x0_1_12 * w0_9_3;
+    acc36 += x0_1_9 * w0_5_0 + x0_1_10 * w0_6_0 + x0_1_11 * w0_7_0 + x0_1_12 * w0_8_0 + x0_1_13 * w0_9_0;
+    acc37 += x0_1_9 * w0_5_1 + x0_1_10 * w0_6_1 + x0_1_11 * w0_7_1 + x0_1_12 * w0_8_1 + x0_1_13 * w0_9_1;
+    acc38 += x0_1_9 * w0_5_2 + x0_1_10 * w0_6_2 + x0_1_11 * w0_7_2 + x0_1_12 * w0_8_2 + x0_1_13 * w0_9_2;
+    acc39 += x0_1_9 * w0_5_3 + x0_1_10 * w0_6_3 + x0_1_11 * w0_7_3 + x0_1_12 * w0_8_3 + x0_1_13 * w0_9_3;
+    let x0_2_0 = dy_at(xc0 + 2i * W + 0, rok2 && cok0);
+    let x0_2_1 = dy_at(xc0 + 2i * W + 1, rok2 && cok1);
+    let x0_2_2 = dy_at(xc0 + 2i * W + 2, rok2 && cok2);
+    let x0_2_3 = dy_at(xc0 + 2i * W + 3, rok2 && cok3);
+    let x0_2_4 = dy_at(xc0 + 2i * W + 4, rok2 && cok4);
+    let x0_2_5 = dy_at(xc0 + 2i * W + 5, rok2 && cok5);
+    let x0_2_6 = dy_at(xc0 + 2i * W + 6, rok2 && cok6);
+    let x0_2_7 = dy_at(xc0 + 2i * W + 7, rok2 && cok7);
+    let x0_2_8 = dy_at(xc0 + 2i * W + 8, rok2 && cok8);
+    let x0_2_9 = dy_at(xc0 + 2i * W + 9, rok2 && cok9);
+    let x0_2_10 = dy_at(xc0 + 2i * W + 10, rok2 && cok10);
+    let x0_2_11 = dy_at(xc0 + 2i * W + 11, rok2 && cok11);
+    let x0_2_12 = dy_at(xc0 + 2i * W + 12, rok2 && cok12);
+    let x0_2_13 = dy_at(xc0 + 2i * W + 13, rok2 && cok13);
+    let w0_10_0 = w[wc0 + 10u * params.c4 + cb0];
+    let w0_10_1 = w[wc0 + 10u * params.c4 + cb1];
+    let w0_10_2 = w[wc0 + 10u * params.c4 + cb2];
+    let w0_10_3 = w[wc0 + 10u * params.c4 + cb3];
+    let w0_11_0 = w[wc0 + 11u * params.c4 + cb0];
+    let w0_11_1 = w[wc0 + 11u * params.c4 + cb1];
+    let w0_11_2 = w[wc0 + 11u * params.c4 + cb2];
+    let w0_11_3 = w[wc0 + 11u * params.c4 + cb3];
+    let w0_12_0 = w[wc0 + 12u * params.c4 + cb0];
+    let w0_12_1 = w[wc0 + 12u * params.c4 + cb1];
+    let w0_12_2 = w[wc0 + 12u * params.c4 + cb2];
+    let w0_12_3 = w[wc0 + 12u * params.c4 + cb3];
+    let w0_13_0 = w[wc0 + 13u * params.c4 + cb0];
+    let w0_13_1 = w[wc0 + 13u * params.c4 + cb1];
+    let w0_13_2 = w[wc0 + 13u * params.c4 + cb2];
+    let w0_13_3 = w[wc0 + 13u * params.c4 + cb3];
+    let w0_14_0 = w[wc0 + 14u * params.c4 + cb0];
+    let w0_14_1 = w[wc0 + 14u * params.c4 + cb1];
+    let w0_14_2 = w[wc0 + 14u * params.c4 + cb2];
+    let w0_14_3 = w[wc0 + 14u * params.c4 + cb3];
+    acc0 += x0_2_0 * w0_10_0 + x0_2_1 * w0_11_0 + x0_2_2 * w0_12_0 + x0_2_3 * w0_13_0 + x0_2_4 * w0_14_0;
+    acc1 += x0_2_0 * w0_10_1 + x0_2_1 * w0_11_1 + x0_2_2 * w0_12_1 + x0_2_3 * w0_13_1 + x0_2_4 * w0_14_1;
+    acc2 += x0_2_0 * w0_10_2 + x0_2_1 * w0_11_2 + x0_2_2 * w0_12_2 + x0_2_3 * w0_13_2 + x0_2_4 * w0_14_2;
+    acc3 += x0_2_0 * w0_10_3 + x0_2_1 * w0_11_3 + x0_2_2 * w0_12_3 + x0_2_3 * w0_13_3 + x0_2_4 * w0_14_3;
+    acc4 += x0_2_1 * w0_10_0 + x0_2_2 * w0_11_0 + x0_2_3 * w0_12_0 + x0_2_4 * w0_13_0 + x0_2_5 * w0_14_0;
+    acc5 += x0_2_1 * w0_10_1 + x0_2_2 * w0_11_1 + x0_2_3 * w0_12_1 + x0_2_4 * w0_13_1 + x0_2_5 * w0_14_1;
+    acc6 += x0_2_1 * w0_10_2 + x0_2_2 * w0_11_2 + x0_2_3 * w0_12_2 + x0_2_4 * w0_13_2 + x0_2_5 * w0_14_2;
+    acc7 += x0_2_1 * w0_10_3 + x0_2_2 * w0_11_3 + x0_2_3 * w0_12_3 + x0_2_4 * w0_13_3 + x0_2_5 * w0_14_3;
+    acc8 += x0_2_2 * w0_10_0 + x0_2_3 * w0_11_0 + x0_2_4 * w0_12_0 + x0_2_5 * w0_13_0 + x0_2_6 * w0_14_0;
+    acc9 += x0_2_2 * w0_10_1 + x0_2_3 * w0_11_1 + x0_2_4 * w0_12_1 + x0_2_5 * w0_13_1 + x0_2_6 * w0_14_1;
+    acc10 += x0_2_2 * w0_10_2 + x0_2_3 * w0_11_2 + x0_2_4 * w0_12_2 + x0_2_5 * w0_13_2 + x0_2_6 * w0_14_2;
+    acc11 += x0_2_2 * w0_10_3 + x0_2_3 * w0_11_3 + x0_2_4 * w0_12_3 + x0_2_5 * w0_13_3 + x0_2_6 * w0_14_3;
+    acc12 += x0_2_3 * w0_10_0 + x0_2_4 * w0_11_0 + x0_2_5 * w0_12_0 + x0_2_6 * w0_13_0 + x0_2_7 * w0_14_0;
+    acc13 += x0_2_3 * w0_10_1 + x0_2_4 * w0_11_1 + x0_2_5 * w0_12_1 + x0_2_6 * w0_13_1 + x0_2_7 * w0_14_1;
+    acc14 += x0_2_3 * w0_10_2 + x0_2_4 * w0_11_2 + x0_2_5 * w0_12_2 + x0_2_6 * w0_13_2 + x0_2_7 * w0_14_2;
+    acc15 += x0_2_3 * w0_10_3 + x0_2_4 * w0_11_3 + x0_2_5 * w0_12_3 + x0_2_6 * w0_13_3 + x0_2_7 * w0_14_3;
+    acc16 += x0_2_4 * w0_10_0 + x0_2_5 * w0_11_0 + x0_2_6 * w0_12_0 + x0_2_7 * w0_13_0 + x0_2_8 * w0_14_0;
+    acc17 += x0_2_4 * w0_10_1 + x0_2_5 * w0_11_1 + x0_2_6 * w0_12_1 + x0_2_7 * w0_13_1 + x0_2_8 * w0_14_1;
+    acc18 += x0_2_4 * w0_10_2 + x0_2_5 * w0_11_2 + x0_2_6 * w0_12_2 + x0_2_7 * w0_13_2 + x0_2_8 * w0_14_2;
+    acc19 += x0_2_4 * w0_10_3 + x0_2_5 * w0_11_3 + x0_2_6 * w0_12_3 + x0_2_7 * w0_13_3 + x0_2_8 * w0_14_3;
+    acc20 += x0_2_5 * w0_10_0 + x0_2_6 * w0_11_0 + x0_2_7 * w0_12_0 + x0_2_8 * w0_13_0 + x0_2_9 * w0_14_0;
+    acc21 += x0_2_5 * w0_10_1 + x0_2_6 * w0_11_1 + x0_2_7 * w0_12_1 + x0_2_8 * w0_13_1 + x0_2_9 * w0_14_1;
+    acc22 += x0_2_5 * w0_10_2 + x0_2_6 * w0_11_2 + x0_2_7 * w0_12_2 + x0_2_8 * w0_13_2 + x0_2_9 * w0_14_2;
+    acc23 += x0_2_5 * w0_10_3 + x0_2_6 * w0_11_3 + x0_2_7 * w0_12_3 + x0_2_8 * w0_13_3 + x0_2_9 * w0_14_3;
+    acc24 += x0_2_6 * w0_10_0 + x0_2_7 * w0_11_0 + x0_2_8 * w0_12_0 + x0_2_9 * w0_13_0 + x0_2_10 * w0_14_0;
+    acc25 += x0_2_6 * w0_10_1 + x0_2_7 * w0_11_1 + x0_2_8 * w0_12_1 + x0_2_9 * w0_13_1 + x0_2_10 * w0_14_1;
+    acc26 += x0_2_6 * w0_10_2 + x0_2_7 * w0_11_2 + x0_2_8 * w0_12_2 + x0_2_9 * w0_13_2 + x0_2_10 * w0_14_2;
+    acc27 += x0_2_6 * w0_10_3 + x0_2_7 * w0_11_3 + x0_2_8 * w0_12_3 + x0_2_9 * w0_13_3 + x0_2_10 * w0_14_3;
+    acc28 += x0_2_7 * w0_10_0 + x0_2_8 * w0_11_0 + x0_2_9 * w0_12_0 + x0_2_10 * w0_13_0 + x0_2_11 * w0_14_0;
+    acc29 += x0_2_7 * w0_10_1 + x0_2_8 * w0_11_1 + x0_2_9 * w0_12_1 + x0_2_10 * w0_13_1 + x0_2_11 * w0_14_1;
+    acc30 += x0_2_7 * w0_10_2 + x0_2_8 * w0_11_2 + x0_2_9 * w0_12_2 + x0_2_10 * w0_13_2 + x0_2_11 * w0_14_2;
+    acc31 += x0_2_7 * w0_10_3 + x0_2_8 * w0_11_3 + x0_2_9 * w0_12_3 + x0_2_10 * w0_13_3 + x0_2_11 * w0_14_3;
+    acc32 += x0_2_8 * w0_10_0 + x0_2_9 * w0_11_0 + x0_2_10 * w0_12_0 + x0_2_11 * w0_13_0 + x0_2_12 * w0_14_0;
+    acc33 += x0_2_8 * w0_10_1 + x0_2_9 * w0_11_1 + x0_2_10 * w0_12_1 + x0_2_11 * w0_13_1 + x0_2_12 * w0_14_1;
+    acc34 += x0_2_8 * w0_10_2 + x0_2_9 * w0_11_2 + x0_2_10 * w0_12_2 + x0_2_11 * w0_13_2 + x0_2_12 * w0_14_2;
+    acc35 += x0_2_8 * w0_10_3 + x0_2_9 * w0_11_3 + x0_2_10 * w0_12_3 + x0_2_11 * w0_13_3 + x0_2_12 * w0_14_3;
+    acc36 += x0_2_9 * w0_10_0 + x0_2_10 * w0_11_0 + x0_2_11 * w0_12_0 + x0_2_12 * w0_13_0 + x0_2_13 * w0_14_0;
+    acc37 += x0_2_9 * w0_10_1 + x0_2_10 * w0_11_1 + x0_2_11 * w0_12_1 + x0_2_12 * w0_13_1 + x0_2_13 * w0_14_1;
+    acc38 += x0_2_9 * w0_10_2 + x0_2_10 * w0_11_2 + x0_2_11 * w0_12_2 + x0_2_12 * w0_13_2 + x0_2_13 * w0_14_2;
+    acc39 += x0_2_9 * w0_10_3 + x0_2_10 * w0_11_3 + x0_2_11 * w0_12_3 + x0_2_12 * w0_13_3 + x0_2_13 * w0_14_3;
+    let x0_3_0 = dy_at(xc0 + 3i * W + 0, rok3 && cok0);
+    let x0_3_1 = dy_at(xc0 + 3i * W + 1, rok3 && cok1);
+    let x0_3_2 = dy_at(xc0 + 3i * W + 2, rok3 && cok2);
+    let x0_3_3 = dy_at(xc0 + 3i * W + 3, rok3 && cok3);
+    let x0_3_4 = dy_at(xc0 + 3i * W + 4, rok3 && cok4);
+    let x0_3_5 = dy_at(xc0 + 3i * W + 5, rok3 && cok5);
+    let x0_3_6 = dy_at(xc0 + 3i * W + 6, rok3 && cok6);
+    let x0_3_7 = dy_at(xc0 + 3i * W + 7, rok3 && cok7);
+    let x0_3_8 = dy_at(xc0 + 3i * W + 8, rok3 && cok8);
+    let x0_3_9 = dy_at(xc0 + 3i * W + 9, rok3 && cok9);
+    let x0_3_10 = dy_at(xc0 + 3i * W + 10, rok3 && cok10);
+    let x0_3_11 = dy_at(xc0 + 3i * W + 11, rok3 && cok11);
+    let x0_3_12 = dy_at(xc0 + 3i * W + 12, rok3 && cok12);
+    let x0_3_13 = dy_at(xc0 + 3i * W + 13, rok3 && cok13);
+    let w0_15_0 = w[wc0 + 15u * params.c4 + cb0];
+    let w0_15_1 = w[wc0 + 15u * params.c4 + cb1];
+    let w0_15_2 = w[wc0 + 15u * params.c4 + cb2];
+    let w0_15_3 = w[wc0 + 15u * params.c4 + cb3];
+    let w0_16_0 = w[wc0 + 16u * params.c4 + cb0];
+    let w0_16_1 = w[wc0 + 16u * params.c4 + cb1];
+    let w0_16_2 = w[wc0 + 16u * params.c4 + cb2];
+    let w0_16_3 = w[wc0 + 16u * params.c4 + cb3];
+    let w0_17_0 = w[wc0 + 17u * params.c4 + cb0];
+    let w0_17_1 = w[wc0 + 17u * params.c4 + cb1];
+    let w0_17_2 = w[wc0 + 17u * params.c4 + cb2];
+    let w0_17_3 = w[wc0 + 17u * params.c4 + cb3];
+    let w0_18_0 = w[wc0 + 18u * params.c4 + cb0];
+    let w0_18_1 = w[wc0 + 18u * params.c4 + cb1];
+    let w0_18_2 = w[wc0 + 18u * params.c4 + cb2];
+    let w0_18_3 = w[wc0 + 18u * params.c4 + cb3];
+    let w0_19_0 = w[wc0 + 19u * params.c4 + cb0];
+    let w0_19_1 = w[wc0 + 19u * params.c4 + cb1];
+    let w0_19_2 = w[wc0 + 19u * params.c4 + cb2];
+    let w0_19_3 = w[wc0 + 19u * params.c4 + cb3];
+    acc0 += x0_3_0 * w0_15_0 + x0_3_1 * w0_16_0 + x0_3_2 * w0_17_0 + x0_3_3 * w0_18_0 + x0_3_4 * w0_19_0;
+    acc1 += x0_3_0 * w0_15_1 + x0_3_1 * w0_16_1 + x0_3_2 * w0_17_1 + x0_3_3 * w0_18_1 + x0_3_4 * w0_19_1;
+    acc2 += x0_3_0 * w0_15_2 + x0_3_1 * w0_16_2 + x0_3_2 * w0_17_2 + x0_3_3 * w0_18_2 + x0_3_4 * w0_19_2;
+    acc3 += x0_3_0 * w0_15_3 + x0_3_1 * w0_16_3 + x0_3_2 * w0_17_3 + x0_3_3 * w0_18_3 + x0_3_4 * w0_19_3;
+    acc4 += x0_3_1 * w0_15_0 + x0_3_2 * w0_16_0 + x0_3_3 * w0_17_0 + x0_3_4 * w0_18_0 + x0_3_5 * w0_19_0;
+    acc5 += x0_3_1 * w0_15_1 + x0_3_2 * w0_16_1 + x0_3_3 * w0_17_1 + x0_3_4 * w0_18_1 + x0_3_5 * w0_19_1;
+    acc6 += x0_3_1 * w0_15_2 + x0_3_2 * w0_16_2 + x0_3_3 * w0_17_2 + x0_3_4 * w0_18_2 + x0_3_5 * w0_19_2;
+    acc7 += x0_3_1 * w0_15_3 + x0_3_2 * w0_16_3 + x0_3_3 * w0_17_3 + x0_3_4 * w0_18_3 + x0_3_5 * w0_19_3;
+    acc8 += x0_3_2 * w0_15_0 + x0_3_3 * w0_16_0 + x0_3_4 * w0_17_0 + x0_3_5 * w0_18_0 + x0_3_6 * w0_19_0;
+    acc9 += x0_3_2 * w0_15_1 + x0_3_3 * w0_16_1 + x0_3_4 * w0_17_1 + x0_3_5 * w0_18_1 + x0_3_6 * w0_19_1;
+    acc10 += x0_3_2 * w0_15_2 + x0_3_3 * w0_16_2 + x0_3_4 * w0_17_2 + x0_3_5 * w0_18_2 + x0_3_6 * w0_19_2;
+    acc11 += x0_3_2 * w0_15_3 + x0_3_3 * w0_16_3 + x0_3_4 * w0_17_3 + x0_3_5 * w0_18_3 + x0_3_6 * w0_19_3;
+    acc12 += x0_3_3 * w0_15_0 + x0_3_4 * w0_16_0 + x0_3_5 * w0_17_0 + x0_3_6 * w0_18_0 + x0_3_7 * w0_19_0;
+    acc13 += x0_3_3 * w0_15_1 + x0_3_4 * w0_16_1 + x0_3_5 * w0_17_1 + x0_3_6 * w0_18_1 + x0_3_7 * w0_19_1;
+    acc14 += x0_3_3 * w0_15_2 + x0_3_4 * w0_16_2 + x0_3_5 * w0_17_2 + x0_3_6 * w0_18_2 + x0_3_7 * w0_19_2;
+    acc15 += x0_3_3 * w0_15_3 + x0_3_4 * w0_16_3 + x0_3_5 * w0_17_3 + x0_3_6 * w0_18_3 + x0_3_7 * w0_19_3;
+    acc16 += x0_3_4 * w0_15_0 + x0_3_5 * w0_16_0 + x0_3_6 * w0_17_0 + x0_3_7 * w0_18_0 + x0_3_8 * w0_19_0;
+    acc17 += x0_3_4 * w0_15_1 + x0_3_5 * w0_16_1 + x0_3_6 * w0_17_1 + x0_3_7 * w0_18_1 + x0_3_8 * w0_19_1;
+    acc18 += x0_3_4 * w0_15_2 + x0_3_5 * w0_16_2 + x0_3_6 * w0_17_2 + x0_3_7 * w0_18_2 + x0_3_8 * w0_19_2;
+    acc19 += x0_3_4 * w0_15_3 + x0_3_5 * w0_16_3 + x0_3_6 * w0_17_3 + x0_3_7 * w0_18_3 + x0_3_8 * w0_19_3;
+    acc20 += x0_3_5 * w0_15_0 + x0_3_6 * w0_16_0 + x0_3_7 * w0_17_0 + x0_3_8 * w0_18_0 + x0_3_9 * w0_19_0;
+    acc21 += x0_3_5 * w0_15_1 + x0_3_6 * w0_16_1 + x0_3_7 * w0_17_1 + x0_3_8 * w0_18_1 + x0_3_9 * w0_19_1;
+    acc22 += x0_3_5 * w0_15_2 + x0_3_6 * w0_16_2 + x0_3_7 * w0_17_2 + x0_3_8 * w0_18_2 + x0_3_9 * w0_19_2;
+    acc23 += x0_3_5 * w0_15_3 + x0_3_6 * w0_16_3 + x0_3_7 * w0_17_3 + x0_3_8 * w0_18_3 + x0_3_9 * w0_19_3;
+    acc24 += x0_3_6 * w0_15_0 + x0_3_7 * w0_16_0 + x0_3_8 * w0_17_0 + x0_3_9 * w0_18_0 + x0_3_10 * w0_19_0;
+    acc25 += x0_3_6 * w0_15_1 + x0_3_7 * w0_16_1 + x0_3_8 * w0_17_1 + x0_3_9 * w0_18_1 + x0_3_10 * w0_19_1;
+    acc26 += x0_3_6 * w0_15_2 + x0_3_7 * w0_16_2 + x0_3_8 * w0_17_2 + x0_3_9 * w0_18_2 + x0_3_10 * w0_19_2;
+    acc27 += x0_3_6 * w0_15_3 + x0_3_7 * w0_16_3 + x0_3_8 * w0_17_3 + x0_3_9 * w0_18_3 + x0_3_10 * w0_19_3;
+    acc28 += x0_3_7 * w0_15_0 + x0_3_8 * w0_16_0 + x0_3_9 * w0_17_0 + x0_3_10 * w0_18_0 + x0_3_11 * w0_19_0;
+    acc29 += x0_3_7 * w0_15_1 + x0_3_8 * w0_16_1 + x0_3_9 * w0_17_1 + x0_3_10 * w0_18_1 + x0_3_11 * w0_19_1;
+    acc30 += x0_3_7 * w0_15_2 + x0_3_8 * w0_16_2 + x0_3_9 * w0_17_2 + x0_3_10 * w0_18_2 + x0_3_11 * w0_19_2;
+    acc31 += x0_3_7 * w0_15_3 + x0_3_8 * w0_16_3 + x0_3_9 * w0_17_3 + x0_3_10 * w0_18_3 + x0_3_11 * w0_19_3;
+    acc32 += x0_3_8 * w0_15_0 + x0_3_9 * w0_16_0 + x0_3_10 * w0_17_0 + x0_3_11 * w0_18_0 + x0_3_12 * w0_19_0;
+    acc33 += x0_3_8 * w0_15_1 + x0_3_9 * w0_16_1 + x0_3_10 * w0_17_1 + x0_3_11 * w0_18_1 + x0_3_12 * w0_19_1;
+    acc34 += x0_3_8 * w0_15_2 + x0_3_9 * w0_16_2 + x0_3_10 * w0_17_2 + x0_3_11 * w0_18_2 + x0_3_12 * w0_19_2;
+    acc35 += x0_3_8 * w0_15_3 + x0_3_9 * w0_16_3 + x0_3_10 * w0_17_3 + x0_3_11 * w0_18_3 + x0_3_12 * w0_19_3;
+    acc36 += x0_3_9 * w0_15_0 + x0_3_10 * w0_16_0 + x0_3_11 * w0_17_0 + x0_3_12 * w0_18_0 + x0_3_13 * w0_19_0;
+    acc37 += x0_3_9 * w0_15_1 + x0_3_10 * w0_16_1 + x0_3_11 * w0_17_1 + x0_3_12 * w0_18_1 + x0_3_13 * w0_19_1;
+    acc38 += x0_3_9 * w0_15_2 + x0_3_10 * w0_16_2 + x0_3_11 * w0_17_2 + x0_3_12 * w0_18_2 + x0_3_13 * w0_19_2;
+    acc39 += x0_3_9 * w0_15_3 + x0_3_10 * w0_16_3 + x0_3_11 * w0_17_3 + x0_3_12 * w0_18_3 + x0_3_13 * w0_19_3;
+    let x0_4_0 = dy_at(xc0 + 4i * W + 0, rok4 && cok0);
+    let x0_4_1 = dy_at(xc0 + 4i * W + 1, rok4 && cok1);
+    let x0_4_2 = dy_at(xc0 + 4i * W + 2, rok4 && cok2);
+    let x0_4_3 = dy_at(xc0 + 4i * W + 3, rok4 && cok3);
+    let x0_4_4 = dy_at(xc0 + 4i * W + 4, rok4 && cok4);
+    let x0_4_5 = dy_at(xc0 + 4i * W + 5, rok4 && cok5);
+    let x0_4_6 = dy_at(xc0 + 4i * W + 6, rok4 && cok6);
+    let x0_4_7 = dy_at(xc0 + 4i * W + 7, rok4 && cok7);
+    let x0_4_8 = dy_at(xc0 + 4i * W + 8, rok4 && cok8);
+    let x0_4_9 = dy_at(xc0 + 4i * W + 9, rok4 && cok9);
+    let x0_4_10 = dy_at(xc0 + 4i * W + 10, rok4 && cok10);
+    let x0_4_11 = dy_at(xc0 + 4i * W + 11, rok4 && cok11);
+    let x0_4_12 = dy_at(xc0 + 4i * W + 12, rok4 && cok12);
+    let x0_4_13 = dy_at(xc0 + 4i * W + 13, rok4 && cok13);
+    let w0_20_0 = w[wc0 + 20u * params.c4 + cb0];
+    let w0_20_1 = w[wc0 + 20u * params.c4 + cb1];
+    let w0_20_2 = w[wc0 + 20u * params.c4 + cb2];
+    let w0_20_3 = w[wc0 + 20u * params.c4 + cb3];
+    let w0_21_0 = w[wc0 + 21u * params.c4 + cb0];
+    let w0_21_1 = w[wc0 + 21u * params.c4 + cb1];
+    let w0_21_2 = w[wc0 + 21u * params.c4 + cb2];
+    let w0_21_3 = w[wc0 + 21u * params.c4 + cb3];
+    let w0_22_0 = w[wc0 + 22u * params.c4 + cb0];
+    let w0_22_1 = w[wc0 + 22u * params.c4 + cb1];
+    let w0_22_2 = w[wc0 + 22u * params.c4 + cb2];
+    let w0_22_3 = w[wc0 + 22u * params.c4 + cb3];
+    let w0_23_0 = w[wc0 + 23u * params.c4 + cb0];
+    let w0_23_1 = w[wc0 + 23u * params.c4 + cb1];
+    let w0_23_2 = w[wc0 + 23u * params.c4 + cb2];
+    let w0_23_3 = w[wc0 + 23u * params.c4 + cb3];
+    let w0_24_0 = w[wc0 + 24u * params.c4 + cb0];
+    let w0_24_1 = w[wc0 + 24u * params.c4 + cb1];
+    let w0_24_2 = w[wc0 + 24u * params.c4 + cb2];
+    let w0_24_3 = w[wc0 + 24u * params.c4 + cb3];
+    acc0 += x0_4_0 * w0_20_0 + x0_4_1 * w0_21_0 + x0_4_2 * w0_22_0 + x0_4_3 * w0_23_0 + x0_4_4 * w0_24_0;
+    acc1 += x0_4_0 * w0_20_1 + x0_4_1 * w0_21_1 + x0_4_2 * w0_22_1 + x0_4_3 * w0_23_1 + x0_4_4 * w0_24_1;
+    acc2 += x0_4_0 * w0_20_2 + x0_4_1 * w0_21_2 + x0_4_2 * w0_22_2 + x0_4_3 * w0_23_2 + x0_4_4 * w0_24_2;
+    acc3 += x0_4_0 * w0_20_3 + x0_4_1 * w0_21_3 + x0_4_2 * w0_22_3 + x0_4_3 * w0_23_3 + x0_4_4 * w0_24_3;
+    acc4 += x0_4_1 * w0_20_0 + x0_4_2 * w0_21_0 + x0_4_3 * w0_22_0 + x0_4_4 * w0_23_0 + x0_4_5 * w0_24_0;
+    acc5 += x0_4_1 * w0_20_1 + x0_4_2 * w0_21_1 + x0_4_3 * w0_22_1 + x0_4_4 * w0_23_1 + x0_4_5 * w0_24_1;
+    acc6 += x0_4_1 * w0_20_2 + x0_4_2 * w0_21_2 + x0_4_3 * w0_22_2 + x0_4_4 * w0_23_2 + x0_4_5 * w0_24_2;
+    acc7 += x0_4_1 * w0_20_3 + x0_4_2 * w0_21_3 + x0_4_3 * w0_22_3 + x0_4_4 * w0_23_3 + x0_4_5 * w0_24_3;
+    acc8 += x0_4_2 * w0_20_0 + x0_4_3 * w0_21_0 + x0_4_4 * w0_22_0 + x0_4_5 * w0_23_0 + x0_4_6 * w0_24_0;
+    acc9 += x0_4_2 * w0_20_1 + x0_4_3 * w0_21_1 + x0_4_4 * w0_22_1 + x0_4_5 * w0_23_1 + x0_4_6 * w0_24_1;
+    acc10 += x0_4_2 * w0_20_2 + x0_4_3 * w0_21_2 + x0_4_4 * w0_22_2 + x0_4_5 * w0_23_2 + x0_4_6 * w0_24_2;
+    acc11 += x0_4_2 * w0_20_3 + x0_4_3 * w0_21_3 + x0_4_4 * w0_22_3 + x0_4_5 * w0_23_3 + x0_4_6 * w0_24_3;
+    acc12 += x0_4_3 * w0_20_0 + x0_4_4 * w0_21_0 + x0_4_5 * w0_22_0 + x0_4_6 * w0_23_0 + x0_4_7 * w0_24_0;
+    acc13 += x0_4_3 * w0_20_1 + x0_4_4 * w0_21_1 + x0_4_5 * w0_22_1 + x0_4_6 * w0_23_1 + x0_4_7 * w0_24_1;
+    acc14 += x0_4_3 * w0_20_2 + x0_4_4 * w0_21_2 + x0_4_5 * w0_22_2 + x0_4_6 * w0_23_2 + x0_4_7 * w0_24_2;
+    acc15 += x0_4_3 * w0_20_3 + x0_4_4 * w0_21_3 + x0_4_5 * w0_22_3 + x0_4_6 * w0_23_3 + x0_4_7 * w0_24_3;
+    acc16 += x0_4_4 * w0_20_0 + x0_4_5 * w0_21_0 + x0_4_6 * w0_22_0 + x0_4_7 * w0_23_0 + x0_4_8 * w0_24_0;
+    acc17 += x0_4_4 * w0_20_1 + x0_4_5 * w0_21_1 + x0_4_6 * w0_22_1 + x0_4_7 * w0_23_1 + x0_4_8 * w0_24_1;
+    acc18 += x0_4_4 * w0_20_2 + x0_4_5 * w0_21_2 + x0_4_6 * w0_22_2 + x0_4_7 * w0_23_2 + x0_4_8 * w0_24_2;
+    acc19 += x0_4_4 * w0_20_3 + x0_4_5 * w0_21_3 + x0_4_6 * w0_22_3 + x0_4_7 * w0_23_3 + x0_4_8 * w0_24_3;
+    acc20 += x0_4_5 * w0_20_0 + x0_4_6 * w0_21_0 + x0_4_7 * w0_22_0 + x0_4_8 * w0_23_0 + x0_4_9 * w0_24_0;
+    acc21 += x0_4_5 * w0_20_1 + x0_4_6 * w0_21_1 + x0_4_7 * w0_22_1 + x0_4_8 * w0_23_1 + x0_4_9 * w0_24_1;
+    acc22 += x0_4_5 * w0_20_2 + x0_4_6 * w0_21_2 + x0_4_7 * w0_22_2 + x0_4_8 * w0_23_2 + x0_4_9 * w0_24_2;
+    acc23 += x0_4_5 * w0_20_3 + x0_4_6 * w0_21_3 + x0_4_7 * w0_22_3 + x0_4_8 * w0_23_3 + x0_4_9 * w0_24_3;
+    acc24 += x0_4_6 * w0_20_0 + x0_4_7 * w0_21_0 + x0_4_8 * w0_22_0 + x0_4_9 * w0_23_0 + x0_4_10 * w0_24_0;
+    acc25 += x0_4_6 * w0_20_1 + x0_4_7 * w0_21_1 + x0_4_8 * w0_22_1 + x0_4_9 * w0_23_1 + x0_4_10 * w0_24_1;
+    acc26 += x0_4_6 * w0_20_2 + x0_4_7 * w0_21_2 + x0_4_8 * w0_22_2 + x0_4_9 * w0_23_2 + x0_4_10 * w0_24_2;
+    acc27 += x0_4_6 * w0_20_3 + x0_4_7 * w0_21_3 + x0_4_8 * w0_22_3 + x0_4_9 * w0_23_3 + x0_4_10 * w0_24_3;
+    acc28 += x0_4_7 * w0_20_0 + x0_4_8 * w0_21_0 + x0_4_9 * w0_22_0 + x0_4_10 * w0_23_0 + x0_4_11 * w0_24_0;
+    acc29 += x0_4_7 * w0_20_1 + x0_4_8 * w0_21_1 + x0_4_9 * w0_22_1 + x0_4_10 * w0_23_1 + x0_4_11 * w0_24_1;
+    acc30 += x0_4_7 * w0_20_2 + x0_4_8 * w0_21_2 + x0_4_9 * w0_22_2 + x0_4_10 * w0_23_2 + x0_4_11 * w0_24_2;
+    acc31 += x0_4_7 * w0_20_3 + x0_4_8 * w0_21_3 + x0_4_9 * w0_22_3 + x0_4_10 * w0_23_3 + x0_4_11 * w0_24_3;
+    acc32 += x0_4_8 * w0_20_0 + x0_4_9 * w0_21_0 + x0_4_10 * w0_22_0 + x0_4_11 * w0_23_0 + x0_4_12 * w0_24_0;
+    acc33 += x0_4_8 * w0_20_1 + x0_4_9 * w0_21_1 + x0_4_10 * w0_22_1 + x0_4_11 * w0_23_1 + x0_4_12 * w0_24_1;
+    acc34 += x0_4_8 * w0_20_2 + x0_4_9 * w0_21_2 + x0_4_10 * w0_22_2 + x0_4_11 * w0_23_2 + x0_4_12 * w0_24_2;
+    acc35 += x0_4_8 * w0_20_3 + x0_4_9 * w0_21_3 + x0_4_10 * w0_22_3 + x0_4_11 * w0_23_3 + x0_4_12 * w0_24_3;
+    acc36 += x0_4_9 * w0_20_0 + x0_4_10 * w0_21_0 + x0_4_11 * w0_22_0 + x0_4_12 * w0_23_0 + x0_4_13 * w0_24_0;
+    acc37 += x0_4_9 * w0_20_1 + x0_4_10 * w0_21_1 + x0_4_11 * w0_22_1 + x0_4_12 * w0_23_1 + x0_4_13 * w0_24_1;
+    acc38 += x0_4_9 * w0_20_2 + x0_4_10 * w0_21_2 + x0_4_11 * w0_22_2 + x0_4_12 * w0_23_2 + x0_4_13 * w0_24_2;
+    acc39 += x0_4_9 * w0_20_3 + x0_4_10 * w0_21_3 + x0_4_11 * w0_22_3 + x0_4_12 * w0_23_3 + x0_4_13 * w0_24_3;
+  }
+  let oplane = params.out_h * params.out_w;
+  let yb = b * params.dst_stride + oy * params.out_w + ox0;
+  if (c0 + 0u < params.c4) {
+    let q = c0 + 0u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc0); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc4); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc8); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc12); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc16); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc20); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc24); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc28); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc32); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc36); }
+  }
+  if (c0 + 1u < params.c4) {
+    let q = c0 + 1u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc1); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc5); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc9); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc13); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc17); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc21); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc25); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc29); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc33); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc37); }
+  }
+  if (c0 + 2u < params.c4) {
+    let q = c0 + 2u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc2); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc6); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc10); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc14); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc18); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc22); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc26); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc30); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc34); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc38); }
+  }
+  if (c0 + 3u < params.c4) {
+    let q = c0 + 3u;
+    let n = min(4u, params.out_c - 4u * q);
+    let at = yb + 4u * q * oplane;
+    if (ox0 + 0u < params.out_w) { store_input_grad(at + 0u, oplane, n, acc3); }
+    if (ox0 + 1u < params.out_w) { store_input_grad(at + 1u, oplane, n, acc7); }
+    if (ox0 + 2u < params.out_w) { store_input_grad(at + 2u, oplane, n, acc11); }
+    if (ox0 + 3u < params.out_w) { store_input_grad(at + 3u, oplane, n, acc15); }
+    if (ox0 + 4u < params.out_w) { store_input_grad(at + 4u, oplane, n, acc19); }
+    if (ox0 + 5u < params.out_w) { store_input_grad(at + 5u, oplane, n, acc23); }
+    if (ox0 + 6u < params.out_w) { store_input_grad(at + 6u, oplane, n, acc27); }
+    if (ox0 + 7u < params.out_w) { store_input_grad(at + 7u, oplane, n, acc31); }
+    if (ox0 + 8u < params.out_w) { store_input_grad(at + 8u, oplane, n, acc35); }
+    if (ox0 + 9u < params.out_w) { store_input_grad(at + 9u, oplane, n, acc39); }
   }
   if (c0 == 0u && oy == 0u && ox0 == 0u) { zero_forward_padding(b); }
 }

@@ -53,7 +53,7 @@ export interface AutotuneOptions {
 const preferred = ['sg16x16', 'sg8x32', 'sg8x16', 'sg16x32', '8x8', '16x4', '8x4', '4x8'];
 
 /** A version tag for cached choices: bump it when the generated kernels change. */
-export const kernelsVersion = 'matmul-2 conv-5';
+export const kernelsVersion = 'matmul-2 conv-6';
 
 export class Autotuner implements MatmulTuner, ConvTuner {
   readonly records: TuneRecord[] = [];

@@ -6,7 +6,7 @@ import { conv2dBackward, conv2dForward } from '../reference/conv';
 import type { ActivationKind } from './activation';
 import { readFloats } from './buffers';
 import { KernelContext } from './context';
-import { blockOf, Conv, convBlockName, convChoices, convProblemKey, convSubgroupBlocks, heuristicConvBlock, heuristicConvChoice, parseConvBlock, subgroupBlocks, winogradFits, type ConvChoice, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradEntry, convWeightGradShapes, convWeightGradFlatKernels, weightGradFlat, weightGradSplit, type ConvSpec } from './conv';
+import { blockOf, Conv, convBlockName, convChoices, convRowBlocks, threadBlocks, convProblemKey, convSubgroupBlocks, heuristicConvBlock, heuristicConvChoice, parseConvBlock, subgroupBlocks, winogradFits, type ConvChoice, convBlocks, convForwardShapes, convGeometry, convInputGradKernels, convScratch, forwardEntry, inputGradEntry, weightGradEntry, convWeightGradShapes, convWeightGradFlatKernels, weightGradFlat, weightGradSplit, type ConvSpec } from './conv';
 import { winogradBytes } from './conv-winograd';
 import { applyActivation, activationDerivative, fromGpuMatrix, toGpuMatrix } from './zoo-test-util';
 import { emptyBuffer, padRows, runDispatches, unpadRows, upload } from './test-util';
@@ -65,7 +65,7 @@ describe('conv2d vs CPU reference', () => {
     expect(forwardEntry(special[2], [8, 2])).toBe('conv_forward_k3s1_8x8');
     expect(forwardEntry(cases[6], [8, 2])).toBe('conv_forward_8x8');
   });
-  it.each(convBlocks.map((b) => [convBlockName(b), b] as const))('specialised forward, block %s', async (_name, block) => {
+  it.each(threadBlocks(special[4], 'forward').map((b) => [convBlockName(b), b] as const))('specialised forward, block %s', async (_name, block) => {
     for (const c of special) await checkForward(c, block);
   });
 
@@ -114,7 +114,7 @@ describe('conv2d vs CPU reference', () => {
     expect(inputGradEntry(cases[14], [8, 2])).toBe('conv_input_grad_8x8');
     expect(inputGradEntry({ ...gradCases[0], padding: 1 }, [8, 2])).toBe('conv_input_grad_8x8');
   });
-  it.each(convBlocks.map((b) => [convBlockName(b), b] as const))('input gradient as a forward conv, block %s', async (_name, block) => {
+  it.each(threadBlocks(gradCases[3], 'input_grad').map((b) => [convBlockName(b), b] as const))('input gradient as a forward conv, block %s', async (_name, block) => {
     for (const c of gradCases) await checkInputGrad(c, block);
   });
 
@@ -133,19 +133,34 @@ describe('conv2d vs CPU reference', () => {
       expect([gradCases[3], cases[1]].map((c) => subgroupBlocks(c, 'input_grad'))).toEqual([convSubgroupBlocks, []]);
       expect(subgroupBlocks(special[4], 'weight_grad')).toEqual(wgBlocks);
       expect(subgroupBlocks(cases[1], 'weight_grad')).toEqual([]); // 3×3/2: no specialised weight gradient
-      expect(convChoices(special[4], 'forward', undefined, true).map(convBlockName)).toEqual([...convBlocks, ...convSubgroupBlocks.map((b) => ({ subgroup: b }))].map(convBlockName));
+      expect(convChoices(special[4], 'forward', undefined, true).map(convBlockName)).toEqual([...convBlocks, ...convRowBlocks, ...convSubgroupBlocks.map((b) => ({ subgroup: b }))].map(convBlockName));
       expect(convChoices(special[4], 'weight_grad', undefined, true).map(convBlockName)).toEqual([...convBlocks.map(convBlockName), 'sg4x4', 'sg4x8', 'sg4x16']);
-      expect(convChoices(special[4], 'forward')).toEqual(convBlocks);
+      expect(convChoices(special[4], 'forward')).toEqual([...convBlocks, ...convRowBlocks]);
+      // The row-width blocks are the forward-shaped passes' only: not the general forward's, not the phase-grouped input gradient's.
+      expect(convChoices(cases[6], 'forward')).toEqual(convBlocks);
+      expect(convChoices(cases[1], 'input_grad', undefined, true)).toEqual(convBlocks);
       expect(weightGradEntry(special[4], { subgroup: [4, 2] })).toBe('conv_weight_grad_k5s1f_sg4x8');
       expect(weightGradEntry(wgCases[0], { subgroup: [4, 1] })).toBe('conv_weight_grad_k3s1_sg4x4');
-      // LeNet's first conv: the heuristic's 16×8 block, in its subgroup form; a 4×4 block has none.
+      // LeNet's first conv: 2 quads, rows 14 (two blocks a 28-wide row; 16 would compute 32 pixels, 7
+      // as few but with fewer products per load), in its subgroup form; a 4×4 block has none.
       const lenet: ConvSpec = { rows: 128, inC: 1, h: 28, w: 28, outC: 6, kernel: 5, stride: 1, padding: 2 };
-      expect(heuristicConvBlock(lenet, 'forward')).toEqual([16, 2]);
-      expect(heuristicConvChoice(lenet, 'forward', undefined, true)).toEqual({ subgroup: [16, 2] });
-      expect(heuristicConvChoice(lenet, 'forward')).toEqual([16, 2]);
+      expect(heuristicConvBlock(lenet, 'forward')).toEqual([14, 2]);
+      expect(heuristicConvChoice(lenet, 'forward', undefined, true)).toEqual({ subgroup: [14, 2] });
+      expect(heuristicConvChoice(lenet, 'forward')).toEqual([14, 2]);
       expect(heuristicConvBlock(special[4], 'forward')).toEqual([4, 1]);
       expect(heuristicConvChoice(special[4], 'forward', undefined, true)).toEqual([4, 1]);
-      expect(await conv.choose(lenet, 'forward')).toEqual({ subgroup: [16, 2] });
+      expect(await conv.choose(lenet, 'forward')).toEqual({ subgroup: [14, 2] });
+      // Its second conv (10 wide): 4 quads in rows of 10, not 8 (16 pixels a row); its input gradient (14
+      // wide, 2 quads of 6 channels) in rows of 14. The general forward (11×11/4, no row-width blocks) keeps
+      // 16 rows, and a 32-wide plane too (16 wastes nothing there).
+      const lenet2: ConvSpec = { rows: 128, inC: 6, h: 14, w: 14, outC: 16, kernel: 5, stride: 1, padding: 0 };
+      expect(heuristicConvBlock(lenet2, 'forward')).toEqual([10, 4]);
+      expect(heuristicConvChoice(lenet2, 'input_grad', undefined, true)).toEqual({ subgroup: [14, 2] });
+      expect(heuristicConvBlock({ ...cases[6], rows: 128 }, 'forward')).toEqual([16, 2]); // 8 wide: 10 rows would waste less, but it has none
+      expect(heuristicConvBlock({ ...lenet, h: 32, w: 32 }, 'forward')).toEqual([16, 2]);
+      // A pinned row-width block where the pass has none gives way.
+      ctx.blockChoices.set(convProblemKey(cases[1], 'input_grad'), '14x8');
+      expect(await conv.choose(cases[1], 'input_grad')).toEqual(heuristicConvChoice(cases[1], 'input_grad', undefined, true));
       // The weight gradient's subgroup form from 16 tap groups: LeNet's first conv has 5 (1 channel × 5
       // kernel rows), a 16-channel 3×3 layer 16 (one channel's 9 taps each).
       expect(heuristicConvChoice(lenet, 'weight_grad', undefined, true)).toEqual([4, 2]);
@@ -165,7 +180,7 @@ describe('conv2d vs CPU reference', () => {
       expect(await conv.choose(special[4], 'weight_grad')).toEqual({ subgroup: [4, 2] });
     });
     it("gives its thread block's bits", async () => {
-      for (const [c, b] of [[special[4], [16, 2]], [lanesShort, [8, 1]]] as const) {
+      for (const [c, b] of [[special[4], [16, 2]], [lanesShort, [8, 1]], [special[4], [10, 4]], [lanesShort, [7, 2]]] as const) {
         expect(await checkForward(c, { subgroup: b })).toEqual(await checkForward(c, b));
         expect(await checkInputGrad(c, { subgroup: b })).toEqual(await checkInputGrad(c, b));
       }

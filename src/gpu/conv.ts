@@ -37,8 +37,11 @@ export interface SubgroupConvBlock {
   readonly subgroup: Block;
 }
 
+/** Blocks of the forward-shaped passes only, whose rows match common plane widths (scripts/gen-matmul.mjs convRowBlocks). */
+export const convRowBlocks: readonly Block[] = [[7, 2], [10, 2], [14, 2], [7, 4], [10, 4]];
+
 /** Blocks the subgroup forward-shaped entry points are generated in (scripts/gen-matmul.mjs convSubgroupBlocks). */
-export const convSubgroupBlocks: readonly Block[] = [[8, 1], [16, 1], [8, 2], [16, 2], [4, 4], [8, 4]];
+export const convSubgroupBlocks: readonly Block[] = [[8, 1], [16, 1], [8, 2], [16, 2], [4, 4], [8, 4], ...convRowBlocks];
 
 /** Blocks of the subgroup specialised weight gradients: four pixels × 1, 2 or 4 quads (scripts/gen-matmul.mjs convWeightGradBlocks). */
 const subgroupWeightGradBlocks: readonly Block[] = [[4, 1], [4, 2], [4, 4]];
@@ -85,14 +88,24 @@ export function winogradFits(s: ConvSpec, pass: ConvPass, maxBytes = winogradMax
  */
 export function subgroupBlocks(s: ConvSpec, pass: ConvPass): readonly Block[] {
   if (pass === 'weight_grad') return weightGradTaps(s, [4, 1]) ? subgroupWeightGradBlocks : [];
-  const forwardShape = pass === 'forward' ? convForwardShapes.some(([k, st]) => k === s.kernel && st === s.stride) : inputGradAsForward(s) !== null;
-  return forwardShape ? convSubgroupBlocks : [];
+  return forwardShapedSpecial(s, pass) ? convSubgroupBlocks : [];
+}
+
+/** Whether a pass runs a kernel-specialised forward-shaped entry point: a forward of convForwardShapes or an input gradient run as a forward. */
+function forwardShapedSpecial(s: ConvSpec, pass: ConvPass): boolean {
+  if (pass === 'weight_grad') return false;
+  return pass === 'forward' ? convForwardShapes.some(([k, st]) => k === s.kernel && st === s.stride) : inputGradAsForward(s) !== null;
+}
+
+/** The thread blocks a pass has entry points in: convBlocks, and convRowBlocks for the forward-shaped ones. */
+export function threadBlocks(s: ConvSpec, pass: ConvPass): readonly Block[] {
+  return forwardShapedSpecial(s, pass) ? [...convBlocks, ...convRowBlocks] : convBlocks;
 }
 
 /** What a pass may run: every register block, the subgroup blocks where the device and pass have them, and Winograd where it fits. */
 export function convChoices(s: ConvSpec, pass: ConvPass, maxBytes = winogradMaxBytes, subgroups = false): ConvChoice[] {
   const sg = subgroups ? subgroupBlocks(s, pass).map((b): ConvChoice => ({ subgroup: b })) : [];
-  return [...convBlocks, ...sg, ...(winogradFits(s, pass, maxBytes) ? ['winograd' as const] : [])];
+  return [...threadBlocks(s, pass), ...sg, ...(winogradFits(s, pass, maxBytes) ? ['winograd' as const] : [])];
 }
 
 /** Kernel size × stride pairs whose forward has entry points of its own, every tap written out (scripts/gen-matmul.mjs convForwardShapes). */
@@ -157,7 +170,7 @@ export function weightGradEntry(s: ConvSpec, b: Block | SubgroupConvBlock): stri
 
 export function parseConvBlock(name: string): ConvChoice {
   const sg = [...convSubgroupBlocks, ...subgroupWeightGradBlocks].filter((b, i, all) => all.findIndex((x) => x[0] === b[0] && x[1] === b[1]) === i);
-  const known: ConvChoice[] = [...convBlocks, ...sg.map((b) => ({ subgroup: b })), 'winograd'];
+  const known: ConvChoice[] = [...convBlocks, ...convRowBlocks, ...sg.map((b) => ({ subgroup: b })), 'winograd'];
   const b = known.find((x) => convBlockName(x) === name);
   if (!b) throw new Error(`Unknown conv block ${name} (known: ${known.map(convBlockName).join(', ')})`);
   return b;
@@ -240,7 +253,24 @@ export function heuristicConvBlock(s: ConvSpec, pass: ConvPass): Block {
   // walk pays per row: on 7–14 wide rows the general GEMM won; the flattened walk beat it there by
   // 1.2–1.7× in bench --conv-blocks).
   if (pass === 'weight_grad') return weightGradTaps(s, [4, 1]) && (convGeometry(s).ow >= 16 || weightGradFlat(s)) ? [4, fits[0][1]] : fits[0];
-  return fits.find((b) => tiles(s, pass, b) >= 512) ?? [4, 1];
+  const b = fits.find((x) => tiles(s, pass, x) >= 512) ?? [4, 1];
+  return forwardShapedSpecial(s, pass) ? leastWaste(s, b) : b;
+}
+
+/**
+ * Among the rows generated for `b`'s columns (b's own and convRowBlocks'), those that compute fewest
+ * pixels per output row: a block never spans two rows, so its rows are rounded up to a multiple. In bench
+ * runs of three interleaved rounds on SwiftShader (batch 128, GFLOP/s medians): LeNet's second conv, 10
+ * wide, sg10x16 4.93 against sg8x16's 2.18; its first, 28 wide, sg14x8 1.59 against sg16x8's 1.13; the
+ * 14-wide stride-2 forwards level (3×3: sg7x16 3.52 against 3.33; 1×1: 1.95 against 1.72), as were the
+ * second conv's input gradient (14 wide: sg14x8 1.57, sg16x8 1.69) and a 28-wide 1→16 stem (1.10, 1.29).
+ */
+function leastWaste(s: ConvSpec, b: Block): Block {
+  const ow = convGeometry(s).ow;
+  const computed = (x: Block) => Math.ceil(ow / x[0]) * x[0];
+  // Of equal waste, the most rows: more products per load (LeNet's 28-wide first conv: 14, not 7).
+  const better = (x: Block, best: Block) => computed(x) < computed(best) || (computed(x) === computed(best) && x[0] > best[0]);
+  return convRowBlocks.filter((x) => x[1] === b[1]).reduce((best, x) => (better(x, best) ? x : best), b);
 }
 
 /**
