@@ -1,7 +1,7 @@
-// Pipeline cache: one shader module per WGSL file, one pipeline per (file, entry point, constants,
-// layout). Creation is asynchronous and checked: a compile error throws with file:line:column.
+// Pipeline cache: one shader module per WGSL file (per entry point of a generated one: moduleSource),
+// one pipeline per (file, entry point, constants, layout). Creation is asynchronous and checked: a compile error throws with file:line:column.
 import { compileErrors } from './device';
-import { shaderLocation, shaderSources, type ShaderName } from './shaders';
+import { moduleSource, type ModuleSource, type ShaderName } from './shaders';
 
 export type BindingKind = 'uniform' | 'read' | 'rw';
 
@@ -14,7 +14,7 @@ export interface PipelineKey {
 }
 
 export class PipelineCache {
-  private readonly modules = new Map<ShaderName, GPUShaderModule>();
+  private readonly modules = new Map<string, GPUShaderModule>();
   private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
   private readonly layoutIds = new WeakMap<GPUBindGroupLayout, number>();
   private nextLayoutId = 0;
@@ -49,11 +49,11 @@ export class PipelineCache {
     return l;
   }
 
-  private module(name: ShaderName): GPUShaderModule {
-    let m = this.modules.get(name);
+  private module(src: ModuleSource): GPUShaderModule {
+    let m = this.modules.get(src.key);
     if (!m) {
-      m = this.device.createShaderModule({ label: `${name}.wgsl`, code: shaderSources[name] });
-      this.modules.set(name, m);
+      m = this.device.createShaderModule({ label: src.key, code: src.code });
+      this.modules.set(src.key, m);
     }
     return m;
   }
@@ -83,7 +83,8 @@ export class PipelineCache {
   }
 
   private async create(key: PipelineKey): Promise<GPUComputePipeline> {
-    const module = this.module(key.shader);
+    const src = moduleSource(key.shader, key.entry);
+    const module = this.module(src);
     const label = `${key.shader}.${key.entry}`;
     try {
       return await this.device.createComputePipelineAsync({
@@ -92,7 +93,7 @@ export class PipelineCache {
         compute: { module, entryPoint: key.entry, constants: key.constants },
       });
     } catch (e) {
-      const detail = await compileErrors(module, shaderSources[key.shader], (line) => shaderLocation(key.shader, line));
+      const detail = await compileErrors(module, src.code, src.location);
       throw new Error(`Pipeline ${label} failed: ${detail ?? String(e)}`);
     }
   }
