@@ -4,7 +4,7 @@
 // Which variant wins is the adapter's business: nothing here depends on timings.
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../tests/helpers/gpu';
-import { Autotuner, kernelsVersion, memoryChoiceStore, pinChoices, timeVariants } from './autotune';
+import { Autotuner, convMargin, kernelsVersion, memoryChoiceStore, pickConv, pinChoices, timeVariants } from './autotune';
 import { KernelContext } from './context';
 import { Conv, convBlockName, convBlocks, convGeometry, convProblemKey, heuristicConvBlock, heuristicConvChoice, type ConvSpec } from './conv';
 import { candidates, heuristicVariant, Matmul, matmulFlops, problemKey, subgroupsOfFour, type MatmulProblem } from './matmul';
@@ -67,6 +67,20 @@ describe('Autotuner', () => {
     tuner.destroy();
   });
 
+  it('a conv candidate replaces the heuristic\'s block only when it takes under convMargin of its time', () => {
+    // Just under the margin — taken; just over it — noise, the heuristic's stays.
+    expect(pickConv({ sg14x8: 10, sg16x8: 10 * convMargin - 0.01, sg8x8: 12 }, 'sg14x8')).toBe('sg16x8');
+    expect(pickConv({ sg14x8: 10, sg16x8: 10 * convMargin + 0.01, sg8x8: 12 }, 'sg14x8')).toBe('sg14x8');
+    // LeNet's first forward in one of the rounds that measured convMargin: sg16x8 timed 0.90 of sg14x8's.
+    expect(pickConv({ sg14x8: 9.99, sg16x8: 9.01, sg8x8: 14.35 }, 'sg14x8')).toBe('sg14x8');
+    // The heuristic's the fastest: kept; the fastest of several clearing the margin: taken.
+    expect(pickConv({ winograd: 3, sg16x8: 5 }, 'winograd')).toBe('winograd');
+    expect(pickConv({ '8x16': 10, winograd: 4, sg8x16: 6 }, '8x16')).toBe('winograd');
+    // Without a time of the heuristic's (not in the pool), the fastest.
+    expect(pickConv({ '8x8': 5, '16x4': 4 }, 'sg4x8')).toBe('16x4');
+    expect(pickConv({ a: 10, b: 8 }, 'a', 0.7)).toBe('a');
+  });
+
   it('pins recorded choices (a manifest\'s kernels) into the context', async () => {
     const kc = new KernelContext((await testGpu()).device);
     pinChoices(kc, { [problemKey(big)]: '8x8' });
@@ -110,7 +124,7 @@ describe('Autotuner', () => {
     tuner.destroy();
   });
 
-  it('conv passes: a 3×3 stride-1 pass times Winograd beside the blocks and keeps the fastest; a pinned Winograd plans its transforms and 36 GEMMs', async () => {
+  it('conv passes: a 3×3 stride-1 pass times Winograd beside the blocks and keeps pickConv\'s choice; a pinned Winograd plans its transforms and 36 GEMMs', async () => {
     const gpu = await testGpu();
     const kc = new KernelContext(gpu.device);
     const tuner = new Autotuner(kc, 'test adapter', memoryChoiceStore(), { reps: 1, maxCandidates: 2, maxConvRows: 2 });
@@ -124,7 +138,7 @@ describe('Autotuner', () => {
     // columns: a subgroup block, as SwiftShader has subgroups of 4.
     expect(conv.subgroups).toBe(true);
     expect(times.map(([name]) => name)).toEqual(['winograd', 'sg16x8']);
-    expect(convBlockName(chosen)).toBe(times.reduce((a, b) => (b[1] < a[1] ? b : a))[0]);
+    expect(convBlockName(chosen)).toBe(pickConv(record.times!, 'winograd'));
     tuner.destroy();
     const pinned = new KernelContext(gpu.device);
     pinChoices(pinned, { [convProblemKey(s, 'forward')]: 'winograd' });

@@ -91,8 +91,8 @@ export class Autotuner implements MatmulTuner, ConvTuner {
   }
 
   /**
-   * A conv pass's block: the cached choice, else the fastest of a few candidates (the heuristic's first)
-   * timed on scratch operands of the layer's shape at ≤ maxRows examples; small passes keep the heuristic's.
+   * A conv pass's block: the cached choice, else of a few candidates (the heuristic's first) timed on
+   * scratch operands of the layer's shape at ≤ maxRows examples, pickConv's; small passes keep the heuristic's.
    */
   async chooseConv(conv: Conv, s: ConvSpec, pass: ConvPass, candidates: readonly ConvChoice[], heuristic: ConvChoice): Promise<ConvChoice> {
     const g = convGeometry(s);
@@ -111,7 +111,8 @@ export class Autotuner implements MatmulTuner, ConvTuner {
       .filter((b, i, all): b is ConvChoice => b !== undefined && fitsColumns(b, cols4) && all.findIndex((x) => x && convBlockName(x) === convBlockName(b)) === i)
       .slice(0, this.o.maxCandidates);
     const times = await timeConvBlocks(this.kc, conv, { ...s, rows: Math.max(1, Math.min(s.rows, this.o.maxConvRows)) }, pass, pool, this.o.reps, this.profiler);
-    const best = pool.reduce((a, b) => (times[convBlockName(b)] < times[convBlockName(a)] ? b : a));
+    const pick = pickConv(times, convBlockName(heuristic));
+    const best = pool.find((b) => convBlockName(b) === pick) ?? heuristic;
     this.records.push({ problem: key, times, chosen: convBlockName(best) });
     mine[key] = convBlockName(best);
     await this.store.save(table).catch(() => undefined);
@@ -121,6 +122,24 @@ export class Autotuner implements MatmulTuner, ConvTuner {
   destroy(): void {
     this.profiler?.destroy();
   }
+}
+
+/**
+ * How much faster than the heuristic's block a timed conv candidate must be to replace it. The tuner's
+ * timings (≤ 32 examples, a warm-up and two reps) are noisy: in ten rounds of them on LeNet's passes
+ * (SwiftShader, 2 cores), the next candidate against the heuristic's row-width block took a median 1.07×
+ * its time on the first forward (sg16x8 against sg14x8), 1.61× on the second (sg8x16 against sg10x16)
+ * and 1.15× on the second input gradient (sg16x8 against sg14x8), yet timed faster in 3, 1 and 1 rounds
+ * of the ten (by 4–20 %): each a swap to the slower block for the whole run. With this margin, 1 round of
+ * the 30 swaps. Winograd's wins where it is not the heuristic's (1.3–2.2×) clear it.
+ */
+export const convMargin = 0.85;
+
+/** The tuner's conv pick from its timings: the fastest where it takes under convMargin of the heuristic's time, else the heuristic's. */
+export function pickConv(times: Readonly<Record<string, number>>, heuristic: string, margin = convMargin): string {
+  const [fastest, ms] = Object.entries(times).reduce((a, b) => (b[1] < a[1] ? b : a));
+  const own = times[heuristic];
+  return own === undefined || ms < margin * own ? fastest : heuristic;
 }
 
 /** Conv choices worth timing after the heuristic's, where the pass has them (most products per load first). */
