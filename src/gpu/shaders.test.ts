@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { generatedShaders, moduleSource, shaderParts, shaderSources, type ShaderName } from './shaders';
 
-const files = new Map(Object.values(shaderParts).flatMap((parts) => parts.map(([file, text]) => [file, text] as const)));
+const files = new Map<string, string>(Object.values(shaderParts).flatMap((parts) => parts.map(([file, text]) => [file, text] as const)));
 
 describe('moduleSource', () => {
   it('cuts exactly the files gen-matmul.mjs writes, each a preamble and then one @compute function a chunk', () => {
