@@ -9,6 +9,9 @@ import type { BackendName, ModelName, PresetName } from '../src/model/config';
 import type { EpochSummary, RunStatus } from '../src/model/metrics';
 import type { EngineApi, EngineEvents, PerfReport } from '../src/worker/protocol';
 import { benchConfig } from '../src/cli/bench-config';
+import { benchCeiling, type CeilingTiming } from '../src/gpu/ceiling';
+import { KernelContext } from '../src/gpu/context';
+import { acquireGpu } from '../src/gpu/device';
 import { initTfjs, tfjsEpoch, type TfjsEpoch, type TfjsFeed } from './tfjs-trainer';
 import { initJax, jaxEpoch, type JaxEpoch } from './jax-trainer';
 
@@ -32,6 +35,8 @@ export interface BenchApi {
   lab(model: BenchModel, limit?: number, backend?: BackendName, valLimit?: number): Promise<LabEpoch>;
   jax(model: ModelName, limit?: number, validate?: boolean): Promise<JaxEpoch>;
   tfjs(model: BenchModel, limit?: number, validate?: boolean, feed?: TfjsFeed, valLimit?: number): Promise<TfjsEpoch>;
+  /** The adapter's multiply-add ceiling (src/gpu/ceiling.ts), on a device of this page's own. */
+  ceiling(): Promise<CeilingTiming[]>;
 }
 
 declare global {
@@ -96,6 +101,16 @@ window.bench = {
   async tfjs(model, limit, validate = true, feed = 'upload', valLimit) {
     if (!dataset) throw new Error('bench.init() first');
     return tfjsEpoch(dataset, benchConfig(model, limit), validate, feed, valLimit);
+  },
+
+  async ceiling() {
+    const r = await acquireGpu(navigator.gpu);
+    if (!r.ok) throw new Error(r.failure.message);
+    try {
+      return await benchCeiling(new KernelContext(r.gpu.device));
+    } finally {
+      r.gpu.device.destroy();
+    }
   },
 };
 

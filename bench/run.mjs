@@ -247,7 +247,9 @@ async function runModel(s, model, progress) {
     log(`${model} rep ${r + 1}/${reps}: TF.js ${tfjs[r].examplesPerSecond.toFixed(model.startsWith('resnet') ? 2 : 0)} examples/s${last ? ` (validation on ${tfjs[r].valExamples}: ${tfjs[r].valSeconds.toFixed(0)} s)` : ''}`);
   }
   log(`${model}: validation accuracy lab ${lab[reps - 1].valAcc.toFixed(4)}, TF.js ${tfjs[reps - 1].valAcc.toFixed(4)}`);
-  return { lab, tfjs, examples: n ?? 60000, warmup: warm, val: val ?? 10000, reps };
+  progress('ceiling');
+  const ceiling = await evaluate(s.page, model, 'ceiling', () => window.bench.ceiling());
+  return { lab, tfjs, examples: n ?? 60000, warmup: warm, val: val ?? 10000, reps, ceiling };
 }
 
 async function main() {
@@ -299,6 +301,9 @@ async function main() {
   report(adapter, results);
 }
 
+/** A step's FLOPs over its GPU time (the profile's families: GFLOP/s × ms). */
+const stepRate = (perf) => perf.families.reduce((a, f) => a + f.gflops * f.ms, 0) / perf.stepMs;
+
 function report(adapter, results) {
   const rows = [['model', 'examples', 'lab ex/s', 'TF.js ex/s', 'ratio', 'lab epoch s', 'TF.js epoch s', 'lab val acc', 'TF.js val acc', 'lab train loss', 'TF.js train loss', 'dispatches/step', 'submits/epoch', 'mapAsync/epoch', 'KB up/epoch']];
   const json = { adapter, models: {} };
@@ -331,7 +336,8 @@ function report(adapter, results) {
       (examples / labRate).toFixed(2), (examples / tfRate).toFixed(2), labAcc.toFixed(4), tfAcc.toFixed(4), labLoss.toFixed(5), tfLoss.toFixed(5),
       perf ? perf.dispatchesPerStep : '–', perf?.epoch ? perf.epoch.submits : '–', perf?.epoch ? perf.epoch.mapAsyncs : '–', perf?.epoch ? (perf.epoch.bytesUploaded / 1024).toFixed(1) : '–',
     ]);
-    json.models[model] = { examples, val_examples: val, reps, lab: round(labRate), tfjs_webgpu: round(tfRate), ratio: Number((labRate / tfRate).toFixed(2)), lab_val_acc: labAcc, tfjs_val_acc: tfAcc, lab_train_loss: labLoss, tfjs_train_loss: tfLoss };
+    const ceiling = result.ceiling && { ...Object.fromEntries(result.ceiling.map((c) => [`${c.kernel}_gflops`, Number(c.gflops.toFixed(3))])), ...(perf?.stepMs && { step_gflops: Number(stepRate(perf).toFixed(3)) }) };
+    json.models[model] = { examples, val_examples: val, reps, ...(ceiling && { ceiling }), lab: round(labRate), tfjs_webgpu: round(tfRate), ratio: Number((labRate / tfRate).toFixed(2)), lab_val_acc: labAcc, tfjs_val_acc: tfAcc, lab_train_loss: labLoss, tfjs_train_loss: tfLoss };
   }
   process.stdout.write(`${table(rows)}\n${notes.map((n) => `  ${n}`).join('\n')}\n`);
   for (const [model, { lab }] of Object.entries(results)) {
@@ -342,6 +348,12 @@ function report(adapter, results) {
     process.stdout.write(`\n${table(fam)}\n`);
     const mm = perf.kernels.filter((k) => k.family === 'matmul').map((k) => `${k.label} ${k.variant} ${k.gflops.toFixed(2)} GFLOP/s`);
     if (mm.length) process.stdout.write(`matmuls: ${mm.join('; ')}\n`);
+    const c = results[model].ceiling;
+    if (c) {
+      const stepGflops = stepRate(perf);
+      const [alu, gather] = c;
+      process.stdout.write(`step ${stepGflops.toFixed(2)} GFLOP/s (all its FLOPs over its GPU time) = ${((100 * stepGflops) / alu.gflops).toFixed(0)} % of the adapter's multiply-add ceiling after the reps: ${alu.gflops.toFixed(2)} GFLOP/s with a gathered load per ${alu.productsPerLoad} multiply-adds, ${gather.gflops.toFixed(2)} with one per ${gather.productsPerLoad} (shaders/ceiling.wgsl)\n`);
+    }
   }
   if (disagree.length) process.stdout.write(`\nlab and TF.js did not train the same thing: ${disagree.join('; ')}\n`);
   if (failed.length) process.stdout.write(`\nfailed: ${failed.join('; ')}\n`);

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../tests/helpers/gpu';
 import { KernelContext } from '../gpu/context';
-import { benchConvPasses, convPassFlops, convTable, type ConvShapeCase } from './bench-conv';
+import { benchCeiling } from '../gpu/ceiling';
+import { benchConvPasses, ceilingLine, convPassFlops, convTable, type ConvShapeCase } from './bench-conv';
 
 describe('bench --conv', () => {
   it('times forward, input gradient and weight gradient of each shape', async () => {
@@ -26,5 +27,14 @@ describe('bench --conv', () => {
     const rows = await benchConvPasses(kc, [{ name: '64→64', rows: 2, inC: 64, h: 3, w: 3, outC: 64, kernel: 3, stride: 1, padding: 1 }], 1);
     expect(rows.map((r) => [r.pass, r.ms > 0])).toEqual([['forward', true], ['dX', true], ['dW', true]]);
     expect(rows.map((r) => r.kernels.match(/winoGemm×\d+/g))).toEqual([['winoGemm×36'], ['winoGemm×36'], ['winoGemm×16']]);
+  });
+
+  it('times the two ceiling kernels and prints them under the conv figures', async () => {
+    const kc = new KernelContext((await testGpu()).device);
+    const rows = await benchCeiling(kc, 1);
+    expect(rows.map((r) => [r.kernel, r.productsPerLoad, r.ms > 0 && Number.isFinite(r.gflops)])).toEqual([['alu', 128, true], ['gather', 4, true]]);
+    expect(ceilingLine([{ kernel: 'alu', productsPerLoad: 128, ms: 80, gflops: 6.711 }, { kernel: 'gather', productsPerLoad: 4, ms: 170, gflops: 3.158 }])).toBe(
+      'multiply-add ceiling of this adapter (shaders/ceiling.wgsl, register-blocked, no other work): 6.71 GFLOP/s with a gathered load per 128 multiply-adds; 3.16 GFLOP/s with a gathered load per 4 multiply-adds',
+    );
   });
 });

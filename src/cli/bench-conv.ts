@@ -5,6 +5,7 @@
 import { pad4 } from '../gpu/buffers';
 import type { KernelContext } from '../gpu/context';
 import { timeConvBlocks } from '../gpu/autotune';
+import type { CeilingTiming } from '../gpu/ceiling';
 import { Conv, convBlockName, convChoices, convGeometry, convScratch, heuristicConvChoice, type ConvPass as GemmPass, type ConvSpec } from '../gpu/conv';
 import type { Dispatch } from '../gpu/dispatch';
 import { Profiler, timestampsSupported } from '../gpu/profiler';
@@ -134,4 +135,10 @@ export async function benchConvBlocks(kc: KernelContext, shapes: readonly ConvSh
     profiler.destroy();
   }
   return lines.join('\n');
+}
+
+/** The adapter's multiply-add ceiling (src/gpu/ceiling.ts), printed under the conv figures: what they are measured against. */
+export function ceilingLine(rows: readonly CeilingTiming[]): string {
+  const cells = rows.map((r) => `${r.gflops.toFixed(2)} GFLOP/s with a gathered load per ${r.productsPerLoad} multiply-adds`);
+  return `multiply-add ceiling of this adapter (shaders/ceiling.wgsl, register-blocked, no other work): ${cells.join('; ')}`;
 }

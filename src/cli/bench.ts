@@ -20,7 +20,8 @@ import { onOwnDevice } from './own-device';
 import { benchTable, kernelTable, median, type ModelFigures } from './bench-format';
 import { standaloneBn } from './bench-bn';
 import { standalonePool } from './bench-pool';
-import { benchConvBlocks, benchConvPasses, convBenchShapes, convTable, type ConvPassTiming } from './bench-conv';
+import { benchCeiling, type CeilingTiming } from '../gpu/ceiling';
+import { benchConvBlocks, benchConvPasses, ceilingLine, convBenchShapes, convTable, type ConvPassTiming } from './bench-conv';
 
 export const benchUsage = `usage:
   classifier-lab bench [--models softmax,mlp] [--reps 3] [--limit N] [--warmup-limit 4096] [--no-autotune] [--matmul] [--conv] [--conv-blocks] [--bn] [--pool]
@@ -29,6 +30,8 @@ export const benchUsage = `usage:
     times every Conv2d pass (forward, input gradient, weight gradient) standalone per layer shape of
     LeNet and resnet-lab, in GFLOP/s (alone: without --models it trains no model). --conv-blocks times
     each of those passes in every register block, fastest first, the heuristic's choice marked with *.
+    Both end with the adapter's multiply-add ceiling: register-blocked multiply-adds alone, with a
+    gathered load per 128 of them and per 4 (shaders/ceiling.wgsl), the yardstick of the conv figures.
     --bn times BatchNorm and the elementwise graph passes standalone at resnet-lab's shapes (ms, M elements/s).
     --pool times the pooling forwards and backwards standalone at LeNet's and the ResNets' shapes (ms, M elements/s).
 `;
@@ -87,6 +90,9 @@ const standaloneConv = (reps: number): Promise<ConvPassTiming[]> => onOwnDevice(
 
 /** Every conv pass of the benchmark's shapes in every block (bench-conv.ts benchConvBlocks). */
 const standaloneConvBlocks = (reps: number): Promise<string> => onOwnDevice((kc) => benchConvBlocks(kc, convBenchShapes, reps));
+
+/** The adapter's multiply-add ceiling (src/gpu/ceiling.ts), the yardstick of the conv figures. */
+const standaloneCeiling = (reps: number): Promise<CeilingTiming[]> => onOwnDevice((kc) => benchCeiling(kc, reps));
 
 /** The options, checked: a bad one is the user's error (exit 2). */
 function parse(argv: string[]) {
@@ -149,10 +155,13 @@ export async function bench(argv: string[]): Promise<void> {
   const conv = values.conv ? await standaloneConv(reps) : null;
   if (conv) process.stdout.write(`\n${convTable(conv, convBenchShapes)}\n`);
   if (values['conv-blocks']) process.stdout.write(`\nconv GFLOP/s per block (* the heuristic's):\n${await standaloneConvBlocks(reps)}\n`);
+  const ceiling = values.conv || values['conv-blocks'] ? await standaloneCeiling(reps) : null;
+  if (ceiling) process.stdout.write(`\n${ceilingLine(ceiling)}\n`);
   if (values.bn) process.stdout.write(`\n${await standaloneBn(reps)}\n`);
   if (values.pool) process.stdout.write(`\n${await standalonePool(reps)}\n`);
   const json = {
     adapter,
+    ...(ceiling && { ceiling: Object.fromEntries(ceiling.map((c) => [`${c.kernel}_gflops`, Number(c.gflops.toFixed(3))])) }),
     ...(conv && {
       conv: Object.fromEntries(convBenchShapes.map((s) => [s.name, Object.fromEntries(conv.filter((c) => c.shape === s.name).map((c) => [`${c.pass}_gflops`, Number(c.gflops.toFixed(3))]))])),
     }),

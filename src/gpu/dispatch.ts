@@ -2,7 +2,7 @@
 // every step without allocation. Large launches fold into 2-D grids (≤ 65,535 workgroups a dimension);
 // shaders rebuild the linear index from num_workgroups.
 
-export type KernelFamily = 'gather' | 'matmul' | 'softmax-xent' | 'accuracy' | 'optim' | 'activation' | 'conv' | 'pool' | 'batchnorm' | 'dropout' | 'graph';
+export type KernelFamily = 'gather' | 'matmul' | 'softmax-xent' | 'accuracy' | 'optim' | 'activation' | 'conv' | 'pool' | 'batchnorm' | 'dropout' | 'graph' | 'ceiling';
 
 export interface Dispatch {
   label: string;

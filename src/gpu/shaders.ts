@@ -5,6 +5,7 @@
 import accuracy from '../../shaders/accuracy.wgsl?raw';
 import activation from '../../shaders/activation.wgsl?raw';
 import batchnorm from '../../shaders/batchnorm.wgsl?raw';
+import ceiling from '../../shaders/ceiling.wgsl?raw';
 import common from '../../shaders/common.wgsl?raw';
 import conv from '../../shaders/conv.wgsl?raw';
 import convCommon from '../../shaders/conv-common.wgsl?raw';
@@ -28,6 +29,7 @@ export const shaderParts = {
   accuracy: [['common', common], ['accuracy', accuracy]],
   activation: [['common', common], ['activation', activation]],
   batchnorm: [['common', common], ['batchnorm', batchnorm]],
+  ceiling: [['ceiling', ceiling]],
   conv: [['common', common], ['conv-common', convCommon], ['conv', conv]],
   'conv-grad': [['common', common], ['conv-common', convCommon], ['conv-grad', convGrad]],
   'conv-subgroup': [['conv-subgroup', convSubgroup], ['common', common], ['conv-common', convCommon]],
