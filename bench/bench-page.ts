@@ -35,7 +35,7 @@ export interface BenchApi {
   lab(model: BenchModel, limit?: number, backend?: BackendName, valLimit?: number): Promise<LabEpoch>;
   jax(model: ModelName, limit?: number, validate?: boolean): Promise<JaxEpoch>;
   tfjs(model: BenchModel, limit?: number, validate?: boolean, feed?: TfjsFeed, valLimit?: number): Promise<TfjsEpoch>;
-  /** The adapter's multiply-add ceiling (src/gpu/ceiling.ts), on a device of this page's own. */
+  /** The adapter's 8x8 register-block rates (src/gpu/ceiling.ts), on a device of this page's own. */
   ceiling(): Promise<CeilingTiming[]>;
 }
 

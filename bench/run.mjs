@@ -352,7 +352,7 @@ function report(adapter, results) {
     if (c) {
       const stepGflops = stepRate(perf);
       const [alu, gather] = c;
-      process.stdout.write(`step ${stepGflops.toFixed(2)} GFLOP/s (all its FLOPs over its GPU time) = ${((100 * stepGflops) / alu.gflops).toFixed(0)} % of the adapter's multiply-add ceiling after the reps: ${alu.gflops.toFixed(2)} GFLOP/s with a gathered load per ${alu.productsPerLoad} multiply-adds, ${gather.gflops.toFixed(2)} with one per ${gather.productsPerLoad} (shaders/ceiling.wgsl)\n`);
+      process.stdout.write(`step ${stepGflops.toFixed(2)} GFLOP/s (all its FLOPs over its GPU time) = ${((100 * stepGflops) / alu.gflops).toFixed(0)} % of an 8x8 register block's rate on this adapter after the reps: ${alu.gflops.toFixed(2)} GFLOP/s with its operands in registers (a load per ${alu.productsPerLoad} multiply-adds), ${gather.gflops.toFixed(2)} with every operand loaded (a load per ${gather.productsPerLoad}; shaders/ceiling.wgsl)\n`);
     }
   }
   if (disagree.length) process.stdout.write(`\nlab and TF.js did not train the same thing: ${disagree.join('; ')}\n`);

@@ -1,12 +1,17 @@
-// The device's multiply-add ceiling, for `classifier-lab bench --conv` (src/gpu/ceiling.ts): kernels that
-// do nothing but register-blocked multiply-adds, with one gathered load a step or sixteen. On SwiftShader
-// an invocation is a SIMD lane and a load at a run-time index is a per-lane gather, so these two bound what
-// a conv block can reach from its products per gathered load (scripts/gen-matmul.mjs's kernels are
-// written to raise that count).
-//   ceiling_alu:    32 vec4 accumulators, 1 load a step    (128 multiply-adds a load)
-//   ceiling_gather: 16 vec4 accumulators, 16 loads a step  (4 multiply-adds a load)
-// Step i of invocation t: s = the step's loads summed, y = vec4(s), every accumulator a = a·x + y, then
-// x = x.yzwx (x starts at vec4(t · 1e-6, 0.5, −0.25, 0.125)); dst[t] = the accumulators' sum.
+// The adapter's register-block rates, for `npm run bench` and `classifier-lab bench --conv` (src/gpu/ceiling.ts):
+// one invocation's 8 rows × 2 column quads of vec4 accumulators (an 8x8 block, the shape of the conv and
+// matmul blocks), each step adding four products per accumulator (c += a0·b0 + a1·b1 + a2·b2 + a3·b3, as
+// the conv kernels' written-out taps do), 256 multiply-adds a step. The two differ only in where the
+// operands come from:
+//   ceiling_alu:    computed in registers from x, with one load a step   (256 multiply-adds a load)
+//   ceiling_gather: every operand loaded: 8×4 row scalars, 2×4 column vec4s  (4 multiply-adds a load)
+// On SwiftShader an invocation is a SIMD lane and a load at a run-time index is a per-lane gather, so the
+// first is what the adapter gives a register block when loads cost nothing, and the second what it gives
+// one that loads everything it multiplies; a conv pass's multiply-adds per load put it between the two.
+// ceiling_alu's step i: x = x.yzwx · 0.5 + src[(7t + 13i) & mask] (x starts at vec4(t · 1e-6, 0.5, −0.25,
+// 0.125)); row r's a_k = x[k] + 0.01·(r + 1); column quad j's b_k = x rotated by k − 0.02·(j + 1).
+// ceiling_gather's step i: a_rk = src[(7t + 13i + 4r + k) & mask], b_jk = src[(5t + 17i + 4(4j + k) + 0…3) & mask].
+// dst[t] = the sum of the 16 accumulators, c0 first.
 
 struct Params {
   invocations: u32,
@@ -20,85 +25,88 @@ struct Params {
 
 override WorkgroupSize: u32 = 64;
 
-fn start(t: u32) -> vec4f {
-  return vec4f(f32(t) * 1e-6, 0.5, -0.25, 0.125);
-}
-
 @compute @workgroup_size(WorkgroupSize)
 fn ceiling_alu(@builtin(global_invocation_id) gid: vec3u) {
   let t = gid.x;
   if (t >= params.invocations) { return; }
   let mask = params.mask;
-  var a0 = vec4f(f32(t + 0u) * 0.001);
-  var a1 = vec4f(f32(t + 1u) * 0.001);
-  var a2 = vec4f(f32(t + 2u) * 0.001);
-  var a3 = vec4f(f32(t + 3u) * 0.001);
-  var a4 = vec4f(f32(t + 4u) * 0.001);
-  var a5 = vec4f(f32(t + 5u) * 0.001);
-  var a6 = vec4f(f32(t + 6u) * 0.001);
-  var a7 = vec4f(f32(t + 7u) * 0.001);
-  var a8 = vec4f(f32(t + 8u) * 0.001);
-  var a9 = vec4f(f32(t + 9u) * 0.001);
-  var a10 = vec4f(f32(t + 10u) * 0.001);
-  var a11 = vec4f(f32(t + 11u) * 0.001);
-  var a12 = vec4f(f32(t + 12u) * 0.001);
-  var a13 = vec4f(f32(t + 13u) * 0.001);
-  var a14 = vec4f(f32(t + 14u) * 0.001);
-  var a15 = vec4f(f32(t + 15u) * 0.001);
-  var a16 = vec4f(f32(t + 16u) * 0.001);
-  var a17 = vec4f(f32(t + 17u) * 0.001);
-  var a18 = vec4f(f32(t + 18u) * 0.001);
-  var a19 = vec4f(f32(t + 19u) * 0.001);
-  var a20 = vec4f(f32(t + 20u) * 0.001);
-  var a21 = vec4f(f32(t + 21u) * 0.001);
-  var a22 = vec4f(f32(t + 22u) * 0.001);
-  var a23 = vec4f(f32(t + 23u) * 0.001);
-  var a24 = vec4f(f32(t + 24u) * 0.001);
-  var a25 = vec4f(f32(t + 25u) * 0.001);
-  var a26 = vec4f(f32(t + 26u) * 0.001);
-  var a27 = vec4f(f32(t + 27u) * 0.001);
-  var a28 = vec4f(f32(t + 28u) * 0.001);
-  var a29 = vec4f(f32(t + 29u) * 0.001);
-  var a30 = vec4f(f32(t + 30u) * 0.001);
-  var a31 = vec4f(f32(t + 31u) * 0.001);
-  var x = start(t);
+  var c0 = vec4f(0.0);
+  var c1 = vec4f(0.0);
+  var c2 = vec4f(0.0);
+  var c3 = vec4f(0.0);
+  var c4 = vec4f(0.0);
+  var c5 = vec4f(0.0);
+  var c6 = vec4f(0.0);
+  var c7 = vec4f(0.0);
+  var c8 = vec4f(0.0);
+  var c9 = vec4f(0.0);
+  var c10 = vec4f(0.0);
+  var c11 = vec4f(0.0);
+  var c12 = vec4f(0.0);
+  var c13 = vec4f(0.0);
+  var c14 = vec4f(0.0);
+  var c15 = vec4f(0.0);
+  var x = vec4f(f32(t) * 1e-6, 0.5, -0.25, 0.125);
   for (var i = 0u; i < params.steps; i++) {
-    let y = vec4f(src[(t * 7u + i * 13u) & mask]);
-    a0 = a0 * x + y;
-    a1 = a1 * x + y;
-    a2 = a2 * x + y;
-    a3 = a3 * x + y;
-    a4 = a4 * x + y;
-    a5 = a5 * x + y;
-    a6 = a6 * x + y;
-    a7 = a7 * x + y;
-    a8 = a8 * x + y;
-    a9 = a9 * x + y;
-    a10 = a10 * x + y;
-    a11 = a11 * x + y;
-    a12 = a12 * x + y;
-    a13 = a13 * x + y;
-    a14 = a14 * x + y;
-    a15 = a15 * x + y;
-    a16 = a16 * x + y;
-    a17 = a17 * x + y;
-    a18 = a18 * x + y;
-    a19 = a19 * x + y;
-    a20 = a20 * x + y;
-    a21 = a21 * x + y;
-    a22 = a22 * x + y;
-    a23 = a23 * x + y;
-    a24 = a24 * x + y;
-    a25 = a25 * x + y;
-    a26 = a26 * x + y;
-    a27 = a27 * x + y;
-    a28 = a28 * x + y;
-    a29 = a29 * x + y;
-    a30 = a30 * x + y;
-    a31 = a31 * x + y;
-    x = x.yzwx;
+    x = x.yzwx * 0.5 + vec4f(src[(t * 7u + i * 13u) & mask]);
+    let a0_0 = x.x + 0.01;
+    let a0_1 = x.y + 0.01;
+    let a0_2 = x.z + 0.01;
+    let a0_3 = x.w + 0.01;
+    let a1_0 = x.x + 0.02;
+    let a1_1 = x.y + 0.02;
+    let a1_2 = x.z + 0.02;
+    let a1_3 = x.w + 0.02;
+    let a2_0 = x.x + 0.03;
+    let a2_1 = x.y + 0.03;
+    let a2_2 = x.z + 0.03;
+    let a2_3 = x.w + 0.03;
+    let a3_0 = x.x + 0.04;
+    let a3_1 = x.y + 0.04;
+    let a3_2 = x.z + 0.04;
+    let a3_3 = x.w + 0.04;
+    let a4_0 = x.x + 0.05;
+    let a4_1 = x.y + 0.05;
+    let a4_2 = x.z + 0.05;
+    let a4_3 = x.w + 0.05;
+    let a5_0 = x.x + 0.06;
+    let a5_1 = x.y + 0.06;
+    let a5_2 = x.z + 0.06;
+    let a5_3 = x.w + 0.06;
+    let a6_0 = x.x + 0.07;
+    let a6_1 = x.y + 0.07;
+    let a6_2 = x.z + 0.07;
+    let a6_3 = x.w + 0.07;
+    let a7_0 = x.x + 0.08;
+    let a7_1 = x.y + 0.08;
+    let a7_2 = x.z + 0.08;
+    let a7_3 = x.w + 0.08;
+    let b0_0 = x - 0.02;
+    let b0_1 = x.yzwx - 0.02;
+    let b0_2 = x.zwxy - 0.02;
+    let b0_3 = x.wxyz - 0.02;
+    let b1_0 = x - 0.04;
+    let b1_1 = x.yzwx - 0.04;
+    let b1_2 = x.zwxy - 0.04;
+    let b1_3 = x.wxyz - 0.04;
+    c0 += a0_0 * b0_0 + a0_1 * b0_1 + a0_2 * b0_2 + a0_3 * b0_3;
+    c1 += a0_0 * b1_0 + a0_1 * b1_1 + a0_2 * b1_2 + a0_3 * b1_3;
+    c2 += a1_0 * b0_0 + a1_1 * b0_1 + a1_2 * b0_2 + a1_3 * b0_3;
+    c3 += a1_0 * b1_0 + a1_1 * b1_1 + a1_2 * b1_2 + a1_3 * b1_3;
+    c4 += a2_0 * b0_0 + a2_1 * b0_1 + a2_2 * b0_2 + a2_3 * b0_3;
+    c5 += a2_0 * b1_0 + a2_1 * b1_1 + a2_2 * b1_2 + a2_3 * b1_3;
+    c6 += a3_0 * b0_0 + a3_1 * b0_1 + a3_2 * b0_2 + a3_3 * b0_3;
+    c7 += a3_0 * b1_0 + a3_1 * b1_1 + a3_2 * b1_2 + a3_3 * b1_3;
+    c8 += a4_0 * b0_0 + a4_1 * b0_1 + a4_2 * b0_2 + a4_3 * b0_3;
+    c9 += a4_0 * b1_0 + a4_1 * b1_1 + a4_2 * b1_2 + a4_3 * b1_3;
+    c10 += a5_0 * b0_0 + a5_1 * b0_1 + a5_2 * b0_2 + a5_3 * b0_3;
+    c11 += a5_0 * b1_0 + a5_1 * b1_1 + a5_2 * b1_2 + a5_3 * b1_3;
+    c12 += a6_0 * b0_0 + a6_1 * b0_1 + a6_2 * b0_2 + a6_3 * b0_3;
+    c13 += a6_0 * b1_0 + a6_1 * b1_1 + a6_2 * b1_2 + a6_3 * b1_3;
+    c14 += a7_0 * b0_0 + a7_1 * b0_1 + a7_2 * b0_2 + a7_3 * b0_3;
+    c15 += a7_0 * b1_0 + a7_1 * b1_1 + a7_2 * b1_2 + a7_3 * b1_3;
   }
-  dst[t] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11 + a12 + a13 + a14 + a15 + a16 + a17 + a18 + a19 + a20 + a21 + a22 + a23 + a24 + a25 + a26 + a27 + a28 + a29 + a30 + a31;
+  dst[t] = c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15;
 }
 
 @compute @workgroup_size(WorkgroupSize)
@@ -106,58 +114,81 @@ fn ceiling_gather(@builtin(global_invocation_id) gid: vec3u) {
   let t = gid.x;
   if (t >= params.invocations) { return; }
   let mask = params.mask;
-  var a0 = vec4f(f32(t + 0u) * 0.001);
-  var a1 = vec4f(f32(t + 1u) * 0.001);
-  var a2 = vec4f(f32(t + 2u) * 0.001);
-  var a3 = vec4f(f32(t + 3u) * 0.001);
-  var a4 = vec4f(f32(t + 4u) * 0.001);
-  var a5 = vec4f(f32(t + 5u) * 0.001);
-  var a6 = vec4f(f32(t + 6u) * 0.001);
-  var a7 = vec4f(f32(t + 7u) * 0.001);
-  var a8 = vec4f(f32(t + 8u) * 0.001);
-  var a9 = vec4f(f32(t + 9u) * 0.001);
-  var a10 = vec4f(f32(t + 10u) * 0.001);
-  var a11 = vec4f(f32(t + 11u) * 0.001);
-  var a12 = vec4f(f32(t + 12u) * 0.001);
-  var a13 = vec4f(f32(t + 13u) * 0.001);
-  var a14 = vec4f(f32(t + 14u) * 0.001);
-  var a15 = vec4f(f32(t + 15u) * 0.001);
-  var x = start(t);
+  var c0 = vec4f(0.0);
+  var c1 = vec4f(0.0);
+  var c2 = vec4f(0.0);
+  var c3 = vec4f(0.0);
+  var c4 = vec4f(0.0);
+  var c5 = vec4f(0.0);
+  var c6 = vec4f(0.0);
+  var c7 = vec4f(0.0);
+  var c8 = vec4f(0.0);
+  var c9 = vec4f(0.0);
+  var c10 = vec4f(0.0);
+  var c11 = vec4f(0.0);
+  var c12 = vec4f(0.0);
+  var c13 = vec4f(0.0);
+  var c14 = vec4f(0.0);
+  var c15 = vec4f(0.0);
   for (var i = 0u; i < params.steps; i++) {
-    let v0 = src[(t * 7u + i * 13u) & mask];
-    let v1 = src[(t * 7u + i * 14u) & mask];
-    let v2 = src[(t * 7u + i * 15u) & mask];
-    let v3 = src[(t * 7u + i * 16u) & mask];
-    let v4 = src[(t * 7u + i * 17u) & mask];
-    let v5 = src[(t * 7u + i * 18u) & mask];
-    let v6 = src[(t * 7u + i * 19u) & mask];
-    let v7 = src[(t * 7u + i * 20u) & mask];
-    let v8 = src[(t * 7u + i * 21u) & mask];
-    let v9 = src[(t * 7u + i * 22u) & mask];
-    let v10 = src[(t * 7u + i * 23u) & mask];
-    let v11 = src[(t * 7u + i * 24u) & mask];
-    let v12 = src[(t * 7u + i * 25u) & mask];
-    let v13 = src[(t * 7u + i * 26u) & mask];
-    let v14 = src[(t * 7u + i * 27u) & mask];
-    let v15 = src[(t * 7u + i * 28u) & mask];
-    let y = vec4f(v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7 + v8 + v9 + v10 + v11 + v12 + v13 + v14 + v15);
-    a0 = a0 * x + y;
-    a1 = a1 * x + y;
-    a2 = a2 * x + y;
-    a3 = a3 * x + y;
-    a4 = a4 * x + y;
-    a5 = a5 * x + y;
-    a6 = a6 * x + y;
-    a7 = a7 * x + y;
-    a8 = a8 * x + y;
-    a9 = a9 * x + y;
-    a10 = a10 * x + y;
-    a11 = a11 * x + y;
-    a12 = a12 * x + y;
-    a13 = a13 * x + y;
-    a14 = a14 * x + y;
-    a15 = a15 * x + y;
-    x = x.yzwx;
+    let ta = t * 7u + i * 13u;
+    let tb = t * 5u + i * 17u;
+    let a0_0 = src[(ta + 0u) & mask];
+    let a0_1 = src[(ta + 1u) & mask];
+    let a0_2 = src[(ta + 2u) & mask];
+    let a0_3 = src[(ta + 3u) & mask];
+    let a1_0 = src[(ta + 4u) & mask];
+    let a1_1 = src[(ta + 5u) & mask];
+    let a1_2 = src[(ta + 6u) & mask];
+    let a1_3 = src[(ta + 7u) & mask];
+    let a2_0 = src[(ta + 8u) & mask];
+    let a2_1 = src[(ta + 9u) & mask];
+    let a2_2 = src[(ta + 10u) & mask];
+    let a2_3 = src[(ta + 11u) & mask];
+    let a3_0 = src[(ta + 12u) & mask];
+    let a3_1 = src[(ta + 13u) & mask];
+    let a3_2 = src[(ta + 14u) & mask];
+    let a3_3 = src[(ta + 15u) & mask];
+    let a4_0 = src[(ta + 16u) & mask];
+    let a4_1 = src[(ta + 17u) & mask];
+    let a4_2 = src[(ta + 18u) & mask];
+    let a4_3 = src[(ta + 19u) & mask];
+    let a5_0 = src[(ta + 20u) & mask];
+    let a5_1 = src[(ta + 21u) & mask];
+    let a5_2 = src[(ta + 22u) & mask];
+    let a5_3 = src[(ta + 23u) & mask];
+    let a6_0 = src[(ta + 24u) & mask];
+    let a6_1 = src[(ta + 25u) & mask];
+    let a6_2 = src[(ta + 26u) & mask];
+    let a6_3 = src[(ta + 27u) & mask];
+    let a7_0 = src[(ta + 28u) & mask];
+    let a7_1 = src[(ta + 29u) & mask];
+    let a7_2 = src[(ta + 30u) & mask];
+    let a7_3 = src[(ta + 31u) & mask];
+    let b0_0 = vec4f(src[(tb + 0u) & mask], src[(tb + 1u) & mask], src[(tb + 2u) & mask], src[(tb + 3u) & mask]);
+    let b0_1 = vec4f(src[(tb + 4u) & mask], src[(tb + 5u) & mask], src[(tb + 6u) & mask], src[(tb + 7u) & mask]);
+    let b0_2 = vec4f(src[(tb + 8u) & mask], src[(tb + 9u) & mask], src[(tb + 10u) & mask], src[(tb + 11u) & mask]);
+    let b0_3 = vec4f(src[(tb + 12u) & mask], src[(tb + 13u) & mask], src[(tb + 14u) & mask], src[(tb + 15u) & mask]);
+    let b1_0 = vec4f(src[(tb + 16u) & mask], src[(tb + 17u) & mask], src[(tb + 18u) & mask], src[(tb + 19u) & mask]);
+    let b1_1 = vec4f(src[(tb + 20u) & mask], src[(tb + 21u) & mask], src[(tb + 22u) & mask], src[(tb + 23u) & mask]);
+    let b1_2 = vec4f(src[(tb + 24u) & mask], src[(tb + 25u) & mask], src[(tb + 26u) & mask], src[(tb + 27u) & mask]);
+    let b1_3 = vec4f(src[(tb + 28u) & mask], src[(tb + 29u) & mask], src[(tb + 30u) & mask], src[(tb + 31u) & mask]);
+    c0 += a0_0 * b0_0 + a0_1 * b0_1 + a0_2 * b0_2 + a0_3 * b0_3;
+    c1 += a0_0 * b1_0 + a0_1 * b1_1 + a0_2 * b1_2 + a0_3 * b1_3;
+    c2 += a1_0 * b0_0 + a1_1 * b0_1 + a1_2 * b0_2 + a1_3 * b0_3;
+    c3 += a1_0 * b1_0 + a1_1 * b1_1 + a1_2 * b1_2 + a1_3 * b1_3;
+    c4 += a2_0 * b0_0 + a2_1 * b0_1 + a2_2 * b0_2 + a2_3 * b0_3;
+    c5 += a2_0 * b1_0 + a2_1 * b1_1 + a2_2 * b1_2 + a2_3 * b1_3;
+    c6 += a3_0 * b0_0 + a3_1 * b0_1 + a3_2 * b0_2 + a3_3 * b0_3;
+    c7 += a3_0 * b1_0 + a3_1 * b1_1 + a3_2 * b1_2 + a3_3 * b1_3;
+    c8 += a4_0 * b0_0 + a4_1 * b0_1 + a4_2 * b0_2 + a4_3 * b0_3;
+    c9 += a4_0 * b1_0 + a4_1 * b1_1 + a4_2 * b1_2 + a4_3 * b1_3;
+    c10 += a5_0 * b0_0 + a5_1 * b0_1 + a5_2 * b0_2 + a5_3 * b0_3;
+    c11 += a5_0 * b1_0 + a5_1 * b1_1 + a5_2 * b1_2 + a5_3 * b1_3;
+    c12 += a6_0 * b0_0 + a6_1 * b0_1 + a6_2 * b0_2 + a6_3 * b0_3;
+    c13 += a6_0 * b1_0 + a6_1 * b1_1 + a6_2 * b1_2 + a6_3 * b1_3;
+    c14 += a7_0 * b0_0 + a7_1 * b0_1 + a7_2 * b0_2 + a7_3 * b0_3;
+    c15 += a7_0 * b1_0 + a7_1 * b1_1 + a7_2 * b1_2 + a7_3 * b1_3;
   }
-  dst[t] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11 + a12 + a13 + a14 + a15;
+  dst[t] = c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15;
 }

@@ -30,8 +30,8 @@ export const benchUsage = `usage:
     times every Conv2d pass (forward, input gradient, weight gradient) standalone per layer shape of
     LeNet and resnet-lab, in GFLOP/s (alone: without --models it trains no model). --conv-blocks times
     each of those passes in every register block, fastest first, the heuristic's choice marked with *.
-    Both end with the adapter's multiply-add ceiling: register-blocked multiply-adds alone, with a
-    gathered load per 128 of them and per 4 (shaders/ceiling.wgsl), the yardstick of the conv figures.
+    Both end with the yardstick of the conv figures: an 8x8 register block's GFLOP/s on this adapter
+    with its operands in registers and with every operand loaded (shaders/ceiling.wgsl).
     --bn times BatchNorm and the elementwise graph passes standalone at resnet-lab's shapes (ms, M elements/s).
     --pool times the pooling forwards and backwards standalone at LeNet's and the ResNets' shapes (ms, M elements/s).
 `;
@@ -91,7 +91,7 @@ const standaloneConv = (reps: number): Promise<ConvPassTiming[]> => onOwnDevice(
 /** Every conv pass of the benchmark's shapes in every block (bench-conv.ts benchConvBlocks). */
 const standaloneConvBlocks = (reps: number): Promise<string> => onOwnDevice((kc) => benchConvBlocks(kc, convBenchShapes, reps));
 
-/** The adapter's multiply-add ceiling (src/gpu/ceiling.ts), the yardstick of the conv figures. */
+/** The adapter's 8x8 register-block rates (src/gpu/ceiling.ts), the yardstick of the conv figures. */
 const standaloneCeiling = (reps: number): Promise<CeilingTiming[]> => onOwnDevice((kc) => benchCeiling(kc, reps));
 
 /** The options, checked: a bad one is the user's error (exit 2). */
