@@ -1,4 +1,4 @@
-// The ceiling kernels (shaders/ceiling.wgsl) on real WebGPU against their f32 host reference: an odd count
+// The register-block kernels (shaders/ceiling.wgsl) on real WebGPU against their f32 host reference: an odd count
 // of invocations (the last workgroup part-filled, dst poisoned past it), a few odd step counts, and a
 // src small enough that the load indices wrap.
 import { describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ describe('ceiling kernels vs the host reference', () => {
     const out = await readFloats(device, dst, 0, 128 * 4);
     const ref = new Float32Array(invocations * 4);
     for (let t = 0; t < invocations; t++) ref.set(ceilingReference(kernel, src, t, steps), 4 * t);
-    // f32 in the same order; a device may fuse a product and a sum into one rounding: values ≲ 100.
+    // f32 in the same order; a device may fuse a product and a sum into one rounding (hence 1e-5, not 0).
     const cmp = compareArrays(out.subarray(0, invocations * 4), ref, 1e-5, 1e-5);
     expect(cmp.ok, JSON.stringify(cmp)).toBe(true);
     expect([...out.subarray(invocations * 4)]).toEqual(new Array((128 - invocations) * 4).fill(7));

@@ -17,7 +17,7 @@ export const CeilingBindings = {
 
 const WorkgroupSize = 64;
 
-/** Each entry point's multiply-adds (per component) a step and loads a step (shaders/ceiling.wgsl). */
+/** Each entry point and its loads a step (both do productsPerStep multiply-adds a step; shaders/ceiling.wgsl). */
 export const ceilingKernels = {
   alu: { entry: 'ceiling_alu', loads: 1 },
   gather: { entry: 'ceiling_gather', loads: 64 },
