@@ -9,7 +9,8 @@ import type { BackendName, ModelName, PresetName } from '../src/model/config';
 import type { EpochSummary, RunStatus } from '../src/model/metrics';
 import type { EngineApi, EngineEvents, PerfReport } from '../src/worker/protocol';
 import { benchConfig } from '../src/cli/bench-config';
-import { benchCeiling, type CeilingTiming } from '../src/gpu/ceiling';
+import { ceilingJson, ceilingLine } from '../src/cli/bench-conv';
+import { benchCeiling } from '../src/gpu/ceiling';
 import { KernelContext } from '../src/gpu/context';
 import { acquireGpu } from '../src/gpu/device';
 import { initTfjs, tfjsEpoch, type TfjsEpoch, type TfjsFeed } from './tfjs-trainer';
@@ -35,8 +36,8 @@ export interface BenchApi {
   lab(model: BenchModel, limit?: number, backend?: BackendName, valLimit?: number): Promise<LabEpoch>;
   jax(model: ModelName, limit?: number, validate?: boolean): Promise<JaxEpoch>;
   tfjs(model: BenchModel, limit?: number, validate?: boolean, feed?: TfjsFeed, valLimit?: number): Promise<TfjsEpoch>;
-  /** The adapter's 8x8 register-block rates (src/gpu/ceiling.ts), on a device of this page's own. */
-  ceiling(): Promise<CeilingTiming[]>;
+  /** The adapter's 8x8 register-block rates (src/gpu/ceiling.ts), on a device of this page's own: the first (operands in registers), the line to print, the JSON. */
+  ceiling(): Promise<{ alu: number; line: string; json: Record<string, number> }>;
 }
 
 declare global {
@@ -107,7 +108,8 @@ window.bench = {
     const r = await acquireGpu(navigator.gpu);
     if (!r.ok) throw new Error(r.failure.message);
     try {
-      return await benchCeiling(new KernelContext(r.gpu.device));
+      const rows = await benchCeiling(new KernelContext(r.gpu.device));
+      return { alu: rows[0].gflops, line: ceilingLine(rows), json: ceilingJson(rows) };
     } finally {
       r.gpu.device.destroy();
     }

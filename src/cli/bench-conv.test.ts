@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../tests/helpers/gpu';
 import { KernelContext } from '../gpu/context';
 import { benchCeiling } from '../gpu/ceiling';
-import { benchConvPasses, ceilingLine, convPassFlops, convTable, type ConvShapeCase } from './bench-conv';
+import { benchConvPasses, ceilingJson, ceilingLine, convPassFlops, convTable, type ConvShapeCase } from './bench-conv';
 
 describe('bench --conv', () => {
   it('times forward, input gradient and weight gradient of each shape', async () => {
@@ -36,5 +36,6 @@ describe('bench --conv', () => {
     expect(ceilingLine([{ kernel: 'alu', productsPerLoad: 256, ms: 40, gflops: 13.422 }, { kernel: 'gather', productsPerLoad: 4, ms: 215, gflops: 2.497 }])).toBe(
       'an 8x8 register block on this adapter (shaders/ceiling.wgsl): 13.42 GFLOP/s with its operands in registers (a load per 256 multiply-adds), 2.50 with every operand loaded (a load per 4)',
     );
+    expect(ceilingJson([{ kernel: 'alu', productsPerLoad: 256, ms: 40, gflops: 13.42249 }, { kernel: 'gather', productsPerLoad: 4, ms: 215, gflops: 2.4971 }])).toEqual({ alu_gflops: 13.422, gather_gflops: 2.497 });
   });
 });

@@ -142,3 +142,8 @@ export function ceilingLine(rows: readonly CeilingTiming[]): string {
   const [alu, gather] = rows;
   return `an 8x8 register block on this adapter (shaders/ceiling.wgsl): ${alu.gflops.toFixed(2)} GFLOP/s with its operands in registers (a load per ${alu.productsPerLoad} multiply-adds), ${gather.gflops.toFixed(2)} with every operand loaded (a load per ${gather.productsPerLoad})`;
 }
+
+/** The same figures for the JSON lines: {alu_gflops, gather_gflops}. */
+export function ceilingJson(rows: readonly CeilingTiming[]): Record<string, number> {
+  return Object.fromEntries(rows.map((c) => [`${c.kernel}_gflops`, Number(c.gflops.toFixed(3))]));
+}

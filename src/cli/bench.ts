@@ -21,7 +21,7 @@ import { benchTable, kernelTable, median, type ModelFigures } from './bench-form
 import { standaloneBn } from './bench-bn';
 import { standalonePool } from './bench-pool';
 import { benchCeiling, type CeilingTiming } from '../gpu/ceiling';
-import { benchConvBlocks, benchConvPasses, ceilingLine, convBenchShapes, convTable, type ConvPassTiming } from './bench-conv';
+import { benchConvBlocks, benchConvPasses, ceilingJson, ceilingLine, convBenchShapes, convTable, type ConvPassTiming } from './bench-conv';
 
 export const benchUsage = `usage:
   classifier-lab bench [--models softmax,mlp] [--reps 3] [--limit N] [--warmup-limit 4096] [--no-autotune] [--matmul] [--conv] [--conv-blocks] [--bn] [--pool]
@@ -161,7 +161,7 @@ export async function bench(argv: string[]): Promise<void> {
   if (values.pool) process.stdout.write(`\n${await standalonePool(reps)}\n`);
   const json = {
     adapter,
-    ...(ceiling && { ceiling: Object.fromEntries(ceiling.map((c) => [`${c.kernel}_gflops`, Number(c.gflops.toFixed(3))])) }),
+    ...(ceiling && { ceiling: ceilingJson(ceiling) }),
     ...(conv && {
       conv: Object.fromEntries(convBenchShapes.map((s) => [s.name, Object.fromEntries(conv.filter((c) => c.shape === s.name).map((c) => [`${c.pass}_gflops`, Number(c.gflops.toFixed(3))]))])),
     }),
